@@ -1,0 +1,2 @@
+/** The benchmark harness whose figures the README reports. */
+package dev.photoqueue.bench;

@@ -1,0 +1,60 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.PartitionInfo;
+import dev.photoqueue.queue.api.TopicDescription;
+import dev.photoqueue.queue.api.TopicExistsException;
+import dev.photoqueue.queue.log.LogManager;
+import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.log.TopicLog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Topic administration of the embedded log. The replication factor is accepted and ignored: one copy. */
+final class InhouseAdmin implements Admin {
+
+    private final LogManager log;
+
+    InhouseAdmin(LogManager log) {
+        this.log = log;
+    }
+
+    @Override
+    public void createTopic(NewTopic topic) {
+        log.createTopic(topic.name(), topic.partitions(), topic.configs());
+    }
+
+    @Override
+    public boolean createTopicIfAbsent(NewTopic topic) {
+        synchronized (log) {
+            if (log.findTopic(topic.name()).isPresent()) {
+                return false;
+            }
+            try {
+                createTopic(topic);
+                return true;
+            } catch (TopicExistsException e) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public Set<String> listTopics() {
+        return log.topicNames();
+    }
+
+    @Override
+    public TopicDescription describeTopic(String topic) {
+        TopicLog t = log.topic(topic);
+        List<PartitionInfo> partitions = new ArrayList<>();
+        for (PartitionLog p : t.partitions()) {
+            partitions.add(new PartitionInfo(p.topicPartition().partition(), p.startOffset(), p.endOffset(),
+                    p.sizeInBytes()));
+        }
+        return new TopicDescription(topic, partitions, t.config().toMap());
+    }
+}

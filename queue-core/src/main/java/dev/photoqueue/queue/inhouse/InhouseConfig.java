@@ -1,0 +1,69 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.log.LogConfig;
+import dev.photoqueue.queue.log.LogManager;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Settings of the in-house backend, from the string settings handed to
+ * {@link dev.photoqueue.queue.api.QueueBackends#open}:
+ *
+ * <table>
+ * <caption>settings</caption>
+ * <tr><td>{@code data.dir}</td><td>where the log lives</td><td>{@code data/queue}</td></tr>
+ * <tr><td>{@code auto.create.topics}</td><td>create a topic on first send or assign</td><td>true</td></tr>
+ * <tr><td>{@code default.partitions}</td><td>partitions of an automatically created topic</td><td>1</td></tr>
+ * <tr><td>{@code retention.check.interval.ms}</td><td>how often retention runs</td><td>60000</td></tr>
+ * <tr><td>{@code topic.<setting>}</td><td>default topic setting, e.g. {@code topic.fsync=always}</td><td></td></tr>
+ * </table>
+ */
+record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitions, LogManager.Options logOptions) {
+
+    static final String DATA_DIR = "data.dir";
+    static final String AUTO_CREATE_TOPICS = "auto.create.topics";
+    static final String DEFAULT_PARTITIONS = "default.partitions";
+    static final String RETENTION_CHECK_INTERVAL_MS = "retention.check.interval.ms";
+    static final String TOPIC_PREFIX = "topic.";
+
+    static InhouseConfig parse(Map<String, String> settings) {
+        Path dataDir = Path.of(settings.getOrDefault(DATA_DIR, "data/queue"));
+        boolean autoCreate = parseBoolean(AUTO_CREATE_TOPICS, settings.getOrDefault(AUTO_CREATE_TOPICS, "true"));
+        int partitions = parseInt(DEFAULT_PARTITIONS, settings.getOrDefault(DEFAULT_PARTITIONS, "1"), 1, 10_000);
+        int retentionCheck = parseInt(RETENTION_CHECK_INTERVAL_MS,
+                settings.getOrDefault(RETENTION_CHECK_INTERVAL_MS, "60000"), 1, Integer.MAX_VALUE);
+        Map<String, String> topicDefaults = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(TOPIC_PREFIX)) {
+                topicDefaults.put(k.substring(TOPIC_PREFIX.length()), v);
+            }
+        });
+        LogConfig defaults = LogConfig.DEFAULTS.with(topicDefaults);
+        LogManager.Options options = new LogManager.Options(defaults, LogManager.Options.DEFAULTS.clock(),
+                retentionCheck);
+        return new InhouseConfig(dataDir, autoCreate, partitions, options);
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigException(key, value, "expected true or false");
+        };
+    }
+
+    private static int parseInt(String key, String value, int min, int max) {
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw new InvalidConfigException(key, value, "must be " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, value, "not a whole number");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
+import dev.photoqueue.queue.api.OffsetOutOfRangeException;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.log.DataSignal;
+import dev.photoqueue.queue.log.PartitionLog;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A manually assigned consumer of the embedded log. Each fetch reads about
+ * {@code fetchMaxBytes} from one partition and keeps what one poll does not return, so sequential
+ * reading costs one file read per fetch, not per poll. Polls rotate over the partitions so none
+ * starves. Not thread-safe, like every {@link Consumer}.
+ */
+final class InhouseConsumer implements Consumer {
+
+    /** Where one assigned partition is read from, and what was fetched but not yet returned. */
+    private static final class Position {
+        final PartitionLog log;
+        long next;
+        PartitionLog.Fetch lastFetch;
+        final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
+
+        Position(PartitionLog log, long next) {
+            this.log = log;
+            this.next = next;
+        }
+
+        void seek(long offset) {
+            next = offset;
+            lastFetch = null;
+            buffered.clear();
+        }
+    }
+
+    private final InhouseBackend backend;
+    private final ConsumerConfig config;
+    private final Map<TopicPartition, Position> positions = new LinkedHashMap<>();
+    private int rotation;
+    private boolean closed;
+
+    InhouseConsumer(InhouseBackend backend, ConsumerConfig config) {
+        this.backend = backend;
+        this.config = config;
+    }
+
+    @Override
+    public void assign(Collection<TopicPartition> partitions) {
+        ensureOpen();
+        Map<TopicPartition, Position> next = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            Position existing = positions.get(tp);
+            if (existing != null) {
+                next.put(tp, existing);
+            } else {
+                PartitionLog log = logOf(tp);
+                next.put(tp, new Position(log, log.startOffset()));
+            }
+        }
+        positions.clear();
+        positions.putAll(next);
+    }
+
+    private PartitionLog logOf(TopicPartition tp) {
+        return backend.topic(tp.topic()).partition(tp.partition());
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return Collections.unmodifiableSet(positions.keySet());
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        Position p = assigned(partition);
+        long start = p.log.startOffset();
+        long end = p.log.endOffset();
+        if (offset < start || offset > end) {
+            throw new OffsetOutOfRangeException(partition, offset, start, end);
+        }
+        p.seek(offset);
+    }
+
+    @Override
+    public void seekToBeginning(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            Position p = assigned(tp);
+            p.seek(p.log.startOffset());
+        }
+    }
+
+    @Override
+    public void seekToEnd(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            Position p = assigned(tp);
+            p.seek(p.log.endOffset());
+        }
+    }
+
+    @Override
+    public long position(TopicPartition partition) {
+        return assigned(partition).next;
+    }
+
+    private Position assigned(TopicPartition tp) {
+        ensureOpen();
+        Position p = positions.get(tp);
+        if (p == null) {
+            throw new IllegalStateException("partition " + tp + " is not assigned to this consumer; assigned: "
+                    + positions.keySet());
+        }
+        return p;
+    }
+
+    @Override
+    public List<ConsumerRecord> poll(Duration timeout) {
+        ensureOpen();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        DataSignal signal = backend.log().signal();
+        while (true) {
+            long seen = signal.version();
+            List<ConsumerRecord> records = collect();
+            if (!records.isEmpty()) {
+                return records;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || positions.isEmpty()) {
+                return List.of();
+            }
+            try {
+                signal.await(seen, left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+    }
+
+    private List<ConsumerRecord> collect() {
+        List<Position> order = new ArrayList<>(positions.values());
+        int n = order.size();
+        List<ConsumerRecord> out = new ArrayList<>();
+        for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
+            Position p = order.get((rotation + i) % n);
+            if (p.buffered.isEmpty()) {
+                fetch(p);
+            }
+            while (!p.buffered.isEmpty() && out.size() < config.maxPollRecords()) {
+                ConsumerRecord r = p.buffered.poll();
+                out.add(r);
+                p.next = r.offset() + 1;
+            }
+        }
+        rotation = n == 0 ? 0 : (rotation + 1) % n;
+        return out;
+    }
+
+    private void fetch(Position p) {
+        if (p.next >= p.log.endOffset()) {
+            return;
+        }
+        PartitionLog.Fetch fetch = p.log.read(p.next, config.fetchMaxBytes(), p.lastFetch);
+        p.lastFetch = fetch;
+        p.buffered.addAll(fetch.records());
+    }
+
+    @Override
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        ensureOpen();
+        Map<TopicPartition, Long> result = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            result.put(tp, logOf(tp).startOffset());
+        }
+        return result;
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        ensureOpen();
+        Map<TopicPartition, Long> result = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            result.put(tp, logOf(tp).endOffset());
+        }
+        return result;
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+        ensureOpen();
+        Map<TopicPartition, OffsetAndTimestamp> result = new LinkedHashMap<>();
+        timestamps.forEach((tp, ts) -> {
+            OffsetAndTimestamp found = logOf(tp).offsetForTimestamp(ts);
+            if (found != null) {
+                result.put(tp, found);
+            }
+        });
+        return result;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new QueueClosedException("consumer");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        positions.clear();
+    }
+}

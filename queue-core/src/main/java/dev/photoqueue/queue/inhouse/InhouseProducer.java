@@ -1,0 +1,75 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.Partitioners;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.log.TopicLog;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends straight into the partitions' group-commit buffers; there is no producer-side batching
+ * because the log batches already. Keyed records go where {@link Partitioners#forKey} says,
+ * unkeyed ones round-robin. Errors (unknown topic or partition, record too large, closed) come
+ * back through the future. Thread-safe.
+ */
+final class InhouseProducer implements Producer {
+
+    private final InhouseBackend backend;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final Set<PartitionLog> touched = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    InhouseProducer(InhouseBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (closed) {
+            return CompletableFuture.failedFuture(new QueueClosedException("producer"));
+        }
+        try {
+            TopicLog topic = backend.topic(record.topic());
+            int partition;
+            if (record.partition() != null) {
+                partition = record.partition();
+            } else if (record.key() != null) {
+                partition = Partitioners.forKey(record.key(), topic.partitionCount());
+            } else {
+                partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
+            }
+            PartitionLog log = topic.partition(partition);
+            touched.add(log);
+            long timestamp = record.timestamp() != null ? record.timestamp() : backend.log().clock().millis();
+            return log.append(timestamp, record.key(), record.value(), record.headers());
+        } catch (QueueException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Writes every partition this producer sent to; their pending sends complete before it returns. */
+    @Override
+    public void flush() {
+        for (PartitionLog log : touched) {
+            log.drain();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            flush();
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.photoqueue.queue.log;
+
+import dev.photoqueue.queue.api.StorageException;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A sparse, memory-mapped index file of fixed-size entries sorted by their key, belonging to one
+ * segment. While its segment is active the file is preallocated to {@code maxBytes} and only the
+ * first {@link #entries()} entries count; {@link #trim} cuts it to exactly those entries when the
+ * segment is sealed or closed, so a sealed index file's length tells its entry count.
+ *
+ * <p>An index is a cache of what the log file says: it can always be rebuilt from the log, and
+ * recovery does so whenever it is missing or fails {@link #isConsistentWith}.
+ *
+ * <p>One writer (the partition's writer) and any number of readers: {@code entries} is published
+ * after the entry's bytes are in the mapping.
+ */
+abstract class AbstractIndex implements AutoCloseable {
+
+    protected final Path file;
+    protected final long baseOffset;
+    private final int entrySize;
+    private int maxEntries;
+    /**
+     * Never unmapped by hand: a reader may be in a lookup while the writer trims or retention
+     * deletes, and touching an unmapped buffer would crash the JVM. The GC releases old mappings.
+     */
+    protected volatile MappedByteBuffer mmap;
+    private volatile int entries;
+
+    protected AbstractIndex(Path file, long baseOffset, int entrySize, int maxBytes, boolean writable) {
+        this.file = file;
+        this.baseOffset = baseOffset;
+        this.entrySize = entrySize;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long existing = raf.length();
+            int validEntries = (int) (existing / entrySize);
+            long length = writable ? Math.max(roundDown(maxBytes), (long) validEntries * entrySize)
+                    : (long) validEntries * entrySize;
+            raf.setLength(length);
+            this.maxEntries = (int) (length / entrySize);
+            this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+            this.entries = validEntries; // a partial trailing entry (torn write) is ignored
+        } catch (IOException e) {
+            throw new StorageException(file.toString(), "open index", e);
+        }
+    }
+
+    private int roundDown(int bytes) {
+        return Math.max(entrySize, bytes / entrySize * entrySize);
+    }
+
+    final int entries() {
+        return entries;
+    }
+
+    final boolean isFull() {
+        return entries >= maxEntries;
+    }
+
+    final Path file() {
+        return file;
+    }
+
+    /** Position of entry {@code n}'s first byte in the mapping. */
+    protected final int slot(int n) {
+        return n * entrySize;
+    }
+
+    protected final void publishAppended() {
+        entries = entries + 1;
+    }
+
+    /** Forgets every entry (recovery rebuilds them). */
+    final void reset() {
+        entries = 0;
+    }
+
+    /** Drops entries past {@code count}. */
+    final void truncateEntries(int count) {
+        if (count < entries) {
+            entries = count;
+        }
+    }
+
+    /** Forces the written entries to disk. */
+    final void flush() {
+        mmap.force();
+    }
+
+    /** Cuts the file to exactly its entries and maps it read-only sized; the index takes no more entries. */
+    final void trim() {
+        resize((long) entries * entrySize);
+    }
+
+    private void resize(long length) {
+        mmap.force();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(length);
+            mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+            maxEntries = (int) (length / entrySize);
+        } catch (IOException e) {
+            throw new StorageException(file.toString(), "resize index", e);
+        }
+    }
+
+    /**
+     * True when every entry is in key order, relative offsets fit the segment, and no entry points
+     * past {@code logSize} bytes of the log: the checks an index must pass to be trusted after a restart.
+     */
+    abstract boolean isConsistentWith(long logSize, long nextOffset);
+
+    @Override
+    public void close() {
+        mmap.force();
+    }
+
+    /** Deletes the file. Readers still holding the mapping keep reading valid entries until the GC drops it. */
+    final void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new StorageException(file.toString(), "delete index", e);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package dev.photoqueue.queue.log;
+
+import dev.photoqueue.queue.api.FsyncPolicy;
+import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.api.InvalidTopicException;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.StorageException;
+import dev.photoqueue.queue.api.TopicExistsException;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownTopicException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The in-house log of one data directory: its topics, their partitions, and the threads that
+ * write, force and expire them.
+ *
+ * <p>Guarantees: one process owns a directory at a time ({@link dev.photoqueue.queue.api.DataDirectoryLockedException}
+ * for a second one); a topic either exists whole, with its settings and every partition
+ * directory, or not at all; after a crash, opening recovers every partition (see
+ * {@link PartitionLoader}); {@link #close} writes what is pending, forces it and marks the
+ * shutdown clean. Thread-safe.
+ *
+ * <pre>
+ * dataDir/.lock                             owner's OS lock, pid inside
+ * dataDir/.clean-shutdown                   present only between a clean close and the next open
+ * dataDir/topic/topic.properties            partitions and settings
+ * dataDir/topic/N/00000000000000000000.log  segment: record batches (see {@link RecordBatches})
+ * dataDir/topic/N/…000.index, …000.timeindex sparse offset and time indexes of the segment
+ * dataDir/topic/N/recovery-point            offset up to which every byte was forced to disk
+ * </pre>
+ */
+public final class LogManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+    private static final String CREATING_PREFIX = "~creating-";
+    private static final String PARTITIONS_KEY = "partitions";
+    private static final int MAX_TOPIC_NAME = 249;
+
+    /**
+     * @param defaults           settings for topics that do not override them
+     * @param clock              the time for timestamps, segment age and retention
+     * @param retentionCheckMs   how often retention runs
+     */
+    public record Options(LogConfig defaults, Clock clock, long retentionCheckMs) {
+
+        public static final Options DEFAULTS = new Options(LogConfig.DEFAULTS, Clock.systemUTC(), 60_000);
+
+        public Options withDefaults(LogConfig newDefaults) {
+            return new Options(newDefaults, clock, retentionCheckMs);
+        }
+
+        public Options withClock(Clock newClock) {
+            return new Options(defaults, newClock, retentionCheckMs);
+        }
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final DataDirectoryLock lock;
+    private final LogContext context;
+    private final Map<String, TopicLog> topics = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private LogManager(Path dir, Options options, DataDirectoryLock lock, LogContext context) {
+        this.dir = dir;
+        this.options = options;
+        this.lock = lock;
+        this.context = context;
+    }
+
+    public static LogManager open(Path dir) {
+        return open(dir, Options.DEFAULTS);
+    }
+
+    public static LogManager open(Path dir, Options options) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new StorageException(absolute.toString(), "create data directory", e);
+        }
+        DataDirectoryLock lock = DataDirectoryLock.acquire(absolute);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "photoqueue-log-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        LogContext context = new LogContext(new LogWriter("photoqueue-log-writer"), scheduler, new DataSignal(),
+                options.clock());
+        LogManager manager = new LogManager(absolute, options, lock, context);
+        try {
+            manager.loadTopics();
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        scheduler.scheduleWithFixedDelay(manager::applyRetention, options.retentionCheckMs(),
+                options.retentionCheckMs(), TimeUnit.MILLISECONDS);
+        return manager;
+    }
+
+    private void loadTopics() {
+        Path marker = dir.resolve(LogFiles.CLEAN_SHUTDOWN);
+        boolean clean = Files.exists(marker);
+        try {
+            // From here on a crash must lead to recovery, so the marker goes first.
+            Files.deleteIfExists(marker);
+            LogFiles.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException(marker.toString(), "delete", e);
+        }
+        if (!clean) {
+            LOG.info("{} was not shut down cleanly; recovering its partitions", dir);
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!Files.isDirectory(entry)) {
+                    continue;
+                }
+                if (name.startsWith(CREATING_PREFIX)) {
+                    deleteTree(entry);
+                } else if (Files.exists(entry.resolve(LogFiles.TOPIC_PROPERTIES))) {
+                    loadTopic(name, entry, clean);
+                } else {
+                    LOG.warn("ignoring foreign directory {} in data directory {}: it has no {}", entry, dir,
+                            LogFiles.TOPIC_PROPERTIES);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException(dir.toString(), "list data directory", e);
+        }
+    }
+
+    private void loadTopic(String name, Path topicDir, boolean clean) {
+        Map<String, String> settings = readProperties(topicDir.resolve(LogFiles.TOPIC_PROPERTIES));
+        String partitionsValue = settings.remove(PARTITIONS_KEY);
+        int partitions;
+        try {
+            partitions = Integer.parseInt(partitionsValue);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(topicDir.resolve(LogFiles.TOPIC_PROPERTIES) + ": " + PARTITIONS_KEY,
+                    partitionsValue, "not a whole number");
+        }
+        LogConfig config = options.defaults().with(settings);
+        topics.put(name, openPartitions(name, topicDir, partitions, config, clean));
+    }
+
+    private TopicLog openPartitions(String name, Path topicDir, int partitions, LogConfig config, boolean clean) {
+        List<PartitionLog> logs = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            PartitionLog log = PartitionLoader.load(new TopicPartition(name, p), topicDir.resolve(Integer.toString(p)),
+                    config, context, clean);
+            logs.add(log);
+            if (config.fsync() == FsyncPolicy.INTERVAL) {
+                context.scheduler().scheduleWithFixedDelay(log::flush, config.flushMs(), config.flushMs(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+        return new TopicLog(name, config, logs);
+    }
+
+    /**
+     * Creates a topic with {@code partitions} partitions and settings over the defaults.
+     * {@link TopicExistsException}, {@link InvalidTopicException}, {@link InvalidConfigException}.
+     */
+    public synchronized TopicLog createTopic(String name, int partitions, Map<String, String> overrides) {
+        ensureOpen();
+        validateTopicName(name);
+        if (partitions <= 0 || partitions > 10_000) {
+            throw new InvalidConfigException(PARTITIONS_KEY, String.valueOf(partitions), "must be 1..10000");
+        }
+        if (topics.containsKey(name)) {
+            throw new TopicExistsException(name);
+        }
+        LogConfig config = options.defaults().with(overrides);
+        Path staging = dir.resolve(CREATING_PREFIX + name);
+        Path topicDir = dir.resolve(name);
+        try {
+            deleteTree(staging);
+            Files.createDirectories(staging);
+            for (int p = 0; p < partitions; p++) {
+                Files.createDirectory(staging.resolve(Integer.toString(p)));
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put(PARTITIONS_KEY, Integer.toString(partitions));
+            settings.putAll(overrides);
+            LogFiles.writeAtomically(staging.resolve(LogFiles.TOPIC_PROPERTIES), toProperties(settings));
+            // The rename is the commit point: before it the topic does not exist, after it it is whole.
+            Files.move(staging, topicDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            LogFiles.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException(topicDir.toString(), "create topic", e);
+        }
+        TopicLog topic = openPartitions(name, topicDir, partitions, config, true);
+        topics.put(name, topic);
+        LOG.info("created topic {} with {} partitions in {}", name, partitions, topicDir);
+        return topic;
+    }
+
+    static void validateTopicName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidTopicException(String.valueOf(name), "must not be empty");
+        }
+        if (name.length() > MAX_TOPIC_NAME) {
+            throw new InvalidTopicException(name, "longer than " + MAX_TOPIC_NAME + " characters");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new InvalidTopicException(name, "'.' and '..' are not topic names");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new InvalidTopicException(name, "character '" + c + "' at " + i
+                        + " is not allowed; use letters, digits, '.', '_' and '-'");
+            }
+        }
+    }
+
+    /** {@link UnknownTopicException} when the topic does not exist. */
+    public TopicLog topic(String name) {
+        ensureOpen();
+        TopicLog topic = topics.get(name);
+        if (topic == null) {
+            throw new UnknownTopicException(name);
+        }
+        return topic;
+    }
+
+    public Optional<TopicLog> findTopic(String name) {
+        ensureOpen();
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    public Set<String> topicNames() {
+        return new TreeSet<>(topics.keySet());
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Clock clock() {
+        return context.clock();
+    }
+
+    /** Wakes readers when any partition's high watermark moves. */
+    public DataSignal signal() {
+        return context.signal();
+    }
+
+    /** Runs retention over every partition now (it also runs every {@code retentionCheckMs}). */
+    public int applyRetention() {
+        int deleted = 0;
+        for (TopicLog topic : topics.values()) {
+            for (PartitionLog partition : topic.partitions()) {
+                try {
+                    deleted += partition.applyRetention();
+                } catch (RuntimeException e) {
+                    LOG.error("retention of {} failed: {}", partition.topicPartition(), e.toString());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new QueueClosedException("log in " + dir);
+        }
+    }
+
+    /** Writes and forces everything pending, marks the shutdown clean and releases the directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (TopicLog topic : topics.values()) {
+            for (PartitionLog partition : topic.partitions()) {
+                try {
+                    partition.close();
+                } catch (RuntimeException e) {
+                    LOG.error("closing {} failed: {}", partition.topicPartition(), e.toString());
+                    failure = failure == null ? e : failure;
+                }
+            }
+        }
+        context.writer().close();
+        for (Runnable pending : context.scheduler().shutdownNow()) {
+            pending.run();
+        }
+        try {
+            context.scheduler().awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure == null) {
+            LogFiles.writeAtomically(dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+        }
+        lock.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static String toProperties(Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    /** Reads a {@code key=value} file written by {@link #toProperties}; also used by the read-only tools. */
+    static Map<String, String> readProperties(Path file) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String trimmed = line.trim();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                int eq = trimmed.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidConfigException(file.toString(), trimmed, "expected key=value");
+                }
+                settings.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+            }
+        } catch (IOException e) {
+            throw new StorageException(file.toString(), "read", e);
+        }
+        return settings;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

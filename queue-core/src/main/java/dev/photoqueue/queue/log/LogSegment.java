@@ -1,0 +1,435 @@
+package dev.photoqueue.queue.log;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.CorruptRecordException;
+import dev.photoqueue.queue.api.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * One segment of a partition: {@code <baseOffset>.log} with its {@code .index} and
+ * {@code .timeindex}. Batches are only ever appended at the end; a segment is either active (the
+ * partition's last, taking appends) or sealed (immutable, indexes trimmed).
+ *
+ * <p>Thread rule: one writer at a time (the partition's write lock) calls {@link #append},
+ * {@link #seal}, {@link #recover}; readers call {@link #read} concurrently and never look past the
+ * size the partition publishes as its high watermark.
+ */
+final class LogSegment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+    private static final int SCAN_BUFFER_BYTES = 1 << 20;
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final LogConfig config;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+
+    /** Bytes of whole batches in the file. Written by the writer only. */
+    private volatile long size;
+    private volatile long maxTimestamp = -1;
+    /** The offset after the last batch. */
+    private volatile long nextOffset;
+    /** The first batch's timestamp: the segment's age for rolling; -1 while empty. */
+    private long firstTimestamp = -1;
+    private int bytesSinceLastIndexEntry;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active) {
+        this.baseOffset = baseOffset;
+        this.config = config;
+        String name = LogFiles.segmentName(baseOffset);
+        this.logFile = dir.resolve(name + LogFiles.LOG_SUFFIX);
+        try {
+            this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            this.size = channel.size();
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "open segment", e);
+        }
+        this.offsetIndex = new OffsetIndex(dir.resolve(name + LogFiles.INDEX_SUFFIX), baseOffset,
+                config.maxIndexBytes(), active);
+        this.timeIndex = new TimeIndex(dir.resolve(name + LogFiles.TIME_INDEX_SUFFIX), baseOffset,
+                config.maxIndexBytes() / OffsetIndex.ENTRY_SIZE * TimeIndex.ENTRY_SIZE, active);
+        this.nextOffset = baseOffset;
+    }
+
+    /** A new, empty active segment. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config) {
+        LogSegment segment = new LogSegment(dir, baseOffset, config, true);
+        if (segment.size != 0) {
+            throw new StorageException(segment.logFile.toString(), "create segment",
+                    new IOException("file exists with " + segment.size + " bytes"));
+        }
+        LogFiles.forceDirectory(dir);
+        return segment;
+    }
+
+    /**
+     * Opens an existing segment. A sealed one trusts its indexes if they are consistent with the
+     * file and {@code nextOffset} and rebuilds them otherwise; the active one is {@link #recover}ed by
+     * the caller, or its tail is checked with {@link #tailIsClean}.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active) {
+        return new LogSegment(dir, baseOffset, config, active);
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    long size() {
+        return size;
+    }
+
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long firstTimestamp() {
+        return firstTimestamp;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    boolean indexFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /**
+     * Writes one finished batch at the end of the file and indexes it. Not visible to readers until
+     * the partition publishes the new high watermark. On failure the file is cut back to where it was.
+     */
+    void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long batchFirstTimestamp,
+                long batchMaxTimestamp) {
+        long position = size;
+        int bytes = batch.remaining();
+        try {
+            long at = position;
+            while (batch.hasRemaining()) {
+                at += channel.write(batch, at);
+            }
+        } catch (IOException e) {
+            cutBackTo(position);
+            throw new StorageException(logFile.toString(), "append " + bytes + " bytes at " + position + " to", e);
+        }
+        long lastOffset = batchBaseOffset + recordCount - 1;
+        long newMax = Math.max(maxTimestamp, batchMaxTimestamp);
+        if (bytesSinceLastIndexEntry >= config.indexIntervalBytes()) {
+            offsetIndex.append(batchBaseOffset, (int) position);
+            timeIndex.maybeAppend(newMax, lastOffset);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += bytes;
+        if (firstTimestamp < 0) {
+            firstTimestamp = batchFirstTimestamp;
+        }
+        maxTimestamp = newMax;
+        nextOffset = lastOffset + 1;
+        size = position + bytes;
+    }
+
+    private void cutBackTo(long position) {
+        try {
+            channel.truncate(position);
+        } catch (IOException suppressed) {
+            LOG.error("cannot cut {} back to {} bytes after a failed append: {}", logFile, position, suppressed.toString());
+        }
+    }
+
+    /** Forces the file's bytes (not its indexes: those are rebuilt after a crash) to disk. */
+    void flush() {
+        try {
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            // deleted by retention meanwhile: nothing left to force
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "force", e);
+        }
+    }
+
+    /** Makes the segment immutable: final time index entry, indexes cut to size, everything forced. */
+    void seal() {
+        flush();
+        if (nextOffset > baseOffset) {
+            timeIndex.maybeAppend(maxTimestamp, nextOffset - 1);
+        }
+        offsetIndex.trim();
+        timeIndex.trim();
+    }
+
+    /**
+     * Reads records with offset >= {@code minOffset} from the batch at {@code startPosition} (an index
+     * position or a remembered one) until about {@code maxBytes} are read, never past
+     * {@code endPosition}. At least one whole batch is returned when there is one.
+     *
+     * @return the file position after the last batch read
+     */
+    long read(String topic, int partition, long minOffset, long startPosition, long endPosition, int maxBytes,
+              List<ConsumerRecord> out) {
+        long start = startPosition >= 0 ? startPosition : offsetIndex.lookup(minOffset);
+        if (start >= endPosition) {
+            return start;
+        }
+        try {
+            BatchScanner scanner = new BatchScanner(channel, start, endPosition, maxBytes, config.maxBatchBytes());
+            long readBytes = 0;
+            RecordBatch batch;
+            while (readBytes < maxBytes && (batch = scanner.next(-1)) != null) {
+                readBytes += batch.sizeInBytes();
+                if (batch.lastOffset() >= minOffset) {
+                    decode(batch, topic, partition, minOffset, scanner.position(), out);
+                }
+            }
+            if (scanner.stopReason() != null) {
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), minOffset,
+                        scanner.stopReason());
+            }
+            return scanner.validEnd();
+        } catch (ClosedChannelException e) {
+            throw new SegmentDeletedException(baseOffset);
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "read at " + start + " from", e);
+        }
+    }
+
+    private void decode(RecordBatch batch, String topic, int partition, long minOffset, long position,
+                        List<ConsumerRecord> out) {
+        try {
+            batch.decode(topic, partition, minOffset, out);
+        } catch (IllegalStateException e) {
+            throw new CorruptRecordException(logFile.toString(), position, batch.baseOffset(), e.getMessage());
+        }
+    }
+
+    /**
+     * The first record with timestamp >= {@code timestamp} within the first {@code endPosition}
+     * bytes, as {offset, timestamp}, or null when there is none.
+     */
+    long[] findByTimestamp(long timestamp, long endPosition) {
+        long after = timeIndex.offsetBefore(timestamp);
+        long from = after < 0 ? baseOffset : after + 1;
+        try {
+            BatchScanner scanner = new BatchScanner(channel, offsetIndex.lookup(from), endPosition, 64 << 10,
+                    config.maxBatchBytes());
+            RecordBatch batch;
+            while ((batch = scanner.next(-1)) != null) {
+                if (batch.maxTimestamp() < timestamp || batch.lastOffset() < from) {
+                    continue;
+                }
+                List<ConsumerRecord> records = new java.util.ArrayList<>();
+                decode(batch, "", 0, from, scanner.position(), records);
+                for (ConsumerRecord r : records) {
+                    if (r.timestamp() >= timestamp) {
+                        return new long[] {r.offset(), r.timestamp()};
+                    }
+                }
+            }
+            if (scanner.stopReason() != null) {
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), from, scanner.stopReason());
+            }
+            return null;
+        } catch (ClosedChannelException e) {
+            throw new SegmentDeletedException(baseOffset);
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "search by time in", e);
+        }
+    }
+
+    /**
+     * Checks every batch from the start, rebuilds both indexes, and cuts the file after the last
+     * valid batch when {@code truncate} is set. Sets size, next offset and max timestamp from what
+     * was found. Returns a description of what was cut or found invalid, or null when all was valid.
+     */
+    String recover(boolean truncate) {
+        offsetIndex.reset();
+        timeIndex.reset();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = -1;
+        firstTimestamp = -1;
+        nextOffset = baseOffset;
+        long fileSize;
+        try {
+            fileSize = channel.size();
+            BatchScanner scanner = new BatchScanner(channel, 0, fileSize, SCAN_BUFFER_BYTES, config.maxBatchBytes());
+            size = 0;
+            RecordBatch batch;
+            while ((batch = scanner.next(nextOffset)) != null) {
+                long position = scanner.position();
+                int bytes = batch.sizeInBytes();
+                long lastOffset = batch.lastOffset();
+                long newMax = Math.max(maxTimestamp, batch.maxTimestamp());
+                if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && !offsetIndex.isFull()
+                        && !timeIndex.isFull()) {
+                    offsetIndex.append(batch.baseOffset(), (int) position);
+                    timeIndex.maybeAppend(newMax, lastOffset);
+                    bytesSinceLastIndexEntry = 0;
+                }
+                bytesSinceLastIndexEntry += bytes;
+                if (firstTimestamp < 0) {
+                    firstTimestamp = batch.firstTimestamp();
+                }
+                maxTimestamp = newMax;
+                nextOffset = lastOffset + 1;
+                size = position + bytes;
+            }
+            long validEnd = scanner.validEnd();
+            if (validEnd == fileSize) {
+                return null;
+            }
+            String what = "offset " + nextOffset + " at byte " + validEnd + ": " + scanner.stopReason();
+            if (truncate) {
+                channel.truncate(validEnd);
+                channel.force(true);
+                return "cut " + (fileSize - validEnd) + " bytes from " + logFile + " at " + what;
+            }
+            return "invalid data in " + logFile + " at " + what;
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "recover", e);
+        }
+    }
+
+    /**
+     * After a clean shutdown: true when the bytes after the last index entry are whole, valid
+     * batches up to the end of the file and both indexes agree with the file; sets the next offset
+     * and max timestamp on the way. False means the caller must {@link #recover}.
+     */
+    boolean tailIsClean() {
+        try {
+            long fileSize = channel.size();
+            int entries = offsetIndex.entries();
+            long startOffset = entries == 0 ? baseOffset : offsetIndex.lastOffset();
+            long startPosition = entries == 0 ? 0 : offsetIndex.lookup(startOffset);
+            if (startPosition > fileSize) {
+                return false;
+            }
+            BatchScanner scanner = new BatchScanner(channel, startPosition, fileSize, SCAN_BUFFER_BYTES,
+                    config.maxBatchBytes());
+            long expected = startOffset;
+            long max = timeIndex.lastTimestamp();
+            long first = -1;
+            long bytesAfterEntry = 0;
+            RecordBatch batch;
+            while ((batch = scanner.next(expected)) != null) {
+                if (first < 0 && scanner.position() == 0) {
+                    first = batch.firstTimestamp();
+                }
+                expected = batch.lastOffset() + 1;
+                max = Math.max(max, batch.maxTimestamp());
+                bytesAfterEntry += batch.sizeInBytes();
+            }
+            if (scanner.validEnd() != fileSize
+                    || !offsetIndex.isConsistentWith(fileSize, expected)
+                    || !timeIndex.isConsistentWith(fileSize, expected)) {
+                return false;
+            }
+            nextOffset = expected;
+            maxTimestamp = max;
+            size = fileSize;
+            bytesSinceLastIndexEntry = (int) Math.min(Integer.MAX_VALUE, bytesAfterEntry);
+            firstTimestamp = first >= 0 ? first : readFirstTimestamp();
+            return true;
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "check the tail of", e);
+        }
+    }
+
+    /**
+     * For a sealed segment after a restart: takes {@code next} as its next offset and the time index
+     * for its max timestamp, rebuilding both indexes from the file when they are not consistent.
+     */
+    void openSealed(long next) {
+        long fileSize = size;
+        if (offsetIndex.isConsistentWith(fileSize, next) && timeIndex.isConsistentWith(fileSize, next)
+                && timeIndex.entries() > 0) {
+            nextOffset = next;
+            maxTimestamp = timeIndex.lastTimestamp();
+            firstTimestamp = readFirstTimestampQuietly();
+            return;
+        }
+        LOG.warn("rebuilding the indexes of {}: they do not match the log file", logFile);
+        String problem = recover(false);
+        if (problem != null) {
+            LOG.warn("sealed segment has {}; reads at that point report it as corrupt", problem);
+        }
+        nextOffset = Math.max(nextOffset, next);
+        // Readers must meet the bad batch and be told, not silently skip what follows it.
+        size = fileSize;
+        seal();
+    }
+
+    private long readFirstTimestampQuietly() {
+        try {
+            return readFirstTimestamp();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long readFirstTimestamp() throws IOException {
+        if (channel.size() < RecordBatches.HEADER_SIZE) {
+            return -1;
+        }
+        ByteBuffer header = ByteBuffer.allocate(RecordBatches.HEADER_SIZE);
+        while (header.hasRemaining()) {
+            if (channel.read(header, header.position()) < 0) {
+                return -1;
+            }
+        }
+        return header.getLong(RecordBatches.FIRST_TIMESTAMP_POS);
+    }
+
+    /** Seals nothing: closes the file and indexes as they are (a clean shutdown trims the indexes first). */
+    void close() {
+        try {
+            offsetIndex.close();
+            timeIndex.close();
+            channel.close();
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "close", e);
+        }
+    }
+
+    /** For a clean shutdown of the active segment: force everything and cut the indexes to size. */
+    void closeClean() {
+        flush();
+        if (nextOffset > baseOffset) {
+            timeIndex.maybeAppend(maxTimestamp, nextOffset - 1);
+        }
+        offsetIndex.trim();
+        timeIndex.trim();
+        close();
+    }
+
+    /** Unlinks the files; an open channel keeps serving readers that already hold it until {@link #close}. */
+    void deleteFiles() {
+        try {
+            Files.deleteIfExists(logFile);
+        } catch (IOException e) {
+            throw new StorageException(logFile.toString(), "delete", e);
+        }
+        offsetIndex.delete();
+        timeIndex.delete();
+    }
+
+    @Override
+    public String toString() {
+        return logFile.toString();
+    }
+}

@@ -1,0 +1,466 @@
+package dev.photoqueue.queue.log;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.FsyncPolicy;
+import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
+import dev.photoqueue.queue.api.OffsetOutOfRangeException;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.RecordTooLargeException;
+import dev.photoqueue.queue.api.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One partition: an append-only sequence of records numbered by offset, stored as segments in one
+ * directory.
+ *
+ * <p>Guarantees: offsets are contiguous and assigned in the order records are written; a record is
+ * visible to readers only once it is below the <em>high watermark</em>, which moves after the
+ * batch is written to the file (and, with {@code fsync=always}, forced to disk); a send's future
+ * completes at the same moment, so what a producer saw acknowledged is what readers see and what
+ * a restart finds.
+ *
+ * <p>Thread-safe. Appends from many threads are group-committed: each encodes its record into the
+ * open batch under a short lock, and the log's writer thread (or a sender whose batch is full)
+ * writes the whole batch with one system call. Reads take no lock.
+ */
+public final class PartitionLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+
+    /** What readers may see: offsets below {@code offset}, bytes below {@code position} of {@code segment}. */
+    private record Watermark(long offset, LogSegment segment, long position) {
+    }
+
+    /**
+     * The outcome of a read: records in offset order, the offset to read next, and where in the
+     * file that is, so the next {@link #read(long, int, Fetch)} can skip the index lookup.
+     */
+    public record Fetch(List<ConsumerRecord> records, long nextOffset, long segmentBaseOffset, long nextPosition) {
+    }
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final LogConfig config;
+    private final LogContext context;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private volatile LogSegment active;
+    private volatile Watermark highWatermark;
+    private volatile boolean closed;
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    /** Held while a batch goes to the file; taken before {@link #appendLock} when both are needed. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    // guarded by appendLock
+    private BatchBuilder open;
+    private PendingSends openSends;
+    private boolean scheduled;
+    private boolean acceptingAppends = true;
+
+    // guarded by writeLock
+    private BatchBuilder spare;
+    private PendingSends spareSends;
+    private long logEndOffset;
+
+    /** Every offset below is forced to disk. Only grows. */
+    private final AtomicLong flushedOffset = new AtomicLong();
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
+
+    PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, LogContext context,
+                 ConcurrentSkipListMap<Long, LogSegment> segments, long recoveredEndOffset) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.context = context;
+        this.segments = segments;
+        this.active = segments.lastEntry().getValue();
+        this.logEndOffset = recoveredEndOffset;
+        this.flushedOffset.set(recoveredEndOffset);
+        this.highWatermark = new Watermark(recoveredEndOffset, active, active.size());
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** The first offset still stored (retention moves it forward). */
+    public long startOffset() {
+        return segments.firstKey();
+    }
+
+    /** The high watermark: the offset the next acknowledged record gets. */
+    public long endOffset() {
+        return highWatermark.offset;
+    }
+
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /**
+     * Appends one record. Fails fast (in the future) with {@link RecordTooLargeException} when the
+     * record is over {@code max.record.bytes}, and with {@link QueueClosedException} once closed.
+     * The future completes on the log's writer thread: keep callbacks short.
+     */
+    public CompletableFuture<RecordMetadata> append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        int recordSize = RecordBatches.recordSize(key, value, headers);
+        if (recordSize > config.maxRecordBytes()) {
+            return CompletableFuture.failedFuture(
+                    new RecordTooLargeException(topicPartition.topic(), recordSize, config.maxRecordBytes()));
+        }
+        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        appendLock.lock();
+        try {
+            while (true) {
+                if (!acceptingAppends) {
+                    return CompletableFuture.failedFuture(new QueueClosedException("partition " + topicPartition));
+                }
+                if (open == null) {
+                    open = BatchBuilder.allocateDirect(config.batchBytes());
+                    openSends = new PendingSends();
+                }
+                if (open.hasRoomFor(recordSize)) {
+                    open.append(recordSize, timestamp, key, value, headers);
+                    openSends.add(future, timestamp);
+                    if (!scheduled) {
+                        scheduled = true;
+                        context.writer().schedule(this);
+                    }
+                    return future;
+                }
+                appendLock.unlock();
+                try {
+                    if (open.isEmpty()) {
+                        writeAlone(recordSize, timestamp, key, value, headers, future);
+                        return future;
+                    }
+                    // The open batch is full: this sender writes it itself, which slows the
+                    // fastest producer down to the disk's pace instead of growing memory.
+                    drain();
+                } finally {
+                    appendLock.lock();
+                }
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** A record larger than the append buffer goes out as a batch of its own, after what is pending. */
+    private void writeAlone(int recordSize, long timestamp, byte[] key, byte[] value, List<Header> headers,
+                            CompletableFuture<RecordMetadata> future) {
+        writeLock.lock();
+        try {
+            drainLocked();
+            BatchBuilder single = BatchBuilder.allocate(RecordBatches.HEADER_SIZE + recordSize);
+            single.append(recordSize, timestamp, key, value, headers);
+            PendingSends sends = new PendingSends();
+            sends.add(future, timestamp);
+            writeBatch(single, sends);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the open batch now, if any: every send made before this call has completed when it
+     * returns. Called by the writer thread, by senders whose batch is full, by flush and by close.
+     */
+    public void drain() {
+        writeLock.lock();
+        try {
+            drainLocked();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void drainLocked() {
+        BatchBuilder batch;
+        PendingSends sends;
+        appendLock.lock();
+        try {
+            scheduled = false;
+            if (open == null || open.isEmpty()) {
+                return;
+            }
+            if (spare == null) {
+                spare = BatchBuilder.allocateDirect(config.batchBytes());
+                spareSends = new PendingSends();
+            }
+            batch = open;
+            sends = openSends;
+            open = spare;
+            openSends = spareSends;
+            spare = batch;
+            spareSends = sends;
+        } finally {
+            appendLock.unlock();
+        }
+        try {
+            writeBatch(batch, sends);
+        } finally {
+            batch.reset();
+            sends.clear();
+        }
+    }
+
+    private void writeBatch(BatchBuilder batch, PendingSends sends) {
+        long base = logEndOffset;
+        int count = batch.recordCount();
+        try {
+            if (closed) {
+                throw new QueueClosedException("partition " + topicPartition);
+            }
+            ByteBuffer bytes = batch.finish(base);
+            maybeRoll(bytes.remaining(), count);
+            LogSegment segment = active;
+            segment.append(bytes, base, count, batch.firstTimestamp(), batch.maxTimestamp());
+            logEndOffset = base + count;
+            if (config.fsync() == FsyncPolicy.ALWAYS) {
+                segment.flush();
+                flushedOffset.accumulateAndGet(logEndOffset, Math::max);
+            } else if (config.fsync() == FsyncPolicy.INTERVAL
+                    && logEndOffset - flushedOffset.get() >= config.flushMessages()
+                    && flushRequested.compareAndSet(false, true)) {
+                context.scheduler().execute(this::flush);
+            }
+            highWatermark = new Watermark(logEndOffset, segment, segment.size());
+            context.signal().signal();
+        } catch (RuntimeException e) {
+            LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base, e.toString());
+            sends.failAll(e);
+            return;
+        }
+        sends.completeAll(topicPartition.topic(), topicPartition.partition(), base);
+    }
+
+    private void maybeRoll(int batchBytes, int recordCount) {
+        LogSegment segment = active;
+        if (segment.size() == 0) {
+            return;
+        }
+        String reason = null;
+        if (segment.size() + batchBytes > config.segmentBytes()) {
+            reason = "size";
+        } else if (segment.firstTimestamp() >= 0
+                && context.clock().millis() - segment.firstTimestamp() >= config.segmentMs()) {
+            reason = "age";
+        } else if (segment.indexFull()) {
+            reason = "index full";
+        } else if (logEndOffset + recordCount - segment.baseOffset() > Integer.MAX_VALUE) {
+            reason = "offset range";
+        }
+        if (reason != null) {
+            roll(reason);
+        }
+    }
+
+    private void roll(String reason) {
+        LogSegment old = active;
+        old.seal();
+        LogSegment next = LogSegment.create(dir, logEndOffset, config);
+        segments.put(next.baseOffset(), next);
+        active = next;
+        flushedOffset.accumulateAndGet(logEndOffset, Math::max);
+        writeRecoveryPoint(logEndOffset);
+        LOG.debug("rolled {} to a new segment at offset {} ({})", topicPartition, logEndOffset, reason);
+    }
+
+    private void writeRecoveryPoint(long offset) {
+        LogFiles.writeAtomically(dir.resolve(LogFiles.RECOVERY_POINT), Long.toString(offset));
+    }
+
+    /** Forces what has been written to disk. Runs on the scheduler (fsync=interval) or on demand. */
+    public void flush() {
+        flushRequested.set(false);
+        long written = highWatermark.offset;
+        if (written <= flushedOffset.get() || closed) {
+            return;
+        }
+        active.flush();
+        flushedOffset.accumulateAndGet(written, Math::max);
+    }
+
+    /** Reads from {@code offset}; see {@link #read(long, int, Fetch)}. */
+    public Fetch read(long offset, int maxBytes) {
+        return read(offset, maxBytes, null);
+    }
+
+    /**
+     * Reads records from {@code offset} on, about {@code maxBytes} worth (at least one batch when
+     * there is one), never past the high watermark. An empty fetch at the end offset; an
+     * {@link OffsetOutOfRangeException} before the start or past the end. {@code previous}, when it
+     * ended at {@code offset}, lets the read resume at the remembered file position.
+     */
+    public Fetch read(long offset, int maxBytes, Fetch previous) {
+        if (closed) {
+            throw new QueueClosedException("partition " + topicPartition);
+        }
+        Watermark hw = highWatermark;
+        long start = startOffset();
+        if (offset < start || offset > hw.offset) {
+            throw new OffsetOutOfRangeException(topicPartition, offset, start, hw.offset);
+        }
+        if (offset == hw.offset) {
+            return new Fetch(List.of(), offset, -1, -1);
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            while (entry != null) {
+                LogSegment segment = entry.getValue();
+                if (segment.baseOffset() > hw.segment.baseOffset()) {
+                    break;
+                }
+                long end = segment == hw.segment ? hw.position : segment.size();
+                long hint = previous != null && previous.nextOffset == offset
+                        && previous.segmentBaseOffset == segment.baseOffset() ? previous.nextPosition : -1;
+                List<ConsumerRecord> out = new ArrayList<>();
+                long next = segment.read(topicPartition.topic(), topicPartition.partition(), offset, hint, end,
+                        maxBytes, out);
+                if (!out.isEmpty()) {
+                    return new Fetch(out, out.get(out.size() - 1).offset() + 1, segment.baseOffset(), next);
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+            return new Fetch(List.of(), offset, -1, -1);
+        } catch (SegmentDeletedException e) {
+            throw new OffsetOutOfRangeException(topicPartition, offset, startOffset(), endOffset());
+        }
+    }
+
+    /** The first record at or after {@code timestamp} (epoch millis), or null when all are older. */
+    public OffsetAndTimestamp offsetForTimestamp(long timestamp) {
+        Watermark hw = highWatermark;
+        try {
+            for (LogSegment segment : segments.values()) {
+                if (segment.baseOffset() > hw.segment.baseOffset()) {
+                    break;
+                }
+                if (segment.maxTimestamp() < timestamp) {
+                    continue;
+                }
+                long end = segment == hw.segment ? hw.position : segment.size();
+                long[] found = segment.findByTimestamp(timestamp, end);
+                if (found != null) {
+                    return new OffsetAndTimestamp(found[0], found[1]);
+                }
+            }
+            return null;
+        } catch (SegmentDeletedException e) {
+            return offsetForTimestamp(timestamp);
+        }
+    }
+
+    /**
+     * Applies retention: deletes whole sealed segments whose newest record is older than
+     * {@code retention.ms}, then the oldest while the partition would stay at or above
+     * {@code retention.bytes} without them. The active segment is never deleted.
+     *
+     * @return how many segments were deleted
+     */
+    public int applyRetention() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            int deleted = 0;
+            long now = context.clock().millis();
+            if (config.retentionMs() >= 0) {
+                for (LogSegment segment : segments.values()) {
+                    if (segment == active || segment.maxTimestamp() >= now - config.retentionMs()) {
+                        break;
+                    }
+                    delete(segment, "retention.ms: newest record at " + segment.maxTimestamp());
+                    deleted++;
+                }
+            }
+            if (config.retentionBytes() >= 0) {
+                long size = sizeInBytes();
+                for (LogSegment segment : segments.values()) {
+                    if (segment == active || size - segment.size() < config.retentionBytes()) {
+                        break;
+                    }
+                    size -= segment.size();
+                    delete(segment, "retention.bytes: partition at " + (size + segment.size()) + " bytes");
+                    deleted++;
+                }
+            }
+            return deleted;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void delete(LogSegment segment, String reason) {
+        segments.remove(segment.baseOffset());
+        segment.deleteFiles();
+        // Readers that fetched this segment a moment ago may still be reading its open file.
+        context.closeLater(segment::close);
+        LOG.info("deleted segment {} of {} ({}); log now starts at offset {}", segment.baseOffset(), topicPartition,
+                reason, startOffset());
+    }
+
+    /**
+     * Writes what is pending, forces everything to disk, trims the indexes and records the recovery
+     * point. Sends after this fail with {@link QueueClosedException}.
+     */
+    public void close() {
+        appendLock.lock();
+        try {
+            acceptingAppends = false;
+        } finally {
+            appendLock.unlock();
+        }
+        drain();
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                if (segment == active) {
+                    segment.closeClean();
+                } else {
+                    segment.close();
+                }
+            }
+            writeRecoveryPoint(logEndOffset);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog[" + topicPartition + ", " + startOffset() + ".." + endOffset() + "]";
+    }
+}
