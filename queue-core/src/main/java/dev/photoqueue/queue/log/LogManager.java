@@ -174,11 +174,20 @@ public final class LogManager implements AutoCloseable {
                     config, context, clean);
             logs.add(log);
             if (config.fsync() == FsyncPolicy.INTERVAL) {
-                context.scheduler().scheduleWithFixedDelay(log::flush, config.flushMs(), config.flushMs(),
-                        TimeUnit.MILLISECONDS);
+                context.scheduler().scheduleWithFixedDelay(() -> flushQuietly(log), config.flushMs(),
+                        config.flushMs(), TimeUnit.MILLISECONDS);
             }
         }
         return new TopicLog(name, config, logs);
+    }
+
+    /** A periodic force must keep running after one failure; the failure is logged, not lost. */
+    private static void flushQuietly(PartitionLog log) {
+        try {
+            log.flush();
+        } catch (RuntimeException e) {
+            LOG.error("periodic force of {} failed: {}", log.topicPartition(), e.toString());
+        }
     }
 
     /**

@@ -154,9 +154,10 @@ public final class PartitionLog {
                     }
                     return future;
                 }
+                boolean tooLargeForBuffer = open.isEmpty();
                 appendLock.unlock();
                 try {
-                    if (open.isEmpty()) {
+                    if (tooLargeForBuffer) {
                         writeAlone(recordSize, timestamp, key, value, headers, future);
                         return future;
                     }
