@@ -1,0 +1,268 @@
+package dev.photoqueue.bench;
+
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumerRecord;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code log} family: the in-house log through the public queue API, one producer thread and
+ * one consumer thread, each round on a fresh data dir (see {@link LogWorkload}). Phases:
+ * <ul>
+ * <li>{@code append-100}: {@code --records} 100-byte values per round, records/s, timed up to the
+ *     end of {@code flush()}, so only acknowledged records count;</li>
+ * <li>{@code append-1k}: {@code --records}/10 1 KiB values per round (1 GiB of payload by default),
+ *     payload MB/s (10^6 bytes), each round paired with a dd run of 1 GiB on the same disk;</li>
+ * <li>{@code read}: {@code --records} 100-byte records written once, then read from offset 0 with
+ *     assign + poll (default consumer settings) each round, records/s;</li>
+ * <li>{@code heap}: {@code --records} 100-byte appends in a child JVM capped at {@code -Xmx64m}.</li>
+ * </ul>
+ */
+final class LogBench implements BenchFamily {
+
+    static final String APPEND_100 = "append-100";
+    static final String APPEND_1K = "append-1k";
+    static final String READ = "read";
+    static final String HEAP = "heap";
+
+    private static final double APPEND_100_TARGET = 1_000_000;
+    private static final double APPEND_1K_TARGET = 250;
+    private static final double READ_TARGET = 2_000_000;
+    private static final int HEAP_CAP_MIB = 64;
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
+
+    @Override
+    public String name() {
+        return "log";
+    }
+
+    @Override
+    public String description() {
+        return "the in-house log through the queue API, 1 producer thread, 1 partition, fsync=interval";
+    }
+
+    @Override
+    public List<String> phases() {
+        return List.of(APPEND_100, APPEND_1K, READ, HEAP);
+    }
+
+    @Override
+    public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
+        List<Result> results = new ArrayList<>();
+        if (options.runs(APPEND_100)) {
+            results.add(append100(options, workDir));
+        }
+        if (options.runs(APPEND_1K)) {
+            results.addAll(append1k(options, workDir));
+        }
+        if (options.runs(READ)) {
+            results.add(read(options, workDir));
+        }
+        if (options.runs(HEAP)) {
+            results.add(heap(options, workDir));
+        }
+        return results;
+    }
+
+    private Result append100(BenchOptions options, WorkDir workDir) throws Exception {
+        long records = options.records();
+        byte[] value = LogWorkload.randomValue(100);
+        long[] diskBytes = new long[1];
+        Stats stats = Rounds.measure(APPEND_100, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+                (size, measured) -> {
+                    Path dir = workDir.fresh(APPEND_100);
+                    try (LogWorkload log = LogWorkload.open(dir)) {
+                        double seconds = timedAppend(log, size, value);
+                        diskBytes[0] = log.sizeBytes();
+                        return size / seconds;
+                    } finally {
+                        WorkDir.deleteTree(dir);
+                    }
+                });
+        return Result.atLeast(APPEND_100, stats, Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, String.format(Locale.ROOT,
+                "%,d x 100 B per round, %d B/record on disk", records, diskBytes[0] / records));
+    }
+
+    /**
+     * The append-1k row (acknowledged, the target's figure), the same rounds timed until the
+     * backend's close has forced every byte to disk, the disk's own rate from dd just before each
+     * round, and the per-round ratios. dd's clock includes its fdatasync, so "forced / dd" is the
+     * like-for-like ratio; "append-1k / dd" also counts bytes still in the page cache.
+     */
+    private List<Result> append1k(BenchOptions options, WorkDir workDir) throws Exception {
+        long records = Math.max(1, options.records() / 10);
+        double megabytes = records * 1024 / 1e6;
+        byte[] value = LogWorkload.randomValue(1024);
+        List<Double> forcedRates = new ArrayList<>();
+        List<Double> ddRates = new ArrayList<>();
+        List<Double> ackedRatios = new ArrayList<>();
+        List<Double> forcedRatios = new ArrayList<>();
+        Stats stats = Rounds.measure(APPEND_1K, Unit.MB_PER_SECOND, records / 5, records, options.rounds(),
+                (size, measured) -> {
+                    double dd = measured ? DiskWriteRate.measure(workDir.path()) : Double.NaN;
+                    double[] seconds = forcedAppend(workDir, size, value);
+                    double acked = size * 1024 / seconds[0] / 1e6;
+                    double forced = size * 1024 / seconds[1] / 1e6;
+                    if (!measured) {
+                        return acked;
+                    }
+                    System.out.printf(Locale.ROOT, "[%s] dd just before: %s; forced to disk by close: %s%n",
+                            APPEND_1K, Unit.MB_PER_SECOND.format(dd), Unit.MB_PER_SECOND.format(forced));
+                    ddRates.add(dd);
+                    forcedRates.add(forced);
+                    ackedRatios.add(acked / dd);
+                    forcedRatios.add(forced / dd);
+                    return acked;
+                });
+        return List.of(
+                Result.atLeast(APPEND_1K, stats, Unit.MB_PER_SECOND, APPEND_1K_TARGET, String.format(Locale.ROOT,
+                        "%,d x 1 KiB (%,.0f MB) per round, acked; MB = 10^6 B of payload", records, megabytes)),
+                Result.info(APPEND_1K + " forced", Stats.of(forcedRates), Unit.MB_PER_SECOND,
+                        "same rounds, timed until close() forced all (close adds <= ~0.1 s)"),
+                Result.info("disk (dd)", Stats.of(ddRates), Unit.MB_PER_SECOND,
+                        "dd bs=1M count=1024 conv=fdatasync, just before each round"),
+                Result.info(APPEND_1K + " / dd", Stats.of(ackedRatios), Unit.RATIO, "per round"),
+                Result.info(APPEND_1K + " forced / dd", Stats.of(forcedRatios), Unit.RATIO,
+                        "per round; like for like with dd"));
+    }
+
+    /** Seconds until every send is acknowledged, and until the closed backend has forced it all to disk. */
+    private static double[] forcedAppend(WorkDir workDir, long records, byte[] value) {
+        Path dir = workDir.fresh(APPEND_1K);
+        try {
+            LogWorkload log = LogWorkload.open(dir);
+            Stopwatch stopwatch;
+            double acked;
+            try {
+                stopwatch = Stopwatch.start();
+                log.append(records, value);
+                acked = stopwatch.elapsedSeconds();
+                log.requireEndOffset(records);
+            } finally {
+                log.close();
+            }
+            return new double[] {acked, stopwatch.elapsedSeconds()};
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
+    }
+
+    /** Times sends plus flush, then checks that every record was acknowledged. */
+    private static double timedAppend(LogWorkload log, long records, byte[] value) {
+        Stopwatch stopwatch = Stopwatch.start();
+        log.append(records, value);
+        double seconds = stopwatch.elapsedSeconds();
+        log.requireEndOffset(records);
+        return seconds;
+    }
+
+    private Result read(BenchOptions options, WorkDir workDir) throws Exception {
+        long records = options.records();
+        Path dir = workDir.fresh(READ);
+        try (LogWorkload log = LogWorkload.open(dir)) {
+            System.out.printf("[%s] writing %,d x 100 B records to read (not timed)%n", READ, records);
+            log.append(records, LogWorkload.randomValue(100));
+            log.requireEndOffset(records);
+            Stats stats = Rounds.measure(READ, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+                    (size, measured) -> size / timedRead(log, size));
+            return Result.atLeast(READ, stats, Unit.RECORDS_PER_SECOND, READ_TARGET, String.format(Locale.ROOT,
+                    "%,d x 100 B from offset 0, default ConsumerConfig, page cache warm", records));
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
+    }
+
+    /** Reads the first {@code records} records with a new consumer, checking every offset and value. */
+    private static double timedRead(LogWorkload log, long records) {
+        Stopwatch stopwatch = Stopwatch.start();
+        long next = 0;
+        try (Consumer consumer = log.backend().consumer(ConsumerConfig.DEFAULTS)) {
+            consumer.assign(List.of(LogWorkload.PARTITION));
+            while (next < records) {
+                List<ConsumerRecord> batch = consumer.poll(POLL_TIMEOUT);
+                if (batch.isEmpty()) {
+                    throw new IllegalStateException("poll returned nothing at offset " + next + " of " + records);
+                }
+                for (ConsumerRecord r : batch) {
+                    if (r.offset() != next || r.value().length != 100) {
+                        throw new IllegalStateException("expected offset " + next + " with 100 bytes, read " + r);
+                    }
+                    next++;
+                }
+            }
+        }
+        return stopwatch.elapsedSeconds();
+    }
+
+    private Result heap(BenchOptions options, WorkDir workDir) throws Exception {
+        long records = options.records();
+        Path dir = workDir.fresh(HEAP);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName(),
+                dir.toString(), Long.toString(records), "100");
+        System.out.println("[" + HEAP + "] child JVM: " + String.join(" ", command));
+        Map<String, String> figures = new HashMap<>();
+        int exit;
+        try {
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    System.out.println("[" + HEAP + "] child: " + line);
+                    if (line.startsWith(HeapProbe.RESULT_PREFIX)) {
+                        figures.putAll(keyValues(line.substring(HeapProbe.RESULT_PREFIX.length())));
+                    }
+                }
+            }
+            if (!child.waitFor(30, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+                throw new IllegalStateException("heap child JVM still running after 30 minutes");
+            }
+            exit = child.exitValue();
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
+        return heapResult(records, exit, figures);
+    }
+
+    private static Result heapResult(long records, int exit, Map<String, String> figures) {
+        double cap = HEAP_CAP_MIB;
+        if (exit != 0 || !figures.containsKey("peakHeapBytes")) {
+            String why = exit == 3 ? "OutOfMemoryError" : "no result line";
+            return new Result(HEAP, Stats.single(Double.NaN), Unit.MIB, cap, true, true,
+                    "child -Xmx64m exited with " + exit + ": " + why);
+        }
+        double peak = Long.parseLong(figures.get("peakHeapBytes")) / 1048576.0;
+        double afterGc = Long.parseLong(figures.get("usedAfterGcBytes")) / 1048576.0;
+        double seconds = Double.parseDouble(figures.get("seconds"));
+        long rssMib = Long.parseLong(figures.get("peakRssKb")) / 1024;
+        String gc = figures.get("gc").split("_")[0];
+        String notes = String.format(Locale.ROOT, "child -Xmx64m (%s) appended %,d x 100 B, %,.0f records/s;"
+                + " %.1f MiB after GC; RSS peak %,d MiB", gc, records, records / seconds, afterGc, rssMib);
+        return new Result(HEAP, Stats.single(peak), Unit.MIB, cap, true, false, notes);
+    }
+
+    private static Map<String, String> keyValues(String line) {
+        Map<String, String> map = new HashMap<>();
+        for (String pair : line.trim().split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                map.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return map;
+    }
+}
