@@ -11,7 +11,6 @@ import dev.photoqueue.queue.log.DataSignal;
 import dev.photoqueue.queue.log.PartitionLog;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,17 +33,24 @@ final class InhouseConsumer implements Consumer {
         final PartitionLog log;
         long next;
         PartitionLog.Fetch lastFetch;
-        final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
+        /** Records of the last fetch from index {@code taken} on are not yet returned. */
+        List<ConsumerRecord> fetched = List.of();
+        int taken;
 
         Position(PartitionLog log, long next) {
             this.log = log;
             this.next = next;
         }
 
+        boolean hasBuffered() {
+            return taken < fetched.size();
+        }
+
         void seek(long offset) {
             next = offset;
             lastFetch = null;
-            buffered.clear();
+            fetched = List.of();
+            taken = 0;
         }
     }
 
@@ -152,22 +158,31 @@ final class InhouseConsumer implements Consumer {
     }
 
     private List<ConsumerRecord> collect() {
-        List<Position> order = new ArrayList<>(positions.values());
-        int n = order.size();
-        List<ConsumerRecord> out = new ArrayList<>();
-        for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
-            Position p = order.get((rotation + i) % n);
-            if (p.buffered.isEmpty()) {
+        int n = positions.size();
+        if (n == 0) {
+            return List.of();
+        }
+        Position[] order = positions.values().toArray(new Position[0]);
+        List<ConsumerRecord> out = null;
+        int max = config.maxPollRecords();
+        for (int i = 0; i < n && (out == null || out.size() < max); i++) {
+            Position p = order[(rotation + i) % n];
+            if (!p.hasBuffered()) {
                 fetch(p);
             }
-            while (!p.buffered.isEmpty() && out.size() < config.maxPollRecords()) {
-                ConsumerRecord r = p.buffered.poll();
-                out.add(r);
-                p.next = r.offset() + 1;
+            if (!p.hasBuffered()) {
+                continue;
             }
+            int count = Math.min(p.fetched.size() - p.taken, max - (out == null ? 0 : out.size()));
+            if (out == null) {
+                out = new ArrayList<>(Math.min(max, Math.max(count, 16)));
+            }
+            out.addAll(p.fetched.subList(p.taken, p.taken + count));
+            p.taken += count;
+            p.next = out.get(out.size() - 1).offset() + 1;
         }
-        rotation = n == 0 ? 0 : (rotation + 1) % n;
-        return out;
+        rotation = (rotation + 1) % n;
+        return out == null ? List.of() : out;
     }
 
     private void fetch(Position p) {
@@ -176,7 +191,8 @@ final class InhouseConsumer implements Consumer {
         }
         PartitionLog.Fetch fetch = p.log.read(p.next, config.fetchMaxBytes(), p.lastFetch);
         p.lastFetch = fetch;
-        p.buffered.addAll(fetch.records());
+        p.fetched = fetch.records();
+        p.taken = 0;
     }
 
     @Override

@@ -9,8 +9,8 @@ import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
 
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +25,8 @@ final class InhouseProducer implements Producer {
 
     private final InhouseBackend backend;
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private final Set<PartitionLog> touched = ConcurrentHashMap.newKeySet();
+    /** Topics this producer sent to: found once per name, flushed by {@link #flush}. */
+    private final Map<String, TopicLog> topics = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     InhouseProducer(InhouseBackend backend) {
@@ -39,7 +40,10 @@ final class InhouseProducer implements Producer {
             return CompletableFuture.failedFuture(new QueueClosedException("producer"));
         }
         try {
-            TopicLog topic = backend.topic(record.topic());
+            TopicLog topic = topics.get(record.topic());
+            if (topic == null) {
+                topic = topics.computeIfAbsent(record.topic(), backend::topic);
+            }
             int partition;
             if (record.partition() != null) {
                 partition = record.partition();
@@ -49,7 +53,6 @@ final class InhouseProducer implements Producer {
                 partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
             }
             PartitionLog log = topic.partition(partition);
-            touched.add(log);
             long timestamp = record.timestamp() != null ? record.timestamp() : backend.log().clock().millis();
             return log.append(timestamp, record.key(), record.value(), record.headers());
         } catch (QueueException e) {
@@ -57,11 +60,13 @@ final class InhouseProducer implements Producer {
         }
     }
 
-    /** Writes every partition this producer sent to; their pending sends complete before it returns. */
+    /** Writes the partitions of every topic this producer sent to; its sends have completed when it returns. */
     @Override
     public void flush() {
-        for (PartitionLog log : touched) {
-            log.drain();
+        for (TopicLog topic : topics.values()) {
+            for (PartitionLog log : topic.partitions()) {
+                log.drain();
+            }
         }
     }
 

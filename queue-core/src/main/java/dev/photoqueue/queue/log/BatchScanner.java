@@ -18,10 +18,22 @@ import static dev.photoqueue.queue.log.RecordBatches.LOG_OVERHEAD;
  */
 final class BatchScanner {
 
+    /**
+     * Each reading thread reuses one direct buffer for the scans up to this size: no 1 MiB
+     * allocation per fetch, and the file is read straight into it without the JDK's extra copy
+     * through a temporary direct buffer. Scans on one thread never overlap, and every caller
+     * decodes a batch before asking for the next, so reuse is safe.
+     */
+    private static final int SCRATCH_BYTES = 1 << 20;
+    private static final ThreadLocal<ByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH_BYTES));
+
     private final FileChannel channel;
     private final long endPosition;
     private final int maxBatchBytes;
     private ByteBuffer buffer;
+    /** How many bytes one file read asks for: the caller's buffer size, whatever the buffer's capacity. */
+    private final int readSpan;
     /** File position of {@code buffer}'s byte 0. */
     private long bufferStart;
     private long position;
@@ -39,9 +51,16 @@ final class BatchScanner {
         this.endPosition = endPosition;
         this.maxBatchBytes = maxBatchBytes;
         long span = Math.max(HEADER_SIZE, Math.min(bufferBytes, endPosition - startPosition));
-        this.buffer = ByteBuffer.allocate((int) Math.min(span, Integer.MAX_VALUE - 16));
+        this.readSpan = (int) Math.min(span, Integer.MAX_VALUE - 16);
+        this.buffer = readSpan <= SCRATCH_BYTES ? scratch() : ByteBuffer.allocate(readSpan);
         this.buffer.limit(0);
         this.bufferStart = startPosition;
+    }
+
+    private static ByteBuffer scratch() {
+        ByteBuffer b = SCRATCH.get();
+        b.clear();
+        return b;
     }
 
     /**
@@ -93,7 +112,7 @@ final class BatchScanner {
         if (bytes > buffer.capacity()) {
             buffer = ByteBuffer.allocate(bytes);
         }
-        int want = (int) Math.min(buffer.capacity(), endPosition - position);
+        int want = (int) Math.min(Math.min(buffer.capacity(), readSpan), endPosition - position);
         buffer.clear();
         buffer.limit(Math.max(want, bytes));
         bufferStart = position;

@@ -16,9 +16,12 @@ final class LogWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
 
-    private final LinkedBlockingQueue<PartitionLog> ready = new LinkedBlockingQueue<>();
+    /** Queued by {@link #close} after everything else, so the thread drains the queue and stops. */
+    private static final Object STOP = new Object();
+
+    /** Partitions with an open batch to write, in the order they asked, then possibly {@link #STOP}. */
+    private final LinkedBlockingQueue<Object> ready = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private volatile boolean running = true;
 
     LogWriter(String name) {
         this.thread = new Thread(this::run, name);
@@ -32,15 +35,19 @@ final class LogWriter implements AutoCloseable {
     }
 
     private void run() {
-        while (running || !ready.isEmpty()) {
+        while (true) {
+            Object next;
             try {
-                PartitionLog partition = ready.poll(100, TimeUnit.MILLISECONDS);
-                if (partition != null) {
-                    partition.drain();
-                }
+                next = ready.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            if (next == STOP) {
+                return;
+            }
+            try {
+                ((PartitionLog) next).drain();
             } catch (RuntimeException e) {
                 // The batch's sends were already failed with this error; keep serving the others.
                 LOG.error("log writer: {}", e.toString());
@@ -51,7 +58,7 @@ final class LogWriter implements AutoCloseable {
     /** Writes everything scheduled so far, then stops. */
     @Override
     public void close() {
-        running = false;
+        ready.add(STOP);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
