@@ -55,7 +55,7 @@ final class ProduceCommand implements Command {
     private static TopicDescription ensureTopic(Admin admin, String topic, int partitions, boolean explicit,
                                                 PrintStream err) {
         if (admin.createTopicIfAbsent(new NewTopic(topic, partitions))) {
-            err.println("created topic " + topic + " with " + partitions + (partitions == 1 ? " partition" : " partitions"));
+            err.println("created topic " + topic + " with " + Text.count(partitions, "partition"));
         }
         TopicDescription description = admin.describeTopic(topic);
         int existing = description.partitions().size();

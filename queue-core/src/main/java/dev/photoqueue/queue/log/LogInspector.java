@@ -30,8 +30,8 @@ import java.util.TreeMap;
  * last segment is a write in progress (or a torn write the owner's next open cuts off) and is
  * reported as a warning, not as corruption. Every other failed check is corruption.
  *
- * <p>Stateless after {@link #open}; a walk runs on the caller's thread and reports through a
- * {@link Visitor} as it goes, so memory stays at one batch however large the topic is.
+ * <p>Immutable after {@link #open}, so thread-safe; a walk runs on the caller's thread and reports
+ * through a {@link Visitor} as it goes, so memory stays at one batch however large the topic is.
  */
 public final class LogInspector {
 
