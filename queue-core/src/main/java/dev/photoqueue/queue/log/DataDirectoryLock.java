@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exclusive claim of one queue on a data directory: an OS file lock on {@code .lock}, held
@@ -20,15 +22,46 @@ import java.nio.file.StandardOpenOption;
  */
 final class DataDirectoryLock implements AutoCloseable {
 
+    /**
+     * Directories this JVM holds. A second claim from the same JVM must be refused before it opens
+     * the lock file: POSIX drops all of a process's locks on a file when any descriptor of that
+     * file is closed, so closing the failed claim's channel would free the directory for other
+     * processes while its owner still writes.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirectoryLock(FileChannel channel, FileLock lock) {
+    private DataDirectoryLock(Path key, FileChannel channel, FileLock lock) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
     }
 
     static DataDirectoryLock acquire(Path dir) {
+        Path key = realPath(dir);
+        if (!HELD.add(key)) {
+            throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
+        }
+        try {
+            return lock(dir, key);
+        } catch (RuntimeException e) {
+            HELD.remove(key);
+            throw e;
+        }
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static DataDirectoryLock lock(Path dir, Path key) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
         FileChannel channel;
         try {
@@ -59,7 +92,7 @@ final class DataDirectoryLock implements AutoCloseable {
         } catch (IOException e) {
             // The lock is what counts; the pid is only a courtesy for the message.
         }
-        return new DataDirectoryLock(channel, lock);
+        return new DataDirectoryLock(key, channel, lock);
     }
 
     private static String readOwner(Path file) {
@@ -86,6 +119,8 @@ final class DataDirectoryLock implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             throw new StorageException("lock file", "release", e);
+        } finally {
+            HELD.remove(key);
         }
     }
 }

@@ -1,0 +1,120 @@
+package dev.photoqueue.queue.cli;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The options given to one command: {@code --name value}, {@code --name=value} and flags. Parsing
+ * checks them against what the command accepts, so a typo fails loudly instead of being ignored;
+ * the typed getters check values. Every problem is a {@link UsageException}. Immutable.
+ */
+final class Arguments {
+
+    /** Where the queue lives when {@code --data-dir} is not given (the in-house backend's default too). */
+    static final String DEFAULT_DATA_DIR = "data/queue";
+
+    private final String command;
+    private final Map<Option, String> values;
+
+    private Arguments(String command, Map<Option, String> values) {
+        this.command = command;
+        this.values = values;
+    }
+
+    /**
+     * Parses {@code tokens} (what follows the command name). {@code --data-dir} and {@code --help}
+     * are accepted by every command besides {@code accepted}.
+     */
+    static Arguments parse(String command, List<String> tokens, Set<Option> accepted) {
+        Map<Option, String> values = new EnumMap<>(Option.class);
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (!token.startsWith("--") || token.length() == 2) {
+                throw new UsageException("unexpected argument '" + token + "' for " + command
+                        + "; options start with --");
+            }
+            int eq = token.indexOf('=');
+            String name = eq < 0 ? token.substring(2) : token.substring(2, eq);
+            Option option = Option.byName(name);
+            if (option == null) {
+                throw new UsageException("unknown option --" + name + " for " + command);
+            }
+            if (option != Option.DATA_DIR && option != Option.HELP && !accepted.contains(option)) {
+                throw new UsageException(command + " does not take " + option);
+            }
+            if (values.containsKey(option)) {
+                throw new UsageException(option + " is given twice");
+            }
+            String value;
+            if (!option.takesValue()) {
+                if (eq >= 0) {
+                    throw new UsageException(option + " is a flag and takes no value");
+                }
+                value = "";
+            } else if (eq >= 0) {
+                value = token.substring(eq + 1);
+            } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
+                value = tokens.get(++i);
+            } else {
+                throw new UsageException(option + " needs a value");
+            }
+            values.put(option, value);
+        }
+        return new Arguments(command, values);
+    }
+
+    boolean has(Option option) {
+        return values.containsKey(option);
+    }
+
+    /** The option's value; a {@link UsageException} when it is missing or empty. */
+    String required(Option option) {
+        String value = values.get(option);
+        if (value == null) {
+            throw new UsageException(command + " needs " + option);
+        }
+        if (value.isEmpty()) {
+            throw new UsageException(option + " must not be empty");
+        }
+        return value;
+    }
+
+    Path dataDir() {
+        String value = values.getOrDefault(Option.DATA_DIR, DEFAULT_DATA_DIR);
+        if (value.isEmpty()) {
+            throw new UsageException(Option.DATA_DIR + " must not be empty");
+        }
+        return Path.of(value).toAbsolutePath().normalize();
+    }
+
+    /** The option as a whole number of at least {@code min}, or {@code defaultValue} when absent. */
+    int intValue(Option option, int defaultValue, int min) {
+        long value = longValue(option, defaultValue, min);
+        if (value > Integer.MAX_VALUE) {
+            throw new UsageException(option + " must be at most " + Integer.MAX_VALUE + ", got '" + values.get(option)
+                    + "'");
+        }
+        return (int) value;
+    }
+
+    /** The option as a whole number of at least {@code min}, or {@code defaultValue} when absent. */
+    long longValue(Option option, long defaultValue, long min) {
+        String value = values.get(option);
+        if (value == null) {
+            return defaultValue;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a whole number >= " + min + ", got '" + value + "'");
+        }
+        if (parsed < min) {
+            throw new UsageException(option + " must be >= " + min + ", got " + parsed);
+        }
+        return parsed;
+    }
+}

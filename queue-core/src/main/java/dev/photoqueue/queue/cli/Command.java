@@ -1,0 +1,19 @@
+package dev.photoqueue.queue.cli;
+
+import java.util.Set;
+
+/** One {@code pq} command. Implementations are stateless; {@link #run} does the work of one invocation. */
+interface Command {
+
+    /** The word that selects the command: {@code pq <name> ...}. */
+    String name();
+
+    /** The options it accepts besides {@code --data-dir} and {@code --help}. */
+    Set<Option> options();
+
+    /**
+     * Runs with checked-in-advance options. Returns the exit status, or throws
+     * {@link UsageException}, {@link CommandFailedException} or a queue error for {@link Pq} to report.
+     */
+    int run(Arguments args, Terminal terminal);
+}

@@ -1,0 +1,141 @@
+package dev.photoqueue.queue.cli;
+
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicConfigs;
+import dev.photoqueue.queue.api.TopicDescription;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * {@code pq produce}: one record per line of standard input. Returns only when every record it
+ * sent is acknowledged, and closes the queue before exiting, so what it reports as written is on
+ * disk. At a bad line it stops reading, still waits for the lines before, and says how many were
+ * written: nothing half-done is left unreported.
+ */
+final class ProduceCommand implements Command {
+
+    private static final int DEFAULT_MAX_RECORD_BYTES = 10 << 20;
+
+    @Override
+    public String name() {
+        return "produce";
+    }
+
+    @Override
+    public Set<Option> options() {
+        return EnumSet.of(Option.TOPIC, Option.PARTITIONS, Option.KEYED);
+    }
+
+    @Override
+    public int run(Arguments args, Terminal terminal) {
+        String topic = args.required(Option.TOPIC);
+        int partitions = args.intValue(Option.PARTITIONS, 1, 1);
+        boolean keyed = args.has(Option.KEYED);
+        try (QueueBackend backend = DataDirectory.open(args.dataDir())) {
+            TopicDescription description = ensureTopic(backend.admin(), topic, partitions,
+                    args.has(Option.PARTITIONS), terminal.err());
+            LineReader lines = new LineReader(terminal.in(), maxRecordBytes(description));
+            try (Producer producer = backend.producer()) {
+                long written = send(producer, topic, keyed, lines);
+                terminal.err().println("produced " + Text.records(written) + " to " + topic);
+                return Pq.EXIT_OK;
+            }
+        }
+    }
+
+    /** Creates the topic if missing; an existing one must have the partition count asked for, if any. */
+    private static TopicDescription ensureTopic(Admin admin, String topic, int partitions, boolean explicit,
+                                                PrintStream err) {
+        if (admin.createTopicIfAbsent(new NewTopic(topic, partitions))) {
+            err.println("created topic " + topic + " with " + Text.count(partitions, "partition"));
+        }
+        TopicDescription description = admin.describeTopic(topic);
+        int existing = description.partitions().size();
+        if (explicit && existing != partitions) {
+            throw new CommandFailedException(Pq.EXIT_USAGE, "topic \"" + topic + "\" exists with " + existing
+                    + " partitions, not " + partitions + " as --partitions says; leave --partitions out to use it");
+        }
+        return description;
+    }
+
+    /** A line cannot make a bigger record than the topic takes; the cap keeps a runaway line out of the heap. */
+    private static int maxRecordBytes(TopicDescription description) {
+        String value = description.configs().get(TopicConfigs.MAX_RECORD_BYTES);
+        try {
+            return value == null ? DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return DEFAULT_MAX_RECORD_BYTES;
+        }
+    }
+
+    /** Sends every line and waits for all acknowledgements; returns how many records were written. */
+    private static long send(Producer producer, String topic, boolean keyed, LineReader lines) {
+        PendingAcks acks = new PendingAcks();
+        CommandFailedException stoppedAt = null;
+        try {
+            try {
+                byte[] line;
+                while (acks.failure() == null && (line = lines.next()) != null) {
+                    ProducerRecord record = keyed ? keyedRecord(topic, line, lines.lineNumber())
+                            : ProducerRecord.of(topic, (byte[]) null, line);
+                    acks.add(lines.lineNumber(), producer.send(record));
+                }
+            } catch (CommandFailedException e) {
+                stoppedAt = e;
+            } catch (LineReader.LineTooLongException e) {
+                stoppedAt = new CommandFailedException(Pq.EXIT_FAILED, e.getMessage() + ", the most a record of "
+                        + topic + " may take (" + TopicConfigs.MAX_RECORD_BYTES + ")");
+            } catch (IOException e) {
+                stoppedAt = new CommandFailedException(Pq.EXIT_FAILED, "cannot read standard input: " + e);
+            }
+            producer.flush();
+            acks.awaitAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException(Pq.EXIT_FAILED, "interrupted while waiting for acknowledgements");
+        }
+        return outcome(acks, stoppedAt, topic);
+    }
+
+    private static long outcome(PendingAcks acks, CommandFailedException stoppedAt, String topic) {
+        PendingAcks.Failure failure = acks.failure();
+        if (failure != null) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, "line " + failure.line() + " was not written: "
+                    + failure.cause().getMessage() + " (" + acks.acknowledged() + " of " + Text.records(acks.sent())
+                    + " sent written to " + topic + ")");
+        }
+        if (stoppedAt != null) {
+            long written = acks.acknowledged();
+            throw new CommandFailedException(stoppedAt.exitCode(), stoppedAt.getMessage() + "; "
+                    + Text.records(written) + " before it " + (written == 1 ? "was" : "were") + " written to " + topic);
+        }
+        return acks.acknowledged();
+    }
+
+    private static ProducerRecord keyedRecord(String topic, byte[] line, long lineNumber) {
+        int tab = indexOf(line, (byte) '\t');
+        if (tab < 0) {
+            throw new CommandFailedException(Pq.EXIT_USAGE, "line " + lineNumber
+                    + " has no TAB between key and value (--keyed expects KEY<TAB>VALUE)");
+        }
+        return ProducerRecord.of(topic, Arrays.copyOfRange(line, 0, tab),
+                Arrays.copyOfRange(line, tab + 1, line.length));
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.photoqueue.queue.cli;
+
+/** The help text, in one place so that {@code help}, {@code --help} and every usage error show the same. */
+final class Usage {
+
+    static final String TEXT = """
+            usage: pq <command> [--data-dir DIR] [options]
+
+            Works on the in-house queue in DIR (default data/queue), like Kafka's console tools.
+
+            commands:
+              produce --topic T [--partitions N] [--keyed]
+                  Appends one record per line of standard input (a trailing \\r is dropped; the
+                  bytes are stored as they are, UTF-8 expected). An empty line is an empty record.
+                  With --keyed a line is KEY<TAB>VALUE and the key picks the partition, as in Kafka.
+                  Creates T with N partitions (default 1) if missing; if T exists, an explicit
+                  --partitions must match it. Returns once every record is acknowledged. Prints
+                  nothing on stdout, a summary on stderr. Stops at the first bad line; the lines
+                  before it are kept.
+              consume --topic T [--from-beginning] [--max N] [--timeout-ms M]
+                  Prints the values of T's records, one per line, from every partition. Starts at
+                  the end (only new records) unless --from-beginning. Stops after N records or
+                  when no record arrived for M ms (default 1000). A record without a value prints
+                  as an empty line. A count goes to stderr.
+              dump --topic T [--partition P]
+                  Lists every stored record of T (or of partition P): partition, offset,
+                  timestamp (UTC), key (quoted, or null) and value size in bytes (or null), and
+                  checks every batch's CRC. Only reads files: works while another process owns
+                  DIR. Exit status 1 when a batch is corrupt, naming file, byte and offset.
+              topics
+                  Lists every partition of every topic with start offset, end offset, record
+                  count and bytes on disk.
+              help
+                  Prints this text.
+
+            produce, consume and topics open the queue, so no other process may own DIR then.
+
+            exit status: 0 done, 1 queue error or corrupt data, 2 bad command line
+            """;
+
+    private Usage() {
+    }
+}

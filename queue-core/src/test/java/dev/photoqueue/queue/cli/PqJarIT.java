@@ -1,0 +1,104 @@
+package dev.photoqueue.queue.cli;
+
+import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the shaded {@code pq.jar} as a user would, in a child JVM. Failsafe runs it after the
+ * package phase and passes the jar's path as {@code pq.jar}; elsewhere (an IDE) it is skipped.
+ */
+class PqJarIT {
+
+    private static Path jar;
+
+    @TempDir
+    Path dir;
+
+    /** One child run: its exit status and output. */
+    private record Exec(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void findJar() {
+        String path = System.getProperty("pq.jar");
+        assumeTrue(path != null && Files.isRegularFile(Path.of(path)), "pq.jar not built; run mvn verify");
+        jar = Path.of(path);
+    }
+
+    private Exec pq(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (var stdinStream = process.getOutputStream()) {
+            stdinStream.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("pq " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new Exec(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void producedLinesRoundTripThroughTheJarWithNoLogNoise() throws Exception {
+        String dataDir = dir.resolve("queue").toString();
+        Exec produced = pq("a\nb\n", "produce", "--data-dir", dataDir, "--topic", "demo");
+        assertEquals(0, produced.exit(), produced.toString());
+        assertEquals("", produced.out());
+        assertEquals("created topic demo with 1 partition\nproduced 2 records to demo\n", produced.err());
+
+        Exec consumed = pq("", "consume", "--data-dir", dataDir, "--topic", "demo", "--from-beginning", "--max", "2");
+        assertEquals(0, consumed.exit(), consumed.toString());
+        assertEquals("a\nb\n", consumed.out());
+    }
+
+    @Test
+    void directoryOwnedByThisProcessIsRefusedToTheJarEvenAfterARefusedSecondOpenButDumpReadsIt() throws Exception {
+        Path dataDir = dir.resolve("queue");
+        try (QueueBackend owner = PqRun.openBackend(dataDir)) {
+            owner.admin().createTopicIfAbsent(new NewTopic("t", 1));
+            owner.producer().send(ProducerRecord.of("t", "k", "v")).get();
+            // A refused claim from the owner's own JVM used to drop the owner's OS lock on close.
+            assertThrows(DataDirectoryLockedException.class, () -> PqRun.openBackend(dataDir));
+
+            Exec topics = pq("", "topics", "--data-dir", dataDir.toString());
+            assertEquals(1, topics.exit(), topics.toString());
+            assertEquals("pq: data directory " + dataDir + " is in use by another queue (pid "
+                    + ProcessHandle.current().pid() + "); one process owns a data directory at a time\n", topics.err());
+
+            Exec dumped = pq("", "dump", "--data-dir", dataDir.toString(), "--topic", "t");
+            assertEquals(0, dumped.exit(), dumped.toString());
+            assertTrue(dumped.out().matches("partition=0 offset=0 timestamp=\\S+ key=\"k\" size=1\n"), dumped.out());
+        }
+    }
+
+    @Test
+    void badCommandLineFromTheJarExitsTwoWithoutAStackTrace() throws Exception {
+        Exec r = pq("", "consume", "--topic", "t", "--max", "abc");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("pq: --max must be a whole number >= 1, got 'abc'\n" + Usage.TEXT, r.err());
+    }
+}
