@@ -41,7 +41,11 @@ final class LogSegment {
     private volatile long maxTimestamp = -1;
     /** The offset after the last batch. */
     private volatile long nextOffset;
-    /** The first batch's timestamp: the segment's age for rolling; -1 while empty. */
+    /**
+     * When the segment took its first batch, by the log's clock: what its age for rolling counts
+     * from; -1 while empty. A reopened segment does not know that time and takes its first record's
+     * timestamp instead.
+     */
     private long firstTimestamp = -1;
     private int bytesSinceLastIndexEntry;
 
@@ -116,8 +120,7 @@ final class LogSegment {
      * Writes one finished batch at the end of the file and indexes it. Not visible to readers until
      * the partition publishes the new high watermark. On failure the file is cut back to where it was.
      */
-    void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long batchFirstTimestamp,
-                long batchMaxTimestamp) {
+    void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long nowMillis, long batchMaxTimestamp) {
         long position = size;
         int bytes = batch.remaining();
         try {
@@ -138,7 +141,7 @@ final class LogSegment {
         }
         bytesSinceLastIndexEntry += bytes;
         if (firstTimestamp < 0) {
-            firstTimestamp = batchFirstTimestamp;
+            firstTimestamp = nowMillis;
         }
         maxTimestamp = newMax;
         nextOffset = lastOffset + 1;
