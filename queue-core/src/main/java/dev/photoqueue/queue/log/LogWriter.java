@@ -16,7 +16,10 @@ final class LogWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
 
-    private final LinkedBlockingQueue<PartitionLog> ready = new LinkedBlockingQueue<>();
+    /** Wakes the thread on close, so closing does not wait out an idle poll. */
+    private static final Runnable STOP = () -> { };
+
+    private final LinkedBlockingQueue<Runnable> ready = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -28,16 +31,13 @@ final class LogWriter implements AutoCloseable {
 
     /** Called under the partition's append lock, once per batch. */
     void schedule(PartitionLog partition) {
-        ready.add(partition);
+        ready.add(partition::drain);
     }
 
     private void run() {
         while (running || !ready.isEmpty()) {
             try {
-                PartitionLog partition = ready.poll(100, TimeUnit.MILLISECONDS);
-                if (partition != null) {
-                    partition.drain();
-                }
+                ready.take().run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -52,6 +52,7 @@ final class LogWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        ready.add(STOP);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
