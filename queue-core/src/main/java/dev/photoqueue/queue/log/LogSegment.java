@@ -186,22 +186,28 @@ final class LogSegment {
      */
     long read(String topic, int partition, long minOffset, long startPosition, long endPosition, int maxBytes,
               List<ConsumerRecord> out) {
-        long start = startPosition >= 0 ? startPosition : offsetIndex.lookup(minOffset);
+        // A remembered position is where the batch holding minOffset starts; an index entry names its batch's offset.
+        OffsetIndex.Entry from = startPosition >= 0 ? new OffsetIndex.Entry(minOffset, (int) startPosition)
+                : offsetIndex.floorEntry(minOffset);
+        long start = from.position();
         if (start >= endPosition) {
             return start;
         }
         try {
             BatchScanner scanner = new BatchScanner(channel, start, endPosition, maxBytes, config.maxBatchBytes());
             long readBytes = 0;
+            // baseOffset is outside the CRC: each batch must start where the one before ended.
+            long expected = from.offset();
             RecordBatch batch;
-            while (readBytes < maxBytes && (batch = scanner.next(-1)) != null) {
+            while (readBytes < maxBytes && (batch = scanner.next(expected)) != null) {
                 readBytes += batch.sizeInBytes();
+                expected = batch.lastOffset() + 1;
                 if (batch.lastOffset() >= minOffset) {
                     decode(batch, topic, partition, minOffset, scanner.position(), out);
                 }
             }
             if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), minOffset,
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
                         scanner.stopReason());
             }
             return scanner.validEnd();
@@ -228,11 +234,14 @@ final class LogSegment {
     long[] findByTimestamp(long timestamp, long endPosition) {
         long after = timeIndex.offsetBefore(timestamp);
         long from = after < 0 ? baseOffset : after + 1;
+        OffsetIndex.Entry entry = offsetIndex.floorEntry(from);
         try {
-            BatchScanner scanner = new BatchScanner(channel, offsetIndex.lookup(from), endPosition, 64 << 10,
+            BatchScanner scanner = new BatchScanner(channel, entry.position(), endPosition, 64 << 10,
                     config.maxBatchBytes());
+            long expected = entry.offset();
             RecordBatch batch;
-            while ((batch = scanner.next(-1)) != null) {
+            while ((batch = scanner.next(expected)) != null) {
+                expected = batch.lastOffset() + 1;
                 if (batch.maxTimestamp() < timestamp || batch.lastOffset() < from) {
                     continue;
                 }
@@ -245,7 +254,8 @@ final class LogSegment {
                 }
             }
             if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), from, scanner.stopReason());
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
+                        scanner.stopReason());
             }
             return null;
         } catch (ClosedChannelException e) {
