@@ -200,9 +200,11 @@ final class LogSegment {
             long expected = from.offset();
             RecordBatch batch;
             while (readBytes < maxBytes && (batch = scanner.next(expected)) != null) {
-                readBytes += batch.sizeInBytes();
                 expected = batch.lastOffset() + 1;
                 if (batch.lastOffset() >= minOffset) {
+                    // Only batches returned count: those skipped on the way from the index entry must not
+                    // end the read before it reaches minOffset.
+                    readBytes += batch.sizeInBytes();
                     decode(batch, topic, partition, minOffset, scanner.position(), out);
                 }
             }
@@ -320,17 +322,23 @@ final class LogSegment {
 
     /**
      * After a clean shutdown: true when the bytes after the last index entry are whole, valid
-     * batches up to the end of the file and both indexes agree with the file; sets the next offset
+     * batches up to the end of the file, no index entry is missing among them (a missing or
+     * truncated index file has fewer), and both indexes agree with the file; sets the next offset
      * and max timestamp on the way. False means the caller must {@link #recover}.
      */
     boolean tailIsClean() {
         try {
             long fileSize = channel.size();
+            // A non-empty segment's time index holds at least the entry written when it was closed;
+            // without it the segment's max timestamp would be taken from the tail alone.
+            if (fileSize > 0 && timeIndex.entries() == 0) {
+                return false;
+            }
             int entries = offsetIndex.entries();
             long startOffset = entries == 0 ? baseOffset : offsetIndex.lastOffset();
             long startPosition = entries == 0 ? 0 : offsetIndex.lookup(startOffset);
-            if (startPosition > fileSize) {
-                return false;
+            if (startPosition < 0 || startPosition > fileSize) {
+                return false; // a garbage entry; the consistency checks below would catch it only after the scan
             }
             BatchScanner scanner = new BatchScanner(channel, startPosition, fileSize, SCAN_BUFFER_BYTES,
                     config.maxBatchBytes());
@@ -340,6 +348,9 @@ final class LogSegment {
             long bytesAfterEntry = 0;
             RecordBatch batch;
             while ((batch = scanner.next(expected)) != null) {
+                if (bytesAfterEntry >= config.indexIntervalBytes()) {
+                    return false; // this batch should have an index entry: the index lost its last entries
+                }
                 if (first < 0 && scanner.position() == 0) {
                     first = batch.firstTimestamp();
                 }
@@ -364,35 +375,27 @@ final class LogSegment {
     }
 
     /**
-     * For a sealed segment after a restart: takes {@code next} as its next offset and the time index
-     * for its max timestamp, rebuilding both indexes from the file when they are not consistent.
+     * For a sealed segment after a restart: keeps its indexes when its tail checks out as in
+     * {@link #tailIsClean} and ends at {@code next}, rebuilding both from the file otherwise.
      */
     void openSealed(long next) {
         long fileSize = size;
-        if (offsetIndex.isConsistentWith(fileSize, next) && timeIndex.isConsistentWith(fileSize, next)
-                && timeIndex.entries() > 0) {
-            nextOffset = next;
-            maxTimestamp = timeIndex.lastTimestamp();
-            firstTimestamp = readFirstTimestampQuietly();
+        // A consistent time index knows the newest timestamp even when the batch holding it is damaged.
+        long indexedMax = timeIndex.isConsistentWith(fileSize, next) ? timeIndex.lastTimestamp() : -1;
+        if (tailIsClean() && nextOffset == next) {
             return;
         }
         LOG.warn("rebuilding the indexes of {}: they do not match the log file", logFile);
         String problem = recover(false);
         if (problem != null) {
             LOG.warn("sealed segment has {}; reads at that point report it as corrupt", problem);
+            // Lookups by time must not skip this segment for records the rebuild could not read.
+            maxTimestamp = Math.max(maxTimestamp, indexedMax);
         }
         nextOffset = Math.max(nextOffset, next);
         // Readers must meet the bad batch and be told, not silently skip what follows it.
         size = fileSize;
         seal();
-    }
-
-    private long readFirstTimestampQuietly() {
-        try {
-            return readFirstTimestamp();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     private long readFirstTimestamp() throws IOException {
