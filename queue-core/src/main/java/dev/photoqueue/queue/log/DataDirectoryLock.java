@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exclusive claim of one queue on a data directory: an OS file lock on {@code .lock}, held
@@ -20,15 +22,45 @@ import java.nio.file.StandardOpenOption;
  */
 final class DataDirectoryLock implements AutoCloseable {
 
+    /**
+     * Directories this process holds. A second open in the same process is refused here, before it
+     * opens the lock file again: OS locks belong to the process, and closing any channel on the file
+     * (as a refused attempt must) would drop the owner's lock and let another process in.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirectoryLock(FileChannel channel, FileLock lock) {
+    private DataDirectoryLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
 
     static DataDirectoryLock acquire(Path dir) {
+        Path key = realPath(dir);
+        if (!HELD.add(key)) {
+            throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
+        }
+        try {
+            return acquireFile(dir, key);
+        } catch (RuntimeException e) {
+            HELD.remove(key);
+            throw e;
+        }
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static DataDirectoryLock acquireFile(Path dir, Path key) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
         FileChannel channel;
         try {
@@ -59,7 +91,7 @@ final class DataDirectoryLock implements AutoCloseable {
         } catch (IOException e) {
             // The lock is what counts; the pid is only a courtesy for the message.
         }
-        return new DataDirectoryLock(channel, lock);
+        return new DataDirectoryLock(key, channel, lock);
     }
 
     private static String readOwner(Path file) {
@@ -85,7 +117,9 @@ final class DataDirectoryLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new StorageException("lock file", "release", e);
+            throw new StorageException(dir.resolve(LogFiles.LOCK_FILE).toString(), "release", e);
+        } finally {
+            HELD.remove(dir);
         }
     }
 }
