@@ -98,7 +98,8 @@ class InhouseProducerTest {
 
     @Test
     void sendAfterCloseFailsWithQueueClosed() {
-        try (QueueBackend backend = open(dir)) {
+        QueueBackend backend = open(dir);
+        try {
             Producer producer = backend.producer();
             await(producer.send(ProducerRecord.of("t", "k", "before")));
             producer.close();
@@ -107,6 +108,8 @@ class InhouseProducerTest {
             assertEquals(1, await(other.send(ProducerRecord.of("t", "k", "another producer still works"))).offset());
             backend.close();
             assertInstanceOf(QueueClosedException.class, failureOf(other.send(ProducerRecord.of("t", "k", "after backend"))));
+        } finally {
+            backend.close();
         }
     }
 }

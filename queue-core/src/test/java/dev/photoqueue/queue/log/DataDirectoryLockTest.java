@@ -89,7 +89,8 @@ class DataDirectoryLockTest {
 
     @Test
     void refusedSecondOpenLeavesOwnersLockInPlace() throws Exception {
-        try (LogManager owner = LogManager.open(dataDir())) {
+        LogManager owner = LogManager.open(dataDir());
+        try {
             assertThrows(DataDirectoryLockedException.class, () -> LogManager.open(dataDir()));
             // The refused attempt must not have dropped the owner's OS lock: another process is still kept out.
             Process probe = startChild("probe", dataDir().toString());
@@ -98,6 +99,8 @@ class DataDirectoryLockTest {
             assertEquals(LockHolderMain.LOCKED_EXIT, probe.exitValue(), "another process opened a locked directory: " + line);
             assertTrue(line.startsWith("LOCKED") && line.contains(dataDir().toString()), line);
             assertTrue(line.contains("pid " + ProcessHandle.current().pid()), "the message names the owner: " + line);
+        } finally {
+            owner.close();
         }
     }
 

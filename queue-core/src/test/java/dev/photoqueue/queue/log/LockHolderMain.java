@@ -23,7 +23,8 @@ public final class LockHolderMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         if (args[0].equals("probe")) {
-            try (LogManager manager = LogManager.open(dir)) {
+            try {
+                LogManager.open(dir).close();
                 System.out.println("OPENED");
             } catch (DataDirectoryLockedException e) {
                 System.out.println("LOCKED " + e.getMessage());
