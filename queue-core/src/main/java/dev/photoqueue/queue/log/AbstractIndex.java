@@ -26,6 +26,7 @@ abstract class AbstractIndex implements AutoCloseable {
     protected final Path file;
     protected final long baseOffset;
     private final int entrySize;
+    private final int maxBytes;
     private int maxEntries;
     /**
      * Never unmapped by hand: a reader may be in a lookup while the writer trims or retention
@@ -38,6 +39,7 @@ abstract class AbstractIndex implements AutoCloseable {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
+        this.maxBytes = maxBytes;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             long existing = raf.length();
             int validEntries = (int) (existing / entrySize);
@@ -77,9 +79,16 @@ abstract class AbstractIndex implements AutoCloseable {
         entries = entries + 1;
     }
 
-    /** Forgets every entry (recovery rebuilds them). */
+    /**
+     * Forgets every entry (recovery rebuilds them), with room for as many as an active index holds:
+     * a sealed index's file is only as long as the entries it had, which may be none.
+     */
     final void reset() {
         entries = 0;
+        long capacity = roundDown(maxBytes);
+        if ((long) maxEntries * entrySize < capacity) {
+            resize(capacity);
+        }
     }
 
     /** Drops entries past {@code count}. */

@@ -23,19 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DataDirectoryLock implements AutoCloseable {
 
     /**
-     * Directories this JVM holds. A second claim from the same JVM must be refused before it opens
-     * the lock file: POSIX drops all of a process's locks on a file when any descriptor of that
-     * file is closed, so closing the failed claim's channel would free the directory for other
-     * processes while its owner still writes.
+     * Directories this process holds. A second open in the same process is refused here, before it
+     * opens the lock file again: OS locks belong to the process, and closing any channel on the file
+     * (as a refused attempt must) would drop the owner's lock and let another process in.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
-    private final Path key;
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirectoryLock(Path key, FileChannel channel, FileLock lock) {
-        this.key = key;
+    private DataDirectoryLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
@@ -46,7 +45,7 @@ final class DataDirectoryLock implements AutoCloseable {
             throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
         }
         try {
-            return lock(dir, key);
+            return acquireFile(dir, key);
         } catch (RuntimeException e) {
             HELD.remove(key);
             throw e;
@@ -61,7 +60,7 @@ final class DataDirectoryLock implements AutoCloseable {
         }
     }
 
-    private static DataDirectoryLock lock(Path dir, Path key) {
+    private static DataDirectoryLock acquireFile(Path dir, Path key) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
         FileChannel channel;
         try {
@@ -118,9 +117,9 @@ final class DataDirectoryLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new StorageException("lock file", "release", e);
+            throw new StorageException(dir.resolve(LogFiles.LOCK_FILE).toString(), "release", e);
         } finally {
-            HELD.remove(key);
+            HELD.remove(dir);
         }
     }
 }

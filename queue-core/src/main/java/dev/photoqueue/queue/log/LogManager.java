@@ -53,7 +53,11 @@ import java.util.stream.Stream;
 public final class LogManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
-    private static final String CREATING_PREFIX = "~creating-";
+    /** Marks a topic directory being created; short, so that the longest topic name still fits a file name. */
+    private static final String CREATING_PREFIX = "~";
+    /** Names in the data directory that belong to the log itself. */
+    private static final Set<String> RESERVED_NAMES = Set.of(LogFiles.LOCK_FILE, LogFiles.CLEAN_SHUTDOWN,
+            LogFiles.CLEAN_SHUTDOWN + LogFiles.TEMP_SUFFIX);
     private static final String PARTITIONS_KEY = "partitions";
     private static final int MAX_TOPIC_NAME = 249;
 
@@ -237,6 +241,9 @@ public final class LogManager implements AutoCloseable {
         }
         if (name.equals(".") || name.equals("..")) {
             throw new InvalidTopicException(name, "'.' and '..' are not topic names");
+        }
+        if (RESERVED_NAMES.contains(name)) {
+            throw new InvalidTopicException(name, "reserved for the data directory's own files " + RESERVED_NAMES);
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

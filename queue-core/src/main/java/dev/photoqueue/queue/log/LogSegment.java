@@ -41,7 +41,11 @@ final class LogSegment {
     private volatile long maxTimestamp = -1;
     /** The offset after the last batch. */
     private volatile long nextOffset;
-    /** The first batch's timestamp: the segment's age for rolling; -1 while empty. */
+    /**
+     * When the segment took its first batch, by the log's clock: what its age for rolling counts
+     * from; -1 while empty. A reopened segment does not know that time and takes its first record's
+     * timestamp instead.
+     */
     private long firstTimestamp = -1;
     private int bytesSinceLastIndexEntry;
 
@@ -116,8 +120,7 @@ final class LogSegment {
      * Writes one finished batch at the end of the file and indexes it. Not visible to readers until
      * the partition publishes the new high watermark. On failure the file is cut back to where it was.
      */
-    void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long batchFirstTimestamp,
-                long batchMaxTimestamp) {
+    void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long nowMillis, long batchMaxTimestamp) {
         long position = size;
         int bytes = batch.remaining();
         try {
@@ -138,7 +141,7 @@ final class LogSegment {
         }
         bytesSinceLastIndexEntry += bytes;
         if (firstTimestamp < 0) {
-            firstTimestamp = batchFirstTimestamp;
+            firstTimestamp = nowMillis;
         }
         maxTimestamp = newMax;
         nextOffset = lastOffset + 1;
@@ -183,22 +186,30 @@ final class LogSegment {
      */
     long read(String topic, int partition, long minOffset, long startPosition, long endPosition, int maxBytes,
               List<ConsumerRecord> out) {
-        long start = startPosition >= 0 ? startPosition : offsetIndex.lookup(minOffset);
+        // A remembered position is where the batch holding minOffset starts; an index entry names its batch's offset.
+        OffsetIndex.Entry from = startPosition >= 0 ? new OffsetIndex.Entry(minOffset, (int) startPosition)
+                : offsetIndex.floorEntry(minOffset);
+        long start = from.position();
         if (start >= endPosition) {
             return start;
         }
         try {
             BatchScanner scanner = new BatchScanner(channel, start, endPosition, maxBytes, config.maxBatchBytes());
             long readBytes = 0;
+            // baseOffset is outside the CRC: each batch must start where the one before ended.
+            long expected = from.offset();
             RecordBatch batch;
-            while (readBytes < maxBytes && (batch = scanner.next(-1)) != null) {
-                readBytes += batch.sizeInBytes();
+            while (readBytes < maxBytes && (batch = scanner.next(expected)) != null) {
+                expected = batch.lastOffset() + 1;
                 if (batch.lastOffset() >= minOffset) {
+                    // Only batches returned count: those skipped on the way from the index entry must not
+                    // end the read before it reaches minOffset.
+                    readBytes += batch.sizeInBytes();
                     decode(batch, topic, partition, minOffset, scanner.position(), out);
                 }
             }
             if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), minOffset,
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
                         scanner.stopReason());
             }
             return scanner.validEnd();
@@ -225,11 +236,14 @@ final class LogSegment {
     long[] findByTimestamp(long timestamp, long endPosition) {
         long after = timeIndex.offsetBefore(timestamp);
         long from = after < 0 ? baseOffset : after + 1;
+        OffsetIndex.Entry entry = offsetIndex.floorEntry(from);
         try {
-            BatchScanner scanner = new BatchScanner(channel, offsetIndex.lookup(from), endPosition, 64 << 10,
+            BatchScanner scanner = new BatchScanner(channel, entry.position(), endPosition, 64 << 10,
                     config.maxBatchBytes());
+            long expected = entry.offset();
             RecordBatch batch;
-            while ((batch = scanner.next(-1)) != null) {
+            while ((batch = scanner.next(expected)) != null) {
+                expected = batch.lastOffset() + 1;
                 if (batch.maxTimestamp() < timestamp || batch.lastOffset() < from) {
                     continue;
                 }
@@ -242,7 +256,8 @@ final class LogSegment {
                 }
             }
             if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), from, scanner.stopReason());
+                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
+                        scanner.stopReason());
             }
             return null;
         } catch (ClosedChannelException e) {
@@ -307,17 +322,23 @@ final class LogSegment {
 
     /**
      * After a clean shutdown: true when the bytes after the last index entry are whole, valid
-     * batches up to the end of the file and both indexes agree with the file; sets the next offset
+     * batches up to the end of the file, no index entry is missing among them (a missing or
+     * truncated index file has fewer), and both indexes agree with the file; sets the next offset
      * and max timestamp on the way. False means the caller must {@link #recover}.
      */
     boolean tailIsClean() {
         try {
             long fileSize = channel.size();
+            // A non-empty segment's time index holds at least the entry written when it was closed;
+            // without it the segment's max timestamp would be taken from the tail alone.
+            if (fileSize > 0 && timeIndex.entries() == 0) {
+                return false;
+            }
             int entries = offsetIndex.entries();
             long startOffset = entries == 0 ? baseOffset : offsetIndex.lastOffset();
             long startPosition = entries == 0 ? 0 : offsetIndex.lookup(startOffset);
-            if (startPosition > fileSize) {
-                return false;
+            if (startPosition < 0 || startPosition > fileSize) {
+                return false; // a garbage entry; the consistency checks below would catch it only after the scan
             }
             BatchScanner scanner = new BatchScanner(channel, startPosition, fileSize, SCAN_BUFFER_BYTES,
                     config.maxBatchBytes());
@@ -327,6 +348,9 @@ final class LogSegment {
             long bytesAfterEntry = 0;
             RecordBatch batch;
             while ((batch = scanner.next(expected)) != null) {
+                if (bytesAfterEntry >= config.indexIntervalBytes()) {
+                    return false; // this batch should have an index entry: the index lost its last entries
+                }
                 if (first < 0 && scanner.position() == 0) {
                     first = batch.firstTimestamp();
                 }
@@ -351,35 +375,27 @@ final class LogSegment {
     }
 
     /**
-     * For a sealed segment after a restart: takes {@code next} as its next offset and the time index
-     * for its max timestamp, rebuilding both indexes from the file when they are not consistent.
+     * For a sealed segment after a restart: keeps its indexes when its tail checks out as in
+     * {@link #tailIsClean} and ends at {@code next}, rebuilding both from the file otherwise.
      */
     void openSealed(long next) {
         long fileSize = size;
-        if (offsetIndex.isConsistentWith(fileSize, next) && timeIndex.isConsistentWith(fileSize, next)
-                && timeIndex.entries() > 0) {
-            nextOffset = next;
-            maxTimestamp = timeIndex.lastTimestamp();
-            firstTimestamp = readFirstTimestampQuietly();
+        // A consistent time index knows the newest timestamp even when the batch holding it is damaged.
+        long indexedMax = timeIndex.isConsistentWith(fileSize, next) ? timeIndex.lastTimestamp() : -1;
+        if (tailIsClean() && nextOffset == next) {
             return;
         }
         LOG.warn("rebuilding the indexes of {}: they do not match the log file", logFile);
         String problem = recover(false);
         if (problem != null) {
             LOG.warn("sealed segment has {}; reads at that point report it as corrupt", problem);
+            // Lookups by time must not skip this segment for records the rebuild could not read.
+            maxTimestamp = Math.max(maxTimestamp, indexedMax);
         }
         nextOffset = Math.max(nextOffset, next);
         // Readers must meet the bad batch and be told, not silently skip what follows it.
         size = fileSize;
         seal();
-    }
-
-    private long readFirstTimestampQuietly() {
-        try {
-            return readFirstTimestamp();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     private long readFirstTimestamp() throws IOException {

@@ -25,8 +25,20 @@ final class OffsetIndex extends AbstractIndex {
         publishAppended();
     }
 
+    /** A batch that starts at {@code offset} and sits at byte {@code position} of the log file. */
+    record Entry(long offset, int position) {
+    }
+
     /** The byte position of the last indexed batch starting at or before {@code offset}; 0 when none. */
     int lookup(long offset) {
+        return floorEntry(offset).position();
+    }
+
+    /**
+     * The last indexed batch starting at or before {@code offset}, or the segment's first batch
+     * (base offset, byte 0) when none is: where a forward scan starts and the offset it must find there.
+     */
+    Entry floorEntry(long offset) {
         MappedByteBuffer m = mmap;
         int n = entries();
         long target = offset - baseOffset;
@@ -42,7 +54,7 @@ final class OffsetIndex extends AbstractIndex {
                 hi = mid - 1;
             }
         }
-        return found < 0 ? 0 : m.getInt(slot(found) + 4);
+        return found < 0 ? new Entry(baseOffset, 0) : new Entry(baseOffset + m.getInt(slot(found)), m.getInt(slot(found) + 4));
     }
 
     long lastOffset() {

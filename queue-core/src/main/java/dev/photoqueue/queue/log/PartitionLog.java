@@ -242,7 +242,8 @@ public final class PartitionLog {
             ByteBuffer bytes = batch.finish(base);
             maybeRoll(bytes.remaining(), count);
             LogSegment segment = active;
-            segment.append(bytes, base, count, batch.firstTimestamp(), batch.maxTimestamp());
+            // Its age counts by the log's clock: producers may stamp records with any time, e.g. years ago.
+            segment.append(bytes, base, count, context.clock().millis(), batch.maxTimestamp());
             logEndOffset = base + count;
             if (config.fsync() == FsyncPolicy.ALWAYS) {
                 segment.flush();
