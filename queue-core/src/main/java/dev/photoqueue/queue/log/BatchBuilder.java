@@ -58,10 +58,6 @@ final class BatchBuilder {
         return maxTimestamp;
     }
 
-    long firstTimestamp() {
-        return firstTimestamp;
-    }
-
     boolean hasRoomFor(int recordSize) {
         return buffer.remaining() >= recordSize;
     }

@@ -336,10 +336,14 @@ public final class LogManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failure == null) {
-            LogFiles.writeAtomically(dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+        try {
+            if (failure == null) {
+                LogFiles.writeAtomically(dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+            }
+        } finally {
+            // Without the marker the next open recovers; without the release it could not open at all.
+            lock.close();
         }
-        lock.close();
         if (failure != null) {
             throw failure;
         }
