@@ -132,17 +132,24 @@ final class LogSegment {
             cutBackTo(position);
             throw new StorageException(logFile.toString(), "append " + bytes + " bytes at " + position + " to", e);
         }
-        long lastOffset = batchBaseOffset + recordCount - 1;
+        if (firstTimestamp < 0) {
+            firstTimestamp = nowMillis;
+        }
+        track(batchBaseOffset, batchBaseOffset + recordCount - 1, position, bytes, batchMaxTimestamp);
+    }
+
+    /**
+     * Indexes a batch that is in the file at {@code position} (just written, or found by recovery)
+     * and moves the segment's extent past it. Size is set last: it is what readers go by.
+     */
+    private void track(long batchBaseOffset, long lastOffset, long position, int bytes, long batchMaxTimestamp) {
         long newMax = Math.max(maxTimestamp, batchMaxTimestamp);
-        if (bytesSinceLastIndexEntry >= config.indexIntervalBytes()) {
+        if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && !indexFull()) {
             offsetIndex.append(batchBaseOffset, (int) position);
             timeIndex.maybeAppend(newMax, lastOffset);
             bytesSinceLastIndexEntry = 0;
         }
         bytesSinceLastIndexEntry += bytes;
-        if (firstTimestamp < 0) {
-            firstTimestamp = nowMillis;
-        }
         maxTimestamp = newMax;
         nextOffset = lastOffset + 1;
         size = position + bytes;
@@ -286,23 +293,11 @@ final class LogSegment {
             size = 0;
             RecordBatch batch;
             while ((batch = scanner.next(nextOffset)) != null) {
-                long position = scanner.position();
-                int bytes = batch.sizeInBytes();
-                long lastOffset = batch.lastOffset();
-                long newMax = Math.max(maxTimestamp, batch.maxTimestamp());
-                if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && !offsetIndex.isFull()
-                        && !timeIndex.isFull()) {
-                    offsetIndex.append(batch.baseOffset(), (int) position);
-                    timeIndex.maybeAppend(newMax, lastOffset);
-                    bytesSinceLastIndexEntry = 0;
-                }
-                bytesSinceLastIndexEntry += bytes;
                 if (firstTimestamp < 0) {
                     firstTimestamp = batch.firstTimestamp();
                 }
-                maxTimestamp = newMax;
-                nextOffset = lastOffset + 1;
-                size = position + bytes;
+                track(batch.baseOffset(), batch.lastOffset(), scanner.position(), batch.sizeInBytes(),
+                        batch.maxTimestamp());
             }
             long validEnd = scanner.validEnd();
             if (validEnd == fileSize) {
@@ -424,12 +419,7 @@ final class LogSegment {
 
     /** For a clean shutdown of the active segment: force everything and cut the indexes to size. */
     void closeClean() {
-        flush();
-        if (nextOffset > baseOffset) {
-            timeIndex.maybeAppend(maxTimestamp, nextOffset - 1);
-        }
-        offsetIndex.trim();
-        timeIndex.trim();
+        seal();
         close();
     }
 
