@@ -15,6 +15,9 @@ public interface QueueBackend extends AutoCloseable {
 
     Consumer consumer(ConsumerConfig config);
 
+    /** A new member of the consumer group {@code config.groupId()}; it joins on subscribe. */
+    GroupConsumer groupConsumer(GroupConsumerConfig config);
+
     Admin admin();
 
     @Override

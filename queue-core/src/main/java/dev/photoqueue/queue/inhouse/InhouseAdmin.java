@@ -1,6 +1,10 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.OffsetSpec;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.TopicDescription;
@@ -11,19 +15,23 @@ import dev.photoqueue.queue.log.TopicLog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Topic administration of the embedded log. The replication factor is accepted and ignored: one copy. */
 final class InhouseAdmin implements Admin {
 
     private final LogManager log;
+    private final GroupCoordinator coordinator;
 
-    InhouseAdmin(LogManager log) {
+    InhouseAdmin(LogManager log, GroupCoordinator coordinator) {
         this.log = log;
+        this.coordinator = coordinator;
     }
 
     @Override
     public void createTopic(NewTopic topic) {
+        InhouseBackend.rejectInternal(topic.name());
         log.createTopic(topic.name(), topic.partitions(), topic.configs());
     }
 
@@ -44,7 +52,9 @@ final class InhouseAdmin implements Admin {
 
     @Override
     public Set<String> listTopics() {
-        return log.topicNames();
+        Set<String> names = new java.util.TreeSet<>(log.topicNames());
+        names.removeIf(name -> name.startsWith(INTERNAL_PREFIX));
+        return names;
     }
 
     @Override
@@ -56,5 +66,21 @@ final class InhouseAdmin implements Admin {
                     p.sizeInBytes()));
         }
         return new TopicDescription(topic, partitions, t.config().toMap());
+    }
+
+    @Override
+    public Set<String> listGroups() {
+        return coordinator.groupIds();
+    }
+
+    @Override
+    public GroupDescription describeGroup(String groupId) {
+        return coordinator.describe(groupId);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec) {
+        log.topic(topic);
+        return coordinator.reset(groupId, topic, spec);
     }
 }

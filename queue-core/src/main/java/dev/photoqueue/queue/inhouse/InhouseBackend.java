@@ -3,30 +3,49 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.InvalidTopicException;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.group.GroupCoordinator;
+import dev.photoqueue.queue.group.PartitionSource;
 import dev.photoqueue.queue.log.LogManager;
+import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
 
 import java.util.Map;
 
 /**
  * The queue API over the embedded log: producers append to partitions, consumers read them,
- * the admin creates and describes topics. Owns the {@link LogManager} and closes it last.
+ * group members share them through the {@link GroupCoordinator}, whose positions live in the log
+ * too; the admin creates and describes topics and groups. Owns the {@link LogManager} and closes
+ * it last, after the coordinator has persisted every position.
  */
-final class InhouseBackend implements QueueBackend {
+final class InhouseBackend implements QueueBackend, PartitionSource {
 
     private final InhouseConfig config;
     private final LogManager log;
+    private final GroupCoordinator coordinator;
 
     private InhouseBackend(InhouseConfig config, LogManager log) {
         this.config = config;
         this.log = log;
+        this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log), log.signal()::signal,
+                System::nanoTime);
     }
 
     static InhouseBackend open(InhouseConfig config) {
-        return new InhouseBackend(config, LogManager.open(config.dataDir(), config.logOptions()));
+        LogManager log = LogManager.open(config.dataDir(), config.logOptions());
+        try {
+            return new InhouseBackend(config, log);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
     }
 
     @Override
@@ -45,8 +64,39 @@ final class InhouseBackend implements QueueBackend {
     }
 
     @Override
+    public GroupConsumer groupConsumer(GroupConsumerConfig groupConfig) {
+        return new InhouseGroupConsumer(this, coordinator, groupConfig);
+    }
+
+    @Override
     public Admin admin() {
-        return new InhouseAdmin(log);
+        return new InhouseAdmin(log, coordinator);
+    }
+
+    @Override
+    public int partitionCount(String topic) {
+        return topic(topic).partitionCount();
+    }
+
+    private PartitionLog partition(TopicPartition tp) {
+        return log.topic(tp.topic()).partition(tp.partition());
+    }
+
+    @Override
+    public long startOffset(TopicPartition tp) {
+        return partition(tp).startOffset();
+    }
+
+    @Override
+    public long endOffset(TopicPartition tp) {
+        return partition(tp).endOffset();
+    }
+
+    @Override
+    public long offsetForTimestamp(TopicPartition tp, long timestamp) {
+        PartitionLog p = partition(tp);
+        OffsetAndTimestamp found = p.offsetForTimestamp(timestamp);
+        return found == null ? p.endOffset() : found.offset();
     }
 
     LogManager log() {
@@ -59,6 +109,7 @@ final class InhouseBackend implements QueueBackend {
             if (!config.autoCreateTopics()) {
                 throw new UnknownTopicException(name);
             }
+            rejectInternal(name);
             synchronized (log) {
                 return log.findTopic(name)
                         .orElseGet(() -> log.createTopic(name, config.defaultPartitions(), Map.of()));
@@ -66,8 +117,20 @@ final class InhouseBackend implements QueueBackend {
         });
     }
 
+    /** Applications cannot create topics in the internal namespace. */
+    static void rejectInternal(String topic) {
+        if (topic.startsWith(Admin.INTERNAL_PREFIX)) {
+            throw new InvalidTopicException(topic, "names starting with \"" + Admin.INTERNAL_PREFIX
+                    + "\" are reserved for internal topics");
+        }
+    }
+
     @Override
     public void close() {
-        log.close();
+        try {
+            coordinator.close();
+        } finally {
+            log.close();
+        }
     }
 }

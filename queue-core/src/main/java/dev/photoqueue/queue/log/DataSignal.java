@@ -22,7 +22,8 @@ public final class DataSignal {
         return version.get();
     }
 
-    void signal() {
+    /** Bumps the version and wakes every waiting reader: after new records, or when a reader has other news. */
+    public void signal() {
         version.incrementAndGet();
         if (waiters.get() > 0) {
             lock.lock();

@@ -421,6 +421,32 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Deletes the sealed segments that hold only offsets below {@code offset}, for a log whose
+     * owner knows those records are superseded (Kafka's deleteRecords, by whole segments).
+     *
+     * @return how many segments were deleted
+     */
+    public int deleteSegmentsBefore(long offset) {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            int deleted = 0;
+            for (LogSegment segment : segments.values()) {
+                if (segment == active || segment.nextOffset() > offset) {
+                    break;
+                }
+                delete(segment, "records before offset " + offset + " deleted by their owner");
+                deleted++;
+            }
+            return deleted;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     private void delete(LogSegment segment, String reason) {
         segments.remove(segment.baseOffset());
         segment.deleteFiles();

@@ -1,0 +1,59 @@
+package dev.photoqueue.queue.api;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A member of a consumer group, in ORDERED mode: each partition of the subscribed topics is owned
+ * by one member at a time, records of a partition are delivered in offset order (also when they
+ * are delivered again), and the group's committed position of a partition is its first record not
+ * yet acked. Not thread-safe: one thread uses a member.
+ *
+ * <p>Liveness: every call of {@link #poll} or {@link #ack} is a heartbeat. A member silent for the
+ * session timeout is removed; its partitions go to the others, and whatever it had not acked is
+ * delivered again (at-least-once). Its later acks fail with {@link FencedMemberException}.
+ */
+public interface GroupConsumer extends AutoCloseable {
+
+    /** Joins the group for these topics; partitions arrive with the following polls. */
+    default void subscribe(Collection<String> topics) {
+        subscribe(topics, RebalanceListener.NONE);
+    }
+
+    void subscribe(Collection<String> topics, RebalanceListener listener);
+
+    /**
+     * Returns the next records of the partitions this member owns, waiting up to {@code timeout}
+     * when there are none; runs the rebalance listener first when the assignment changed. Under
+     * at-most-once the records are committed before they are returned.
+     */
+    List<ConsumerRecord> poll(Duration timeout);
+
+    /**
+     * Marks the record done for the group. Acking a record twice is harmless.
+     * {@link FencedMemberException} if its partition has moved to another member.
+     */
+    default void ack(ConsumerRecord record) {
+        acknowledge(record, AckType.ACCEPT);
+    }
+
+    /** Settles a delivered record with the given outcome; see {@link AckType}. */
+    void acknowledge(ConsumerRecord record, AckType type);
+
+    /** Persists the group's positions now (they are otherwise persisted in the background and on close). */
+    void commitSync();
+
+    /** The partitions this member owns now. */
+    Set<TopicPartition> assignment();
+
+    String groupId();
+
+    /** This member's id in the group, as {@link GroupDescription} lists it; null before subscribe. */
+    String memberId();
+
+    /** Leaves the group: its partitions go to the others at once, without waiting for the session timeout. */
+    @Override
+    void close();
+}

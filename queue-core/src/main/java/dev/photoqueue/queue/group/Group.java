@@ -1,0 +1,199 @@
+package dev.photoqueue.queue.group;
+
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownTopicException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One consumer group: its members, the owner of each partition, and its progress per partition.
+ *
+ * <p>Membership changes (join, leave, expiry) rebalance at once. A partition whose owner is gone
+ * moves at once; a partition to be taken from a live owner is first revoked: the owner is told at
+ * its next poll, may finish its in-flight records, and confirms; only then does the new owner get
+ * it (cooperative rebalancing: the partitions that stay put keep flowing meanwhile).
+ *
+ * <p>Thread rule: membership and ownership change under this object's monitor; progress under each
+ * {@link PartitionProgress}'s own, always taken after this one.
+ */
+final class Group {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Group.class);
+
+    final String groupId;
+    private final PartitionSource source;
+    private final SortedMap<String, Member> members = new TreeMap<>();
+    final Map<TopicPartition, PartitionProgress> progress = new ConcurrentSkipListMap<>();
+    private int generation;
+    private PartitionAssignor assignor = new StickyAssignor();
+
+    Group(String groupId, PartitionSource source) {
+        this.groupId = groupId;
+        this.source = source;
+    }
+
+    synchronized int generation() {
+        return generation;
+    }
+
+    synchronized boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    synchronized List<Member> members() {
+        return new ArrayList<>(members.values());
+    }
+
+    PartitionProgress progress(TopicPartition tp) {
+        return progress.computeIfAbsent(tp, PartitionProgress::new);
+    }
+
+    synchronized void join(Member member) {
+        // The assignment strategy is the one of the newest member, as configured for its group.
+        assignor = switch (member.config.assignor()) {
+            case RANGE -> new RangeAssignor();
+            case STICKY -> new StickyAssignor();
+        };
+        members.put(member.memberId, member);
+        LOG.info("member {} joined group {} for {}", member.memberId, groupId, member.topics);
+        rebalance();
+    }
+
+    /** Removes the member; its partitions move at once and its unacked records go to the next owners. */
+    synchronized void remove(Member member, String because) {
+        if (members.remove(member.memberId) == null) {
+            return;
+        }
+        member.removedBecause = because;
+        member.removed = true;
+        for (TopicPartition tp : member.owned) {
+            progress(tp).transferTo(null);
+        }
+        member.owned.clear();
+        LOG.info("member {} left group {} ({}); {} members remain", member.memberId, groupId, because, members.size());
+        rebalance();
+    }
+
+    private void rebalance() {
+        generation++;
+        SortedMap<String, Set<String>> subscriptions = new TreeMap<>();
+        Map<String, Integer> partitionCounts = new TreeMap<>();
+        for (Member m : members.values()) {
+            subscriptions.put(m.memberId, m.topics);
+            for (String topic : m.topics) {
+                if (!partitionCounts.containsKey(topic)) {
+                    try {
+                        partitionCounts.put(topic, source.partitionCount(topic));
+                    } catch (UnknownTopicException e) {
+                        LOG.warn("group {} subscribes to unknown topic {}; it gets no partitions", groupId, topic);
+                    }
+                }
+            }
+        }
+        Map<TopicPartition, String> currentOwners = new HashMap<>();
+        progress.forEach((tp, p) -> {
+            Member owner = p.owner();
+            if (owner != null && !owner.removed) {
+                currentOwners.put(tp, owner.memberId);
+            }
+        });
+        Map<String, Set<TopicPartition>> target = assignor.assign(subscriptions, partitionCounts, currentOwners);
+        Map<TopicPartition, Member> targetOwner = new HashMap<>();
+        target.forEach((memberId, tps) -> tps.forEach(tp -> targetOwner.put(tp, members.get(memberId))));
+        for (Map.Entry<TopicPartition, Member> e : targetOwner.entrySet()) {
+            moveTowards(e.getKey(), e.getValue());
+        }
+        for (Member m : members.values()) {
+            for (TopicPartition tp : List.copyOf(m.owned)) {
+                if (!targetOwner.containsKey(tp)) {
+                    progress(tp).requestRevocation(null);
+                }
+            }
+        }
+    }
+
+    private void moveTowards(TopicPartition tp, Member next) {
+        PartitionProgress p = progress(tp);
+        if (!p.isInitialized()) {
+            long start = switch (next.config.autoOffsetReset()) {
+                case EARLIEST -> source.startOffset(tp);
+                case LATEST -> source.endOffset(tp);
+            };
+            // Persisted at once, so a restart does not start over from a later "latest".
+            p.initialize(CommittedPosition.at(start), true);
+        }
+        Member owner = p.owner();
+        if (owner == next) {
+            p.cancelRevocation();
+        } else if (owner == null || owner.removed) {
+            p.transferTo(next);
+            next.owned.add(tp);
+        } else {
+            p.requestRevocation(next);
+        }
+    }
+
+    /** What {@code member} must be told now; see {@link AssignmentChange}. */
+    synchronized AssignmentChange sync(Member member) {
+        if (member.removed) {
+            List<TopicPartition> lost = new ArrayList<>(member.reported);
+            member.reported.clear();
+            return new AssignmentChange(lost, List.of(), List.of());
+        }
+        List<TopicPartition> revoked = new ArrayList<>();
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (TopicPartition tp : member.owned) {
+            if (progress(tp).isRevoking()) {
+                revoked.add(tp);
+            } else if (member.reported.add(tp)) {
+                assigned.add(tp);
+            }
+        }
+        if (revoked.isEmpty() && assigned.isEmpty()) {
+            return AssignmentChange.NONE;
+        }
+        return new AssignmentChange(List.of(), revoked, assigned);
+    }
+
+    /** The member gave these partitions up: they go to their pending owners now. */
+    synchronized void confirmRevoked(Member member, Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            PartitionProgress p = progress(tp);
+            if (p.owner() != member || !p.isRevoking()) {
+                continue;
+            }
+            Member next = p.completeRevocation();
+            member.owned.remove(tp);
+            member.reported.remove(tp);
+            if (next != null) {
+                next.owned.add(tp);
+            }
+        }
+    }
+
+    /** Partitions the member may fetch now: owned and not being revoked. */
+    synchronized List<TopicPartition> fetchable(Member member) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (TopicPartition tp : member.reported) {
+            if (member.owned.contains(tp) && !progress(tp).isRevoking()) {
+                out.add(tp);
+            }
+        }
+        return out;
+    }
+
+    synchronized GroupDescription.MemberDescription describe(Member m) {
+        return new GroupDescription.MemberDescription(m.memberId, m.config.clientId(), new ArrayList<>(m.owned));
+    }
+}

@@ -1,0 +1,218 @@
+package dev.photoqueue.queue.group;
+
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.OffsetSpec;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownGroupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The consumer groups of one queue: membership, partition ownership and committed positions.
+ *
+ * <p>Guarantees: each partition has at most one owner per group at a time; a member silent for
+ * its session timeout is removed and its partitions move; positions are persisted through the
+ * {@link GroupStateStore} every {@value #COMMIT_INTERVAL_MS} ms when they changed, at every
+ * ownership change, when a member leaves and on {@link MemberSession#commitSync}, and before
+ * records are handed out under at-most-once. A restart resumes every group at its last persisted
+ * positions. Thread-safe.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
+    static final long COMMIT_INTERVAL_MS = 100;
+    private static final long EXPIRY_CHECK_MS = 50;
+
+    private final PartitionSource source;
+    private final GroupStateStore store;
+    private final Runnable wakeReaders;
+    private final LongSupplier nanoTime;
+    private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    /** Serialises each group's persists, so positions reach the store in the order they were taken. */
+    private final Map<String, Object> persistLocks = new ConcurrentHashMap<>();
+    private final AtomicLong memberCounter = new AtomicLong();
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * @param wakeReaders wakes consumers waiting in poll, when partitions change owner or position
+     * @param nanoTime    the clock of session timeouts
+     */
+    public GroupCoordinator(PartitionSource source, GroupStateStore store, Runnable wakeReaders, LongSupplier nanoTime) {
+        this.source = source;
+        this.store = store;
+        this.wakeReaders = wakeReaders;
+        this.nanoTime = nanoTime;
+        store.load().forEach((groupId, positions) -> {
+            Group group = group(groupId);
+            positions.forEach((tp, position) -> group.progress(tp).initialize(position, false));
+        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "photoqueue-group-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::expireSilentMembers, EXPIRY_CHECK_MS, EXPIRY_CHECK_MS,
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::persistAllQuietly, COMMIT_INTERVAL_MS, COMMIT_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    long nanoTime() {
+        return nanoTime.getAsLong();
+    }
+
+    private Group group(String groupId) {
+        return groups.computeIfAbsent(groupId, id -> new Group(id, source));
+    }
+
+    /** Adds a member for these topics; it learns its partitions from {@link MemberSession#sync}. */
+    public MemberSession join(GroupConsumerConfig config, Collection<String> topics) {
+        for (String topic : topics) {
+            source.partitionCount(topic);
+        }
+        Group group = group(config.groupId());
+        String memberId = config.clientId() + "-" + memberCounter.incrementAndGet();
+        Member member = new Member(memberId, config, new TreeSet<>(topics), nanoTime());
+        group.join(member);
+        afterOwnershipChange(group);
+        return new MemberSession(this, group, member);
+    }
+
+    void remove(Group group, Member member, String because) {
+        group.remove(member, because);
+        afterOwnershipChange(group);
+    }
+
+    void afterOwnershipChange(Group group) {
+        persistAsync(group);
+        wakeReaders.run();
+    }
+
+    private void expireSilentMembers() {
+        long now = nanoTime();
+        for (Group group : groups.values()) {
+            for (Member m : group.members()) {
+                long silentMs = TimeUnit.NANOSECONDS.toMillis(now - m.lastSeenNanos);
+                if (silentMs > m.config.sessionTimeoutMs()) {
+                    remove(group, m, "no heartbeat for " + silentMs + " ms, session timeout "
+                            + m.config.sessionTimeoutMs() + " ms");
+                }
+            }
+        }
+    }
+
+    /** Persists the group's changed positions and waits until they would survive a crash. */
+    void persistNow(Group group) {
+        persistAsync(group).join();
+    }
+
+    private CompletableFuture<Void> persistAsync(Group group) {
+        synchronized (persistLocks.computeIfAbsent(group.groupId, id -> new Object())) {
+            Map<TopicPartition, CommittedPosition> changed = new LinkedHashMap<>();
+            group.progress.forEach((tp, p) -> {
+                CommittedPosition position = p.takeDirty();
+                if (position != null) {
+                    changed.put(tp, position);
+                }
+            });
+            return changed.isEmpty() ? CompletableFuture.completedFuture(null) : store.persist(group.groupId, changed);
+        }
+    }
+
+    private void persistAllQuietly() {
+        for (Group group : groups.values()) {
+            try {
+                persistAsync(group);
+            } catch (RuntimeException e) {
+                LOG.error("persisting the positions of group {} failed: {}", group.groupId, e.toString());
+            }
+        }
+    }
+
+    /** Groups with members or positions. */
+    public Set<String> groupIds() {
+        return new TreeSet<>(groups.keySet());
+    }
+
+    /** {@link UnknownGroupException} when the group has neither members nor positions. */
+    public GroupDescription describe(String groupId) {
+        Group group = groups.get(groupId);
+        if (group == null) {
+            throw new UnknownGroupException(groupId);
+        }
+        List<GroupDescription.MemberDescription> members = new ArrayList<>();
+        for (Member m : group.members()) {
+            members.add(group.describe(m));
+        }
+        List<GroupDescription.PartitionLag> partitions = new ArrayList<>();
+        group.progress.forEach((tp, p) -> {
+            long end = source.endOffset(tp);
+            long committed = p.isInitialized() ? p.committed() : -1;
+            Member owner = p.owner();
+            partitions.add(new GroupDescription.PartitionLag(tp, committed, end,
+                    committed < 0 ? end - source.startOffset(tp) : Math.max(0, end - committed),
+                    owner == null || owner.removed ? null : owner.memberId));
+        });
+        return new GroupDescription(groupId, group.generation(), members, partitions);
+    }
+
+    /**
+     * Moves the group's position on every partition of {@code topic} and persists it; owners
+     * continue from there at their next poll. Other groups are untouched.
+     */
+    public Map<TopicPartition, Long> reset(String groupId, String topic, OffsetSpec spec) {
+        Group group = group(groupId);
+        int partitions = source.partitionCount(topic);
+        Map<TopicPartition, Long> result = new TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            long start = source.startOffset(tp);
+            long end = source.endOffset(tp);
+            long target = switch (spec.kind()) {
+                case EARLIEST -> start;
+                case LATEST -> end;
+                case OFFSET -> Math.max(start, Math.min(end, spec.value()));
+                case TIMESTAMP -> source.offsetForTimestamp(tp, spec.value());
+            };
+            PartitionProgress progress = group.progress(tp);
+            progress.initialize(CommittedPosition.at(target), true);
+            progress.reset(target);
+            result.put(tp, target);
+        }
+        persistNow(group);
+        wakeReaders.run();
+        LOG.info("reset group {} on topic {} ({} {}): {}", groupId, topic, spec.kind(), spec.value(), result);
+        return result;
+    }
+
+    /** Stops the background work and persists every group's positions. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Group group : groups.values()) {
+            persistNow(group);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.photoqueue.queue.group;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
+import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.TopicPartition;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A consumer's handle on its membership: what a group consumer of any storage calls to learn its
+ * partitions, to take records it read, and to ack them. Each call is a heartbeat. Used by one
+ * thread, the consumer's.
+ */
+public final class MemberSession {
+
+    private final GroupCoordinator coordinator;
+    private final Group group;
+    private final Member member;
+
+    MemberSession(GroupCoordinator coordinator, Group group, Member member) {
+        this.coordinator = coordinator;
+        this.group = group;
+        this.member = member;
+    }
+
+    public String memberId() {
+        return member.memberId;
+    }
+
+    public String groupId() {
+        return group.groupId;
+    }
+
+    /** True once the member was removed (left, or silent past the session timeout): rejoin. */
+    public boolean isRemoved() {
+        return member.removed;
+    }
+
+    private void heartbeat() {
+        member.lastSeenNanos = coordinator.nanoTime();
+    }
+
+    /** What changed for this member since the last call. */
+    public AssignmentChange sync() {
+        heartbeat();
+        return group.sync(member);
+    }
+
+    /** After the revoke callback ran: the partitions go to their next owners. */
+    public void confirmRevoked(Collection<TopicPartition> partitions) {
+        heartbeat();
+        group.confirmRevoked(member, partitions);
+        coordinator.afterOwnershipChange(group);
+    }
+
+    /** The partitions to read now. */
+    public List<TopicPartition> fetchable() {
+        return group.fetchable(member);
+    }
+
+    /** Where to read the partition from next. */
+    public long nextFetch(TopicPartition tp) {
+        return group.progress(tp).nextFetch();
+    }
+
+    /**
+     * Takes records read from {@code fromOffset} of {@code tp} and returns the ones to hand out,
+     * with delivery counts; empty when the read went stale. Under at-most-once they are committed,
+     * and the commit persisted, before this returns.
+     */
+    public List<ConsumerRecord> deliver(TopicPartition tp, long fromOffset, List<ConsumerRecord> fetched) {
+        heartbeat();
+        boolean atMostOnce = member.config.delivery() == DeliveryGuarantee.AT_MOST_ONCE;
+        List<ConsumerRecord> out = group.progress(tp).deliver(member, fromOffset, fetched, atMostOnce);
+        if (out == null) {
+            return List.of();
+        }
+        if (atMostOnce && !out.isEmpty()) {
+            coordinator.persistNow(group);
+        }
+        return out;
+    }
+
+    /** {@link FencedMemberException} when the partition moved away from this member. */
+    public void ack(TopicPartition tp, long offset) {
+        heartbeat();
+        PartitionProgress p = group.progress.get(tp);
+        if (p == null) {
+            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
+        }
+        p.ack(group.groupId, member, offset);
+    }
+
+    /** The log no longer has the records from {@code nextFetch}: continue at {@code offset}. */
+    public void skipTo(TopicPartition tp, long offset) {
+        group.progress(tp).skipTo(offset);
+    }
+
+    /** The log ends before {@code nextFetch} (its tail was lost): continue at its end. */
+    public void rewindTo(TopicPartition tp, long endOffset) {
+        group.progress(tp).reset(endOffset);
+    }
+
+    /** Persists the group's changed positions and waits for them. */
+    public void commitSync() {
+        heartbeat();
+        coordinator.persistNow(group);
+    }
+
+    /** Leaves the group; the partitions move to the others at once. Positions are persisted first. */
+    public void leave() {
+        coordinator.persistNow(group);
+        coordinator.remove(group, member, "left the group");
+    }
+}

@@ -1,0 +1,196 @@
+package dev.photoqueue.queue.group;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.TopicPartition;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A group's progress on one partition in ORDERED mode, and who owns it.
+ *
+ * <p>{@code committed} is the first offset not yet acked; {@code ackedAbove} the acked offsets
+ * after it. The owner is handed records from {@code nextFetch} on, in offset order; when the
+ * partition changes owner, {@code nextFetch} goes back to {@code committed}, so the unacked tail is
+ * delivered again, in order, minus what was acked meanwhile. Guarded by its own monitor; the group
+ * lock, when also needed, is taken first.
+ */
+final class PartitionProgress {
+
+    final TopicPartition topicPartition;
+    private long committed = -1;
+    private final TreeSet<Long> ackedAbove = new TreeSet<>();
+    private long nextFetch;
+    /** The highest offset handed out since this process started: anything at or below it is a redelivery. */
+    private long highestDelivered = -1;
+    /** Delivery counts above 1, by offset, for records not yet acked. */
+    private final Map<Long, Integer> redeliveries = new HashMap<>();
+    private Member owner;
+    private Member pendingOwner;
+    private boolean revoking;
+    private boolean dirty;
+
+    PartitionProgress(TopicPartition topicPartition) {
+        this.topicPartition = topicPartition;
+    }
+
+    synchronized boolean isInitialized() {
+        return committed >= 0;
+    }
+
+    /** Sets the starting position of a partition the group has no committed position for. */
+    synchronized void initialize(CommittedPosition position, boolean persistIt) {
+        if (committed >= 0) {
+            return;
+        }
+        committed = position.offset();
+        ackedAbove.clear();
+        ackedAbove.addAll(position.ackedAbove());
+        nextFetch = committed;
+        dirty |= persistIt;
+    }
+
+    synchronized Member owner() {
+        return owner;
+    }
+
+    synchronized boolean isRevoking() {
+        return revoking;
+    }
+
+    synchronized long committed() {
+        return committed;
+    }
+
+    synchronized long nextFetch() {
+        return nextFetch;
+    }
+
+    /** Makes {@code member} the owner at once; it starts at the committed position. */
+    synchronized void transferTo(Member member) {
+        owner = member;
+        pendingOwner = null;
+        revoking = false;
+        nextFetch = committed;
+    }
+
+    /** Asks the current owner to give the partition up to {@code next} (null: to nobody) at its next poll. */
+    synchronized void requestRevocation(Member next) {
+        pendingOwner = next;
+        revoking = true;
+    }
+
+    synchronized void cancelRevocation() {
+        pendingOwner = null;
+        revoking = false;
+    }
+
+    /** Completes a revocation the owner confirmed; returns the new owner, or null. */
+    synchronized Member completeRevocation() {
+        Member next = pendingOwner;
+        transferTo(next);
+        return next;
+    }
+
+    /**
+     * Takes records the owner read from {@code fromOffset}: returns those to hand out (acked ones
+     * skipped, delivery counts set) and moves {@code nextFetch} past them; null when the read is
+     * stale (the position moved meanwhile) or the member no longer owns the partition. With
+     * {@code commitNow} (at-most-once) they count as done at once.
+     */
+    synchronized List<ConsumerRecord> deliver(Member member, long fromOffset, List<ConsumerRecord> fetched,
+                                              boolean commitNow) {
+        if (owner != member || fromOffset != nextFetch || fetched.isEmpty()) {
+            return null;
+        }
+        List<ConsumerRecord> out = new ArrayList<>(fetched.size());
+        for (ConsumerRecord r : fetched) {
+            long offset = r.offset();
+            if (offset < nextFetch || ackedAbove.contains(offset)) {
+                continue;
+            }
+            int count = 1;
+            if (offset <= highestDelivered) {
+                count = redeliveries.merge(offset, 2, (old, two) -> old + 1);
+            }
+            out.add(r.withDeliveryCount(count));
+        }
+        long last = fetched.get(fetched.size() - 1).offset();
+        nextFetch = last + 1;
+        highestDelivered = Math.max(highestDelivered, last);
+        if (commitNow) {
+            moveCommitted(nextFetch);
+        }
+        return out;
+    }
+
+    /** Marks {@code offset} done. {@link FencedMemberException} if {@code member} does not own the partition. */
+    synchronized void ack(String groupId, Member member, long offset) {
+        if (owner != member || member.removed) {
+            throw new FencedMemberException(groupId, member.memberId, topicPartition,
+                    member.removed ? "it was removed from the group (" + member.removedBecause + ")"
+                            : "the partition is owned by " + (owner == null ? "no member" : owner.memberId)
+                            + " now; the ack of offset " + offset + " changed nothing");
+        }
+        if (offset < committed || ackedAbove.contains(offset)) {
+            return;
+        }
+        if (offset >= nextFetch) {
+            // Not handed out at the current position: a reset moved the position back (replay),
+            // and the record will be delivered again from there. The ack has nothing to settle.
+            return;
+        }
+        if (offset == committed) {
+            moveCommitted(committed + 1);
+        } else {
+            ackedAbove.add(offset);
+            dirty = true;
+        }
+    }
+
+    private void moveCommitted(long to) {
+        committed = Math.max(committed, to);
+        while (!ackedAbove.isEmpty() && ackedAbove.first() <= committed) {
+            if (ackedAbove.pollFirst() == committed) {
+                committed++;
+            }
+        }
+        if (!redeliveries.isEmpty()) {
+            redeliveries.keySet().removeIf(o -> o < committed);
+        }
+        dirty = true;
+    }
+
+    /** Moves the position to {@code offset} (replay or skip); the owner continues from there. */
+    synchronized void reset(long offset) {
+        committed = offset;
+        ackedAbove.clear();
+        redeliveries.clear();
+        nextFetch = offset;
+        dirty = true;
+    }
+
+    /** When the log no longer holds {@code nextFetch} (retention), continue from its new start. */
+    synchronized void skipTo(long startOffset) {
+        if (committed < startOffset) {
+            reset(startOffset);
+        }
+    }
+
+    synchronized CommittedPosition position() {
+        return new CommittedPosition(Math.max(committed, 0), new ArrayList<>(ackedAbove));
+    }
+
+    /** The position if it changed since the last call, else null. */
+    synchronized CommittedPosition takeDirty() {
+        if (!dirty || committed < 0) {
+            return null;
+        }
+        dirty = false;
+        return position();
+    }
+}

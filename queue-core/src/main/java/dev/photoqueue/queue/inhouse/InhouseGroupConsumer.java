@@ -1,0 +1,244 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.AckType;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.OffsetOutOfRangeException;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.RebalanceListener;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.group.AssignmentChange;
+import dev.photoqueue.queue.group.GroupCoordinator;
+import dev.photoqueue.queue.group.MemberSession;
+import dev.photoqueue.queue.log.DataSignal;
+import dev.photoqueue.queue.log.PartitionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A group member over the embedded log, ORDERED mode. The coordinator decides what it owns and
+ * from where it reads; this class reads those partitions (keeping the rest of each fetch for the
+ * next poll), hands the records over through its {@link MemberSession}, and runs the rebalance
+ * listener. A member the coordinator removed (it stopped polling past the session timeout) is
+ * told its partitions were lost and joins again under a new member id. Not thread-safe.
+ */
+final class InhouseGroupConsumer implements GroupConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InhouseGroupConsumer.class);
+
+    /** What was read from one partition and not yet handed out. */
+    private static final class Buffer {
+        PartitionLog.Fetch last;
+        List<ConsumerRecord> records = List.of();
+        int index;
+
+        boolean startsAt(long offset) {
+            return index < records.size() && records.get(index).offset() == offset;
+        }
+    }
+
+    private final InhouseBackend backend;
+    private final GroupCoordinator coordinator;
+    private final GroupConsumerConfig config;
+    private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
+    private Set<String> topics;
+    private RebalanceListener listener = RebalanceListener.NONE;
+    private MemberSession session;
+    private int rotation;
+    private boolean closed;
+
+    InhouseGroupConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
+        this.backend = backend;
+        this.coordinator = coordinator;
+        this.config = config;
+    }
+
+    @Override
+    public void subscribe(Collection<String> newTopics, RebalanceListener newListener) {
+        ensureOpen();
+        if (session != null) {
+            throw new IllegalStateException("member " + session.memberId() + " is already subscribed to " + topics);
+        }
+        if (newTopics.isEmpty()) {
+            throw new IllegalArgumentException("subscribe needs at least one topic");
+        }
+        topics = new TreeSet<>(newTopics);
+        for (String topic : topics) {
+            backend.topic(topic);
+        }
+        listener = newListener;
+        session = coordinator.join(config, topics);
+    }
+
+    @Override
+    public List<ConsumerRecord> poll(Duration timeout) {
+        ensureSubscribed();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        DataSignal signal = backend.log().signal();
+        // Wake at least this often to heartbeat while there is nothing to read.
+        long heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 3));
+        while (true) {
+            long seen = signal.version();
+            applyAssignmentChanges();
+            List<ConsumerRecord> records = collect();
+            if (!records.isEmpty()) {
+                return records;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return List.of();
+            }
+            try {
+                signal.await(seen, Math.min(left, heartbeatNanos), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+    }
+
+    private void applyAssignmentChanges() {
+        AssignmentChange change = session.sync();
+        if (change.isEmpty()) {
+            return;
+        }
+        if (!change.lost().isEmpty() || session.isRemoved()) {
+            change.lost().forEach(buffers::remove);
+            listener.onPartitionsLost(change.lost());
+            LOG.info("member {} of group {} was removed; joining again", session.memberId(), config.groupId());
+            session = coordinator.join(config, topics);
+            change = session.sync();
+        }
+        if (!change.revoked().isEmpty()) {
+            listener.onPartitionsRevoked(change.revoked());
+            change.revoked().forEach(buffers::remove);
+            session.confirmRevoked(change.revoked());
+        }
+        if (!change.assigned().isEmpty()) {
+            listener.onPartitionsAssigned(change.assigned());
+        }
+    }
+
+    private List<ConsumerRecord> collect() {
+        List<TopicPartition> partitions = session.fetchable();
+        int n = partitions.size();
+        List<ConsumerRecord> out = new ArrayList<>();
+        for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
+            TopicPartition tp = partitions.get((rotation + i) % n);
+            out.addAll(take(tp, config.maxPollRecords() - out.size()));
+        }
+        rotation = n == 0 ? 0 : (rotation + 1) % n;
+        return out;
+    }
+
+    private List<ConsumerRecord> take(TopicPartition tp, int max) {
+        long next = session.nextFetch(tp);
+        Buffer buffer = buffers.computeIfAbsent(tp, k -> new Buffer());
+        if (!buffer.startsAt(next)) {
+            PartitionLog log = backend.topic(tp.topic()).partition(tp.partition());
+            if (next == log.endOffset()) {
+                return List.of();
+            }
+            PartitionLog.Fetch hint = buffer.last != null && buffer.last.nextOffset() == next ? buffer.last : null;
+            try {
+                buffer.last = log.read(next, config.fetchMaxBytes(), hint);
+            } catch (OffsetOutOfRangeException e) {
+                repositionAfter(tp, e);
+                return List.of();
+            }
+            buffer.records = buffer.last.records();
+            buffer.index = 0;
+            if (!buffer.startsAt(next)) {
+                return List.of();
+            }
+        }
+        int count = Math.min(max, buffer.records.size() - buffer.index);
+        List<ConsumerRecord> taken = buffer.records.subList(buffer.index, buffer.index + count);
+        buffer.index += count;
+        return session.deliver(tp, next, taken);
+    }
+
+    private void repositionAfter(TopicPartition tp, OffsetOutOfRangeException e) {
+        if (e.offset() < e.logStartOffset()) {
+            LOG.warn("group {}: records of {} from offset {} were deleted by retention; continuing at {}",
+                    config.groupId(), tp, e.offset(), e.logStartOffset());
+            session.skipTo(tp, e.logStartOffset());
+        } else {
+            LOG.warn("group {}: {} ends at {}, before its position {}; continuing at the end",
+                    config.groupId(), tp, e.logEndOffset(), e.offset());
+            session.rewindTo(tp, e.logEndOffset());
+        }
+    }
+
+    @Override
+    public void acknowledge(ConsumerRecord record, AckType type) {
+        ensureSubscribed();
+        if (type != AckType.ACCEPT) {
+            throw new IllegalArgumentException("ack type " + type + " is not available on an ORDERED in-house group "
+                    + "consumer; records are settled with ACCEPT (retries and dead letters come with failure handling)");
+        }
+        session.ack(record.topicPartition(), record.offset());
+    }
+
+    @Override
+    public void commitSync() {
+        ensureSubscribed();
+        session.commitSync();
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return session == null ? Set.of() : new LinkedHashSet<>(session.fetchable());
+    }
+
+    @Override
+    public String groupId() {
+        return config.groupId();
+    }
+
+    @Override
+    public String memberId() {
+        return session == null ? null : session.memberId();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new QueueClosedException("group consumer of group " + config.groupId());
+        }
+    }
+
+    private void ensureSubscribed() {
+        ensureOpen();
+        if (session == null) {
+            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (session != null && !session.isRemoved()) {
+            List<TopicPartition> owned = session.fetchable();
+            if (!owned.isEmpty()) {
+                listener.onPartitionsRevoked(owned);
+            }
+            session.leave();
+        }
+        buffers.clear();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.CorruptRecordException;
+import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.TopicConfigs;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.group.CommittedPosition;
+import dev.photoqueue.queue.group.GroupStateStore;
+import dev.photoqueue.queue.log.LogManager;
+import dev.photoqueue.queue.log.PartitionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Committed positions kept in the log itself, in the internal topic {@value #TOPIC} (one
+ * partition): one record per (group, partition) change, the latest record winning, as in Kafka's
+ * {@code __consumer_offsets}. The log is kept short without compaction: when it grows past
+ * {@value #SNAPSHOT_AFTER_BYTES} bytes, every current position is written again as a snapshot and
+ * the segments before the snapshot are deleted; they hold nothing the snapshot does not.
+ *
+ * <p>Record: key = group id (UTF-8); value = topic (UTF), partition (int32), committed (int64),
+ * count (int32) and that many acked offsets above it (int64). Thread-safe.
+ */
+final class LogGroupStateStore implements GroupStateStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogGroupStateStore.class);
+    static final String TOPIC = "__consumer_offsets";
+    private static final long SNAPSHOT_AFTER_BYTES = 32L << 20;
+
+    private record Key(String groupId, TopicPartition partition) {
+    }
+
+    private final LogManager log;
+    /** Created with the first position to persist: a queue without groups has no such topic. */
+    private PartitionLog partition;
+    /** The latest position of every (group, partition), as persisted: what a snapshot writes. */
+    private final Map<Key, CommittedPosition> latest = new HashMap<>();
+
+    LogGroupStateStore(LogManager log) {
+        this.log = log;
+        this.partition = log.findTopic(TOPIC).map(t -> t.partition(0)).orElse(null);
+    }
+
+    private PartitionLog partition() {
+        if (partition == null) {
+            partition = log.createTopic(TOPIC, 1, Map.of(TopicConfigs.SEGMENT_BYTES, String.valueOf(8 << 20),
+                    TopicConfigs.RETENTION_MS, "-1")).partition(0);
+        }
+        return partition;
+    }
+
+    @Override
+    public synchronized Map<String, Map<TopicPartition, CommittedPosition>> load() {
+        if (partition == null) {
+            return Map.of();
+        }
+        long next = partition.startOffset();
+        PartitionLog.Fetch previous = null;
+        while (next < partition.endOffset()) {
+            PartitionLog.Fetch fetch;
+            try {
+                fetch = partition.read(next, 1 << 20, previous);
+            } catch (CorruptRecordException e) {
+                LOG.error("committed positions after offset {} of {} are unreadable ({}); those groups start from "
+                        + "their last readable positions", next, TOPIC, e.getMessage());
+                break;
+            }
+            for (ConsumerRecord r : fetch.records()) {
+                decode(r);
+            }
+            previous = fetch;
+            next = fetch.nextOffset();
+        }
+        Map<String, Map<TopicPartition, CommittedPosition>> byGroup = new LinkedHashMap<>();
+        latest.forEach((k, v) -> byGroup.computeIfAbsent(k.groupId, g -> new LinkedHashMap<>()).put(k.partition, v));
+        return byGroup;
+    }
+
+    private void decode(ConsumerRecord r) {
+        String groupId = new String(r.key(), StandardCharsets.UTF_8);
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(r.value()))) {
+            TopicPartition tp = new TopicPartition(in.readUTF(), in.readInt());
+            long committed = in.readLong();
+            int count = in.readInt();
+            List<Long> acked = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                acked.add(in.readLong());
+            }
+            latest.put(new Key(groupId, tp), new CommittedPosition(committed, acked));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("skipping unreadable committed position at offset {} of {}: {}", r.offset(), TOPIC, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions) {
+        CompletableFuture<RecordMetadata> last = null;
+        for (Map.Entry<TopicPartition, CommittedPosition> e : positions.entrySet()) {
+            latest.put(new Key(groupId, e.getKey()), e.getValue());
+            last = append(groupId, e.getKey(), e.getValue());
+        }
+        if (partition().sizeInBytes() > SNAPSHOT_AFTER_BYTES) {
+            last = snapshot();
+        }
+        // One partition, appended in order: the last record's acknowledgement covers the others.
+        return last == null ? CompletableFuture.completedFuture(null) : last.thenApply(m -> null);
+    }
+
+    private CompletableFuture<RecordMetadata> append(String groupId, TopicPartition tp, CommittedPosition position) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(tp.topic());
+            out.writeInt(tp.partition());
+            out.writeLong(position.offset());
+            out.writeInt(position.ackedAbove().size());
+            for (long offset : position.ackedAbove()) {
+                out.writeLong(offset);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return partition().append(log.clock().millis(), groupId.getBytes(StandardCharsets.UTF_8), bytes.toByteArray(),
+                List.of());
+    }
+
+    /** Writes every current position again, then drops the segments the snapshot supersedes. */
+    private CompletableFuture<RecordMetadata> snapshot() {
+        long snapshotStart = partition.endOffset();
+        CompletableFuture<RecordMetadata> last = null;
+        for (Map.Entry<Key, CommittedPosition> e : latest.entrySet()) {
+            last = append(e.getKey().groupId, e.getKey().partition, e.getValue());
+        }
+        if (last != null) {
+            last.join();
+        }
+        partition.drain();
+        int deleted = partition.deleteSegmentsBefore(snapshotStart);
+        LOG.info("snapshot of {} committed positions written to {}; {} older segments deleted", latest.size(), TOPIC,
+                deleted);
+        return last;
+    }
+}
