@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The options given to one command: {@code --name value}, {@code --name=value} and flags. Parsing
+ * The options given to one command: {@code --name value}, {@code --name=value} and flags, plus at
+ * most one positional operand for a command that takes one ({@code describe-group G}). Parsing
  * checks them against what the command accepts, so a typo fails loudly instead of being ignored;
  * the typed getters check values. Every problem is a {@link UsageException}. Immutable.
  */
@@ -18,20 +19,35 @@ final class Arguments {
 
     private final String command;
     private final Map<Option, String> values;
+    private final String operandNoun;
+    private final String operand;
 
-    private Arguments(String command, Map<Option, String> values) {
+    private Arguments(String command, Map<Option, String> values, String operandNoun, String operand) {
         this.command = command;
         this.values = values;
+        this.operandNoun = operandNoun;
+        this.operand = operand;
     }
 
     /**
      * Parses {@code tokens} (what follows the command name). {@code --data-dir} and {@code --help}
-     * are accepted by every command besides {@code accepted}.
+     * are accepted by every command besides {@code accepted}. {@code operandNoun} names the one
+     * positional argument the command takes ("group id"), or is null when it takes none; any token
+     * not starting with {@code --} that is no option's value is that operand.
      */
-    static Arguments parse(String command, List<String> tokens, Set<Option> accepted) {
+    static Arguments parse(String command, List<String> tokens, Set<Option> accepted, String operandNoun) {
         Map<Option, String> values = new EnumMap<>(Option.class);
+        String operand = null;
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
+            if (!token.startsWith("--") && operandNoun != null) {
+                if (operand != null) {
+                    throw new UsageException(command + " takes one " + operandNoun + "; unexpected argument '" + token
+                            + "'");
+                }
+                operand = token;
+                continue;
+            }
             if (!token.startsWith("--") || token.length() == 2) {
                 throw new UsageException("unexpected argument '" + token + "' for " + command
                         + "; options start with --");
@@ -63,11 +79,22 @@ final class Arguments {
             }
             values.put(option, value);
         }
-        return new Arguments(command, values);
+        return new Arguments(command, values, operandNoun, operand);
     }
 
     boolean has(Option option) {
         return values.containsKey(option);
+    }
+
+    /** The positional operand; a {@link UsageException} when it is missing or empty. */
+    String operand() {
+        if (operand == null) {
+            throw new UsageException(command + " needs a " + operandNoun);
+        }
+        if (operand.isEmpty()) {
+            throw new UsageException("the " + operandNoun + " must not be empty");
+        }
+        return operand;
     }
 
     /** The option's value; a {@link UsageException} when it is missing or empty. */

@@ -12,6 +12,14 @@ interface Command {
     Set<Option> options();
 
     /**
+     * What its one positional argument is, as a noun for messages ("group id"), or null when it
+     * takes none. {@code pq describe-group G} has one; most commands have options only.
+     */
+    default String operand() {
+        return null;
+    }
+
+    /**
      * Runs with checked-in-advance options. Returns the exit status, or throws
      * {@link UsageException}, {@link CommandFailedException} or a queue error for {@link Pq} to report.
      */

@@ -1,8 +1,11 @@
 package dev.photoqueue.queue.cli;
 
+import dev.photoqueue.queue.api.AutoOffsetReset;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
@@ -15,13 +18,36 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code pq consume}: prints record values from every partition of a topic, with manual
- * assignment (there are no groups to join yet) and no committed position, so running it twice
- * prints the same records twice. Values are written as stored bytes plus a newline.
+ * {@code pq consume}: prints record values from every partition of a topic, written as stored
+ * bytes plus a newline. Without {@code --group} it reads with manual assignment and no committed
+ * position, so running it twice prints the same records twice. With {@code --group G} it joins the
+ * consumer group G, acks each record once its line is flushed to standard output (at-least-once:
+ * a record whose line could not be written is delivered again), and leaves the group before
+ * returning, so the next run of the same group continues after the last record printed.
  */
 final class ConsumeCommand implements Command {
 
     static final long DEFAULT_TIMEOUT_MS = 1000;
+
+    /** The client id pq's group members have, as {@code describe-group} would show it. */
+    static final String CLIENT_ID = "pq";
+
+    /**
+     * The group member's session timeout. pq polls at least every {@code --timeout-ms}, except while
+     * standard output is blocked (a pager the user is reading); Kafka's console consumer has five
+     * minutes ({@code max.poll.interval.ms}) for that, and so does pq, rather than having its member
+     * removed and its acks refused after the default ten seconds.
+     */
+    static final long SESSION_TIMEOUT_MS = 5 * 60 * 1000;
+
+    /** Where printed records come from, and what becomes of them once printed. */
+    private interface Source {
+        List<ConsumerRecord> poll(Duration timeout);
+
+        /** Called once the records' lines are written and flushed. */
+        default void printed(List<ConsumerRecord> records) {
+        }
+    }
 
     @Override
     public String name() {
@@ -30,48 +56,87 @@ final class ConsumeCommand implements Command {
 
     @Override
     public Set<Option> options() {
-        return EnumSet.of(Option.TOPIC, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS);
+        return EnumSet.of(Option.TOPIC, Option.GROUP, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS);
     }
 
     @Override
     public int run(Arguments args, Terminal terminal) {
         String topic = args.required(Option.TOPIC);
+        String group = args.has(Option.GROUP) ? args.required(Option.GROUP) : null;
         long max = args.longValue(Option.MAX, Long.MAX_VALUE, 1);
         Duration idle = Duration.ofMillis(args.longValue(Option.TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 0));
         boolean fromBeginning = args.has(Option.FROM_BEGINNING);
+        int maxPollRecords = (int) Math.min(max, 500);
         try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
-                partitions.add(new TopicPartition(topic, p.partition()));
+            long printed = group == null
+                    ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, max, idle, terminal.out())
+                    : consumeInGroup(backend, topic, group, fromBeginning, maxPollRecords, max, idle, terminal.out());
+            terminal.err().println("consumed " + Text.records(printed) + " from " + topic
+                    + (group == null ? "" : " for group " + group));
+            return Pq.EXIT_OK;
+        }
+    }
+
+    private static long consumeAssigned(QueueBackend backend, String topic, boolean fromBeginning, int maxPollRecords,
+                                        long max, Duration idle, PrintStream out) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
+            partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        ConsumerConfig config = ConsumerConfig.builder().maxPollRecords(maxPollRecords).build();
+        try (Consumer consumer = backend.consumer(config)) {
+            consumer.assign(partitions);
+            if (!fromBeginning) {
+                consumer.seekToEnd(partitions);
             }
-            ConsumerConfig config = ConsumerConfig.builder().maxPollRecords((int) Math.min(max, 500)).build();
-            try (Consumer consumer = backend.consumer(config)) {
-                consumer.assign(partitions);
-                if (!fromBeginning) {
-                    consumer.seekToEnd(partitions);
+            return print(consumer::poll, max, idle, out);
+        }
+    }
+
+    /**
+     * As a member of {@code group}: {@code --from-beginning} only decides where partitions the group
+     * has no committed position for start, as with Kafka's console consumer; closing the member
+     * persists the positions of what was acked.
+     */
+    private static long consumeInGroup(QueueBackend backend, String topic, String group, boolean fromBeginning,
+                                       int maxPollRecords, long max, Duration idle, PrintStream out) {
+        GroupConsumerConfig config = GroupConsumerConfig.builder(group)
+                .clientId(CLIENT_ID)
+                .autoOffsetReset(fromBeginning ? AutoOffsetReset.EARLIEST : AutoOffsetReset.LATEST)
+                .sessionTimeoutMs(SESSION_TIMEOUT_MS)
+                .maxPollRecords(maxPollRecords)
+                .build();
+        try (GroupConsumer consumer = backend.groupConsumer(config)) {
+            consumer.subscribe(List.of(topic));
+            return print(new Source() {
+                @Override
+                public List<ConsumerRecord> poll(Duration timeout) {
+                    return consumer.poll(timeout);
                 }
-                long printed = print(consumer, max, idle, terminal.out());
-                terminal.err().println("consumed " + Text.records(printed) + " from " + topic);
-                return Pq.EXIT_OK;
-            }
+
+                @Override
+                public void printed(List<ConsumerRecord> records) {
+                    records.forEach(consumer::ack);
+                }
+            }, max, idle, out);
         }
     }
 
     /** Polls and prints until {@code max} records or a poll that waited {@code idle} for nothing. */
-    private static long print(Consumer consumer, long max, Duration idle, PrintStream out) {
+    private static long print(Source source, long max, Duration idle, PrintStream out) {
         long printed = 0;
         while (printed < max) {
-            List<ConsumerRecord> records = consumer.poll(idle);
+            List<ConsumerRecord> records = source.poll(idle);
             if (records.isEmpty()) {
                 break;
             }
-            for (int i = 0; i < records.size() && printed < max; i++) {
-                byte[] value = records.get(i).value();
+            int count = (int) Math.min(records.size(), max - printed);
+            for (ConsumerRecord record : records.subList(0, count)) {
+                byte[] value = record.value();
                 if (value != null) {
                     out.write(value, 0, value.length);
                 }
                 out.write('\n');
-                printed++;
             }
             // A reader at the other end of a pipe sees each poll's records as they come.
             out.flush();
@@ -79,6 +144,8 @@ final class ConsumeCommand implements Command {
                 throw new CommandFailedException(Pq.EXIT_FAILED, "cannot write to standard output; stopped after "
                         + Text.records(printed));
             }
+            source.printed(records.subList(0, count));
+            printed += count;
         }
         return printed;
     }

@@ -4,12 +4,17 @@ package dev.photoqueue.queue.cli;
 enum Option {
     DATA_DIR("data-dir", true),
     TOPIC("topic", true),
+    GROUP("group", true),
     PARTITIONS("partitions", true),
     PARTITION("partition", true),
     KEYED("keyed", false),
     FROM_BEGINNING("from-beginning", false),
     MAX("max", true),
     TIMEOUT_MS("timeout-ms", true),
+    TO_EARLIEST("to-earliest", false),
+    TO_LATEST("to-latest", false),
+    TO_OFFSET("to-offset", true),
+    TO_DATETIME("to-datetime", true),
     HELP("help", false);
 
     private final String name;

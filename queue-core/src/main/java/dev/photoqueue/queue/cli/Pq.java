@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.cli;
 
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.queue.api.UnknownTopicException;
 
 import java.io.BufferedOutputStream;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * {@code pq}, the command-line tool of the in-house queue: produce, consume, dump and list topics
- * of a data directory from the shell (see {@link Usage#TEXT}).
+ * of a data directory, and inspect and reset its consumer groups, from the shell (see
+ * {@link Usage#TEXT}).
  *
  * <p>Every outcome is an exit status and at most one error line on stderr, {@code pq: <message>}:
  * {@value #EXIT_USAGE} for a bad command line (followed by the usage), {@value #EXIT_FAILED} for a
@@ -33,7 +35,8 @@ public final class Pq {
     static final int EXIT_USAGE = 2;
 
     private static final Map<String, Command> COMMANDS = commands(new ProduceCommand(), new ConsumeCommand(),
-            new DumpCommand(), new TopicsCommand());
+            new DumpCommand(), new TopicsCommand(), new GroupsCommand(), new DescribeGroupCommand(),
+            new ResetOffsetsCommand());
 
     private Pq() {
     }
@@ -85,7 +88,8 @@ public final class Pq {
                         : "unknown command '" + name + "'; commands are " + String.join(", ", COMMANDS.keySet())
                         + " and help");
             }
-            Arguments arguments = Arguments.parse(name, List.of(args).subList(1, args.length), command.options());
+            Arguments arguments = Arguments.parse(name, List.of(args).subList(1, args.length), command.options(),
+                    command.operand());
             if (arguments.has(Option.HELP)) {
                 out.print(Usage.TEXT);
                 return EXIT_OK;
@@ -102,6 +106,9 @@ public final class Pq {
         } catch (UnknownTopicException e) {
             // The API's message suggests enabling automatic creation, which is no advice for pq.
             err.println("pq: unknown topic \"" + e.topic() + "\" in data directory " + dataDir);
+            return EXIT_FAILED;
+        } catch (UnknownGroupException e) {
+            err.println("pq: unknown consumer group \"" + e.groupId() + "\" in data directory " + dataDir);
             return EXIT_FAILED;
         } catch (QueueException e) {
             err.println("pq: " + oneLine(e.getMessage()));

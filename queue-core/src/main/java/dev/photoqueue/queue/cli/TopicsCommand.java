@@ -5,7 +5,6 @@ import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicDescription;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,30 +45,9 @@ final class TopicsCommand implements Command {
             if (rows.isEmpty()) {
                 terminal.err().println("no topics in " + args.dataDir());
             } else {
-                rows.add(0, HEADER);
-                printTable(rows, terminal.out());
+                Table.print(HEADER, rows, terminal.out());
             }
             return Pq.EXIT_OK;
-        }
-    }
-
-    /** Left-aligned columns two spaces apart, as wide as their widest cell; no trailing blanks. */
-    private static void printTable(List<List<String>> rows, PrintStream out) {
-        int[] widths = new int[HEADER.size()];
-        for (List<String> row : rows) {
-            for (int c = 0; c < row.size(); c++) {
-                widths[c] = Math.max(widths[c], row.get(c).length());
-            }
-        }
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < row.size(); c++) {
-                line.append(row.get(c));
-                if (c < row.size() - 1) {
-                    line.append(" ".repeat(widths[c] - row.get(c).length() + 2));
-                }
-            }
-            out.println(line);
         }
     }
 }

@@ -17,11 +17,15 @@ final class Usage {
                   --partitions must match it. Returns once every record is acknowledged. Prints
                   nothing on stdout, a summary on stderr. Stops at the first bad line; the lines
                   before it are kept.
-              consume --topic T [--from-beginning] [--max N] [--timeout-ms M]
-                  Prints the values of T's records, one per line, from every partition. Starts at
-                  the end (only new records) unless --from-beginning. Stops after N records or
-                  when no record arrived for M ms (default 1000). A record without a value prints
-                  as an empty line. A count goes to stderr.
+              consume --topic T [--group G] [--from-beginning] [--max N] [--timeout-ms M]
+                  Prints the values of T's records, one per line, from every partition. Stops
+                  after N records or when no record arrived for M ms (default 1000). A record
+                  without a value prints as an empty line. A count goes to stderr.
+                  Without --group: starts at the end (only new records) unless --from-beginning,
+                  and remembers nothing. With --group: joins consumer group G, acks each record
+                  once printed and leaves the group on exit, so the next run with G continues
+                  where this one stopped; --from-beginning only matters where G has no committed
+                  offset yet (a new group starts at the end without it).
               dump --topic T [--partition P]
                   Lists every stored record of T (or of partition P): partition, offset,
                   timestamp (UTC), key (quoted, or null) and value size in bytes (or null), and
@@ -30,10 +34,25 @@ final class Usage {
               topics
                   Lists every partition of every topic with start offset, end offset, record
                   count and bytes on disk.
+              groups
+                  Lists every consumer group with its member count and total lag.
+              describe-group G
+                  Lists the members of group G (member id, client id, partitions) and, per
+                  partition, the committed offset (the first record not yet acked), the end
+                  offset, the lag between them and the owning member. Exit status 1 if G is
+                  unknown.
+              reset-offsets --group G --topic T
+                            (--to-earliest | --to-latest | --to-offset N | --to-datetime TIME)
+                  Moves group G's committed offset on every partition of T: to the first
+                  stored record, to the end, to offset N (kept within start and end), or to the
+                  first record with a timestamp at or after TIME, an ISO-8601 date and time with
+                  zone offset (2026-11-28T10:00:00Z, 2026-11-28T11:00:00+01:00). Prints the new
+                  offset per partition. The next consume --group G reads from there. Creates G
+                  if it does not exist.
               help
                   Prints this text.
 
-            produce, consume and topics open the queue, so no other process may own DIR then.
+            Every command but dump and help opens the queue, so no other process may own DIR then.
 
             exit status: 0 done, 1 queue error or corrupt data, 2 bad command line
             """;

@@ -26,7 +26,11 @@ class LockedDirectoryTest {
             for (List<String> args : List.of(
                     List.of("produce", "--topic", "t"),
                     List.of("consume", "--topic", "t", "--from-beginning"),
-                    List.of("topics"))) {
+                    List.of("consume", "--topic", "t", "--group", "g"),
+                    List.of("topics"),
+                    List.of("groups"),
+                    List.of("describe-group", "g"),
+                    List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest"))) {
                 PqRun.Result r = pqWithInput("during\n", concat(args, "--data-dir", dataDir.toString()));
                 assertEquals(1, r.exit(), r.toString());
                 assertEquals("", r.out());
@@ -51,6 +55,14 @@ class LockedDirectoryTest {
         assertEquals(1, pq("consume", "--data-dir", d, "--topic", "missing").exit());
         assertEquals(0, pq("consume", "--data-dir", d, "--topic", "t", "--timeout-ms", "0").exit());
         assertEquals(0, pq("topics", "--data-dir", d).exit());
+        assertEquals(0, pq("consume", "--data-dir", d, "--topic", "t", "--group", "g", "--timeout-ms", "0").exit());
+        assertEquals(1, pq("consume", "--data-dir", d, "--topic", "missing", "--group", "g").exit());
+        assertEquals(0, pq("groups", "--data-dir", d).exit());
+        assertEquals(0, pq("describe-group", "g", "--data-dir", d).exit());
+        assertEquals(1, pq("describe-group", "missing", "--data-dir", d).exit());
+        assertEquals(0, pq("reset-offsets", "--data-dir", d, "--group", "g", "--topic", "t", "--to-earliest").exit());
+        assertEquals(1, pq("reset-offsets", "--data-dir", d, "--group", "g", "--topic", "missing", "--to-latest")
+                .exit());
         assertTrue(Files.exists(dataDir.resolve(".clean-shutdown")), "the last close marked the shutdown clean");
         PqRun.Result last = pq("consume", "--data-dir", d, "--topic", "t", "--from-beginning");
         assertEquals("a\n", last.out(), last.toString());

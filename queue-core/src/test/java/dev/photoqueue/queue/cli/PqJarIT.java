@@ -76,6 +76,34 @@ class PqJarIT {
     }
 
     @Test
+    void groupPositionsOutliveTheJvmAndCanBeDescribedAndReset() throws Exception {
+        String dataDir = dir.resolve("queue").toString();
+        assertEquals(0, pq("a\nb\nc\n", "produce", "--data-dir", dataDir, "--topic", "demo").exit());
+
+        Exec first = pq("", "consume", "--data-dir", dataDir, "--topic", "demo", "--group", "g", "--from-beginning",
+                "--max", "2");
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("a\nb\n", first.out());
+        assertEquals("consumed 2 records from demo for group g\n", first.err(), "no log noise");
+
+        Exec described = pq("", "describe-group", "g", "--data-dir", dataDir);
+        assertEquals(0, described.exit(), described.toString());
+        assertEquals("TOPIC  PARTITION  COMMITTED  END  LAG  OWNER\ndemo   0          2          3    1    -\n",
+                described.out());
+        assertEquals("group g has no members\n", described.err());
+
+        Exec second = pq("", "consume", "--data-dir", dataDir, "--topic", "demo", "--group", "g", "--timeout-ms", "200");
+        assertEquals("c\n", second.out(), second.toString());
+
+        Exec reset = pq("", "reset-offsets", "--data-dir", dataDir, "--group", "g", "--topic", "demo", "--to-offset",
+                "1");
+        assertEquals(0, reset.exit(), reset.toString());
+        assertEquals("TOPIC  PARTITION  NEW-OFFSET\ndemo   0          1\n", reset.out());
+        Exec replay = pq("", "consume", "--data-dir", dataDir, "--topic", "demo", "--group", "g", "--timeout-ms", "200");
+        assertEquals("b\nc\n", replay.out(), replay.toString());
+    }
+
+    @Test
     void directoryOwnedByThisProcessIsRefusedToTheJarEvenAfterARefusedSecondOpenButDumpReadsIt() throws Exception {
         Path dataDir = dir.resolve("queue");
         try (QueueBackend owner = PqRun.openBackend(dataDir)) {

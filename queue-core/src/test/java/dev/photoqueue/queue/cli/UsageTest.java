@@ -31,7 +31,9 @@ class UsageTest {
         }
         for (String command : List.of("produce --topic", "consume --topic", "dump --topic", "topics", "help",
                 "--data-dir DIR", "--partitions N", "--keyed", "--from-beginning", "--max N", "--timeout-ms M",
-                "default 1000", "--partition P", "exit status")) {
+                "default 1000", "--partition P", "exit status", "--group G", "groups", "describe-group G",
+                "reset-offsets --group G --topic T", "--to-earliest", "--to-latest", "--to-offset N",
+                "--to-datetime TIME", "2026-11-28T10:00:00Z")) {
             assertTrue(Usage.TEXT.contains(command), "usage mentions " + command);
         }
     }
@@ -40,7 +42,7 @@ class UsageTest {
         return Stream.of(
                 Arguments.of(List.of(), "pq: no command given"),
                 Arguments.of(List.of("frobnicate"), "pq: unknown command 'frobnicate'; commands are produce, consume, "
-                        + "dump, topics and help"),
+                        + "dump, topics, groups, describe-group, reset-offsets and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
                 Arguments.of(List.of("consume", "--topic"), "pq: --topic needs a value"),
@@ -65,7 +67,39 @@ class UsageTest {
                         + "with --"),
                 Arguments.of(List.of("produce", "--topic", "a", "--topic", "b"), "pq: --topic is given twice"),
                 Arguments.of(List.of("produce", "--topic", "a", "--keyed=yes"), "pq: --keyed is a flag and takes no "
-                        + "value"));
+                        + "value"),
+                Arguments.of(List.of("consume", "--topic", "t", "--group="), "pq: --group must not be empty"),
+                Arguments.of(List.of("produce", "--topic", "t", "--group", "g"), "pq: produce does not take --group"),
+                Arguments.of(List.of("groups", "g"), "pq: unexpected argument 'g' for groups; options start with --"),
+                Arguments.of(List.of("describe-group"), "pq: describe-group needs a group id"),
+                Arguments.of(List.of("describe-group", ""), "pq: the group id must not be empty"),
+                Arguments.of(List.of("describe-group", "a", "b"),
+                        "pq: describe-group takes one group id; unexpected argument 'b'"),
+                Arguments.of(List.of("describe-group", "g", "--group", "g"), "pq: describe-group does not take --group"),
+                Arguments.of(List.of("reset-offsets", "--topic", "t", "--to-earliest"), "pq: reset-offsets needs --group"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--to-earliest"), "pq: reset-offsets needs --topic"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t"), "pq: reset-offsets needs exactly "
+                        + "one of --to-earliest, --to-latest, --to-offset N and --to-datetime TIME"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest", "--to-latest"),
+                        "pq: reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset N and "
+                                + "--to-datetime TIME; got --to-earliest and --to-latest"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-datetime",
+                        "2026-11-28T10:00:00Z", "--to-offset", "3", "--to-latest"),
+                        "pq: reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset N and "
+                                + "--to-datetime TIME; got --to-latest, --to-offset and --to-datetime"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "-1"),
+                        "pq: --to-offset must be >= 0, got -1"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest=0"),
+                        "pq: --to-earliest is a flag and takes no value"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-datetime",
+                        "2026-11-28T10:00:00"), "pq: --to-datetime must be an ISO-8601 date and time with a zone "
+                        + "offset, like 2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '2026-11-28T10:00:00'"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-datetime=yesterday"),
+                        "pq: --to-datetime must be an ISO-8601 date and time with a zone offset, like "
+                                + "2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got 'yesterday'"),
+                Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-datetime",
+                        "2026-13-01T00:00:00Z"), "pq: --to-datetime must be an ISO-8601 date and time with a zone "
+                        + "offset, like 2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '2026-13-01T00:00:00Z'"));
     }
 
     @ParameterizedTest

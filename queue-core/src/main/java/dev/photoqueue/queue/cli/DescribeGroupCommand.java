@@ -1,0 +1,80 @@
+package dev.photoqueue.queue.cli;
+
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
+import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code pq describe-group G}: the group's members and, per partition, its committed offset, the
+ * end offset, the lag between them and the owner, like {@code kafka-consumer-groups --describe}.
+ * A group without members (always the case here, since pq owns the directory while it runs) gets
+ * a note on stderr instead of an empty members table, so stdout holds tables only.
+ */
+final class DescribeGroupCommand implements Command {
+
+    private static final List<String> MEMBER_HEADER = List.of("MEMBER", "CLIENT", "PARTITIONS");
+    private static final List<String> PARTITION_HEADER =
+            List.of("TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER");
+
+    @Override
+    public String name() {
+        return "describe-group";
+    }
+
+    @Override
+    public Set<Option> options() {
+        return EnumSet.noneOf(Option.class);
+    }
+
+    @Override
+    public String operand() {
+        return "group id";
+    }
+
+    @Override
+    public int run(Arguments args, Terminal terminal) {
+        String groupId = args.operand();
+        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+            print(backend.admin().describeGroup(groupId), terminal.out(), terminal.err());
+            return Pq.EXIT_OK;
+        }
+    }
+
+    /** The members table (if any), a blank line, then the partitions table; notes on {@code err}. */
+    static void print(GroupDescription group, PrintStream out, PrintStream err) {
+        if (group.members().isEmpty()) {
+            err.println("group " + group.groupId() + " has no members");
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            for (MemberDescription m : group.members()) {
+                String partitions = m.assignment().stream().map(TopicPartition::toString)
+                        .collect(Collectors.joining(","));
+                rows.add(List.of(m.memberId(), m.clientId(), partitions.isEmpty() ? Table.NONE : partitions));
+            }
+            Table.print(MEMBER_HEADER, rows, out);
+            if (!group.partitions().isEmpty()) {
+                out.println();
+            }
+        }
+        if (group.partitions().isEmpty()) {
+            err.println("group " + group.groupId() + " has no positions yet");
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (PartitionLag p : group.partitions()) {
+            rows.add(List.of(p.topicPartition().topic(), Integer.toString(p.topicPartition().partition()),
+                    p.committed() < 0 ? Table.NONE : Long.toString(p.committed()), Long.toString(p.endOffset()),
+                    Long.toString(p.lag()), p.owner() == null ? Table.NONE : p.owner()));
+        }
+        Table.print(PARTITION_HEADER, rows, out);
+    }
+}

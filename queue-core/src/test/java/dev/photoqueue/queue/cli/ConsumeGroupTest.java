@@ -1,0 +1,159 @@
+package dev.photoqueue.queue.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.photoqueue.queue.cli.PqRun.pq;
+import static dev.photoqueue.queue.cli.PqRun.pqWithInput;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code pq consume --group}: positions that outlive the process, per group. */
+class ConsumeGroupTest {
+
+    @TempDir
+    Path dir;
+
+    private String dataDir() {
+        return dir.resolve("queue").toString();
+    }
+
+    private void produce(String topic, String lines, String... more) {
+        List<String> args = new ArrayList<>(List.of("produce", "--data-dir", dataDir(), "--topic", topic));
+        args.addAll(List.of(more));
+        PqRun.Result r = pqWithInput(lines, args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.toString());
+    }
+
+    private PqRun.Result consume(String topic, String group, String... more) {
+        List<String> args = new ArrayList<>(List.of("consume", "--data-dir", dataDir(), "--topic", topic,
+                "--group", group, "--timeout-ms", "200"));
+        args.addAll(List.of(more));
+        PqRun.Result r = pq(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.toString());
+        return r;
+    }
+
+    @Test
+    void consumeWithGroupContinuesWhereThePreviousRunStopped() {
+        produce("n", "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+
+        PqRun.Result first = consume("n", "g", "--from-beginning", "--max", "4");
+        assertEquals("1\n2\n3\n4\n", first.out());
+        assertEquals(List.of("consumed 4 records from n for group g"), first.errLines());
+
+        // No --from-beginning: the group has a committed position, and that is where it goes on.
+        assertEquals("5\n6\n7\n8\n", consume("n", "g", "--max", "4").out());
+        // --from-beginning does not rewind a group that has positions.
+        assertEquals("9\n10\n", consume("n", "g", "--from-beginning").out());
+        PqRun.Result drained = consume("n", "g");
+        assertEquals("", drained.out());
+        assertEquals(List.of("consumed 0 records from n for group g"), drained.errLines());
+
+        produce("n", "11\n");
+        assertEquals("11\n", consume("n", "g").out());
+    }
+
+    @Test
+    void recordsPolledButNotPrintedBecauseOfMaxAreNotAckedAndComeNextTime() {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("k").append(i % 7).append('\t').append("v").append(i).append('\n');
+        }
+        produce("photos", lines.toString(), "--partitions", "3", "--keyed");
+
+        List<String> printed = new ArrayList<>();
+        int runs = 0;
+        while (runs++ < 20) {
+            // --from-beginning matters for the first run only; later the group has positions.
+            PqRun.Result r = consume("photos", "g", "--from-beginning", "--max", "7");
+            if (r.out().isEmpty()) {
+                break;
+            }
+            assertTrue(r.outLines().size() <= 7, r.toString());
+            printed.addAll(r.outLines());
+        }
+        assertEquals(30, printed.size(), "each record printed exactly once over the runs: " + printed);
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("v" + i);
+        }
+        assertEquals(expected, new HashSet<>(printed));
+    }
+
+    @Test
+    void withoutFromBeginningANewGroupStartsAtTheEndAndKeepsThatPosition() {
+        produce("t", "old-1\nold-2\n");
+
+        PqRun.Result atTheEnd = consume("t", "late");
+        assertEquals("", atTheEnd.out(), "a new group without --from-beginning skips what is there");
+
+        produce("t", "new-1\n");
+        // The group's position was taken at its first run, so new-1 is waiting for it; old records are not.
+        assertEquals("new-1\n", consume("t", "late", "--from-beginning").out());
+
+        // A group that is new now, with --from-beginning, starts at the first stored record.
+        assertEquals("old-1\nold-2\nnew-1\n", consume("t", "early", "--from-beginning").out());
+    }
+
+    @Test
+    void aSecondGroupOnTheSameTopicGetsEveryRecordIndependently() {
+        produce("t", "a\nb\nc\nd\ne\n");
+
+        assertEquals("a\nb\nc\n", consume("t", "first", "--from-beginning", "--max", "3").out());
+        assertEquals("a\nb\nc\nd\ne\n", consume("t", "second", "--from-beginning").out());
+        assertEquals("d\ne\n", consume("t", "first").out(), "the second group moved nothing of the first");
+        assertEquals("", consume("t", "second").out());
+
+        // Without --group nothing is remembered and no group appears.
+        PqRun.Result plain = pq("consume", "--data-dir", dataDir(), "--topic", "t", "--from-beginning");
+        assertEquals("a\nb\nc\nd\ne\n", plain.out());
+        PqRun.Result groups = pq("groups", "--data-dir", dataDir());
+        assertEquals(List.of("first", "second"), groups.outLines().stream().skip(1)
+                .map(line -> line.split("\\s+")[0]).toList(), groups.toString());
+    }
+
+    @Test
+    void recordsWhoseLinesCouldNotBeWrittenAreNotAckedAndComeAgain() {
+        produce("t", "a\nb\nc\n");
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("broken pipe");
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Pq.run(new String[] {"consume", "--data-dir", dataDir(), "--topic", "t", "--group", "g",
+                "--from-beginning"}, InputStream.nullInputStream(), new PrintStream(broken, false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, exit);
+        assertEquals("pq: cannot write to standard output; stopped after 0 records\n",
+                err.toString(StandardCharsets.UTF_8));
+
+        assertEquals("a\nb\nc\n", consume("t", "g").out(), "at-least-once: nothing was acked");
+    }
+
+    @Test
+    void consumeWithGroupOfAMissingTopicFailsAndCreatesNoGroup() {
+        produce("t", "a\n");
+        PqRun.Result r = pq("consume", "--data-dir", dataDir(), "--topic", "nope", "--group", "g");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(List.of("pq: unknown topic \"nope\" in data directory " + dataDir()), r.errLines());
+
+        PqRun.Result groups = pq("groups", "--data-dir", dataDir());
+        assertEquals(0, groups.exit(), groups.toString());
+        assertEquals("", groups.out());
+        assertEquals(List.of("no consumer groups in " + dataDir()), groups.errLines());
+    }
+}
