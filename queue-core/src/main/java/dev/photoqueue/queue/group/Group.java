@@ -117,7 +117,7 @@ final class Group {
         for (Member m : members.values()) {
             for (TopicPartition tp : List.copyOf(m.owned)) {
                 if (!targetOwner.containsKey(tp)) {
-                    progress(tp).requestRevocation(null);
+                    takeFrom(m, tp, null);
                 }
             }
         }
@@ -140,7 +140,25 @@ final class Group {
             p.transferTo(next);
             next.owned.add(tp);
         } else {
+            takeFrom(owner, tp, next);
+        }
+    }
+
+    /**
+     * Takes {@code tp} from its live owner for {@code next} (null: nobody). An owner that was told
+     * it has the partition gives it up at its next poll, after its revoke callback; one that was
+     * never told has read nothing of it, so it moves at once and the owner hears nothing of it.
+     */
+    private void takeFrom(Member owner, TopicPartition tp, Member next) {
+        PartitionProgress p = progress(tp);
+        if (owner.reported.contains(tp)) {
             p.requestRevocation(next);
+            return;
+        }
+        owner.owned.remove(tp);
+        p.transferTo(next);
+        if (next != null) {
+            next.owned.add(tp);
         }
     }
 

@@ -53,10 +53,14 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private final GroupCoordinator coordinator;
     private final GroupConsumerConfig config;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
+    /** What the listener was told this member holds: revoked in full on close, pending revocations included. */
+    private final Set<TopicPartition> announced = new TreeSet<>();
     private Set<String> topics;
     private RebalanceListener listener = RebalanceListener.NONE;
     private MemberSession session;
     private int rotation;
+    /** True from the start of {@link #close}, so a callback calling close again does nothing. */
+    private boolean closing;
     private boolean closed;
 
     InhouseGroupConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
@@ -116,6 +120,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         }
         if (!change.lost().isEmpty() || session.isRemoved()) {
             change.lost().forEach(buffers::remove);
+            announced.removeAll(change.lost());
             listener.onPartitionsLost(change.lost());
             LOG.info("member {} of group {} was removed; joining again", session.memberId(), config.groupId());
             session = coordinator.join(config, topics);
@@ -124,9 +129,11 @@ final class InhouseGroupConsumer implements GroupConsumer {
         if (!change.revoked().isEmpty()) {
             listener.onPartitionsRevoked(change.revoked());
             change.revoked().forEach(buffers::remove);
+            announced.removeAll(change.revoked());
             session.confirmRevoked(change.revoked());
         }
         if (!change.assigned().isEmpty()) {
+            announced.addAll(change.assigned());
             listener.onPartitionsAssigned(change.assigned());
         }
     }
@@ -226,19 +233,27 @@ final class InhouseGroupConsumer implements GroupConsumer {
         }
     }
 
+    /**
+     * Revokes every partition the listener was told of, pending revocations included, while acks
+     * still work (in-flight records may be finished from the callback), then leaves the group.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (closing) {
             return;
         }
-        closed = true;
-        if (session != null && !session.isRemoved()) {
-            List<TopicPartition> owned = session.fetchable();
-            if (!owned.isEmpty()) {
-                listener.onPartitionsRevoked(owned);
+        closing = true;
+        try {
+            if (session != null && !session.isRemoved() && !announced.isEmpty()) {
+                listener.onPartitionsRevoked(List.copyOf(announced));
             }
-            session.leave();
+        } finally {
+            closed = true;
+            announced.clear();
+            buffers.clear();
+            if (session != null && !session.isRemoved()) {
+                session.leave();
+            }
         }
-        buffers.clear();
     }
 }
