@@ -58,6 +58,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private MemberSession session;
     private int rotation;
     private boolean closed;
+    /** Inside close: a listener that calls close again changes nothing. */
+    private boolean closing;
 
     InhouseGroupConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
         this.backend = backend;
@@ -231,17 +233,24 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public void close() {
-        if (closed) {
+        if (closed || closing) {
             return;
         }
-        closed = true;
-        if (session != null && !session.isRemoved()) {
-            List<TopicPartition> owned = session.fetchable();
-            if (!owned.isEmpty()) {
-                listener.onPartitionsRevoked(owned);
+        closing = true;
+        try {
+            if (session != null && !session.isRemoved()) {
+                // Every partition it was given, those already being moved included; still open while
+                // the callback runs, so it can ack (finish) what it processed.
+                Set<TopicPartition> owned = new TreeSet<>(session.fetchable());
+                owned.addAll(session.sync().revoked());
+                if (!owned.isEmpty()) {
+                    listener.onPartitionsRevoked(owned);
+                }
+                session.leave();
             }
-            session.leave();
+        } finally {
+            closed = true;
+            buffers.clear();
         }
-        buffers.clear();
     }
 }
