@@ -293,7 +293,7 @@ class GroupChurnTest {
             this.random = new Random(seed);
             this.thread = new Thread(this, "churn-" + name);
             this.consumer = backend.groupConsumer(GroupConsumerConfig.builder(GROUP).clientId(name)
-                    .sessionTimeoutMs(SESSION_MS).maxPollRecords(50).build());
+                    .sessionTimeoutMs(SESSION_MS).maxPollRecords(1 + random.nextInt(8)).build());
         }
 
         boolean isRunning() {
