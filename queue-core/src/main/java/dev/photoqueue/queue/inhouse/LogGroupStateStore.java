@@ -155,6 +155,9 @@ final class LogGroupStateStore implements GroupStateStore {
             last.join();
         }
         partition.drain();
+        // The snapshot must be on disk before what it supersedes goes: written to the OS is not enough
+        // when the topic's fsync policy is not "always" and the machine, not just the process, stops.
+        partition.flush();
         int deleted = partition.deleteSegmentsBefore(snapshotStart);
         LOG.info("snapshot of {} committed positions written to {}; {} older segments deleted", latest.size(), TOPIC,
                 deleted);
