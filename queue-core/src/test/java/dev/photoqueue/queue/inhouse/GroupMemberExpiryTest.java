@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class GroupMemberExpiryTest {
 
     private static final String TOPIC = "jobs";
-    private static final long SESSION_MS = 200;
+    private static final long SESSION_MS = 300;
 
     @TempDir
     Path dir;
