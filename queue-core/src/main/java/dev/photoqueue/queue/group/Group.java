@@ -188,7 +188,16 @@ final class Group {
     synchronized void confirmRevoked(Member member, Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             PartitionProgress p = progress(tp);
-            if (p.owner() != member || !p.isRevoking()) {
+            if (p.owner() != member) {
+                continue;
+            }
+            if (!p.isRevoking()) {
+                // A rebalance cancelled the revocation after the member was told. It has given the
+                // partition up (its unacked records included), so it takes it anew: from the
+                // committed position, and told again at its next sync.
+                if (member.reported.remove(tp)) {
+                    p.transferTo(member);
+                }
                 continue;
             }
             Member next = p.completeRevocation();

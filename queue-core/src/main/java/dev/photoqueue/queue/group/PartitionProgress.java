@@ -162,6 +162,9 @@ final class PartitionProgress {
         if (!redeliveries.isEmpty()) {
             redeliveries.keySet().removeIf(o -> o < committed);
         }
+        // Settling acked-above records can carry committed past nextFetch (a new owner that read
+        // the tail in small pieces): those records are done and must not be handed out again.
+        nextFetch = Math.max(nextFetch, committed);
         dirty = true;
     }
 

@@ -115,13 +115,16 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     private void applyAssignmentChanges() {
         AssignmentChange change = session.sync();
-        if (change.isEmpty()) {
+        // A member removed while it owned nothing has no lost partitions to report, but must rejoin all the same.
+        if (change.isEmpty() && !session.isRemoved()) {
             return;
         }
         if (!change.lost().isEmpty() || session.isRemoved()) {
             change.lost().forEach(buffers::remove);
             announced.removeAll(change.lost());
-            listener.onPartitionsLost(change.lost());
+            if (!change.lost().isEmpty()) {
+                listener.onPartitionsLost(change.lost());
+            }
             LOG.info("member {} of group {} was removed; joining again", session.memberId(), config.groupId());
             session = coordinator.join(config, topics);
             change = session.sync();
@@ -239,7 +242,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
      */
     @Override
     public void close() {
-        if (closing) {
+        if (closed || closing) {
             return;
         }
         closing = true;

@@ -45,13 +45,20 @@ final class LogGroupStateStore implements GroupStateStore {
     }
 
     private final LogManager log;
+    private final long snapshotAfterBytes;
     /** Created with the first position to persist: a queue without groups has no such topic. */
     private PartitionLog partition;
     /** The latest position of every (group, partition), as persisted: what a snapshot writes. */
     private final Map<Key, CommittedPosition> latest = new HashMap<>();
 
     LogGroupStateStore(LogManager log) {
+        this(log, SNAPSHOT_AFTER_BYTES);
+    }
+
+    /** With another snapshot threshold than {@value #SNAPSHOT_AFTER_BYTES} bytes, so tests can reach it. */
+    LogGroupStateStore(LogManager log, long snapshotAfterBytes) {
         this.log = log;
+        this.snapshotAfterBytes = snapshotAfterBytes;
         this.partition = log.findTopic(TOPIC).map(t -> t.partition(0)).orElse(null);
     }
 
@@ -113,7 +120,7 @@ final class LogGroupStateStore implements GroupStateStore {
             latest.put(new Key(groupId, e.getKey()), e.getValue());
             last = append(groupId, e.getKey(), e.getValue());
         }
-        if (partition().sizeInBytes() > SNAPSHOT_AFTER_BYTES) {
+        if (partition().sizeInBytes() > snapshotAfterBytes) {
             last = snapshot();
         }
         // One partition, appended in order: the last record's acknowledgement covers the others.
@@ -148,6 +155,9 @@ final class LogGroupStateStore implements GroupStateStore {
             last.join();
         }
         partition.drain();
+        // The snapshot must be on disk before what it supersedes goes: written to the OS is not enough
+        // when the topic's fsync policy is not "always" and the machine, not just the process, stops.
+        partition.flush();
         int deleted = partition.deleteSegmentsBefore(snapshotStart);
         LOG.info("snapshot of {} committed positions written to {}; {} older segments deleted", latest.size(), TOPIC,
                 deleted);
