@@ -59,6 +59,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private RebalanceListener listener = RebalanceListener.NONE;
     private MemberSession session;
     private int rotation;
+    /** Set by a collect that moved a position without returning records (all skipped as acked, or repositioned). */
+    private boolean progressed;
     /** True from the start of {@link #close}, so a callback calling close again does nothing. */
     private boolean closing;
     private boolean closed;
@@ -96,9 +98,14 @@ final class InhouseGroupConsumer implements GroupConsumer {
         while (true) {
             long seen = signal.version();
             applyAssignmentChanges();
+            progressed = false;
             List<ConsumerRecord> records = collect();
             if (!records.isEmpty()) {
                 return records;
+            }
+            if (progressed) {
+                // Everything read was already done; more may be readable right away.
+                continue;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -166,6 +173,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
                 buffer.last = log.read(next, config.fetchMaxBytes(), hint);
             } catch (OffsetOutOfRangeException e) {
                 repositionAfter(tp, e);
+                progressed = true;
                 return List.of();
             }
             buffer.records = buffer.last.records();
@@ -177,6 +185,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         int count = Math.min(max, buffer.records.size() - buffer.index);
         List<ConsumerRecord> taken = buffer.records.subList(buffer.index, buffer.index + count);
         buffer.index += count;
+        progressed |= count > 0;
         return session.deliver(tp, next, taken);
     }
 
