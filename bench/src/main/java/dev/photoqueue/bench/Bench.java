@@ -26,6 +26,7 @@ public final class Bench {
 
     static {
         FAMILIES.put("log", LogBench::new);
+        FAMILIES.put("group", GroupBench::new);
     }
 
     private Bench() {

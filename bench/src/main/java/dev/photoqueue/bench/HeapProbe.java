@@ -1,14 +1,7 @@
 package dev.photoqueue.bench;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,48 +33,11 @@ final class HeapProbe {
             log.requireEndOffset(records);
         }
         double seconds = stopwatch.elapsedSeconds();
-        long peak = peakHeapUsed();
-        System.gc();
-        long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long peak = HeapFigures.peakHeapUsed();
+        long afterGc = HeapFigures.usedAfterGc();
         System.out.printf(Locale.ROOT, "%srecords=%d seconds=%.3f peakHeapBytes=%d usedAfterGcBytes=%d"
                         + " maxHeapBytes=%d gc=%s peakRssKb=%d%n",
-                RESULT_PREFIX, records, seconds, peak, afterGc, Runtime.getRuntime().maxMemory(), collectors(),
-                peakRssKb());
-    }
-
-    /**
-     * The sum of every heap pool's peak use since start. The pools may peak at different moments,
-     * so this is an upper bound of the heap ever used at once.
-     */
-    private static long peakHeapUsed() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
-
-    private static String collectors() {
-        List<String> names = new ArrayList<>();
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            names.add(gc.getName().replace(' ', '_'));
-        }
-        return String.join(",", names);
-    }
-
-    /** The process's peak resident set (VmHWM, Linux), heap and off-heap together; -1 elsewhere. */
-    private static long peakRssKb() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
+                RESULT_PREFIX, records, seconds, peak, afterGc, Runtime.getRuntime().maxMemory(),
+                HeapFigures.collectors(), HeapFigures.peakRssKb());
     }
 }

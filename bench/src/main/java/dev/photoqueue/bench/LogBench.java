@@ -4,17 +4,11 @@ import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code log} family: the in-house log through the public queue API, one producer thread and
@@ -41,6 +35,7 @@ final class LogBench implements BenchFamily {
     private static final double READ_TARGET = 2_000_000;
     private static final int HEAP_CAP_MIB = 64;
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
 
     @Override
     public String name() {
@@ -208,61 +203,31 @@ final class LogBench implements BenchFamily {
     private Result heap(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
         Path dir = workDir.fresh(HEAP);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName(),
-                dir.toString(), Long.toString(records), "100");
-        System.out.println("[" + HEAP + "] child JVM: " + String.join(" ", command));
-        Map<String, String> figures = new HashMap<>();
-        int exit;
+        ChildJvm.Outcome outcome;
         try {
-            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    System.out.println("[" + HEAP + "] child: " + line);
-                    if (line.startsWith(HeapProbe.RESULT_PREFIX)) {
-                        figures.putAll(keyValues(line.substring(HeapProbe.RESULT_PREFIX.length())));
-                    }
-                }
-            }
-            if (!child.waitFor(30, TimeUnit.MINUTES)) {
-                child.destroyForcibly();
-                throw new IllegalStateException("heap child JVM still running after 30 minutes");
-            }
-            exit = child.exitValue();
+            outcome = ChildJvm.run(HEAP, List.of("-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
+                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), HeapProbe.class,
+                    List.of(dir.toString(), Long.toString(records), "100"), HeapProbe.RESULT_PREFIX, CHILD_LIMIT);
         } finally {
             WorkDir.deleteTree(dir);
         }
-        return heapResult(records, exit, figures);
+        return heapResult(records, outcome);
     }
 
-    private static Result heapResult(long records, int exit, Map<String, String> figures) {
+    private static Result heapResult(long records, ChildJvm.Outcome outcome) {
         double cap = HEAP_CAP_MIB;
-        if (exit != 0 || !figures.containsKey("peakHeapBytes")) {
-            String why = exit == 3 ? "OutOfMemoryError" : "no result line";
+        if (!outcome.reported("peakHeapBytes")) {
+            String why = outcome.exitCode() == 3 ? "OutOfMemoryError" : "no result line";
             return new Result(HEAP, Stats.single(Double.NaN), Unit.MIB, cap, true, true,
-                    "child -Xmx64m exited with " + exit + ": " + why);
+                    "child -Xmx64m exited with " + outcome.exitCode() + ": " + why);
         }
-        double peak = Long.parseLong(figures.get("peakHeapBytes")) / 1048576.0;
-        double afterGc = Long.parseLong(figures.get("usedAfterGcBytes")) / 1048576.0;
-        double seconds = Double.parseDouble(figures.get("seconds"));
-        long rssMib = Long.parseLong(figures.get("peakRssKb")) / 1024;
-        String gc = figures.get("gc").split("_")[0];
+        double peak = outcome.longFigure("peakHeapBytes") / 1048576.0;
+        double afterGc = outcome.longFigure("usedAfterGcBytes") / 1048576.0;
+        double seconds = outcome.doubleFigure("seconds");
+        long rssMib = outcome.longFigure("peakRssKb") / 1024;
+        String gc = outcome.figures().get("gc").split("_")[0];
         String notes = String.format(Locale.ROOT, "child -Xmx64m (%s) appended %,d x 100 B, %,.0f records/s;"
                 + " %.1f MiB after GC; RSS peak %,d MiB", gc, records, records / seconds, afterGc, rssMib);
         return new Result(HEAP, Stats.single(peak), Unit.MIB, cap, true, false, notes);
-    }
-
-    private static Map<String, String> keyValues(String line) {
-        Map<String, String> map = new HashMap<>();
-        for (String pair : line.trim().split("\\s+")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                map.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return map;
     }
 }

@@ -14,6 +14,10 @@ record Result(String phase, Stats stats, Unit unit, double target, boolean atMos
         return new Result(phase, stats, unit, target, false, false, notes);
     }
 
+    static Result atMost(String phase, Stats stats, Unit unit, double target, String notes) {
+        return new Result(phase, stats, unit, target, true, false, notes);
+    }
+
     static Result info(String phase, Stats stats, Unit unit, String notes) {
         return new Result(phase, stats, unit, Double.NaN, false, false, notes);
     }

@@ -7,6 +7,7 @@ enum Unit {
     RECORDS_PER_SECOND("records/s", "%,.0f"),
     MB_PER_SECOND("MB/s", "%,.1f"),
     MIB("MiB", "%,.1f"),
+    MILLISECONDS("ms", "%,.3f"),
     RATIO("x", "%.2f");
 
     private final String label;

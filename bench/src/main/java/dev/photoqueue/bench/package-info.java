@@ -4,13 +4,15 @@
  *
  * <p>Run {@code java -jar bench/target/bench.jar <family> [--records N] [--rounds N] [--only a,b]
  * [--dir DIR]}. A family ({@link dev.photoqueue.bench.BenchFamily}) is a set of phases; {@code log}
- * is the in-house log ({@link dev.photoqueue.bench.LogBench}). New families (consumer groups,
- * Kafka) register one line in {@link dev.photoqueue.bench.Bench}.
+ * is the in-house log ({@link dev.photoqueue.bench.LogBench}), {@code group} a consumer group on it
+ * ({@link dev.photoqueue.bench.GroupBench}). New families (Kafka) register one line in
+ * {@link dev.photoqueue.bench.Bench}.
  *
  * <p>Method, the same for every phase:
  * <ul>
- * <li>Thread counts are pinned: the machine has two cores, so each phase uses one producer or one
- *     consumer thread (the log adds its own writer and flush threads), never "all cores".</li>
+ * <li>Thread counts are pinned: the machine has two cores, so each log phase uses one producer or
+ *     one consumer thread (the log adds its own writer and flush threads), the group phases one
+ *     producer and two member threads, never "all cores".</li>
  * <li>One unmeasured warm-up round (a fifth of a round's records), then {@code --rounds} measured
  *     rounds, each on a fresh data dir, with a {@code System.gc()} before each; setup and deletion
  *     are outside the timed part. The table shows median, min and max; PASS/FAIL judges the median.</li>

@@ -1,0 +1,115 @@
+package dev.photoqueue.bench;
+
+import dev.photoqueue.queue.api.DeliveryGuarantee;
+import dev.photoqueue.queue.api.FsyncPolicy;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.PartitionInfo;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.TopicConfigs;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every group phase runs on: the in-house backend opened through {@link QueueBackends#open}
+ * on its own data dir, with one topic of {@code partitions} partitions under
+ * {@code fsync=interval} (stated explicitly, as in {@link LogWorkload}), and one consumer group
+ * whose members consume at-least-once (the default, stated explicitly too). Closing closes the
+ * backend; the caller deletes the dir. Thread-safe as the backend is; each member it hands out
+ * belongs to one thread.
+ */
+final class GroupWorkload implements AutoCloseable {
+
+    static final String TOPIC = "bench-group";
+    static final String GROUP = "bench";
+
+    private final QueueBackend backend;
+
+    private GroupWorkload(QueueBackend backend) {
+        this.backend = backend;
+    }
+
+    static GroupWorkload open(Path dataDir, int partitions) {
+        QueueBackend backend = QueueBackends.open(Map.of(
+                QueueBackends.BACKEND, "inhouse",
+                "data.dir", dataDir.toString()));
+        try {
+            backend.admin().createTopic(new NewTopic(TOPIC, partitions, (short) 1,
+                    Map.of(TopicConfigs.FSYNC, FsyncPolicy.INTERVAL.configValue())));
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        return new GroupWorkload(backend);
+    }
+
+    QueueBackend backend() {
+        return backend;
+    }
+
+    /**
+     * A new member of the group, at-least-once, default poll size (500 records) and fetch size
+     * (1 MiB); not yet subscribed.
+     */
+    GroupConsumer member(String clientId, long sessionTimeoutMs) {
+        return backend.groupConsumer(GroupConsumerConfig.builder(GROUP)
+                .clientId(clientId)
+                .delivery(DeliveryGuarantee.AT_LEAST_ONCE)
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .build());
+    }
+
+    /**
+     * Sends {@code count} unkeyed records (spread round-robin over the partitions) from this
+     * thread, one producer, then flushes: when it returns every send is acknowledged or failed.
+     * The futures are not kept; {@link #requireEndOffsets} proves none failed.
+     */
+    void produce(long count, byte[] value) {
+        try (Producer producer = backend.producer()) {
+            for (long i = 0; i < count; i++) {
+                producer.send(new ProducerRecord(TOPIC, null, null, value, null, List.of()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The sum of the partitions' end offsets: every acknowledged record of the topic. */
+    long endOffsets() {
+        return backend.admin().describeTopic(TOPIC).partitions().stream().mapToLong(PartitionInfo::endOffset).sum();
+    }
+
+    /** Fails unless the topic holds exactly {@code expected} acknowledged records. */
+    void requireEndOffsets(long expected) {
+        long end = endOffsets();
+        if (end != expected) {
+            throw new IllegalStateException("after flush, topic " + TOPIC + " holds " + end + " records, expected "
+                    + expected + ": some sends were not acknowledged");
+        }
+    }
+
+    GroupDescription describeGroup() {
+        return backend.admin().describeGroup(GROUP);
+    }
+
+    /** Fails unless the group's lag over all partitions is {@code expected}. */
+    GroupDescription requireLag(long expected) {
+        GroupDescription group = describeGroup();
+        if (group.totalLag() != expected) {
+            throw new IllegalStateException("group " + GROUP + " has a lag of " + group.totalLag() + ", expected "
+                    + expected + ": " + group.partitions());
+        }
+        return group;
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}
