@@ -110,7 +110,7 @@ final class PartitionProgress {
         List<ConsumerRecord> out = new ArrayList<>(fetched.size());
         for (ConsumerRecord r : fetched) {
             long offset = r.offset();
-            if (offset < nextFetch || ackedAbove.contains(offset)) {
+            if (offset < nextFetch || (!ackedAbove.isEmpty() && ackedAbove.contains(offset))) {
                 continue;
             }
             int count = 1;
