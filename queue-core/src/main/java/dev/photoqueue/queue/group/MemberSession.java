@@ -83,14 +83,18 @@ public final class MemberSession {
         return out;
     }
 
-    /** {@link FencedMemberException} when the partition moved away from this member. */
-    public void ack(TopicPartition tp, long offset) {
+    /**
+     * Settles delivery {@code deliveryCount} of the record at {@code offset} (0: any delivery).
+     * {@link FencedMemberException} when the partition moved away from this member, or the record
+     * was delivered again since.
+     */
+    public void ack(TopicPartition tp, long offset, int deliveryCount) {
         heartbeat();
         PartitionProgress p = group.progress.get(tp);
         if (p == null) {
             throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
         }
-        p.ack(group.groupId, member, offset);
+        p.ack(group.groupId, member, offset, deliveryCount);
     }
 
     /** The log no longer has the records from {@code nextFetch}: continue at {@code offset}. */

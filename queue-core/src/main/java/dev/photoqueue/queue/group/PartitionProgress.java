@@ -128,8 +128,25 @@ final class PartitionProgress {
         return out;
     }
 
-    /** Marks {@code offset} done. {@link FencedMemberException} if {@code member} does not own the partition. */
+    /** Marks {@code offset} done, whichever delivery of it the ack comes from; see the four-argument form. */
     synchronized void ack(String groupId, Member member, long offset) {
+        ack(groupId, member, offset, 0);
+    }
+
+    /**
+     * Marks {@code offset} done. {@link FencedMemberException} if {@code member} does not own the
+     * partition, or if {@code deliveryCount} (when not 0) names an earlier delivery than the
+     * latest: the record was handed out again since, and that delivery is the one to settle it.
+     */
+    synchronized void ack(String groupId, Member member, long offset, int deliveryCount) {
+        if (deliveryCount > 0 && offset >= committed) {
+            int latest = redeliveries.isEmpty() ? 1 : redeliveries.getOrDefault(offset, 1);
+            if (deliveryCount < latest) {
+                throw new FencedMemberException(groupId, member.memberId, topicPartition, "offset " + offset
+                        + " was delivered again (delivery " + latest + ") after the delivery " + deliveryCount
+                        + " this ack is for; the ack changed nothing");
+            }
+        }
         if (owner != member || member.removed) {
             throw new FencedMemberException(groupId, member.memberId, topicPartition,
                     member.removed ? "it was removed from the group (" + member.removedBecause + ")"

@@ -208,7 +208,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
             throw new IllegalArgumentException("ack type " + type + " is not available on an ORDERED in-house group "
                     + "consumer; records are settled with ACCEPT (retries and dead letters come with failure handling)");
         }
-        session.ack(record.topicPartition(), record.offset());
+        session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
     }
 
     @Override

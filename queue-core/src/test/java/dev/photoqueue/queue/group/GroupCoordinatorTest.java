@@ -145,8 +145,8 @@ class GroupCoordinatorTest {
         kept.forEach(tp -> assertFalse(revoke.revoked().contains(tp)));
 
         TopicPartition moving = revoke.revoked().get(0);
-        a.ack(moving, 0);
-        a.ack(moving, 1);
+        a.ack(moving, 0, 0);
+        a.ack(moving, 1, 0);
         assertEquals(AssignmentChange.NONE, b.sync(), "still nothing for b before the confirmation");
 
         a.confirmRevoked(revoke.revoked());
@@ -157,7 +157,7 @@ class GroupCoordinatorTest {
         List<ConsumerRecord> again = b.deliver(moving, 2, records(moving, 2, 3));
         assertEquals(List.of(2L, 3L), offsets(again));
         assertEquals(2, again.get(0).deliveryCount(), "a had it and did not ack it");
-        assertThrows(FencedMemberException.class, () -> a.ack(moving, 2));
+        assertThrows(FencedMemberException.class, () -> a.ack(moving, 2, 0));
         assertEquals(AssignmentChange.NONE, a.sync());
     }
 
@@ -172,7 +172,7 @@ class GroupCoordinatorTest {
         MemberSession b = join("b");
         AssignmentChange revoke = a.sync();
         TopicPartition moving = revoke.revoked().get(0);
-        a.ack(moving, 0);
+        a.ack(moving, 0, 0);
         // a's revoke callback runs and gives up records 1..4; meanwhile b leaves, so the partition stays with a.
         b.leave();
         a.confirmRevoked(revoke.revoked());
@@ -196,9 +196,9 @@ class GroupCoordinatorTest {
         b.sync();
         TopicPartition tpOfB = moved.get(0);
         b.deliver(tpOfB, 0, records(tpOfB, 0, 9));
-        b.ack(tpOfB, 0);
-        b.ack(tpOfB, 1);
-        b.ack(tpOfB, 5);
+        b.ack(tpOfB, 0, 0);
+        b.ack(tpOfB, 1, 0);
+        b.ack(tpOfB, 5, 0);
 
         b.leave();
         assertTrue(b.isRemoved());
@@ -207,7 +207,7 @@ class GroupCoordinatorTest {
         assertEquals(moved, gained.assigned(), "no revocation needed: the owner is gone");
         assertEquals(2, a.nextFetch(tpOfB));
         assertEquals(List.of(2L, 3L, 4L, 6L), offsets(a.deliver(tpOfB, 2, records(tpOfB, 2, 6))));
-        assertThrows(FencedMemberException.class, () -> b.ack(tpOfB, 2));
+        assertThrows(FencedMemberException.class, () -> b.ack(tpOfB, 2, 0));
         assertEquals(1, coordinator.describe(GROUP).members().size());
     }
 
@@ -222,8 +222,8 @@ class GroupCoordinatorTest {
         b.sync();
         TopicPartition tpOfA = a.fetchable().get(0);
         a.deliver(tpOfA, 0, records(tpOfA, 0, 4));
-        a.ack(tpOfA, 0);
-        a.ack(tpOfA, 1);
+        a.ack(tpOfA, 0, 0);
+        a.ack(tpOfA, 1, 0);
 
         advanceMillis(600);
         b.sync();
@@ -232,7 +232,7 @@ class GroupCoordinatorTest {
         awaitTrue(a::isRemoved, "a, silent for 1200 ms with a 1000 ms session timeout, is removed");
         assertFalse(b.isRemoved(), "b heartbeat 0 ms ago");
 
-        FencedMemberException e = assertThrows(FencedMemberException.class, () -> a.ack(tpOfA, 2));
+        FencedMemberException e = assertThrows(FencedMemberException.class, () -> a.ack(tpOfA, 2, 0));
         assertTrue(e.getMessage().contains("no heartbeat"), e.getMessage());
         AssignmentChange lost = a.sync();
         assertEquals(2, lost.lost().size());
@@ -281,8 +281,8 @@ class GroupCoordinatorTest {
         assertEquals(30, a.nextFetch(tp(1)));
         assertEquals(0, a.nextFetch(tp(2)), "no position persisted: from the log start");
         assertEquals(List.of(5L, 6L, 8L), offsets(a.deliver(tp(0), 5, records(tp(0), 5, 8))));
-        a.ack(tp(0), 5);
-        a.ack(tp(0), 6);
+        a.ack(tp(0), 5, 0);
+        a.ack(tp(0), 6, 0);
         assertEquals(8, coordinator.describe(GROUP).partitions().get(0).committed());
     }
 

@@ -234,4 +234,19 @@ class PartitionProgressTest {
         fresh.initialize(new CommittedPosition(4, List.of(6L)), true);
         assertEquals(new CommittedPosition(4, List.of(6L)), fresh.takeDirty());
     }
+
+    @Test
+    void ackOfAnEarlierDeliveryIsFencedOnceTheRecordWasDeliveredAgain() {
+        List<ConsumerRecord> first = deliver(a, 0, 2);
+        progress.transferTo(b);
+        progress.transferTo(a);
+        List<ConsumerRecord> second = deliver(a, 0, 2);
+        assertEquals(List.of(2, 2, 2), second.stream().map(ConsumerRecord::deliveryCount).toList());
+        FencedMemberException e = assertThrows(FencedMemberException.class,
+                () -> progress.ack(GROUP, a, 1, first.get(1).deliveryCount()));
+        assertTrue(e.getMessage().contains("delivered again"), e.getMessage());
+        assertEquals(0, progress.committed(), "the stale ack changed nothing");
+        progress.ack(GROUP, a, 0, second.get(0).deliveryCount());
+        assertEquals(1, progress.committed());
+    }
 }
