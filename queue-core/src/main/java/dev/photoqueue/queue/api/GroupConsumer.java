@@ -33,7 +33,8 @@ public interface GroupConsumer extends AutoCloseable {
 
     /**
      * Marks the record done for the group. Acking a record twice is harmless.
-     * {@link FencedMemberException} if its partition has moved to another member.
+     * {@link FencedMemberException} if its partition has moved to another member, or if the record
+     * was delivered again since this delivery (its {@link ConsumerRecord#deliveryCount} is stale).
      */
     default void ack(ConsumerRecord record) {
         acknowledge(record, AckType.ACCEPT);
