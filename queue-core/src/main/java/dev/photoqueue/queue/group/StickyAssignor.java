@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeSet;
 
 /**
  * Balanced and sticky, as Kafka's cooperative sticky assignor: per topic every subscribed member
@@ -20,27 +18,8 @@ import java.util.TreeSet;
 final class StickyAssignor implements PartitionAssignor {
 
     @Override
-    public Map<String, Set<TopicPartition>> assign(SortedMap<String, Set<String>> subscriptions,
-                                                   Map<String, Integer> partitionCounts,
-                                                   Map<TopicPartition, String> currentOwners) {
-        Map<String, Set<TopicPartition>> result = new HashMap<>();
-        subscriptions.keySet().forEach(m -> result.put(m, new TreeSet<>()));
-        for (Map.Entry<String, Integer> topic : partitionCounts.entrySet()) {
-            List<String> members = new ArrayList<>();
-            subscriptions.forEach((member, topics) -> {
-                if (topics.contains(topic.getKey())) {
-                    members.add(member);
-                }
-            });
-            if (!members.isEmpty()) {
-                assignTopic(topic.getKey(), topic.getValue(), members, currentOwners, result);
-            }
-        }
-        return result;
-    }
-
-    private static void assignTopic(String topic, int partitions, List<String> members,
-                                    Map<TopicPartition, String> currentOwners, Map<String, Set<TopicPartition>> result) {
+    public void assignTopic(String topic, int partitions, List<String> members,
+                            Map<TopicPartition, String> currentOwners, Map<String, Set<TopicPartition>> result) {
         int floor = partitions / members.size();
         int withExtra = partitions % members.size();
         Map<String, Integer> owned = new HashMap<>();
