@@ -22,6 +22,7 @@ public final class Partitioners {
     }
 
     /** 32-bit MurmurHash2 with Kafka's seed, bit for bit as Kafka's {@code Utils.murmur2}. */
+    @SuppressWarnings("fallthrough") // the tail bytes are mixed in cascade, as the algorithm defines
     public static int murmur2(byte[] data) {
         final int length = data.length;
         final int m = 0x5bd1e995;

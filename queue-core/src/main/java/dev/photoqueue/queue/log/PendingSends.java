@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PendingSends {
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of a generic type can only be made raw
     private CompletableFuture<RecordMetadata>[] futures = new CompletableFuture[64];
     private long[] timestamps = new long[64];
     private int count;
