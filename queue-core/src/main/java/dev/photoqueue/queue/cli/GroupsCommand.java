@@ -37,11 +37,7 @@ final class GroupsCommand implements Command {
                 GroupDescription group = admin.describeGroup(groupId);
                 rows.add(List.of(groupId, Integer.toString(group.members().size()), Long.toString(group.totalLag())));
             }
-            if (rows.isEmpty()) {
-                terminal.err().println("no consumer groups in " + args.dataDir());
-            } else {
-                Table.print(HEADER, rows, terminal.out());
-            }
+            Table.printOrSay(HEADER, rows, "no consumer groups in " + args.dataDir(), terminal);
             return Pq.EXIT_OK;
         }
     }

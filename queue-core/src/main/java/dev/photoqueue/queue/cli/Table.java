@@ -37,6 +37,15 @@ final class Table {
         }
     }
 
+    /** Prints the table, or, with no rows, says {@code whenEmpty} on stderr (a listing of nothing is no error). */
+    static void printOrSay(List<String> header, List<List<String>> rows, String whenEmpty, Terminal terminal) {
+        if (rows.isEmpty()) {
+            terminal.err().println(whenEmpty);
+        } else {
+            print(header, rows, terminal.out());
+        }
+    }
+
     private static void printRow(List<String> row, int[] widths, PrintStream out) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < row.size(); c++) {

@@ -42,11 +42,7 @@ final class TopicsCommand implements Command {
                             Long.toString(p.sizeBytes())));
                 }
             }
-            if (rows.isEmpty()) {
-                terminal.err().println("no topics in " + args.dataDir());
-            } else {
-                Table.print(HEADER, rows, terminal.out());
-            }
+            Table.printOrSay(HEADER, rows, "no topics in " + args.dataDir(), terminal);
             return Pq.EXIT_OK;
         }
     }
