@@ -4,7 +4,9 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,14 +55,16 @@ class GroupCrashRecoveryTest {
     @TempDir
     Path tmp;
 
-    private final List<Process> children = new ArrayList<>();
+    private ChildJvms children;
+
+    @BeforeEach
+    void startChildren() {
+        children = new ChildJvms(tmp);
+    }
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
+        children.close();
     }
 
     /** One line of a worker's output: a record it processed, and when (its own System.nanoTime). */
@@ -112,17 +116,8 @@ class GroupCrashRecoveryTest {
     }
 
     private Process startChild(Path dataDir, Path out, long delayMicros, String ackOrder) throws IOException {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                GroupCrashChildMain.class.getName(),
-                dataDir.toString(), out.toString(), String.valueOf(delayMicros), ackOrder, "42");
-        Process child = new ProcessBuilder(command)
-                .redirectOutput(tmp.resolve("child-" + children.size() + ".out").toFile())
-                .redirectError(tmp.resolve("child-" + children.size() + ".err").toFile())
-                .start();
-        children.add(child);
-        return child;
+        return children.startLogged(GroupCrashChildMain.class, dataDir.toString(), out.toString(),
+                String.valueOf(delayMicros), ackOrder, "42");
     }
 
     /** Waits until the worker has written {@code lines} lines; fails if it exits or takes a minute. */

@@ -1,7 +1,9 @@
 package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +33,16 @@ class DataDirectoryLockTest {
     @TempDir
     Path tmp;
 
-    private final List<Process> children = new ArrayList<>();
+    private ChildJvms children;
+
+    @BeforeEach
+    void startChildren() {
+        children = new ChildJvms(tmp);
+    }
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
+        children.close();
     }
 
     private Path dataDir() {
@@ -46,16 +50,7 @@ class DataDirectoryLockTest {
     }
 
     private Process startChild(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                LockHolderMain.class.getName()));
-        command.addAll(List.of(args));
-        Process child = new ProcessBuilder(command)
-                .redirectError(tmp.resolve("child-" + children.size() + ".err").toFile())
-                .start();
-        children.add(child);
-        return child;
+        return children.start(LockHolderMain.class, args);
     }
 
     /** The child's first line of output, waiting at most 60 s. */
