@@ -33,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  * from where it reads; this class reads those partitions (keeping the rest of each fetch for the
  * next poll), hands the records over through its {@link MemberSession}, and runs the rebalance
  * listener. A member the coordinator removed (it stopped polling past the session timeout) is
- * told its partitions were lost and joins again under a new member id. Not thread-safe.
+ * told its partitions were lost and joins again under a new member id.
+ *
+ * <p>Failure handling: a poll persists the delivery counts of what it returns before returning
+ * (one write a poll), so counting survives a crash; a record whose delivery would pass
+ * {@code maxDeliveries} is dead-lettered (written and acknowledged first) and acked instead of
+ * returned; a partition with a released record is skipped until its backoff ends. Not thread-safe.
  */
 final class InhouseGroupConsumer implements GroupConsumer {
 

@@ -31,6 +31,7 @@ final class Redriver {
     /** An empty poll this long means the dead-letter topic has nothing more for the group. */
     private static final Duration DRAINED = Duration.ofMillis(200);
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long SESSION_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
 
     private final InhouseBackend backend;
 
@@ -80,8 +81,9 @@ final class Redriver {
         if (backend.log().findTopic(dlqTopic).isEmpty()) {
             throw new UnknownTopicException(dlqTopic);
         }
+        // Never dead-letters a dead letter; a slow rate may park between records for long, so a long session.
         GroupConsumerConfig config = GroupConsumerConfig.builder(GROUP).assignor(Assignor.RANGE)
-                .maxDeliveries(Integer.MAX_VALUE).build();
+                .maxDeliveries(Integer.MAX_VALUE).sessionTimeoutMs(SESSION_TIMEOUT_MS).build();
         long redriven = 0;
         try (GroupConsumer consumer = backend.groupConsumer(config);
              InhouseProducer producer = new InhouseProducer(backend)) {
@@ -98,15 +100,20 @@ final class Redriver {
                         producer.send(back).join();
                         consumer.ack(r);
                         redriven++;
-                        LOG.info("redrove {}@{} back to {}-{}", dlqTopic, r.offset(), back.topic(), back.partition());
                     }
                     if (stopAfter != null && stopAfter.test(r)) {
-                        consumer.commitSync();
-                        return redriven;
+                        return finish(consumer, dlqTopic, redriven);
                     }
                 }
             }
-            consumer.commitSync();
+            return finish(consumer, dlqTopic, redriven);
+        }
+    }
+
+    private static long finish(GroupConsumer consumer, String dlqTopic, long redriven) {
+        consumer.commitSync();
+        if (redriven > 0) {
+            LOG.info("redrove {} dead letters of {} back to where they came from", redriven, dlqTopic);
         }
         return redriven;
     }
