@@ -28,7 +28,7 @@ final class Redriver {
     private static final Logger LOG = LoggerFactory.getLogger(Redriver.class);
     /** The internal group that marks dead letters redriven. */
     static final String GROUP = "__redrive";
-    /** An empty poll this long means the dead-letter topic has nothing more for the group. */
+    /** An empty poll this long, with the partition assigned, means the dead-letter topic has nothing more. */
     private static final Duration DRAINED = Duration.ofMillis(200);
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long SESSION_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
@@ -88,10 +88,11 @@ final class Redriver {
         try (GroupConsumer consumer = backend.groupConsumer(config);
              InhouseProducer producer = new InhouseProducer(backend)) {
             consumer.subscribe(List.of(dlqTopic));
+            // The deadline bounds only the wait for the partition: a slow rate may take far longer in all.
             long deadline = System.nanoTime() + GIVE_UP_NANOS;
-            while (System.nanoTime() - deadline < 0) {
+            while (true) {
                 List<ConsumerRecord> records = consumer.poll(DRAINED);
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+                if (records.isEmpty() && (!consumer.assignment().isEmpty() || System.nanoTime() - deadline > 0)) {
                     break;
                 }
                 for (ConsumerRecord r : records) {

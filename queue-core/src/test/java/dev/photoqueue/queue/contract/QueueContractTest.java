@@ -1467,6 +1467,17 @@ public abstract class QueueContractTest {
         }
     }
 
+    @Test
+    void redriveAllKeepsToItsRate() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 5);
+        rejectAll(topic, name("g"), 5);
+        long start = System.nanoTime();
+        assertEquals(5, admin().redriveAll(DeadLetters.topicFor(topic), r -> true, 20));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMs >= 4 * 50 * 0.9, "5 records at 20/s took only " + elapsedMs + " ms");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
