@@ -1,7 +1,9 @@
 package dev.photoqueue.queue.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Topic and consumer-group management and inspection. Thread-safe. */
 public interface Admin {
@@ -36,4 +38,23 @@ public interface Admin {
      * position count as done, records from it on are delivered again. Returns the new positions.
      */
     Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec);
+
+    /**
+     * The dead letters of {@code dlqTopic} (a {@code <topic>.dlq}, see {@link DeadLetters}) not yet
+     * redriven, in order; {@link UnknownTopicException} when there is no such topic.
+     */
+    List<ConsumerRecord> deadLetters(String dlqTopic);
+
+    /**
+     * Sends the dead letter at {@code dlqOffset} back to its original topic and partition as a new
+     * record (its original key, value and headers; it starts with a fresh delivery count) and marks
+     * it redriven. False when there is no such dead letter or it was redriven already.
+     */
+    boolean redrive(String dlqTopic, long dlqOffset);
+
+    /**
+     * Redrives every dead letter not yet redriven that {@code filter} accepts, at most
+     * {@code recordsPerSecond} a second; returns how many.
+     */
+    long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond);
 }

@@ -40,8 +40,20 @@ public interface GroupConsumer extends AutoCloseable {
         acknowledge(record, AckType.ACCEPT);
     }
 
-    /** Settles a delivered record with the given outcome; see {@link AckType}. */
-    void acknowledge(ConsumerRecord record, AckType type);
+    /** Settles a delivered record with the given outcome, without an error text; see the three-argument form. */
+    default void acknowledge(ConsumerRecord record, AckType type) {
+        acknowledge(record, type, null);
+    }
+
+    /**
+     * Settles a delivered record with the given outcome; see {@link AckType}. {@code RELEASE}: try
+     * again later; the partition continues from this record (records after it come again after
+     * it) once a backoff growing with its delivery count has passed; other partitions keep
+     * flowing. {@code REJECT}: the record goes to its dead-letter topic ({@link DeadLetters}) at
+     * once and counts as done. {@code error} (may be null) is kept for the dead letter. Fenced
+     * like {@link #ack}. {@code RENEW} is for shared mode: {@link IllegalArgumentException} here.
+     */
+    void acknowledge(ConsumerRecord record, AckType type, String error);
 
     /** Persists the group's positions now (they are otherwise persisted in the background and on close). */
     void commitSync();

@@ -14,10 +14,15 @@ import java.util.Objects;
  *                         partitions move (default 10 s)
  * @param maxPollRecords   the most records one poll returns (default 500)
  * @param fetchMaxBytes    roughly the most bytes one read from a partition takes (default 1 MiB)
+ * @param maxDeliveries    a record whose next delivery would be more than this is dead-lettered to
+ *                         {@code <topic>.dlq} instead (default 5); see {@link DeadLetters}
+ * @param retryBackoffMs   the wait before a released record is delivered again after its first
+ *                         delivery, doubling with every further delivery (default 100 ms), +-20 % jitter
+ * @param retryBackoffMaxMs the most that wait grows to (default 10 s)
  */
 public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuarantee delivery, Assignor assignor,
                                   AutoOffsetReset autoOffsetReset, long sessionTimeoutMs, int maxPollRecords,
-                                  int fetchMaxBytes) {
+                                  int fetchMaxBytes, int maxDeliveries, long retryBackoffMs, long retryBackoffMaxMs) {
 
     public GroupConsumerConfig {
         Objects.requireNonNull(groupId, "groupId");
@@ -37,6 +42,24 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         if (fetchMaxBytes <= 0) {
             throw new InvalidConfigException("fetch.max.bytes", String.valueOf(fetchMaxBytes), "must be > 0");
         }
+        if (maxDeliveries <= 0) {
+            throw new InvalidConfigException("max.deliveries", String.valueOf(maxDeliveries), "must be > 0");
+        }
+        if (retryBackoffMs < 0) {
+            throw new InvalidConfigException("retry.backoff.ms", String.valueOf(retryBackoffMs), "must be >= 0");
+        }
+        if (retryBackoffMaxMs < retryBackoffMs) {
+            throw new InvalidConfigException("retry.backoff.max.ms", String.valueOf(retryBackoffMaxMs),
+                    "must be >= retry.backoff.ms (" + retryBackoffMs + ")");
+        }
+    }
+
+    /** The settings of an older release: without the retry settings, which take their defaults. */
+    public GroupConsumerConfig(String groupId, String clientId, DeliveryGuarantee delivery, Assignor assignor,
+                               AutoOffsetReset autoOffsetReset, long sessionTimeoutMs, int maxPollRecords,
+                               int fetchMaxBytes) {
+        this(groupId, clientId, delivery, assignor, autoOffsetReset, sessionTimeoutMs, maxPollRecords, fetchMaxBytes,
+                Builder.DEFAULT_MAX_DELIVERIES, Builder.DEFAULT_RETRY_BACKOFF_MS, Builder.DEFAULT_RETRY_BACKOFF_MAX_MS);
     }
 
     public static Builder builder(String groupId) {
@@ -46,11 +69,15 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
     public Builder toBuilder() {
         return new Builder(groupId).clientId(clientId).delivery(delivery).assignor(assignor)
                 .autoOffsetReset(autoOffsetReset).sessionTimeoutMs(sessionTimeoutMs).maxPollRecords(maxPollRecords)
-                .fetchMaxBytes(fetchMaxBytes);
+                .fetchMaxBytes(fetchMaxBytes).maxDeliveries(maxDeliveries).retryBackoffMs(retryBackoffMs)
+                .retryBackoffMaxMs(retryBackoffMaxMs);
     }
 
     /** Collects settings; every one but the group id has a default. */
     public static final class Builder {
+        static final int DEFAULT_MAX_DELIVERIES = 5;
+        static final long DEFAULT_RETRY_BACKOFF_MS = 100;
+        static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
         private final String groupId;
         private String clientId;
         private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -59,6 +86,9 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         private long sessionTimeoutMs = 10_000;
         private int maxPollRecords = 500;
         private int fetchMaxBytes = 1 << 20;
+        private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
+        private long retryBackoffMs = DEFAULT_RETRY_BACKOFF_MS;
+        private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
 
         private Builder(String groupId) {
             this.groupId = groupId;
@@ -99,9 +129,24 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
             return this;
         }
 
+        public Builder maxDeliveries(int value) {
+            this.maxDeliveries = value;
+            return this;
+        }
+
+        public Builder retryBackoffMs(long value) {
+            this.retryBackoffMs = value;
+            return this;
+        }
+
+        public Builder retryBackoffMaxMs(long value) {
+            this.retryBackoffMaxMs = value;
+            return this;
+        }
+
         public GroupConsumerConfig build() {
             return new GroupConsumerConfig(groupId, clientId, delivery, assignor, autoOffsetReset, sessionTimeoutMs,
-                    maxPollRecords, fetchMaxBytes);
+                    maxPollRecords, fetchMaxBytes, maxDeliveries, retryBackoffMs, retryBackoffMaxMs);
         }
     }
 }

@@ -56,7 +56,8 @@ final class ConsumeCommand implements Command {
 
     @Override
     public Set<Option> options() {
-        return EnumSet.of(Option.TOPIC, Option.GROUP, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS);
+        return EnumSet.of(Option.TOPIC, Option.GROUP, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS,
+                Option.NO_ACK);
     }
 
     @Override
@@ -66,11 +67,16 @@ final class ConsumeCommand implements Command {
         long max = args.longValue(Option.MAX, Long.MAX_VALUE, 1);
         Duration idle = Duration.ofMillis(args.longValue(Option.TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 0));
         boolean fromBeginning = args.has(Option.FROM_BEGINNING);
+        boolean noAck = args.has(Option.NO_ACK);
+        if (noAck && group == null) {
+            throw new UsageException(Option.NO_ACK + " needs --group: without a group nothing is acked anyway");
+        }
         int maxPollRecords = (int) Math.min(max, 500);
         try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
             long printed = group == null
                     ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, max, idle, terminal.out())
-                    : consumeInGroup(backend, topic, group, fromBeginning, maxPollRecords, max, idle, terminal.out());
+                    : consumeInGroup(backend, topic, group, fromBeginning, !noAck, maxPollRecords, max, idle,
+                    terminal.out());
             terminal.err().println("consumed " + Text.records(printed) + " from " + topic
                     + (group == null ? "" : " for group " + group));
             return Pq.EXIT_OK;
@@ -96,10 +102,12 @@ final class ConsumeCommand implements Command {
     /**
      * As a member of {@code group}: {@code --from-beginning} only decides where partitions the group
      * has no committed position for start, as with Kafka's console consumer; closing the member
-     * persists the positions of what was acked.
+     * persists the positions of what was acked. Without {@code ack} nothing is acked, as if the
+     * process had crashed: each run is one more delivery of the same records, until they reach the
+     * group's maximum and go to the dead-letter topic.
      */
     private static long consumeInGroup(QueueBackend backend, String topic, String group, boolean fromBeginning,
-                                       int maxPollRecords, long max, Duration idle, PrintStream out) {
+                                       boolean ack, int maxPollRecords, long max, Duration idle, PrintStream out) {
         GroupConsumerConfig config = GroupConsumerConfig.builder(group)
                 .clientId(CLIENT_ID)
                 .autoOffsetReset(fromBeginning ? AutoOffsetReset.EARLIEST : AutoOffsetReset.LATEST)
@@ -116,7 +124,9 @@ final class ConsumeCommand implements Command {
 
                 @Override
                 public void printed(List<ConsumerRecord> records) {
-                    records.forEach(consumer::ack);
+                    if (ack) {
+                        records.forEach(consumer::ack);
+                    }
                 }
             }, max, idle, out);
         }

@@ -15,6 +15,9 @@ enum Option {
     TO_LATEST("to-latest", false),
     TO_OFFSET("to-offset", true),
     TO_DATETIME("to-datetime", true),
+    NO_ACK("no-ack", false),
+    ALL("all", false),
+    OFFSET("offset", true),
     HELP("help", false);
 
     private final String name;

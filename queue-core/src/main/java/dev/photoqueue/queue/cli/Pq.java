@@ -36,7 +36,7 @@ public final class Pq {
 
     private static final Map<String, Command> COMMANDS = commands(new ProduceCommand(), new ConsumeCommand(),
             new DumpCommand(), new TopicsCommand(), new GroupsCommand(), new DescribeGroupCommand(),
-            new ResetOffsetsCommand());
+            new ResetOffsetsCommand(), new DlqCommand());
 
     private Pq() {
     }

@@ -17,7 +17,7 @@ final class Usage {
                   --partitions must match it. Returns once every record is acknowledged. Prints
                   nothing on stdout, a summary on stderr. Stops at the first bad line; the lines
                   before it are kept.
-              consume --topic T [--group G] [--from-beginning] [--max N] [--timeout-ms M]
+              consume --topic T [--group G [--no-ack]] [--from-beginning] [--max N] [--timeout-ms M]
                   Prints the values of T's records, one per line, from every partition. Stops
                   after N records or when no record arrived for M ms (default 1000). A record
                   without a value prints as an empty line. A count goes to stderr.
@@ -25,7 +25,10 @@ final class Usage {
                   and remembers nothing. With --group: joins consumer group G, acks each record
                   once printed and leaves the group on exit, so the next run with G continues
                   where this one stopped; --from-beginning only matters where G has no committed
-                  offset yet (a new group starts at the end without it).
+                  offset yet (a new group starts at the end without it). With --no-ack nothing
+                  is acked, as if pq had crashed: each run is one more delivery of the same
+                  records; after 5 such runs they go to T.dlq and the next run gets the records
+                  behind them.
               dump --topic T [--partition P]
                   Lists every stored record of T (or of partition P): partition, offset,
                   timestamp (UTC), key (quoted, or null) and value size in bytes (or null), and
@@ -49,6 +52,14 @@ final class Usage {
                   zone offset (2026-11-28T10:00:00Z, 2026-11-28T11:00:00+01:00). Prints the new
                   offset per partition. The next consume --group G reads from there. Creates G
                   if it does not exist.
+              dlq list --topic T
+                  Lists the dead letters of T (records a group rejected or gave up on after 5
+                  deliveries, kept in T.dlq) not yet redriven: dlq offset, original topic,
+                  partition and offset, delivery count, when (UTC) and the last error.
+              dlq redrive --topic T (--all | --offset P:O)
+                  Sends every dead letter of T (or the one from partition P, offset O) back to
+                  its original partition as a new record, with a fresh delivery count. Each
+                  dead letter is redriven once.
               help
                   Prints this text.
 

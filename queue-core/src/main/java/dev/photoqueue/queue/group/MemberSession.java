@@ -97,6 +97,19 @@ public final class MemberSession {
         p.ack(group.groupId, member, offset, deliveryCount);
     }
 
+    /**
+     * Fails like {@link #ack} would (fenced), and returns false when the record is done already or
+     * not handed out at the current position; changes nothing.
+     */
+    public boolean checkOutstanding(TopicPartition tp, long offset, int deliveryCount) {
+        heartbeat();
+        PartitionProgress p = group.progress.get(tp);
+        if (p == null) {
+            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
+        }
+        return p.checkOutstanding(group.groupId, member, offset, deliveryCount);
+    }
+
     /** The log no longer has the records from {@code nextFetch}: continue at {@code offset}. */
     public void skipTo(TopicPartition tp, long offset) {
         group.progress(tp).skipTo(offset);
@@ -105,6 +118,45 @@ public final class MemberSession {
     /** The log ends before {@code nextFetch} (its tail was lost): continue at its end. */
     public void rewindTo(TopicPartition tp, long endOffset) {
         group.progress(tp).reset(endOffset);
+    }
+
+    /**
+     * Persists the delivery counts of the records {@link #deliver} took since the last call, with
+     * the rest of the group's changed positions, before they are handed out: a crash while they
+     * are processed then still counts their delivery. One write for a whole poll.
+     */
+    public void persistDeliveries() {
+        coordinator.persistNow(group);
+    }
+
+    /**
+     * Hands a delivered record back undone: the partition continues from it, after a backoff
+     * computed from {@code deliveryCount}; {@code error} (may be null) goes with its dead letter
+     * should it reach the maximum. Fenced like {@link #ack}.
+     */
+    public void release(TopicPartition tp, long offset, int deliveryCount, String error) {
+        heartbeat();
+        PartitionProgress p = group.progress.get(tp);
+        if (p == null) {
+            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
+        }
+        RetryBackoff backoff = new RetryBackoff(member.config.retryBackoffMs(), member.config.retryBackoffMaxMs());
+        long delayMs = backoff.delayMs(Math.max(1, deliveryCount), java.util.concurrent.ThreadLocalRandom.current()
+                .nextDouble());
+        p.release(group.groupId, member, offset, deliveryCount, error,
+                coordinator.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    /** Nanoseconds until a released record of {@code tp} may be delivered again; 0 when it is not held back. */
+    public long pausedForNanos(TopicPartition tp) {
+        PartitionProgress p = group.progress(tp);
+        long now = coordinator.nanoTime();
+        return p.isPausedAt(now) ? Math.max(1, p.pausedUntilNanos() - now) : 0;
+    }
+
+    /** The error the last release of the record at {@code offset} gave, or null. */
+    public String lastError(TopicPartition tp, long offset) {
+        return group.progress(tp).lastError(offset);
     }
 
     /** Persists the group's changed positions and waits for them. */

@@ -25,10 +25,15 @@ final class PartitionProgress {
     private long committed = -1;
     private final TreeSet<Long> ackedAbove = new TreeSet<>();
     private long nextFetch;
-    /** The highest offset handed out since this process started: anything at or below it is a redelivery. */
+    /** The highest offset ever handed out (persisted): anything at or below it is a redelivery. */
     private long highestDelivered = -1;
-    /** Delivery counts above 1, by offset, for records not yet acked. */
+    /** Delivery counts above 1, by offset, for records not yet acked (persisted). */
     private final Map<Long, Integer> redeliveries = new HashMap<>();
+    /** The error of the last release of a record not yet acked, for its dead letter; kept in memory only. */
+    private final Map<Long, String> lastErrors = new HashMap<>();
+    /** After a release: no record is handed out before this {@code System.nanoTime()}. */
+    private long pausedUntilNanos;
+    private boolean paused;
     private Member owner;
     private Member pendingOwner;
     private boolean revoking;
@@ -50,6 +55,13 @@ final class PartitionProgress {
         committed = position.offset();
         ackedAbove.clear();
         ackedAbove.addAll(position.ackedAbove());
+        highestDelivered = position.highestDelivered();
+        redeliveries.clear();
+        position.deliveryCounts().forEach((offset, count) -> {
+            if (offset >= committed) {
+                redeliveries.put(offset, count);
+            }
+        });
         nextFetch = committed;
         dirty |= persistIt;
     }
@@ -122,6 +134,7 @@ final class PartitionProgress {
         long last = fetched.get(fetched.size() - 1).offset();
         nextFetch = last + 1;
         highestDelivered = Math.max(highestDelivered, last);
+        dirty |= !out.isEmpty();
         if (commitNow) {
             moveCommitted(nextFetch);
         }
@@ -139,6 +152,64 @@ final class PartitionProgress {
      * latest: the record was handed out again since, and that delivery is the one to settle it.
      */
     synchronized void ack(String groupId, Member member, long offset, int deliveryCount) {
+        if (!isOutstanding(groupId, member, offset, deliveryCount)) {
+            return;
+        }
+        if (offset == committed) {
+            moveCommitted(committed + 1);
+        } else {
+            ackedAbove.add(offset);
+            lastErrors.remove(offset);
+            dirty = true;
+        }
+    }
+
+    /**
+     * Hands {@code offset} back undone ("try again later"): the owner continues from it, so the
+     * records after it that were handed out come again after it, in order, and nothing of the
+     * partition is handed out before {@code resumeAtNanos}. Fenced like {@link #ack}; a release of
+     * a record already done, or not handed out at the current position, changes nothing.
+     */
+    synchronized void release(String groupId, Member member, long offset, int deliveryCount, String error,
+                              long resumeAtNanos) {
+        if (!isOutstanding(groupId, member, offset, deliveryCount)) {
+            return;
+        }
+        nextFetch = offset;
+        if (error != null) {
+            lastErrors.put(offset, error);
+        }
+        paused = true;
+        pausedUntilNanos = resumeAtNanos;
+    }
+
+    /** {@link #isOutstanding} under the monitor. */
+    synchronized boolean checkOutstanding(String groupId, Member member, long offset, int deliveryCount) {
+        return isOutstanding(groupId, member, offset, deliveryCount);
+    }
+
+    /** True while a release holds the partition back at {@code nowNanos}. */
+    synchronized boolean isPausedAt(long nowNanos) {
+        if (paused && nowNanos - pausedUntilNanos >= 0) {
+            paused = false;
+        }
+        return paused;
+    }
+
+    synchronized long pausedUntilNanos() {
+        return pausedUntilNanos;
+    }
+
+    /** The error the last release of {@code offset} gave, or null. */
+    synchronized String lastError(long offset) {
+        return lastErrors.get(offset);
+    }
+
+    /**
+     * Checks an ack or release of {@code offset}: throws when fenced, returns false when there is
+     * nothing to settle (done already, or not handed out at the current position).
+     */
+    private boolean isOutstanding(String groupId, Member member, long offset, int deliveryCount) {
         if (deliveryCount > 0 && offset >= committed) {
             int latest = redeliveries.isEmpty() ? 1 : redeliveries.getOrDefault(offset, 1);
             if (deliveryCount < latest) {
@@ -154,19 +225,11 @@ final class PartitionProgress {
                             + " now; the ack of offset " + offset + " changed nothing");
         }
         if (offset < committed || ackedAbove.contains(offset)) {
-            return;
+            return false;
         }
-        if (offset >= nextFetch) {
-            // Not handed out at the current position: a reset moved the position back (replay),
-            // and the record will be delivered again from there. The ack has nothing to settle.
-            return;
-        }
-        if (offset == committed) {
-            moveCommitted(committed + 1);
-        } else {
-            ackedAbove.add(offset);
-            dirty = true;
-        }
+        // Not handed out at the current position when at or past nextFetch: a reset (replay) or a
+        // release moved the position back, and the record will be delivered again from there.
+        return offset < nextFetch;
     }
 
     private void moveCommitted(long to) {
@@ -179,6 +242,9 @@ final class PartitionProgress {
         if (!redeliveries.isEmpty()) {
             redeliveries.keySet().removeIf(o -> o < committed);
         }
+        if (!lastErrors.isEmpty()) {
+            lastErrors.keySet().removeIf(o -> o < committed);
+        }
         // Settling acked-above records can carry committed past nextFetch (a new owner that read
         // the tail in small pieces): those records are done and must not be handed out again.
         nextFetch = Math.max(nextFetch, committed);
@@ -190,6 +256,10 @@ final class PartitionProgress {
         committed = offset;
         ackedAbove.clear();
         redeliveries.clear();
+        lastErrors.clear();
+        // A replay starts counting afresh: what comes from the new position counts as new.
+        highestDelivered = offset - 1;
+        paused = false;
         nextFetch = offset;
         dirty = true;
     }
@@ -202,7 +272,14 @@ final class PartitionProgress {
     }
 
     synchronized CommittedPosition position() {
-        return new CommittedPosition(Math.max(committed, 0), new ArrayList<>(ackedAbove));
+        Map<Long, Integer> counts = new HashMap<>();
+        redeliveries.forEach((offset, count) -> {
+            if (offset >= committed && !ackedAbove.contains(offset)) {
+                counts.put(offset, count);
+            }
+        });
+        return new CommittedPosition(Math.max(committed, 0), new ArrayList<>(ackedAbove),
+                Math.max(highestDelivered, -1), counts);
     }
 
     /** The position if it changed since the last call, else null. */

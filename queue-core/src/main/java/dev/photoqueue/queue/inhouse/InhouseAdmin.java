@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import dev.photoqueue.queue.api.ConsumerRecord;
 
 /** Topic administration of the embedded log. The replication factor is accepted and ignored: one copy. */
 final class InhouseAdmin implements Admin {
@@ -24,9 +26,12 @@ final class InhouseAdmin implements Admin {
     private final LogManager log;
     private final GroupCoordinator coordinator;
 
-    InhouseAdmin(LogManager log, GroupCoordinator coordinator) {
+    private final Redriver redriver;
+
+    InhouseAdmin(LogManager log, GroupCoordinator coordinator, Redriver redriver) {
         this.log = log;
         this.coordinator = coordinator;
+        this.redriver = redriver;
     }
 
     @Override
@@ -82,5 +87,20 @@ final class InhouseAdmin implements Admin {
     public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec) {
         log.topic(topic);
         return coordinator.reset(groupId, topic, spec);
+    }
+
+    @Override
+    public List<ConsumerRecord> deadLetters(String dlqTopic) {
+        return redriver.deadLetters(dlqTopic);
+    }
+
+    @Override
+    public boolean redrive(String dlqTopic, long dlqOffset) {
+        return redriver.redrive(dlqTopic, dlqOffset);
+    }
+
+    @Override
+    public long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
+        return redriver.redriveAll(dlqTopic, filter, recordsPerSecond);
     }
 }

@@ -30,6 +30,7 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     private final InhouseConfig config;
     private final LogManager log;
     private final GroupCoordinator coordinator;
+    private final Redriver redriver = new Redriver(this);
 
     private InhouseBackend(InhouseConfig config, LogManager log) {
         this.config = config;
@@ -70,7 +71,7 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
 
     @Override
     public Admin admin() {
-        return new InhouseAdmin(log, coordinator);
+        return new InhouseAdmin(log, coordinator, redriver);
     }
 
     @Override

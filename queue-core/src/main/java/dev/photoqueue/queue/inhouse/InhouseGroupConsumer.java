@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
@@ -32,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  * from where it reads; this class reads those partitions (keeping the rest of each fetch for the
  * next poll), hands the records over through its {@link MemberSession}, and runs the rebalance
  * listener. A member the coordinator removed (it stopped polling past the session timeout) is
- * told its partitions were lost and joins again under a new member id. Not thread-safe.
+ * told its partitions were lost and joins again under a new member id.
+ *
+ * <p>Failure handling: a poll persists the delivery counts of what it returns before returning
+ * (one write a poll), so counting survives a crash; a record whose delivery would pass
+ * {@code maxDeliveries} is dead-lettered (written and acknowledged first) and acked instead of
+ * returned; a partition with a released record is skipped until its backoff ends. Not thread-safe.
  */
 final class InhouseGroupConsumer implements GroupConsumer {
 
@@ -52,6 +58,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private final InhouseBackend backend;
     private final GroupCoordinator coordinator;
     private final GroupConsumerConfig config;
+    private final DeadLetterWriter deadLetters;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     /** What the listener was told this member holds: revoked in full on close, pending revocations included. */
     private final Set<TopicPartition> announced = new TreeSet<>();
@@ -61,6 +68,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private int rotation;
     /** Set by a collect that moved a position without returning records (all skipped as acked, or repositioned). */
     private boolean progressed;
+    /** The soonest a partition held back by a release may be read again, as nanos from now; set by collect. */
+    private long pausedForNanos;
     /** True from the start of {@link #close}, so a callback calling close again does nothing. */
     private boolean closing;
     private boolean closed;
@@ -69,6 +78,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         this.backend = backend;
         this.coordinator = coordinator;
         this.config = config;
+        this.deadLetters = new DeadLetterWriter(backend.log());
     }
 
     @Override
@@ -111,8 +121,12 @@ final class InhouseGroupConsumer implements GroupConsumer {
             if (left <= 0) {
                 return List.of();
             }
+            long wait = Math.min(left, heartbeatNanos);
+            if (pausedForNanos > 0) {
+                wait = Math.min(wait, pausedForNanos);
+            }
             try {
-                signal.await(seen, Math.min(left, heartbeatNanos), TimeUnit.NANOSECONDS);
+                signal.await(seen, wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -152,12 +166,46 @@ final class InhouseGroupConsumer implements GroupConsumer {
         List<TopicPartition> partitions = session.fetchable();
         int n = partitions.size();
         List<ConsumerRecord> out = new ArrayList<>();
+        pausedForNanos = 0;
         for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
             TopicPartition tp = partitions.get((rotation + i) % n);
+            long paused = session.pausedForNanos(tp);
+            if (paused > 0) {
+                pausedForNanos = pausedForNanos == 0 ? paused : Math.min(pausedForNanos, paused);
+                continue;
+            }
             out.addAll(take(tp, config.maxPollRecords() - out.size()));
         }
         rotation = n == 0 ? 0 : (rotation + 1) % n;
+        if (!out.isEmpty() && config.delivery() == DeliveryGuarantee.AT_LEAST_ONCE) {
+            // The delivery counts must be on disk before the records are processed: a record that
+            // kills the process must still reach its maximum. One write for the whole poll.
+            session.persistDeliveries();
+        }
         return out;
+    }
+
+    /** Hands on the records under the delivery maximum; dead-letters the others and counts them done. */
+    private List<ConsumerRecord> withoutExhausted(TopicPartition tp, List<ConsumerRecord> delivered) {
+        List<ConsumerRecord> out = null;
+        for (int i = 0; i < delivered.size(); i++) {
+            ConsumerRecord r = delivered.get(i);
+            if (r.deliveryCount() > config.maxDeliveries()) {
+                if (out == null) {
+                    out = new ArrayList<>(delivered.subList(0, i));
+                }
+                deadLetter(r, r.deliveryCount() - 1, session.lastError(tp, r.offset()));
+            } else if (out != null) {
+                out.add(r);
+            }
+        }
+        return out == null ? delivered : out;
+    }
+
+    /** Writes the dead letter, waits for it to be acknowledged, then counts the record done. */
+    private void deadLetter(ConsumerRecord record, int deliveries, String error) {
+        deadLetters.deadLetter(config.groupId(), record, deliveries, error);
+        session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
     }
 
     private List<ConsumerRecord> take(TopicPartition tp, int max) {
@@ -186,7 +234,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         List<ConsumerRecord> taken = buffer.records.subList(buffer.index, buffer.index + count);
         buffer.index += count;
         progressed |= count > 0;
-        return session.deliver(tp, next, taken);
+        return withoutExhausted(tp, session.deliver(tp, next, taken));
     }
 
     private void repositionAfter(TopicPartition tp, OffsetOutOfRangeException e) {
@@ -202,13 +250,21 @@ final class InhouseGroupConsumer implements GroupConsumer {
     }
 
     @Override
-    public void acknowledge(ConsumerRecord record, AckType type) {
+    public void acknowledge(ConsumerRecord record, AckType type, String error) {
         ensureSubscribed();
-        if (type != AckType.ACCEPT) {
-            throw new IllegalArgumentException("ack type " + type + " is not available on an ORDERED in-house group "
-                    + "consumer; records are settled with ACCEPT (retries and dead letters come with failure handling)");
+        switch (type) {
+            case ACCEPT -> session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
+            case RELEASE -> session.release(record.topicPartition(), record.offset(), record.deliveryCount(), error);
+            case REJECT -> {
+                // Checks the delivery is current before the dead letter is written: a fenced reject writes nothing.
+                if (session.checkOutstanding(record.topicPartition(), record.offset(), record.deliveryCount())) {
+                    deadLetter(record, record.deliveryCount(), error);
+                }
+            }
+            case RENEW -> throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED "
+                    + "mode; an ORDERED group consumer (group " + config.groupId() + ") holds no locks: settle "
+                    + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
         }
-        session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
     }
 
     @Override

@@ -32,8 +32,13 @@ import java.util.concurrent.CompletableFuture;
  * {@value #SNAPSHOT_AFTER_BYTES} bytes, every current position is written again as a snapshot and
  * the segments before the snapshot are deleted; they hold nothing the snapshot does not.
  *
- * <p>Record: key = group id (UTF-8); value = topic (UTF), partition (int32), committed (int64),
- * count (int32) and that many acked offsets above it (int64). Thread-safe.
+ * <p>Record: key = group id (UTF-8); value:
+ * <pre>
+ * topic (UTF) | partition (int32) | committed (int64) | n (int32) | n acked offsets above it (int64)
+ * [ highest delivered (int64) | m (int32) | m x (offset (int64), delivery count (int32)) ]
+ * </pre>
+ * The bracketed delivery state was added later; a value that ends before it (written by an older
+ * release) loads with none: counting starts afresh for it. Thread-safe.
  */
 final class LogGroupStateStore implements GroupStateStore {
 
@@ -107,7 +112,16 @@ final class LogGroupStateStore implements GroupStateStore {
             for (int i = 0; i < count; i++) {
                 acked.add(in.readLong());
             }
-            latest.put(new Key(groupId, tp), new CommittedPosition(committed, acked));
+            long highestDelivered = -1;
+            Map<Long, Integer> counts = new HashMap<>();
+            if (in.available() > 0) {
+                highestDelivered = in.readLong();
+                int m = in.readInt();
+                for (int i = 0; i < m; i++) {
+                    counts.put(in.readLong(), in.readInt());
+                }
+            }
+            latest.put(new Key(groupId, tp), new CommittedPosition(committed, acked, highestDelivered, counts));
         } catch (IOException | RuntimeException e) {
             LOG.error("skipping unreadable committed position at offset {} of {}: {}", r.offset(), TOPIC, e.toString());
         }
@@ -136,6 +150,12 @@ final class LogGroupStateStore implements GroupStateStore {
             out.writeInt(position.ackedAbove().size());
             for (long offset : position.ackedAbove()) {
                 out.writeLong(offset);
+            }
+            out.writeLong(position.highestDelivered());
+            out.writeInt(position.deliveryCounts().size());
+            for (Map.Entry<Long, Integer> e : position.deliveryCounts().entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeInt(e.getValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

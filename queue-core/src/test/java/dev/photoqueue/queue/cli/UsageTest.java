@@ -33,7 +33,8 @@ class UsageTest {
                 "--data-dir DIR", "--partitions N", "--keyed", "--from-beginning", "--max N", "--timeout-ms M",
                 "default 1000", "--partition P", "exit status", "--group G", "groups", "describe-group G",
                 "reset-offsets --group G --topic T", "--to-earliest", "--to-latest", "--to-offset N",
-                "--to-datetime TIME", "2026-11-28T10:00:00Z")) {
+                "--to-datetime TIME", "2026-11-28T10:00:00Z", "--no-ack", "dlq list --topic T",
+                "dlq redrive --topic T (--all | --offset P:O)")) {
             assertTrue(Usage.TEXT.contains(command), "usage mentions " + command);
         }
     }
@@ -42,7 +43,7 @@ class UsageTest {
         return Stream.of(
                 Arguments.of(List.of(), "pq: no command given"),
                 Arguments.of(List.of("frobnicate"), "pq: unknown command 'frobnicate'; commands are produce, consume, "
-                        + "dump, topics, groups, describe-group, reset-offsets and help"),
+                        + "dump, topics, groups, describe-group, reset-offsets, dlq and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
                 Arguments.of(List.of("consume", "--topic"), "pq: --topic needs a value"),

@@ -1,13 +1,16 @@
 package dev.photoqueue.queue.contract;
 
+import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.AutoOffsetReset;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
@@ -1251,6 +1254,228 @@ public abstract class QueueContractTest {
             out.put(m.memberId(), new TreeSet<>(m.assignment()));
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- retries and dead letters
+
+    /** Polls {@code consumer} until it returned {@code count} records in all; fails after {@link #WAIT}. */
+    private static List<ConsumerRecord> pollRecords(GroupConsumer consumer, int count) {
+        List<ConsumerRecord> out = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (out.size() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("waited " + WAIT.toSeconds() + " s for " + count + " records, got " + out);
+            }
+            out.addAll(consumer.poll(POLL));
+        }
+        return out;
+    }
+
+    private static ConsumerRecord at(List<ConsumerRecord> records, TopicPartition tp, long offset) {
+        return records.stream().filter(r -> r.topicPartition().equals(tp) && r.offset() == offset).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + tp + "@" + offset + " in " + records));
+    }
+
+    private static String headerValue(ConsumerRecord r, String key) {
+        Header h = r.header(key);
+        return h == null ? null : h.valueAsString();
+    }
+
+    private GroupConsumer groupConsumer(GroupConsumerConfig.Builder config, String topic) {
+        GroupConsumer consumer = backend.groupConsumer(config.build());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @Test
+    void releasedRecordComesAgainAfterTheBackoffWithItsCountIncrementedAndInOrderWhileAnotherPartitionFlows() {
+        String topic = createTopic(2);
+        TopicPartition slow = new TopicPartition(topic, 0);
+        TopicPartition other = new TopicPartition(topic, 1);
+        produce(slow, 3);
+        produce(other, 2);
+        try (GroupConsumer c = groupConsumer(config(name("g")).retryBackoffMs(400).retryBackoffMaxMs(400), topic)) {
+            List<ConsumerRecord> first = pollRecords(c, 5);
+            c.ack(at(first, slow, 0));
+            first.stream().filter(r -> r.topicPartition().equals(other)).forEach(c::ack);
+            long releasedAt = System.nanoTime();
+            c.acknowledge(at(first, slow, 1), AckType.RELEASE, "try later");
+            produce(other, 2);
+
+            List<ConsumerRecord> after = pollRecords(c, 4);
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAt);
+            assertEquals(List.of(2L, 3L), after.subList(0, 2).stream().map(ConsumerRecord::offset).toList(),
+                    "the other partition flowed first: " + after);
+            assertEquals(other, after.get(0).topicPartition());
+            List<ConsumerRecord> again = after.subList(2, 4);
+            assertEquals(List.of(1L, 2L), again.stream().map(ConsumerRecord::offset).toList(), "in order: " + after);
+            assertEquals(slow, again.get(0).topicPartition());
+            assertEquals(List.of(2, 2), again.stream().map(ConsumerRecord::deliveryCount).toList());
+            assertTrue(elapsedMs >= 400 * 0.8, "came again after " + elapsedMs + " ms, before the backoff");
+            again.forEach(c::ack);
+            c.commitSync();
+        }
+    }
+
+    @Test
+    void rejectedRecordIsDeadLetteredAtOnceWithItsOriginAndTheNextRecordFlows() {
+        String topic = createTopic(2);
+        TopicPartition tp = new TopicPartition(topic, 1);
+        RecordMetadata sent = send(new ProducerRecord(topic, 1, bytes("key"), bytes("bad"), null,
+                List.of(Header.of("trace", "abc"))));
+        produce(tp, 1);
+        String group = name("g");
+        try (GroupConsumer c = groupConsumer(config(group), topic)) {
+            List<ConsumerRecord> got = pollRecords(c, 2);
+            c.acknowledge(at(got, tp, 0), AckType.REJECT, "unreadable image");
+            c.ack(at(got, tp, 1));
+            c.commitSync();
+            assertEquals(2, firstNotDone(group, tp), "the rejected record counts as done");
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        ConsumerRecord letter = letters.get(0);
+        assertEquals("key", letter.keyAsString());
+        assertEquals("bad", letter.valueAsString());
+        assertEquals("abc", headerValue(letter, "trace"));
+        assertEquals(topic, headerValue(letter, DeadLetters.TOPIC));
+        assertEquals("1", headerValue(letter, DeadLetters.PARTITION));
+        assertEquals("0", headerValue(letter, DeadLetters.OFFSET));
+        assertEquals(String.valueOf(sent.timestamp()), headerValue(letter, DeadLetters.TIMESTAMP));
+        assertEquals(group, headerValue(letter, DeadLetters.GROUP));
+        assertEquals("1", headerValue(letter, DeadLetters.DELIVERY_COUNT));
+        assertEquals("unreadable image", headerValue(letter, DeadLetters.ERROR));
+        long at = Long.parseLong(headerValue(letter, DeadLetters.DEAD_LETTERED_AT));
+        assertTrue(Math.abs(System.currentTimeMillis() - at) < WAIT.toMillis(), "dead-lettered at " + at);
+    }
+
+    @Test
+    void recordReleasedMaxDeliveriesTimesIsDeadLetteredWithTheLastErrorAndTheNextRecordFlows() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 2);
+        String group = name("g");
+        try (GroupConsumer c = groupConsumer(config(group).maxDeliveries(3).retryBackoffMs(0).retryBackoffMaxMs(0)
+                .maxPollRecords(1), topic)) {
+            for (int delivery = 1; delivery <= 3; delivery++) {
+                ConsumerRecord r = pollRecords(c, 1).get(0);
+                assertEquals(0, r.offset());
+                assertEquals(delivery, r.deliveryCount());
+                c.acknowledge(r, AckType.RELEASE, "failure " + delivery);
+            }
+            ConsumerRecord next = pollRecords(c, 1).get(0);
+            assertEquals(1, next.offset(), "the record behind the dead letter flows");
+            assertEquals(1, next.deliveryCount());
+            c.ack(next);
+            c.commitSync();
+            assertEquals(2, firstNotDone(group, tp));
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        assertEquals(tp + "/0", letters.get(0).valueAsString());
+        assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
+        assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
+    }
+
+    @Test
+    void deliveryCountSurvivesARestartWithoutAck() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 1);
+        String group = name("g");
+        GroupConsumer before = groupConsumer(config(group), topic);
+        assertEquals(1, pollRecords(before, 1).get(0).deliveryCount());
+        restart();
+        try (GroupConsumer after = groupConsumer(config(group), topic)) {
+            ConsumerRecord again = pollRecords(after, 1).get(0);
+            assertEquals(0, again.offset());
+            assertEquals(2, again.deliveryCount(), "the first delivery was counted before it was handed out");
+        }
+    }
+
+    @Test
+    void renewIsRefusedInOrderedMode() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 1);
+        try (GroupConsumer c = groupConsumer(config(name("g")), topic)) {
+            ConsumerRecord r = pollRecords(c, 1).get(0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.acknowledge(r, AckType.RENEW));
+            assertTrue(e.getMessage().contains("RENEW"), e.getMessage());
+        }
+    }
+
+    /** Rejects every record of {@code topic} (partitions 0 and 1, {@code each} records each) as group {@code group}. */
+    private void rejectAll(String topic, String group, int count) {
+        try (GroupConsumer c = groupConsumer(config(group), topic)) {
+            for (ConsumerRecord r : pollRecords(c, count)) {
+                c.acknowledge(r, AckType.REJECT, "no");
+            }
+            c.commitSync();
+        }
+    }
+
+    @Test
+    void redriveOfOneDeadLetterSendsItBackToItsOriginalPartitionOnceWithAFreshCount() {
+        String topic = createTopic(3);
+        TopicPartition tp = new TopicPartition(topic, 2);
+        send(new ProducerRecord(topic, 2, bytes("k"), bytes("v"), null, List.of(Header.of("trace", "x"))));
+        String group = name("g");
+        rejectAll(topic, group, 1);
+        String dlq = DeadLetters.topicFor(topic);
+        long dlqOffset = admin().deadLetters(dlq).get(0).offset();
+
+        assertTrue(admin().redrive(dlq, dlqOffset));
+        assertFalse(admin().redrive(dlq, dlqOffset), "a dead letter is redriven once");
+        assertEquals(List.of(), admin().deadLetters(dlq), "nothing left to redrive");
+
+        try (GroupConsumer c = groupConsumer(config(group), topic)) {
+            ConsumerRecord back = pollRecords(c, 1).get(0);
+            assertEquals(tp, back.topicPartition(), "back to its original partition");
+            assertEquals(1, back.offset(), "as a new record");
+            assertEquals(1, back.deliveryCount(), "with a fresh delivery count");
+            assertEquals("k", back.keyAsString());
+            assertEquals("v", back.valueAsString());
+            assertEquals(List.of(Header.of("trace", "x")), back.headers(), "the dead-letter headers are gone");
+            c.ack(back);
+        }
+    }
+
+    @Test
+    void redriveAllSendsBackTheMatchingDeadLettersAndLeavesTheOthersListed() {
+        String topic = createTopic(2);
+        produce(new TopicPartition(topic, 0), 3);
+        produce(new TopicPartition(topic, 1), 2);
+        String group = name("g");
+        rejectAll(topic, group, 5);
+        String dlq = DeadLetters.topicFor(topic);
+        assertEquals(5, admin().deadLetters(dlq).size());
+
+        long redriven = admin().redriveAll(dlq, r -> "0".equals(headerValue(r, DeadLetters.PARTITION)), 1000);
+        assertEquals(3, redriven);
+        List<ConsumerRecord> left = admin().deadLetters(dlq);
+        assertEquals(2, left.size(), left.toString());
+        assertTrue(left.stream().allMatch(r -> "1".equals(headerValue(r, DeadLetters.PARTITION))), left.toString());
+        assertEquals(2, admin().redriveAll(dlq, r -> true, 1000));
+        assertEquals(List.of(), admin().deadLetters(dlq));
+
+        try (GroupConsumer c = groupConsumer(config(group), topic)) {
+            List<ConsumerRecord> back = pollRecords(c, 5);
+            assertEquals(3, back.stream().filter(r -> r.partition() == 0).count(), back.toString());
+            assertTrue(back.stream().allMatch(r -> r.deliveryCount() == 1), back.toString());
+            back.forEach(c::ack);
+        }
+    }
+
+    @Test
+    void redriveAllKeepsToItsRate() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 5);
+        rejectAll(topic, name("g"), 5);
+        long start = System.nanoTime();
+        assertEquals(5, admin().redriveAll(DeadLetters.topicFor(topic), r -> true, 20));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMs >= 4 * 50 * 0.9, "5 records at 20/s took only " + elapsedMs + " ms");
     }
 
     private static byte[] bytes(String s) {

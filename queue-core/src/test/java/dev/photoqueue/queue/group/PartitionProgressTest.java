@@ -68,13 +68,13 @@ class PartitionProgressTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), offsets(deliver(a, 0, 4)));
         progress.ack(GROUP, a, 2);
         progress.ack(GROUP, a, 4);
-        assertEquals(new CommittedPosition(0, List.of(2L, 4L)), progress.position());
+        assertEquals(new CommittedPosition(0, List.of(2L, 4L)), progress.position().withoutDeliveryState());
         progress.ack(GROUP, a, 0);
-        assertEquals(new CommittedPosition(1, List.of(2L, 4L)), progress.position());
+        assertEquals(new CommittedPosition(1, List.of(2L, 4L)), progress.position().withoutDeliveryState());
         progress.ack(GROUP, a, 1);
-        assertEquals(new CommittedPosition(3, List.of(4L)), progress.position(), "the ack of 1 also settles 2");
+        assertEquals(new CommittedPosition(3, List.of(4L)), progress.position().withoutDeliveryState(), "the ack of 1 also settles 2");
         progress.ack(GROUP, a, 3);
-        assertEquals(new CommittedPosition(5, List.of()), progress.position());
+        assertEquals(new CommittedPosition(5, List.of()), progress.position().withoutDeliveryState());
     }
 
     @Test
@@ -84,14 +84,14 @@ class PartitionProgressTest {
         progress.ack(GROUP, a, 2);
         progress.ack(GROUP, a, 0);
         progress.ack(GROUP, a, 2);
-        assertEquals(new CommittedPosition(1, List.of(2L)), progress.position());
+        assertEquals(new CommittedPosition(1, List.of(2L)), progress.position().withoutDeliveryState());
     }
 
     @Test
     void anAckOfARecordNotYetHandedOutSettlesNothing() {
         deliver(a, 0, 1);
         progress.ack(GROUP, a, 5);
-        assertEquals(new CommittedPosition(0, List.of()), progress.position());
+        assertEquals(new CommittedPosition(0, List.of()), progress.position().withoutDeliveryState());
         assertEquals(List.of(2L, 3L, 4L, 5L), offsets(deliver(a, 2, 5)), "record 5 is still handed out");
     }
 
@@ -148,7 +148,7 @@ class PartitionProgressTest {
         assertEquals(TP, e.topicPartition());
         assertEquals("a", e.memberId());
         assertTrue(e.getMessage().contains("owned by b"), e.getMessage());
-        assertEquals(new CommittedPosition(1, List.of()), progress.position());
+        assertEquals(new CommittedPosition(1, List.of()), progress.position().withoutDeliveryState());
         assertEquals(List.of(1L, 2L), offsets(deliver(b, 1, 2)));
     }
 
@@ -177,7 +177,7 @@ class PartitionProgressTest {
     void atMostOnceCommitsWhatItHandsOut() {
         List<ConsumerRecord> out = progress.deliver(a, 0, records(0, 4), true);
         assertEquals(5, out.size());
-        assertEquals(new CommittedPosition(5, List.of()), progress.position());
+        assertEquals(new CommittedPosition(5, List.of()), progress.position().withoutDeliveryState());
         progress.transferTo(b);
         assertEquals(5, progress.nextFetch(), "nothing handed out is delivered again");
     }
@@ -200,7 +200,7 @@ class PartitionProgressTest {
         progress.reset(10);
         assertEquals(10, progress.nextFetch());
         progress.ack(GROUP, a, 1);
-        assertEquals(new CommittedPosition(10, List.of()), progress.position(), "an ack below the new position is moot");
+        assertEquals(new CommittedPosition(10, List.of()), progress.position().withoutDeliveryState(), "an ack below the new position is moot");
     }
 
     @Test
@@ -219,7 +219,7 @@ class PartitionProgressTest {
         assertNull(progress.takeDirty(), "initialized without asking to persist");
         deliver(a, 0, 1);
         progress.ack(GROUP, a, 0);
-        assertEquals(CommittedPosition.at(1), progress.takeDirty());
+        assertEquals(CommittedPosition.at(1), progress.takeDirty().withoutDeliveryState());
         assertNull(progress.takeDirty());
         progress.ack(GROUP, a, 0);
         assertNull(progress.takeDirty(), "a repeated ack changes nothing to persist");
@@ -248,5 +248,67 @@ class PartitionProgressTest {
         assertEquals(0, progress.committed(), "the stale ack changed nothing");
         progress.ack(GROUP, a, 0, second.get(0).deliveryCount());
         assertEquals(1, progress.committed());
+    }
+
+    @Test
+    void deliveryStateIsPartOfThePositionAndCountingContinuesFromIt() {
+        deliver(a, 0, 3);
+        progress.transferTo(b);
+        deliver(b, 0, 1);
+        progress.ack(GROUP, b, 0);
+        CommittedPosition persisted = progress.takeDirty();
+        assertEquals(new CommittedPosition(1, List.of(), 3, java.util.Map.of(1L, 2)), persisted);
+
+        PartitionProgress restarted = new PartitionProgress(TP);
+        restarted.initialize(persisted, false);
+        restarted.transferTo(a);
+        List<ConsumerRecord> again = restarted.deliver(a, 1, records(1, 5), false);
+        assertEquals(List.of(3, 2, 2, 1, 1), deliveryCounts(again), "1 was delivered twice, 2 and 3 once, 4 and 5 never");
+    }
+
+    @Test
+    void deliveringMarksThePositionDirtySoTheCountsArePersistedBeforeHandOut() {
+        progress.takeDirty();
+        deliver(a, 0, 1);
+        CommittedPosition position = progress.takeDirty();
+        assertNotNull(position, "a delivery changed what must be persisted");
+        assertEquals(1, position.highestDelivered());
+    }
+
+    @Test
+    void releaseRewindsToTheRecordAndPausesThePartitionUntilTheGivenTime() {
+        deliver(a, 0, 4);
+        progress.ack(GROUP, a, 0);
+        progress.release(GROUP, a, 2, 1, "boom", 1_000);
+        assertEquals(2, progress.nextFetch(), "the partition continues from the released record");
+        assertTrue(progress.isPausedAt(999));
+        assertFalse(progress.isPausedAt(1_000));
+        assertEquals("boom", progress.lastError(2));
+        progress.ack(GROUP, a, 3, 1);
+        List<ConsumerRecord> again = deliver(a, 2, 4);
+        assertEquals(List.of(2L, 3L, 4L), offsets(again), "the ack of 3 came after the rewind: nothing to settle");
+        assertEquals(List.of(2, 2, 2), deliveryCounts(again));
+        assertEquals(1, progress.committed(), "1 is still not acked");
+    }
+
+    @Test
+    void releaseOfARecordDoneOrNotOwnedChangesNothingOrIsFenced() {
+        deliver(a, 0, 2);
+        progress.ack(GROUP, a, 0);
+        progress.release(GROUP, a, 0, 1, null, Long.MAX_VALUE);
+        assertEquals(3, progress.nextFetch(), "releasing a record already done changes nothing");
+        assertThrows(FencedMemberException.class, () -> progress.release(GROUP, b, 1, 1, null, 0));
+    }
+
+    @Test
+    void ackClearsTheDeliveryStateOfSettledRecordsAndResetStartsCountingAfresh() {
+        deliver(a, 0, 2);
+        progress.transferTo(a);
+        deliver(a, 0, 2);
+        progress.ack(GROUP, a, 0);
+        progress.ack(GROUP, a, 1);
+        assertEquals(java.util.Map.of(2L, 2), progress.position().deliveryCounts());
+        progress.reset(0);
+        assertEquals(List.of(1, 1, 1), deliveryCounts(deliver(a, 0, 2)), "a replay counts from 1");
     }
 }

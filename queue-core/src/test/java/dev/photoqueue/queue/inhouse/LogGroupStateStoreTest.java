@@ -93,4 +93,31 @@ class LogGroupStateStoreTest {
             assertTrue(positions.segmentCount() > 1, "several segments, all kept");
         }
     }
+
+    @Test
+    void deliveryStateSurvivesARestartAndValuesWithoutItStillLoad() throws Exception {
+        TopicPartition tp = new TopicPartition("photos", 1);
+        CommittedPosition withCounts = new CommittedPosition(4, List.of(6L), 9, Map.of(5L, 3, 7L, 2));
+        try (LogManager log = LogManager.open(dir)) {
+            PartitionLog positions = createPositionsTopic(log);
+            // A value as written before delivery counts were persisted: it ends after the acked offsets.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                out.writeUTF("photos");
+                out.writeInt(0);
+                out.writeLong(12);
+                out.writeInt(1);
+                out.writeLong(14);
+            }
+            positions.append(0, "old".getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes.toByteArray(),
+                    List.of()).join();
+            new LogGroupStateStore(log).persist("new", Map.of(tp, withCounts)).join();
+        }
+        try (LogManager log = LogManager.open(dir)) {
+            Map<String, Map<TopicPartition, CommittedPosition>> loaded = new LogGroupStateStore(log).load();
+            assertEquals(new CommittedPosition(12, List.of(14L)), loaded.get("old").get(new TopicPartition("photos", 0)));
+            assertEquals(-1, loaded.get("old").get(new TopicPartition("photos", 0)).highestDelivered());
+            assertEquals(withCounts, loaded.get("new").get(tp));
+        }
+    }
 }

@@ -1,0 +1,138 @@
+package dev.photoqueue.queue.inhouse;
+
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static dev.photoqueue.queue.inhouse.PoisonChildMain.GROUP;
+import static dev.photoqueue.queue.inhouse.PoisonChildMain.HALT_STATUS;
+import static dev.photoqueue.queue.inhouse.PoisonChildMain.POISON;
+import static dev.photoqueue.queue.inhouse.PoisonChildMain.TOPIC;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A record that kills the whole consuming process on every delivery still reaches the dead-letter
+ * topic: its delivery count is persisted before it is handed out, so each run of a restarted
+ * worker counts one more, and after {@code maxDeliveries} (5) deaths the next run dead-letters it
+ * instead and processes the records behind it.
+ */
+@Timeout(180)
+class PoisonRecordCrashTest {
+
+    private static final int RECORDS = 20;
+    private static final int POISON_AT = 7;
+    private static final int MAX_DELIVERIES = 5;
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process child : children) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void recordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed() throws Exception {
+        Path dataDir = tmp.resolve("data").toAbsolutePath();
+        try (QueueBackend backend = InhouseTestSupport.open(dataDir)) {
+            backend.admin().createTopic(new NewTopic(TOPIC, 1));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < RECORDS; i++) {
+                    String value = i == POISON_AT ? POISON : "r" + i;
+                    producer.send(new ProducerRecord(TOPIC, 0, InhouseTestSupport.bytes("k" + i),
+                            InhouseTestSupport.bytes(value), null, List.of(Header.of("trace", "t" + i))));
+                }
+            }
+        }
+
+        Path out = tmp.resolve("processed.txt");
+        int halts = 0;
+        while (true) {
+            Process child = startChild(dataDir, out);
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.size() + " did not end");
+            if (child.exitValue() == 0) {
+                break;
+            }
+            assertEquals(HALT_STATUS, child.exitValue(), "run " + children.size() + " failed otherwise; see "
+                    + tmp.resolve("child-" + (children.size() - 1) + ".err"));
+            halts++;
+            assertTrue(halts <= MAX_DELIVERIES, "the poison record was delivered more than " + MAX_DELIVERIES
+                    + " times");
+        }
+        assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
+
+        Set<String> processed = new TreeSet<>(Files.readAllLines(out));
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < RECORDS; i++) {
+            if (i != POISON_AT) {
+                expected.add("r" + i);
+            }
+        }
+        assertEquals(expected, processed, "every other record was processed");
+
+        try (QueueBackend backend = InhouseTestSupport.open(dataDir);
+             Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
+            assertEquals(0, backend.admin().describeGroup(GROUP).totalLag());
+            TopicPartition dlq = new TopicPartition(DeadLetters.topicFor(TOPIC), 0);
+            consumer.assign(List.of(dlq));
+            consumer.seekToBeginning(List.of(dlq));
+            List<ConsumerRecord> letters = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (letters.isEmpty() && System.nanoTime() < deadline) {
+                letters.addAll(consumer.poll(Duration.ofMillis(100)));
+            }
+            assertEquals(1, letters.size(), "one dead letter: " + letters);
+            ConsumerRecord letter = letters.get(0);
+            assertEquals(POISON, letter.valueAsString());
+            assertEquals("k" + POISON_AT, letter.keyAsString());
+            assertEquals("t" + POISON_AT, letter.header("trace").valueAsString());
+            assertEquals(TOPIC, letter.header(DeadLetters.TOPIC).valueAsString());
+            assertEquals("0", letter.header(DeadLetters.PARTITION).valueAsString());
+            assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
+            assertEquals(GROUP, letter.header(DeadLetters.GROUP).valueAsString());
+            assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
+            assertNotNull(letter.header(DeadLetters.TIMESTAMP));
+            assertNotNull(letter.header(DeadLetters.DEAD_LETTERED_AT));
+        }
+    }
+
+    private Process startChild(Path dataDir, Path out) throws IOException {
+        int n = children.size();
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                PoisonChildMain.class.getName(), dataDir.toString(), out.toString());
+        Process child = new ProcessBuilder(command)
+                .redirectOutput(tmp.resolve("child-" + n + ".out").toFile())
+                .redirectError(tmp.resolve("child-" + n + ".err").toFile())
+                .start();
+        children.add(child);
+        return child;
+    }
+}
