@@ -26,7 +26,10 @@ public interface Admin {
     /** {@link UnknownTopicException} when there is no such topic. */
     TopicDescription describeTopic(String topic);
 
-    /** Groups with members or committed positions. */
+    /**
+     * Groups with members or committed positions. The queue's internal groups, whose ids start with
+     * {@value #INTERNAL_PREFIX} (such as the one that tracks redriven dead letters), are not listed.
+     */
     Set<String> listGroups();
 
     /** Members, assignments, committed positions, end offsets and lag; {@link UnknownGroupException}. */

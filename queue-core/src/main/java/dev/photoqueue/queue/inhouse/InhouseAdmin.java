@@ -75,7 +75,9 @@ final class InhouseAdmin implements Admin {
 
     @Override
     public Set<String> listGroups() {
-        return coordinator.groupIds();
+        Set<String> ids = coordinator.groupIds();
+        ids.removeIf(id -> id.startsWith(INTERNAL_PREFIX));
+        return ids;
     }
 
     @Override

@@ -10,7 +10,9 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,14 +49,16 @@ class PoisonRecordCrashTest {
     @TempDir
     Path tmp;
 
-    private final List<Process> children = new ArrayList<>();
+    private ChildJvms children;
+
+    @BeforeEach
+    void startChildren() {
+        children = new ChildJvms(tmp);
+    }
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
+        children.close();
     }
 
     @Test
@@ -75,12 +79,12 @@ class PoisonRecordCrashTest {
         int halts = 0;
         while (true) {
             Process child = startChild(dataDir, out);
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.size() + " did not end");
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.started() + " did not end");
             if (child.exitValue() == 0) {
                 break;
             }
-            assertEquals(HALT_STATUS, child.exitValue(), "run " + children.size() + " failed otherwise; see "
-                    + tmp.resolve("child-" + (children.size() - 1) + ".err"));
+            assertEquals(HALT_STATUS, child.exitValue(), "run " + children.started() + " failed otherwise; see "
+                    + tmp.resolve("child-" + (children.started() - 1) + ".err"));
             halts++;
             assertTrue(halts <= MAX_DELIVERIES, "the poison record was delivered more than " + MAX_DELIVERIES
                     + " times");
@@ -123,16 +127,6 @@ class PoisonRecordCrashTest {
     }
 
     private Process startChild(Path dataDir, Path out) throws IOException {
-        int n = children.size();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                PoisonChildMain.class.getName(), dataDir.toString(), out.toString());
-        Process child = new ProcessBuilder(command)
-                .redirectOutput(tmp.resolve("child-" + n + ".out").toFile())
-                .redirectError(tmp.resolve("child-" + n + ".err").toFile())
-                .start();
-        children.add(child);
-        return child;
+        return children.startLogged(PoisonChildMain.class, dataDir.toString(), out.toString());
     }
 }

@@ -46,6 +46,11 @@ public final class ChildJvms implements AutoCloseable {
         return child;
     }
 
+    /** How many children were started; child {@code n} logs to {@code child-n.err} (and {@code .out}). */
+    public int started() {
+        return children.size();
+    }
+
     /** Kills every child still running (kill -9) and waits for it. */
     @Override
     public void close() throws InterruptedException {
