@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -141,6 +142,15 @@ class BacklogLimitTest {
                 assertTrue(waitedMs >= 300, "send returned after " + waitedMs + " ms, before producer.max.block.ms");
                 assertTrue(waitedMs < 10_000, "send waited " + waitedMs + " ms");
             }
+        }
+    }
+
+    @Test
+    void badProducerMaxBlockMsIsRefusedByName() {
+        for (String bad : new String[] {"-1", "soon"}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> open(dir, "producer.max.block.ms", bad).close());
+            assertEquals("producer.max.block.ms", e.key());
         }
     }
 
