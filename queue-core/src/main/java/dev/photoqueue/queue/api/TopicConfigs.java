@@ -22,6 +22,13 @@ public final class TopicConfigs {
     public static final String RETENTION_BYTES = "retention.bytes";
     /** The largest record accepted, encoded, in bytes (default 10 MiB). */
     public static final String MAX_RECORD_BYTES = "max.record.bytes";
+    /**
+     * Per partition: the most records its slowest consumer group may have left to consume before
+     * producers are held back (default -1: no limit); see {@link BacklogFullException}.
+     */
+    public static final String MAX_BACKLOG_RECORDS = "max.backlog.records";
+    /** Per partition: as {@link #MAX_BACKLOG_RECORDS}, in log bytes (default -1: no limit). */
+    public static final String MAX_BACKLOG_BYTES = "max.backlog.bytes";
 
     private TopicConfigs() {
     }

@@ -151,6 +151,24 @@ public final class GroupCoordinator implements AutoCloseable {
         return new TreeSet<>(groups.keySet());
     }
 
+    /**
+     * The smallest committed position any group has on {@code tp}, or -1 when no group has one:
+     * where the backlog of the partition's slowest consumer starts. Takes no group lock.
+     */
+    public long slowestCommitted(TopicPartition tp) {
+        long slowest = -1;
+        for (Group group : groups.values()) {
+            PartitionProgress p = group.progress.get(tp);
+            if (p != null) {
+                long committed = p.committed();
+                if (committed >= 0 && (slowest < 0 || committed < slowest)) {
+                    slowest = committed;
+                }
+            }
+        }
+        return slowest;
+    }
+
     /** {@link UnknownGroupException} when the group has neither members nor positions. */
     public GroupDescription describe(String groupId) {
         Group group = groups.get(groupId);

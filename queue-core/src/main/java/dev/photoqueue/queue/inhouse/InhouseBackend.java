@@ -31,12 +31,14 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     private final LogManager log;
     private final GroupCoordinator coordinator;
     private final Redriver redriver = new Redriver(this);
+    private final BacklogGate backlogGate;
 
     private InhouseBackend(InhouseConfig config, LogManager log) {
         this.config = config;
         this.log = log;
         this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log), log.signal()::signal,
                 System::nanoTime);
+        this.backlogGate = new BacklogGate(coordinator, System::nanoTime);
     }
 
     static InhouseBackend open(InhouseConfig config) {
@@ -98,6 +100,15 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
         PartitionLog p = partition(tp);
         OffsetAndTimestamp found = p.offsetForTimestamp(timestamp);
         return found == null ? p.endOffset() : found.offset();
+    }
+
+    BacklogGate backlogGate() {
+        return backlogGate;
+    }
+
+    /** How long a producer's {@code send} waits for room in a full backlog. */
+    long producerMaxBlockMs() {
+        return config.producerMaxBlockMs();
     }
 
     LogManager log() {

@@ -18,15 +18,19 @@ import java.util.Map;
  * <tr><td>{@code auto.create.topics}</td><td>create a topic on first send or assign</td><td>true</td></tr>
  * <tr><td>{@code default.partitions}</td><td>partitions of an automatically created topic</td><td>1</td></tr>
  * <tr><td>{@code retention.check.interval.ms}</td><td>how often retention runs</td><td>60000</td></tr>
+ * <tr><td>{@code producer.max.block.ms}</td><td>longest a {@code send} waits for room in a full
+ * backlog before it fails with {@link dev.photoqueue.queue.api.BacklogFullException}</td><td>60000</td></tr>
  * <tr><td>{@code topic.<setting>}</td><td>default topic setting, e.g. {@code topic.fsync=always}</td><td></td></tr>
  * </table>
  */
-record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitions, LogManager.Options logOptions) {
+record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitions, long producerMaxBlockMs,
+                     LogManager.Options logOptions) {
 
     static final String DATA_DIR = "data.dir";
     static final String AUTO_CREATE_TOPICS = "auto.create.topics";
     static final String DEFAULT_PARTITIONS = "default.partitions";
     static final String RETENTION_CHECK_INTERVAL_MS = "retention.check.interval.ms";
+    static final String PRODUCER_MAX_BLOCK_MS = "producer.max.block.ms";
     static final String TOPIC_PREFIX = "topic.";
 
     static InhouseConfig parse(Map<String, String> settings) {
@@ -35,6 +39,8 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
         int partitions = parseInt(DEFAULT_PARTITIONS, settings.getOrDefault(DEFAULT_PARTITIONS, "1"), 1, 10_000);
         int retentionCheck = parseInt(RETENTION_CHECK_INTERVAL_MS,
                 settings.getOrDefault(RETENTION_CHECK_INTERVAL_MS, "60000"), 1, Integer.MAX_VALUE);
+        int maxBlockMs = parseInt(PRODUCER_MAX_BLOCK_MS, settings.getOrDefault(PRODUCER_MAX_BLOCK_MS, "60000"), 0,
+                Integer.MAX_VALUE);
         Map<String, String> topicDefaults = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (k.startsWith(TOPIC_PREFIX)) {
@@ -44,7 +50,7 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
         LogConfig defaults = LogConfig.DEFAULTS.with(topicDefaults);
         LogManager.Options options = new LogManager.Options(defaults, LogManager.Options.DEFAULTS.clock(),
                 retentionCheck);
-        return new InhouseConfig(dataDir, autoCreate, partitions, options);
+        return new InhouseConfig(dataDir, autoCreate, partitions, maxBlockMs, options);
     }
 
     private static boolean parseBoolean(String key, String value) {

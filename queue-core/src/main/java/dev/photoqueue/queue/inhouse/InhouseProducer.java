@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * because the log batches already. Keyed records go where {@link Partitioners#forKey} says,
  * unkeyed ones round-robin. Errors (unknown topic or partition, record too large, closed) come
  * back through the future. Thread-safe.
+ *
+ * <p>Back pressure: before appending, {@link BacklogGate} checks the target partition's backlog
+ * ({@code send} waits for room up to {@code producer.max.block.ms}, {@code trySend} does not wait).
+ * The limit is soft by the records in flight: sends racing past the check may all append.
  */
 final class InhouseProducer implements Producer {
 
@@ -35,6 +39,15 @@ final class InhouseProducer implements Producer {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+        return send(record, true);
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> trySend(ProducerRecord record) {
+        return send(record, false);
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord record, boolean mayBlock) {
         Objects.requireNonNull(record, "record");
         if (closed) {
             return CompletableFuture.failedFuture(new QueueClosedException("producer"));
@@ -53,6 +66,11 @@ final class InhouseProducer implements Producer {
                 partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
             }
             PartitionLog log = topic.partition(partition);
+            if (mayBlock) {
+                backend.backlogGate().awaitRoom(log, backend.producerMaxBlockMs());
+            } else {
+                backend.backlogGate().checkRoom(log);
+            }
             long timestamp = record.timestamp() != null ? record.timestamp() : backend.log().clock().millis();
             return log.append(timestamp, record.key(), record.value(), record.headers());
         } catch (QueueException e) {

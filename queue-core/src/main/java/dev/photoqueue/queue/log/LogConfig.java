@@ -22,17 +22,19 @@ import java.util.Map;
  * @param indexIntervalBytes log bytes between two offset index entries
  * @param maxIndexBytes      the preallocated size of an active segment's index; a full index rolls the segment
  * @param batchBytes         the size of a partition's append buffer: the largest group-committed batch
+ * @param maxBacklogRecords  per partition: the most records the slowest group may have left before producers wait; -1 is no limit
+ * @param maxBacklogBytes    per partition: the same in log bytes; -1 is no limit
  */
 public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int segmentBytes, long segmentMs,
                         long retentionMs, long retentionBytes, int maxRecordBytes, int indexIntervalBytes,
-                        int maxIndexBytes, int batchBytes) {
+                        int maxIndexBytes, int batchBytes, long maxBacklogRecords, long maxBacklogBytes) {
 
     static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
     static final String MAX_INDEX_BYTES = "segment.index.bytes";
     static final String BATCH_BYTES = "batch.bytes";
 
     public static final LogConfig DEFAULTS = new LogConfig(FsyncPolicy.INTERVAL, 50, Long.MAX_VALUE,
-            1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 10 << 20, 4096, 2 << 20, 256 << 10);
+            1 << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 10 << 20, 4096, 2 << 20, 256 << 10, -1, -1);
 
     public LogConfig {
         require(TopicConfigs.FLUSH_MS, flushMs, flushMs >= 1, "must be >= 1");
@@ -45,6 +47,10 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         require(INDEX_INTERVAL_BYTES, indexIntervalBytes, indexIntervalBytes >= 1, "must be >= 1");
         require(MAX_INDEX_BYTES, maxIndexBytes, maxIndexBytes >= 128, "must be >= 128");
         require(BATCH_BYTES, batchBytes, batchBytes >= 1024, "must be >= 1024");
+        require(TopicConfigs.MAX_BACKLOG_RECORDS, maxBacklogRecords, maxBacklogRecords >= 1 || maxBacklogRecords == -1,
+                "must be >= 1, or -1 for no limit");
+        require(TopicConfigs.MAX_BACKLOG_BYTES, maxBacklogBytes, maxBacklogBytes >= 1 || maxBacklogBytes == -1,
+                "must be >= 1, or -1 for no limit");
     }
 
     private static void require(String key, long value, boolean ok, String rule) {
@@ -66,6 +72,8 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         int indexIntervalBytes = this.indexIntervalBytes;
         int maxIndexBytes = this.maxIndexBytes;
         int batchBytes = this.batchBytes;
+        long maxBacklogRecords = this.maxBacklogRecords;
+        long maxBacklogBytes = this.maxBacklogBytes;
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
@@ -81,12 +89,14 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
                 case INDEX_INTERVAL_BYTES -> indexIntervalBytes = parseInt(key, value);
                 case MAX_INDEX_BYTES -> maxIndexBytes = parseInt(key, value);
                 case BATCH_BYTES -> batchBytes = parseInt(key, value);
+                case TopicConfigs.MAX_BACKLOG_RECORDS -> maxBacklogRecords = parseLong(key, value);
+                case TopicConfigs.MAX_BACKLOG_BYTES -> maxBacklogBytes = parseLong(key, value);
                 default -> throw new InvalidConfigException(key, value, "unknown topic setting; known: "
                         + String.join(", ", DEFAULTS.toMap().keySet()));
             }
         }
         return new LogConfig(fsync, flushMs, flushMessages, segmentBytes, segmentMs, retentionMs, retentionBytes,
-                maxRecordBytes, indexIntervalBytes, maxIndexBytes, batchBytes);
+                maxRecordBytes, indexIntervalBytes, maxIndexBytes, batchBytes, maxBacklogRecords, maxBacklogBytes);
     }
 
     public Map<String, String> toMap() {
@@ -102,7 +112,14 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         map.put(INDEX_INTERVAL_BYTES, String.valueOf(indexIntervalBytes));
         map.put(MAX_INDEX_BYTES, String.valueOf(maxIndexBytes));
         map.put(BATCH_BYTES, String.valueOf(batchBytes));
+        map.put(TopicConfigs.MAX_BACKLOG_RECORDS, String.valueOf(maxBacklogRecords));
+        map.put(TopicConfigs.MAX_BACKLOG_BYTES, String.valueOf(maxBacklogBytes));
         return map;
+    }
+
+    /** Whether either backlog limit is set: producers check the backlog only then. */
+    public boolean limitsBacklog() {
+        return maxBacklogRecords >= 0 || maxBacklogBytes >= 0;
     }
 
     /** The largest batch: a full append buffer, or a single record of the maximum size. */

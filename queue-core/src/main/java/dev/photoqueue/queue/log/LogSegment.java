@@ -184,6 +184,11 @@ final class LogSegment {
         timeIndex.trim();
     }
 
+    /** The file position of the last indexed batch at or before {@code offset}; 0 when none is indexed. */
+    long indexedPosition(long offset) {
+        return offsetIndex.lookup(offset);
+    }
+
     /**
      * Reads records with offset >= {@code minOffset} from the batch at {@code startPosition} (an index
      * position or a remembered one) until about {@code maxBytes} are read, never past

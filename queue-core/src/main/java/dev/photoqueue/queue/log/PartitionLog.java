@@ -119,6 +119,27 @@ public final class PartitionLog {
         return total;
     }
 
+    /**
+     * About how many log bytes hold the records from {@code offset} to the end: 0 at or past the
+     * end offset, the whole partition before its start. Found through the offset index, so it may
+     * count up to {@code index.interval.bytes} (plus one batch) more than exactly; it reads no file.
+     * Cheap enough to call on every send of a topic with a backlog limit. Thread-safe.
+     */
+    public long bytesFrom(long offset) {
+        if (offset >= endOffset()) {
+            return 0;
+        }
+        Map.Entry<Long, LogSegment> first = segments.floorEntry(offset);
+        long total = 0;
+        for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first.getKey()).values()) {
+            total += segment.size();
+        }
+        if (first != null) {
+            total -= Math.min(first.getValue().size(), first.getValue().indexedPosition(offset));
+        }
+        return total;
+    }
+
     public int segmentCount() {
         return segments.size();
     }
