@@ -34,6 +34,10 @@ import java.util.function.LongSupplier;
  * ownership change, when a member leaves and on {@link MemberSession#commitSync}, and before
  * records are handed out under at-most-once. A restart resumes every group at its last persisted
  * positions. Thread-safe.
+ *
+ * <p>A SHARED-mode group ({@link #joinShared}) has no ownership: its members take records under
+ * per-record locks ({@link SharedPartitionState}), which the periodic task also expires; its
+ * positions are persisted the same way.
  */
 public final class GroupCoordinator implements AutoCloseable {
 

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidTopicException;
@@ -127,7 +128,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
         }
         rotation = n == 0 ? 0 : (rotation + 1) % n;
         if (!out.isEmpty()) {
-            // On disk before processing: a record that kills the process must still reach its maximum.
+            // On disk before processing (under at-most-once: the records' being done): a record that kills the process must still reach its maximum.
             session.persistDeliveries();
         }
         return out;
@@ -161,6 +162,10 @@ final class InhouseSharedConsumer implements GroupConsumer {
                 if (r.deliveryCount() > config.maxDeliveries()) {
                     deadLetter(r, r.deliveryCount() - 1, session.lastError(tp, r.offset()));
                 } else {
+                    if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
+                        // Done when handed out; persisted with the poll's delivery counts before it returns.
+                        session.ack(tp, r.offset(), r.deliveryCount());
+                    }
                     out.add(r);
                 }
             }

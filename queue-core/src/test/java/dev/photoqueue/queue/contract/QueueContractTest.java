@@ -1551,6 +1551,19 @@ public abstract class QueueContractTest {
     }
 
     @Test
+    void sharedAtMostOnceRecordIsDoneWhenHandedOut() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 3);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE)
+                .visibilityTimeoutMs(200), topic)) {
+            assertEquals(3, pollRecords(a, 3).size());
+            assertEquals(3, firstNotDone(group, tp));
+        }
+    }
+
+    @Test
     void memberJoiningASharedGroupInOrderedModeIsRefusedNamingBothModes() {
         String topic = createTopic(1);
         String group = name("g");
