@@ -1564,6 +1564,24 @@ public abstract class QueueContractTest {
     }
 
     @Test
+    void sharedRecordsLockedAtARestartAreAvailableAgainWithTheirDeliveryCountsKept() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 3);
+        String group = name("g");
+        GroupConsumer before = sharedConsumer(config(group), topic);
+        List<ConsumerRecord> taken = pollRecords(before, 3);
+        before.ack(at(taken, tp, 1));
+        restart();
+        try (GroupConsumer after = sharedConsumer(config(group), topic)) {
+            List<ConsumerRecord> again = pollRecords(after, 2);
+            assertEquals(Set.of(0L, 2L), offsetsOf(again), "the acked record is not taken again");
+            assertTrue(again.stream().allMatch(r -> r.deliveryCount() == 2), again.toString());
+            assertEquals(List.of(), after.poll(POLL));
+        }
+    }
+
+    @Test
     void memberJoiningASharedGroupInOrderedModeIsRefusedNamingBothModes() {
         String topic = createTopic(1);
         String group = name("g");
