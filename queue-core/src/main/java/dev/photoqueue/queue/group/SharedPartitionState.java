@@ -42,6 +42,13 @@ final class SharedPartitionState {
     /** Delivery counts of records taken at least once and not done. */
     private final Map<Long, Integer> deliveryCounts = new HashMap<>();
     private final Map<Long, String> lastErrors = new HashMap<>();
+    /**
+     * The delivery that settled each recently done record delivered more than once, so a late ack
+     * of an earlier delivery is fenced rather than taken for a harmless repeat. In memory only,
+     * the newest {@value #SETTLED_KEPT}; an ack older than that is taken for a repeat.
+     */
+    private final TreeMap<Long, Integer> settledRedeliveries = new TreeMap<>();
+    static final int SETTLED_KEPT = 10_000;
     private boolean dirty;
 
     SharedPartitionState(TopicPartition topicPartition) {
@@ -127,9 +134,15 @@ final class SharedPartitionState {
         if (!holds(groupId, member, offset, deliveryCount, nowNanos, "ack")) {
             return;
         }
-        locks.remove(offset);
+        Lock settled = locks.remove(offset);
         deliveryCounts.remove(offset);
         lastErrors.remove(offset);
+        if (settled.deliveryCount() > 1) {
+            settledRedeliveries.put(offset, settled.deliveryCount());
+            if (settledRedeliveries.size() > SETTLED_KEPT) {
+                settledRedeliveries.pollFirstEntry();
+            }
+        }
         if (offset == committed) {
             committed++;
             while (!ackedAbove.isEmpty() && ackedAbove.first() == committed) {
@@ -218,6 +231,12 @@ final class SharedPartitionState {
      */
     private boolean holds(String groupId, Member member, long offset, int deliveryCount, long nowNanos, String what) {
         if (offset < committed || ackedAbove.contains(offset)) {
+            Integer settledBy = settledRedeliveries.get(offset);
+            if (deliveryCount > 0 && settledBy != null && deliveryCount < settledBy) {
+                throw new FencedMemberException(groupId, member.memberId, topicPartition, "the " + what
+                        + " of offset " + offset + " (delivery " + deliveryCount + ") changed nothing: its lock"
+                        + " expired, and delivery " + settledBy + " settled the record since");
+            }
             return false;
         }
         Lock lock = locks.get(offset);

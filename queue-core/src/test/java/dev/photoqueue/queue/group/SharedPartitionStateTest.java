@@ -114,6 +114,16 @@ class SharedPartitionStateTest {
     }
 
     @Test
+    void lateAckOfARecordAnotherMemberRetookAndAckedIsFenced() {
+        take(a, 0, 0, 10, 0);
+        take(b, 0, 0, 10, LOCK);
+        state.ack(GROUP, b, 0, 2, LOCK + 1);
+        assertThrows(FencedMemberException.class, () -> state.ack(GROUP, a, 0, 1, LOCK + 2));
+        state.ack(GROUP, b, 0, 2, LOCK + 2);
+        assertEquals(1, state.committed(), "a repeated ack of the settling delivery is harmless");
+    }
+
+    @Test
     void ackAfterTheDeadlineIsFencedEvenBeforeAnyoneTookTheRecord() {
         take(a, 0, 0, 10, 0);
         assertThrows(FencedMemberException.class, () -> state.ack(GROUP, a, 0, 1, LOCK));
