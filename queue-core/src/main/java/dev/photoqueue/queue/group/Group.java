@@ -90,9 +90,29 @@ final class Group {
         return state;
     }
 
+    /**
+     * An empty group changes mode with its next member: the positions move over, so the new mode
+     * starts where the old one stopped (SHARED locks are gone with their members).
+     */
+    private void switchMode(ConsumptionMode wanted) {
+        if (wanted == ConsumptionMode.ORDERED) {
+            shared.forEach((tp, state) -> {
+                PartitionProgress p = new PartitionProgress(tp);
+                p.initialize(state.position(), true);
+                progress.put(tp, p);
+            });
+        }
+        // Either way the SHARED states go: to SHARED they are rebuilt from the ORDERED positions.
+        shared.clear();
+        LOG.info("group {} switches from {} to {} mode", groupId, mode, wanted);
+    }
+
     synchronized void join(Member member) {
         ConsumptionMode wanted = member.config.mode();
         if (members.isEmpty()) {
+            if (mode != null && mode != wanted) {
+                switchMode(wanted);
+            }
             mode = wanted;
         } else if (mode != wanted) {
             throw new InvalidConfigException("mode", wanted.name(), "group " + groupId + " consumes in " + mode

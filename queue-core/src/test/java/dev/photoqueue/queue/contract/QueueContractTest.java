@@ -1582,6 +1582,29 @@ public abstract class QueueContractTest {
     }
 
     @Test
+    void emptyGroupSwitchesModeAndKeepsItsPosition() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 4);
+        String group = name("g");
+        try (GroupConsumer shared = sharedConsumer(config(group).maxPollRecords(2), topic)) {
+            pollRecords(shared, 2).forEach(shared::ack);
+        }
+        try (GroupConsumer ordered = groupConsumer(config(group).maxPollRecords(1), topic)) {
+            ConsumerRecord r = pollRecords(ordered, 1).get(0);
+            assertEquals(2, r.offset());
+            ordered.ack(r);
+        }
+        try (GroupConsumer shared = sharedConsumer(config(group), topic)) {
+            ConsumerRecord r = pollRecords(shared, 1).get(0);
+            assertEquals(3, r.offset());
+            shared.ack(r);
+            shared.commitSync();
+            assertEquals(4, firstNotDone(group, tp));
+        }
+    }
+
+    @Test
     void memberJoiningASharedGroupInOrderedModeIsRefusedNamingBothModes() {
         String topic = createTopic(1);
         String group = name("g");
