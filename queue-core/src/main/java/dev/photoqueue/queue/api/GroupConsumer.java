@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A member of a consumer group, in ORDERED mode: each partition of the subscribed topics is owned
+ * A member of a consumer group. What follows describes ORDERED mode; in SHARED mode
+ * ({@link ConsumptionMode#SHARED}) no member owns a partition, any member takes any record under
+ * a lock for the visibility timeout, there is no ordering, and {@link #assignment} is empty. In
+ * ORDERED mode each partition of the subscribed topics is owned
  * by one member at a time, records of a partition are delivered in offset order (also when they
  * are delivered again), and the group's committed position of a partition is its first record not
  * yet acked. Not thread-safe: one thread uses a member.
@@ -51,7 +54,9 @@ public interface GroupConsumer extends AutoCloseable {
      * it) once a backoff growing with its delivery count has passed; other partitions keep
      * flowing. {@code REJECT}: the record goes to its dead-letter topic ({@link DeadLetters}) at
      * once and counts as done. {@code error} (may be null) is kept for the dead letter. Fenced
-     * like {@link #ack}. {@code RENEW} is for shared mode: {@link IllegalArgumentException} here.
+     * like {@link #ack}. {@code RENEW} extends the lock in shared mode; in ORDERED mode it throws
+     * {@link IllegalArgumentException}. In shared mode {@code RELEASE} makes the record available
+     * at once (no backoff), and every outcome is fenced once the lock expired.
      */
     void acknowledge(ConsumerRecord record, AckType type, String error);
 

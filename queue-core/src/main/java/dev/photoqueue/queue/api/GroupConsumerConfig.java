@@ -19,10 +19,16 @@ import java.util.Objects;
  * @param retryBackoffMs   the wait before a released record is delivered again after its first
  *                         delivery, doubling with every further delivery (default 100 ms), +-20 % jitter
  * @param retryBackoffMaxMs the most that wait grows to (default 10 s)
+ * @param mode             ORDERED (partition ownership, default) or SHARED (per-record locks); see
+ *                         {@link ConsumptionMode}
+ * @param visibilityTimeoutMs SHARED mode: how long a taken record stays locked to its member before
+ *                         others may take it (default 30 s); RENEW extends it
+ * @param maxInFlightPerPartition SHARED mode: the most records of one partition locked at once (default 200)
  */
 public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuarantee delivery, Assignor assignor,
                                   AutoOffsetReset autoOffsetReset, long sessionTimeoutMs, int maxPollRecords,
-                                  int fetchMaxBytes, int maxDeliveries, long retryBackoffMs, long retryBackoffMaxMs) {
+                                  int fetchMaxBytes, int maxDeliveries, long retryBackoffMs, long retryBackoffMaxMs,
+                                  ConsumptionMode mode, long visibilityTimeoutMs, int maxInFlightPerPartition) {
 
     public GroupConsumerConfig {
         Objects.requireNonNull(groupId, "groupId");
@@ -32,6 +38,7 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(assignor, "assignor");
         Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
+        Objects.requireNonNull(mode, "mode");
         clientId = clientId == null ? groupId : clientId;
         if (sessionTimeoutMs < 10) {
             throw new InvalidConfigException("session.timeout.ms", String.valueOf(sessionTimeoutMs), "must be >= 10");
@@ -52,6 +59,22 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
             throw new InvalidConfigException("retry.backoff.max.ms", String.valueOf(retryBackoffMaxMs),
                     "must be >= retry.backoff.ms (" + retryBackoffMs + ")");
         }
+        if (visibilityTimeoutMs < 1) {
+            throw new InvalidConfigException("visibility.timeout.ms", String.valueOf(visibilityTimeoutMs), "must be >= 1");
+        }
+        if (maxInFlightPerPartition <= 0) {
+            throw new InvalidConfigException("max.in.flight.per.partition", String.valueOf(maxInFlightPerPartition),
+                    "must be > 0");
+        }
+    }
+
+    /** The settings of an older release: ORDERED mode, the SHARED-mode settings take their defaults. */
+    public GroupConsumerConfig(String groupId, String clientId, DeliveryGuarantee delivery, Assignor assignor,
+                               AutoOffsetReset autoOffsetReset, long sessionTimeoutMs, int maxPollRecords,
+                               int fetchMaxBytes, int maxDeliveries, long retryBackoffMs, long retryBackoffMaxMs) {
+        this(groupId, clientId, delivery, assignor, autoOffsetReset, sessionTimeoutMs, maxPollRecords, fetchMaxBytes,
+                maxDeliveries, retryBackoffMs, retryBackoffMaxMs, ConsumptionMode.ORDERED,
+                Builder.DEFAULT_VISIBILITY_TIMEOUT_MS, Builder.DEFAULT_MAX_IN_FLIGHT_PER_PARTITION);
     }
 
     /** The settings of an older release: without the retry settings, which take their defaults. */
@@ -70,7 +93,8 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         return new Builder(groupId).clientId(clientId).delivery(delivery).assignor(assignor)
                 .autoOffsetReset(autoOffsetReset).sessionTimeoutMs(sessionTimeoutMs).maxPollRecords(maxPollRecords)
                 .fetchMaxBytes(fetchMaxBytes).maxDeliveries(maxDeliveries).retryBackoffMs(retryBackoffMs)
-                .retryBackoffMaxMs(retryBackoffMaxMs);
+                .retryBackoffMaxMs(retryBackoffMaxMs).mode(mode).visibilityTimeoutMs(visibilityTimeoutMs)
+                .maxInFlightPerPartition(maxInFlightPerPartition);
     }
 
     /** Collects settings; every one but the group id has a default. */
@@ -78,6 +102,8 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         static final int DEFAULT_MAX_DELIVERIES = 5;
         static final long DEFAULT_RETRY_BACKOFF_MS = 100;
         static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
+        static final long DEFAULT_VISIBILITY_TIMEOUT_MS = 30_000;
+        static final int DEFAULT_MAX_IN_FLIGHT_PER_PARTITION = 200;
         private final String groupId;
         private String clientId;
         private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -89,6 +115,9 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
         private long retryBackoffMs = DEFAULT_RETRY_BACKOFF_MS;
         private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
+        private ConsumptionMode mode = ConsumptionMode.ORDERED;
+        private long visibilityTimeoutMs = DEFAULT_VISIBILITY_TIMEOUT_MS;
+        private int maxInFlightPerPartition = DEFAULT_MAX_IN_FLIGHT_PER_PARTITION;
 
         private Builder(String groupId) {
             this.groupId = groupId;
@@ -144,9 +173,25 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
             return this;
         }
 
+        public Builder mode(ConsumptionMode value) {
+            this.mode = value;
+            return this;
+        }
+
+        public Builder visibilityTimeoutMs(long value) {
+            this.visibilityTimeoutMs = value;
+            return this;
+        }
+
+        public Builder maxInFlightPerPartition(int value) {
+            this.maxInFlightPerPartition = value;
+            return this;
+        }
+
         public GroupConsumerConfig build() {
             return new GroupConsumerConfig(groupId, clientId, delivery, assignor, autoOffsetReset, sessionTimeoutMs,
-                    maxPollRecords, fetchMaxBytes, maxDeliveries, retryBackoffMs, retryBackoffMaxMs);
+                    maxPollRecords, fetchMaxBytes, maxDeliveries, retryBackoffMs, retryBackoffMaxMs, mode,
+                    visibilityTimeoutMs, maxInFlightPerPartition);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.photoqueue.queue.group;
 
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownTopicException;
 import org.slf4j.Logger;
@@ -35,6 +37,10 @@ final class Group {
     private final PartitionSource source;
     private final SortedMap<String, Member> members = new TreeMap<>();
     final Map<TopicPartition, PartitionProgress> progress = new ConcurrentSkipListMap<>();
+    /** SHARED mode's progress; {@code progress} then only holds positions loaded at start, to begin from. */
+    final Map<TopicPartition, SharedPartitionState> shared = new ConcurrentSkipListMap<>();
+    /** The mode of the first member; null before any member joined. */
+    private volatile ConsumptionMode mode;
     private int generation;
     private PartitionAssignor assignor = new StickyAssignor();
 
@@ -59,7 +65,65 @@ final class Group {
         return progress.computeIfAbsent(tp, PartitionProgress::new);
     }
 
+    ConsumptionMode mode() {
+        return mode;
+    }
+
+    /**
+     * The SHARED state of {@code tp}, created on first use from the position loaded at start, or
+     * where the member's {@code autoOffsetReset} says.
+     */
+    SharedPartitionState shared(TopicPartition tp, Member member) {
+        SharedPartitionState state = shared.computeIfAbsent(tp, SharedPartitionState::new);
+        if (!state.isInitialized()) {
+            PartitionProgress loaded = progress.get(tp);
+            if (loaded != null && loaded.isInitialized()) {
+                state.initialize(loaded.position(), false);
+            } else {
+                long start = switch (member.config.autoOffsetReset()) {
+                    case EARLIEST -> source.startOffset(tp);
+                    case LATEST -> source.endOffset(tp);
+                };
+                state.initialize(CommittedPosition.at(start), true);
+            }
+        }
+        return state;
+    }
+
+    /**
+     * An empty group changes mode with its next member: the positions move over, so the new mode
+     * starts where the old one stopped (SHARED locks are gone with their members).
+     */
+    private void switchMode(ConsumptionMode wanted) {
+        if (wanted == ConsumptionMode.ORDERED) {
+            shared.forEach((tp, state) -> {
+                PartitionProgress p = new PartitionProgress(tp);
+                p.initialize(state.position(), true);
+                progress.put(tp, p);
+            });
+        }
+        // Either way the SHARED states go: to SHARED they are rebuilt from the ORDERED positions.
+        shared.clear();
+        LOG.info("group {} switches from {} to {} mode", groupId, mode, wanted);
+    }
+
     synchronized void join(Member member) {
+        ConsumptionMode wanted = member.config.mode();
+        if (members.isEmpty()) {
+            if (mode != null && mode != wanted) {
+                switchMode(wanted);
+            }
+            mode = wanted;
+        } else if (mode != wanted) {
+            throw new InvalidConfigException("mode", wanted.name(), "group " + groupId + " consumes in " + mode
+                    + " mode (its first member's); a member cannot join it in " + wanted + " mode");
+        }
+        if (mode == ConsumptionMode.SHARED) {
+            members.put(member.memberId, member);
+            LOG.info("member {} joined group {} for {} (shared mode)", member.memberId, groupId, member.topics);
+            generation++;
+            return;
+        }
         // The assignment strategy is the one of the newest member, as configured for its group.
         assignor = switch (member.config.assignor()) {
             case RANGE -> new RangeAssignor();
@@ -82,6 +146,11 @@ final class Group {
         }
         member.owned.clear();
         LOG.info("member {} left group {} ({}); {} members remain", member.memberId, groupId, because, members.size());
+        if (mode == ConsumptionMode.SHARED) {
+            shared.values().forEach(state -> state.releaseAll(member));
+            generation++;
+            return;
+        }
         rebalance();
     }
 

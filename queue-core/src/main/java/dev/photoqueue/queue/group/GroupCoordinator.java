@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.group;
 
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
@@ -33,6 +34,10 @@ import java.util.function.LongSupplier;
  * ownership change, when a member leaves and on {@link MemberSession#commitSync}, and before
  * records are handed out under at-most-once. A restart resumes every group at its last persisted
  * positions. Thread-safe.
+ *
+ * <p>A SHARED-mode group ({@link #joinShared}) has no ownership: its members take records under
+ * per-record locks ({@link SharedPartitionState}), which the periodic task also expires; its
+ * positions are persisted the same way.
  */
 public final class GroupCoordinator implements AutoCloseable {
 
@@ -95,6 +100,22 @@ public final class GroupCoordinator implements AutoCloseable {
         return new MemberSession(this, group, member);
     }
 
+    /** Adds a SHARED-mode member for these topics: it owns no partitions and takes records under locks. */
+    public SharedSession joinShared(GroupConsumerConfig config, Collection<String> topics) {
+        if (config.mode() != ConsumptionMode.SHARED) {
+            throw new IllegalArgumentException("joinShared needs a SHARED-mode config, group " + config.groupId()
+                    + " has " + config.mode());
+        }
+        for (String topic : topics) {
+            source.partitionCount(topic);
+        }
+        Group group = group(config.groupId());
+        String memberId = config.clientId() + "-" + memberCounter.incrementAndGet();
+        Member member = new Member(memberId, config, new TreeSet<>(topics), nanoTime());
+        group.join(member);
+        return new SharedSession(this, group, member);
+    }
+
     void remove(Group group, Member member, String because) {
         group.remove(member, because);
         afterOwnershipChange(group);
@@ -108,6 +129,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private void expireSilentMembers() {
         long now = nanoTime();
         for (Group group : groups.values()) {
+            group.shared.values().forEach(state -> state.expire(now));
             for (Member m : group.members()) {
                 long silentMs = TimeUnit.NANOSECONDS.toMillis(now - m.lastSeenNanos);
                 if (silentMs > m.config.sessionTimeoutMs()) {
@@ -126,7 +148,16 @@ public final class GroupCoordinator implements AutoCloseable {
     private CompletableFuture<Void> persistAsync(Group group) {
         synchronized (persistLocks.computeIfAbsent(group.groupId, id -> new Object())) {
             Map<TopicPartition, CommittedPosition> changed = new LinkedHashMap<>();
+            group.shared.forEach((tp, s) -> {
+                CommittedPosition position = s.takeDirty();
+                if (position != null) {
+                    changed.put(tp, position);
+                }
+            });
             group.progress.forEach((tp, p) -> {
+                if (group.shared.containsKey(tp)) {
+                    return;
+                }
                 CommittedPosition position = p.takeDirty();
                 if (position != null) {
                     changed.put(tp, position);
@@ -180,7 +211,15 @@ public final class GroupCoordinator implements AutoCloseable {
             members.add(group.describe(m));
         }
         List<GroupDescription.PartitionLag> partitions = new ArrayList<>();
+        group.shared.forEach((tp, s) -> {
+            long end = source.endOffset(tp);
+            long committed = s.committed();
+            partitions.add(new GroupDescription.PartitionLag(tp, committed, end, Math.max(0, end - committed), null));
+        });
         group.progress.forEach((tp, p) -> {
+            if (group.shared.containsKey(tp)) {
+                return;
+            }
             long end = source.endOffset(tp);
             long committed = p.isInitialized() ? p.committed() : -1;
             Member owner = p.owner();

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidTopicException;
@@ -68,6 +69,9 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
 
     @Override
     public GroupConsumer groupConsumer(GroupConsumerConfig groupConfig) {
+        if (groupConfig.mode() == ConsumptionMode.SHARED) {
+            return new InhouseSharedConsumer(this, coordinator, groupConfig);
+        }
         return new InhouseGroupConsumer(this, coordinator, groupConfig);
     }
 

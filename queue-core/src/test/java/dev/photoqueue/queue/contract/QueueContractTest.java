@@ -8,6 +8,7 @@ import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
@@ -17,6 +18,7 @@ import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
 import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
@@ -1432,6 +1434,243 @@ public abstract class QueueContractTest {
         assertEquals(tp + "/0", letters.get(0).valueAsString());
         assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
         assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
+    }
+
+    // ---- SHARED mode: any member takes any record, locked for the visibility timeout ----
+
+    private GroupConsumer sharedConsumer(GroupConsumerConfig.Builder config, String topic) {
+        return groupConsumer(config.mode(ConsumptionMode.SHARED), topic);
+    }
+
+    private static Set<Long> offsetsOf(List<ConsumerRecord> records) {
+        return records.stream().map(ConsumerRecord::offset).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void sharedMembersBothTakeRecordsOfOnePartition() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 20);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group).maxPollRecords(5), topic);
+             GroupConsumer b = sharedConsumer(config(group).maxPollRecords(5), topic)) {
+            List<ConsumerRecord> fromA = pollRecords(a, 5);
+            List<ConsumerRecord> fromB = pollRecords(b, 5);
+            assertTrue(fromB.stream().allMatch(r -> r.topicPartition().equals(tp)), fromB.toString());
+            Set<Long> both = offsetsOf(fromA);
+            both.addAll(offsetsOf(fromB));
+            assertEquals(10, both.size(), "no record went to both: " + fromA + " " + fromB);
+            assertTrue(a.assignment().isEmpty() && b.assignment().isEmpty(), "a SHARED member owns no partition");
+        }
+    }
+
+    @Test
+    void sharedRecordIsHandedToOneMemberAtATimeWhileLocked() {
+        String topic = createTopic(2);
+        produce(partitions(topic, 2), 15);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group).maxPollRecords(4), topic);
+             GroupConsumer b = sharedConsumer(config(group).maxPollRecords(4), topic)) {
+            Set<String> seen = new TreeSet<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (seen.size() < 30) {
+                assertTrue(System.nanoTime() - deadline < 0, "waited for 30 records, got " + seen);
+                for (GroupConsumer c : List.of(a, b)) {
+                    for (ConsumerRecord r : c.poll(POLL)) {
+                        assertTrue(seen.add(r.topicPartition() + "@" + r.offset()), "handed out twice: " + r);
+                        assertEquals(1, r.deliveryCount());
+                    }
+                }
+            }
+            assertEquals(List.of(), a.poll(POLL));
+            assertEquals(List.of(), b.poll(POLL));
+        }
+    }
+
+    @Test
+    void sharedMemberStallingPastTheVisibilityTimeoutLosesItsRecordsAndItsLateAckIsFenced() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 3);
+        String group = name("g");
+        try (GroupConsumer stalled = sharedConsumer(config(group).visibilityTimeoutMs(300), topic);
+             GroupConsumer other = sharedConsumer(config(group).visibilityTimeoutMs(300), topic)) {
+            List<ConsumerRecord> taken = pollRecords(stalled, 3);
+            // No sleep: the other member polls until the stalled member's locks expire.
+            List<ConsumerRecord> retaken = pollRecords(other, 3);
+            assertEquals(offsetsOf(taken), offsetsOf(retaken));
+            assertTrue(retaken.stream().allMatch(r -> r.deliveryCount() == 2), retaken.toString());
+            for (ConsumerRecord late : taken) {
+                assertThrows(FencedMemberException.class, () -> stalled.ack(late));
+                assertThrows(FencedMemberException.class, () -> stalled.acknowledge(late, AckType.RELEASE));
+                assertThrows(FencedMemberException.class, () -> stalled.acknowledge(late, AckType.RENEW));
+            }
+            retaken.forEach(other::ack);
+            other.commitSync();
+            assertEquals(3, firstNotDone(group, tp));
+        }
+    }
+
+    @Test
+    void sharedReleaseMakesTheRecordAvailableToOthersWithItsDeliveryCountPlusOne() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 1);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group), topic);
+             GroupConsumer b = sharedConsumer(config(group), topic)) {
+            ConsumerRecord first = pollRecords(a, 1).get(0);
+            assertEquals(1, first.deliveryCount());
+            a.acknowledge(first, AckType.RELEASE, "not now");
+            ConsumerRecord again = pollRecords(b, 1).get(0);
+            assertEquals(first.offset(), again.offset());
+            assertEquals(2, again.deliveryCount());
+            assertThrows(FencedMemberException.class, () -> a.ack(first));
+            b.ack(again);
+        }
+    }
+
+    @Test
+    void sharedRenewKeepsARecordLockedPastTheOriginalTimeout() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 1);
+        String group = name("g");
+        long visibilityMs = 500;
+        try (GroupConsumer a = sharedConsumer(config(group).visibilityTimeoutMs(visibilityMs), topic);
+             GroupConsumer b = sharedConsumer(config(group).visibilityTimeoutMs(visibilityMs), topic)) {
+            ConsumerRecord r = pollRecords(a, 1).get(0);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * visibilityMs);
+            while (System.nanoTime() - until < 0) {
+                a.acknowledge(r, AckType.RENEW);
+                assertEquals(List.of(), b.poll(Duration.ofMillis(100)), "the renewed record stays locked");
+            }
+            a.ack(r);
+            assertEquals(List.of(), b.poll(POLL));
+        }
+    }
+
+    @Test
+    void sharedInFlightCapLimitsTheLockedRecordsOfAPartition() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 10);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group).maxInFlightPerPartition(3), topic);
+             GroupConsumer b = sharedConsumer(config(group).maxInFlightPerPartition(3), topic)) {
+            List<ConsumerRecord> taken = pollRecords(a, 3);
+            assertEquals(3, taken.size());
+            assertEquals(List.of(), a.poll(Duration.ofMillis(100)));
+            assertEquals(List.of(), b.poll(Duration.ofMillis(100)));
+            a.ack(taken.get(0));
+            List<ConsumerRecord> next = pollRecords(b, 1);
+            assertEquals(1, next.size());
+            assertEquals(3, next.get(0).offset());
+        }
+    }
+
+    @Test
+    void sharedRecordReleasedMaxDeliveriesTimesIsDeadLettered() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 2);
+        String group = name("g");
+        try (GroupConsumer c = sharedConsumer(config(group).maxDeliveries(3).maxPollRecords(1), topic)) {
+            for (int delivery = 1; delivery <= 3; delivery++) {
+                ConsumerRecord r = pollRecords(c, 1).get(0);
+                assertEquals(0, r.offset());
+                assertEquals(delivery, r.deliveryCount());
+                c.acknowledge(r, AckType.RELEASE, "failure " + delivery);
+            }
+            ConsumerRecord next = pollRecords(c, 1).get(0);
+            assertEquals(1, next.offset(), "the record behind the dead letter flows");
+            c.ack(next);
+            c.commitSync();
+            assertEquals(2, firstNotDone(group, tp));
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        assertEquals(tp + "/0", letters.get(0).valueAsString());
+        assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
+        assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
+    }
+
+    @Test
+    void sharedMemberThatLeavesReleasesItsLocksAtOnce() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 2);
+        String group = name("g");
+        try (GroupConsumer b = sharedConsumer(config(group), topic)) {
+            GroupConsumer a = sharedConsumer(config(group), topic);
+            List<ConsumerRecord> taken = pollRecords(a, 2);
+            a.close();
+            List<ConsumerRecord> again = pollRecords(b, 2);
+            assertEquals(offsetsOf(taken), offsetsOf(again));
+            assertTrue(again.stream().allMatch(r -> r.deliveryCount() == 2), again.toString());
+        }
+    }
+
+    @Test
+    void sharedAtMostOnceRecordIsDoneWhenHandedOut() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 3);
+        String group = name("g");
+        try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE)
+                .visibilityTimeoutMs(200), topic)) {
+            assertEquals(3, pollRecords(a, 3).size());
+            assertEquals(3, firstNotDone(group, tp));
+        }
+    }
+
+    @Test
+    void sharedRecordsLockedAtARestartAreAvailableAgainWithTheirDeliveryCountsKept() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 3);
+        String group = name("g");
+        GroupConsumer before = sharedConsumer(config(group), topic);
+        List<ConsumerRecord> taken = pollRecords(before, 3);
+        before.ack(at(taken, tp, 1));
+        restart();
+        try (GroupConsumer after = sharedConsumer(config(group), topic)) {
+            List<ConsumerRecord> again = pollRecords(after, 2);
+            assertEquals(Set.of(0L, 2L), offsetsOf(again), "the acked record is not taken again");
+            assertTrue(again.stream().allMatch(r -> r.deliveryCount() == 2), again.toString());
+            assertEquals(List.of(), after.poll(POLL));
+        }
+    }
+
+    @Test
+    void emptyGroupSwitchesModeAndKeepsItsPosition() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 4);
+        String group = name("g");
+        try (GroupConsumer shared = sharedConsumer(config(group).maxPollRecords(2), topic)) {
+            pollRecords(shared, 2).forEach(shared::ack);
+        }
+        try (GroupConsumer ordered = groupConsumer(config(group).maxPollRecords(1), topic)) {
+            ConsumerRecord r = pollRecords(ordered, 1).get(0);
+            assertEquals(2, r.offset());
+            ordered.ack(r);
+        }
+        try (GroupConsumer shared = sharedConsumer(config(group), topic)) {
+            ConsumerRecord r = pollRecords(shared, 1).get(0);
+            assertEquals(3, r.offset());
+            shared.ack(r);
+            shared.commitSync();
+            assertEquals(4, firstNotDone(group, tp));
+        }
+    }
+
+    @Test
+    void memberJoiningASharedGroupInOrderedModeIsRefusedNamingBothModes() {
+        String topic = createTopic(1);
+        String group = name("g");
+        try (GroupConsumer shared = sharedConsumer(config(group), topic);
+             GroupConsumer ordered = backend.groupConsumer(config(group).build())) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> ordered.subscribe(List.of(topic)));
+            assertTrue(e.getMessage().contains("SHARED") && e.getMessage().contains("ORDERED"), e.getMessage());
+        }
     }
 
     @Test
