@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidTopicException;
@@ -18,7 +19,10 @@ import dev.photoqueue.queue.log.LogManager;
 import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The queue API over the embedded log: producers append to partitions, consumers read them,
@@ -27,6 +31,8 @@ import java.util.Map;
  * it last, after the coordinator has persisted every position.
  */
 final class InhouseBackend implements QueueBackend, PartitionSource {
+
+    private static final int MAX_TOPIC_NAME = 249;
 
     private final InhouseConfig config;
     private final LogManager log;
@@ -131,6 +137,27 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
                         .orElseGet(() -> log.createTopic(name, config.defaultPartitions(), Map.of()));
             }
         });
+    }
+
+    /**
+     * The topics a group member may subscribe to, checked: at least one; each exists (or is created
+     * when automatic creation is on); and each one's dead-letter topic name is valid, which is found
+     * now rather than at the first dead letter, where every poll would fail.
+     */
+    SortedSet<String> subscribableTopics(Collection<String> topics) {
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("subscribe needs at least one topic");
+        }
+        SortedSet<String> checked = new TreeSet<>(topics);
+        for (String topic : checked) {
+            topic(topic);
+            String deadLetters = DeadLetters.topicFor(topic);
+            if (deadLetters.length() > MAX_TOPIC_NAME) {
+                throw new InvalidTopicException(topic, "its dead-letter topic " + deadLetters + " would be longer than "
+                        + MAX_TOPIC_NAME + " characters; use a shorter name to consume it in a group");
+            }
+        }
+        return checked;
     }
 
     /** Applications cannot create topics in the internal namespace. */

@@ -2,11 +2,9 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.InvalidTopicException;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
@@ -45,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 final class InhouseGroupConsumer implements GroupConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(InhouseGroupConsumer.class);
-    private static final int MAX_TOPIC_NAME = 249;
 
     /** What was read from one partition and not yet handed out. */
     private static final class Buffer {
@@ -90,19 +87,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         if (session != null) {
             throw new IllegalStateException("member " + session.memberId() + " is already subscribed to " + topics);
         }
-        if (newTopics.isEmpty()) {
-            throw new IllegalArgumentException("subscribe needs at least one topic");
-        }
-        topics = new TreeSet<>(newTopics);
-        for (String topic : topics) {
-            backend.topic(topic);
-            String deadLetters = DeadLetters.topicFor(topic);
-            if (deadLetters.length() > MAX_TOPIC_NAME) {
-                // Found now rather than at the first dead letter, where every poll would fail.
-                throw new InvalidTopicException(topic, "its dead-letter topic " + deadLetters + " would be longer than "
-                        + MAX_TOPIC_NAME + " characters; use a shorter name to consume it in a group");
-            }
-        }
+        topics = backend.subscribableTopics(newTopics);
         listener = newListener;
         session = coordinator.join(config, topics);
     }

@@ -2,11 +2,9 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.InvalidTopicException;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
@@ -24,7 +22,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 final class InhouseSharedConsumer implements GroupConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(InhouseSharedConsumer.class);
-    private static final int MAX_TOPIC_NAME = 249;
     /** Releases and lock expiries by other members do not signal the log: look again at least this often. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -65,18 +61,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
         if (session != null) {
             throw new IllegalStateException("member " + session.memberId() + " is already subscribed to " + topics);
         }
-        if (newTopics.isEmpty()) {
-            throw new IllegalArgumentException("subscribe needs at least one topic");
-        }
-        topics = new TreeSet<>(newTopics);
-        for (String topic : topics) {
-            backend.topic(topic);
-            String dlq = DeadLetters.topicFor(topic);
-            if (dlq.length() > MAX_TOPIC_NAME) {
-                throw new InvalidTopicException(topic, "its dead-letter topic " + dlq + " would be longer than "
-                        + MAX_TOPIC_NAME + " characters; use a shorter name to consume it in a group");
-            }
-        }
+        topics = backend.subscribableTopics(newTopics);
         session = coordinator.joinShared(config, topics);
     }
 
