@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.AutoOffsetReset;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.PartitionInfo;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -24,6 +26,8 @@ import java.util.Set;
  * consumer group G, acks each record once its line is flushed to standard output (at-least-once:
  * a record whose line could not be written is delivered again), and leaves the group before
  * returning, so the next run of the same group continues after the last record printed.
+ * {@code --mode ordered|shared} (only with {@code --group}) picks the group's consumption mode;
+ * ORDERED is the default.
  */
 final class ConsumeCommand implements Command {
 
@@ -57,7 +61,7 @@ final class ConsumeCommand implements Command {
     @Override
     public Set<Option> options() {
         return EnumSet.of(Option.TOPIC, Option.GROUP, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS,
-                Option.NO_ACK);
+                Option.NO_ACK, Option.MODE);
     }
 
     @Override
@@ -71,16 +75,38 @@ final class ConsumeCommand implements Command {
         if (noAck && group == null) {
             throw new UsageException(Option.NO_ACK + " needs --group: without a group nothing is acked anyway");
         }
+        if (args.has(Option.MODE) && group == null) {
+            throw new UsageException(Option.MODE + " needs --group: it is the consumer group's mode");
+        }
+        ConsumptionMode mode = mode(args);
         int maxPollRecords = (int) Math.min(max, 500);
         try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
             long printed = group == null
                     ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, max, idle, terminal.out())
-                    : consumeInGroup(backend, topic, group, fromBeginning, !noAck, maxPollRecords, max, idle,
+                    : consumeInGroup(backend, topic, group, mode, fromBeginning, !noAck, maxPollRecords, max, idle,
                     terminal.out());
             terminal.err().println("consumed " + Text.records(printed) + " from " + topic
                     + (group == null ? "" : " for group " + group));
             return Pq.EXIT_OK;
         }
+    }
+
+    /** {@code --mode ordered|shared}, any case; ORDERED when absent. */
+    private static ConsumptionMode mode(Arguments args) {
+        if (!args.has(Option.MODE)) {
+            return ConsumptionMode.ORDERED;
+        }
+        String value = args.required(Option.MODE);
+        for (ConsumptionMode m : ConsumptionMode.values()) {
+            if (m.name().equalsIgnoreCase(value.trim())) {
+                return m;
+            }
+        }
+        StringBuilder choices = new StringBuilder();
+        for (ConsumptionMode m : ConsumptionMode.values()) {
+            choices.append(choices.isEmpty() ? "" : ", ").append(m.name().toLowerCase(Locale.ROOT));
+        }
+        throw new UsageException(Option.MODE + " must be one of " + choices + ", got '" + value + "'");
     }
 
     private static long consumeAssigned(QueueBackend backend, String topic, boolean fromBeginning, int maxPollRecords,
@@ -104,15 +130,22 @@ final class ConsumeCommand implements Command {
      * has no committed position for start, as with Kafka's console consumer; closing the member
      * persists the positions of what was acked. Without {@code ack} nothing is acked, as if the
      * process had crashed: each run is one more delivery of the same records, until they reach the
-     * group's maximum and go to the dead-letter topic.
+     * group's maximum and go to the dead-letter topic. In SHARED mode the records are locked to
+     * this member rather than its partitions owned; leaving the group unlocks what was not acked at
+     * once (locks live in memory only), so a {@code --no-ack} run never makes the next one wait for
+     * the visibility timeout. That timeout is the session timeout's five minutes for the same reason
+     * as that: a blocked standard output must not let the lock expire and the ack be fenced.
      */
-    private static long consumeInGroup(QueueBackend backend, String topic, String group, boolean fromBeginning,
+    private static long consumeInGroup(QueueBackend backend, String topic, String group, ConsumptionMode mode,
+                                       boolean fromBeginning,
                                        boolean ack, int maxPollRecords, long max, Duration idle, PrintStream out) {
         GroupConsumerConfig config = GroupConsumerConfig.builder(group)
                 .clientId(CLIENT_ID)
                 .autoOffsetReset(fromBeginning ? AutoOffsetReset.EARLIEST : AutoOffsetReset.LATEST)
                 .sessionTimeoutMs(SESSION_TIMEOUT_MS)
                 .maxPollRecords(maxPollRecords)
+                .mode(mode)
+                .visibilityTimeoutMs(SESSION_TIMEOUT_MS)
                 .build();
         try (GroupConsumer consumer = backend.groupConsumer(config)) {
             consumer.subscribe(List.of(topic));

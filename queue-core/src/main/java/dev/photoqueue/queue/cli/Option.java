@@ -16,6 +16,7 @@ enum Option {
     TO_OFFSET("to-offset", true),
     TO_DATETIME("to-datetime", true),
     NO_ACK("no-ack", false),
+    MODE("mode", true),
     ALL("all", false),
     OFFSET("offset", true),
     HELP("help", false);

@@ -17,7 +17,8 @@ final class Usage {
                   --partitions must match it. Returns once every record is acknowledged. Prints
                   nothing on stdout, a summary on stderr. Stops at the first bad line; the lines
                   before it are kept.
-              consume --topic T [--group G [--no-ack]] [--from-beginning] [--max N] [--timeout-ms M]
+              consume --topic T [--group G [--mode ordered|shared] [--no-ack]] [--from-beginning]
+                      [--max N] [--timeout-ms M]
                   Prints the values of T's records, one per line, from every partition. Stops
                   after N records or when no record arrived for M ms (default 1000). A record
                   without a value prints as an empty line. A count goes to stderr.
@@ -29,6 +30,12 @@ final class Usage {
                   is acked, as if pq had crashed: each run is one more delivery of the same
                   records; after 5 such runs they go to T.dlq and the next run gets the records
                   behind them.
+                  --mode picks G's consumption mode (needs --group): ordered (default) owns
+                  partitions and prints each in offset order; shared locks records one by one,
+                  in no set order. G may change mode between runs. In shared mode a record taken
+                  but not acked (--no-ack) stays locked only while pq runs: on exit it is
+                  unlocked at once, so the next run prints it again (delivery count + 1), and
+                  after 5 runs it goes to T.dlq, as in ordered mode.
               dump --topic T [--partition P]
                   Lists every stored record of T (or of partition P): partition, offset,
                   timestamp (UTC), key (quoted, or null) and value size in bytes (or null), and

@@ -156,4 +156,41 @@ class ConsumeGroupTest {
         assertEquals("", groups.out());
         assertEquals(List.of("no consumer groups in " + dataDir()), groups.errLines());
     }
+
+    @Test
+    void sharedModePrintsAndAcksEveryRecordOnceAndTheNextRunPrintsNothingNew() {
+        produce("s", "1\n2\n3\n4\n5\n6\n", "--partitions", "3");
+
+        PqRun.Result first = consume("s", "g", "--mode", "shared", "--from-beginning");
+        List<String> lines = first.outLines();
+        assertEquals(6, lines.size(), first.toString());
+        assertEquals(Set.of("1", "2", "3", "4", "5", "6"), new HashSet<>(lines), "each record once, in no set order");
+        assertEquals(List.of("consumed 6 records from s for group g"), first.errLines());
+
+        assertEquals("", consume("s", "g", "--mode", "shared").out());
+        produce("s", "7\n");
+        assertEquals("7\n", consume("s", "g", "--mode", "SHARED").out());
+        // The group is empty between runs, so it may go back to ORDERED and keeps its positions.
+        assertEquals("", consume("s", "g", "--mode", "ordered").out());
+    }
+
+    @Test
+    void sharedModeWithNoAckDeliversAgainEachRunUntilTheRecordIsADeadLetter() {
+        produce("n", "a\n");
+        for (int run = 1; run <= 5; run++) {
+            // Leaving the group unlocks the record at once: no wait for the visibility timeout.
+            assertEquals("a\n", consume("n", "g", "--mode", "shared", "--from-beginning", "--no-ack").out(),
+                    "run " + run);
+        }
+        assertEquals("", consume("n", "g", "--mode", "shared", "--no-ack").out(), "a sixth delivery is a dead letter");
+
+        PqRun.Result list = pq("dlq", "list", "--data-dir", dataDir(), "--topic", "n");
+        assertEquals(0, list.exit(), list.toString());
+        List<String> lines = list.outLines();
+        assertEquals(2, lines.size(), list.out());
+        assertTrue(lines.get(1).matches("0\\s+n\\s+0\\s+0\\s+5\\s+\\S+Z\\s+-"), lines.get(1));
+
+        produce("n", "b\n");
+        assertEquals("b\n", consume("n", "g", "--mode", "shared").out(), "the dead letter is done for the group");
+    }
 }

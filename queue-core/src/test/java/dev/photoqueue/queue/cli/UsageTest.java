@@ -100,7 +100,13 @@ class UsageTest {
                                 + "2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got 'yesterday'"),
                 Arguments.of(List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-datetime",
                         "2026-13-01T00:00:00Z"), "pq: --to-datetime must be an ISO-8601 date and time with a zone "
-                        + "offset, like 2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '2026-13-01T00:00:00Z'"));
+                        + "offset, like 2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '2026-13-01T00:00:00Z'"),
+                Arguments.of(List.of("consume", "--topic", "t", "--group", "g", "--mode", "fifo"),
+                        "pq: --mode must be one of ordered, shared, got 'fifo'"),
+                Arguments.of(List.of("consume", "--topic", "t", "--mode", "shared"),
+                        "pq: --mode needs --group: it is the consumer group's mode"),
+                Arguments.of(List.of("consume", "--topic", "t", "--group", "g", "--mode="),
+                        "pq: --mode must not be empty"));
     }
 
     @ParameterizedTest
