@@ -26,21 +26,14 @@ import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.Partitioners;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
-import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.queue.contract.TestMember.Acks;
 import dev.photoqueue.queue.contract.TestMember.OnRevoke;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,13 +43,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,188 +68,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * machine does not expire it by accident. Positions are read through
  * {@link Admin#describeGroup} after a {@code commitSync}, since a backend may persist them lazily.
  */
-public abstract class QueueContractTest {
+public abstract class QueueContractTest extends ContractFixture {
 
     /** How long a test waits for something that should happen. */
-    protected static final Duration WAIT = Duration.ofSeconds(15);
-    /** One poll of one member inside a loop that drives several. */
-    protected static final Duration POLL = Duration.ofMillis(20);
-    /** The session timeout of a member a test lets go silent, to be removed. */
-    protected static final long SHORT_SESSION_MS = 400;
-
-    private static final String RUN = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-
-    @TempDir
-    Path storage;
-
-    private QueueBackend backend;
-    private Producer producer;
-    private final List<TestMember> members = new ArrayList<>();
-    private final AtomicInteger names = new AtomicInteger();
-    private String testName;
-
-    /** Opens the backend on {@code storage}: empty the first time, as left by the last close afterwards. */
-    protected abstract QueueBackend open(Path storage);
-
-    @BeforeEach
-    void openBackend(TestInfo info) {
-        String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
-        testName = method.length() > 60 ? method.substring(0, 60) : method;
-        backend = open(storage);
-    }
-
-    @AfterEach
-    void closeBackend() {
-        try {
-            for (TestMember m : members) {
-                m.close();
-            }
-            if (producer != null) {
-                producer.close();
-            }
-        } finally {
-            backend.close();
-        }
-    }
-
-    // ---------------------------------------------------------------- fixture
-
-    protected QueueBackend backend() {
-        return backend;
-    }
-
-    protected Admin admin() {
-        return backend.admin();
-    }
-
-    /**
-     * Closes the backend, and with it whatever it handed out, then opens it again on the same
-     * storage. Members from before are gone: as after a crash, the group has no members, only what
-     * it had persisted.
-     */
-    protected QueueBackend restart() {
-        members.clear();
-        if (producer != null) {
-            producer.close();
-            producer = null;
-        }
-        backend.close();
-        backend = open(storage);
-        return backend;
-    }
-
-    /** A topic or group name no other test (or earlier run against the same broker) uses. */
-    protected String name(String kind) {
-        return kind + "-" + testName + "-" + RUN + "-" + names.incrementAndGet();
-    }
-
-    protected String createTopic(int partitions) {
-        String topic = name("t");
-        admin().createTopic(new NewTopic(topic, partitions));
-        return topic;
-    }
-
-    protected static List<TopicPartition> partitions(String topic, int count) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
-            out.add(new TopicPartition(topic, p));
-        }
-        return out;
-    }
-
-    private Producer producer() {
-        if (producer == null) {
-            producer = backend.producer();
-        }
-        return producer;
-    }
-
-    protected RecordMetadata send(ProducerRecord record) {
-        try {
-            return producer().send(record).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("send of " + record.topic() + " failed: " + e, e);
-        }
-    }
-
-    /** Appends {@code count} records to one partition; values are "topic/partition/n". */
-    protected List<RecordMetadata> produce(TopicPartition tp, int count) {
-        List<RecordMetadata> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String value = tp + "/" + i;
-            out.add(send(ProducerRecord.of(tp.topic(), "k" + i, value).withPartition(tp.partition())));
-        }
-        return out;
-    }
-
-    protected void produce(List<TopicPartition> tps, int countEach) {
-        for (TopicPartition tp : tps) {
-            produce(tp, countEach);
-        }
-    }
-
-    protected static GroupConsumerConfig.Builder config(String group) {
-        return GroupConsumerConfig.builder(group);
-    }
-
-    /** A member that acks by itself and gives up in-flight records when a partition is revoked. */
-    protected TestMember member(GroupConsumerConfig.Builder config, Acks acks) {
-        return member(config, acks, OnRevoke.GIVE_UP);
-    }
-
-    protected TestMember member(GroupConsumerConfig.Builder config, Acks acks, OnRevoke onRevoke) {
-        TestMember m = new TestMember(backend.groupConsumer(config.build()), acks, onRevoke);
-        members.add(m);
-        return m;
-    }
-
-    /** Polls the members in turn, briefly each, until {@code done} holds; fails after {@link #WAIT}. */
-    protected static void pollUntil(String what, BooleanSupplier done, TestMember... polled) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("waited " + WAIT.toSeconds() + " s for: " + what + "; members: " + List.of(polled));
-            }
-            for (TestMember m : polled) {
-                m.poll(POLL);
-            }
-        }
-    }
-
-    /** Polls the members until one of them received the record at {@code tp}@{@code offset}. */
-    protected static void pollUntilReceived(TopicPartition tp, long offset, TestMember... polled) {
-        pollUntil("some member received " + tp + "@" + offset,
-                () -> List.of(polled).stream().anyMatch(m -> m.offsets(tp).contains(offset)), polled);
-    }
-
-    protected GroupDescription describe(String group) {
-        return admin().describeGroup(group);
-    }
-
-    /** The group's first offset not yet done on {@code tp}: its committed position, or the start when it has none. */
-    protected long firstNotDone(String group, TopicPartition tp) {
-        for (PartitionLag lag : describe(group).partitions()) {
-            if (lag.topicPartition().equals(tp)) {
-                if (lag.committed() >= 0) {
-                    return lag.committed();
-                }
-                try (Consumer c = backend.consumer(ConsumerConfig.DEFAULTS)) {
-                    return c.beginningOffsets(List.of(tp)).get(tp);
-                }
-            }
-        }
-        fail("group " + group + " has no position on " + tp + ": " + describe(group));
-        return -1;
-    }
-
-    protected PartitionLag lag(String group, TopicPartition tp) {
-        return describe(group).partitions().stream().filter(l -> l.topicPartition().equals(tp)).findFirst()
-                .orElseThrow(() -> new AssertionError("group " + group + " has no entry for " + tp));
-    }
-
-    protected static List<Long> range(long fromInclusive, long toExclusive) {
-        return LongStream.range(fromInclusive, toExclusive).boxed().toList();
-    }
 
     private static void assertListenersConsistent(TestMember... checked) {
         for (TestMember m : checked) {
@@ -317,7 +128,7 @@ public abstract class QueueContractTest {
             assertEquals(Partitioners.forKey(bytes(key), 6), md.partition(), "partition of key " + key);
             sentByPartition.computeIfAbsent(md.partition(), p -> new ArrayList<>()).add(key + "#" + i);
         }
-        try (Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
+        try (Consumer consumer = backend().consumer(ConsumerConfig.DEFAULTS)) {
             for (Map.Entry<Integer, List<String>> e : sentByPartition.entrySet()) {
                 TopicPartition tp = new TopicPartition(topic, e.getKey());
                 consumer.assign(List.of(tp));
@@ -337,7 +148,7 @@ public abstract class QueueContractTest {
             send(new ProducerRecord(topic, 1, bytes("k" + i), bytes("v" + i), ts + i,
                     List.of(Header.of("n", String.valueOf(i)))));
         }
-        try (Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
+        try (Consumer consumer = backend().consumer(ConsumerConfig.DEFAULTS)) {
             consumer.assign(List.of(tp));
             assertEquals(Set.of(tp), consumer.assignment());
             consumer.seekToBeginning(List.of(tp));
@@ -370,7 +181,7 @@ public abstract class QueueContractTest {
     void endOffsetsAreTheOffsetTheNextRecordGets() {
         String topic = createTopic(2);
         List<TopicPartition> tps = partitions(topic, 2);
-        try (Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
+        try (Consumer consumer = backend().consumer(ConsumerConfig.DEFAULTS)) {
             assertEquals(Map.of(tps.get(0), 0L, tps.get(1), 0L), consumer.endOffsets(tps));
             produce(tps.get(0), 3);
             produce(tps.get(1), 1);
@@ -388,7 +199,7 @@ public abstract class QueueContractTest {
         for (long stamp : stamps) {
             send(new ProducerRecord(topic, 0, null, bytes("at " + stamp), stamp, List.of()));
         }
-        try (Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
+        try (Consumer consumer = backend().consumer(ConsumerConfig.DEFAULTS)) {
             assertEquals(new OffsetAndTimestamp(0, base), consumer.offsetsForTimes(Map.of(tp, base - 5_000)).get(tp));
             assertEquals(new OffsetAndTimestamp(1, base + 1_000), consumer.offsetsForTimes(Map.of(tp, base + 1_000)).get(tp));
             assertEquals(new OffsetAndTimestamp(2, base + 2_000), consumer.offsetsForTimes(Map.of(tp, base + 1_500)).get(tp));
@@ -1341,7 +1152,7 @@ public abstract class QueueContractTest {
     }
 
     private GroupConsumer groupConsumer(GroupConsumerConfig.Builder config, String topic) {
-        GroupConsumer consumer = backend.groupConsumer(config.build());
+        GroupConsumer consumer = backend().groupConsumer(config.build());
         consumer.subscribe(List.of(topic));
         return consumer;
     }
@@ -1666,7 +1477,7 @@ public abstract class QueueContractTest {
         String topic = createTopic(1);
         String group = name("g");
         try (GroupConsumer shared = sharedConsumer(config(group), topic);
-             GroupConsumer ordered = backend.groupConsumer(config(group).build())) {
+             GroupConsumer ordered = backend().groupConsumer(config(group).build())) {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
                     () -> ordered.subscribe(List.of(topic)));
             assertTrue(e.getMessage().contains("SHARED") && e.getMessage().contains("ORDERED"), e.getMessage());
@@ -1774,24 +1585,4 @@ public abstract class QueueContractTest {
         assertTrue(elapsedMs >= 4 * 50 * 0.9, "5 records at 20/s took only " + elapsedMs + " ms");
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<ConsumerRecord> read(Consumer consumer, int count) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (out.size() < count) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("read " + out.size() + " of " + count + " records in " + WAIT.toSeconds() + " s");
-            }
-            out.addAll(consumer.poll(Duration.ofMillis(100)));
-        }
-        assertEquals(count, out.size(), "read more records than there are");
-        return out;
-    }
-
-    private static List<String> readValues(Consumer consumer, int count) {
-        return read(consumer, count).stream().map(ConsumerRecord::valueAsString).toList();
-    }
 }
