@@ -13,6 +13,13 @@ public interface QueueBackend extends AutoCloseable {
 
     Producer producer();
 
+    /**
+     * A producer for consume-transform-produce transactions; see {@link TransactionalProducer}.
+     * Fences every earlier producer with the same {@code transactionalId}, and waits for a commit
+     * one of them has in progress to finish first.
+     */
+    TransactionalProducer transactionalProducer(String transactionalId);
+
     Consumer consumer(ConsumerConfig config);
 
     /** A new member of the consumer group {@code config.groupId()}; it joins on subscribe. */

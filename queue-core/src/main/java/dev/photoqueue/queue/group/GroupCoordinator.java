@@ -177,6 +177,25 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks records done for a group whoever holds their partitions, and persists the positions:
+     * the acks of transactions that committed before a crash but were not applied yet. Called
+     * when the queue opens, before members join. Idempotent.
+     */
+    public void applyCommittedAcks(String groupId, Map<TopicPartition, List<Long>> offsets) {
+        Group group = group(groupId);
+        offsets.forEach((tp, list) -> {
+            PartitionProgress p = group.progress(tp);
+            if (!p.isInitialized()) {
+                LOG.warn("group {} has no position on {}; the committed acks of offsets {} are not applied",
+                        groupId, tp, list);
+                return;
+            }
+            list.forEach(p::markDone);
+        });
+        persistNow(group);
+    }
+
     /** Groups with members or positions. */
     public Set<String> groupIds() {
         return new TreeSet<>(groups.keySet());

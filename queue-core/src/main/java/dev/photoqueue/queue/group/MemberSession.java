@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -108,6 +109,35 @@ public final class MemberSession {
             throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
         }
         return p.checkOutstanding(group.groupId, member, offset, deliveryCount);
+    }
+
+    /**
+     * Settles {@code records} (each a delivery this member holds) as done together with
+     * {@code commitPoint}, the durable write that decides a transaction: each delivery is checked
+     * first, then {@code commitPoint} runs, then the records count as done, all under the group
+     * lock, so no rebalance or expiry can hand a record to another member in between. When a check
+     * or {@code commitPoint} fails, nothing changed. {@link FencedMemberException} for a delivery
+     * that is not current: its partition moved, it was delivered again since, or it is done
+     * already or no longer outstanding (a reset moved the position).
+     */
+    public void ackAtomically(List<ConsumerRecord> records, Runnable commitPoint) {
+        heartbeat();
+        synchronized (group) {
+            List<PartitionProgress> progress = new ArrayList<>(records.size());
+            for (ConsumerRecord r : records) {
+                PartitionProgress p = group.progress.get(r.topicPartition());
+                if (p == null || !p.checkOutstanding(group.groupId, member, r.offset(), r.deliveryCount())) {
+                    throw new FencedMemberException(group.groupId, member.memberId, r.topicPartition(), "offset "
+                            + r.offset() + " is not an outstanding delivery of this member (done already, or "
+                            + "the position was reset); the transaction changed nothing");
+                }
+                progress.add(p);
+            }
+            commitPoint.run();
+            for (int i = 0; i < records.size(); i++) {
+                progress.get(i).markDone(records.get(i).offset());
+            }
+        }
     }
 
     /** The log no longer has the records from {@code nextFetch}: continue at {@code offset}. */

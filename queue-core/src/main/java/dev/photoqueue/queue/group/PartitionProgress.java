@@ -152,7 +152,17 @@ final class PartitionProgress {
      * latest: the record was handed out again since, and that delivery is the one to settle it.
      */
     synchronized void ack(String groupId, Member member, long offset, int deliveryCount) {
-        if (!isOutstanding(groupId, member, offset, deliveryCount)) {
+        if (isOutstanding(groupId, member, offset, deliveryCount)) {
+            markDone(offset);
+        }
+    }
+
+    /**
+     * Marks {@code offset} done whoever holds the partition: for acks whose commit was decided
+     * before a crash (a committed transaction), applied when the queue opens again. Idempotent.
+     */
+    synchronized void markDone(long offset) {
+        if (committed < 0 || offset < committed || ackedAbove.contains(offset)) {
             return;
         }
         if (offset == committed) {

@@ -12,6 +12,7 @@ import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.api.UnknownTopicException;
 import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.PartitionSource;
@@ -39,19 +40,32 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     private final GroupCoordinator coordinator;
     private final Redriver redriver = new Redriver(this);
     private final BacklogGate backlogGate;
+    private final TransactionCoordinator transactions;
 
-    private InhouseBackend(InhouseConfig config, LogManager log) {
+    private InhouseBackend(InhouseConfig config, LogManager log, TransactionCoordinator.StageListener stages) {
         this.config = config;
         this.log = log;
         this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log), log.signal()::signal,
                 System::nanoTime);
+        try {
+            // Completes the transactions a crash interrupted before any member can read.
+            this.transactions = TransactionCoordinator.open(log, coordinator, stages);
+        } catch (RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
         this.backlogGate = new BacklogGate(coordinator, System::nanoTime);
     }
 
     static InhouseBackend open(InhouseConfig config) {
+        return open(config, TransactionCoordinator.StageListener.NONE);
+    }
+
+    /** Opens with a listener told each step of every transaction commit (tests stop the process there). */
+    static InhouseBackend open(InhouseConfig config, TransactionCoordinator.StageListener stages) {
         LogManager log = LogManager.open(config.dataDir(), config.logOptions());
         try {
-            return new InhouseBackend(config, log);
+            return new InhouseBackend(config, log, stages);
         } catch (RuntimeException e) {
             log.close();
             throw e;
@@ -66,6 +80,14 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     @Override
     public Producer producer() {
         return new InhouseProducer(this);
+    }
+
+    @Override
+    public TransactionalProducer transactionalProducer(String transactionalId) {
+        if (transactionalId == null || transactionalId.isBlank()) {
+            throw new IllegalArgumentException("a transactional id must not be blank, was \"" + transactionalId + "\"");
+        }
+        return new InhouseTransactionalProducer(this, transactions, transactionalId);
     }
 
     @Override

@@ -267,6 +267,21 @@ final class InhouseGroupConsumer implements GroupConsumer {
         session.commitSync();
     }
 
+    /** The backend this member reads from: a transaction may only ack inputs of its own backend. */
+    InhouseBackend backend() {
+        return backend;
+    }
+
+    GroupConsumerConfig config() {
+        return config;
+    }
+
+    /** The current membership, for a transaction's acks; {@link IllegalStateException} before subscribe. */
+    MemberSession session() {
+        ensureSubscribed();
+        return session;
+    }
+
     @Override
     public Set<TopicPartition> assignment() {
         return session == null ? Set.of() : new LinkedHashSet<>(session.fetchable());

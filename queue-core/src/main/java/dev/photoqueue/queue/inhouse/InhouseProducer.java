@@ -53,29 +53,42 @@ final class InhouseProducer implements Producer {
             return CompletableFuture.failedFuture(new QueueClosedException("producer"));
         }
         try {
-            TopicLog topic = topics.get(record.topic());
-            if (topic == null) {
-                topic = topics.computeIfAbsent(record.topic(), backend::topic);
-            }
-            int partition;
-            if (record.partition() != null) {
-                partition = record.partition();
-            } else if (record.key() != null) {
-                partition = Partitioners.forKey(record.key(), topic.partitionCount());
-            } else {
-                partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
-            }
-            PartitionLog log = topic.partition(partition);
-            if (mayBlock) {
-                backend.backlogGate().awaitRoom(log, backend.producerMaxBlockMs());
-            } else {
-                backend.backlogGate().checkRoom(log);
-            }
-            long timestamp = record.timestamp() != null ? record.timestamp() : backend.log().clock().millis();
-            return log.append(timestamp, record.key(), record.value(), record.headers());
+            PartitionLog log = route(record, mayBlock);
+            return log.append(timestampOf(record), record.key(), record.value(), record.headers());
         } catch (QueueException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The partition the record goes to: its own, its key's, or the next in turn; once the
+     * partition's backlog has room (waiting for it when {@code mayBlock}, else failing at once
+     * with {@link dev.photoqueue.queue.api.BacklogFullException}).
+     */
+    PartitionLog route(ProducerRecord record, boolean mayBlock) {
+        TopicLog topic = topics.get(record.topic());
+        if (topic == null) {
+            topic = topics.computeIfAbsent(record.topic(), backend::topic);
+        }
+        int partition;
+        if (record.partition() != null) {
+            partition = record.partition();
+        } else if (record.key() != null) {
+            partition = Partitioners.forKey(record.key(), topic.partitionCount());
+        } else {
+            partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
+        }
+        PartitionLog log = topic.partition(partition);
+        if (mayBlock) {
+            backend.backlogGate().awaitRoom(log, backend.producerMaxBlockMs());
+        } else {
+            backend.backlogGate().checkRoom(log);
+        }
+        return log;
+    }
+
+    long timestampOf(ProducerRecord record) {
+        return record.timestamp() != null ? record.timestamp() : backend.log().clock().millis();
     }
 
     /** Writes the partitions of every topic this producer sent to; its sends have completed when it returns. */

@@ -144,6 +144,14 @@ public final class PartitionLog {
         return segments.size();
     }
 
+    /** {@link RecordTooLargeException} when a record of these parts is over {@code max.record.bytes}, as append checks. */
+    public void checkRecordSize(byte[] key, byte[] value, List<Header> headers) {
+        int recordSize = RecordBatches.recordSize(key, value, headers);
+        if (recordSize > config.maxRecordBytes()) {
+            throw new RecordTooLargeException(topicPartition.topic(), recordSize, config.maxRecordBytes());
+        }
+    }
+
     /**
      * Appends one record. Fails fast (in the future) with {@link RecordTooLargeException} when the
      * record is over {@code max.record.bytes}, and with {@link QueueClosedException} once closed.

@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
@@ -240,5 +241,18 @@ public abstract class ContractFixture {
 
     protected static List<String> readValues(Consumer consumer, int count) {
         return read(consumer, count).stream().map(ConsumerRecord::valueAsString).toList();
+    }
+
+    /** Polls until {@code count} records arrived (or more, from the last poll); fails after {@link #WAIT}. */
+    protected static List<ConsumerRecord> pollRecords(GroupConsumer consumer, int count) {
+        List<ConsumerRecord> out = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (out.size() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("waited " + WAIT.toSeconds() + " s for " + count + " records, got " + out);
+            }
+            out.addAll(consumer.poll(POLL));
+        }
+        return out;
     }
 }

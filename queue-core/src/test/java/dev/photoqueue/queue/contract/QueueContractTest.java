@@ -1129,18 +1129,6 @@ public abstract class QueueContractTest extends ContractFixture {
     // ---------------------------------------------------------------- retries and dead letters
 
     /** Polls {@code consumer} until it returned {@code count} records in all; fails after {@link #WAIT}. */
-    private static List<ConsumerRecord> pollRecords(GroupConsumer consumer, int count) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (out.size() < count) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("waited " + WAIT.toSeconds() + " s for " + count + " records, got " + out);
-            }
-            out.addAll(consumer.poll(POLL));
-        }
-        return out;
-    }
-
     private static ConsumerRecord at(List<ConsumerRecord> records, TopicPartition tp, long offset) {
         return records.stream().filter(r -> r.topicPartition().equals(tp) && r.offset() == offset).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + tp + "@" + offset + " in " + records));
