@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A consumer group as the admin sees it: its members with their partitions, and per partition the
@@ -19,10 +20,20 @@ public record GroupDescription(String groupId, int generation, List<MemberDescri
         return partitions.stream().mapToLong(PartitionLag::lag).sum();
     }
 
-    /** One member and the partitions it owns. */
-    public record MemberDescription(String memberId, String clientId, List<TopicPartition> assignment) {
+    /**
+     * One member: the partitions it owns (ORDERED mode), and in SHARED mode how many records it
+     * holds locks on now, per partition (partitions without locks left out).
+     */
+    public record MemberDescription(String memberId, String clientId, List<TopicPartition> assignment,
+                                    Map<TopicPartition, Integer> locked) {
         public MemberDescription {
             assignment = List.copyOf(assignment);
+            locked = Map.copyOf(locked);
+        }
+
+        /** A member holding no locks. */
+        public MemberDescription(String memberId, String clientId, List<TopicPartition> assignment) {
+            this(memberId, clientId, assignment, Map.of());
         }
     }
 

@@ -290,6 +290,14 @@ final class Group {
     }
 
     synchronized GroupDescription.MemberDescription describe(Member m) {
-        return new GroupDescription.MemberDescription(m.memberId, m.config.clientId(), new ArrayList<>(m.owned));
+        Map<TopicPartition, Integer> locked = new TreeMap<>();
+        shared.forEach((tp, state) -> {
+            int n = state.lockedBy(m);
+            if (n > 0) {
+                locked.put(tp, n);
+            }
+        });
+        return new GroupDescription.MemberDescription(m.memberId, m.config.clientId(), new ArrayList<>(m.owned),
+                locked);
     }
 }

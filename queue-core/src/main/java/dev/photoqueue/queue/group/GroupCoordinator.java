@@ -270,6 +270,12 @@ public final class GroupCoordinator implements AutoCloseable {
             PartitionProgress progress = group.progress(tp);
             progress.initialize(CommittedPosition.at(target), true);
             progress.reset(target);
+            // A SHARED group's live state is its SharedPartitionState; without one yet, it starts from progress.
+            SharedPartitionState shared = group.shared.get(tp);
+            if (shared != null) {
+                shared.initialize(CommittedPosition.at(target), true);
+                shared.reset(target);
+            }
             result.put(tp, target);
         }
         persistNow(group);

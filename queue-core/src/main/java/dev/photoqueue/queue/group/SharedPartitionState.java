@@ -210,6 +210,33 @@ final class SharedPartitionState {
         return lastErrors.get(offset);
     }
 
+    /** How many records {@code member} holds locks on now (expired locks included until expired). */
+    synchronized int lockedBy(Member member) {
+        int n = 0;
+        for (Lock lock : locks.values()) {
+            if (lock.member() == member) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Moves the position to {@code offset} (replay or skip): everything from there is available
+     * again and counts afresh; the locks held now are dropped, so their acks are fenced.
+     */
+    synchronized void reset(long offset) {
+        committed = offset;
+        nextOffset = offset;
+        ackedAbove.clear();
+        available.clear();
+        locks.clear();
+        deliveryCounts.clear();
+        lastErrors.clear();
+        settledRedeliveries.clear();
+        dirty = true;
+    }
+
     /** The log no longer holds records below {@code startOffset} (retention): they count as done. */
     synchronized void skipTo(long startOffset) {
         if (committed >= startOffset) {

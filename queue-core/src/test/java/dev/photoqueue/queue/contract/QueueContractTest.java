@@ -1407,6 +1407,28 @@ public abstract class QueueContractTest extends ContractFixture {
     }
 
     @Test
+    void resetOfAnEmptySharedGroupReplaysFromTheNewPositionWithFreshCounts() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 4);
+        String group = name("g");
+        try (GroupConsumer first = sharedConsumer(config(group), topic)) {
+            List<ConsumerRecord> taken = pollRecords(first, 4);
+            taken.forEach(first::ack);
+            first.commitSync();
+        }
+        assertEquals(4, firstNotDone(group, tp));
+
+        assertEquals(Map.of(tp, 1L), admin().resetOffsets(group, topic, OffsetSpec.offset(1)));
+        assertEquals(1, firstNotDone(group, tp));
+        try (GroupConsumer replay = sharedConsumer(config(group), topic)) {
+            List<ConsumerRecord> again = pollRecords(replay, 3);
+            assertEquals(Set.of(1L, 2L, 3L), offsetsOf(again));
+            assertDeliveryCounts(1, again);
+        }
+    }
+
+    @Test
     void sharedAtMostOnceRecordIsDoneWhenHandedOut() {
         String topic = createTopic(1);
         TopicPartition tp = new TopicPartition(topic, 0);

@@ -1,6 +1,11 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -8,13 +13,19 @@ import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicDescription;
 import dev.photoqueue.queue.api.TopicExistsException;
+import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownTopicException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static dev.photoqueue.queue.inhouse.InhouseTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -73,6 +84,36 @@ class InhouseAdminTest {
             UnknownTopicException e = assertThrows(UnknownTopicException.class,
                     () -> backend.admin().describeTopic("missing"));
             assertEquals("missing", e.topic());
+        }
+    }
+
+    @Test
+    void describeGroupCountsTheRecordsEachSharedMemberHoldsLocked() {
+        try (QueueBackend backend = open(dir)) {
+            backend.admin().createTopic(new NewTopic("jobs", 2));
+            for (int i = 0; i < 6; i++) {
+                await(backend.producer().send(ProducerRecord.of("jobs", (String) null, "v" + i).withPartition(i % 2)));
+            }
+            GroupConsumerConfig.Builder config = GroupConsumerConfig.builder("workers").mode(ConsumptionMode.SHARED)
+                    .maxPollRecords(4);
+            try (GroupConsumer holder = backend.groupConsumer(config.build());
+                 GroupConsumer idle = backend.groupConsumer(config.build())) {
+                holder.subscribe(List.of("jobs"));
+                idle.subscribe(List.of("jobs"));
+                List<ConsumerRecord> held = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (held.size() < 4 && System.nanoTime() < deadline) {
+                    held.addAll(holder.poll(Duration.ofMillis(50)));
+                }
+                holder.ack(held.get(0));
+                Map<TopicPartition, Integer> expected = new TreeMap<>();
+                held.subList(1, held.size()).forEach(r -> expected.merge(r.topicPartition(), 1, Integer::sum));
+
+                GroupDescription d = backend.admin().describeGroup("workers");
+                Map<String, Map<TopicPartition, Integer>> locked = new TreeMap<>();
+                d.members().forEach(m -> locked.put(m.memberId(), new TreeMap<>(m.locked())));
+                assertEquals(Map.of(holder.memberId(), expected, idle.memberId(), Map.of()), locked);
+            }
         }
     }
 }
