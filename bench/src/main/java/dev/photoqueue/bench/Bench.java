@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The benchmark harness: {@code java -jar bench.jar <family> [options]}. Prints the environment
@@ -22,11 +22,12 @@ import java.util.function.Supplier;
 public final class Bench {
 
     /** The families {@code Bench <family>} can run; a new family is one more line here. */
-    private static final Map<String, Supplier<BenchFamily>> FAMILIES = new LinkedHashMap<>();
+    private static final Map<String, Function<BenchOptions, BenchFamily>> FAMILIES = new LinkedHashMap<>();
 
     static {
-        FAMILIES.put("log", LogBench::new);
-        FAMILIES.put("group", GroupBench::new);
+        FAMILIES.put("log", options -> new LogBench());
+        FAMILIES.put("group", options -> new GroupBench());
+        FAMILIES.put("compare", options -> new CompareBench(options.brokerJar()));
     }
 
     private Bench() {
@@ -40,7 +41,7 @@ public final class Bench {
         BenchFamily family;
         try {
             options = BenchOptions.parse(Arrays.asList(args));
-            family = family(options.family());
+            family = family(options);
             checkPhases(family, options.only());
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
@@ -61,12 +62,13 @@ public final class Bench {
         System.exit(allPassed ? 0 : 1);
     }
 
-    private static BenchFamily family(String name) {
-        Supplier<BenchFamily> factory = FAMILIES.get(name);
+    private static BenchFamily family(BenchOptions options) {
+        Function<BenchOptions, BenchFamily> factory = FAMILIES.get(options.family());
         if (factory == null) {
-            throw new IllegalArgumentException("unknown family \"" + name + "\"; known: " + FAMILIES.keySet());
+            throw new IllegalArgumentException("unknown family \"" + options.family() + "\"; known: "
+                    + FAMILIES.keySet());
         }
-        return factory.get();
+        return factory.apply(options);
     }
 
     private static void checkPhases(BenchFamily family, Set<String> only) {
@@ -80,8 +82,9 @@ public final class Bench {
 
     private static String usage() {
         StringBuilder sb = new StringBuilder(BenchOptions.USAGE).append("\nfamilies:");
+        BenchOptions defaults = BenchOptions.parse(List.of("usage"));
         FAMILIES.forEach((name, factory) -> {
-            BenchFamily f = factory.get();
+            BenchFamily f = factory.apply(defaults);
             sb.append("\n  ").append(name).append("  ").append(f.description())
                     .append(" (phases: ").append(String.join(",", f.phases())).append(")");
         });

@@ -50,7 +50,7 @@ final class GroupBench implements BenchFamily {
     private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
 
     /** The clock readings of one round: first send, producer flushed, last ack. */
-    private record RoundTimes(long startNanos, long producedNanos, long lastAckNanos) {
+    record RoundTimes(long startNanos, long producedNanos, long lastAckNanos) {
 
         double produceSeconds() {
             return (producedNanos - startNanos) / 1e9;
@@ -63,7 +63,7 @@ final class GroupBench implements BenchFamily {
 
     /** The producer side of a round, run on the benchmark thread. */
     @FunctionalInterface
-    private interface Sender {
+    interface Sender {
         void send(GroupWorkload workload) throws Exception;
     }
 
@@ -200,7 +200,7 @@ final class GroupBench implements BenchFamily {
                     windowStart = System.nanoTime();
                 }
                 byte[] value = LatencySamples.stamp(new byte[VALUE_SIZE], inWindow);
-                producer.send(new ProducerRecord(GroupWorkload.TOPIC, null, null, value, null, List.of()));
+                producer.send(new ProducerRecord(workload.topic(), null, null, value, null, List.of()));
             }
             double rate = (measured - 1) / ((System.nanoTime() - windowStart) / 1e9);
             producer.flush();
@@ -208,7 +208,7 @@ final class GroupBench implements BenchFamily {
         }
     }
 
-    private static List<GroupMember.Observer> observers(GroupMember.Observer first, GroupMember.Observer second) {
+    static List<GroupMember.Observer> observers(GroupMember.Observer first, GroupMember.Observer second) {
         return List.of(first, second);
     }
 
@@ -217,14 +217,14 @@ final class GroupBench implements BenchFamily {
      * the sender, and waits for the last ack; then checks that the topic holds {@code total}
      * records and that the group's lag is 0, and stops the members.
      */
-    private static RoundTimes groupRound(GroupWorkload workload, long total, List<GroupMember.Observer> observers,
+    static RoundTimes groupRound(GroupWorkload workload, long total, List<GroupMember.Observer> observers,
                                          Sender sender) throws Exception {
         AckTally tally = new AckTally(total);
         List<GroupMember> members = new ArrayList<>();
         try {
             for (int i = 0; i < observers.size(); i++) {
                 String name = "bench-member-" + (i + 1);
-                members.add(GroupMember.start(name, workload.member(name, SESSION_TIMEOUT_MS), tally,
+                members.add(GroupMember.start(name, workload.member(name, SESSION_TIMEOUT_MS), workload.topic(), tally,
                         observers.get(i), VALUE_SIZE));
             }
             awaitBalanced(members, tally);

@@ -32,22 +32,26 @@ final class GroupMember implements Runnable {
     private final AckTally tally;
     private final Observer observer;
     private final OrderedDeliveryCheck check;
+    private final String topic;
     private final Thread thread;
     private volatile int owned;
     private volatile boolean stopped;
 
-    private GroupMember(String name, GroupConsumer consumer, AckTally tally, Observer observer, int valueSize) {
+    private GroupMember(String name, GroupConsumer consumer, String topic, AckTally tally, Observer observer,
+                        int valueSize) {
         this.name = name;
+        this.topic = topic;
         this.consumer = consumer;
         this.tally = tally;
         this.observer = observer;
-        this.check = new OrderedDeliveryCheck(name, GroupWorkload.TOPIC, valueSize);
+        this.check = new OrderedDeliveryCheck(name, topic, valueSize);
         this.thread = new Thread(this, name);
     }
 
-    /** Starts a member thread that subscribes {@code consumer} to the workload's topic. */
-    static GroupMember start(String name, GroupConsumer consumer, AckTally tally, Observer observer, int valueSize) {
-        GroupMember member = new GroupMember(name, consumer, tally, observer, valueSize);
+    /** Starts a member thread that subscribes {@code consumer} to {@code topic}. */
+    static GroupMember start(String name, GroupConsumer consumer, String topic, AckTally tally, Observer observer,
+                             int valueSize) {
+        GroupMember member = new GroupMember(name, consumer, topic, tally, observer, valueSize);
         member.thread.start();
         return member;
     }
@@ -55,7 +59,7 @@ final class GroupMember implements Runnable {
     @Override
     public void run() {
         try (consumer) {
-            consumer.subscribe(List.of(GroupWorkload.TOPIC));
+            consumer.subscribe(List.of(topic));
             while (!stopped && !tally.isComplete()) {
                 List<ConsumerRecord> records = consumer.poll(POLL_TIMEOUT);
                 owned = consumer.assignment().size();

@@ -31,27 +31,43 @@ final class GroupWorkload implements AutoCloseable {
     static final String GROUP = "bench";
 
     private final QueueBackend backend;
+    private final String topic;
+    private final String group;
 
-    private GroupWorkload(QueueBackend backend) {
+    private GroupWorkload(QueueBackend backend, String topic, String group) {
         this.backend = backend;
+        this.topic = topic;
+        this.group = group;
     }
 
+    /** On the in-house backend, on its own data dir, with topic {@value #TOPIC} and group {@value #GROUP}. */
     static GroupWorkload open(Path dataDir, int partitions) {
-        QueueBackend backend = QueueBackends.open(Map.of(
-                QueueBackends.BACKEND, "inhouse",
-                "data.dir", dataDir.toString()));
+        return open(Map.of(QueueBackends.BACKEND, "inhouse", "data.dir", dataDir.toString()), TOPIC, GROUP,
+                partitions);
+    }
+
+    /**
+     * On the backend {@code settings} open (for Kafka, whose topics outlive a round, {@code topic}
+     * and {@code group} must be new names), creating {@code topic}.
+     */
+    static GroupWorkload open(Map<String, String> settings, String topic, String group, int partitions) {
+        QueueBackend backend = QueueBackends.open(settings);
         try {
-            backend.admin().createTopic(new NewTopic(TOPIC, partitions, (short) 1,
+            backend.admin().createTopic(new NewTopic(topic, partitions, (short) 1,
                     Map.of(TopicConfigs.FSYNC, FsyncPolicy.INTERVAL.configValue())));
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
-        return new GroupWorkload(backend);
+        return new GroupWorkload(backend, topic, group);
     }
 
     QueueBackend backend() {
         return backend;
+    }
+
+    String topic() {
+        return topic;
     }
 
     /**
@@ -59,7 +75,7 @@ final class GroupWorkload implements AutoCloseable {
      * (1 MiB); not yet subscribed.
      */
     GroupConsumer member(String clientId, long sessionTimeoutMs) {
-        return backend.groupConsumer(GroupConsumerConfig.builder(GROUP)
+        return backend.groupConsumer(GroupConsumerConfig.builder(group)
                 .clientId(clientId)
                 .delivery(DeliveryGuarantee.AT_LEAST_ONCE)
                 .sessionTimeoutMs(sessionTimeoutMs)
@@ -74,7 +90,7 @@ final class GroupWorkload implements AutoCloseable {
     void produce(long count, byte[] value) {
         try (Producer producer = backend.producer()) {
             for (long i = 0; i < count; i++) {
-                producer.send(new ProducerRecord(TOPIC, null, null, value, null, List.of()));
+                producer.send(new ProducerRecord(topic, null, null, value, null, List.of()));
             }
             producer.flush();
         }
@@ -82,27 +98,27 @@ final class GroupWorkload implements AutoCloseable {
 
     /** The sum of the partitions' end offsets: every acknowledged record of the topic. */
     long endOffsets() {
-        return backend.admin().describeTopic(TOPIC).partitions().stream().mapToLong(PartitionInfo::endOffset).sum();
+        return backend.admin().describeTopic(topic).partitions().stream().mapToLong(PartitionInfo::endOffset).sum();
     }
 
     /** Fails unless the topic holds exactly {@code expected} acknowledged records. */
     void requireEndOffsets(long expected) {
         long end = endOffsets();
         if (end != expected) {
-            throw new IllegalStateException("after flush, topic " + TOPIC + " holds " + end + " records, expected "
+            throw new IllegalStateException("after flush, topic " + topic + " holds " + end + " records, expected "
                     + expected + ": some sends were not acknowledged");
         }
     }
 
     GroupDescription describeGroup() {
-        return backend.admin().describeGroup(GROUP);
+        return backend.admin().describeGroup(group);
     }
 
     /** Fails unless the group's lag over all partitions is {@code expected}. */
     GroupDescription requireLag(long expected) {
         GroupDescription group = describeGroup();
         if (group.totalLag() != expected) {
-            throw new IllegalStateException("group " + GROUP + " has a lag of " + group.totalLag() + ", expected "
+            throw new IllegalStateException("group " + group + " has a lag of " + group.totalLag() + ", expected "
                     + expected + ": " + group.partitions());
         }
         return group;
