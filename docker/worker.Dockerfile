@@ -1,0 +1,14 @@
+# A thumbnail worker process (Kafka backend). Build context: the repository root.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -pl worker -am package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --create-home photoqueue && mkdir -p /data && chown photoqueue /data
+COPY --from=build /src/worker/target/worker.jar /app/worker.jar
+USER photoqueue
+ENV DATA_DIR=/data QUEUE_BACKEND=kafka
+# SIGTERM lets in-flight photos finish within the grace period, then the worker leaves its group.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/worker.jar"]
