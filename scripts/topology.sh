@@ -38,6 +38,15 @@ app_env() {
     export QUEUE_BACKEND=kafka KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" DATA_DIR="$DIR/app" HOST=127.0.0.1
 }
 
+# 0 when GET http://127.0.0.1:$1$2 answers 200 (bash only: no curl needed).
+http_ok() {
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+    local status; IFS=' ' read -r _ status _ <&3 || true
+    exec 3<&- 3>&-
+    [ "$status" = "200" ]
+}
+
 wait_for() { # what, seconds, command...
     local what="$1" seconds="$2"; shift 2
     for _ in $(seq 1 $((seconds * 5))); do
@@ -69,7 +78,7 @@ up() {
     app_env
     PORT="$PORT" WORKERS=0 nohup java -jar "$API_JAR" > "$LOGS/upload-api.log" 2>&1 &
     echo $! > "$PIDS/upload-api.pid"
-    wait_for "the upload API" 120 curl -fsS "http://127.0.0.1:$PORT/readyz"
+    wait_for "the upload API" 120 http_ok "$PORT" /readyz
     echo "upload-api pid $(cat "$PIDS/upload-api.pid") on http://127.0.0.1:$PORT"
     for _ in $(seq 1 "$workers"); do start_worker; done
     echo "logs in $LOGS"
