@@ -1,0 +1,84 @@
+package dev.photoqueue.queue.kafka;
+
+import dev.photoqueue.queue.api.InvalidConfigException;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Settings of the Kafka backend, from the string settings handed to
+ * {@link dev.photoqueue.queue.api.QueueBackends#open} (the application maps the environment
+ * variables {@code QUEUE_BACKEND=kafka} and {@code KAFKA_BOOTSTRAP_SERVERS} onto {@code backend}
+ * and {@code kafka.bootstrap.servers}):
+ *
+ * <table>
+ * <caption>settings</caption>
+ * <tr><td>{@code kafka.bootstrap.servers}</td><td>host:port list of brokers</td><td>{@code localhost:9092}</td></tr>
+ * <tr><td>{@code kafka.connect.timeout.ms}</td><td>how long opening the backend waits for the
+ * cluster to answer before it fails</td><td>15000</td></tr>
+ * <tr><td>{@code kafka.request.timeout.ms}</td><td>longest wait of one admin call or send</td><td>30000</td></tr>
+ * <tr><td>{@code kafka.replication.factor}</td><td>copies of the topics the backend creates itself
+ * (dead-letter topics); -1: the broker's {@code default.replication.factor}</td><td>-1</td></tr>
+ * <tr><td>{@code kafka.client.<setting>}</td><td>passed to every Kafka client as {@code <setting>},
+ * e.g. {@code kafka.client.security.protocol=SSL}</td><td></td></tr>
+ * </table>
+ */
+record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTimeoutMs, short replicationFactor,
+                   Map<String, Object> clientOverrides) {
+
+    static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    static final String CONNECT_TIMEOUT_MS = "kafka.connect.timeout.ms";
+    static final String REQUEST_TIMEOUT_MS = "kafka.request.timeout.ms";
+    static final String REPLICATION_FACTOR = "kafka.replication.factor";
+    static final String CLIENT_PREFIX = "kafka.client.";
+
+    KafkaConfig {
+        clientOverrides = Map.copyOf(clientOverrides);
+    }
+
+    static KafkaConfig parse(Map<String, String> settings) {
+        String bootstrap = settings.getOrDefault(BOOTSTRAP_SERVERS, "localhost:9092").trim();
+        if (bootstrap.isEmpty() || !bootstrap.contains(":")) {
+            throw new InvalidConfigException(BOOTSTRAP_SERVERS, bootstrap, "expected host:port[,host:port...]");
+        }
+        int connect = parseInt(CONNECT_TIMEOUT_MS, settings.getOrDefault(CONNECT_TIMEOUT_MS, "15000"), 1,
+                Integer.MAX_VALUE);
+        int request = parseInt(REQUEST_TIMEOUT_MS, settings.getOrDefault(REQUEST_TIMEOUT_MS, "30000"), 1,
+                Integer.MAX_VALUE);
+        int replication = parseInt(REPLICATION_FACTOR, settings.getOrDefault(REPLICATION_FACTOR, "-1"), -1,
+                Short.MAX_VALUE);
+        if (replication == 0) {
+            throw new InvalidConfigException(REPLICATION_FACTOR, "0", "must be -1 (broker default) or >= 1");
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(CLIENT_PREFIX)) {
+                overrides.put(k.substring(CLIENT_PREFIX.length()), v);
+            }
+        });
+        return new KafkaConfig(bootstrap, connect, request, (short) replication, overrides);
+    }
+
+    /** Settings every client of this backend starts from. */
+    Map<String, Object> clientBase() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("request.timeout.ms", requestTimeoutMs);
+        props.put("default.api.timeout.ms", Math.max(requestTimeoutMs, connectTimeoutMs));
+        props.putAll(clientOverrides);
+        return props;
+    }
+
+    private static int parseInt(String key, String value, int min, int max) {
+        try {
+            int parsed = Integer.parseInt(value.trim().toLowerCase(Locale.ROOT));
+            if (parsed < min || parsed > max) {
+                throw new InvalidConfigException(key, value, "must be " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, value, "not a whole number");
+        }
+    }
+}

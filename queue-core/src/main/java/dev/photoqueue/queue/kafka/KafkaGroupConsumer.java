@@ -1,0 +1,574 @@
+package dev.photoqueue.queue.kafka;
+
+import dev.photoqueue.queue.api.AckType;
+import dev.photoqueue.queue.api.Assignor;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
+import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.QueueClosedException;
+import dev.photoqueue.queue.api.RebalanceListener;
+import dev.photoqueue.queue.api.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A member of an ORDERED consumer group over a {@link KafkaConsumer} of the consumer group
+ * protocol ({@code group.protocol=consumer}, KIP-848): the broker assigns partitions (its
+ * {@code uniform} assignor for STICKY, {@code range} for RANGE), this class keeps per-record acks.
+ *
+ * <p>Guarantees. The committed offset of a partition is its first record not yet done; the
+ * commit's metadata carries the acked records above it and the delivery counts
+ * ({@link OrderedProgress}). Under at-least-once, a poll commits the delivery counts of what it
+ * returns <em>before</em> returning (one synchronous commit per poll), so a record that crashes
+ * the process every time still reaches {@code maxDeliveries} and the dead-letter topic. Under
+ * at-most-once the poll commits the position past the records before returning them. An ack is
+ * committed at once in the background ({@code commitAsync}); a revoked partition's progress is
+ * committed synchronously after the rebalance listener ran, so acks made inside the callback count.
+ * A released record's partition is paused for the backoff and read again from that record.
+ *
+ * <p>Liveness is Kafka's: the {@code sessionTimeoutMs} of the configuration is the consumer's
+ * {@code max.poll.interval.ms}. A member that does not poll for that long leaves the group (its
+ * partitions are reassigned, its acks are fenced from then on) and is told at its next poll that
+ * its partitions were lost. Unlike the in-house log, an ack alone does not keep a member alive.
+ *
+ * <p>Not thread-safe: one thread uses a member (the Kafka consumer enforces it).
+ */
+final class KafkaGroupConsumer implements GroupConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
+
+    /** What this member knows of a partition it owns now. */
+    private static final class Owned {
+        /** Null until the partition's committed offset or first position is known. */
+        OrderedProgress progress;
+        /** Offsets handed out in this ownership and not yet settled, with the delivery count they carried. */
+        final Map<Long, Integer> outstanding = new HashMap<>();
+        /** The error of the last release, per offset: kept for the dead letter. */
+        final Map<Long, String> lastError = new HashMap<>();
+        /** System.nanoTime after which a paused (released) partition is read again; 0 when not paused. */
+        long resumeAtNanos;
+    }
+
+    private final KafkaBackend backend;
+    private final GroupConsumerConfig config;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, Owned> owned = new TreeMap<>();
+    /** Records handed out while {@link #subscribe} waited for the member id, returned by the next poll. */
+    private final List<ConsumerRecord> pending = new ArrayList<>();
+    private RebalanceListener listener = RebalanceListener.NONE;
+    private boolean subscribed;
+    private long lastPollNanos = System.nanoTime();
+    private boolean closing;
+    private boolean closed;
+
+    KafkaGroupConsumer(KafkaBackend backend, GroupConsumerConfig config) {
+        this.backend = backend;
+        this.config = config;
+        Map<String, Object> props = backend.config().clientBase();
+        props.put("group.id", config.groupId());
+        props.put("client.id", config.clientId());
+        props.put("group.protocol", "consumer");
+        props.put("group.remote.assignor", config.assignor() == Assignor.RANGE ? "range" : "uniform");
+        props.put("enable.auto.commit", false);
+        // Records of transactions that did not commit are never read (exactly-once, TransactionalProducer).
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", config.autoOffsetReset().name().toLowerCase(java.util.Locale.ROOT));
+        props.put("max.poll.records", config.maxPollRecords());
+        props.put("max.partition.fetch.bytes", config.fetchMaxBytes());
+        props.put("max.poll.interval.ms", (int) Math.min(Integer.MAX_VALUE, config.sessionTimeoutMs()));
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, RebalanceListener newListener) {
+        ensureOpen();
+        if (subscribed) {
+            throw new IllegalStateException("member " + memberId() + " of group " + config.groupId()
+                    + " is already subscribed to " + consumer.subscription());
+        }
+        Set<String> checked = backend.subscribableTopics(topics);
+        listener = newListener;
+        consumer.subscribe(checked, new Callbacks());
+        subscribed = true;
+        lastPollNanos = System.nanoTime();
+        awaitMemberId();
+    }
+
+    /**
+     * Polls until Kafka has given this member its id, so that {@link #memberId} names the member
+     * from subscribe on, as on the in-house backend. Records that arrive meanwhile (an assignment
+     * can come with the first heartbeat) are counted as usual and kept for the next poll.
+     */
+    private void awaitMemberId() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backend.config().connectTimeoutMs());
+        while (memberId() == null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new dev.photoqueue.queue.api.BackendUnavailableException(backend.config().bootstrapServers(),
+                        backend.config().connectTimeoutMs(), "join group " + config.groupId(), null);
+            }
+            pending.addAll(pollOnce(Duration.ofMillis(10)));
+        }
+    }
+
+    // ------------------------------------------------------------------ poll
+
+    @Override
+    public List<ConsumerRecord> poll(Duration timeout) {
+        ensureSubscribed();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!pending.isEmpty()) {
+                // Handed out while subscribing; still owned unless a rebalance took the partition since.
+                List<ConsumerRecord> earlier = new ArrayList<>(pending);
+                pending.clear();
+                earlier.removeIf(r -> {
+                    Owned o = owned.get(r.topicPartition());
+                    return o == null || !Integer.valueOf(r.deliveryCount()).equals(o.outstanding.get(r.offset()));
+                });
+                earlier.addAll(out);
+                out = earlier;
+            }
+            if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
+                return out;
+            }
+        }
+    }
+
+    /** One Kafka poll of at most {@code timeout} (less while a paused partition is due), turned into deliveries. */
+    private List<ConsumerRecord> pollOnce(Duration timeout) {
+        lastPollNanos = System.nanoTime();
+        long pauseLeft = resumeDuePartitions();
+        long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
+        try {
+            return handOut(consumer.poll(Duration.ofNanos(wait)));
+        } catch (KafkaException e) {
+            throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
+        } finally {
+            lastPollNanos = System.nanoTime();
+        }
+    }
+
+    /** Resumes partitions whose backoff ended; returns nanos until the next one ends (0: none paused). */
+    private long resumeDuePartitions() {
+        long now = System.nanoTime();
+        long next = 0;
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            Owned o = e.getValue();
+            if (o.resumeAtNanos == 0) {
+                continue;
+            }
+            long left = o.resumeAtNanos - now;
+            if (left <= 0) {
+                o.resumeAtNanos = 0;
+                consumer.resume(List.of(KafkaQueueConsumer.toKafka(e.getKey())));
+            } else {
+                next = next == 0 ? left : Math.min(next, left);
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Turns fetched records into deliveries: skips records already done, dead-letters the ones
+     * past their maximum, counts the rest and commits the counts (or, at-most-once, the position
+     * past them) before they are returned.
+     */
+    private List<ConsumerRecord> handOut(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> fetched) {
+        List<ConsumerRecord> out = new ArrayList<>();
+        Set<TopicPartition> touched = new LinkedHashSet<>();
+        for (var r : fetched) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Owned o = owned.get(tp);
+            if (o == null || o.resumeAtNanos != 0) {
+                continue; // lost meanwhile, or released: read again from the released record after the backoff
+            }
+            if (o.progress == null) {
+                o.progress = new OrderedProgress(r.offset());
+            }
+            if (o.progress.isDone(r.offset())) {
+                continue;
+            }
+            touched.add(tp);
+            int previous = o.progress.deliveries(r.offset());
+            if (previous + 1 > config.maxDeliveries()) {
+                ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
+                backend.deadLetters().write(config.groupId(), record, previous, o.lastError.remove(r.offset()));
+                o.progress.ack(r.offset());
+                continue;
+            }
+            int count = o.progress.deliver(r.offset());
+            o.outstanding.put(r.offset(), count);
+            out.add(KafkaQueueConsumer.fromKafka(r, count));
+        }
+        if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
+            for (ConsumerRecord r : out) {
+                Owned o = owned.get(r.topicPartition());
+                o.progress.doneBefore(r.offset() + 1);
+                o.outstanding.remove(r.offset());
+            }
+        }
+        if (!touched.isEmpty()) {
+            commit(touched, true);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ acks
+
+    @Override
+    public void acknowledge(ConsumerRecord record, AckType type, String error) {
+        ensureSubscribed();
+        if (type == AckType.RENEW) {
+            throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED mode; an ORDERED "
+                    + "group consumer (group " + config.groupId() + ") holds no locks: settle "
+                    + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
+        }
+        TopicPartition tp = record.topicPartition();
+        Owned o = current(tp, record);
+        if (o == null) {
+            return; // done already: acking twice is harmless
+        }
+        switch (type) {
+            case ACCEPT -> {
+                o.outstanding.remove(record.offset());
+                o.progress.ack(record.offset());
+                commit(Set.of(tp), false);
+            }
+            case REJECT -> {
+                backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
+                o.outstanding.remove(record.offset());
+                o.lastError.remove(record.offset());
+                o.progress.ack(record.offset());
+                commit(Set.of(tp), false);
+            }
+            case RELEASE -> release(tp, o, record, error);
+            default -> throw new IllegalStateException("unhandled ack type " + type);
+        }
+    }
+
+    /**
+     * The partition's state when {@code record} is a current delivery of this member; null when
+     * the record is done already; {@link FencedMemberException} when the member no longer owns the
+     * partition, was removed for silence, or the record was delivered again since.
+     */
+    private Owned current(TopicPartition tp, ConsumerRecord record) {
+        Owned o = owned.get(tp);
+        if (o == null) {
+            throw fenced(tp, "it does not own " + tp + " (any more)");
+        }
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        if (silentMs > config.sessionTimeoutMs()) {
+            throw fenced(tp, "it has not polled for " + silentMs + " ms, past its session timeout of "
+                    + config.sessionTimeoutMs() + " ms, so Kafka removed it from the group");
+        }
+        if (o.progress != null && o.progress.isDone(record.offset())) {
+            return null;
+        }
+        Integer count = o.outstanding.get(record.offset());
+        if (count == null || count != record.deliveryCount()) {
+            throw fenced(tp, "record " + tp + "@" + record.offset() + " with delivery count " + record.deliveryCount()
+                    + " is not a current delivery to this member" + (count == null ? "" : " (current: " + count + ")"));
+        }
+        return o;
+    }
+
+    /** The partition continues from the released record after a backoff; later deliveries come again after it. */
+    private void release(TopicPartition tp, Owned o, ConsumerRecord record, String error) {
+        long offset = record.offset();
+        o.outstanding.keySet().removeIf(off -> off >= offset);
+        if (error != null) {
+            o.lastError.put(offset, error);
+        }
+        var ktp = KafkaQueueConsumer.toKafka(tp);
+        consumer.seek(ktp, offset);
+        long backoffMs = backoffMs(record.deliveryCount());
+        if (backoffMs > 0) {
+            consumer.pause(List.of(ktp));
+            o.resumeAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+        }
+    }
+
+    /** retryBackoffMs doubled per delivery after the first, capped, +-20 % jitter. */
+    private long backoffMs(int deliveryCount) {
+        if (config.retryBackoffMs() == 0) {
+            return 0;
+        }
+        double raw = config.retryBackoffMs() * Math.pow(2, Math.max(0, deliveryCount - 1));
+        double capped = Math.min(raw, config.retryBackoffMaxMs());
+        return Math.round(capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    // ------------------------------------------------------------------ commits
+
+    @Override
+    public void commitSync() {
+        ensureSubscribed();
+        commit(owned.keySet(), true);
+    }
+
+    /** Commits the progress of these owned partitions, waiting when {@code sync}. */
+    private void commit(Collection<TopicPartition> partitions, boolean sync) {
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            Owned o = owned.get(tp);
+            if (o == null) {
+                continue;
+            }
+            var ktp = KafkaQueueConsumer.toKafka(tp);
+            if (o.progress == null) {
+                o.progress = new OrderedProgress(consumer.position(ktp));
+            }
+            offsets.put(ktp, new OffsetAndMetadata(o.progress.base(), o.progress.encode()));
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (!sync) {
+            consumer.commitAsync(offsets, (committed, e) -> {
+                if (e != null) {
+                    LOG.debug("group {}: background commit of {} failed: {}", config.groupId(), committed, e.toString());
+                }
+            });
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                 | org.apache.kafka.common.errors.StaleMemberEpochException
+                 | org.apache.kafka.common.errors.UnknownMemberIdException
+                 | org.apache.kafka.common.errors.FencedMemberEpochException e) {
+            throw new FencedMemberException(config.groupId(), memberId(), null,
+                    "Kafka refused the commit of " + offsets.keySet() + ": " + e.getMessage());
+        } catch (KafkaException e) {
+            throw KafkaErrors.translate(e, backend.config(), "commit the positions of group " + config.groupId(), null);
+        }
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /**
+     * What a transaction commits for {@code inputs} (deliveries to this member): per partition, the
+     * progress as it would be with them acked. First commits the current progress synchronously,
+     * so no background commit sent earlier can land after the transaction's and move the position
+     * back. {@link FencedMemberException} when an input is not a current delivery of this member,
+     * or is done already (a transaction must not publish outputs for it twice).
+     */
+    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> transactionOffsets(List<ConsumerRecord> inputs) {
+        ensureSubscribed();
+        Map<TopicPartition, OrderedProgress> after = new TreeMap<>();
+        for (ConsumerRecord r : inputs) {
+            TopicPartition tp = r.topicPartition();
+            Owned o = current(tp, r);
+            if (o == null) {
+                throw fenced(tp, "record " + tp + "@" + r.offset() + " is done already; the transaction changed nothing");
+            }
+            after.computeIfAbsent(tp, k -> o.progress.copy()).ack(r.offset());
+        }
+        commit(after.keySet(), true);
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        after.forEach((tp, p) -> offsets.put(KafkaQueueConsumer.toKafka(tp), new OffsetAndMetadata(p.base(), p.encode())));
+        return offsets;
+    }
+
+    /** This member's generation and id, which the broker checks the transaction's offsets against. */
+    org.apache.kafka.clients.consumer.ConsumerGroupMetadata groupMetadata() {
+        return consumer.groupMetadata();
+    }
+
+    /** After a transaction with {@code inputs} committed: they are done for this member too. */
+    void ackedInTransaction(List<ConsumerRecord> inputs) {
+        for (ConsumerRecord r : inputs) {
+            Owned o = owned.get(r.topicPartition());
+            if (o != null && o.progress != null) {
+                o.outstanding.remove(r.offset());
+                o.lastError.remove(r.offset());
+                o.progress.ack(r.offset());
+            }
+        }
+    }
+
+    GroupConsumerConfig config() {
+        return config;
+    }
+
+    KafkaBackend backend() {
+        return backend;
+    }
+
+    // ------------------------------------------------------------------ rebalance callbacks
+
+    /** Kafka's callbacks, run inside {@code consumer.poll} on this member's thread. */
+    private final class Callbacks implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+            if (partitions.isEmpty() || closing) {
+                return;
+            }
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed =
+                    consumer.committed(new LinkedHashSet<>(partitions));
+            List<TopicPartition> ours = new ArrayList<>();
+            for (var ktp : partitions) {
+                TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
+                Owned o = new Owned();
+                OffsetAndMetadata c = committed.get(ktp);
+                if (c != null) {
+                    o.progress = OrderedProgress.decode(c.offset(), c.metadata());
+                }
+                owned.put(tp, o);
+                ours.add(tp);
+            }
+            listener.onPartitionsAssigned(ours);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+            if (partitions.isEmpty() || closing) {
+                return;
+            }
+            List<TopicPartition> ours = new ArrayList<>(KafkaQueueConsumer.fromKafka(partitions));
+            ours.removeIf(tp -> !owned.containsKey(tp));
+            if (ours.isEmpty()) {
+                return;
+            }
+            try {
+                listener.onPartitionsRevoked(ours);
+                commit(ours, true);
+            } catch (FencedMemberException e) {
+                LOG.warn("group {}: progress of revoked {} not committed: {}", config.groupId(), ours, e.getMessage());
+            } finally {
+                unpause(ours);
+                ours.forEach(owned::remove);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+            if (partitions.isEmpty() || closing) {
+                return;
+            }
+            List<TopicPartition> ours = new ArrayList<>(KafkaQueueConsumer.fromKafka(partitions));
+            ours.removeIf(tp -> !owned.containsKey(tp));
+            unpause(ours);
+            ours.forEach(owned::remove);
+            LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
+                    config.groupId(), ours);
+            if (!ours.isEmpty()) {
+                listener.onPartitionsLost(ours);
+            }
+        }
+    }
+
+    private void unpause(Collection<TopicPartition> partitions) {
+        List<org.apache.kafka.common.TopicPartition> paused = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Owned o = owned.get(tp);
+            if (o != null && o.resumeAtNanos != 0) {
+                paused.add(KafkaQueueConsumer.toKafka(tp));
+            }
+        }
+        if (!paused.isEmpty()) {
+            consumer.resume(paused);
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return new LinkedHashSet<>(owned.keySet());
+    }
+
+    @Override
+    public String groupId() {
+        return config.groupId();
+    }
+
+    @Override
+    public String memberId() {
+        if (!subscribed || closed) {
+            return subscribed ? lastMemberId : null;
+        }
+        String id = consumer.groupMetadata().memberId();
+        if (id != null && !id.isEmpty()) {
+            lastMemberId = id;
+        }
+        return lastMemberId;
+    }
+
+    private String lastMemberId;
+
+    private FencedMemberException fenced(TopicPartition tp, String reason) {
+        return new FencedMemberException(config.groupId(), memberId(), tp, reason);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new QueueClosedException("group consumer of group " + config.groupId());
+        }
+    }
+
+    private void ensureSubscribed() {
+        ensureOpen();
+        if (!subscribed) {
+            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
+        }
+    }
+
+    /**
+     * Revokes every owned partition through the listener while acks still work, commits their
+     * progress, then leaves the group (Kafka's close sends the leave at once, so the partitions
+     * move without waiting for a timeout). A member already removed for silence only leaves.
+     */
+    @Override
+    public void close() {
+        if (closed || closing) {
+            return;
+        }
+        try {
+            if (subscribed && !owned.isEmpty()) {
+                long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+                if (silentMs <= config.sessionTimeoutMs()) {
+                    List<TopicPartition> all = List.copyOf(owned.keySet());
+                    try {
+                        listener.onPartitionsRevoked(all);
+                        commit(all, true);
+                    } catch (RuntimeException e) {
+                        LOG.warn("group {}: closing member {} could not commit its progress: {}", config.groupId(),
+                                memberId(), e.toString());
+                    }
+                }
+            }
+        } finally {
+            closing = true;
+            memberId();
+            owned.clear();
+            closed = true;
+            try {
+                consumer.close();
+            } finally {
+                backend.closed(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The Kafka backend: the queue API over kafka-clients 4.x, selected with {@code backend=kafka}
+ * and {@code kafka.bootstrap.servers} (environment: {@code QUEUE_BACKEND=kafka},
+ * {@code KAFKA_BOOTSTRAP_SERVERS}).
+ *
+ * <p>Mapping. Producers are Kafka producers with {@code acks=all} and idempotence; keyed records go
+ * to the partition {@link dev.photoqueue.queue.api.Partitioners#forKey} picks, which is Kafka's
+ * own. Manually assigned consumers are group-less Kafka consumers. ORDERED group members are
+ * Kafka consumers of the consumer group protocol (KIP-848) with auto-commit off: the queue's
+ * per-record acks are kept by {@code KafkaGroupConsumer} and committed as the first record not yet
+ * done, with the acked records above it and the delivery counts in the commit's metadata, so both
+ * live in Kafka's own replicated, compacted {@code __consumer_offsets} topic and survive any
+ * consumer crash. Dead letters go to {@code <topic>.dlq} with the headers of
+ * {@link dev.photoqueue.queue.api.DeadLetters}; redrive marks them in the internal group
+ * {@code __redrive}.
+ *
+ * <p>Differences from the in-house log: no back pressure from consumer lag ({@code max.backlog.*}
+ * is refused, {@code trySend} never fails for a full backlog); a member stays alive by polling
+ * (Kafka's {@code max.poll.interval.ms}), not by acking; rebalances take a few broker heartbeats;
+ * offsets of a group with live members cannot be reset. SHARED mode (share groups) is not wired
+ * yet.
+ */
+package dev.photoqueue.queue.kafka;

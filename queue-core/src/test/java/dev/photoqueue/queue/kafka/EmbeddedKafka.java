@@ -1,0 +1,98 @@
+package dev.photoqueue.queue.kafka;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.Map;
+
+/**
+ * A real single-node Kafka cluster (KRaft, broker and controller in one node, on loopback)
+ * running inside the test JVM, started once for the whole test run by the first class that uses
+ * it ({@code @ExtendWith(EmbeddedKafka.class)}) and stopped when the run ends. Tests share it, so
+ * each uses its own topics and groups. Thread-safe.
+ *
+ * <p>Broker settings are Kafka's defaults except where the contract suite needs faster group
+ * reactions: group heartbeats every 100 ms instead of 5 s (a rebalance of the consumer protocol
+ * takes a few heartbeats), session timeouts down to 400 ms allowed, and single copies of the
+ * internal topics, since there is one broker.
+ */
+public final class EmbeddedKafka implements BeforeAllCallback {
+
+    /** Broker settings the tests rely on; everything else is Kafka's default. */
+    static final Map<String, String> BROKER_SETTINGS = Map.ofEntries(
+            Map.entry("group.consumer.heartbeat.interval.ms", "100"),
+            Map.entry("group.consumer.min.heartbeat.interval.ms", "50"),
+            Map.entry("group.consumer.session.timeout.ms", "6000"),
+            Map.entry("group.consumer.min.session.timeout.ms", "400"),
+            Map.entry("group.min.session.timeout.ms", "400"),
+            Map.entry("group.initial.rebalance.delay.ms", "0"),
+            Map.entry("offsets.topic.replication.factor", "1"),
+            Map.entry("offsets.topic.num.partitions", "3"),
+            Map.entry("transaction.state.log.replication.factor", "1"),
+            Map.entry("transaction.state.log.min.isr", "1"),
+            Map.entry("transaction.state.log.num.partitions", "3"));
+
+    private static final Object LOCK = new Object();
+    private static Cluster cluster;
+
+    /** The running cluster and how to stop it; JUnit closes it once, when the root context closes. */
+    private static final class Cluster implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        final KafkaClusterTestKit kit;
+
+        Cluster(KafkaClusterTestKit kit) {
+            this.kit = kit;
+        }
+
+        @Override
+        public void close() throws Exception {
+            synchronized (LOCK) {
+                cluster = null;
+                kit.close();
+            }
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        synchronized (LOCK) {
+            if (cluster == null) {
+                cluster = start();
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                        .put(EmbeddedKafka.class.getName(), cluster);
+            }
+        }
+    }
+
+    /** The bootstrap servers of the running cluster; fails when no test class started it. */
+    public static String bootstrapServers() {
+        synchronized (LOCK) {
+            if (cluster == null) {
+                throw new IllegalStateException("no embedded Kafka is running: annotate the test class with "
+                        + "@ExtendWith(EmbeddedKafka.class)");
+            }
+            return cluster.kit.bootstrapServers();
+        }
+    }
+
+    private static Cluster start() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        BROKER_SETTINGS.forEach(builder::setConfigProp);
+        KafkaClusterTestKit kit = builder.build();
+        try {
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            return new Cluster(kit);
+        } catch (Exception e) {
+            kit.close();
+            throw e;
+        }
+    }
+}
