@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The first start formats the storage under {@code --data-dir} (a new cluster id); later starts
  * reuse it, so topics and records survive a restart. It listens on loopback unless told
  * otherwise, prints {@code ready <host>:<port>} once it serves clients, and stops cleanly on
- * SIGTERM (Kafka's own shutdown hook). Settings suit one node: replication factor 1 for the
- * internal topics, six partitions for new topics.
+ * SIGTERM (Kafka's own shutdown hook). Settings suit one node and a live demo: replication factor
+ * 1 for the internal topics, six partitions for new topics, group heartbeats every 500 ms and a
+ * 10 s consumer session.
  */
 public final class LocalKafkaBroker {
 
@@ -103,6 +104,12 @@ public final class LocalKafkaBroker {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Demo pace: members learn of a rebalance within half a second (Kafka's default is 5 s), and
+        // a crashed worker's partitions move after 10 s of silence (default 45 s).
+        p.setProperty("group.consumer.heartbeat.interval.ms", "500");
+        p.setProperty("group.consumer.min.heartbeat.interval.ms", "100");
+        p.setProperty("group.consumer.session.timeout.ms", "10000");
+        p.setProperty("group.consumer.min.session.timeout.ms", "1000");
         Path file = dataDir.resolve("server.properties");
         Path tmp = dataDir.resolve("server.properties.tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
