@@ -11,8 +11,9 @@ import java.util.TreeMap;
  *
  * <p>The delivery state lets counting continue after a crash: every record at or below
  * {@code highestDelivered} (-1: none) was handed out at least once, and {@code deliveryCounts}
- * holds the counts above 1 of records not yet done. It is persisted before records are handed
- * out, so a record that kills the process on every delivery still reaches its maximum.
+ * holds the counts other than 1 of records not yet done (0 for a record whose hand-out a release
+ * gave back: it was handed out behind the released record). It is persisted before records are
+ * handed out, so a record that kills the process on every delivery still reaches its maximum.
  */
 public record CommittedPosition(long offset, List<Long> ackedAbove, long highestDelivered,
                                 Map<Long, Integer> deliveryCounts) {

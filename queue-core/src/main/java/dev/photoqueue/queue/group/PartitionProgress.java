@@ -27,7 +27,10 @@ final class PartitionProgress {
     private long nextFetch;
     /** The highest offset ever handed out (persisted): anything at or below it is a redelivery. */
     private long highestDelivered = -1;
-    /** Delivery counts above 1, by offset, for records not yet acked (persisted). */
+    /**
+     * Delivery counts other than 1 (0: a release gave the hand-out back), by offset, for records not
+     * yet acked (persisted).
+     */
     private final Map<Long, Integer> redeliveries = new HashMap<>();
     /** The error of the last release of a record not yet acked, for its dead letter; kept in memory only. */
     private final Map<Long, String> lastErrors = new HashMap<>();
@@ -185,12 +188,28 @@ final class PartitionProgress {
         if (!isOutstanding(groupId, member, offset, deliveryCount)) {
             return;
         }
+        undoDeliveriesAfter(offset);
         nextFetch = offset;
         if (error != null) {
             lastErrors.put(offset, error);
         }
         paused = true;
         pausedUntilNanos = resumeAtNanos;
+    }
+
+    /**
+     * The records handed out after {@code offset} and not acked come again after it: as far as
+     * counting goes, that hand-out did not happen, so a record that keeps being released does not
+     * use up the deliveries of the records behind it. A count of 0 below {@code highestDelivered}
+     * means "not handed out"; the next delivery counts 1.
+     */
+    private void undoDeliveriesAfter(long offset) {
+        for (long o = offset + 1; o < nextFetch; o++) {
+            if (!ackedAbove.contains(o)) {
+                redeliveries.put(o, redeliveries.getOrDefault(o, 1) - 1);
+            }
+        }
+        dirty = true;
     }
 
     /** {@link #isOutstanding} under the monitor. */

@@ -295,6 +295,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
     /** The partition continues from the released record after a backoff; later deliveries come again after it. */
     private void release(TopicPartition tp, Owned o, ConsumerRecord record, String error) {
         long offset = record.offset();
+        // The records handed out behind it come again after it: that hand-out does not count, so a
+        // record released again and again does not use up the deliveries of the records behind it.
+        o.outstanding.keySet().stream().filter(off -> off > offset).forEach(o.progress::undeliver);
         o.outstanding.keySet().removeIf(off -> off >= offset);
         if (error != null) {
             o.lastError.put(offset, error);

@@ -65,6 +65,11 @@ final class OrderedProgress {
         return deliveries.merge(offset, 1, Integer::sum);
     }
 
+    /** Takes back one delivery of the record (it was handed out behind a released record); 0 is "never". */
+    void undeliver(long offset) {
+        deliveries.computeIfPresent(offset, (o, count) -> count > 1 ? count - 1 : null);
+    }
+
     /** Marks the record done; the base moves over the contiguous done prefix. Done twice is harmless. */
     void ack(long offset) {
         if (isDone(offset)) {

@@ -1168,11 +1168,38 @@ public abstract class QueueContractTest extends ContractFixture {
             List<ConsumerRecord> again = after.subList(2, 4);
             assertEquals(List.of(1L, 2L), again.stream().map(ConsumerRecord::offset).toList(), "in order: " + after);
             assertEquals(slow, again.get(0).topicPartition());
-            assertEquals(List.of(2, 2), again.stream().map(ConsumerRecord::deliveryCount).toList());
+            assertEquals(List.of(2, 1), again.stream().map(ConsumerRecord::deliveryCount).toList(),
+                    "the released record counts again; the one behind it was given back, not delivered twice");
             assertTrue(elapsedMs >= 400 * 0.8, "came again after " + elapsedMs + " ms, before the backoff");
             again.forEach(c::ack);
             c.commitSync();
         }
+    }
+
+    @Test
+    void recordReleasedUntilItIsDeadLetteredDoesNotUseUpTheDeliveriesOfTheRecordsBehindIt() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 4);
+        String group = name("g");
+        try (GroupConsumer c = groupConsumer(config(group).maxDeliveries(3).retryBackoffMs(0), topic)) {
+            for (int delivery = 1; delivery <= 3; delivery++) {
+                List<ConsumerRecord> batch = pollRecords(c, 4);
+                assertEquals(List.of(0L, 1L, 2L, 3L), batch.stream().map(ConsumerRecord::offset).toList());
+                assertEquals(List.of(delivery, 1, 1, 1), batch.stream().map(ConsumerRecord::deliveryCount).toList(),
+                        "only the released record counts again");
+                c.acknowledge(batch.get(0), AckType.RELEASE, "poison " + delivery);
+            }
+            List<ConsumerRecord> behind = pollRecords(c, 3);
+            assertEquals(List.of(1L, 2L, 3L), behind.stream().map(ConsumerRecord::offset).toList(),
+                    "the poison record went to the dead-letter topic, the ones behind it flow");
+            behind.forEach(c::ack);
+            c.commitSync();
+            assertEquals(4, firstNotDone(group, tp));
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(List.of("0"), letters.stream().map(r -> headerValue(r, DeadLetters.OFFSET)).toList());
+        assertEquals("poison 3", headerValue(letters.get(0), DeadLetters.ERROR));
     }
 
     @Test

@@ -287,7 +287,7 @@ class PartitionProgressTest {
         progress.ack(GROUP, a, 3, 1);
         List<ConsumerRecord> again = deliver(a, 2, 4);
         assertEquals(List.of(2L, 3L, 4L), offsets(again), "the ack of 3 came after the rewind: nothing to settle");
-        assertEquals(List.of(2, 2, 2), deliveryCounts(again));
+        assertEquals(List.of(2, 1, 1), deliveryCounts(again), "3 was handed out behind 2: the release gave it back");
         assertEquals(1, progress.committed(), "1 is still not acked");
     }
 
