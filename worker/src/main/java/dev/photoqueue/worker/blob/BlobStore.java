@@ -34,6 +34,11 @@ public interface BlobStore {
         return FileBlobStore.requireValidPhotoId(photoId);
     }
 
+    /** The SHA-256 of {@code bytes} as 64 lower-case hex digits, as jobs and manifests carry it. */
+    static String sha256(byte[] bytes) {
+        return FileBlobStore.sha256(bytes);
+    }
+
     Path root();
 
     /** Stores an original atomically; returns its location for the job ({@code originals/<photoId>}). */
