@@ -57,6 +57,12 @@ public final class SampleImages {
         }
     }
 
+    /** A real photo at a quarter of its width and height, as a baseline JPEG: quick to process. */
+    public static byte[] quarterSizePhoto(String name) {
+        BufferedImage full = decode(photo(name));
+        return jpeg(scaledPhoto(name, full.getWidth() / 4, full.getHeight() / 4));
+    }
+
     public static byte[] photo(String name) {
         try {
             return Files.readAllBytes(folder().resolve(name));
