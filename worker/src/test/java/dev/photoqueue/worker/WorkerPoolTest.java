@@ -58,7 +58,11 @@ class WorkerPoolTest {
     }
 
     private WorkerConfig config(int workers, int maxDeliveries) {
-        Map<String, String> settings = new HashMap<>();
+        return config(workers, maxDeliveries, Map.of());
+    }
+
+    private WorkerConfig config(int workers, int maxDeliveries, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
         settings.put("blob.dir", dir.resolve("blobs").toString());
         settings.put("blob.fsync", "false");
         settings.put("worker.count", String.valueOf(workers));
@@ -217,6 +221,33 @@ class WorkerPoolTest {
             assertEquals(jobs.size(), processed.size(), "events: " + events);
             assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
             assertTrue(processed.stream().noneMatch(PhotoProcessed::duplicate), "a job was repeated: " + processed);
+        }
+    }
+
+    @Test
+    void aPhotoTooLargeForTheHeapFailsTransientlyAndTheWorkerKeepsGoing() {
+        // 9000 x 9000 = 81 MP passes a raised pixel limit, but its RGB image alone needs 324 MB: more
+        // than this test JVM's whole heap (see the Surefire argLine)
+        assertTrue(Runtime.getRuntime().maxMemory() < 9000L * 9000 * 4, "run with a heap under 324 MB");
+        PhotoUploaded huge = stored("huge", SampleImages.blackPng(9000, 9000));
+        PhotoUploaded after = stored("after", SampleImages.quarterSizePhoto("Aqua.jpg"));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 2, Map.of("max.pixels", "100000000")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, huge.photoId(), codec.encode(huge));
+            produce(producer, after.photoId(), codec.encode(after));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= 2, TIMEOUT);
+
+            PhotoFailed failed = EventLog.failed(events).get(0);
+            assertEquals("huge", failed.photoId());
+            assertFalse(failed.permanent());
+            assertEquals(2, failed.attempts());
+            assertTrue(failed.reason().contains("heap"), failed.reason());
+            assertEquals("after", EventLog.processed(events).get(0).photoId());
+            assertEquals(1, pool.workers());
+            assertEquals(1, members());
+        } finally {
+            pool.stop();
         }
     }
 

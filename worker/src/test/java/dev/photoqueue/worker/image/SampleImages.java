@@ -296,6 +296,29 @@ public final class SampleImages {
         return out.toByteArray();
     }
 
+    /**
+     * A real, complete one-bit PNG of {@code w x h} black pixels: kilobytes on disk, {@code w * h}
+     * pixels once decoded, built row by row so that making it needs no image in memory.
+     */
+    public static byte[] blackPng(int w, int h) {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(compressed)) {
+            byte[] row = new byte[1 + (w + 7) / 8]; // filter type 0, then eight pixels a byte
+            for (int y = 0; y < h; y++) {
+                deflate.write(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 1).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(out, "IDAT", compressed.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     /** {@code jpeg} with its frame header (SOF0 or SOF2) rewritten to declare {@code w x h}. */
     public static byte[] jpegDeclaring(byte[] jpeg, int w, int h) {
         byte[] copy = jpeg.clone();
