@@ -88,7 +88,7 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 (int) s.getLong("max.poll.records", 1),
                 Duration.ofMillis(s.getLong("poll.timeout.ms", 200)),
                 Duration.ofMillis(s.getLong("shutdown.grace.ms", 10_000)),
-                ConsumptionMode.valueOf(s.get("consumption.mode", "ordered").trim().toUpperCase(Locale.ROOT)),
+                s.getMode("consumption.mode", ConsumptionMode.ORDERED),
                 (int) s.getLong("uploaded.partitions", 4));
     }
 
@@ -139,6 +139,18 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
 
         String get(String key, String fallback) {
             return values.getOrDefault(key, fallback);
+        }
+
+        ConsumptionMode getMode(String key, ConsumptionMode fallback) {
+            String value = values.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return ConsumptionMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " must be ordered or shared, was '" + value + "'", e);
+            }
         }
 
         long getLong(String key, long fallback) {

@@ -161,6 +161,52 @@ class WorkerPoolTest {
     }
 
     @Test
+    void theSameJobSentTwiceLeavesIdenticalFilesAndTheSecondIsADuplicate() throws Exception {
+        PhotoUploaded job = stored("twice", SampleImages.quarterSizePhoto("LadyBird.jpg"));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 3));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, job.photoId(), codec.encode(job));
+            producer.flush();
+            PhotoProcessed first = EventLog.processed(log.awaitUntil(e -> e.size() == 1, TIMEOUT)).get(0);
+            Map<String, byte[]> filesAfterFirst = files(first);
+
+            produce(producer, job.photoId(), codec.encode(job));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() == 2, TIMEOUT);
+            PhotoProcessed second = EventLog.processed(events).get(1);
+
+            assertFalse(first.duplicate());
+            assertTrue(second.duplicate());
+            assertEquals(first.variants(), second.variants());
+            Map<String, byte[]> filesAfterSecond = files(second);
+            assertEquals(filesAfterFirst.keySet(), filesAfterSecond.keySet());
+            filesAfterFirst.forEach((path, bytes) -> assertArrayEquals(bytes, filesAfterSecond.get(path), path));
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void sharedModeWorkersProcessEveryJobOfASinglePartition() {
+        Map<String, PhotoUploaded> jobs = samplePhotoJobs();
+        WorkerPool pool = WorkerPool.start(backend, config(2, 3,
+                Map.of("consumption.mode", "shared", "uploaded.partitions", "1")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
+            events = log.readFor(Duration.ofMillis(200));
+            List<PhotoProcessed> processed = EventLog.processed(events);
+            assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
+            assertEquals(jobs.size(), processed.size(), "events: " + events);
+            assertTrue(processed.stream().map(PhotoProcessed::workerId).distinct().count() >= 2,
+                    "both workers took jobs from the one partition");
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
     void aJobWhoseBlobAppearsLateSucceedsOnALaterDelivery() throws Exception {
         byte[] bytes = SampleImages.photo("GreenMeadow.jpg");
         PhotoUploaded job = new PhotoUploaded("late", "originals/late", BlobStore.sha256(bytes), Instant.now(), null,
@@ -259,6 +305,14 @@ class WorkerPoolTest {
             sleep(20);
         }
         return dead;
+    }
+
+    private Map<String, byte[]> files(PhotoProcessed event) throws Exception {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (PhotoProcessed.ProcessedVariant v : event.variants()) {
+            out.put(v.path(), java.nio.file.Files.readAllBytes(dir.resolve("blobs").resolve(v.path())));
+        }
+        return out;
     }
 
     /** The dead letters of {@code photo.uploaded}; none while the queue has not created its topic. */
