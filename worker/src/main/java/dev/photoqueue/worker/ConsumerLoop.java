@@ -130,9 +130,8 @@ final class ConsumerLoop implements Runnable {
             LOG.error("worker {}: photo {} ({}) ran out of heap", workerId, job.photoId(), source);
             return fail(record, job.photoId(), new OutOfMemoryJobException(job.photoId(), e));
         } catch (RuntimeException e) {
-            // a bug or an unforeseen decoder error: retried, and dead-lettered by the queue if it persists
-            LOG.error("worker {}: unexpected error on photo {} ({}), releasing it", workerId, job.photoId(), source, e);
-            return settle(record, AckType.RELEASE, "unexpected error: " + e);
+            LOG.error("worker {}: unexpected error on photo {} ({})", workerId, job.photoId(), source, e);
+            return fail(record, job.photoId(), new UnexpectedJobException(job.photoId(), e));
         }
     }
 
