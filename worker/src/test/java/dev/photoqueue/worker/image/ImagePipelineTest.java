@@ -228,6 +228,16 @@ class ImagePipelineTest {
     }
 
     @Test
+    void ignoresAPngTextChunkThatWouldInflateBeyondTheHeap() {
+        BufferedImage source = scaledPhoto("Aqua.jpg", 160, 100);
+        long textBytes = Runtime.getRuntime().maxMemory() + Runtime.getRuntime().maxMemory() / 8;
+        byte[] png = withCompressedTextChunk(encode(source, "png"), textBytes);
+        assertTrue(png.length < textBytes / 100, png.length + " bytes");
+        RenderedPhoto photo = pipeline.render("p", png, List.of(WHOLE));
+        assertTrue(meanDifference(source, decode(photo.variants().get(0).jpeg())) < 6);
+    }
+
+    @Test
     void appliesThePixelLimitToTheHeaderDimensionsExactly() {
         byte[] bytes = jpeg(scaledPhoto("Aqua.jpg", 200, 100));
         assertEquals(1, new ImagePipeline(200 * 100).render("p", bytes, List.of(WHOLE)).variants().size());

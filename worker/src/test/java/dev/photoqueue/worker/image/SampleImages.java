@@ -319,6 +319,33 @@ public final class SampleImages {
         return out.toByteArray();
     }
 
+    /**
+     * {@code png} with a zTXt text chunk inserted after its header whose text inflates to
+     * {@code textBytes} bytes: a bomb in the metadata rather than the pixels.
+     */
+    public static byte[] withCompressedTextChunk(byte[] png, long textBytes) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        data.writeBytes("Comment".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        data.write(0); // end of keyword
+        data.write(0); // compression method: zlib
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(data,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED), 1 << 16)) {
+            byte[] block = new byte[1 << 20];
+            Arrays.fill(block, (byte) 'a');
+            for (long written = 0; written < textBytes; written += block.length) {
+                deflate.write(block, 0, (int) Math.min(block.length, textBytes - written));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length and type, IHDR data, CRC
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterHeader);
+        chunk(out, "zTXt", data.toByteArray());
+        out.write(png, afterHeader, png.length - afterHeader);
+        return out.toByteArray();
+    }
+
     /** {@code jpeg} with its frame header (SOF0 or SOF2) rewritten to declare {@code w x h}. */
     public static byte[] jpegDeclaring(byte[] jpeg, int w, int h) {
         byte[] copy = jpeg.clone();
