@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.photoqueue.worker.image.Pixels.*;
 import static dev.photoqueue.worker.image.SampleImages.*;
 import static org.junit.jupiter.api.Assertions.*;
 
