@@ -238,6 +238,8 @@ class WorkerPoolTest {
         awaitMembers(1);
         assertTrue(pool.stop(Duration.ofSeconds(10)));
         awaitMembers(0);
+        assertTrue(pool.stop(Duration.ofSeconds(10)), "a second stop answers like the first");
+        assertEquals(0, pool.workers());
         assertThrows(IllegalStateException.class, () -> pool.setWorkers(2));
     }
 
