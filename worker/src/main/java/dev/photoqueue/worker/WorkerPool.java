@@ -61,7 +61,12 @@ public final class WorkerPool implements AutoCloseable {
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.uploadedPartitions()));
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.uploadedPartitions()));
         WorkerPool pool = new WorkerPool(backend, config);
-        pool.setWorkers(config.workerCount());
+        try {
+            pool.setWorkers(config.workerCount());
+        } catch (RuntimeException e) {
+            pool.stop(Duration.ZERO); // the workers started so far leave, the producer is closed
+            throw e;
+        }
         return pool;
     }
 
