@@ -207,6 +207,30 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aFailingJobDoesNotUseUpTheDeliveriesOfTheJobsBehindItInItsPartition() {
+        PhotoUploaded missing = new PhotoUploaded("missing", "originals/missing", "d".repeat(64), Instant.now(), null,
+                null);
+        List<PhotoUploaded> behind = List.of(stored("one", SampleImages.eighthSizePhoto("Aqua.jpg")),
+                stored("two", SampleImages.eighthSizePhoto("Dune.jpg")),
+                stored("three", SampleImages.eighthSizePhoto("Garden.jpg")));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 3, Map.of("uploaded.partitions", "1")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, missing.photoId(), codec.encode(missing));
+            behind.forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= 4, TIMEOUT);
+
+            assertEquals(List.of("missing"), EventLog.failed(events).stream().map(PhotoFailed::photoId).toList());
+            List<PhotoProcessed> processed = EventLog.processed(events);
+            assertEquals(List.of("one", "two", "three"), processed.stream().map(PhotoProcessed::photoId).toList());
+            processed.forEach(p -> assertEquals(1, p.deliveryCount(), p.photoId()));
+            assertEquals(List.of("missing"), deadLetters().stream().map(ConsumerRecord::keyAsString).toList());
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
     void aJobWhoseBlobAppearsLateSucceedsOnALaterDelivery() throws Exception {
         byte[] bytes = SampleImages.eighthSizePhoto("GreenMeadow.jpg");
         PhotoUploaded job = new PhotoUploaded("late", "originals/late", BlobStore.sha256(bytes), Instant.now(), null,
