@@ -56,16 +56,18 @@ final class ConsumerLoop implements Runnable {
     private final PhotoProcessor processor;
     private final MessageCodec codec;
     private final WorkerConfig config;
+    private final Chaos chaos;
     private volatile boolean stopRequested;
 
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
-                 MessageCodec codec, WorkerConfig config) {
+                 MessageCodec codec, WorkerConfig config, Chaos chaos) {
         this.workerId = workerId;
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
         this.codec = codec;
         this.config = config;
+        this.chaos = chaos;
     }
 
     String workerId() {
@@ -83,6 +85,7 @@ final class ConsumerLoop implements Runnable {
     @Override
     public void run() {
         LOG.info("worker {} joining group {}", workerId, consumer.groupId());
+        boolean crashed = false;
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
@@ -98,9 +101,16 @@ final class ConsumerLoop implements Runnable {
                     }
                 }
             }
+        } catch (Chaos.WorkerCrash e) {
+            // A crash says nothing to the group: the member goes silent, its session expires, and
+            // the job in hand is delivered again to another member.
+            crashed = true;
+            throw e;
         } finally {
-            consumer.close();
-            LOG.info("worker {} left group {}", workerId, consumer.groupId());
+            if (!crashed) {
+                consumer.close();
+                LOG.info("worker {} left group {}", workerId, consumer.groupId());
+            }
         }
     }
 
@@ -115,6 +125,7 @@ final class ConsumerLoop implements Runnable {
         }
         try {
             PhotoProcessor.Result result = processor.process(job);
+            chaos.strike(workerId, job);
             PhotoProcessed event = new PhotoProcessed(job.photoId(), result.variants(), result.timings(), workerId,
                     record.deliveryCount(), result.duplicate());
             publish(job.photoId(), event);

@@ -35,6 +35,7 @@ public final class WorkerPool implements AutoCloseable {
     private final PhotoProcessor processor;
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
+    private final Chaos chaos = new Chaos();
     private final List<Running> running = new ArrayList<>();
     private final List<Running> retiring = new ArrayList<>();
     private int nextIndex;
@@ -74,6 +75,23 @@ public final class WorkerPool implements AutoCloseable {
         return config;
     }
 
+    /** The chaos switch of this pool's workers (off until set). */
+    public Chaos chaos() {
+        return chaos;
+    }
+
+    /**
+     * Makes worker {@code workerId} die in the middle of its next photo, the way the chaos mode
+     * says; {@link IllegalArgumentException} when no such worker runs.
+     */
+    public synchronized void crash(String workerId) {
+        pruneDead();
+        if (running.stream().noneMatch(r -> r.loop().workerId().equals(workerId))) {
+            throw new IllegalArgumentException("no running worker " + workerId + "; running: " + workerIds());
+        }
+        chaos.crashNext(workerId);
+    }
+
     /** Workers running and not asked to stop. */
     public synchronized int workers() {
         pruneDead();
@@ -106,9 +124,15 @@ public final class WorkerPool implements AutoCloseable {
         while (running.size() < count) {
             String id = config.workerId() + "-" + nextIndex++;
             ConsumerLoop loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor,
-                    codec, config);
+                    codec, config, chaos);
             Thread thread = new Thread(loop, "thumbnailer-" + id);
-            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("worker {} died", id, e));
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                if (e instanceof Chaos.WorkerCrash) {
+                    LOG.warn("worker {} crashed on purpose: {}", id, e.getMessage());
+                } else {
+                    LOG.error("worker {} died", id, e);
+                }
+            });
             thread.start();
             running.add(new Running(loop, thread));
         }

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param uploadedAt when the upload was accepted
  * @param userId     who uploaded it (may be null)
  * @param city       where it was taken or uploaded from (may be null)
+ * @param name       the file name it was uploaded with, for people to read (may be null); never
+ *                   used as a path
  */
 public record PhotoUploaded(String photoId, String blob, String sha256, Instant uploadedAt, String userId,
-                            String city) {
+                            String city, String name) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -28,5 +30,10 @@ public record PhotoUploaded(String photoId, String blob, String sha256, Instant 
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, was '" + sha256 + "'");
         }
+    }
+
+    /** A job without a file name. */
+    public PhotoUploaded(String photoId, String blob, String sha256, Instant uploadedAt, String userId, String city) {
+        this(photoId, blob, sha256, uploadedAt, userId, city, null);
     }
 }

@@ -1,0 +1,83 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.QueueException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar worker/target/worker.jar}: a thumbnail worker process with
+ * {@code WORKERS} consumers, configured like the upload API (see {@link WorkerEnvironment}). On
+ * SIGTERM (or Ctrl-C) it lets the jobs in hand finish within the grace period, leaves the group,
+ * and exits 0. Exit 2: a setting is wrong; 1: the queue could not be reached.
+ *
+ * <p>Separate worker processes are a Kafka-mode feature: the in-house log lives inside the upload
+ * API's process (one process owns a data directory), where the workers run embedded.
+ */
+public final class WorkerMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        WorkerEnvironment env;
+        try {
+            env = WorkerEnvironment.from(System.getenv(), properties(System.getenv().get("CONFIG_FILE")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("worker: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        QueueBackend backend;
+        WorkerPool pool;
+        try {
+            backend = QueueBackends.open(env.backendSettings());
+        } catch (QueueException e) {
+            System.err.println("worker: cannot open the " + env.backend() + " queue: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        try {
+            pool = WorkerPool.start(backend, env.worker());
+        } catch (RuntimeException e) {
+            backend.close();
+            System.err.println("worker: cannot start the workers: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        env.applyChaos(pool.chaos());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: letting the jobs in hand finish (grace {})", env.worker().shutdownGrace());
+            boolean clean = pool.stop();
+            backend.close();
+            LOG.info(clean ? "stopped; every worker left its group" : "stopped; some jobs go to other workers");
+            stopped.countDown();
+        }, "worker-shutdown"));
+        System.out.println("worker process started: " + env.describe() + ", workers " + pool.workerIds());
+        stopped.await();
+    }
+
+    private static Properties properties(String file) {
+        Properties p = new Properties();
+        if (file == null || file.isBlank()) {
+            return p;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            p.load(in);
+            return p;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("CONFIG_FILE " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.SampleImages;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The chaos switch through a real pool on the in-house queue: a worker killed mid-photo (thread
+ * mode) says nothing to its group; once its session expires the photo goes to the other worker,
+ * which finds the variants already written and reports a duplicate of delivery 2.
+ */
+class ChaosTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    private QueueBackend backend;
+
+    @BeforeEach
+    void open() {
+        backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir", dir.resolve("queue").toString()));
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private WorkerConfig config(int workers, int partitions) {
+        return WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(), "blob.fsync", "false",
+                "worker.count", String.valueOf(workers), "worker.id", "w", "session.timeout.ms", "1000",
+                "poll.timeout.ms", "50", "uploaded.partitions", String.valueOf(partitions)));
+    }
+
+    private void submit(String id, String name) {
+        BlobStore blobs = BlobStore.onFileSystem(dir.resolve("blobs"), false);
+        byte[] bytes = SampleImages.eighthSizePhoto("Garden.jpg");
+        PhotoUploaded job = new PhotoUploaded(id, blobs.storeOriginal(id, bytes), BlobStore.sha256(bytes),
+                Instant.now(), "u", "Oslo", name);
+        try (Producer producer = backend.producer()) {
+            producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
+                    new MessageCodec().encode(job)));
+        }
+    }
+
+    @Test
+    void photoMatchingTheNamePatternKillsItsWorkerAndIsFinishedByAnotherAsADuplicate() {
+        WorkerPool pool = WorkerPool.start(backend, config(1, 1));
+        try (EventLog log = new EventLog(backend, "observer")) {
+            pool.chaos().namePattern("^kill-me");
+            submit("p1", "kill-me.jpg");
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pool.workers() == 1) {
+                assertTrue(System.nanoTime() < deadline, "the worker did not die");
+                Thread.onSpinWait();
+            }
+            assertEquals(List.of(), log.readFor(Duration.ofMillis(200)), "a crashed worker publishes nothing");
+
+            pool.chaos().namePattern(null);
+            pool.setWorkers(1);
+            PhotoProcessed done = EventLog.processed(log.awaitUntil(e -> !e.isEmpty(), TIMEOUT)).get(0);
+            assertEquals("p1", done.photoId());
+            assertEquals(2, done.deliveryCount(), "delivered again after the crashed member's session expired");
+            assertTrue(done.duplicate(), "the crash came after the variants were written");
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void crashOnDemandHitsOnlyTheNamedWorker() {
+        // Four partitions and many keys: each worker owns some, so the named one does get a photo.
+        WorkerPool pool = WorkerPool.start(backend, config(2, 4));
+        try {
+            assertThrows(IllegalArgumentException.class, () -> pool.crash("nobody"));
+            String victim = pool.workerIds().get(0);
+            pool.crash(victim);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pool.workerIds().contains(victim)) {
+                assertTrue(System.nanoTime() < deadline, "worker " + victim + " did not die; " + pool.workerIds());
+                submit("p" + System.nanoTime(), "more.jpg");
+            }
+            assertEquals(1, pool.workers(), "only the named worker died: " + pool.workerIds());
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void settingsAreCheckedWithTheOffendingValue() {
+        Chaos chaos = new Chaos();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> chaos.probability(1.5));
+        assertTrue(e.getMessage().contains("1.5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> chaos.namePattern("(unclosed"));
+        assertTrue(e.getMessage().contains("regular expression"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Chaos.parseMode("sometimes"));
+        assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
+    }
+}
