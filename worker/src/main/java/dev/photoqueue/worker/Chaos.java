@@ -13,8 +13,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The demo's chaos switch: makes a worker die abruptly in the middle of a photo, after its
- * variants are written but before its outcome is published or its job acked, so redelivery (and,
- * on the second run, the duplicate detection) can be watched live. A worker dies when it was
+ * variants are written and its {@code PhotoProcessed} published but before its job is acked, so
+ * redelivery, the worker's duplicate detection, and a second event for the same photo (which a
+ * non-idempotent consumer counts twice) can be watched live. A worker dies when it was
  * armed ({@link #crashNext}), by chance ({@link #probability}), or when the photo's file name
  * matches {@link #namePattern}. How it dies is the {@link Crash} mode. Off by default.
  * Thread-safe.

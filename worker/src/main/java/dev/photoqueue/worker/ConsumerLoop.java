@@ -125,10 +125,12 @@ final class ConsumerLoop implements Runnable {
         }
         try {
             PhotoProcessor.Result result = processor.process(job);
-            chaos.strike(workerId, job);
             PhotoProcessed event = new PhotoProcessed(job.photoId(), result.variants(), result.timings(), workerId,
-                    record.deliveryCount(), result.duplicate());
+                    record.deliveryCount(), result.duplicate(), job.userId());
             publish(job.photoId(), event);
+            // The worst moment to die: the outcome is out, the job not acked. It comes again, and the
+            // event goes out twice: consumers of photo.events must be idempotent.
+            chaos.strike(workerId, job);
             return settle(record, AckType.ACCEPT, null);
         } catch (PhotoJobException e) {
             return fail(record, job.photoId(), e);

@@ -12,14 +12,21 @@ import java.util.Objects;
  * @param deliveryCount which delivery of the job this was (1 the first time)
  * @param duplicate     true when every variant was already there for this source and spec, so
  *                      nothing was written: the job had been processed before
+ * @param userId        who uploaded the photo (may be null), for per-user views of the events
  */
 public record PhotoProcessed(String photoId, List<ProcessedVariant> variants, Timings timings, String workerId,
-                             int deliveryCount, boolean duplicate) implements PhotoEvent {
+                             int deliveryCount, boolean duplicate, String userId) implements PhotoEvent {
 
     public PhotoProcessed {
         Objects.requireNonNull(photoId, "photoId");
         variants = List.copyOf(variants);
         Objects.requireNonNull(timings, "timings");
+    }
+
+    /** An event without the uploader. */
+    public PhotoProcessed(String photoId, List<ProcessedVariant> variants, Timings timings, String workerId,
+                          int deliveryCount, boolean duplicate) {
+        this(photoId, variants, timings, workerId, deliveryCount, duplicate, null);
     }
 
     /** One variant file. {@code path} is relative to the blob store's root; {@code bytes} is its size. */

@@ -1,0 +1,126 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.OffsetSpec;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Photos per user, kept two ways by the consumer group {@value #GROUP} on
+ * {@code photo.events}, to show why consumers must be idempotent. {@code counted} adds one for
+ * every {@code PhotoProcessed} event it reads (not idempotent: a job delivered again after its
+ * worker died between publishing and acking publishes a second event, and it counts twice);
+ * {@code distinct} is the size of the set of photo ids seen (idempotent: the same event twice
+ * changes nothing). Under redelivery the two part.
+ *
+ * <p>The view lives in memory and is rebuilt by replay: on start the group is moved to the
+ * beginning of {@code photo.events}. Thread-safe: one thread consumes, {@link #snapshot} may be
+ * called from any.
+ */
+public final class PhotoStats implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhotoStats.class);
+    public static final String GROUP = "stats";
+    /** The key of photos uploaded without a user. */
+    public static final String ANONYMOUS = "(anonymous)";
+
+    /** One user's two counts. */
+    public record UserCount(String userId, long counted, long distinct) {
+    }
+
+    private final GroupConsumer consumer;
+    private final MessageCodec codec = new MessageCodec();
+    private final Map<String, AtomicLong> counted = new HashMap<>();
+    private final Map<String, Set<String>> distinct = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    private PhotoStats(GroupConsumer consumer) {
+        this.consumer = consumer;
+        this.thread = new Thread(this::run, "photo-stats");
+        this.thread.setDaemon(true);
+    }
+
+    /** Replays {@code photo.events} from its start into a fresh view, then follows it. */
+    public static PhotoStats start(QueueBackend backend) {
+        try {
+            backend.admin().resetOffsets(GROUP, Topics.PHOTO_EVENTS, OffsetSpec.earliest());
+        } catch (QueueException e) {
+            LOG.warn("could not move group {} to the start of {} ({}); counting from its last position", GROUP,
+                    Topics.PHOTO_EVENTS, e.getMessage());
+        }
+        PhotoStats stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()));
+        stats.consumer.subscribe(List.of(Topics.PHOTO_EVENTS));
+        stats.thread.start();
+        return stats;
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
+                    count(r);
+                    consumer.ack(r);
+                }
+            }
+        } catch (QueueException e) {
+            if (!stopping) {
+                LOG.error("photo stats stopped: {}", e.toString());
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void count(ConsumerRecord r) {
+        PhotoEvent event;
+        try {
+            event = codec.decodeEvent(r.value());
+        } catch (RuntimeException e) {
+            LOG.warn("skipping unreadable event at {}@{}: {}", r.topicPartition(), r.offset(), e.toString());
+            return;
+        }
+        if (event instanceof PhotoProcessed p) {
+            String user = p.userId() == null || p.userId().isBlank() ? ANONYMOUS : p.userId();
+            synchronized (this) {
+                counted.computeIfAbsent(user, u -> new AtomicLong()).incrementAndGet();
+                distinct.computeIfAbsent(user, u -> new HashSet<>()).add(p.photoId());
+            }
+        }
+    }
+
+    /** Every user's counts, by user id. */
+    public synchronized List<UserCount> snapshot() {
+        List<UserCount> out = new ArrayList<>();
+        new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).size())));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
