@@ -28,6 +28,7 @@ public final class Bench {
         FAMILIES.put("log", options -> new LogBench());
         FAMILIES.put("group", options -> new GroupBench());
         FAMILIES.put("compare", options -> new CompareBench(options.brokerJar()));
+        FAMILIES.put("pipeline", options -> new PipelineBench(options.samples()));
     }
 
     private Bench() {

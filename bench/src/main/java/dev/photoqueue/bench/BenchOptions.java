@@ -13,22 +13,25 @@ import java.util.Set;
  * @param only    the phases to run; empty means all of the family's phases
  * @param dir     the directory under which a fresh temp data dir is made; null means the default
  * @param brokerJar the Kafka broker jar the {@code compare} family starts
+ * @param samples the sample photographs the {@code pipeline} family renders
  */
-record BenchOptions(String family, long records, int rounds, Set<String> only, Path dir, Path brokerJar) {
+record BenchOptions(String family, long records, int rounds, Set<String> only, Path dir, Path brokerJar,
+                    Path samples) {
 
     static final long DEFAULT_RECORDS = 10_000_000;
     static final int DEFAULT_ROUNDS = 5;
 
     static final String USAGE = """
             usage: java -jar bench/target/bench.jar <family> [--records N] [--rounds N] [--only a,b] [--dir DIR]
-                                                            [--broker-jar JAR]
+                                                            [--broker-jar JAR] [--samples DIR]
               --records N   records per measured round (default 10,000,000)
               --rounds N    measured rounds per phase, after one warm-up round (default 5)
               --only a,b    run only these phases of the family
               --dir DIR     make the temp data dir under DIR (default ./target if it exists, else java.io.tmpdir);
                             the temp dir is deleted at the end
               --broker-jar JAR  the Kafka broker the compare family starts
-                            (default kafka-broker/target/kafka-broker.jar)""";
+                            (default kafka-broker/target/kafka-broker.jar)
+              --samples DIR the photographs the pipeline family renders (default sample-images)""";
 
     BenchOptions {
         if (records < 1000) {
@@ -50,6 +53,7 @@ record BenchOptions(String family, long records, int rounds, Set<String> only, P
         Set<String> only = new LinkedHashSet<>();
         Path dir = null;
         Path brokerJar = Path.of("kafka-broker", "target", "kafka-broker.jar");
+        Path samples = Path.of("sample-images");
         for (int i = 1; i < args.size(); i++) {
             String flag = args.get(i);
             if (i + 1 >= args.size()) {
@@ -68,10 +72,11 @@ record BenchOptions(String family, long records, int rounds, Set<String> only, P
                 }
                 case "--dir" -> dir = Path.of(value);
                 case "--broker-jar" -> brokerJar = Path.of(value);
+                case "--samples" -> samples = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        return new BenchOptions(family, records, rounds, only, dir, brokerJar);
+        return new BenchOptions(family, records, rounds, only, dir, brokerJar, samples);
     }
 
     /** Whether {@code phase} runs: all do when {@code --only} was not given. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 /** The unit of a figure and how it prints. MB is 10^6 bytes; MiB is 2^20 bytes. */
 enum Unit {
     RECORDS_PER_SECOND("records/s", "%,.0f"),
+    PHOTOS_PER_SECOND("photos/s", "%,.2f"),
     MB_PER_SECOND("MB/s", "%,.1f"),
     MIB("MiB", "%,.1f"),
     MILLISECONDS("ms", "%,.3f"),

@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Failures are {@link dev.photoqueue.worker.job.PhotoJobException}s from the blob and image
  * layers; anything else is a bug and propagates as is.
  */
-final class PhotoProcessor {
+public final class PhotoProcessor {
 
     private final BlobStore blobs;
     private final ImagePipeline pipeline;
@@ -41,7 +41,8 @@ final class PhotoProcessor {
         this.maxSourceBytes = maxSourceBytes;
     }
 
-    static PhotoProcessor from(WorkerConfig config) {
+    /** The processor the workers of {@code config} use: its blob store, pixel limit, variants and source limit. */
+    public static PhotoProcessor from(WorkerConfig config) {
         return new PhotoProcessor(BlobStore.onFileSystem(config.blobDir(), config.fsync()),
                 new ImagePipeline(config.maxPixels()), config.variants(), config.maxSourceBytes());
     }
@@ -51,10 +52,14 @@ final class PhotoProcessor {
     }
 
     /** What one job produced. */
-    record Result(List<ProcessedVariant> variants, Timings timings, boolean duplicate) {
+    public record Result(List<ProcessedVariant> variants, Timings timings, boolean duplicate) {
     }
 
-    Result process(PhotoUploaded job) {
+    /**
+     * Writes the job's variants (or finds them written); {@link dev.photoqueue.worker.job.PhotoJobException}
+     * when the photo cannot be processed, now (transient) or ever (permanent).
+     */
+    public Result process(PhotoUploaded job) {
         long start = System.nanoTime();
         String photoId = BlobStore.requireValidPhotoId(job.photoId());
         Optional<VariantManifest> done = blobs.readManifest(photoId).filter(m -> matches(m, job));
