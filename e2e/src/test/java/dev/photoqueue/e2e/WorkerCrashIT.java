@@ -1,0 +1,177 @@
+package dev.photoqueue.e2e;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code worker.jar} processes on a real Kafka broker ({@code kafka-broker.jar}), killed with
+ * {@code kill -9} at random moments while they work and replaced: every job still ends with its
+ * variants on disk and a {@code PhotoProcessed} event, and the group has consumed everything.
+ */
+@Timeout(900)
+class WorkerCrashIT {
+
+    private static final int PHOTOS = 24;
+    private static final int KILLS = 3;
+    private static Path root;
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private String bootstrap;
+
+    @BeforeAll
+    static void findBuild() {
+        String path = System.getProperty("project.root");
+        assumeTrue(path != null, "project.root not set; run mvn verify");
+        root = Path.of(path).toAbsolutePath().normalize();
+        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar")) {
+            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
+        }
+    }
+
+    @AfterEach
+    void killAll() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void startBroker() throws IOException {
+        int port = freePort();
+        Process broker = new ProcessBuilder(java(), "-jar", root.resolve("kafka-broker/target/kafka-broker.jar").toString(),
+                "--data-dir", dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
+                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()).start();
+        processes.add(broker);
+        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.equals("ready 127.0.0.1:" + port)) {
+                bootstrap = "127.0.0.1:" + port;
+                return;
+            }
+        }
+        throw new AssertionError("the broker ended before it was ready: " + Files.readString(dir.resolve("broker.err")));
+    }
+
+    private Process startWorker(int n) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", root.resolve("worker/target/worker.jar").toString())
+                .redirectOutput(dir.resolve("worker-" + n + ".log").toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "DATA_DIR", dir.resolve("data").toString(), "WORKERS", "1", "PARTITIONS", "4",
+                "PQ_BLOB_FSYNC", "false"));
+        Process worker = pb.start();
+        processes.add(worker);
+        return worker;
+    }
+
+    @Test
+    void everyJobCompletesThoughWorkerProcessesAreKilledMidRun() throws Exception {
+        startBroker();
+        Map<String, String> kafka = Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap);
+        Set<String> ids = new TreeSet<>();
+        try (QueueBackend backend = QueueBackends.open(kafka)) {
+            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 4));
+            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 4));
+            BlobStore blobs = BlobStore.onFileSystem(dir.resolve("data").resolve("blobs"), false);
+            List<Path> photos;
+            try (var files = Files.list(root.resolve("sample-images"))) {
+                photos = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.jpg")).sorted().toList();
+            }
+            MessageCodec codec = new MessageCodec();
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < PHOTOS; i++) {
+                    String id = "photo-" + i;
+                    byte[] bytes = Files.readAllBytes(photos.get(i % photos.size()));
+                    PhotoUploaded job = new PhotoUploaded(id, blobs.storeOriginal(id, bytes), BlobStore.sha256(bytes),
+                            Instant.now(), "u" + (i % 3), null, photos.get(i % photos.size()).getFileName().toString());
+                    producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
+                            codec.encode(job))).get(30, TimeUnit.SECONDS);
+                    ids.add(id);
+                }
+            }
+
+            List<Process> workers = new ArrayList<>(List.of(startWorker(0), startWorker(1)));
+            Map<String, Integer> processed = new TreeMap<>();
+            try (GroupConsumer events = backend.groupConsumer(GroupConsumerConfig.builder("crash-test").build())) {
+                events.subscribe(List.of(Topics.PHOTO_EVENTS));
+                int kills = 0;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+                while (!processed.keySet().containsAll(ids)) {
+                    assertTrue(System.nanoTime() < deadline, "processed " + processed.keySet() + " of " + ids
+                            + " after " + kills + " kills; see " + dir);
+                    for (ConsumerRecord r : events.poll(Duration.ofMillis(200))) {
+                        PhotoEvent e = codec.decodeEvent(r.value());
+                        assertTrue(e instanceof PhotoProcessed, "a photo failed: " + r.valueAsString());
+                        processed.merge(((PhotoProcessed) e).photoId(), 1, Integer::sum);
+                        events.ack(r);
+                        // Kill a worker now and then while jobs are in flight, and start another.
+                        if (kills < KILLS && processed.size() >= (kills + 1) * PHOTOS / (KILLS + 2)) {
+                            Process victim = workers.remove(ThreadLocalRandom.current().nextInt(workers.size()));
+                            victim.destroyForcibly();
+                            assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
+                            kills++;
+                            workers.add(startWorker(1 + kills));
+                        }
+                    }
+                }
+                assertEquals(KILLS, kills, "killed workers mid-run");
+            }
+            for (String id : ids) {
+                for (String variant : List.of("thumb", "small", "medium")) {
+                    Path file = dir.resolve("data/blobs/photos").resolve(id).resolve(variant + ".jpg");
+                    assertTrue(Files.size(file) > 0, file + " is missing or empty");
+                }
+            }
+        }
+    }
+}
