@@ -1,0 +1,192 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.AckType;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.job.MalformedJobException;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoFailed;
+import dev.photoqueue.worker.job.PhotoJobException;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One worker: a member of the group {@value Topics#THUMBNAILERS} that polls {@code photo.uploaded}
+ * and settles every job it takes. At-least-once: the outcome event is written to
+ * {@code photo.events} before the job is settled, so a crash in between repeats the job (and the
+ * event says duplicate) but never loses it.
+ *
+ * <ul>
+ * <li>done: {@link PhotoProcessed}, then ACCEPT;</li>
+ * <li>permanent failure (including a malformed message): {@link PhotoFailed}, then REJECT, which
+ *     dead-letters the job at once;</li>
+ * <li>transient failure: RELEASE, so the queue delivers it again after a backoff; on the last
+ *     allowed delivery {@link PhotoFailed} first, since the queue will dead-letter it next.</li>
+ * </ul>
+ *
+ * <p>Runs on one thread (its consumer is single-threaded); {@link #requestStop} may be called from
+ * any thread: the job in hand is finished, the rest of the batch is left for redelivery, and the
+ * member leaves the group.
+ */
+final class ConsumerLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+    private static final long EVENT_SEND_TIMEOUT_SECONDS = 30;
+
+    private final String workerId;
+    private final GroupConsumer consumer;
+    private final Producer producer;
+    private final PhotoProcessor processor;
+    private final MessageCodec codec;
+    private final WorkerConfig config;
+    private volatile boolean stopRequested;
+
+    ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
+                 MessageCodec codec, WorkerConfig config) {
+        this.workerId = workerId;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.processor = processor;
+        this.codec = codec;
+        this.config = config;
+    }
+
+    String workerId() {
+        return workerId;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public void run() {
+        LOG.info("worker {} joining group {}", workerId, consumer.groupId());
+        try {
+            consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
+            while (!stopRequested && !Thread.currentThread().isInterrupted()) {
+                List<ConsumerRecord> batch = consumer.poll(config.pollTimeout());
+                Set<TopicPartition> released = new HashSet<>();
+                for (ConsumerRecord record : batch) {
+                    if (stopRequested) {
+                        break; // not settled: delivered again, to another member, once this one has left
+                    }
+                    if (!released.contains(record.topicPartition()) && !handle(record)) {
+                        // ORDERED mode moved the partition back to the released record: the rest comes again
+                        released.add(record.topicPartition());
+                    }
+                }
+            }
+        } finally {
+            consumer.close();
+            LOG.info("worker {} left group {}", workerId, consumer.groupId());
+        }
+    }
+
+    /** Processes and settles one job; false when it was released. */
+    private boolean handle(ConsumerRecord record) {
+        String source = record.topic() + "-" + record.partition() + "@" + record.offset();
+        PhotoUploaded job;
+        try {
+            job = codec.decodeJob(record.value(), source);
+        } catch (MalformedJobException e) {
+            return fail(record, e.photoId() != null ? e.photoId() : record.keyAsString(), e);
+        }
+        try {
+            PhotoProcessor.Result result = processor.process(job);
+            PhotoProcessed event = new PhotoProcessed(job.photoId(), result.variants(), result.timings(), workerId,
+                    record.deliveryCount(), result.duplicate());
+            publish(job.photoId(), event);
+            return settle(record, AckType.ACCEPT, null);
+        } catch (PhotoJobException e) {
+            return fail(record, job.photoId(), e);
+        } catch (QueueException e) {
+            LOG.warn("worker {}: publishing the outcome of photo {} failed, releasing {}: {}", workerId,
+                    job.photoId(), source, e.toString());
+            return settle(record, AckType.RELEASE, "publishing the outcome failed: " + e);
+        } catch (RuntimeException e) {
+            // a bug or an unforeseen decoder error: retried, and dead-lettered by the queue if it persists
+            LOG.error("worker {}: unexpected error on photo {} ({}), releasing it", workerId, job.photoId(), source, e);
+            return settle(record, AckType.RELEASE, "unexpected error: " + e);
+        }
+    }
+
+    private boolean fail(ConsumerRecord record, String photoId, PhotoJobException e) {
+        int attempts = record.deliveryCount();
+        boolean last = e.permanent() || attempts >= config.maxDeliveries();
+        try {
+            if (last) {
+                publish(photoId, new PhotoFailed(photoId, e.getMessage(), attempts, e.permanent(), workerId));
+            }
+        } catch (QueueException publishError) {
+            LOG.warn("worker {}: publishing the failure of photo {} failed, releasing it: {}", workerId, photoId,
+                    publishError.toString());
+            return settle(record, AckType.RELEASE, e.getMessage());
+        }
+        if (e.permanent()) {
+            LOG.info("worker {}: photo {} rejected to the dead-letter topic: {}", workerId, photoId, e.getMessage());
+            settle(record, AckType.REJECT, e.getMessage());
+            return true;
+        }
+        LOG.info("worker {}: photo {} failed on delivery {} of {}, releasing it: {}", workerId, photoId, attempts,
+                config.maxDeliveries(), e.getMessage());
+        return settle(record, AckType.RELEASE, e.getMessage());
+    }
+
+    /** Sends an event and waits until the queue has it. */
+    private void publish(String photoId, PhotoEvent event) {
+        byte[] key = photoId == null ? null : photoId.getBytes(StandardCharsets.UTF_8);
+        try {
+            producer.send(ProducerRecord.of(Topics.PHOTO_EVENTS, key, codec.encode(event)))
+                    .get(EVENT_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventNotPublishedException(photoId, "interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            throw new EventNotPublishedException(photoId, String.valueOf(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new EventNotPublishedException(photoId, "no acknowledgement within " + EVENT_SEND_TIMEOUT_SECONDS
+                    + " s", e);
+        }
+    }
+
+    /** Settles the record; a fenced member's settlement is void (the job went to another member). */
+    private boolean settle(ConsumerRecord record, AckType type, String error) {
+        try {
+            consumer.acknowledge(record, type, error);
+        } catch (FencedMemberException e) {
+            LOG.info("worker {}: {} of {}@{} came too late, the job was handed to another member: {}", workerId, type,
+                    record.topicPartition(), record.offset(), e.getMessage());
+        }
+        return type != AckType.RELEASE;
+    }
+
+    /** The outcome event could not be written; the job is released and tried again. */
+    static final class EventNotPublishedException extends QueueException {
+        EventNotPublishedException(String photoId, String detail, Throwable cause) {
+            super("the outcome event of photo " + photoId + " was not written to " + Topics.PHOTO_EVENTS + ": "
+                    + detail, cause);
+        }
+    }
+}

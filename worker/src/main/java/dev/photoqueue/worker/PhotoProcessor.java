@@ -1,0 +1,98 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.blob.VariantManifest;
+import dev.photoqueue.worker.image.ImagePipeline;
+import dev.photoqueue.worker.image.RenderedPhoto;
+import dev.photoqueue.worker.image.RenderedVariant;
+import dev.photoqueue.worker.image.VariantSpec;
+import dev.photoqueue.worker.job.PhotoProcessed.ProcessedVariant;
+import dev.photoqueue.worker.job.PhotoProcessed.Timings;
+import dev.photoqueue.worker.job.PhotoUploaded;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Does one job: original in, variant files and their manifest out. Idempotent: a variant's path
+ * depends only on the photo id and variant name, its bytes only on the source bytes and its spec,
+ * and the manifest (written last) records which source digest and specs made which files. When
+ * the manifest matches the job and every file it lists is intact, nothing is read or written and
+ * the result says {@code duplicate}. Thread-safe.
+ *
+ * <p>Failures are {@link dev.photoqueue.worker.job.PhotoJobException}s from the blob and image
+ * layers; anything else is a bug and propagates as is.
+ */
+final class PhotoProcessor {
+
+    private final BlobStore blobs;
+    private final ImagePipeline pipeline;
+    private final List<VariantSpec> specs;
+    private final List<String> specKeys;
+    private final long maxSourceBytes;
+
+    PhotoProcessor(BlobStore blobs, ImagePipeline pipeline, List<VariantSpec> specs, long maxSourceBytes) {
+        VariantSpec.requireDistinctNames(specs);
+        this.blobs = blobs;
+        this.pipeline = pipeline;
+        this.specs = List.copyOf(specs);
+        this.specKeys = this.specs.stream().map(VariantSpec::key).toList();
+        this.maxSourceBytes = maxSourceBytes;
+    }
+
+    static PhotoProcessor from(WorkerConfig config) {
+        return new PhotoProcessor(BlobStore.onFileSystem(config.blobDir(), config.fsync()),
+                new ImagePipeline(config.maxPixels()), config.variants(), config.maxSourceBytes());
+    }
+
+    BlobStore blobs() {
+        return blobs;
+    }
+
+    /** What one job produced. */
+    record Result(List<ProcessedVariant> variants, Timings timings, boolean duplicate) {
+    }
+
+    Result process(PhotoUploaded job) {
+        long start = System.nanoTime();
+        String photoId = BlobStore.requireValidPhotoId(job.photoId());
+        Optional<VariantManifest> done = blobs.readManifest(photoId).filter(m -> matches(m, job));
+        if (done.isPresent()) {
+            long checked = System.nanoTime() - start;
+            return new Result(variantsOf(done.get()), new Timings(micros(checked), 0, 0, 0, micros(checked)), true);
+        }
+        byte[] source = blobs.readOriginal(photoId, job.blob(), job.sha256(), maxSourceBytes);
+        long read = System.nanoTime();
+        RenderedPhoto photo = pipeline.render(photoId, source, specs);
+        long rendered = System.nanoTime();
+        List<VariantManifest.Entry> entries = new ArrayList<>(specs.size());
+        for (RenderedVariant v : photo.variants()) {
+            String path = blobs.writeVariant(photoId, v.spec().name(), v.jpeg());
+            entries.add(new VariantManifest.Entry(v.spec().name(), v.spec().key(), path, v.width(), v.height(),
+                    v.jpeg().length, BlobStore.sha256(v.jpeg())));
+        }
+        VariantManifest manifest = new VariantManifest(photoId, job.sha256(), entries);
+        blobs.writeManifest(manifest);
+        long end = System.nanoTime();
+        Timings timings = new Timings(micros(read - start), micros(photo.decodeNanos()), micros(photo.renderNanos()),
+                micros(end - rendered), micros(end - start));
+        return new Result(variantsOf(manifest), timings, false);
+    }
+
+    private boolean matches(VariantManifest manifest, PhotoUploaded job) {
+        return manifest.sourceSha256().equals(job.sha256())
+                && manifest.variants().stream().map(VariantManifest.Entry::spec).toList().equals(specKeys)
+                && blobs.filesMatch(manifest);
+    }
+
+    private static List<ProcessedVariant> variantsOf(VariantManifest manifest) {
+        return manifest.variants().stream()
+                .map(e -> new ProcessedVariant(e.name(), e.path(), e.width(), e.height(), e.bytes()))
+                .toList();
+    }
+
+    private static long micros(long nanos) {
+        return nanos / 1_000;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pool of thumbnail workers in this process: N members of the group {@value Topics#THUMBNAILERS},
+ * one thread and one consumer each, sharing one producer and one processor. The way to run the
+ * worker embedded (in the upload API) or on its own.
+ *
+ * <p>Resizable at run time with {@link #setWorkers}: new workers join the group, removed ones
+ * finish the job in hand and leave it, so their partitions move to the others. {@link #stop}
+ * asks every worker to stop, waits up to the grace period for in-flight jobs, and returns; jobs
+ * not settled by then are delivered again to the next member (at-least-once). Thread-safe.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final QueueBackend backend;
+    private final WorkerConfig config;
+    private final PhotoProcessor processor;
+    private final MessageCodec codec = new MessageCodec();
+    private final Producer producer;
+    private final List<Running> running = new ArrayList<>();
+    private final List<Running> retiring = new ArrayList<>();
+    private int nextIndex;
+    private boolean stopped;
+
+    private record Running(ConsumerLoop loop, Thread thread) {
+    }
+
+    private WorkerPool(QueueBackend backend, WorkerConfig config) {
+        this.backend = backend;
+        this.config = config;
+        this.processor = PhotoProcessor.from(config);
+        this.producer = backend.producer();
+    }
+
+    /**
+     * Creates {@code photo.uploaded} ({@link WorkerConfig#uploadedPartitions} partitions) and
+     * {@code photo.events} when missing, and starts {@link WorkerConfig#workerCount} workers. The
+     * backend stays the caller's: close it after {@link #stop}.
+     */
+    public static WorkerPool start(QueueBackend backend, WorkerConfig config) {
+        Admin admin = backend.admin();
+        admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.uploadedPartitions()));
+        admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.uploadedPartitions()));
+        WorkerPool pool = new WorkerPool(backend, config);
+        pool.setWorkers(config.workerCount());
+        return pool;
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** Workers running and not asked to stop. */
+    public synchronized int workers() {
+        return running.size();
+    }
+
+    /** The ids of the running workers, oldest first. */
+    public synchronized List<String> workerIds() {
+        return running.stream().map(r -> r.loop().workerId()).toList();
+    }
+
+    /**
+     * Grows or shrinks the pool to {@code count} workers. Shrinking retires the newest workers: each
+     * finishes its job in hand and leaves the group; this call does not wait for that.
+     */
+    public synchronized void setWorkers(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("worker count must be >= 0, was " + count);
+        }
+        if (stopped) {
+            throw new IllegalStateException("the worker pool is stopped");
+        }
+        while (running.size() < count) {
+            String id = config.workerId() + "-" + nextIndex++;
+            ConsumerLoop loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor,
+                    codec, config);
+            Thread thread = new Thread(loop, "thumbnailer-" + id);
+            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("worker {} died", id, e));
+            thread.start();
+            running.add(new Running(loop, thread));
+        }
+        while (running.size() > count) {
+            Running last = running.remove(running.size() - 1);
+            last.loop().requestStop();
+            retiring.add(last);
+        }
+        retiring.removeIf(r -> !r.thread().isAlive());
+        LOG.info("thumbnail worker pool at {} workers", running.size());
+    }
+
+    /** {@link #stop(Duration)} with the configured grace period. */
+    public boolean stop() {
+        return stop(config.shutdownGrace());
+    }
+
+    /**
+     * Asks every worker to stop and waits up to {@code grace} for their in-flight jobs; then closes
+     * the producer. True when every worker finished and left the group in time; false when some were
+     * still busy (their unsettled jobs go to another member once their session times out). Idempotent.
+     */
+    public boolean stop(Duration grace) {
+        List<Running> all;
+        synchronized (this) {
+            stopped = true;
+            all = new ArrayList<>(running);
+            all.addAll(retiring);
+            running.clear();
+            retiring.clear();
+        }
+        all.forEach(r -> r.loop().requestStop());
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean allDone = true;
+        for (Running r : all) {
+            try {
+                r.thread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (r.thread().isAlive()) {
+                allDone = false;
+                LOG.warn("worker {} did not finish within the grace period of {}; interrupting it",
+                        r.loop().workerId(), grace);
+                r.thread().interrupt();
+            }
+        }
+        producer.close();
+        return allDone;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private GroupConsumerConfig consumerConfig(String clientId) {
+        return GroupConsumerConfig.builder(Topics.THUMBNAILERS)
+                .clientId(clientId)
+                .mode(config.mode())
+                .maxDeliveries(config.maxDeliveries())
+                .retryBackoffMs(config.retryBackoffMs())
+                .retryBackoffMaxMs(config.retryBackoffMaxMs())
+                .sessionTimeoutMs(config.sessionTimeoutMs())
+                .visibilityTimeoutMs(config.sessionTimeoutMs())
+                .maxPollRecords(config.maxPollRecords())
+                .build();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.photoqueue.worker.blob;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where originals and variants live. Layout under the root:
+ *
+ * <table>
+ * <caption>blob store layout</caption>
+ * <tr><td>{@code originals/<photoId>}</td><td>the uploaded bytes</td></tr>
+ * <tr><td>{@code photos/<photoId>/<variant>.jpg}</td><td>one file per variant</td></tr>
+ * <tr><td>{@code photos/<photoId>/manifest.json}</td><td>{@link VariantManifest}, written after the variants</td></tr>
+ * </table>
+ *
+ * <p>Guarantees: every file is written to a temporary file in its own folder and renamed over the
+ * target atomically, so a reader sees the old file or the new one, never a part; with fsync on,
+ * the data and the rename are forced to disk before a write returns. Photo ids are checked
+ * ({@link #requireValidPhotoId}) and every path is checked to stay inside the root. Thread-safe:
+ * concurrent writes of the same file leave one complete version.
+ */
+public interface BlobStore {
+
+    /** Photo ids: 1 to 128 letters, digits, {@code -} or {@code _}, starting with a letter or digit. */
+    String PHOTO_ID_RULE = "[A-Za-z0-9][A-Za-z0-9_-]{0,127}";
+
+    /** A store under {@code root} (created when missing); {@code fsync} forces every write to disk. */
+    static BlobStore onFileSystem(Path root, boolean fsync) {
+        return new FileBlobStore(root, fsync);
+    }
+
+    /** {@link InvalidPhotoIdException} unless {@code photoId} matches {@link #PHOTO_ID_RULE}. */
+    static String requireValidPhotoId(String photoId) {
+        return FileBlobStore.requireValidPhotoId(photoId);
+    }
+
+    /** The SHA-256 of {@code bytes} as 64 lower-case hex digits, as jobs and manifests carry it. */
+    static String sha256(byte[] bytes) {
+        return FileBlobStore.sha256(bytes);
+    }
+
+    Path root();
+
+    /** Stores an original atomically; returns its location for the job ({@code originals/<photoId>}). */
+    String storeOriginal(String photoId, byte[] bytes);
+
+    /**
+     * Reads the original at {@code location} and checks its digest. {@link BlobNotFoundException}
+     * when it is not there, {@link SourceTooLargeException} when it has more than {@code maxBytes}
+     * (checked before reading), {@link DigestMismatchException}, {@link InvalidBlobLocationException},
+     * {@link BlobIOException}.
+     */
+    byte[] readOriginal(String photoId, String location, String expectedSha256, long maxBytes);
+
+    /** The location of a variant, relative to the root: {@code photos/<photoId>/<variant>.jpg}. */
+    String variantPath(String photoId, String variantName);
+
+    /** Writes a variant atomically; returns {@link #variantPath}. */
+    String writeVariant(String photoId, String variantName, byte[] jpeg);
+
+    /** The photo's manifest, if one was written. */
+    Optional<VariantManifest> readManifest(String photoId);
+
+    /** Writes the manifest atomically; call it after every variant it lists is written. */
+    void writeManifest(VariantManifest manifest);
+
+    /** True when the manifest's every file exists with the size and SHA-256 it records. */
+    boolean filesMatch(VariantManifest manifest);
+
+    /** Bytes of a file given relative to the root; {@link BlobNotFoundException} when missing. */
+    byte[] read(String photoId, String relativePath);
+}

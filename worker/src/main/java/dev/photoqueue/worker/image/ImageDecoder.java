@@ -1,0 +1,167 @@
+package dev.photoqueue.worker.image;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns image bytes into one upright, opaque 8-bit RGB image: the format from the magic number,
+ * the dimensions from the header checked against {@code maxPixels} before any pixel is decoded,
+ * the first frame only (GIF), the EXIF orientation applied (JPEG), transparency flattened on
+ * white, 16-bit and greyscale samples drawn into RGB. Thread-safe: each call uses its own reader.
+ */
+final class ImageDecoder {
+
+    /** How libjpeg words "the compressed data ended before the image was complete". */
+    private static final String PREMATURE_END = "premature end";
+
+    private final long maxPixels;
+
+    ImageDecoder(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    long maxPixels() {
+        return maxPixels;
+    }
+
+    /** The header of the image in {@code bytes}, without decoding it and without the pixel limit. */
+    ImageHeader probe(String photoId, byte[] bytes) {
+        ImageFormat format = supportedFormat(photoId, bytes);
+        ImageReader reader = readerFor(photoId, format);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, false);
+            return readHeader(photoId, format, reader, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing an in-memory image stream failed", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Decodes {@code bytes}; the permanent image exceptions when they cannot or must not be. */
+    DecodedImage decode(String photoId, byte[] bytes) {
+        ImageFormat format = supportedFormat(photoId, bytes);
+        ImageReader reader = readerFor(photoId, format);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, false);
+            ImageHeader header = readHeader(photoId, format, reader, bytes.length);
+            if (header.pixels() > maxPixels) {
+                throw new TooManyPixelsException(photoId, format, header.width(), header.height(), maxPixels);
+            }
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage raw;
+            try {
+                raw = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw new CorruptImageException(photoId, format, bytes.length, "pixel data", e);
+            }
+            requireComplete(photoId, format, bytes.length, warnings);
+            int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
+            return new DecodedImage(header, orientation, uprightRgb(raw, orientation));
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing an in-memory image stream failed", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * A JPEG cut off inside its pixel data decodes with the rest painted grey and only a warning;
+     * that is a damaged upload, not a photo. Other warnings (extraneous bytes, a missing end
+     * marker after complete data) are common in real camera files and pass.
+     */
+    private static void requireComplete(String photoId, ImageFormat format, int size, List<String> warnings) {
+        for (String warning : warnings) {
+            if (warning != null && warning.toLowerCase(Locale.ROOT).contains(PREMATURE_END)) {
+                throw new CorruptImageException(photoId, format, size, "pixel data",
+                        new EOFException("the data ends early; the decoder warned: " + warnings));
+            }
+        }
+    }
+
+    private static ImageFormat supportedFormat(String photoId, byte[] bytes) {
+        ImageFormat format = ImageFormat.sniff(bytes);
+        if (format == null) {
+            throw new NotAnImageException(photoId, bytes);
+        }
+        if (!format.supported()) {
+            throw new UnsupportedImageFormatException(photoId, format);
+        }
+        return format;
+    }
+
+    /** The first registered reader: for JPEG that is TwelveMonkeys', which also reads CMYK and YCCK. */
+    private static ImageReader readerFor(String photoId, ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.readerName());
+        if (!readers.hasNext()) {
+            throw new UnsupportedImageFormatException(photoId, format);
+        }
+        return readers.next();
+    }
+
+    private static ImageHeader readHeader(String photoId, ImageFormat format, ImageReader reader, int size) {
+        try {
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width < 1 || height < 1) {
+                throw new IOException("header declares " + width + "x" + height);
+            }
+            return new ImageHeader(format, width, height);
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptImageException(photoId, format, size, "header", e);
+        }
+    }
+
+    /** Draws {@code raw} upright into an opaque RGB image on white. */
+    private static BufferedImage uprightRgb(BufferedImage raw, int orientation) {
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        boolean swapped = orientation >= 5;
+        BufferedImage canvas = new BufferedImage(swapped ? h : w, swapped ? w : h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+            g.drawImage(raw, orientationTransform(orientation, w, h), null);
+        } finally {
+            g.dispose();
+        }
+        return canvas;
+    }
+
+    /** Maps a stored {@code w x h} image to its upright position, for EXIF orientations 1 to 8. */
+    static AffineTransform orientationTransform(int orientation, int w, int h) {
+        return switch (orientation) {
+            case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0);   // mirrored left-right
+            case 3 -> new AffineTransform(-1, 0, 0, -1, w, h);  // turned 180
+            case 4 -> new AffineTransform(1, 0, 0, -1, 0, h);   // mirrored top-bottom
+            case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);    // transposed
+            case 6 -> new AffineTransform(0, 1, -1, 0, h, 0);   // needs a quarter turn clockwise
+            case 7 -> new AffineTransform(0, -1, -1, 0, h, w);  // transversed
+            case 8 -> new AffineTransform(0, -1, 1, 0, 0, w);   // needs a quarter turn anticlockwise
+            default -> new AffineTransform();
+        };
+    }
+
+    /** An upright RGB image and where it came from. */
+    record DecodedImage(ImageHeader header, int orientation, BufferedImage image) {
+    }
+}

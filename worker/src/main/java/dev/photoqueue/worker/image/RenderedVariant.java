@@ -1,0 +1,5 @@
+package dev.photoqueue.worker.image;
+
+/** One variant as JPEG bytes. The array is not copied: callers must not change it. */
+public record RenderedVariant(VariantSpec spec, int width, int height, byte[] jpeg) {
+}

@@ -1,0 +1,25 @@
+package dev.photoqueue.worker.job;
+
+/**
+ * A photo job that could not be done, classified for the queue: a {@link PermanentJobException}
+ * will fail the same way however often it is tried (it goes to the dead-letter topic at once), a
+ * {@link TransientJobException} may succeed later (it is released and tried again with backoff).
+ * Messages carry the offending values: photo id, path, dimensions, limits.
+ */
+public abstract class PhotoJobException extends RuntimeException {
+
+    private final String photoId;
+
+    PhotoJobException(String photoId, String message, Throwable cause) {
+        super(message, cause);
+        this.photoId = photoId;
+    }
+
+    /** The photo the job was for; null when the job message was too malformed to name one. */
+    public String photoId() {
+        return photoId;
+    }
+
+    /** True when trying again cannot help. */
+    public abstract boolean permanent();
+}

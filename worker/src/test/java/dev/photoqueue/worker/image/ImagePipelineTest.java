@@ -1,0 +1,260 @@
+package dev.photoqueue.worker.image;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.awt.geom.AffineTransform;
+import java.awt.image.AffineTransformOp;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static dev.photoqueue.worker.image.SampleImages.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+class ImagePipelineTest {
+
+    private static final VariantSpec WHOLE = VariantSpec.longestEdge("whole", 4096);
+    private final ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS);
+
+    static List<String> photoNames() {
+        return SampleImages.photoNames();
+    }
+
+    @ParameterizedTest
+    @MethodSource("photoNames")
+    void rendersEveryRealSamplePhotoToTheDefaultVariantSizes(String name) {
+        byte[] bytes = photo(name);
+        ImageHeader header = pipeline.probe(name, bytes);
+        RenderedPhoto photo = pipeline.render("p1", bytes, VariantSpec.DEFAULTS);
+
+        assertEquals(ImageFormat.JPEG, photo.header().format());
+        int w = header.width();
+        int h = header.height();
+        RenderedVariant thumb = photo.variants().get(0);
+        RenderedVariant small = photo.variants().get(1);
+        RenderedVariant medium = photo.variants().get(2);
+        assertEquals(List.of(150, 150), List.of(thumb.width(), thumb.height()));
+        assertEquals(List.of(320, (int) Math.round(h * 320.0 / w)), List.of(small.width(), small.height()));
+        double scale = 1024.0 / Math.max(w, h);
+        assertEquals(List.of((int) Math.round(w * scale), (int) Math.round(h * scale)),
+                List.of(medium.width(), medium.height()));
+        for (RenderedVariant v : photo.variants()) {
+            BufferedImage decoded = decode(v.jpeg());
+            assertEquals(v.width(), decoded.getWidth(), v.spec().name());
+            assertEquals(v.height(), decoded.getHeight(), v.spec().name());
+        }
+    }
+
+    @Test
+    void theSameBytesAndSpecsGiveTheSameOutputBytes() {
+        byte[] bytes = photo("GreenMeadow.jpg");
+        RenderedPhoto first = pipeline.render("p1", bytes, VariantSpec.DEFAULTS);
+        RenderedPhoto second = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS).render("p1", bytes,
+                VariantSpec.DEFAULTS);
+        for (int i = 0; i < first.variants().size(); i++) {
+            assertArrayEquals(first.variants().get(i).jpeg(), second.variants().get(i).jpeg());
+        }
+    }
+
+    @Test
+    void decodesTheProgressiveSamplePhoto() {
+        byte[] bytes = photo("FreshFlower.jpg");
+        assertTrue(isProgressive(bytes), "FreshFlower.jpg is documented as progressive");
+        BufferedImage source = scaledPhoto("FreshFlower.jpg", 400, 300);
+        byte[] progressive = progressiveJpeg(source);
+        assertTrue(isProgressive(progressive));
+        BufferedImage out = decode(pipeline.render("p", progressive, List.of(WHOLE)).variants().get(0).jpeg());
+        assertTrue(meanDifference(source, out) < 6, "differs by " + meanDifference(source, out));
+    }
+
+    @Test
+    void turnsExifRotatedJpegsUpright() {
+        BufferedImage source = scaledPhoto("LadyBird.jpg", 240, 160);
+        byte[] plain = jpeg(source);
+        BufferedImage stored = decode(plain);
+        for (int orientation = 1; orientation <= 8; orientation++) {
+            byte[] rotated = withExifOrientation(plain, orientation, orientation % 2 == 0);
+            RenderedPhoto photo = pipeline.render("p", rotated, List.of(WHOLE));
+            assertEquals(orientation, photo.orientation());
+            BufferedImage out = decode(photo.variants().get(0).jpeg());
+            BufferedImage expected = new AffineTransformOp(exifTransform(orientation, 240, 160),
+                    AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(stored, null);
+            assertEquals(expected.getWidth(), out.getWidth(), "orientation " + orientation);
+            assertEquals(expected.getHeight(), out.getHeight(), "orientation " + orientation);
+            double diff = meanDifference(expected, out);
+            assertTrue(diff < 6, "orientation " + orientation + " differs by " + diff);
+        }
+        assertEquals(List.of(160, 240), List.of(
+                pipeline.render("p", withExifOrientation(plain, 6, true), List.of(WHOLE)).variants().get(0).width(),
+                pipeline.render("p", withExifOrientation(plain, 6, true), List.of(WHOLE)).variants().get(0).height()));
+    }
+
+    @Test
+    void decodesCmykAndYcckJpegsWithTheirColours() {
+        BufferedImage source = scaledPhoto("GreenMeadow.jpg", 320, 256);
+        for (boolean ycck : new boolean[]{false, true}) {
+            byte[] bytes = adobeJpeg(source, ycck);
+            BufferedImage out = decode(pipeline.render("p", bytes, List.of(WHOLE)).variants().get(0).jpeg());
+            double diff = meanDifference(source, out);
+            assertTrue(diff < 15, (ycck ? "YCCK" : "CMYK") + " differs from the RGB source by " + diff);
+        }
+    }
+
+    @Test
+    void flattensPngTransparencyOnWhite() {
+        BufferedImage source = scaledPhoto("Aqua.jpg", 200, 120);
+        byte[] png = pngWithTransparentLeftHalf(source);
+        BufferedImage out = decode(pipeline.render("p", png, List.of(WHOLE)).variants().get(0).jpeg());
+        double[] left = meanRgb(out, 0, 0, 90, 120);
+        for (double channel : left) {
+            assertTrue(channel > 250, "transparent half is not white: " + java.util.Arrays.toString(left));
+        }
+        double[] right = meanRgb(out, 110, 0, 90, 120);
+        double[] expected = meanRgb(source, 110, 0, 90, 120);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], right[i], 6, "opaque half channel " + i);
+        }
+    }
+
+    @Test
+    void takesTheFirstFrameOfAGif() {
+        BufferedImage source = scaledPhoto("GreenMeadow.jpg", 160, 128);
+        byte[] gif = twoFrameGif(source);
+        BufferedImage out = decode(pipeline.render("p", gif, List.of(WHOLE)).variants().get(0).jpeg());
+        double[] mean = meanRgb(out, 0, 0, 160, 128);
+        double[] expected = meanRgb(source, 0, 0, 160, 128);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], mean[i], 12, "channel " + i + " of " + java.util.Arrays.toString(mean));
+        }
+    }
+
+    @Test
+    void decodesBmp() {
+        BufferedImage source = scaledPhoto("Garden.jpg", 300, 188);
+        byte[] bmp = encode(source, "bmp");
+        RenderedPhoto photo = pipeline.render("p", bmp, List.of(WHOLE));
+        assertEquals(ImageFormat.BMP, photo.header().format());
+        assertTrue(meanDifference(source, decode(photo.variants().get(0).jpeg())) < 6);
+    }
+
+    @Test
+    void decodesSixteenBitColourAndGreyPngs() {
+        BufferedImage source = scaledPhoto("YellowFlower.jpg", 240, 150);
+        BufferedImage colour = decode(pipeline.render("p", sixteenBitPng(source, false), List.of(WHOLE))
+                .variants().get(0).jpeg());
+        assertTrue(meanDifference(source, colour) < 6, "16-bit colour differs by " + meanDifference(source, colour));
+        BufferedImage grey = decode(pipeline.render("p", sixteenBitPng(source, true), List.of(WHOLE))
+                .variants().get(0).jpeg());
+        BufferedImage greySource = toRgb(grey(source));
+        assertTrue(meanDifference(greySource, grey) < 6, "16-bit grey differs by " + meanDifference(greySource, grey));
+    }
+
+    @Test
+    void keepsGreyscaleJpegsAndPngsAtTheirBrightness() {
+        BufferedImage greySource = grey(scaledPhoto("Dune.jpg", 240, 150));
+        for (String format : new String[]{"jpg", "png"}) {
+            BufferedImage out = decode(pipeline.render("p", encode(greySource, format), List.of(WHOLE))
+                    .variants().get(0).jpeg());
+            double diff = meanDifference(toRgb(greySource), out);
+            assertTrue(diff < 6, format + " grey differs by " + diff);
+        }
+    }
+
+    @Test
+    void neverUpscalesASmallImage() {
+        byte[] tiny = jpeg(scaledPhoto("Aqua.jpg", 100, 80));
+        RenderedPhoto photo = pipeline.render("p", tiny, VariantSpec.DEFAULTS);
+        List<List<Integer>> sizes = photo.variants().stream().map(v -> List.of(v.width(), v.height())).toList();
+        assertEquals(List.of(List.of(80, 80), List.of(100, 80), List.of(100, 80)), sizes);
+    }
+
+    @Test
+    void rejectsATextFileAsNotAnImageWhateverItsName() {
+        byte[] text = "name,city\nAda,London\n".getBytes(StandardCharsets.UTF_8);
+        NotAnImageException e = assertThrows(NotAnImageException.class,
+                () -> pipeline.render("photo.jpg", text, VariantSpec.DEFAULTS));
+        assertEquals("6e 61 6d 65 2c 63 69 74", e.leadingBytes());
+        assertTrue(e.permanent());
+        assertEquals("photo.jpg", e.photoId());
+    }
+
+    @Test
+    void rejectsAKnownButUnsupportedFormatByName() {
+        byte[] tiff = encode(scaledPhoto("Aqua.jpg", 64, 40), "tiff");
+        UnsupportedImageFormatException e = assertThrows(UnsupportedImageFormatException.class,
+                () -> pipeline.render("p", tiff, VariantSpec.DEFAULTS));
+        assertEquals(ImageFormat.TIFF, e.format());
+        assertTrue(e.getMessage().contains("TIFF"), e.getMessage());
+    }
+
+    @Test
+    void rejectsTruncatedJpegsBaselineAndProgressiveAndPngsAsCorrupt() {
+        byte[] jpegHead = truncated(photo("Aqua.jpg"), 0.002);
+        CorruptImageException jpegError = assertThrows(CorruptImageException.class,
+                () -> pipeline.render("p", jpegHead, VariantSpec.DEFAULTS));
+        assertEquals(ImageFormat.JPEG, jpegError.format());
+        assertTrue(jpegError.permanent());
+
+        for (String name : List.of("Aqua.jpg", "FreshFlower.jpg")) {
+            byte[] half = truncated(photo(name), 0.5);
+            CorruptImageException e = assertThrows(CorruptImageException.class,
+                    () -> pipeline.render("p", half, VariantSpec.DEFAULTS), name);
+            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+        }
+
+        byte[] png = truncated(encode(scaledPhoto("Aqua.jpg", 200, 120), "png"), 0.5);
+        CorruptImageException pngError = assertThrows(CorruptImageException.class,
+                () -> pipeline.render("p", png, VariantSpec.DEFAULTS));
+        assertTrue(pngError.getMessage().contains("pixel data"), pngError.getMessage());
+    }
+
+    @Test
+    void rejectsDecompressionBombsFromTheirHeaderBeforeDecoding() {
+        byte[] pngBomb = pngDeclaring(100_000, 100_000);
+        assertTrue(pngBomb.length < 100);
+        assertEquals(new ImageHeader(ImageFormat.PNG, 100_000, 100_000), pipeline.probe("bomb", pngBomb));
+        TooManyPixelsException png = assertThrows(TooManyPixelsException.class,
+                () -> pipeline.render("bomb", pngBomb, VariantSpec.DEFAULTS));
+        assertEquals(List.of(100_000, 100_000), List.of(png.width(), png.height()));
+        assertEquals(ImagePipeline.DEFAULT_MAX_PIXELS, png.maxPixels());
+        assertTrue(png.getMessage().contains("100000x100000"), png.getMessage());
+
+        byte[] jpegBomb = jpegDeclaring(jpeg(scaledPhoto("Aqua.jpg", 64, 40)), 60_000, 60_000);
+        TooManyPixelsException jpeg = assertThrows(TooManyPixelsException.class,
+                () -> pipeline.render("bomb", jpegBomb, VariantSpec.DEFAULTS));
+        assertEquals(List.of(60_000, 60_000), List.of(jpeg.width(), jpeg.height()));
+    }
+
+    @Test
+    void appliesThePixelLimitToTheHeaderDimensionsExactly() {
+        byte[] bytes = jpeg(scaledPhoto("Aqua.jpg", 200, 100));
+        assertEquals(1, new ImagePipeline(200 * 100).render("p", bytes, List.of(WHOLE)).variants().size());
+        TooManyPixelsException e = assertThrows(TooManyPixelsException.class,
+                () -> new ImagePipeline(200 * 100 - 1).render("p", bytes, List.of(WHOLE)));
+        assertEquals(19_999, e.maxPixels());
+    }
+
+    private static BufferedImage toRgb(BufferedImage image) {
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(image, 0, 0, null);
+        return rgb;
+    }
+
+    /** The upright transform of EXIF orientations, written out from the EXIF specification's table. */
+    private static AffineTransform exifTransform(int orientation, int w, int h) {
+        AffineTransform t = new AffineTransform();
+        switch (orientation) {
+            case 2 -> { t.translate(w, 0); t.scale(-1, 1); }
+            case 3 -> { t.translate(w, h); t.rotate(Math.PI); }
+            case 4 -> { t.translate(0, h); t.scale(1, -1); }
+            case 5 -> { t.rotate(Math.PI / 2); t.scale(1, -1); }
+            case 6 -> { t.translate(h, 0); t.rotate(Math.PI / 2); }
+            case 7 -> { t.translate(h, w); t.rotate(Math.PI / 2); t.scale(-1, 1); }
+            case 8 -> { t.translate(0, w); t.rotate(-Math.PI / 2); }
+            default -> { }
+        }
+        return t;
+    }
+}
