@@ -125,10 +125,13 @@ final class ConsumerLoop implements Runnable {
             LOG.warn("worker {}: publishing the outcome of photo {} failed, releasing {}: {}", workerId,
                     job.photoId(), source, e.toString());
             return settle(record, AckType.RELEASE, "publishing the outcome failed: " + e);
+        } catch (OutOfMemoryError e) {
+            // the failed allocation was this job's image buffer; once unwound, the heap is free again
+            LOG.error("worker {}: photo {} ({}) ran out of heap", workerId, job.photoId(), source);
+            return fail(record, job.photoId(), new OutOfMemoryJobException(job.photoId(), e));
         } catch (RuntimeException e) {
-            // a bug or an unforeseen decoder error: retried, and dead-lettered by the queue if it persists
-            LOG.error("worker {}: unexpected error on photo {} ({}), releasing it", workerId, job.photoId(), source, e);
-            return settle(record, AckType.RELEASE, "unexpected error: " + e);
+            LOG.error("worker {}: unexpected error on photo {} ({})", workerId, job.photoId(), source, e);
+            return fail(record, job.photoId(), new UnexpectedJobException(job.photoId(), e));
         }
     }
 

@@ -33,7 +33,8 @@ import java.util.Properties;
  * <tr><td>{@code max.deliveries}</td><td>deliveries of a job before the queue dead-letters it</td><td>5</td></tr>
  * <tr><td>{@code retry.backoff.ms}, {@code retry.backoff.max.ms}</td><td>wait before a released job comes again</td><td>100, 10000</td></tr>
  * <tr><td>{@code session.timeout.ms}</td><td>silence after which a worker leaves the group</td><td>30000</td></tr>
- * <tr><td>{@code max.poll.records}</td><td>jobs a worker takes per poll</td><td>4</td></tr>
+ * <tr><td>{@code max.poll.records}</td><td>jobs a worker takes per poll; keep it 1 in ORDERED mode, where
+ *     a released job sends the jobs behind it in the same batch round again and uses up their deliveries</td><td>1</td></tr>
  * <tr><td>{@code poll.timeout.ms}</td><td>longest wait of one poll</td><td>200</td></tr>
  * <tr><td>{@code shutdown.grace.ms}</td><td>time in-flight jobs get to finish at stop</td><td>10000</td></tr>
  * <tr><td>{@code consumption.mode}</td><td>{@code ordered} or {@code shared}</td><td>ordered</td></tr>
@@ -84,10 +85,10 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 s.getLong("retry.backoff.ms", 100),
                 s.getLong("retry.backoff.max.ms", 10_000),
                 s.getLong("session.timeout.ms", 30_000),
-                (int) s.getLong("max.poll.records", 4),
+                (int) s.getLong("max.poll.records", 1),
                 Duration.ofMillis(s.getLong("poll.timeout.ms", 200)),
                 Duration.ofMillis(s.getLong("shutdown.grace.ms", 10_000)),
-                ConsumptionMode.valueOf(s.get("consumption.mode", "ordered").trim().toUpperCase(Locale.ROOT)),
+                s.getMode("consumption.mode", ConsumptionMode.ORDERED),
                 (int) s.getLong("uploaded.partitions", 4));
     }
 
@@ -138,6 +139,18 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
 
         String get(String key, String fallback) {
             return values.getOrDefault(key, fallback);
+        }
+
+        ConsumptionMode getMode(String key, ConsumptionMode fallback) {
+            String value = values.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return ConsumptionMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " must be ordered or shared, was '" + value + "'", e);
+            }
         }
 
         long getLong(String key, long fallback) {

@@ -22,7 +22,9 @@ import java.util.List;
  * <p>Resizable at run time with {@link #setWorkers}: new workers join the group, removed ones
  * finish the job in hand and leave it, so their partitions move to the others. {@link #stop}
  * asks every worker to stop, waits up to the grace period for in-flight jobs, and returns; jobs
- * not settled by then are delivered again to the next member (at-least-once). Thread-safe.
+ * not settled by then are delivered again to the next member (at-least-once). A worker whose
+ * thread ends on an Error leaves the group (its jobs go to the others) and is no longer counted;
+ * the next {@code setWorkers} replaces it. Thread-safe.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -68,12 +70,19 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Workers running and not asked to stop. */
     public synchronized int workers() {
+        pruneDead();
         return running.size();
     }
 
     /** The ids of the running workers, oldest first. */
     public synchronized List<String> workerIds() {
+        pruneDead();
         return running.stream().map(r -> r.loop().workerId()).toList();
+    }
+
+    /** Forgets workers whose thread ended without being asked to (an Error); setWorkers replaces them. */
+    private void pruneDead() {
+        running.removeIf(r -> !r.thread().isAlive());
     }
 
     /**
@@ -87,6 +96,7 @@ public final class WorkerPool implements AutoCloseable {
         if (stopped) {
             throw new IllegalStateException("the worker pool is stopped");
         }
+        pruneDead();
         while (running.size() < count) {
             String id = config.workerId() + "-" + nextIndex++;
             ConsumerLoop loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor,

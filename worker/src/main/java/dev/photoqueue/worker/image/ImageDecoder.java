@@ -46,7 +46,7 @@ final class ImageDecoder {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, false);
+            reader.setInput(in, true, ignoresMetadata(format));
             return readHeader(photoId, format, reader, bytes.length);
         } catch (IOException e) {
             throw new UncheckedIOException("closing an in-memory image stream failed", e);
@@ -60,7 +60,7 @@ final class ImageDecoder {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, false);
+            reader.setInput(in, true, ignoresMetadata(format));
             ImageHeader header = readHeader(photoId, format, reader, bytes.length);
             if (header.pixels() > maxPixels) {
                 throw new TooManyPixelsException(photoId, format, header.width(), header.height(), maxPixels);
@@ -95,6 +95,16 @@ final class ImageDecoder {
                         new EOFException("the data ends early; the decoder warned: " + warnings));
             }
         }
+    }
+
+    /**
+     * Metadata is not needed to decode PNG, GIF or BMP, and the PNG reader would inflate every
+     * compressed text chunk into the heap: a bomb of its own. JPEG keeps its metadata: the
+     * TwelveMonkeys reader needs the Adobe and ICC segments for CMYK and YCCK (the EXIF
+     * orientation is read from the bytes separately).
+     */
+    private static boolean ignoresMetadata(ImageFormat format) {
+        return format != ImageFormat.JPEG;
     }
 
     private static ImageFormat supportedFormat(String photoId, byte[] bytes) {

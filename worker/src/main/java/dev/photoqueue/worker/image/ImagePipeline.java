@@ -2,6 +2,7 @@ package dev.photoqueue.worker.image;
 
 import net.coobird.thumbnailator.Thumbnails;
 
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +20,12 @@ public final class ImagePipeline {
 
     /** 50 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    static {
+        // Thumbnailator writes through ImageIO.createImageOutputStream, which by default buffers in a
+        // temporary file; variants are small and in memory anyway. A JVM-wide ImageIO setting.
+        ImageIO.setUseCache(false);
+    }
 
     private final ImageDecoder decoder;
 

@@ -48,10 +48,10 @@ public final class MessageCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array failed", e);
         }
-        String photoId = tree.path("photoId").isTextual() ? tree.get("photoId").asText() : null;
         if (!tree.isObject()) {
             throw new MalformedJobException(source, null, "not a JSON object", null);
         }
+        String photoId = tree.path("photoId").isTextual() ? tree.get("photoId").asText() : null;
         try {
             return mapper.treeToValue(tree, PhotoUploaded.class);
         } catch (JacksonException e) {

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.photoqueue.worker.image.Pixels.*;
 import static dev.photoqueue.worker.image.SampleImages.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -225,6 +226,16 @@ class ImagePipelineTest {
         TooManyPixelsException jpeg = assertThrows(TooManyPixelsException.class,
                 () -> pipeline.render("bomb", jpegBomb, VariantSpec.DEFAULTS));
         assertEquals(List.of(60_000, 60_000), List.of(jpeg.width(), jpeg.height()));
+    }
+
+    @Test
+    void ignoresAPngTextChunkThatWouldInflateBeyondTheHeap() {
+        BufferedImage source = scaledPhoto("Aqua.jpg", 160, 100);
+        long textBytes = Runtime.getRuntime().maxMemory() + Runtime.getRuntime().maxMemory() / 8;
+        byte[] png = withCompressedTextChunk(encode(source, "png"), textBytes);
+        assertTrue(png.length < textBytes / 100, png.length + " bytes");
+        RenderedPhoto photo = pipeline.render("p", png, List.of(WHOLE));
+        assertTrue(meanDifference(source, decode(photo.variants().get(0).jpeg())) < 6);
     }
 
     @Test

@@ -57,6 +57,12 @@ public final class SampleImages {
         }
     }
 
+    /** A real photo at a quarter of its width and height, as a baseline JPEG: quick to process. */
+    public static byte[] quarterSizePhoto(String name) {
+        BufferedImage full = decode(photo(name));
+        return jpeg(scaledPhoto(name, full.getWidth() / 4, full.getHeight() / 4));
+    }
+
     public static byte[] photo(String name) {
         try {
             return Files.readAllBytes(folder().resolve(name));
@@ -290,6 +296,56 @@ public final class SampleImages {
         return out.toByteArray();
     }
 
+    /**
+     * A real, complete one-bit PNG of {@code w x h} black pixels: kilobytes on disk, {@code w * h}
+     * pixels once decoded, built row by row so that making it needs no image in memory.
+     */
+    public static byte[] blackPng(int w, int h) {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(compressed)) {
+            byte[] row = new byte[1 + (w + 7) / 8]; // filter type 0, then eight pixels a byte
+            for (int y = 0; y < h; y++) {
+                deflate.write(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 1).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(out, "IDAT", compressed.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /**
+     * {@code png} with a zTXt text chunk inserted after its header whose text inflates to
+     * {@code textBytes} bytes: a bomb in the metadata rather than the pixels.
+     */
+    public static byte[] withCompressedTextChunk(byte[] png, long textBytes) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        data.writeBytes("Comment".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        data.write(0); // end of keyword
+        data.write(0); // compression method: zlib
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(data,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED), 1 << 16)) {
+            byte[] block = new byte[1 << 20];
+            Arrays.fill(block, (byte) 'a');
+            for (long written = 0; written < textBytes; written += block.length) {
+                deflate.write(block, 0, (int) Math.min(block.length, textBytes - written));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length and type, IHDR data, CRC
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterHeader);
+        chunk(out, "zTXt", data.toByteArray());
+        out.write(png, afterHeader, png.length - afterHeader);
+        return out.toByteArray();
+    }
+
     /** {@code jpeg} with its frame header (SOF0 or SOF2) rewritten to declare {@code w x h}. */
     public static byte[] jpegDeclaring(byte[] jpeg, int w, int h) {
         byte[] copy = jpeg.clone();
@@ -312,42 +368,6 @@ public final class SampleImages {
     /** The first {@code fraction} of {@code bytes}. */
     public static byte[] truncated(byte[] bytes, double fraction) {
         return Arrays.copyOf(bytes, (int) (bytes.length * fraction));
-    }
-
-    /** Mean absolute difference per channel (0..255) of two images of equal size. */
-    public static double meanDifference(BufferedImage a, BufferedImage b) {
-        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-            throw new IllegalArgumentException(a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x"
-                    + b.getHeight());
-        }
-        long sum = 0;
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                for (int shift = 0; shift <= 16; shift += 8) {
-                    sum += Math.abs(((p >> shift) & 255) - ((q >> shift) & 255));
-                }
-            }
-        }
-        return sum / (3.0 * a.getWidth() * a.getHeight());
-    }
-
-    /** Mean red, green and blue of a region. */
-    public static double[] meanRgb(BufferedImage image, int x0, int y0, int w, int h) {
-        double[] sum = new double[3];
-        for (int y = y0; y < y0 + h; y++) {
-            for (int x = x0; x < x0 + w; x++) {
-                int p = image.getRGB(x, y);
-                sum[0] += (p >> 16) & 255;
-                sum[1] += (p >> 8) & 255;
-                sum[2] += p & 255;
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            sum[i] /= (double) w * h;
-        }
-        return sum;
     }
 
     private static int luma(int rgb) {

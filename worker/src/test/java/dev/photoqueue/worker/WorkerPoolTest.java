@@ -1,0 +1,349 @@
+package dev.photoqueue.worker;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.SampleImages;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoFailed;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** End to end through the real in-house queue and real files. */
+class WorkerPoolTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    private QueueBackend backend;
+    private BlobStore blobs;
+    private final MessageCodec codec = new MessageCodec();
+
+    @BeforeEach
+    void open() {
+        backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir", dir.resolve("queue").toString()));
+        blobs = BlobStore.onFileSystem(dir.resolve("blobs"), false);
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private WorkerConfig config(int workers, int maxDeliveries) {
+        return config(workers, maxDeliveries, Map.of());
+    }
+
+    private WorkerConfig config(int workers, int maxDeliveries, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("blob.dir", dir.resolve("blobs").toString());
+        settings.put("blob.fsync", "false");
+        settings.put("worker.count", String.valueOf(workers));
+        settings.put("worker.id", "w");
+        settings.put("max.deliveries", String.valueOf(maxDeliveries));
+        settings.put("retry.backoff.ms", "20");
+        settings.put("retry.backoff.max.ms", "100");
+        settings.put("poll.timeout.ms", "50");
+        return WorkerConfig.fromSettings(settings);
+    }
+
+    /** Stores the original and returns its job. */
+    private PhotoUploaded stored(String photoId, byte[] bytes) {
+        return new PhotoUploaded(photoId, blobs.storeOriginal(photoId, bytes), BlobStore.sha256(bytes), Instant.now(),
+                "user-1", "Oslo");
+    }
+
+    private void produce(Producer producer, String key, byte[] value) {
+        producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    private Map<String, PhotoUploaded> samplePhotoJobs() {
+        Map<String, PhotoUploaded> jobs = new LinkedHashMap<>();
+        for (String name : SampleImages.photoNames()) {
+            String id = name.replace(".jpg", "").toLowerCase(Locale.ROOT);
+            jobs.put(id, stored(id, SampleImages.quarterSizePhoto(name)));
+        }
+        return jobs;
+    }
+
+    @Test
+    void everyJobGetsExactlyOneOutcomeWithTwoWorkers() {
+        Map<String, PhotoUploaded> good = samplePhotoJobs();
+        good.put("full-size", stored("full-size", SampleImages.photo("Aqua.jpg")));
+        var small = SampleImages.scaledPhoto("Garden.jpg", 200, 125);
+        good.put("cmyk", stored("cmyk", SampleImages.adobeJpeg(small, false)));
+        good.put("alpha", stored("alpha", SampleImages.pngWithTransparentLeftHalf(small)));
+        good.put("gif", stored("gif", SampleImages.twoFrameGif(small)));
+        good.put("bmp", stored("bmp", SampleImages.encode(small, "bmp")));
+        PhotoUploaded text = stored("text", "not a photo at all".getBytes(StandardCharsets.UTF_8));
+        PhotoUploaded bomb = stored("bomb", SampleImages.pngDeclaring(100_000, 100_000));
+        PhotoUploaded missing = new PhotoUploaded("missing", "originals/missing", "b".repeat(64), Instant.now(), null,
+                null);
+        PhotoUploaded escape = new PhotoUploaded("..", "originals/x", "c".repeat(64), Instant.now(), null, null);
+
+        try (Producer producer = backend.producer()) {
+            WorkerPool pool = WorkerPool.start(backend, config(2, 3));
+            for (PhotoUploaded job : List.of(text, bomb, missing, escape)) {
+                produce(producer, job.photoId(), codec.encode(job));
+            }
+            produce(producer, "broken", "{\"photoId\": \"broken\", ".getBytes(StandardCharsets.UTF_8));
+            good.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            assertEquals(2, pool.workers());
+
+            try (EventLog log = new EventLog(backend, "observer")) {
+                int expected = good.size() + 5;
+                log.awaitUntil(events -> events.size() >= expected, TIMEOUT);
+                List<PhotoEvent> events = log.readFor(Duration.ofMillis(300));
+                assertEquals(expected, events.size(), "extra events: " + events);
+
+                Map<String, PhotoProcessed> processed = EventLog.processed(events).stream()
+                        .collect(Collectors.toMap(PhotoProcessed::photoId, Function.identity()));
+                assertEquals(good.keySet(), processed.keySet());
+                processed.values().forEach(p -> {
+                    assertFalse(p.duplicate(), p.toString());
+                    assertEquals(3, p.variants().size());
+                    assertEquals(1, p.deliveryCount());
+                });
+                assertTrue(processed.values().stream().map(PhotoProcessed::workerId).distinct().count() >= 2,
+                        "both workers took jobs");
+
+                Map<String, PhotoFailed> failed = EventLog.failed(events).stream()
+                        .collect(Collectors.toMap(PhotoFailed::photoId, Function.identity()));
+                assertEquals(Set.of("text", "bomb", "missing", "..", "broken"), failed.keySet());
+                assertTrue(failed.get("text").permanent());
+                assertTrue(failed.get("bomb").reason().contains("100000x100000"), failed.get("bomb").reason());
+                assertTrue(failed.get("broken").reason().contains("malformed"), failed.get("broken").reason());
+                assertTrue(failed.get("..").permanent());
+                assertEquals(1, failed.get("bomb").attempts());
+                assertFalse(failed.get("missing").permanent());
+                assertEquals(3, failed.get("missing").attempts());
+            }
+
+            List<ConsumerRecord> dead = awaitDeadLetters(5);
+            Map<String, ConsumerRecord> byKey = dead.stream()
+                    .collect(Collectors.toMap(ConsumerRecord::keyAsString, Function.identity()));
+            assertEquals(Set.of("text", "bomb", "missing", "..", "broken"), byKey.keySet());
+            assertEquals("3", byKey.get("missing").header(DeadLetters.DELIVERY_COUNT).valueAsString());
+            assertEquals("1", byKey.get("bomb").header(DeadLetters.DELIVERY_COUNT).valueAsString());
+            assertTrue(byKey.get("text").header(DeadLetters.ERROR).valueAsString().contains("not an image"));
+            assertTrue(pool.stop());
+        }
+        assertEquals(0, backend.admin().describeGroup(Topics.THUMBNAILERS).totalLag());
+        assertEquals(0, backend.admin().describeGroup(Topics.THUMBNAILERS).members().size());
+    }
+
+    @Test
+    void theSameJobSentTwiceLeavesIdenticalFilesAndTheSecondIsADuplicate() throws Exception {
+        PhotoUploaded job = stored("twice", SampleImages.quarterSizePhoto("LadyBird.jpg"));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 3));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, job.photoId(), codec.encode(job));
+            producer.flush();
+            PhotoProcessed first = EventLog.processed(log.awaitUntil(e -> e.size() == 1, TIMEOUT)).get(0);
+            Map<String, byte[]> filesAfterFirst = files(first);
+
+            produce(producer, job.photoId(), codec.encode(job));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() == 2, TIMEOUT);
+            PhotoProcessed second = EventLog.processed(events).get(1);
+
+            assertFalse(first.duplicate());
+            assertTrue(second.duplicate());
+            assertEquals(first.variants(), second.variants());
+            Map<String, byte[]> filesAfterSecond = files(second);
+            assertEquals(filesAfterFirst.keySet(), filesAfterSecond.keySet());
+            filesAfterFirst.forEach((path, bytes) -> assertArrayEquals(bytes, filesAfterSecond.get(path), path));
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void sharedModeWorkersProcessEveryJobOfASinglePartition() {
+        Map<String, PhotoUploaded> jobs = samplePhotoJobs();
+        WorkerPool pool = WorkerPool.start(backend, config(2, 3,
+                Map.of("consumption.mode", "shared", "uploaded.partitions", "1")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
+            events = log.readFor(Duration.ofMillis(200));
+            List<PhotoProcessed> processed = EventLog.processed(events);
+            assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
+            assertEquals(jobs.size(), processed.size(), "events: " + events);
+            assertTrue(processed.stream().map(PhotoProcessed::workerId).distinct().count() >= 2,
+                    "both workers took jobs from the one partition");
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aJobWhoseBlobAppearsLateSucceedsOnALaterDelivery() throws Exception {
+        byte[] bytes = SampleImages.photo("GreenMeadow.jpg");
+        PhotoUploaded job = new PhotoUploaded("late", "originals/late", BlobStore.sha256(bytes), Instant.now(), null,
+                null);
+        WorkerPool pool = WorkerPool.start(backend, config(1, 50));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, "late", codec.encode(job));
+            producer.flush();
+            Thread.sleep(300);
+            blobs.storeOriginal("late", bytes);
+            PhotoProcessed done = EventLog.processed(log.awaitUntil(events -> !events.isEmpty(), TIMEOUT)).get(0);
+            assertEquals("late", done.photoId());
+            assertTrue(done.deliveryCount() > 1, "delivery " + done.deliveryCount());
+            assertTrue(deadLetters().isEmpty());
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void resizesThePoolAtRunTimeAndStoppedWorkersLeaveTheGroup() throws Exception {
+        WorkerPool pool = WorkerPool.start(backend, config(1, 3));
+        awaitMembers(1);
+        pool.setWorkers(3);
+        assertEquals(List.of("w-0", "w-1", "w-2"), pool.workerIds());
+        awaitMembers(3);
+        pool.setWorkers(1);
+        assertEquals(List.of("w-0"), pool.workerIds());
+        awaitMembers(1);
+        assertTrue(pool.stop(Duration.ofSeconds(10)));
+        awaitMembers(0);
+        assertThrows(IllegalStateException.class, () -> pool.setWorkers(2));
+    }
+
+    @Test
+    void aGracefulStopNeitherLosesNorRepeatsAJob() {
+        Map<String, PhotoUploaded> jobs = samplePhotoJobs();
+        for (String name : SampleImages.photoNames()) {
+            String id = "again-" + name.replace(".jpg", "").toLowerCase(Locale.ROOT);
+            jobs.put(id, stored(id, SampleImages.quarterSizePhoto(name)));
+        }
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            WorkerPool first = WorkerPool.start(backend, config(2, 3));
+            log.awaitUntil(events -> !events.isEmpty(), TIMEOUT);
+            assertTrue(first.stop(), "in-flight jobs finished within the grace period");
+            awaitMembers(0);
+            int doneBeforeRestart = log.readFor(Duration.ofMillis(100)).size();
+
+            WorkerPool second = WorkerPool.start(backend, config(2, 3));
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
+            events = log.readFor(Duration.ofMillis(300));
+            second.stop();
+
+            assertTrue(doneBeforeRestart < jobs.size(), "the stop came too late to test anything");
+            List<PhotoProcessed> processed = EventLog.processed(events);
+            assertEquals(jobs.size(), processed.size(), "events: " + events);
+            assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
+            assertTrue(processed.stream().noneMatch(PhotoProcessed::duplicate), "a job was repeated: " + processed);
+        }
+    }
+
+    @Test
+    void aPhotoTooLargeForTheHeapFailsTransientlyAndTheWorkerKeepsGoing() {
+        // 9000 x 9000 = 81 MP passes a raised pixel limit, but its RGB image alone needs 324 MB: more
+        // than this test JVM's whole heap (see the Surefire argLine)
+        assertTrue(Runtime.getRuntime().maxMemory() < 9000L * 9000 * 4, "run with a heap under 324 MB");
+        PhotoUploaded huge = stored("huge", SampleImages.blackPng(9000, 9000));
+        PhotoUploaded after = stored("after", SampleImages.quarterSizePhoto("Aqua.jpg"));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 2, Map.of("max.pixels", "100000000")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, huge.photoId(), codec.encode(huge));
+            produce(producer, after.photoId(), codec.encode(after));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= 2, TIMEOUT);
+
+            PhotoFailed failed = EventLog.failed(events).get(0);
+            assertEquals("huge", failed.photoId());
+            assertFalse(failed.permanent());
+            assertEquals(2, failed.attempts());
+            assertTrue(failed.reason().contains("heap"), failed.reason());
+            assertEquals("after", EventLog.processed(events).get(0).photoId());
+            assertEquals(1, pool.workers());
+            assertEquals(1, members());
+        } finally {
+            pool.stop();
+        }
+    }
+
+    private List<ConsumerRecord> awaitDeadLetters(int count) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<ConsumerRecord> dead;
+        while ((dead = deadLetters()).size() < count) {
+            assertTrue(System.nanoTime() < deadline, "dead letters: " + dead);
+            sleep(20);
+        }
+        return dead;
+    }
+
+    private Map<String, byte[]> files(PhotoProcessed event) throws Exception {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (PhotoProcessed.ProcessedVariant v : event.variants()) {
+            out.put(v.path(), java.nio.file.Files.readAllBytes(dir.resolve("blobs").resolve(v.path())));
+        }
+        return out;
+    }
+
+    /** The dead letters of {@code photo.uploaded}; none while the queue has not created its topic. */
+    private List<ConsumerRecord> deadLetters() {
+        String topic = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
+        return backend.admin().listTopics().contains(topic) ? backend.admin().deadLetters(topic) : List.of();
+    }
+
+    private void awaitMembers(int count) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (members() != count) {
+            assertTrue(System.nanoTime() < deadline, "members: " + members() + ", expected " + count);
+            sleep(20);
+        }
+    }
+
+    /** Members of the group; 0 before the first has joined (the group is unknown until then). */
+    private int members() {
+        try {
+            return backend.admin().describeGroup(Topics.THUMBNAILERS).members().size();
+        } catch (UnknownGroupException e) {
+            return 0;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
