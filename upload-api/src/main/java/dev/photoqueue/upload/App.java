@@ -20,6 +20,7 @@ import dev.photoqueue.upload.http.HealthController;
 import dev.photoqueue.upload.http.HttpApi;
 import dev.photoqueue.upload.http.PhotoController;
 import dev.photoqueue.upload.http.QueueController;
+import dev.photoqueue.upload.service.Autoscaler;
 import dev.photoqueue.upload.service.DeadLetterService;
 import dev.photoqueue.upload.service.PartitionKey;
 import dev.photoqueue.upload.service.PhotoService;
@@ -54,6 +55,8 @@ import java.util.Map;
 public final class App implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
+    /** The autoscaler adds embedded workers up to this many (or WORKERS, if more). */
+    static final int AUTOSCALE_MAX_WORKERS = 8;
 
     private final List<AutoCloseable> closeInOrder;
     private final Javalin server;
@@ -109,6 +112,8 @@ public final class App implements AutoCloseable {
             PhotoService photos = new PhotoService(BlobStore.onFileSystem(config.blobDir(), true), config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);
             WorkerService workers = new WorkerService(pool);
+            opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
+                    Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
             Gauge.builder("photoqueue.backlog", queue, QueueService::backlog).register(metrics);
             Gauge.builder("photoqueue.workers", workers, WorkerService::count).register(metrics);
 
@@ -118,7 +123,11 @@ public final class App implements AutoCloseable {
                     new HealthController(backend.admin(), metrics), events);
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());
-            opened.add(server::stop);
+            // event streams first: an open stream would otherwise hold the server's stop up
+            opened.add(() -> {
+                events.close();
+                server.stop();
+            });
             List<AutoCloseable> closeInOrder = new ArrayList<>(opened);
             java.util.Collections.reverse(closeInOrder);
             return new App(config, server, closeInOrder);

@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import dev.photoqueue.upload.service.UploadRejectedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
@@ -24,24 +25,45 @@ final class ErrorMapping {
     }
 
     static void register(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status(), e.error(), e.getMessage()));
-        routes.exception(UploadRejectedException.class, ErrorMapping::rejected);
-        routes.exception(HttpResponseException.class, (e, ctx) ->
-                answer(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "bad_request", e.getMessage()));
-        routes.exception(ServletException.class, (e, ctx) -> multipart(e, ctx));
-        routes.exception(IllegalStateException.class, (e, ctx) -> {
+        routes.exception(ApiException.class, safe((e, ctx) -> answer(ctx, e.status(), e.error(), e.getMessage())));
+        routes.exception(UploadRejectedException.class, safe(ErrorMapping::rejected));
+        routes.exception(HttpResponseException.class, safe((e, ctx) ->
+                answer(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "bad_request", e.getMessage())));
+        routes.exception(ServletException.class, safe(ErrorMapping::multipart));
+        routes.exception(IllegalStateException.class, safe((e, ctx) -> {
             if (sizeExceeded(e)) {
                 multipart(e, ctx);
             } else {
                 internal(e, ctx);
             }
-        });
-        routes.exception(Exception.class, ErrorMapping::internal);
+        }));
+        routes.exception(Exception.class, safe(ErrorMapping::internal));
         routes.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 answer(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
             }
         });
+    }
+
+    /**
+     * Runs {@code handler} only while the response can still be written. A request that already
+     * ended (an event stream cut off when the server stops, a client gone) has nothing left to
+     * answer, and touching it would only throw again.
+     */
+    private static <E extends Exception> ExceptionHandler<E> safe(ExceptionHandler<E> handler) {
+        return (e, ctx) -> {
+            boolean open;
+            try {
+                open = !ctx.res().isCommitted() && ctx.path() != null;
+            } catch (RuntimeException gone) {
+                open = false;
+            }
+            if (open) {
+                handler.handle(e, ctx);
+            } else {
+                LOG.debug("after its response ended, a request failed with {}", e.toString());
+            }
+        };
     }
 
     static void answer(Context ctx, int status, String error, String detail) {
