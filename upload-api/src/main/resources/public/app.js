@@ -238,9 +238,13 @@ function updateQueue(queue) {
   }
   const group = groupById(queue, select.value) || groupById(queue, 'thumbnailers');
   const uploaded = queue.topics.find((t) => t.name === 'photo.uploaded');
-  if (partitionChart && uploaded) {
-    const rows = uploaded.partitions.map((p) => {
-      const progress = group ? group.partitions.find((x) => x.topic === 'photo.uploaded' && x.partition === p.partition) : null;
+  // each group is drawn over the topic it consumes: thumbnailers over photo.uploaded, and so on
+  const topicName = group && group.partitions.length ? group.partitions[0].topic : 'photo.uploaded';
+  const topic = queue.topics.find((t) => t.name === topicName);
+  $('chart-topic').textContent = topicName;
+  if (partitionChart && topic) {
+    const rows = topic.partitions.map((p) => {
+      const progress = group ? group.partitions.find((x) => x.topic === topicName && x.partition === p.partition) : null;
       const committed = progress ? Math.max(progress.committed, 0) : 0;
       return { label: 'p' + p.partition, end: p.end, committed, lag: progress ? progress.lag : p.end - p.start };
     });

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -95,7 +96,8 @@ public final class PhotoService {
             metrics.counter("photoqueue.uploads", "mode", mode, "outcome", "accepted").increment();
             return receipt;
         } catch (UploadRejectedException e) {
-            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", e.reason().name().toLowerCase()).increment();
+            String outcome = e.reason().name().toLowerCase(Locale.ROOT);
+            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
             throw e;
         }
     }
