@@ -34,7 +34,8 @@ class UploadLatencyBenchmark {
 
     @Test
     void asyncUploadsAnswerFastAtASteadyRateAndBeatSyncByFar() throws Exception {
-        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "2", "MAX_BACKLOG", "100000"))) {
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", System.getProperty("photoqueue.bench.workers", "2"),
+                "MAX_BACKLOG", "100000"))) {
             TestClient client = running.client;
             byte[] photo = TestClient.sample("Dune.jpg");
             for (int i = 0; i < WARM_UP; i++) {
