@@ -150,6 +150,27 @@ class PhotoApiTest {
     }
 
     @Test
+    void aSyncUploadThatCannotBeDecodedGets422AndKeepsNothing() throws java.io.IOException {
+        byte[] photo = TestClient.sample("GreenMeadow.jpg");
+        long before = originals();
+        HttpResponse<String> r = client.upload("?mode=sync", Map.of(),
+                Part.file("file", "cut.jpg", Arrays.copyOf(photo, photo.length / 3)));
+        assertError(r, 422, "corrupt_image");
+        assertTrue(json(r).get("detail").asText().contains("truncated or corrupt"), r.body());
+        assertEquals(before, originals(), "the refused original was deleted");
+    }
+
+    private static long originals() throws java.io.IOException {
+        java.nio.file.Path dir = running.dataDir.resolve("blobs/originals");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Test
     void aFileNameIsNeverUsedAsAPath() {
         HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "../../../etc/passwd",
                 TestClient.sample("GreenMeadow.jpg")));

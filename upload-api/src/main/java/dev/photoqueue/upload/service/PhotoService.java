@@ -160,12 +160,16 @@ public final class PhotoService {
         }
         check(id, request.bytes());
         String sha256 = BlobStore.sha256(request.bytes());
-        blobs.storeOriginal(id, request.bytes());
+        String location = blobs.storeOriginal(id, request.bytes());
         PhotoProcessed done;
         try {
             done = sync.process(id, request.bytes(), sha256);
         } catch (CorruptImageException e) {
+            deleteOriginal(id, location);
             throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
+        } catch (RuntimeException e) {
+            deleteOriginal(id, location);
+            throw e;
         }
         Map<String, String> variants = new LinkedHashMap<>();
         done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(id, v.name())));
