@@ -39,6 +39,7 @@ public final class WorkerPool implements AutoCloseable {
     private final List<Running> retiring = new ArrayList<>();
     private int nextIndex;
     private boolean stopped;
+    private Boolean stopOutcome;
 
     private record Running(ConsumerLoop loop, Thread thread) {
     }
@@ -60,7 +61,12 @@ public final class WorkerPool implements AutoCloseable {
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.uploadedPartitions()));
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.uploadedPartitions()));
         WorkerPool pool = new WorkerPool(backend, config);
-        pool.setWorkers(config.workerCount());
+        try {
+            pool.setWorkers(config.workerCount());
+        } catch (RuntimeException e) {
+            pool.stop(Duration.ZERO); // the workers started so far leave, the producer is closed
+            throw e;
+        }
         return pool;
     }
 
@@ -123,17 +129,19 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Asks every worker to stop and waits up to {@code grace} for their in-flight jobs; then closes
      * the producer. True when every worker finished and left the group in time; false when some were
-     * still busy (their unsettled jobs go to another member once their session times out). Idempotent.
+     * still busy (they are interrupted; their unsettled jobs go to another member once their session
+     * times out). Idempotent: a later call returns the first call's answer. Holds the pool's lock
+     * while it waits, so {@link #workers} and {@link #setWorkers} wait for it.
      */
-    public boolean stop(Duration grace) {
-        List<Running> all;
-        synchronized (this) {
-            stopped = true;
-            all = new ArrayList<>(running);
-            all.addAll(retiring);
-            running.clear();
-            retiring.clear();
+    public synchronized boolean stop(Duration grace) {
+        if (stopOutcome != null) {
+            return stopOutcome;
         }
+        stopped = true;
+        List<Running> all = new ArrayList<>(running);
+        all.addAll(retiring);
+        running.clear();
+        retiring.clear();
         all.forEach(r -> r.loop().requestStop());
         long deadline = System.nanoTime() + grace.toNanos();
         boolean allDone = true;
@@ -151,6 +159,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         producer.close();
+        stopOutcome = allDone;
         return allDone;
     }
 

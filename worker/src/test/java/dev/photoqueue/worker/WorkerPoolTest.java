@@ -88,7 +88,7 @@ class WorkerPoolTest {
         Map<String, PhotoUploaded> jobs = new LinkedHashMap<>();
         for (String name : SampleImages.photoNames()) {
             String id = name.replace(".jpg", "").toLowerCase(Locale.ROOT);
-            jobs.put(id, stored(id, SampleImages.quarterSizePhoto(name)));
+            jobs.put(id, stored(id, SampleImages.eighthSizePhoto(name)));
         }
         return jobs;
     }
@@ -162,7 +162,7 @@ class WorkerPoolTest {
 
     @Test
     void theSameJobSentTwiceLeavesIdenticalFilesAndTheSecondIsADuplicate() throws Exception {
-        PhotoUploaded job = stored("twice", SampleImages.quarterSizePhoto("LadyBird.jpg"));
+        PhotoUploaded job = stored("twice", SampleImages.eighthSizePhoto("LadyBird.jpg"));
         WorkerPool pool = WorkerPool.start(backend, config(1, 3));
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
             produce(producer, job.photoId(), codec.encode(job));
@@ -207,8 +207,32 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aFailingJobDoesNotUseUpTheDeliveriesOfTheJobsBehindItInItsPartition() {
+        PhotoUploaded missing = new PhotoUploaded("missing", "originals/missing", "d".repeat(64), Instant.now(), null,
+                null);
+        List<PhotoUploaded> behind = List.of(stored("one", SampleImages.eighthSizePhoto("Aqua.jpg")),
+                stored("two", SampleImages.eighthSizePhoto("Dune.jpg")),
+                stored("three", SampleImages.eighthSizePhoto("Garden.jpg")));
+        WorkerPool pool = WorkerPool.start(backend, config(1, 3, Map.of("uploaded.partitions", "1")));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produce(producer, missing.photoId(), codec.encode(missing));
+            behind.forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
+            producer.flush();
+            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= 4, TIMEOUT);
+
+            assertEquals(List.of("missing"), EventLog.failed(events).stream().map(PhotoFailed::photoId).toList());
+            List<PhotoProcessed> processed = EventLog.processed(events);
+            assertEquals(List.of("one", "two", "three"), processed.stream().map(PhotoProcessed::photoId).toList());
+            processed.forEach(p -> assertEquals(1, p.deliveryCount(), p.photoId()));
+            assertEquals(List.of("missing"), deadLetters().stream().map(ConsumerRecord::keyAsString).toList());
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
     void aJobWhoseBlobAppearsLateSucceedsOnALaterDelivery() throws Exception {
-        byte[] bytes = SampleImages.photo("GreenMeadow.jpg");
+        byte[] bytes = SampleImages.eighthSizePhoto("GreenMeadow.jpg");
         PhotoUploaded job = new PhotoUploaded("late", "originals/late", BlobStore.sha256(bytes), Instant.now(), null,
                 null);
         WorkerPool pool = WorkerPool.start(backend, config(1, 50));
@@ -238,6 +262,8 @@ class WorkerPoolTest {
         awaitMembers(1);
         assertTrue(pool.stop(Duration.ofSeconds(10)));
         awaitMembers(0);
+        assertTrue(pool.stop(Duration.ofSeconds(10)), "a second stop answers like the first");
+        assertEquals(0, pool.workers());
         assertThrows(IllegalStateException.class, () -> pool.setWorkers(2));
     }
 
@@ -246,7 +272,7 @@ class WorkerPoolTest {
         Map<String, PhotoUploaded> jobs = samplePhotoJobs();
         for (String name : SampleImages.photoNames()) {
             String id = "again-" + name.replace(".jpg", "").toLowerCase(Locale.ROOT);
-            jobs.put(id, stored(id, SampleImages.quarterSizePhoto(name)));
+            jobs.put(id, stored(id, SampleImages.eighthSizePhoto(name)));
         }
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
             jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
@@ -276,7 +302,7 @@ class WorkerPoolTest {
         // than this test JVM's whole heap (see the Surefire argLine)
         assertTrue(Runtime.getRuntime().maxMemory() < 9000L * 9000 * 4, "run with a heap under 324 MB");
         PhotoUploaded huge = stored("huge", SampleImages.blackPng(9000, 9000));
-        PhotoUploaded after = stored("after", SampleImages.quarterSizePhoto("Aqua.jpg"));
+        PhotoUploaded after = stored("after", SampleImages.eighthSizePhoto("Aqua.jpg"));
         WorkerPool pool = WorkerPool.start(backend, config(1, 2, Map.of("max.pixels", "100000000")));
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
             produce(producer, huge.photoId(), codec.encode(huge));

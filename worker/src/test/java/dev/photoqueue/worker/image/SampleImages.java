@@ -57,10 +57,10 @@ public final class SampleImages {
         }
     }
 
-    /** A real photo at a quarter of its width and height, as a baseline JPEG: quick to process. */
-    public static byte[] quarterSizePhoto(String name) {
+    /** A real photo at an eighth of its width and height, as a baseline JPEG: quick to process. */
+    public static byte[] eighthSizePhoto(String name) {
         BufferedImage full = decode(photo(name));
-        return jpeg(scaledPhoto(name, full.getWidth() / 4, full.getHeight() / 4));
+        return jpeg(scaledPhoto(name, full.getWidth() / 8, full.getHeight() / 8));
     }
 
     public static byte[] photo(String name) {
