@@ -45,6 +45,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
  * first upload's photo (from memory, or from the status view after a restart) instead of a new one.
+ * Two requests with one key that overlap in time may both produce a job; both name the same photo
+ * id and the same bytes, and the workers' idempotence makes the second a recorded duplicate.
  *
  * <p>Thread-safe.
  */
