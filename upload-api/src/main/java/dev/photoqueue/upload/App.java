@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
@@ -68,18 +70,31 @@ public final class App implements AutoCloseable {
         this.closeInOrder = closeInOrder;
     }
 
+    /** Starts the app from the environment; a setting that cannot work ends the process with status 2 and says why. */
     public static void main(String[] args) {
         AppConfig config;
+        App app;
         try {
             config = AppConfig.fromEnvironment();
+            app = start(config);
         } catch (InvalidSettingException e) {
-            System.err.println("photoqueue: configuration error: " + e.getMessage());
-            System.exit(2);
+            exit(2, "configuration error: " + e.getMessage());
+            return;
+        } catch (InvalidConfigException e) {
+            String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
+            exit(2, "configuration error: " + variable + e.getMessage());
+            return;
+        } catch (DataDirectoryLockedException e) {
+            exit(1, "cannot start: " + e.getMessage());
             return;
         }
-        App app = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "photoqueue-shutdown"));
         LOG.info("PhotoQueue is up at http://{}:{}/ ({})", config.host(), app.port(), config);
+    }
+
+    private static void exit(int status, String message) {
+        System.err.println("photoqueue: " + message);
+        System.exit(status);
     }
 
     /** Starts everything on {@code config}; with port 0 the server takes a free port ({@link #port}). */

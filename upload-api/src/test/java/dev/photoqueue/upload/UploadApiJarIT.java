@@ -64,7 +64,28 @@ class UploadApiJarIT {
         }
     }
 
+    @Test
+    void aSettingThatCannotWorkStopsTheStartWithAMessageNamingIt() throws Exception {
+        assertRefused(Map.of("PORT", "eighty"), "PORT='eighty'");
+        assertRefused(Map.of("QUEUE_BACKEND", "rabbitmq"), "QUEUE_BACKEND='rabbitmq'");
+        assertRefused(Map.of("MAX_PIXELS", "-5"), "MAX_PIXELS='-5'");
+    }
+
+    private void assertRefused(Map<String, String> setting, String expected) throws Exception {
+        Process p = start(freePort(), setting);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the app did not stop");
+        assertEquals(2, p.exitValue());
+        String output = java.nio.file.Files.readString(lastLog);
+        assertTrue(output.contains("photoqueue: configuration error: " + expected), output);
+    }
+
     private Process start(int port) throws IOException {
+        return start(port, Map.of());
+    }
+
+    private Path lastLog;
+
+    private Process start(int port, Map<String, String> extra) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("upload-api.jar", "target/upload-api.jar"));
         Map<String, String> env = pb.environment();
@@ -75,7 +96,9 @@ class UploadApiJarIT {
         env.put("PARTITIONS", "3");
         env.remove("ADMIN_TOKEN");
         env.remove("CONFIG_FILE");
-        pb.redirectErrorStream(true).redirectOutput(dataDir.resolve("app-" + port + "-" + System.nanoTime() + ".log").toFile());
+        env.putAll(extra);
+        lastLog = dataDir.resolve("app-" + port + "-" + System.nanoTime() + ".log");
+        pb.redirectErrorStream(true).redirectOutput(lastLog.toFile());
         return pb.start();
     }
 
