@@ -55,6 +55,7 @@ public final class StatusView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusView.class);
     private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long RETRY_MILLIS = 1_000;
 
     private final QueueBackend backend;
     private final JobProgress progress;
@@ -141,19 +142,42 @@ public final class StatusView implements AutoCloseable {
         try (Consumer consumer = backend.consumer(ConsumerConfig.builder().maxPollRecords(500).build())) {
             consumer.assign(partitions());
             while (running) {
-                Long from = pendingReplay.getAndSet(null);
-                if (from != null) {
-                    seek(consumer, from);
-                }
-                for (ConsumerRecord record : consumer.poll(POLL)) {
-                    apply(record);
-                    recordsRead++;
+                try {
+                    readOnce(consumer);
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // the view must outlive a bad moment of the backend: it is the only source of status
+                    LOG.warn("status view: reading the queue failed, trying again in {} ms: {}", RETRY_MILLIS,
+                            e.toString());
+                    pause();
                 }
             }
         } catch (RuntimeException e) {
             if (running) {
-                LOG.error("the status view stopped reading the queue", e);
+                LOG.error("the status view could not start reading the queue", e);
             }
+        }
+    }
+
+    private void readOnce(Consumer consumer) {
+        Long from = pendingReplay.getAndSet(null);
+        if (from != null) {
+            seek(consumer, from);
+        }
+        for (ConsumerRecord record : consumer.poll(POLL)) {
+            apply(record);
+            recordsRead++;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
