@@ -7,8 +7,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code /livez} (the process answers), {@code /readyz} (the queue backend answers an admin call
@@ -20,6 +23,13 @@ public final class HealthController {
 
     private final Admin admin;
     private final PrometheusMeterRegistry registry;
+    /** One probe at a time, on a thread of its own: a hanging backend costs one thread, not one per request. */
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "readiness-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<CompletableFuture<Integer>> probe = new AtomicReference<>();
 
     public HealthController(Admin admin, PrometheusMeterRegistry registry) {
         this.admin = admin;
@@ -32,8 +42,7 @@ public final class HealthController {
 
     void ready(Context ctx) {
         try {
-            int topics = CompletableFuture.supplyAsync(() -> admin.listTopics().size())
-                    .get(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            int topics = currentProbe().get(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             ctx.json(Map.of("status", "ready", "topics", topics));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -44,6 +53,12 @@ public final class HealthController {
             throw new ApiException(503, "not_ready", "the queue backend did not answer within "
                     + READY_TIMEOUT_MILLIS + " ms");
         }
+    }
+
+    /** The probe still running, or a new one: requests during a hang wait on the same probe. */
+    private CompletableFuture<Integer> currentProbe() {
+        return probe.updateAndGet(p -> p != null && !p.isDone() ? p
+                : CompletableFuture.supplyAsync(() -> admin.listTopics().size(), prober));
     }
 
     void metrics(Context ctx) {
