@@ -1,0 +1,203 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.TopicConfigs;
+import dev.photoqueue.upload.config.AppConfig;
+import dev.photoqueue.upload.config.InvalidSettingException;
+import dev.photoqueue.upload.config.QueueBackendKind;
+import dev.photoqueue.upload.http.AdminController;
+import dev.photoqueue.upload.http.EventStream;
+import dev.photoqueue.upload.http.HealthController;
+import dev.photoqueue.upload.http.HttpApi;
+import dev.photoqueue.upload.http.PhotoController;
+import dev.photoqueue.upload.http.QueueController;
+import dev.photoqueue.upload.service.Autoscaler;
+import dev.photoqueue.upload.service.DeadLetterService;
+import dev.photoqueue.upload.service.PartitionKey;
+import dev.photoqueue.upload.service.PhotoService;
+import dev.photoqueue.upload.service.QueueService;
+import dev.photoqueue.upload.service.ReplayService;
+import dev.photoqueue.upload.service.RuntimeSettings;
+import dev.photoqueue.upload.service.SettingsService;
+import dev.photoqueue.upload.service.StatusView;
+import dev.photoqueue.upload.service.WorkerService;
+import dev.photoqueue.worker.WorkerConfig;
+import dev.photoqueue.worker.WorkerPool;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.job.Topics;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The upload API process: opens the queue backend, creates the photo topics, starts the embedded
+ * workers, the status view and the HTTP server, and wires them together. Nothing else happens here.
+ * {@link #close} stops them in reverse order; the workers get their grace period.
+ */
+public final class App implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+    /** The autoscaler adds embedded workers up to this many (or WORKERS, if more). */
+    static final int AUTOSCALE_MAX_WORKERS = 8;
+
+    private final List<AutoCloseable> closeInOrder;
+    private final Javalin server;
+    private final AppConfig config;
+
+    private App(AppConfig config, Javalin server, List<AutoCloseable> closeInOrder) {
+        this.config = config;
+        this.server = server;
+        this.closeInOrder = closeInOrder;
+    }
+
+    /** Starts the app from the environment; a setting that cannot work ends the process with status 2 and says why. */
+    public static void main(String[] args) {
+        AppConfig config;
+        App app;
+        try {
+            config = AppConfig.fromEnvironment();
+            app = start(config);
+        } catch (InvalidSettingException e) {
+            exit(2, "configuration error: " + e.getMessage());
+            return;
+        } catch (InvalidConfigException e) {
+            String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
+            exit(2, "configuration error: " + variable + e.getMessage());
+            return;
+        } catch (DataDirectoryLockedException e) {
+            exit(1, "cannot start: " + e.getMessage());
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "photoqueue-shutdown"));
+        LOG.info("PhotoQueue is up at http://{}:{}/ ({})", config.host(), app.port(), config);
+    }
+
+    private static void exit(int status, String message) {
+        System.err.println("photoqueue: " + message);
+        System.exit(status);
+    }
+
+    /** Starts everything on {@code config}; with port 0 the server takes a free port ({@link #port}). */
+    public static App start(AppConfig config) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            QueueBackend backend = QueueBackends.open(config.backendSettings());
+            opened.add(backend);
+            createTopics(backend.admin(), config);
+            ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+
+            WorkerConfig workerConfig = workerConfig(config);
+            WorkerPool pool = WorkerPool.start(backend, workerConfig);
+            opened.add(pool);
+            Producer producer = backend.producer();
+            opened.add(producer);
+            QueueService queue = new QueueService(backend);
+            StatusView view = StatusView.start(backend, queue);
+            opened.add(view);
+            EventStream events = new EventStream(json);
+            opened.add(events);
+            view.addListener(events);
+
+            SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
+                    RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false));
+            PhotoService photos = new PhotoService(BlobStore.onFileSystem(config.blobDir(), true), config.maxPixels(),
+                    workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);
+            WorkerService workers = new WorkerService(pool);
+            opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
+                    Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
+            Gauge.builder("photoqueue.backlog", queue, QueueService::backlog).register(metrics);
+            Gauge.builder("photoqueue.workers", workers, WorkerService::count).register(metrics);
+
+            HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
+                    new QueueController(queue, new DeadLetterService(backend.admin())),
+                    new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view), json),
+                    new HealthController(backend.admin(), metrics), events);
+            Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
+            server.start(config.host(), config.port());
+            // event streams first: an open stream would otherwise hold the server's stop up
+            opened.add(() -> {
+                events.close();
+                server.stop();
+            });
+            List<AutoCloseable> closeInOrder = new ArrayList<>(opened);
+            java.util.Collections.reverse(closeInOrder);
+            return new App(config, server, closeInOrder);
+        } catch (RuntimeException e) {
+            java.util.Collections.reverse(opened);
+            closeQuietly(opened);
+            throw e;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    /** Stops the server, the status view, the workers (with their grace period) and the backend. */
+    @Override
+    public void close() {
+        closeQuietly(closeInOrder);
+    }
+
+    /**
+     * {@code photo.uploaded} with the configured partitions, forced to disk on every append on the
+     * in-house log (a 202 promises the job survives a crash), {@code photo.events}, and the
+     * dead-letter topic with one partition as the queue makes it.
+     */
+    private static void createTopics(Admin admin, AppConfig config) {
+        Map<String, String> durable = config.backend() == QueueBackendKind.INHOUSE
+                ? Map.of(TopicConfigs.FSYNC, "always") : Map.of();
+        admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.partitions()).withConfigs(durable));
+        admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.partitions()));
+        admin.createTopicIfAbsent(new NewTopic(DeadLetters.topicFor(Topics.PHOTO_UPLOADED), 1));
+    }
+
+    private static WorkerConfig workerConfig(AppConfig config) {
+        return WorkerConfig.fromSettings(Map.of(
+                "blob.dir", config.blobDir().toString(),
+                "worker.count", String.valueOf(config.workers()),
+                "max.deliveries", String.valueOf(config.maxDeliveries()),
+                "max.pixels", String.valueOf(config.maxPixels()),
+                "max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes())),
+                "uploaded.partitions", String.valueOf(config.partitions())));
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", r, e.toString());
+            }
+        }
+    }
+}

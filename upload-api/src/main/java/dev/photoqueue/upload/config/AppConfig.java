@@ -1,0 +1,179 @@
+package dev.photoqueue.upload.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Every setting of the upload API, typed and checked. Immutable. Each value comes from the
+ * environment variable of its name, else from the optional properties file (same keys), else the
+ * default. The file is {@code CONFIG_FILE} when that variable is set (it must exist then), else
+ * {@code photoqueue.properties} in the working directory when present.
+ *
+ * <table>
+ * <caption>settings</caption>
+ * <tr><td>{@code PORT}</td><td>HTTP port, 0 for any free one</td><td>8080</td></tr>
+ * <tr><td>{@code HOST}</td><td>address to listen on</td><td>0.0.0.0</td></tr>
+ * <tr><td>{@code DATA_DIR}</td><td>the in-house log ({@code queue/}) and the blob store ({@code blobs/})</td><td>./data</td></tr>
+ * <tr><td>{@code QUEUE_BACKEND}</td><td>{@code inhouse} or {@code kafka}</td><td>inhouse</td></tr>
+ * <tr><td>{@code KAFKA_BOOTSTRAP_SERVERS}</td><td>brokers, with {@code QUEUE_BACKEND=kafka}</td><td>localhost:9092</td></tr>
+ * <tr><td>{@code WORKERS}</td><td>embedded thumbnail workers, 0 for none</td><td>2</td></tr>
+ * <tr><td>{@code PARTITIONS}</td><td>partitions of {@code photo.uploaded}</td><td>6</td></tr>
+ * <tr><td>{@code MAX_DELIVERIES}</td><td>deliveries of a job before it is dead-lettered</td><td>5</td></tr>
+ * <tr><td>{@code MAX_UPLOAD_BYTES}</td><td>largest upload accepted</td><td>26214400 (25 MiB)</td></tr>
+ * <tr><td>{@code MAX_PIXELS}</td><td>largest width x height accepted, from the header</td><td>50000000</td></tr>
+ * <tr><td>{@code MAX_BACKLOG}</td><td>jobs waiting before uploads get 503 (changeable at run time)</td><td>1000</td></tr>
+ * <tr><td>{@code ADMIN_TOKEN}</td><td>bearer token the admin endpoints require; unset: open</td><td>(unset)</td></tr>
+ * </table>
+ */
+public record AppConfig(int port, String host, Path dataDir, QueueBackendKind backend, String kafkaBootstrapServers,
+                        int workers, int partitions, int maxDeliveries, long maxUploadBytes, long maxPixels,
+                        long maxBacklog, String adminToken) {
+
+    public static final String CONFIG_FILE = "CONFIG_FILE";
+    static final String DEFAULT_FILE = "photoqueue.properties";
+
+    public AppConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
+    }
+
+    /** The defaults, as the class comment lists them. */
+    public static AppConfig defaults() {
+        return fromSources(Map.of(), new Properties());
+    }
+
+    /** The configuration of this process: its environment and the properties file it names or finds. */
+    public static AppConfig fromEnvironment() {
+        return fromEnvironment(System.getenv(), Path.of(""));
+    }
+
+    /** As {@link #fromEnvironment()}, with the environment and working directory given. */
+    public static AppConfig fromEnvironment(Map<String, String> environment, Path workingDir) {
+        return fromSources(environment, propertiesFile(environment, workingDir));
+    }
+
+    /** Values from {@code environment}, else {@code file}, else the defaults. */
+    public static AppConfig fromSources(Map<String, String> environment, Properties file) {
+        Map<String, String> values = new HashMap<>();
+        file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k)));
+        values.putAll(environment);
+        Reader r = new Reader(values);
+        return new AppConfig(
+                r.integer("PORT", 8080, 0, 65_535),
+                r.string("HOST", "0.0.0.0"),
+                Path.of(r.string("DATA_DIR", "./data")),
+                r.backend("QUEUE_BACKEND"),
+                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                r.integer("WORKERS", 2, 0, 64),
+                r.integer("PARTITIONS", 6, 1, 1_000),
+                r.integer("MAX_DELIVERIES", 5, 1, 1_000),
+                r.longValue("MAX_UPLOAD_BYTES", 25L << 20, 1, Integer.MAX_VALUE - 8),
+                r.longValue("MAX_PIXELS", 50_000_000L, 1, Long.MAX_VALUE),
+                r.longValue("MAX_BACKLOG", 1_000, 1, Long.MAX_VALUE),
+                values.get("ADMIN_TOKEN"));
+    }
+
+    /** The in-house log's folder. */
+    public Path queueDir() {
+        return dataDir.resolve("queue");
+    }
+
+    /** The blob store's root. */
+    public Path blobDir() {
+        return dataDir.resolve("blobs");
+    }
+
+    /** The settings for {@code QueueBackends.open}. */
+    public Map<String, String> backendSettings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("backend", backend.backendName());
+        if (backend == QueueBackendKind.INHOUSE) {
+            settings.put("data.dir", queueDir().toString());
+        } else {
+            settings.put("kafka.bootstrap.servers", kafkaBootstrapServers);
+        }
+        return settings;
+    }
+
+    public AppConfig withPort(int newPort) {
+        return new AppConfig(newPort, host, dataDir, backend, kafkaBootstrapServers, workers, partitions,
+                maxDeliveries, maxUploadBytes, maxPixels, maxBacklog, adminToken);
+    }
+
+    @Override
+    public String toString() {
+        return "AppConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir + ", backend=" + backend
+                + (backend == QueueBackendKind.KAFKA ? ", kafka=" + kafkaBootstrapServers : "") + ", workers=" + workers
+                + ", partitions=" + partitions + ", maxDeliveries=" + maxDeliveries + ", maxUploadBytes="
+                + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", adminToken="
+                + (adminToken == null ? "unset" : "set") + "]";
+    }
+
+    private static Properties propertiesFile(Map<String, String> environment, Path workingDir) {
+        String named = environment.get(CONFIG_FILE);
+        Path file = named != null ? Path.of(named) : workingDir.resolve(DEFAULT_FILE);
+        Properties properties = new Properties();
+        if (named == null && !Files.isRegularFile(file)) {
+            return properties;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidSettingException(CONFIG_FILE, named, "no such file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the configuration file " + file.toAbsolutePath(), e);
+        }
+        return properties;
+    }
+
+    /** Typed reads that name the variable when a value is wrong. */
+    private record Reader(Map<String, String> values) {
+
+        String string(String name, String fallback) {
+            String value = values.get(name);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        long longValue(String name, long fallback, long min, long max) {
+            String value = values.get(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            long parsed;
+            try {
+                parsed = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name, value, "must be a whole number");
+            }
+            if (parsed < min || parsed > max) {
+                throw new InvalidSettingException(name, value, "must be between " + min + " and " + max);
+            }
+            return parsed;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return (int) longValue(name, fallback, min, max);
+        }
+
+        QueueBackendKind backend(String name) {
+            String value = string(name, "inhouse");
+            try {
+                return QueueBackendKind.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(name, value, "must be inhouse or kafka");
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.photoqueue.upload.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.photoqueue.upload.service.ReplayService;
+import dev.photoqueue.upload.service.RuntimeSettings;
+import dev.photoqueue.upload.service.SettingsService;
+import dev.photoqueue.upload.service.WorkerService;
+import io.javalin.http.Context;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin endpoints, HTTP only: workers ({@code GET|PUT /api/workers}), settings
+ * ({@code GET|PUT /api/settings}) and {@code POST /api/replay}. {@link AdminGuard} checks the token
+ * before these run.
+ */
+public final class AdminController {
+
+    private final WorkerService workers;
+    private final SettingsService settings;
+    private final ReplayService replay;
+    private final ObjectMapper json;
+
+    public AdminController(WorkerService workers, SettingsService settings, ReplayService replay, ObjectMapper json) {
+        this.workers = workers;
+        this.settings = settings;
+        this.replay = replay;
+        this.json = json;
+    }
+
+    void workers(Context ctx) {
+        ctx.json(workerBody(workers.ids()));
+    }
+
+    void resizeWorkers(Context ctx) {
+        Object count = body(ctx).get("count");
+        if (!(count instanceof Integer n)) {
+            throw ApiException.badRequest("expected {\"count\": <whole number>}, count was " + count);
+        }
+        try {
+            ctx.json(workerBody(workers.resize(n)));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    void settings(Context ctx) {
+        ctx.json(settingsBody(settings.current()));
+    }
+
+    void updateSettings(Context ctx) {
+        try {
+            ctx.json(settingsBody(settings.update(body(ctx))));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    void replay(Context ctx) {
+        Map<String, Object> body = body(ctx);
+        if (!(body.get("group") instanceof String group) || group.isBlank()) {
+            throw ApiException.badRequest("expected {\"group\": <consumer group>, \"from\": <ISO-8601 time>}, group was "
+                    + body.get("group"));
+        }
+        if (!(body.get("from") instanceof String fromText)) {
+            throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was "
+                    + body.get("from"));
+        }
+        Instant from;
+        try {
+            from = Instant.parse(fromText);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was '"
+                    + fromText + "'");
+        }
+        Map<String, Long> positions;
+        try {
+            positions = replay.replay(group, from);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("group", group);
+        answer.put("from", from.toString());
+        answer.put("positions", positions);
+        ctx.json(answer);
+    }
+
+    private Map<String, Object> body(Context ctx) {
+        String text = ctx.body();
+        try {
+            Object parsed = json.readValue(text, Object.class);
+            if (parsed instanceof Map<?, ?> map) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                map.forEach((k, v) -> fields.put(String.valueOf(k), v));
+                return fields;
+            }
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not JSON: " + e.getOriginalMessage());
+        }
+        throw ApiException.badRequest("the body must be a JSON object, was: " + abbreviate(text));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+
+    private static Map<String, Object> workerBody(List<String> ids) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", ids.size());
+        body.put("workers", ids);
+        return body;
+    }
+
+    private static Map<String, Object> settingsBody(RuntimeSettings s) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("partitionKey", s.partitionKey().wireName());
+        body.put("delivery", s.delivery());
+        body.put("maxBacklog", s.maxBacklog());
+        body.put("autoscale", s.autoscale());
+        return body;
+    }
+}

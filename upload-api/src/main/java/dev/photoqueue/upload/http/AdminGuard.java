@@ -1,0 +1,51 @@
+package dev.photoqueue.upload.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * When an admin token is configured, the admin endpoints (changing workers, settings, replay,
+ * redrive: every non-GET under {@code /api/workers}, {@code /api/settings}, {@code /api/replay},
+ * {@code /api/dlq}) require it as {@code Authorization: Bearer <token>}; else 401. The comparison
+ * takes the same time whatever the token. Without a token every endpoint is open. Immutable.
+ */
+final class AdminGuard {
+
+    private static final String[] ADMIN_PREFIXES = {"/api/workers", "/api/settings", "/api/replay", "/api/dlq"};
+
+    private final byte[] token;
+
+    AdminGuard(String token) {
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void check(Context ctx) {
+        if (token == null || !isAdmin(ctx.method(), ctx.path())) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            throw new ApiException(401, "unauthorized", ctx.method() + " " + ctx.path()
+                    + " needs the admin token as 'Authorization: Bearer <token>'");
+        }
+        byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            throw new ApiException(401, "unauthorized", "the bearer token is not the admin token");
+        }
+    }
+
+    static boolean isAdmin(HandlerType method, String path) {
+        if (method == HandlerType.GET || method == HandlerType.HEAD || method == HandlerType.OPTIONS) {
+            return false;
+        }
+        for (String prefix : ADMIN_PREFIXES) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

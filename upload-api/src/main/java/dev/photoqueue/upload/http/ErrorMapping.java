@@ -1,0 +1,117 @@
+package dev.photoqueue.upload.http;
+
+import dev.photoqueue.upload.service.UploadRejectedException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
+import io.javalin.http.HttpResponseException;
+import jakarta.servlet.ServletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * Turns every failure into a JSON {@code {error, detail}} answer with the right status. Multipart
+ * bodies over the size limit reach here as a {@link ServletException} (or an
+ * {@link IllegalStateException}) whose cause chain speaks of the size: 413; any other broken
+ * multipart body is a malformed request: 400. Anything unforeseen is a 500 and is logged.
+ */
+final class ErrorMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    static void register(RoutesConfig routes) {
+        routes.exception(ApiException.class, safe((e, ctx) -> answer(ctx, e.status(), e.error(), e.getMessage())));
+        routes.exception(UploadRejectedException.class, safe(ErrorMapping::rejected));
+        routes.exception(HttpResponseException.class, safe((e, ctx) ->
+                answer(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "bad_request", e.getMessage())));
+        routes.exception(ServletException.class, safe(ErrorMapping::multipart));
+        routes.exception(IllegalStateException.class, safe((e, ctx) -> {
+            if (sizeExceeded(e)) {
+                multipart(e, ctx);
+            } else {
+                internal(e, ctx);
+            }
+        }));
+        routes.exception(Exception.class, safe(ErrorMapping::internal));
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                answer(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    /**
+     * Runs {@code handler} only while the response can still be written. A request that already
+     * ended (an event stream cut off when the server stops, a client gone) has nothing left to
+     * answer, and touching it would only throw again.
+     */
+    private static <E extends Exception> ExceptionHandler<E> safe(ExceptionHandler<E> handler) {
+        return (e, ctx) -> {
+            boolean open;
+            try {
+                open = !ctx.res().isCommitted() && ctx.path() != null;
+            } catch (RuntimeException gone) {
+                open = false;
+            }
+            if (open) {
+                handler.handle(e, ctx);
+            } else {
+                LOG.debug("after its response ended, a request failed with {}", e.toString());
+            }
+        };
+    }
+
+    static void answer(Context ctx, int status, String error, String detail) {
+        ctx.status(status).json(new ErrorBody(error, detail));
+    }
+
+    private static void rejected(UploadRejectedException e, Context ctx) {
+        int status = switch (e.reason()) {
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_TYPE -> 415;
+            case TOO_MANY_PIXELS, CORRUPT_IMAGE -> 422;
+            case BACKLOG_FULL, QUEUE_UNAVAILABLE -> 503;
+        };
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
+        answer(ctx, status, e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
+    }
+
+    private static void multipart(Exception e, Context ctx) {
+        if (sizeExceeded(e)) {
+            answer(ctx, 413, "too_large", "the upload is larger than the limit: " + rootMessage(e));
+        } else {
+            answer(ctx, 400, "bad_request", "the multipart body cannot be read: " + rootMessage(e));
+        }
+    }
+
+    private static void internal(Exception e, Context ctx) {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        answer(ctx, 500, "internal", e.toString());
+    }
+
+    private static boolean sizeExceeded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("max file size") || m.contains("max request size") || m.contains("exceeds")
+                    || m.contains("too large") || (m.contains("size") && m.contains("exceed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

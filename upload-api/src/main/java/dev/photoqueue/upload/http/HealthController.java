@@ -1,0 +1,67 @@
+package dev.photoqueue.upload.http;
+
+import dev.photoqueue.queue.api.Admin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code /livez} (the process answers), {@code /readyz} (the queue backend answers an admin call
+ * within {@value #READY_TIMEOUT_MILLIS} ms, else 503) and {@code /metrics} (Prometheus text).
+ */
+public final class HealthController {
+
+    static final long READY_TIMEOUT_MILLIS = 2_000;
+
+    private final Admin admin;
+    private final PrometheusMeterRegistry registry;
+    /** One probe at a time, on a thread of its own: a hanging backend costs one thread, not one per request. */
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "readiness-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<CompletableFuture<Integer>> probe = new AtomicReference<>();
+
+    public HealthController(Admin admin, PrometheusMeterRegistry registry) {
+        this.admin = admin;
+        this.registry = registry;
+    }
+
+    void live(Context ctx) {
+        ctx.json(Map.of("status", "live"));
+    }
+
+    void ready(Context ctx) {
+        try {
+            int topics = currentProbe().get(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.json(Map.of("status", "ready", "topics", topics));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "not_ready", "interrupted while asking the queue backend");
+        } catch (ExecutionException e) {
+            throw new ApiException(503, "not_ready", "the queue backend failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "not_ready", "the queue backend did not answer within "
+                    + READY_TIMEOUT_MILLIS + " ms");
+        }
+    }
+
+    /** The probe still running, or a new one: requests during a hang wait on the same probe. */
+    private CompletableFuture<Integer> currentProbe() {
+        return probe.updateAndGet(p -> p != null && !p.isDone() ? p
+                : CompletableFuture.supplyAsync(() -> admin.listTopics().size(), prober));
+    }
+
+    void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+}

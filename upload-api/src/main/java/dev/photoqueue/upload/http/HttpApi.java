@@ -1,0 +1,94 @@
+package dev.photoqueue.upload.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The route table and the server settings: every path of the HTTP contract mapped to its
+ * controller, the error mapping, the admin guard, the security headers, request timing, the page
+ * from {@code /public} on the class path and the chart library's WebJar.
+ */
+public final class HttpApi {
+
+    /** Room for the multipart framing and the form fields around the largest file. */
+    static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+    private static final String STARTED = "photoqueue.started";
+
+    private HttpApi() {
+    }
+
+    /** The controllers the routes call. */
+    public record Controllers(PhotoController photos, QueueController queue, AdminController admin,
+                              HealthController health, EventStream events) {
+    }
+
+    /** A server, not yet started, with every route; uploads over {@code maxUploadBytes} get 413. */
+    public static Javalin create(Controllers c, String adminToken, long maxUploadBytes, ObjectMapper json,
+                                 MeterRegistry metrics) {
+        AdminGuard guard = new AdminGuard(adminToken);
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            cfg.http.maxRequestSize = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+            cfg.staticFiles.add("/public", Location.CLASSPATH);
+            cfg.staticFiles.enableWebjars();
+
+            cfg.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                SecurityHeaders.apply(ctx);
+                guard.check(ctx);
+            });
+            cfg.routes.after(ctx -> time(ctx, metrics));
+            ErrorMapping.register(cfg.routes);
+
+            cfg.routes.post("/api/photos", c.photos()::upload);
+            cfg.routes.get("/api/photos", c.photos()::list);
+            cfg.routes.get("/api/photos/{id}", c.photos()::get);
+            cfg.routes.get("/photos/{id}/{file}", c.photos()::variant);
+            cfg.routes.sse("/api/events", c.events()::connect);
+
+            cfg.routes.get("/api/queue", c.queue()::queue);
+            cfg.routes.get("/api/dlq", c.queue()::deadLetters);
+            cfg.routes.post("/api/dlq/redrive", c.queue()::redriveAll);
+            cfg.routes.post("/api/dlq/{id}/redrive", c.queue()::redrive);
+
+            cfg.routes.get("/api/workers", c.admin()::workers);
+            cfg.routes.put("/api/workers", c.admin()::resizeWorkers);
+            cfg.routes.get("/api/settings", c.admin()::settings);
+            cfg.routes.put("/api/settings", c.admin()::updateSettings);
+            cfg.routes.post("/api/replay", c.admin()::replay);
+
+            cfg.routes.get("/livez", c.health()::live);
+            cfg.routes.get("/readyz", c.health()::ready);
+            cfg.routes.get("/metrics", c.health()::metrics);
+        });
+    }
+
+    private static void time(Context ctx, MeterRegistry metrics) {
+        Long started = ctx.attribute(STARTED);
+        if (started == null) {
+            return;
+        }
+        String route;
+        try {
+            route = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            route = "unmatched";
+        }
+        Timer.builder("http.server.requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .register(metrics)
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.photoqueue.upload.http;
+
+import dev.photoqueue.upload.service.PhotoService;
+import dev.photoqueue.upload.service.PhotoView;
+import dev.photoqueue.upload.service.UploadReceipt;
+import dev.photoqueue.upload.service.UploadRequest;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The photo endpoints, HTTP only: {@code POST /api/photos} (async 202, {@code ?mode=sync} 201),
+ * {@code GET /api/photos/{id}}, {@code GET /api/photos?limit=N}, {@code GET /photos/{id}/{variant}.jpg}.
+ * The part's file name and declared type are ignored: the service decides the type from the bytes.
+ */
+public final class PhotoController {
+
+    static final int MAX_FIELD_CHARS = 100;
+    static final int MAX_KEY_CHARS = 200;
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 500;
+
+    private final PhotoService photos;
+
+    public PhotoController(PhotoService photos) {
+        this.photos = photos;
+    }
+
+    void upload(Context ctx) throws IOException {
+        boolean sync = mode(ctx.queryParam("mode"));
+        if (!ctx.isMultipart()) {
+            throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
+                    + "Content-Type " + ctx.contentType());
+        }
+        List<UploadedFile> files = ctx.uploadedFiles("file");
+        if (files.isEmpty()) {
+            throw ApiException.badRequest("the multipart body has no file part named 'file'");
+        }
+        if (files.size() > 1) {
+            throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
+        }
+        byte[] bytes;
+        try (InputStream in = files.get(0).content()) {
+            bytes = in.readAllBytes();
+        }
+        UploadRequest request = new UploadRequest(bytes, field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
+                field(ctx.formParam("city"), "city", MAX_FIELD_CHARS),
+                field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync);
+        UploadReceipt receipt = photos.upload(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", receipt.id());
+        body.put("status", receipt.status());
+        body.put("partition", receipt.partition());
+        body.put("offset", receipt.offset());
+        if (sync) {
+            body.put("variants", receipt.variants());
+        }
+        ctx.header("Location", "/api/photos/" + receipt.id());
+        if (receipt.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
+        ctx.status(sync ? 201 : 202).json(body);
+    }
+
+    void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        PhotoView photo = photos.photo(id).orElseThrow(() -> ApiException.notFound("no photo with id '" + id + "'"));
+        ctx.json(photo);
+    }
+
+    void list(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        int limit = DEFAULT_LIMIT;
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw.trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("limit must be a whole number, was '" + raw + "'");
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
+            }
+        }
+        ctx.json(photos.recent(limit));
+    }
+
+    void variant(Context ctx) {
+        String id = ctx.pathParam("id");
+        String file = ctx.pathParam("file");
+        if (!file.endsWith(".jpg")) {
+            throw ApiException.notFound("variants are served as <name>.jpg, not '" + file + "'");
+        }
+        String variant = file.substring(0, file.length() - ".jpg".length());
+        byte[] jpeg = photos.variant(id, variant)
+                .orElseThrow(() -> ApiException.notFound("photo '" + id + "' has no variant '" + variant + "'"));
+        ctx.contentType("image/jpeg").header("Cache-Control", "public, max-age=3600").result(jpeg);
+    }
+
+    private static boolean mode(String mode) {
+        if (mode == null || mode.equals("async")) {
+            return false;
+        }
+        if (mode.equals("sync")) {
+            return true;
+        }
+        throw ApiException.badRequest("mode must be async or sync, was '" + mode + "'");
+    }
+
+    private static String field(String value, String name, int maxChars) {
+        if (value != null && value.length() > maxChars) {
+            throw ApiException.badRequest(name + " must be at most " + maxChars + " characters, was " + value.length());
+        }
+        return value;
+    }
+}

@@ -1,0 +1,277 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.BacklogFullException;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.worker.blob.BlobNotFoundException;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.CorruptImageException;
+import dev.photoqueue.worker.image.ImageHeader;
+import dev.photoqueue.worker.image.ImagePipeline;
+import dev.photoqueue.worker.image.NotAnImageException;
+import dev.photoqueue.worker.image.TooManyPixelsException;
+import dev.photoqueue.worker.image.UnsupportedImageFormatException;
+import dev.photoqueue.worker.image.VariantSpec;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Accepts photos. An async upload is checked (size, type from the bytes, pixels from the header),
+ * refused while the workers' backlog is at {@code maxBacklog}, stored in the blob store, and only
+ * then produced as a job; the receipt is returned once the queue has acknowledged the job, so an
+ * accepted upload is durable. When the job cannot be produced the stored original is deleted
+ * again: a refused upload leaves nothing behind.
+ *
+ * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
+ * first upload's photo (from memory, or from the status view after a restart) instead of a new one.
+ * Two requests with one key that overlap in time may both produce a job; both name the same photo
+ * id and the same bytes, and the workers' idempotence makes the second a recorded duplicate.
+ *
+ * <p>Thread-safe.
+ */
+public final class PhotoService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhotoService.class);
+    private static final long SEND_TIMEOUT_SECONDS = 10;
+    private static final int RETRY_AFTER_SECONDS = 5;
+    private static final int IDEMPOTENCY_MEMORY = 10_000;
+
+    private final BlobStore blobs;
+    private final ImagePipeline pipeline;
+    private final Producer producer;
+    private final StatusView view;
+    private final QueueService queue;
+    private final SettingsService settings;
+    private final SyncProcessor sync;
+    private final List<String> variantNames;
+    private final long maxUploadBytes;
+    private final MeterRegistry metrics;
+    private final MessageCodec codec = new MessageCodec();
+    private final Map<String, UploadReceipt> byKey = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UploadReceipt> eldest) {
+            return size() > IDEMPOTENCY_MEMORY;
+        }
+    };
+
+    public PhotoService(BlobStore blobs, long maxPixels, List<VariantSpec> variants, Producer producer,
+                        StatusView view, QueueService queue, SettingsService settings, long maxUploadBytes,
+                        MeterRegistry metrics) {
+        this.blobs = blobs;
+        this.pipeline = new ImagePipeline(maxPixels);
+        this.producer = producer;
+        this.view = view;
+        this.queue = queue;
+        this.settings = settings;
+        this.sync = new SyncProcessor(blobs, pipeline, variants, producer);
+        this.variantNames = variants.stream().map(VariantSpec::name).toList();
+        this.maxUploadBytes = maxUploadBytes;
+        this.metrics = metrics;
+    }
+
+    /** Accepts one upload; {@link UploadRejectedException} says why not. */
+    public UploadReceipt upload(UploadRequest request) {
+        String mode = request.sync() ? "sync" : "async";
+        try {
+            UploadReceipt receipt = request.sync() ? uploadSync(request) : uploadAsync(request);
+            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", "accepted").increment();
+            return receipt;
+        } catch (UploadRejectedException e) {
+            String outcome = e.reason().name().toLowerCase(Locale.ROOT);
+            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
+            throw e;
+        }
+    }
+
+    /** The photo with this id, as the status view has it. */
+    public Optional<PhotoView> photo(String id) {
+        return view.get(id);
+    }
+
+    /** The most recent photos, newest first. */
+    public List<PhotoView> recent(int limit) {
+        return view.recent(limit);
+    }
+
+    /** A variant's JPEG bytes, or empty when the photo, the variant name or the file is unknown. */
+    public Optional<byte[]> variant(String photoId, String variantName) {
+        if (!variantNames.contains(variantName) || !photoId.matches(BlobStore.PHOTO_ID_RULE)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(blobs.read(photoId, blobs.variantPath(photoId, variantName)));
+        } catch (BlobNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private UploadReceipt uploadAsync(UploadRequest request) {
+        String id = photoId(request.idempotencyKey());
+        Optional<UploadReceipt> earlier = earlier(request.idempotencyKey(), id);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        check(id, request.bytes());
+        long backlog = queue.backlog();
+        long limit = settings.current().maxBacklog();
+        if (backlog >= limit) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers "
+                    + "have " + backlog + " jobs waiting, the maximum backlog is " + limit, RETRY_AFTER_SECONDS, null);
+        }
+        String sha256 = BlobStore.sha256(request.bytes());
+        String location = blobs.storeOriginal(id, request.bytes());
+        PhotoUploaded job = new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city());
+        RecordMetadata at;
+        try {
+            at = produce(job);
+        } catch (UploadRejectedException e) {
+            deleteOriginal(id, location);
+            throw e;
+        }
+        UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.QUEUED, at.partition(), at.offset(), Map.of(), false);
+        remember(request.idempotencyKey(), receipt);
+        return receipt;
+    }
+
+    private UploadReceipt uploadSync(UploadRequest request) {
+        String id = photoId(request.idempotencyKey());
+        Optional<UploadReceipt> earlier = earlier(request.idempotencyKey(), id);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        check(id, request.bytes());
+        String sha256 = BlobStore.sha256(request.bytes());
+        String location = blobs.storeOriginal(id, request.bytes());
+        PhotoProcessed done;
+        try {
+            done = sync.process(id, request.bytes(), sha256);
+        } catch (CorruptImageException e) {
+            deleteOriginal(id, location);
+            throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
+        } catch (RuntimeException e) {
+            deleteOriginal(id, location);
+            throw e;
+        }
+        Map<String, String> variants = new LinkedHashMap<>();
+        done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(id, v.name())));
+        UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.DONE, -1, -1, variants, false);
+        remember(request.idempotencyKey(), receipt);
+        return receipt;
+    }
+
+    /** Size, type from the bytes, pixels from the header; nothing is stored before these pass. */
+    private void check(String id, byte[] bytes) {
+        if (bytes.length > maxUploadBytes) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.TOO_LARGE, "the upload has "
+                    + bytes.length + " bytes, the limit is " + maxUploadBytes);
+        }
+        ImageHeader header;
+        try {
+            header = pipeline.probe(id, bytes);
+        } catch (NotAnImageException | UnsupportedImageFormatException e) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.UNSUPPORTED_TYPE, e.getMessage());
+        } catch (CorruptImageException e) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
+        }
+        if (header.pixels() > pipeline.maxPixels()) {
+            TooManyPixelsException e = new TooManyPixelsException(id, header.format(), header.width(),
+                    header.height(), pipeline.maxPixels());
+            throw new UploadRejectedException(UploadRejectedException.Reason.TOO_MANY_PIXELS, e.getMessage());
+        }
+    }
+
+    private RecordMetadata produce(PhotoUploaded job) {
+        String key = switch (settings.current().partitionKey()) {
+            case PHOTO_ID -> job.photoId();
+            case USER_ID -> job.userId() != null ? job.userId() : job.photoId();
+            case CITY -> job.city() != null ? job.city() : job.photoId();
+        };
+        ProducerRecord record = ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8),
+                codec.encode(job));
+        try {
+            return producer.trySend(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
+                    "interrupted while producing the job of photo " + job.photoId(), RETRY_AFTER_SECONDS, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BacklogFullException full) {
+                throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, full.getMessage(),
+                        RETRY_AFTER_SECONDS, full);
+            }
+            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
+                    + "take the job of photo " + job.photoId() + ": " + e.getCause(), RETRY_AFTER_SECONDS, e.getCause());
+        } catch (TimeoutException e) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
+                    + "acknowledge the job of photo " + job.photoId() + " within " + SEND_TIMEOUT_SECONDS + " s",
+                    RETRY_AFTER_SECONDS, e);
+        }
+    }
+
+    private void deleteOriginal(String id, String location) {
+        Path path = blobs.root().resolve(location).normalize();
+        if (!path.startsWith(blobs.root())) {
+            throw new IllegalStateException("blob location " + location + " of photo " + id + " leaves the store");
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("photo {}: the job was refused and its original {} could not be deleted: {}", id, path, e.toString());
+        }
+    }
+
+    private static String photoId(String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return UUID.randomUUID().toString().replace("-", "");
+        }
+        return "k" + BlobStore.sha256(idempotencyKey.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
+    }
+
+    private Optional<UploadReceipt> earlier(String idempotencyKey, String id) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        synchronized (byKey) {
+            UploadReceipt remembered = byKey.get(idempotencyKey);
+            if (remembered != null) {
+                return Optional.of(replayed(remembered));
+            }
+        }
+        return view.get(id).map(p -> new UploadReceipt(p.id(), p.status(), p.partition(), p.offset(), p.variants(),
+                true));
+    }
+
+    private void remember(String idempotencyKey, UploadReceipt receipt) {
+        if (idempotencyKey != null) {
+            synchronized (byKey) {
+                byKey.put(idempotencyKey, receipt);
+            }
+        }
+    }
+
+    private UploadReceipt replayed(UploadReceipt first) {
+        PhotoStatus now = view.get(first.id()).map(PhotoView::status).orElse(first.status());
+        return new UploadReceipt(first.id(), now, first.partition(), first.offset(), first.variants(), true);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.photoqueue.upload.service;
+
+/** Where a photo is on its way from upload to variants. */
+public enum PhotoStatus {
+    /** The job is on the queue and no worker has it yet. */
+    QUEUED,
+    /** The job is first in line on a partition a worker owns: it is being processed. */
+    PROCESSING,
+    /** Every variant exists. */
+    DONE,
+    /** A worker gave up on the photo (permanent failure, or transient failures on its last delivery). */
+    FAILED,
+    /** The job lies in the dead-letter topic, waiting for a redrive. */
+    DEAD_LETTERED
+}

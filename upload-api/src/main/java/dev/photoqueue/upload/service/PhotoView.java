@@ -1,0 +1,20 @@
+package dev.photoqueue.upload.service;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What is known about one photo, as the API shows it.
+ *
+ * @param variants  variant name to URL path, in the order the workers made them; empty until DONE
+ * @param error     the reason of the last failure, or null
+ * @param partition the partition of {@code photo.uploaded} its latest job went to, -1 for a sync upload
+ * @param offset    that job's offset, -1 for a sync upload
+ */
+public record PhotoView(String id, PhotoStatus status, int attempts, Map<String, String> variants, String error,
+                        int partition, long offset, String user, String city, Instant uploadedAt, Instant updatedAt) {
+
+    public PhotoView {
+        variants = Map.copyOf(variants);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.PartitionInfo;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicDescription;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.worker.job.Topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Reads the queue's shape for the dashboard and answers the questions uploads ask: how long the
+ * backlog of the thumbnail workers is, and which job each partition is on. The thumbnailers'
+ * progress is cached for {@value #CACHE_MILLIS} ms, so a burst of uploads asks the backend once.
+ * Thread-safe.
+ */
+public final class QueueService implements JobProgress {
+
+    static final long CACHE_MILLIS = 200;
+
+    private final QueueBackend backend;
+    private final Admin admin;
+    private volatile Cached cached = new Cached(null, 0);
+
+    private record Cached(GroupDescription group, long at) {
+    }
+
+    public QueueService(QueueBackend backend) {
+        this.backend = backend;
+        this.admin = backend.admin();
+    }
+
+    /** The application's topics and every consumer group, now. */
+    public QueueSnapshot snapshot() {
+        List<QueueSnapshot.Topic> topics = new ArrayList<>();
+        for (String name : new TreeSet<>(admin.listTopics())) {
+            TopicDescription d = admin.describeTopic(name);
+            topics.add(new QueueSnapshot.Topic(name, d.partitions().stream()
+                    .map(p -> new QueueSnapshot.Partition(p.partition(), p.startOffset(), p.endOffset()))
+                    .toList()));
+        }
+        List<QueueSnapshot.Group> groups = new ArrayList<>();
+        for (String id : new TreeSet<>(admin.listGroups())) {
+            try {
+                groups.add(toGroup(admin.describeGroup(id)));
+            } catch (UnknownGroupException e) {
+                // the group went away between the listing and the description
+            }
+        }
+        return new QueueSnapshot(backend.name(), topics, groups);
+    }
+
+    /**
+     * Jobs of {@code photo.uploaded} the thumbnail workers have not finished: the group's lag, or
+     * every stored job while the group has never run.
+     */
+    public long backlog() {
+        GroupDescription group = thumbnailers();
+        if (group != null) {
+            return group.partitions().stream()
+                    .filter(p -> p.topicPartition().topic().equals(Topics.PHOTO_UPLOADED))
+                    .mapToLong(GroupDescription.PartitionLag::lag).sum();
+        }
+        return admin.describeTopic(Topics.PHOTO_UPLOADED).partitions().stream()
+                .mapToLong(PartitionInfo::recordCount).sum();
+    }
+
+    @Override
+    public boolean inProgress(int partition, long offset) {
+        GroupDescription group = thumbnailers();
+        if (group == null) {
+            return false;
+        }
+        TopicPartition tp = new TopicPartition(Topics.PHOTO_UPLOADED, partition);
+        for (GroupDescription.PartitionLag p : group.partitions()) {
+            if (p.topicPartition().equals(tp)) {
+                return p.owner() != null && p.committed() == offset;
+            }
+        }
+        return false;
+    }
+
+    /** The topics of a group's partitions; empty when the group is unknown. */
+    public List<String> topicsOf(String groupId) {
+        try {
+            return admin.describeGroup(groupId).partitions().stream()
+                    .map(p -> p.topicPartition().topic()).distinct().sorted().toList();
+        } catch (UnknownGroupException e) {
+            return List.of();
+        }
+    }
+
+    private GroupDescription thumbnailers() {
+        Cached c = cached;
+        long now = System.currentTimeMillis();
+        if (now - c.at() < CACHE_MILLIS) {
+            return c.group();
+        }
+        GroupDescription group;
+        try {
+            group = admin.describeGroup(Topics.THUMBNAILERS);
+        } catch (UnknownGroupException e) {
+            group = null;
+        }
+        cached = new Cached(group, now);
+        return group;
+    }
+
+    private static QueueSnapshot.Group toGroup(GroupDescription d) {
+        List<QueueSnapshot.Member> members = d.members().stream()
+                .map(m -> new QueueSnapshot.Member(m.memberId(), m.clientId(),
+                        m.assignment().stream().map(TopicPartition::toString).sorted().toList()))
+                .toList();
+        List<QueueSnapshot.PartitionProgress> partitions = d.partitions().stream()
+                .sorted((a, b) -> a.topicPartition().compareTo(b.topicPartition()))
+                .map(p -> new QueueSnapshot.PartitionProgress(p.topicPartition().topic(), p.topicPartition().partition(),
+                        p.committed(), p.endOffset(), p.lag(), p.owner()))
+                .toList();
+        return new QueueSnapshot.Group(d.groupId(), members, partitions, d.totalLag());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.photoqueue.upload.service;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds the {@link RuntimeSettings}. Updates are all-or-nothing: every given field is checked
+ * before any takes effect. Thread-safe.
+ */
+public final class SettingsService {
+
+    private final AtomicReference<RuntimeSettings> current;
+
+    public SettingsService(RuntimeSettings initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public RuntimeSettings current() {
+        return current.get();
+    }
+
+    /**
+     * Applies the fields present in {@code changes} ({@code partitionKey}, {@code delivery},
+     * {@code maxBacklog}, {@code autoscale}); {@link IllegalArgumentException} naming the field and
+     * value for an unknown field or a bad value, and then nothing changes.
+     */
+    public RuntimeSettings update(Map<String, Object> changes) {
+        return current.updateAndGet(old -> {
+            PartitionKey key = old.partitionKey();
+            String delivery = old.delivery();
+            long maxBacklog = old.maxBacklog();
+            boolean autoscale = old.autoscale();
+            for (Map.Entry<String, Object> e : changes.entrySet()) {
+                Object v = e.getValue();
+                switch (e.getKey()) {
+                    case "partitionKey" -> key = PartitionKey.fromWireName(String.valueOf(v));
+                    case "delivery" -> delivery = String.valueOf(v);
+                    case "maxBacklog" -> maxBacklog = wholeNumber("maxBacklog", v);
+                    case "autoscale" -> autoscale = bool("autoscale", v);
+                    default -> throw new IllegalArgumentException("unknown setting '" + e.getKey()
+                            + "'; known: partitionKey, delivery, maxBacklog, autoscale");
+                }
+            }
+            return new RuntimeSettings(key, delivery, maxBacklog, autoscale);
+        });
+    }
+
+    private static long wholeNumber(String field, Object v) {
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException(field + " must be a whole number, was " + v);
+    }
+
+    private static boolean bool(String field, Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(field + " must be true or false, was " + v);
+    }
+}

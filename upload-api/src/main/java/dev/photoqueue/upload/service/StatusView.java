@@ -1,0 +1,363 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
+import dev.photoqueue.queue.api.PartitionInfo;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.job.MalformedJobException;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoFailed;
+import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoUploaded;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The status of every photo, built only by reading the queue: jobs on {@code photo.uploaded},
+ * outcomes on {@code photo.events} and dead letters on {@code photo.uploaded.dlq}. Nothing else
+ * feeds it, so it can be thrown away and rebuilt by reading again ({@link #replay}), and after a
+ * restart it is rebuilt from the start of the retained log.
+ *
+ * <p>Records of the three topics may be read in any interleaving, so the status is decided by
+ * time, not by reading order: a failure or dead letter counts only when it is not older than the
+ * photo's latest job (a redriven job makes the photo QUEUED again), and a processed photo stays
+ * DONE. QUEUED is shown as PROCESSING while the job is first in line on a partition a worker
+ * owns ({@link JobProgress}).
+ *
+ * <p>Thread-safety: one thread of its own reads the queue and is the only writer; readers on any
+ * thread see immutable {@link PhotoView} snapshots. Listeners run on the reading thread.
+ */
+public final class StatusView implements AutoCloseable {
+
+    /** The name {@code POST /api/replay} uses for this view. */
+    public static final String REPLAY_NAME = "status-view";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusView.class);
+    private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final long RETRY_MILLIS = 1_000;
+
+    private final QueueBackend backend;
+    private final JobProgress progress;
+    private final MessageCodec codec = new MessageCodec();
+    private final Map<String, PhotoView> photos = new ConcurrentHashMap<>();
+    private final Map<String, Track> tracks = new HashMap<>(); // reading thread only
+    private final List<PhotoListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Long> pendingReplay = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long recordsRead;
+
+    private StatusView(QueueBackend backend, JobProgress progress) {
+        this.backend = backend;
+        this.progress = progress;
+        this.thread = new Thread(this::run, "status-view");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts reading the three topics (which must exist) from their beginning. */
+    public static StatusView start(QueueBackend backend, JobProgress progress) {
+        StatusView view = new StatusView(backend, progress);
+        view.thread.start();
+        return view;
+    }
+
+    public void addListener(PhotoListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The photo, or empty when no record names it. */
+    public Optional<PhotoView> get(String id) {
+        return Optional.ofNullable(photos.get(id)).map(this::withProgress);
+    }
+
+    /** The {@code limit} most recently uploaded photos, newest first. */
+    public List<PhotoView> recent(int limit) {
+        return photos.values().stream()
+                .sorted(Comparator.comparing(PhotoView::uploadedAt).reversed().thenComparing(PhotoView::id))
+                .limit(limit)
+                .map(this::withProgress)
+                .toList();
+    }
+
+    public int size() {
+        return photos.size();
+    }
+
+    /** Records read since start; tests and the dashboard use it to see the view move. */
+    public long recordsRead() {
+        return recordsRead;
+    }
+
+    /**
+     * Reads the topics again from the first record at or after {@code from}; from the epoch (or
+     * earlier) it forgets everything first and rebuilds from the start. Returns at once; the view
+     * catches up on its thread.
+     */
+    public void replay(Instant from) {
+        pendingReplay.set(from.toEpochMilli());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private PhotoView withProgress(PhotoView view) {
+        if (view.status() == PhotoStatus.QUEUED && view.partition() >= 0
+                && progress.inProgress(view.partition(), view.offset())) {
+            return new PhotoView(view.id(), PhotoStatus.PROCESSING, view.attempts(), view.variants(), view.error(),
+                    view.partition(), view.offset(), view.user(), view.city(), view.uploadedAt(), view.updatedAt());
+        }
+        return view;
+    }
+
+    private void run() {
+        try (Consumer consumer = backend.consumer(ConsumerConfig.builder().maxPollRecords(500).build())) {
+            consumer.assign(partitions());
+            while (running) {
+                try {
+                    readOnce(consumer);
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // the view must outlive a bad moment of the backend: it is the only source of status
+                    LOG.warn("status view: reading the queue failed, trying again in {} ms: {}", RETRY_MILLIS,
+                            e.toString());
+                    pause();
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("the status view could not start reading the queue", e);
+            }
+        }
+    }
+
+    private void readOnce(Consumer consumer) {
+        Long from = pendingReplay.getAndSet(null);
+        if (from != null) {
+            seek(consumer, from);
+        }
+        for (ConsumerRecord record : consumer.poll(POLL)) {
+            apply(record);
+            recordsRead++;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
+            for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
+                all.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        return all;
+    }
+
+    private void seek(Consumer consumer, long fromMillis) {
+        if (fromMillis <= 0) {
+            tracks.clear();
+            photos.clear();
+            consumer.seekToBeginning(consumer.assignment());
+            LOG.info("status view: rebuilding from the start of the log");
+            return;
+        }
+        Map<TopicPartition, Long> query = new HashMap<>();
+        consumer.assignment().forEach(tp -> query.put(tp, fromMillis));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        for (TopicPartition tp : consumer.assignment()) {
+            OffsetAndTimestamp at = found.get(tp);
+            consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
+        }
+        LOG.info("status view: reading again from {}", Instant.ofEpochMilli(fromMillis));
+    }
+
+    private void apply(ConsumerRecord record) {
+        Track track;
+        switch (record.topic()) {
+            case Topics.PHOTO_UPLOADED -> track = applyJob(record);
+            case Topics.PHOTO_EVENTS -> track = applyEvent(record);
+            default -> track = applyDeadLetter(record);
+        }
+        if (track != null) {
+            PhotoView view = track.view();
+            photos.put(view.id(), view);
+            PhotoView shown = withProgress(view);
+            for (PhotoListener listener : listeners) {
+                listener.photoChanged(shown);
+            }
+        }
+    }
+
+    private Track applyJob(ConsumerRecord record) {
+        PhotoUploaded job = decodeJob(record);
+        if (job == null) {
+            return null;
+        }
+        Track t = track(job.photoId(), record.timestamp());
+        t.lastJobAt = Math.max(t.lastJobAt, record.timestamp());
+        t.partition = record.partition();
+        t.offset = record.offset();
+        t.user = job.userId();
+        t.city = job.city();
+        t.uploadedAt = job.uploadedAt();
+        t.updatedAt = record.timestamp();
+        return t;
+    }
+
+    private Track applyEvent(ConsumerRecord record) {
+        PhotoEvent event;
+        try {
+            event = codec.decodeEvent(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("status view: skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return null;
+        }
+        if (event.photoId() == null) {
+            return null;
+        }
+        Track t = track(event.photoId(), record.timestamp());
+        t.updatedAt = Math.max(t.updatedAt, record.timestamp());
+        if (event instanceof PhotoProcessed done) {
+            t.processedAt = record.timestamp();
+            t.attempts = Math.max(t.attempts, done.deliveryCount());
+            t.variants.clear();
+            done.variants().forEach(v -> t.variants.put(v.name(), variantUrl(done.photoId(), v.name())));
+        } else if (event instanceof PhotoFailed failed) {
+            t.failedAt = Math.max(t.failedAt, record.timestamp());
+            t.attempts = Math.max(t.attempts, failed.attempts());
+            t.error = failed.reason();
+        }
+        return t;
+    }
+
+    private Track applyDeadLetter(ConsumerRecord record) {
+        PhotoUploaded job = decodeJob(record);
+        if (job == null) {
+            return null;
+        }
+        long at = headerLong(record, DeadLetters.DEAD_LETTERED_AT, record.timestamp());
+        Track t = track(job.photoId(), record.timestamp());
+        t.deadAt = Math.max(t.deadAt, at);
+        t.updatedAt = Math.max(t.updatedAt, at);
+        t.attempts = Math.max(t.attempts, (int) headerLong(record, DeadLetters.DELIVERY_COUNT, 0));
+        Header error = record.header(DeadLetters.ERROR);
+        if (error != null && error.value() != null) {
+            t.error = error.valueAsString();
+        }
+        return t;
+    }
+
+    private PhotoUploaded decodeJob(ConsumerRecord record) {
+        try {
+            return codec.decodeJob(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
+        } catch (MalformedJobException e) {
+            LOG.warn("status view: skipping a malformed job: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private Track track(String photoId, long timestamp) {
+        return tracks.computeIfAbsent(photoId, id -> new Track(id, timestamp));
+    }
+
+    private static long headerLong(ConsumerRecord record, String key, long fallback) {
+        Header header = record.header(key);
+        if (header == null || header.value() == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(header.valueAsString().trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** The URL path of a variant's bytes. */
+    public static String variantUrl(String photoId, String variant) {
+        return "/photos/" + photoId + "/" + variant + ".jpg";
+    }
+
+    /** What the records said about one photo so far; touched by the reading thread only. */
+    private static final class Track {
+        final String id;
+        final Map<String, String> variants = new LinkedHashMap<>();
+        long lastJobAt;
+        long processedAt;
+        long failedAt;
+        long deadAt;
+        long updatedAt;
+        int attempts;
+        int partition = -1;
+        long offset = -1;
+        String error;
+        String user;
+        String city;
+        Instant uploadedAt;
+
+        Track(String id, long firstSeen) {
+            this.id = id;
+            this.uploadedAt = Instant.ofEpochMilli(firstSeen);
+            this.updatedAt = firstSeen;
+        }
+
+        PhotoStatus status() {
+            if (processedAt > 0) {
+                return PhotoStatus.DONE;
+            }
+            if (deadAt > 0 && deadAt >= lastJobAt) {
+                return PhotoStatus.DEAD_LETTERED;
+            }
+            if (failedAt > 0 && failedAt >= lastJobAt) {
+                return PhotoStatus.FAILED;
+            }
+            return PhotoStatus.QUEUED;
+        }
+
+        PhotoView view() {
+            PhotoStatus status = status();
+            return new PhotoView(id, status, attempts, status == PhotoStatus.DONE ? variants : Map.of(),
+                    status == PhotoStatus.DONE ? null : error, partition, offset, user, city, uploadedAt,
+                    Instant.ofEpochMilli(updatedAt));
+        }
+    }
+}

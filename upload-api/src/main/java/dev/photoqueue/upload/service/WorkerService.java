@@ -1,0 +1,39 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.worker.WorkerPool;
+
+import java.util.List;
+
+/**
+ * The thumbnail workers embedded in this process: how many, their ids, and resizing. Thread-safe
+ * (the pool is).
+ */
+public final class WorkerService {
+
+    /** The most embedded workers the API lets anyone ask for. */
+    public static final int MAX_WORKERS = 16;
+
+    private final WorkerPool pool;
+
+    public WorkerService(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    /** Running workers, oldest first. */
+    public List<String> ids() {
+        return pool.workerIds();
+    }
+
+    public int count() {
+        return pool.workers();
+    }
+
+    /** Grows or shrinks the pool; {@link IllegalArgumentException} outside 0..{@value #MAX_WORKERS}. */
+    public List<String> resize(int count) {
+        if (count < 0 || count > MAX_WORKERS) {
+            throw new IllegalArgumentException("count must be between 0 and " + MAX_WORKERS + ", was " + count);
+        }
+        pool.setWorkers(count);
+        return ids();
+    }
+}

@@ -1,0 +1,382 @@
+// PhotoQueue dashboard: plain JavaScript, no build step. Live data comes from /api/events (SSE)
+// and a once-a-second read of /api/queue; admin actions send the token typed in the header.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'GreenMeadow.jpg', 'LadyBird.jpg',
+  'TwoWings.jpg', 'YellowFlower.jpg'];
+const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
+const RATE_POINTS = 60;
+const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0 };
+
+// ---------- helpers ----------
+function adminHeaders() {
+  const token = $('admin-token').value.trim();
+  sessionStorage.setItem('photoqueue.token', token);
+  return token ? { Authorization: 'Bearer ' + token } : {};
+}
+
+async function api(method, path, body) {
+  const headers = Object.assign({ 'Content-Type': 'application/json' }, adminHeaders());
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    throw new Error(response.status + ' ' + (data && data.detail ? data.detail : response.statusText));
+  }
+  return data;
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function logEvent(text) {
+  const list = $('events');
+  list.prepend(el('li', new Date().toLocaleTimeString() + '  ' + text));
+  while (list.children.length > 200) list.lastChild.remove();
+}
+
+function showAdmin(text, isError) {
+  $('admin-status').textContent = text;
+  $('admin-status').className = isError ? 'error' : 'muted';
+}
+
+// ---------- uploads ----------
+function upload(file, { sync = false, user, city, onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append('file', file, file.name || 'photo.jpg');
+    if (user) form.append('user', user);
+    if (city) form.append('city', city);
+    const xhr = new XMLHttpRequest();
+    const started = performance.now();
+    xhr.open('POST', '/api/photos' + (sync ? '?mode=sync' : ''));
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      const millis = performance.now() - started;
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { detail: xhr.responseText }; }
+      if (xhr.status === 201 || xhr.status === 202) {
+        resolve({ body, millis, status: xhr.status });
+      } else {
+        reject(new Error(xhr.status + ' ' + (body.detail || body.error || '')));
+      }
+    };
+    xhr.onerror = () => reject(new Error('network error'));
+    xhr.send(form);
+  });
+}
+
+function recordTiming(kind, millis) {
+  const list = state.timings[kind];
+  list.push(millis);
+  const avg = list.reduce((a, b) => a + b, 0) / list.length;
+  $(kind + '-last').textContent = millis.toFixed(1) + ' ms';
+  $(kind + '-avg').textContent = avg.toFixed(1) + ' ms';
+  $(kind + '-n').textContent = list.length;
+}
+
+async function uploadFiles(files) {
+  const user = $('user-input').value;
+  const city = $('city-input').value;
+  for (const file of files) {
+    const row = el('li');
+    const bar = el('progress');
+    bar.max = 1;
+    bar.value = 0;
+    const label = el('span', file.name);
+    row.append(bar, label);
+    $('progress').prepend(row);
+    try {
+      const result = await upload(file, { user, city, onProgress: (p) => { bar.value = p; } });
+      bar.value = 1;
+      label.textContent = file.name + ': ' + result.body.status + ' on partition ' + result.body.partition
+        + ' at offset ' + result.body.offset + ' (' + result.millis.toFixed(0) + ' ms)';
+      recordTiming('async', result.millis);
+      notePhoto({ id: result.body.id, status: result.body.status, variants: {} });
+    } catch (e) {
+      label.textContent = file.name + ': ' + e.message;
+      label.className = 'error';
+    }
+  }
+}
+
+async function compare() {
+  const chosen = $('file-input').files[0] || await sampleFile('GreenMeadow.jpg');
+  try {
+    const sync = await upload(chosen, { sync: true, user: $('user-input').value, city: $('city-input').value });
+    recordTiming('sync', sync.millis);
+    notePhoto(Object.assign({ variants: {} }, sync.body));
+    const async = await upload(chosen, { user: $('user-input').value, city: $('city-input').value });
+    recordTiming('async', async.millis);
+    notePhoto({ id: async.body.id, status: async.body.status, variants: {} });
+    logEvent('sync ' + sync.millis.toFixed(1) + ' ms vs async ' + async.millis.toFixed(1) + ' ms');
+  } catch (e) {
+    logEvent('compare failed: ' + e.message);
+  }
+}
+
+async function sampleFile(name) {
+  const response = await fetch('/samples/' + name);
+  if (!response.ok) throw new Error('sample ' + name + ': ' + response.status);
+  return new File([await response.blob()], name, { type: 'image/jpeg' });
+}
+
+async function generateLoad(event) {
+  event.preventDefault();
+  const count = Number($('load-count').value);
+  const key = $('load-key').value;
+  try {
+    await api('PUT', '/api/settings', { partitionKey: key });
+  } catch (e) {
+    $('load-status').textContent = 'cannot set the partition key: ' + e.message;
+    return;
+  }
+  const files = await Promise.all(SAMPLES.map(sampleFile));
+  let accepted = 0;
+  let refused = 0;
+  const pending = [];
+  for (let i = 0; i < count; i++) {
+    // one city takes most photos, so keying by city makes a hot partition
+    const city = Math.random() < 0.7 ? CITIES[0] : CITIES[1 + Math.floor(Math.random() * (CITIES.length - 1))];
+    const user = 'user' + (i % 7);
+    pending.push(upload(files[i % files.length], { user, city }).then((r) => {
+      accepted++;
+      recordTiming('async', r.millis);
+      notePhoto({ id: r.body.id, status: r.body.status, variants: {} });
+    }, () => { refused++; }).finally(() => {
+      $('load-status').textContent = accepted + ' accepted, ' + refused + ' refused of ' + count + ' (key ' + key + ')';
+    }));
+    if (pending.length >= 4) await pending.shift();
+  }
+  await Promise.all(pending);
+}
+
+// ---------- gallery ----------
+function notePhoto(photo) {
+  const known = state.photos.get(photo.id);
+  const merged = Object.assign({}, known, photo);
+  state.photos.set(photo.id, merged);
+  let item = document.querySelector('[data-photo="' + CSS.escape(photo.id) + '"]');
+  if (!item) {
+    item = el('li');
+    item.dataset.photo = photo.id;
+    item.append(el('div', 'waiting', 'frame'), el('div', '', 'status'), el('div', photo.id.slice(0, 12), 'muted'));
+    $('gallery').prepend(item);
+    while ($('gallery').children.length > 60) $('gallery').lastChild.remove();
+  }
+  const status = item.querySelector('.status');
+  status.textContent = merged.status + (merged.error ? ': ' + merged.error.slice(0, 60) : '');
+  status.className = 'status status-' + merged.status;
+  const thumb = merged.variants && merged.variants.thumb;
+  if (thumb && !item.querySelector('img')) {
+    const img = el('img');
+    img.alt = 'thumbnail of ' + photo.id;
+    img.src = thumb;
+    item.querySelector('.frame').replaceWith(img);
+  }
+}
+
+// ---------- live events ----------
+function connectEvents() {
+  const source = new EventSource('/api/events');
+  source.addEventListener('hello', () => { $('fact-live').textContent = 'connected'; });
+  source.addEventListener('photo', (e) => {
+    const photo = JSON.parse(e.data);
+    notePhoto(photo);
+    logEvent(photo.status + ' ' + photo.id + (photo.partition >= 0 ? ' (partition ' + photo.partition + ')' : ' (sync)'));
+  });
+  source.onerror = () => { $('fact-live').textContent = 'reconnecting'; };
+}
+
+// ---------- queue, group, charts ----------
+let partitionChart = null;
+let rateChart = null;
+
+function makeCharts() {
+  if (!window.Chart) return;
+  partitionChart = new Chart($('partition-chart'), {
+    type: 'bar',
+    data: { labels: [], datasets: [
+      { label: 'end offset', data: [], backgroundColor: '#9db7ea' },
+      { label: 'committed', data: [], backgroundColor: '#2e8b57' },
+      { label: 'lag', data: [], backgroundColor: '#c83737' }] },
+    options: { animation: false, responsive: true, scales: { y: { beginAtZero: true } } }
+  });
+  rateChart = new Chart($('rate-chart'), {
+    type: 'line',
+    data: { labels: [], datasets: [
+      { label: 'produced / s', data: [], borderColor: '#2f6fde', tension: .2 },
+      { label: 'processed / s', data: [], borderColor: '#2e8b57', tension: .2 },
+      { label: 'lag', data: [], borderColor: '#c83737', yAxisID: 'lag', tension: .2 }] },
+    options: { animation: false, responsive: true, scales: {
+      y: { beginAtZero: true, title: { display: true, text: 'records / s' } },
+      lag: { beginAtZero: true, position: 'right', title: { display: true, text: 'lag' } } } }
+  });
+}
+
+function groupById(queue, id) {
+  return queue.groups.find((g) => g.id === id);
+}
+
+function updateQueue(queue) {
+  $('fact-backend').textContent = queue.backend;
+  const select = $('group-select');
+  const ids = queue.groups.map((g) => g.id);
+  for (const target of [select, $('replay-group')]) {
+    const wanted = target === select ? ids : ids.concat(['status-view']);
+    if ([...target.options].map((o) => o.value).join() !== wanted.join()) {
+      const keep = target.value;
+      target.replaceChildren(...wanted.map((id) => { const o = el('option', id); o.value = id; return o; }));
+      if (wanted.includes(keep)) target.value = keep;
+      else if (wanted.includes('thumbnailers')) target.value = 'thumbnailers';
+    }
+  }
+  const group = groupById(queue, select.value) || groupById(queue, 'thumbnailers');
+  const uploaded = queue.topics.find((t) => t.name === 'photo.uploaded');
+  // each group is drawn over the topic it consumes: thumbnailers over photo.uploaded, and so on
+  const topicName = group && group.partitions.length ? group.partitions[0].topic : 'photo.uploaded';
+  const topic = queue.topics.find((t) => t.name === topicName);
+  $('chart-topic').textContent = topicName;
+  if (partitionChart && topic) {
+    const rows = topic.partitions.map((p) => {
+      const progress = group ? group.partitions.find((x) => x.topic === topicName && x.partition === p.partition) : null;
+      const committed = progress ? Math.max(progress.committed, 0) : 0;
+      return { label: 'p' + p.partition, end: p.end, committed, lag: progress ? progress.lag : p.end - p.start };
+    });
+    partitionChart.data.labels = rows.map((r) => r.label);
+    partitionChart.data.datasets[0].data = rows.map((r) => r.end);
+    partitionChart.data.datasets[1].data = rows.map((r) => r.committed);
+    partitionChart.data.datasets[2].data = rows.map((r) => r.lag);
+    partitionChart.update();
+  }
+  const thumbnailers = groupById(queue, 'thumbnailers');
+  $('fact-backlog').textContent = thumbnailers ? thumbnailers.totalLag : '-';
+  const members = $('members');
+  members.replaceChildren(...(thumbnailers ? thumbnailers.members : []).map((m) => {
+    const row = el('tr');
+    row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'));
+    return row;
+  }));
+  updateRates(queue, uploaded, thumbnailers);
+}
+
+function updateRates(queue, uploaded, thumbnailers) {
+  const now = performance.now();
+  const produced = uploaded ? uploaded.partitions.reduce((s, p) => s + p.end, 0) : 0;
+  const processed = thumbnailers ? thumbnailers.partitions.reduce((s, p) => s + Math.max(p.committed, 0), 0) : 0;
+  const lag = thumbnailers ? thumbnailers.totalLag : 0;
+  if (rateChart && state.lastQueue) {
+    const seconds = (now - state.lastTick) / 1000;
+    const d = rateChart.data;
+    d.labels.push(new Date().toLocaleTimeString());
+    d.datasets[0].data.push(Math.max(0, (produced - state.lastQueue.produced) / seconds));
+    d.datasets[1].data.push(Math.max(0, (processed - state.lastQueue.processed) / seconds));
+    d.datasets[2].data.push(lag);
+    if (d.labels.length > RATE_POINTS) {
+      d.labels.shift();
+      d.datasets.forEach((s) => s.data.shift());
+    }
+    rateChart.update();
+  }
+  state.lastQueue = { produced, processed };
+  state.lastTick = now;
+}
+
+async function refresh() {
+  try {
+    const [queue, workers, settings, dlq] = await Promise.all([
+      api('GET', '/api/queue'), api('GET', '/api/workers'), api('GET', '/api/settings'), api('GET', '/api/dlq')]);
+    updateQueue(queue);
+    $('fact-workers').textContent = workers.count;
+    $('fact-delivery').textContent = settings.delivery;
+    if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
+    $('autoscale').checked = settings.autoscale;
+    updateDeadLetters(dlq);
+  } catch (e) {
+    $('fact-live').textContent = 'error: ' + e.message;
+  }
+}
+
+function updateDeadLetters(list) {
+  $('dlq').replaceChildren(...list.map((d) => {
+    const row = el('tr');
+    const button = el('button', 'Redrive', 'secondary');
+    button.type = 'button';
+    button.addEventListener('click', () => api('POST', '/api/dlq/' + d.id + '/redrive')
+      .then(() => logEvent('redrove ' + d.photoId), (e) => showAdmin(e.message, true)));
+    const action = el('td');
+    action.append(button);
+    row.append(el('td', (d.photoId || '?').slice(0, 12)), el('td', d.reason || ''), el('td', d.deliveryCount),
+      el('td', 'p' + d.originalPartition + '@' + d.originalOffset),
+      el('td', new Date(d.deadLetteredAt).toLocaleTimeString()), action);
+    return row;
+  }));
+}
+
+async function loadRecent() {
+  try {
+    const photos = await api('GET', '/api/photos?limit=30');
+    photos.reverse().forEach(notePhoto);
+  } catch (e) {
+    logEvent('cannot load recent photos: ' + e.message);
+  }
+}
+
+// ---------- admin actions ----------
+async function resizeWorkers(delta) {
+  try {
+    const current = await api('GET', '/api/workers');
+    const result = await api('PUT', '/api/workers', { count: Math.max(0, current.count + delta) });
+    showAdmin('workers: ' + result.count);
+    refresh();
+  } catch (e) {
+    showAdmin(e.message, true);
+  }
+}
+
+function wire() {
+  $('admin-token').value = sessionStorage.getItem('photoqueue.token') || '';
+  $('upload-form').addEventListener('submit', (e) => { e.preventDefault(); uploadFiles([...$('file-input').files]); });
+  $('compare-button').addEventListener('click', compare);
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    uploadFiles([...e.dataTransfer.files]);
+  });
+  $('load-form').addEventListener('submit', generateLoad);
+  $('worker-add').addEventListener('click', () => resizeWorkers(1));
+  $('worker-remove').addEventListener('click', () => resizeWorkers(-1));
+  $('redrive-all').addEventListener('click', () => api('POST', '/api/dlq/redrive')
+    .then((r) => showAdmin('redriven: ' + r.redriven), (e) => showAdmin(e.message, true)));
+  $('settings-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked })
+      .then((s) => showAdmin('settings applied: max backlog ' + s.maxBacklog + ', autoscale ' + s.autoscale),
+        (err) => showAdmin(err.message, true));
+  });
+  $('replay-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const local = $('replay-from').value;
+    const from = local ? new Date(local).toISOString() : new Date(Date.now() - 3600_000).toISOString();
+    api('POST', '/api/replay', { group: $('replay-group').value, from })
+      .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from), (err) => showAdmin(err.message, true));
+  });
+  $('group-select').addEventListener('change', refresh);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  wire();
+  makeCharts();
+  connectEvents();
+  loadRecent();
+  refresh();
+  setInterval(refresh, 1000);
+});

@@ -1,0 +1,208 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static dev.photoqueue.upload.TestClient.Part;
+import static dev.photoqueue.upload.TestClient.json;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The photo endpoints on a real server with two embedded workers and real photos. Limits are set
+ * so real samples cross them: 600 kB per upload (Dune.jpg has 1 MB) and 2 megapixels (Aqua.jpg
+ * has 2560x1600; GreenMeadow.jpg's 1280x1024 passes).
+ */
+class PhotoApiTest {
+
+    static final Duration PROCESSING = Duration.ofSeconds(60);
+    static RunningApp running;
+    static TestClient client;
+
+    @BeforeAll
+    static void start() {
+        running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "3", "MAX_UPLOAD_BYTES", "600000",
+                "MAX_PIXELS", "2000000"));
+        client = running.client;
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    @Test
+    void asyncUploadAnswers202AtOnceAndReachesDoneThroughTheWorkers() {
+        HttpResponse<String> r = client.uploadPhoto("GreenMeadow.jpg");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        String id = body.get("id").asText();
+        assertEquals("QUEUED", body.get("status").asText());
+        assertTrue(body.get("partition").asInt() >= 0 && body.get("partition").asInt() < 3, r.body());
+        assertTrue(body.get("offset").asLong() >= 0, r.body());
+        assertEquals("/api/photos/" + id, r.headers().firstValue("Location").orElseThrow());
+
+        JsonNode done = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), PROCESSING);
+        assertEquals(id, done.get("id").asText());
+        assertTrue(done.get("attempts").asInt() >= 1, done.toString());
+        assertTrue(done.get("error").isNull(), done.toString());
+        for (String variant : new String[] {"thumb", "small", "medium"}) {
+            String url = done.get("variants").get(variant).asText();
+            assertEquals("/photos/" + id + "/" + variant + ".jpg", url);
+            HttpResponse<byte[]> image = client.getBytes(url);
+            assertEquals(200, image.statusCode());
+            assertEquals("image/jpeg", image.headers().firstValue("Content-Type").orElseThrow());
+            assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8}, Arrays.copyOf(image.body(), 2));
+        }
+    }
+
+    @Test
+    void syncUploadAnswers201WhenTheVariantsExist() {
+        HttpResponse<String> r = client.upload("?mode=sync", Map.of(),
+                Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+        assertEquals(201, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        String id = body.get("id").asText();
+        assertEquals("DONE", body.get("status").asText());
+        assertEquals("/api/photos/" + id, r.headers().firstValue("Location").orElseThrow());
+        String thumb = body.get("variants").get("thumb").asText();
+        assertEquals(200, client.getBytes(thumb).statusCode(), "the variant exists when the answer comes");
+        client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), PROCESSING);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyReturnsTheSamePhoto() {
+        byte[] photo = TestClient.sample("FreshFlower.jpg");
+        Map<String, String> key = Map.of("Idempotency-Key", "retry-test-1");
+        HttpResponse<String> first = client.upload("", key, Part.file("file", "a.jpg", photo));
+        HttpResponse<String> second = client.upload("", key, Part.file("file", "a.jpg", photo));
+        HttpResponse<String> other = client.upload("", Map.of("Idempotency-Key", "retry-test-2"),
+                Part.file("file", "a.jpg", photo));
+        assertEquals(202, first.statusCode(), first.body());
+        assertEquals(202, second.statusCode(), second.body());
+        assertEquals(json(first).get("id"), json(second).get("id"));
+        assertEquals(json(first).get("offset"), json(second).get("offset"), "no second job was produced");
+        assertEquals("true", second.headers().firstValue("Idempotent-Replayed").orElseThrow());
+        assertNotEquals(json(first).get("id"), json(other).get("id"));
+    }
+
+    @Test
+    void userAndCityAreKeptWithThePhoto() {
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "x.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", "ada"), Part.field("city", "Lisbon"));
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode photo = client.await("/api/photos/" + json(r).get("id").asText(), p -> true, PROCESSING);
+        assertEquals("ada", photo.get("user").asText());
+        assertEquals("Lisbon", photo.get("city").asText());
+    }
+
+    @Test
+    void recentPhotosComeNewestFirstAndLimitIsChecked() {
+        String older = json(client.uploadPhoto("GreenMeadow.jpg")).get("id").asText();
+        String newer = json(client.uploadPhoto("FreshFlower.jpg")).get("id").asText();
+        JsonNode list = client.await("/api/photos?limit=2", l -> l.size() == 2
+                && l.get(0).get("id").asText().equals(newer), PROCESSING);
+        assertEquals(older, list.get(1).get("id").asText());
+        assertEquals(400, client.get("/api/photos?limit=0").statusCode());
+        HttpResponse<String> bad = client.get("/api/photos?limit=ten");
+        assertEquals(400, bad.statusCode());
+        assertEquals("bad_request", json(bad).get("error").asText());
+        assertTrue(json(bad).get("detail").asText().contains("ten"), bad.body());
+    }
+
+    @Test
+    void bytesThatAreNoImageGet415WhateverTheNameSays() {
+        HttpResponse<String> r = client.upload("", Map.of(), new Part("file", "holiday.jpg", "image/jpeg",
+                "just some text, not a photo".getBytes(StandardCharsets.UTF_8)));
+        assertError(r, 415, "unsupported_type");
+        assertTrue(json(r).get("detail").asText().contains("not an image"), r.body());
+    }
+
+    @Test
+    void anUploadOverTheSizeLimitGets413() {
+        assertError(client.uploadPhoto("Dune.jpg"), 413, "too_large");
+    }
+
+    @Test
+    void morePixelsThanTheLimitGet422FromTheHeader() {
+        HttpResponse<String> r = client.uploadPhoto("Aqua.jpg");
+        assertError(r, 422, "too_many_pixels");
+        assertTrue(json(r).get("detail").asText().contains("2560x1600"), r.body());
+    }
+
+    @Test
+    void aMissingFilePartOrABodyThatIsNotMultipartGets400() {
+        assertError(client.upload("", Map.of(), Part.field("user", "ada")), 400, "bad_request");
+        assertError(client.call("POST", "/api/photos", "{\"file\":\"x\"}", null), 400, "bad_request");
+        assertError(client.upload("?mode=fast", Map.of(), Part.file("file", "x.jpg",
+                TestClient.sample("GreenMeadow.jpg"))), 400, "bad_request");
+    }
+
+    @Test
+    void aSyncUploadThatCannotBeDecodedGets422AndKeepsNothing() throws java.io.IOException {
+        byte[] photo = TestClient.sample("GreenMeadow.jpg");
+        long before = originals();
+        HttpResponse<String> r = client.upload("?mode=sync", Map.of(),
+                Part.file("file", "cut.jpg", Arrays.copyOf(photo, photo.length / 3)));
+        assertError(r, 422, "corrupt_image");
+        assertTrue(json(r).get("detail").asText().contains("truncated or corrupt"), r.body());
+        assertEquals(before, originals(), "the refused original was deleted");
+    }
+
+    private static long originals() throws java.io.IOException {
+        java.nio.file.Path dir = running.dataDir.resolve("blobs/originals");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void aFileNameIsNeverUsedAsAPath() {
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "../../../etc/passwd",
+                TestClient.sample("GreenMeadow.jpg")));
+        assertEquals(202, r.statusCode(), r.body());
+        String id = json(r).get("id").asText();
+        assertTrue(id.matches("[0-9a-f]{32}"), id);
+    }
+
+    @Test
+    void unknownPhotosAndVariantsGet404() {
+        assertError(client.get("/api/photos/nosuchphoto"), 404, "not_found");
+        assertError(client.get("/photos/nosuchphoto/thumb.jpg"), 404, "not_found");
+        String id = json(client.uploadPhoto("GreenMeadow.jpg")).get("id").asText();
+        client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), PROCESSING);
+        assertError(client.get("/photos/" + id + "/huge.jpg"), 404, "not_found");
+        assertError(client.get("/photos/" + id + "/..%2F..%2Fmanifest.json"), 404, "not_found");
+    }
+
+    @Test
+    void pagesCarryTheSecurityHeaders() {
+        HttpResponse<String> page = client.get("/");
+        assertEquals(200, page.statusCode());
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
+        assertEquals("nosniff", client.get("/api/queue").headers().firstValue("X-Content-Type-Options").orElseThrow());
+    }
+
+    static void assertError(HttpResponse<String> r, int status, String error) {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertEquals(error, body.get("error").asText(), r.body());
+        assertFalse(body.get("detail").asText().isBlank(), r.body());
+    }
+}

@@ -1,0 +1,200 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.photoqueue.upload.PhotoApiTest.assertError;
+import static dev.photoqueue.upload.TestClient.Part;
+import static dev.photoqueue.upload.TestClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The queue, dead-letter, admin, replay and health endpoints on a real server with two embedded
+ * workers and an admin token.
+ */
+class QueueAdminApiTest {
+
+    static final String TOKEN = "s3cret-admin";
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static RunningApp running;
+    static TestClient client;
+
+    @BeforeAll
+    static void start() {
+        running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "4", "ADMIN_TOKEN", TOKEN));
+        client = running.client;
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    @Test
+    void queueShowsTopicsPartitionsAndTheThumbnailersGroupWithItsMembers() {
+        JsonNode queue = client.await("/api/queue", q -> group(q, "thumbnailers") != null
+                && group(q, "thumbnailers").get("members").size() == 2, WAIT);
+        assertEquals("inhouse", queue.get("backend").asText());
+        JsonNode uploaded = topic(queue, "photo.uploaded");
+        assertEquals(4, uploaded.get("partitions").size());
+        JsonNode group = group(queue, "thumbnailers");
+        Set<String> owned = new HashSet<>();
+        group.get("members").forEach(m -> m.get("partitions").forEach(p -> owned.add(p.asText())));
+        assertEquals(Set.of("photo.uploaded-0", "photo.uploaded-1", "photo.uploaded-2", "photo.uploaded-3"), owned,
+                "every partition has one owner");
+        JsonNode p0 = group.get("partitions").get(0);
+        assertTrue(p0.has("committed") && p0.has("end") && p0.has("lag") && p0.has("owner"), p0.toString());
+    }
+
+    @Test
+    void adminEndpointsRequireTheBearerToken() {
+        assertError(client.call("PUT", "/api/workers", "{\"count\":2}", null), 401, "unauthorized");
+        assertError(client.call("PUT", "/api/workers", "{\"count\":2}", "wrong"), 401, "unauthorized");
+        assertError(client.call("PUT", "/api/settings", "{\"autoscale\":false}", null), 401, "unauthorized");
+        assertError(client.call("POST", "/api/replay", "{}", null), 401, "unauthorized");
+        assertError(client.call("POST", "/api/dlq/redrive", null, null), 401, "unauthorized");
+        assertError(client.call("POST", "/api/dlq/0/redrive", null, null), 401, "unauthorized");
+        assertEquals(200, client.get("/api/queue").statusCode(), "reading stays open");
+        assertEquals(200, client.get("/api/dlq").statusCode(), "reading stays open");
+    }
+
+    @Test
+    void workersGrowAndShrinkAndTheGroupFollows() {
+        HttpResponse<String> grown = client.admin("PUT", "/api/workers", "{\"count\":3}");
+        assertEquals(200, grown.statusCode(), grown.body());
+        assertEquals(3, json(grown).get("count").asInt());
+        client.await("/api/queue", q -> group(q, "thumbnailers").get("members").size() == 3, WAIT);
+        HttpResponse<String> shrunk = client.admin("PUT", "/api/workers", "{\"count\":2}");
+        assertEquals(2, json(shrunk).get("workers").size());
+        client.await("/api/queue", q -> group(q, "thumbnailers").get("members").size() == 2, WAIT);
+        assertEquals(2, json(client.get("/api/workers")).get("count").asInt());
+        assertError(client.admin("PUT", "/api/workers", "{\"count\":-1}"), 400, "bad_request");
+        assertError(client.admin("PUT", "/api/workers", "{\"count\":\"many\"}"), 400, "bad_request");
+        assertError(client.admin("PUT", "/api/workers", "not json"), 400, "bad_request");
+    }
+
+    @Test
+    void settingsChangeThePartitionKeyAndRefuseBadValues() {
+        try {
+            HttpResponse<String> r = client.admin("PUT", "/api/settings", "{\"partitionKey\":\"city\"}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("city", json(r).get("partitionKey").asText());
+            int first = json(client.upload("", Map.of(), Part.file("file", "a.jpg",
+                    TestClient.sample("GreenMeadow.jpg")), Part.field("city", "Porto"))).get("partition").asInt();
+            for (int i = 0; i < 3; i++) {
+                int next = json(client.upload("", Map.of(), Part.file("file", "a.jpg",
+                        TestClient.sample("FreshFlower.jpg")), Part.field("city", "Porto"))).get("partition").asInt();
+                assertEquals(first, next, "one city, one partition");
+            }
+            assertError(client.admin("PUT", "/api/settings", "{\"partitionKey\":\"planet\"}"), 400, "bad_request");
+            assertError(client.admin("PUT", "/api/settings", "{\"delivery\":\"exactly-once\"}"), 400, "bad_request");
+            assertError(client.admin("PUT", "/api/settings", "{\"maxBacklog\":0}"), 400, "bad_request");
+            assertError(client.admin("PUT", "/api/settings", "{\"colour\":\"red\"}"), 400, "bad_request");
+            assertEquals("city", json(client.get("/api/settings")).get("partitionKey").asText(),
+                    "a refused update changes nothing");
+        } finally {
+            client.admin("PUT", "/api/settings", "{\"partitionKey\":\"photoId\"}");
+        }
+    }
+
+    @Test
+    void aPhotoThatCannotBeDecodedIsDeadLetteredAndCanBeRedriven() {
+        byte[] photo = TestClient.sample("GreenMeadow.jpg");
+        byte[] truncated = Arrays.copyOf(photo, photo.length * 2 / 5);
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "cut.jpg", truncated));
+        assertEquals(202, r.statusCode(), "the header is intact, so the API accepts it: " + r.body());
+        String id = json(r).get("id").asText();
+        JsonNode dead = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DEAD_LETTERED"), WAIT);
+        assertTrue(dead.get("error").asText().contains("truncated or corrupt"), dead.toString());
+
+        JsonNode letter = client.await("/api/dlq", l -> find(l, id) != null, WAIT);
+        JsonNode entry = find(letter, id);
+        assertTrue(entry.get("reason").asText().contains("truncated or corrupt"), entry.toString());
+        assertEquals(json(r).get("partition").asInt(), entry.get("originalPartition").asInt());
+        assertEquals(json(r).get("offset").asLong(), entry.get("originalOffset").asLong());
+        assertTrue(entry.get("deliveryCount").asInt() >= 1, entry.toString());
+        assertTrue(entry.has("deadLetteredAt"), entry.toString());
+
+        long dlqId = entry.get("id").asLong();
+        HttpResponse<String> redriven = client.admin("POST", "/api/dlq/" + dlqId + "/redrive", null);
+        assertEquals(200, redriven.statusCode(), redriven.body());
+        assertError(client.admin("POST", "/api/dlq/" + dlqId + "/redrive", null), 404, "not_found");
+        assertError(client.admin("POST", "/api/dlq/first/redrive", null), 400, "bad_request");
+        // the redriven job fails the same way and comes back to the dead-letter topic
+        client.await("/api/dlq", l -> find(l, id) != null && find(l, id).get("id").asLong() != dlqId, WAIT);
+        HttpResponse<String> all = client.admin("POST", "/api/dlq/redrive", null);
+        assertEquals(200, all.statusCode(), all.body());
+        assertTrue(json(all).get("redriven").asLong() >= 1, all.body());
+    }
+
+    @Test
+    void replayMovesAGroupBackToATimeAndRefusesBadInput() {
+        HttpResponse<String> r = client.admin("POST", "/api/replay",
+                "{\"group\":\"thumbnailers\",\"from\":\"2020-01-01T00:00:00Z\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode positions = json(r).get("positions");
+        assertEquals(4, positions.size(), r.body());
+        positions.forEach(p -> assertEquals(0, p.asLong(), "from 2020 on is from the start: " + r.body()));
+        HttpResponse<String> view = client.admin("POST", "/api/replay",
+                "{\"group\":\"status-view\",\"from\":\"1970-01-01T00:00:00Z\"}");
+        assertEquals(200, view.statusCode(), view.body());
+        assertError(client.admin("POST", "/api/replay", "{\"group\":\"thumbnailers\",\"from\":\"yesterday\"}"),
+                400, "bad_request");
+        assertError(client.admin("POST", "/api/replay", "{\"from\":\"2020-01-01T00:00:00Z\"}"), 400, "bad_request");
+        assertError(client.admin("POST", "/api/replay", "{\"group\":\"nosuchgroup\",\"from\":\"2020-01-01T00:00:00Z\"}"),
+                404, "not_found");
+    }
+
+    @Test
+    void healthAndMetricsAnswer() {
+        assertEquals(200, client.get("/livez").statusCode());
+        HttpResponse<String> ready = client.get("/readyz");
+        assertEquals(200, ready.statusCode(), ready.body());
+        client.uploadPhoto("GreenMeadow.jpg");
+        HttpResponse<String> metrics = client.get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertTrue(metrics.body().contains("photoqueue_uploads_total{mode=\"async\",outcome=\"accepted\"}"),
+                metrics.body());
+        assertTrue(metrics.body().contains("http_server_requests_seconds_count"), "request timings are exported");
+        assertTrue(metrics.body().contains("photoqueue_backlog"), "the backlog gauge is exported");
+    }
+
+    static JsonNode group(JsonNode queue, String id) {
+        for (JsonNode g : queue.get("groups")) {
+            if (g.get("id").asText().equals(id)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    static JsonNode topic(JsonNode queue, String name) {
+        for (JsonNode t : queue.get("topics")) {
+            if (t.get("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode find(JsonNode deadLetters, String photoId) {
+        JsonNode last = null;
+        for (JsonNode d : deadLetters) {
+            if (photoId.equals(d.get("photoId").asText())) {
+                last = d;
+            }
+        }
+        return last;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.worker.WorkerConfig;
+import dev.photoqueue.worker.WorkerPool;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The autoscaler on the in-house log with a real worker pool; ticks are driven by the test. */
+class AutoscalerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void addsWorkersWhileTheBacklogGrowsAndRemovesThemWhenIdle() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            WorkerPool pool = WorkerPool.start(backend, WorkerConfig.fromSettings(Map.of("blob.dir",
+                    dir.resolve("blobs").toString(), "worker.count", "0", "uploaded.partitions", "2")));
+            try (Producer producer = backend.producer()) {
+                QueueService queue = new QueueService(backend);
+                WorkerService workers = new WorkerService(pool);
+                SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
+                        RuntimeSettings.AT_LEAST_ONCE, 100, false));
+                Autoscaler autoscaler = new Autoscaler(queue, workers, settings, 0, 2);
+
+                produce(producer, 3);
+                assertEquals(0, autoscaler.tick(), "autoscale is off");
+                settings.update(Map.of("autoscale", true));
+                assertEquals(0, autoscaler.tick(), "the first look only notes the backlog");
+                produce(producer, 3);
+                Thread.sleep(QueueService.CACHE_MILLIS + 50);
+                assertEquals(1, autoscaler.tick(), "the backlog grew");
+                // the jobs are not valid photos: the worker dead-letters them and the backlog empties
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (queue.backlog() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(QueueService.CACHE_MILLIS + 50);
+                }
+                assertEquals(0, queue.backlog());
+                int count = 1;
+                for (int i = 0; i < Autoscaler.IDLE_TICKS_BEFORE_SHRINK; i++) {
+                    count = autoscaler.tick();
+                }
+                assertEquals(0, count, "idle long enough: one worker fewer");
+            } finally {
+                pool.stop();
+            }
+        }
+    }
+
+    private static void produce(Producer producer, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k" + i, "not a job")).get();
+        }
+    }
+}
