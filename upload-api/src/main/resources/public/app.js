@@ -259,7 +259,14 @@ function updateQueue(queue) {
   const members = $('members');
   members.replaceChildren(...(thumbnailers ? thumbnailers.members : []).map((m) => {
     const row = el('tr');
-    row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'));
+    const crash = el('button', 'crash', 'secondary');
+    crash.type = 'button';
+    crash.title = 'die in the middle of the next photo: no ack, no heartbeat';
+    crash.addEventListener('click', () => api('POST', '/api/workers/' + encodeURIComponent(m.clientId) + '/crash',
+      { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo'), (e) => showAdmin(e.message, true)));
+    const action = el('td');
+    action.append(crash);
+    row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'), action);
     return row;
   }));
   updateRates(queue, uploaded, thumbnailers);
@@ -297,9 +304,19 @@ async function refresh() {
     if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
     $('autoscale').checked = settings.autoscale;
     updateDeadLetters(dlq);
+    updateStats(await api('GET', '/api/stats'));
   } catch (e) {
     $('fact-live').textContent = 'error: ' + e.message;
   }
+}
+
+function updateStats(stats) {
+  $('stats').replaceChildren(...stats.users.map((u) => {
+    const row = el('tr');
+    row.append(el('td', u.userId), el('td', u.counted), el('td', u.distinct),
+      el('td', u.counted > u.distinct ? 'counted twice: redelivery' : ''));
+    return row;
+  }));
 }
 
 function updateDeadLetters(list) {
@@ -370,6 +387,13 @@ function wire() {
       .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from), (err) => showAdmin(err.message, true));
   });
   $('group-select').addEventListener('change', refresh);
+  $('chaos-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    api('PUT', '/api/chaos', { probability: Number($('chaos-probability').value) / 100,
+      namePattern: $('chaos-pattern').value || null, mode: $('chaos-mode').value })
+      .then((c) => showAdmin('chaos: ' + c.mode + ', ' + Math.round(c.probability * 100) + ' %'
+        + (c.namePattern ? ', names matching ' + c.namePattern : '')), (err) => showAdmin(err.message, true));
+  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {

@@ -32,6 +32,7 @@ import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.StatusView;
 import dev.photoqueue.upload.service.WorkerService;
+import dev.photoqueue.worker.PhotoStats;
 import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
 import dev.photoqueue.worker.blob.BlobStore;
@@ -132,8 +133,10 @@ public final class App implements AutoCloseable {
             Gauge.builder("photoqueue.backlog", queue, QueueService::backlog).register(metrics);
             Gauge.builder("photoqueue.workers", workers, WorkerService::count).register(metrics);
 
+            PhotoStats stats = PhotoStats.start(backend);
+            opened.add(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
-                    new QueueController(queue, new DeadLetterService(backend.admin())),
+                    new QueueController(queue, new DeadLetterService(backend.admin()), stats),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view), json),
                     new HealthController(backend.admin(), metrics), events);
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
@@ -186,6 +189,7 @@ public final class App implements AutoCloseable {
                 "blob.dir", config.blobDir().toString(),
                 "worker.count", String.valueOf(config.workers()),
                 "max.deliveries", String.valueOf(config.maxDeliveries()),
+                "session.timeout.ms", String.valueOf(config.sessionTimeoutMs()),
                 "max.pixels", String.valueOf(config.maxPixels()),
                 "max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes())),
                 "uploaded.partitions", String.valueOf(config.partitions())));

@@ -43,8 +43,13 @@ public final class PhotoProcessor {
 
     /** The processor the workers of {@code config} use: its blob store, pixel limit, variants and source limit. */
     public static PhotoProcessor from(WorkerConfig config) {
-        return new PhotoProcessor(BlobStore.onFileSystem(config.blobDir(), config.fsync()),
-                new ImagePipeline(config.maxPixels()), config.variants(), config.maxSourceBytes());
+        return of(BlobStore.onFileSystem(config.blobDir(), config.fsync()), config.maxPixels(), config.variants(),
+                config.maxSourceBytes());
+    }
+
+    /** A processor on {@code blobs} (the upload API's synchronous mode shares its store). */
+    public static PhotoProcessor of(BlobStore blobs, long maxPixels, List<VariantSpec> specs, long maxSourceBytes) {
+        return new PhotoProcessor(blobs, new ImagePipeline(maxPixels), specs, maxSourceBytes);
     }
 
     BlobStore blobs() {

@@ -27,6 +27,8 @@ import java.util.Properties;
  * <tr><td>{@code WORKERS}</td><td>embedded thumbnail workers, 0 for none</td><td>2</td></tr>
  * <tr><td>{@code PARTITIONS}</td><td>partitions of {@code photo.uploaded}</td><td>6</td></tr>
  * <tr><td>{@code MAX_DELIVERIES}</td><td>deliveries of a job before it is dead-lettered</td><td>5</td></tr>
+ * <tr><td>{@code SESSION_TIMEOUT_MS}</td><td>silence after which a worker counts as crashed and its jobs go to
+ *     the others</td><td>10000</td></tr>
  * <tr><td>{@code MAX_UPLOAD_BYTES}</td><td>largest upload accepted</td><td>26214400 (25 MiB)</td></tr>
  * <tr><td>{@code MAX_PIXELS}</td><td>largest width x height accepted, from the header</td><td>50000000</td></tr>
  * <tr><td>{@code MAX_BACKLOG}</td><td>jobs waiting before uploads get 503 (changeable at run time)</td><td>1000</td></tr>
@@ -34,8 +36,8 @@ import java.util.Properties;
  * </table>
  */
 public record AppConfig(int port, String host, Path dataDir, QueueBackendKind backend, String kafkaBootstrapServers,
-                        int workers, int partitions, int maxDeliveries, long maxUploadBytes, long maxPixels,
-                        long maxBacklog, String adminToken) {
+                        int workers, int partitions, int maxDeliveries, long sessionTimeoutMs, long maxUploadBytes,
+                        long maxPixels, long maxBacklog, String adminToken) {
 
     public static final String CONFIG_FILE = "CONFIG_FILE";
     static final String DEFAULT_FILE = "photoqueue.properties";
@@ -78,6 +80,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 r.integer("WORKERS", 2, 0, 64),
                 r.integer("PARTITIONS", 6, 1, 1_000),
                 r.integer("MAX_DELIVERIES", 5, 1, 1_000),
+                r.longValue("SESSION_TIMEOUT_MS", 10_000, 100, 3_600_000),
                 r.longValue("MAX_UPLOAD_BYTES", 25L << 20, 1, Integer.MAX_VALUE - 8),
                 r.longValue("MAX_PIXELS", 50_000_000L, 1, Long.MAX_VALUE),
                 r.longValue("MAX_BACKLOG", 1_000, 1, Long.MAX_VALUE),
@@ -108,14 +111,15 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
 
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, host, dataDir, backend, kafkaBootstrapServers, workers, partitions,
-                maxDeliveries, maxUploadBytes, maxPixels, maxBacklog, adminToken);
+                maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, adminToken);
     }
 
     @Override
     public String toString() {
         return "AppConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir + ", backend=" + backend
                 + (backend == QueueBackendKind.KAFKA ? ", kafka=" + kafkaBootstrapServers : "") + ", workers=" + workers
-                + ", partitions=" + partitions + ", maxDeliveries=" + maxDeliveries + ", maxUploadBytes="
+                + ", partitions=" + partitions + ", maxDeliveries=" + maxDeliveries + ", sessionTimeoutMs="
+                + sessionTimeoutMs + ", maxUploadBytes="
                 + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", adminToken="
                 + (adminToken == null ? "unset" : "set") + "]";
     }

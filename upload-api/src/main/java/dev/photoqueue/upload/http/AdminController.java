@@ -6,6 +6,7 @@ import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.WorkerService;
+import dev.photoqueue.worker.Chaos;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -47,6 +48,63 @@ public final class AdminController {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** {@code POST /api/workers/{id}/crash} with an optional {@code {"mode": "thread"|"process"}}: 202. */
+    void crashWorker(Context ctx) {
+        String id = ctx.pathParam("id");
+        Object mode = ctx.body().isBlank() ? null : body(ctx).get("mode");
+        if (mode != null && !(mode instanceof String)) {
+            throw ApiException.badRequest("mode must be \"thread\" or \"process\", was " + mode);
+        }
+        try {
+            workers.crash(id, (String) mode);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("no running worker") ? ApiException.notFound(e.getMessage())
+                    : ApiException.badRequest(e.getMessage());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("worker", id);
+        answer.put("mode", workers.chaos().mode().name().toLowerCase(java.util.Locale.ROOT));
+        answer.put("when", "in the middle of its next photo");
+        ctx.status(202).json(answer);
+    }
+
+    void chaos(Context ctx) {
+        ctx.json(chaosBody(workers.chaos()));
+    }
+
+    /** {@code PUT /api/chaos {mode, probability, namePattern}}: any of them; the others stay. */
+    void updateChaos(Context ctx) {
+        Map<String, Object> body = body(ctx);
+        Chaos chaos = workers.chaos();
+        try {
+            if (body.containsKey("mode")) {
+                chaos.mode(Chaos.parseMode(String.valueOf(body.get("mode"))));
+            }
+            if (body.containsKey("probability")) {
+                if (!(body.get("probability") instanceof Number p)) {
+                    throw new IllegalArgumentException("probability must be a number from 0 to 1, was "
+                            + body.get("probability"));
+                }
+                chaos.probability(p.doubleValue());
+            }
+            if (body.containsKey("namePattern")) {
+                Object pattern = body.get("namePattern");
+                chaos.namePattern(pattern == null ? null : String.valueOf(pattern));
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        ctx.json(chaosBody(chaos));
+    }
+
+    private static Map<String, Object> chaosBody(Chaos chaos) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("mode", chaos.mode().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("probability", chaos.probability());
+        body.put("namePattern", chaos.namePattern());
+        return body;
     }
 
     void settings(Context ctx) {

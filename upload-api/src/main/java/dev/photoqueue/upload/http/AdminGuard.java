@@ -8,13 +8,15 @@ import java.security.MessageDigest;
 
 /**
  * When an admin token is configured, the admin endpoints (changing workers, settings, replay,
- * redrive: every non-GET under {@code /api/workers}, {@code /api/settings}, {@code /api/replay},
+ * redrive, chaos: every non-GET under {@code /api/workers}, {@code /api/settings}, {@code /api/replay},
+ * {@code /api/chaos},
  * {@code /api/dlq}) require it as {@code Authorization: Bearer <token>}; else 401. The comparison
  * takes the same time whatever the token. Without a token every endpoint is open. Immutable.
  */
 final class AdminGuard {
 
-    private static final String[] ADMIN_PREFIXES = {"/api/workers", "/api/settings", "/api/replay", "/api/dlq"};
+    private static final String[] ADMIN_PREFIXES = {"/api/workers", "/api/settings", "/api/replay", "/api/dlq",
+        "/api/chaos"};
 
     private final byte[] token;
 

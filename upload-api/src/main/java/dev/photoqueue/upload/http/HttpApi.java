@@ -63,6 +63,10 @@ public final class HttpApi {
 
             cfg.routes.get("/api/workers", c.admin()::workers);
             cfg.routes.put("/api/workers", c.admin()::resizeWorkers);
+            cfg.routes.post("/api/workers/{id}/crash", c.admin()::crashWorker);
+            cfg.routes.get("/api/chaos", c.admin()::chaos);
+            cfg.routes.put("/api/chaos", c.admin()::updateChaos);
+            cfg.routes.get("/api/stats", c.queue()::stats);
             cfg.routes.get("/api/settings", c.admin()::settings);
             cfg.routes.put("/api/settings", c.admin()::updateSettings);
             cfg.routes.post("/api/replay", c.admin()::replay);

@@ -50,7 +50,7 @@ public final class PhotoController {
         }
         UploadRequest request = new UploadRequest(bytes, field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
                 field(ctx.formParam("city"), "city", MAX_FIELD_CHARS),
-                field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync);
+                field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync, files.get(0).filename());
         UploadReceipt receipt = photos.upload(request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", receipt.id());

@@ -2,19 +2,29 @@ package dev.photoqueue.upload.http;
 
 import dev.photoqueue.upload.service.DeadLetterService;
 import dev.photoqueue.upload.service.QueueService;
+import dev.photoqueue.worker.PhotoStats;
 import io.javalin.http.Context;
 
 import java.util.Map;
 
-/** {@code GET /api/queue}, {@code GET /api/dlq} and the redrive endpoints, HTTP only. */
+/**
+ * {@code GET /api/queue}, {@code GET /api/dlq}, the redrive endpoints and {@code GET /api/stats}
+ * (photos per user counted by a non-idempotent and an idempotent consumer), HTTP only.
+ */
 public final class QueueController {
 
     private final QueueService queue;
     private final DeadLetterService deadLetters;
+    private final PhotoStats stats;
 
-    public QueueController(QueueService queue, DeadLetterService deadLetters) {
+    public QueueController(QueueService queue, DeadLetterService deadLetters, PhotoStats stats) {
         this.queue = queue;
         this.deadLetters = deadLetters;
+        this.stats = stats;
+    }
+
+    void stats(Context ctx) {
+        ctx.json(Map.of("group", PhotoStats.GROUP, "users", stats.snapshot()));
     }
 
     void queue(Context ctx) {

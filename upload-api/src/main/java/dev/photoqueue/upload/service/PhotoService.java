@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
+import dev.photoqueue.worker.PhotoProcessor;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.image.CorruptImageException;
 import dev.photoqueue.worker.image.ImageHeader;
@@ -84,7 +85,7 @@ public final class PhotoService {
         this.view = view;
         this.queue = queue;
         this.settings = settings;
-        this.sync = new SyncProcessor(blobs, pipeline, variants, producer);
+        this.sync = new SyncProcessor(PhotoProcessor.of(blobs, maxPixels, variants, maxUploadBytes), producer);
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
         this.metrics = metrics;
@@ -141,7 +142,8 @@ public final class PhotoService {
         }
         String sha256 = BlobStore.sha256(request.bytes());
         String location = blobs.storeOriginal(id, request.bytes());
-        PhotoUploaded job = new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city());
+        PhotoUploaded job = new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
+                request.name());
         RecordMetadata at;
         try {
             at = produce(job);
@@ -165,7 +167,8 @@ public final class PhotoService {
         String location = blobs.storeOriginal(id, request.bytes());
         PhotoProcessed done;
         try {
-            done = sync.process(id, request.bytes(), sha256);
+            done = sync.process(new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
+                    request.name()));
         } catch (CorruptImageException e) {
             deleteOriginal(id, location);
             throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());

@@ -3,19 +3,44 @@ package dev.photoqueue.upload.service;
 import java.util.Objects;
 
 /**
- * One upload as the HTTP layer received it. The client's file name is not part of it: names are
- * never used, for paths or for the type.
+ * One upload as the HTTP layer received it. The client's file name is only a label: it travels
+ * with the job for people to read (and for the chaos switch's name pattern), and is never used
+ * for a path or for the type.
  *
  * @param idempotencyKey the client's key for retries, or null
  * @param sync           process inline and answer when the variants exist (the naive way)
+ * @param name           the client's file name, its last path segment only, printable characters, at
+ *                       most {@value #MAX_NAME_CHARS} of them; or null
  */
-public record UploadRequest(byte[] bytes, String user, String city, String idempotencyKey, boolean sync) {
+public record UploadRequest(byte[] bytes, String user, String city, String idempotencyKey, boolean sync,
+                            String name) {
+
+    static final int MAX_NAME_CHARS = 200;
 
     public UploadRequest {
         Objects.requireNonNull(bytes, "bytes");
         user = blankToNull(user);
         city = blankToNull(city);
         idempotencyKey = blankToNull(idempotencyKey);
+        name = label(name);
+    }
+
+    /** An upload without a file name. */
+    public UploadRequest(byte[] bytes, String user, String city, String idempotencyKey, boolean sync) {
+        this(bytes, user, city, idempotencyKey, sync, null);
+    }
+
+    private static String label(String name) {
+        if (name == null) {
+            return null;
+        }
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        String printable = last.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().trim();
+        if (printable.isEmpty()) {
+            return null;
+        }
+        return printable.length() <= MAX_NAME_CHARS ? printable : printable.substring(0, MAX_NAME_CHARS);
     }
 
     private static String blankToNull(String s) {

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.service;
 
+import dev.photoqueue.worker.Chaos;
 import dev.photoqueue.worker.WorkerPool;
 
 import java.util.List;
@@ -26,6 +27,26 @@ public final class WorkerService {
 
     public int count() {
         return pool.workers();
+    }
+
+    /**
+     * Makes worker {@code id} die in the middle of its next photo: {@code thread} stops it without
+     * ack or heartbeat (its group notices after the session timeout), {@code process} halts the
+     * whole process (with embedded workers: this app). {@link IllegalArgumentException} for an
+     * unknown worker or mode.
+     */
+    public void crash(String id, String mode) {
+        Chaos.Crash crash = Chaos.parseMode(mode == null ? "thread" : mode);
+        if (!pool.workerIds().contains(id)) {
+            throw new IllegalArgumentException("no running worker " + id + "; running: " + pool.workerIds());
+        }
+        pool.chaos().mode(crash);
+        pool.crash(id);
+    }
+
+    /** The chaos switch of the embedded workers (crash by chance or by file name). */
+    public Chaos chaos() {
+        return pool.chaos();
     }
 
     /** Grows or shrinks the pool; {@link IllegalArgumentException} outside 0..{@value #MAX_WORKERS}. */

@@ -1,0 +1,75 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.upload.TestClient.Part;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.photoqueue.upload.PhotoApiTest.assertError;
+import static dev.photoqueue.upload.TestClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The chaos switch and the idempotent-versus-not counters on a real server with one embedded
+ * worker: a photo whose name matches the chaos pattern kills its worker after its event went out
+ * and before its ack; a new worker takes the job once the silent one's session expired and
+ * publishes a second event; {@code /api/stats} then counts that photo twice one way and once the
+ * other.
+ */
+class ChaosAndStatsApiTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static RunningApp running;
+    static TestClient client;
+
+    @BeforeAll
+    static void start() {
+        running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1", "SESSION_TIMEOUT_MS", "1000"));
+        client = running.client;
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    @Test
+    void aPhotoThatKillsItsWorkerIsCountedTwiceByEventsAndOnceByDistinctIds() {
+        HttpResponse<String> set = client.admin("PUT", "/api/chaos", "{\"namePattern\":\"^kill-\",\"mode\":\"thread\"}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("^kill-", json(set).get("namePattern").asText());
+
+        HttpResponse<String> up = client.upload("", Map.of(), Part.file("file", "kill-me.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", "ada"));
+        assertEquals(202, up.statusCode(), up.body());
+        client.await("/api/workers", w -> w.get("count").asInt() == 0, WAIT);
+
+        client.admin("PUT", "/api/chaos", "{\"namePattern\":null}");
+        assertEquals(200, client.admin("PUT", "/api/workers", "{\"count\":1}").statusCode());
+        JsonNode stats = client.await("/api/stats", s -> s.get("users").size() == 1
+                && s.get("users").get(0).get("counted").asInt() == 2, WAIT);
+        JsonNode ada = stats.get("users").get(0);
+        assertEquals("ada", ada.get("userId").asText());
+        assertEquals(2, ada.get("counted").asInt(), "one event per delivery: not idempotent");
+        assertEquals(1, ada.get("distinct").asInt(), "one photo id: idempotent");
+        String id = json(up).get("id").asText();
+        assertEquals("DONE", client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT)
+                .get("status").asText());
+    }
+
+    @Test
+    void crashNamesAnExistingWorkerAndAMode() {
+        assertError(client.admin("POST", "/api/workers/nobody/crash", ""), 404, "not_found");
+        String worker = client.await("/api/workers", w -> w.get("count").asInt() >= 1, WAIT)
+                .get("workers").get(0).asText();
+        assertError(client.admin("POST", "/api/workers/" + worker + "/crash", "{\"mode\":\"sometimes\"}"), 400,
+                "bad_request");
+        assertError(client.admin("PUT", "/api/chaos", "{\"probability\":2}"), 400, "bad_request");
+        assertError(client.admin("PUT", "/api/chaos", "{\"namePattern\":\"(\"}"), 400, "bad_request");
+    }
+}
