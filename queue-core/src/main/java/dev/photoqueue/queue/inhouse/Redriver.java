@@ -6,12 +6,15 @@ import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.log.TopicLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -74,13 +77,14 @@ final class Redriver {
 
     /**
      * Reads the dead letters not yet redriven, in order, redriving each one {@code redrive}
-     * accepts; stops after the first one {@code stopAfter} matches, else at the end. Returns how
-     * many were redriven.
+     * accepts; stops after the first one {@code stopAfter} matches, else at the end the topic had
+     * when the scan began: a redriven record that fails again and comes back is left for the next
+     * redrive, or a poison record would be sent round forever. Returns how many were redriven.
      */
     private long scan(String dlqTopic, Predicate<ConsumerRecord> redrive, Predicate<ConsumerRecord> stopAfter) {
-        if (backend.log().findTopic(dlqTopic).isEmpty()) {
-            throw new UnknownTopicException(dlqTopic);
-        }
+        TopicLog topic = backend.log().findTopic(dlqTopic).orElseThrow(() -> new UnknownTopicException(dlqTopic));
+        Map<Integer, Long> end = new HashMap<>();
+        topic.partitions().forEach(p -> end.put(p.topicPartition().partition(), p.endOffset()));
         // Never dead-letters a dead letter; a slow rate may park between records for long, so a long session.
         GroupConsumerConfig config = GroupConsumerConfig.builder(GROUP).assignor(Assignor.RANGE)
                 .maxDeliveries(Integer.MAX_VALUE).sessionTimeoutMs(SESSION_TIMEOUT_MS).build();
@@ -95,7 +99,12 @@ final class Redriver {
                 if (records.isEmpty() && (!consumer.assignment().isEmpty() || System.nanoTime() - deadline > 0)) {
                     break;
                 }
+                boolean pastEnd = false;
                 for (ConsumerRecord r : records) {
+                    if (r.offset() >= end.getOrDefault(r.partition(), 0L)) {
+                        pastEnd = true;
+                        continue;
+                    }
                     if (redrive.test(r)) {
                         ProducerRecord back = DeadLetterWriter.redriveRecord(r);
                         producer.send(back).join();
@@ -105,6 +114,9 @@ final class Redriver {
                     if (stopAfter != null && stopAfter.test(r)) {
                         return finish(consumer, dlqTopic, redriven);
                     }
+                }
+                if (pastEnd) {
+                    break;
                 }
             }
             return finish(consumer, dlqTopic, redriven);
