@@ -72,8 +72,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private final GroupConsumerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Owned> owned = new TreeMap<>();
-    /** Records handed out while {@link #subscribe} waited for the member id, returned by the next poll. */
-    private final List<ConsumerRecord> pending = new ArrayList<>();
     private RebalanceListener listener = RebalanceListener.NONE;
     private boolean subscribed;
     private long lastPollNanos = System.nanoTime();
@@ -113,8 +111,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     /**
      * Polls until Kafka has given this member its id, so that {@link #memberId} names the member
-     * from subscribe on, as on the in-house backend. Records that arrive meanwhile (an assignment
-     * can come with the first heartbeat) are counted as usual and kept for the next poll.
+     * from subscribe on, as on the in-house backend. Records fetched meanwhile (an assignment can
+     * come with the first heartbeat) are put back with a seek, uncounted, for the first poll.
      */
     private void awaitMemberId() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backend.config().connectTimeoutMs());
@@ -123,7 +121,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 throw new dev.photoqueue.queue.api.BackendUnavailableException(backend.config().bootstrapServers(),
                         backend.config().connectTimeoutMs(), "join group " + config.groupId(), null);
             }
-            pending.addAll(pollOnce(Duration.ofMillis(10)));
+            Map<org.apache.kafka.common.TopicPartition, Long> firsts = new HashMap<>();
+            try {
+                for (var r : consumer.poll(Duration.ofMillis(10))) {
+                    firsts.putIfAbsent(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+                }
+            } catch (KafkaException e) {
+                throw KafkaErrors.translate(e, backend.config(), "join group " + config.groupId(), null);
+            }
+            firsts.forEach(consumer::seek);
+            lastPollNanos = System.nanoTime();
         }
     }
 
@@ -135,17 +142,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (!pending.isEmpty()) {
-                // Handed out while subscribing; still owned unless a rebalance took the partition since.
-                List<ConsumerRecord> earlier = new ArrayList<>(pending);
-                pending.clear();
-                earlier.removeIf(r -> {
-                    Owned o = owned.get(r.topicPartition());
-                    return o == null || !Integer.valueOf(r.deliveryCount()).equals(o.outstanding.get(r.offset()));
-                });
-                earlier.addAll(out);
-                out = earlier;
-            }
             if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
                 return out;
             }
