@@ -388,9 +388,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
             ours.removeIf(tp -> !owned.containsKey(tp));
             unpause(ours);
             ours.forEach(owned::remove);
-            LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
-                    config.groupId(), ours);
             if (!ours.isEmpty()) {
+                LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
+                        config.groupId(), ours);
                 listener.onPartitionsLost(ours);
             }
         }
@@ -451,6 +451,19 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     /**
+     * The last commit of a closing member. A failure is logged, not thrown: the member leaves
+     * anyway, and what the commit would have recorded is delivered again (at-least-once).
+     */
+    private void commitOnClose(List<TopicPartition> partitions) {
+        try {
+            commit(partitions, true);
+        } catch (dev.photoqueue.queue.api.QueueException e) {
+            LOG.warn("group {}: closing member {} could not commit the progress of {}; their unacked records will be "
+                    + "delivered again: {}", config.groupId(), memberId(), partitions, e.getMessage());
+        }
+    }
+
+    /**
      * Revokes every owned partition through the listener while acks still work, commits their
      * progress, then leaves the group (Kafka's close sends the leave at once, so the partitions
      * move without waiting for a timeout). A member already removed for silence only leaves.
@@ -467,10 +480,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     List<TopicPartition> all = List.copyOf(owned.keySet());
                     try {
                         listener.onPartitionsRevoked(all);
-                        commit(all, true);
-                    } catch (RuntimeException e) {
-                        LOG.warn("group {}: closing member {} could not commit its progress: {}", config.groupId(),
-                                memberId(), e.toString());
+                    } finally {
+                        commitOnClose(all);
                     }
                 }
             }
