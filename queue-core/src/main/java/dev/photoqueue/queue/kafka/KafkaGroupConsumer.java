@@ -56,14 +56,24 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
 
+    /** What this member knows of a partition it owns now. */
+    private static final class Owned {
+        /** Null until the partition's committed offset or first position is known. */
+        OrderedProgress progress;
+        /** Offsets handed out in this ownership and not yet settled, with the delivery count they carried. */
+        final Map<Long, Integer> outstanding = new HashMap<>();
+        /** The error of the last release, per offset: kept for the dead letter. */
+        final Map<Long, String> lastError = new HashMap<>();
+        /** System.nanoTime after which a paused (released) partition is read again; 0 when not paused. */
+        long resumeAtNanos;
+    }
+
     private final KafkaBackend backend;
     private final GroupConsumerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, OwnedPartition> owned = new TreeMap<>();
+    private final Map<TopicPartition, Owned> owned = new TreeMap<>();
     private RebalanceListener listener = RebalanceListener.NONE;
     private boolean subscribed;
-    /** The member id Kafka gave, kept for messages after close. */
-    private String lastMemberId;
     private long lastPollNanos = System.nanoTime();
     private boolean closing;
     private boolean closed;
@@ -156,14 +166,14 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private long resumeDuePartitions() {
         long now = System.nanoTime();
         long next = 0;
-        for (Map.Entry<TopicPartition, OwnedPartition> e : owned.entrySet()) {
-            OwnedPartition o = e.getValue();
-            if (!o.isPaused()) {
+        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
+            Owned o = e.getValue();
+            if (o.resumeAtNanos == 0) {
                 continue;
             }
-            long left = o.pauseLeftNanos(now);
+            long left = o.resumeAtNanos - now;
             if (left <= 0) {
-                o.resumed();
+                o.resumeAtNanos = 0;
                 consumer.resume(List.of(KafkaQueueConsumer.toKafka(e.getKey())));
             } else {
                 next = next == 0 ? left : Math.min(next, left);
@@ -182,26 +192,33 @@ final class KafkaGroupConsumer implements GroupConsumer {
         Set<TopicPartition> touched = new LinkedHashSet<>();
         for (var r : fetched) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            OwnedPartition o = owned.get(tp);
-            if (o == null || o.isPaused()) {
+            Owned o = owned.get(tp);
+            if (o == null || o.resumeAtNanos != 0) {
                 continue; // lost meanwhile, or released: read again from the released record after the backoff
             }
-            if (o.progressFrom(r::offset).isDone(r.offset())) {
+            if (o.progress == null) {
+                o.progress = new OrderedProgress(r.offset());
+            }
+            if (o.progress.isDone(r.offset())) {
                 continue;
             }
             touched.add(tp);
-            int previous = o.previousDeliveries(r.offset());
+            int previous = o.progress.deliveries(r.offset());
             if (previous + 1 > config.maxDeliveries()) {
                 ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
-                backend.deadLetters().write(config.groupId(), record, previous, o.lastError(r.offset()));
-                o.done(r.offset());
+                backend.deadLetters().write(config.groupId(), record, previous, o.lastError.remove(r.offset()));
+                o.progress.ack(r.offset());
                 continue;
             }
-            out.add(KafkaQueueConsumer.fromKafka(r, o.handOut(r.offset())));
+            int count = o.progress.deliver(r.offset());
+            o.outstanding.put(r.offset(), count);
+            out.add(KafkaQueueConsumer.fromKafka(r, count));
         }
         if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
             for (ConsumerRecord r : out) {
-                owned.get(r.topicPartition()).doneUpTo(r.offset());
+                Owned o = owned.get(r.topicPartition());
+                o.progress.doneBefore(r.offset() + 1);
+                o.outstanding.remove(r.offset());
             }
         }
         if (!touched.isEmpty()) {
@@ -221,18 +238,21 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
         }
         TopicPartition tp = record.topicPartition();
-        OwnedPartition o = current(tp, record);
+        Owned o = current(tp, record);
         if (o == null) {
             return; // done already: acking twice is harmless
         }
         switch (type) {
             case ACCEPT -> {
-                o.done(record.offset());
+                o.outstanding.remove(record.offset());
+                o.progress.ack(record.offset());
                 commit(Set.of(tp), false);
             }
             case REJECT -> {
                 backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
-                o.done(record.offset());
+                o.outstanding.remove(record.offset());
+                o.lastError.remove(record.offset());
+                o.progress.ack(record.offset());
                 commit(Set.of(tp), false);
             }
             case RELEASE -> release(tp, o, record, error);
@@ -245,8 +265,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
      * the record is done already; {@link FencedMemberException} when the member no longer owns the
      * partition, was removed for silence, or the record was delivered again since.
      */
-    private OwnedPartition current(TopicPartition tp, ConsumerRecord record) {
-        OwnedPartition o = owned.get(tp);
+    private Owned current(TopicPartition tp, ConsumerRecord record) {
+        Owned o = owned.get(tp);
         if (o == null) {
             throw fenced(tp, "it does not own " + tp + " (any more)");
         }
@@ -255,10 +275,10 @@ final class KafkaGroupConsumer implements GroupConsumer {
             throw fenced(tp, "it has not polled for " + silentMs + " ms, past its session timeout of "
                     + config.sessionTimeoutMs() + " ms, so Kafka removed it from the group");
         }
-        if (o.isDone(record.offset())) {
+        if (o.progress != null && o.progress.isDone(record.offset())) {
             return null;
         }
-        Integer count = o.currentDelivery(record.offset());
+        Integer count = o.outstanding.get(record.offset());
         if (count == null || count != record.deliveryCount()) {
             throw fenced(tp, "record " + tp + "@" + record.offset() + " with delivery count " + record.deliveryCount()
                     + " is not a current delivery to this member" + (count == null ? "" : " (current: " + count + ")"));
@@ -267,14 +287,18 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     /** The partition continues from the released record after a backoff; later deliveries come again after it. */
-    private void release(TopicPartition tp, OwnedPartition o, ConsumerRecord record, String error) {
+    private void release(TopicPartition tp, Owned o, ConsumerRecord record, String error) {
+        long offset = record.offset();
+        o.outstanding.keySet().removeIf(off -> off >= offset);
+        if (error != null) {
+            o.lastError.put(offset, error);
+        }
         var ktp = KafkaQueueConsumer.toKafka(tp);
-        consumer.seek(ktp, record.offset());
-        o.released(record.offset(), error);
+        consumer.seek(ktp, offset);
         long backoffMs = backoffMs(record.deliveryCount());
         if (backoffMs > 0) {
             consumer.pause(List.of(ktp));
-            o.pauseUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs));
+            o.resumeAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
         }
     }
 
@@ -300,13 +324,15 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private void commit(Collection<TopicPartition> partitions, boolean sync) {
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            OwnedPartition o = owned.get(tp);
+            Owned o = owned.get(tp);
             if (o == null) {
                 continue;
             }
             var ktp = KafkaQueueConsumer.toKafka(tp);
-            OrderedProgress progress = o.progressFrom(() -> consumer.position(ktp));
-            offsets.put(ktp, new OffsetAndMetadata(progress.base(), progress.encode()));
+            if (o.progress == null) {
+                o.progress = new OrderedProgress(consumer.position(ktp));
+            }
+            offsets.put(ktp, new OffsetAndMetadata(o.progress.base(), o.progress.encode()));
         }
         if (offsets.isEmpty()) {
             return;
@@ -347,10 +373,10 @@ final class KafkaGroupConsumer implements GroupConsumer {
             List<TopicPartition> ours = new ArrayList<>();
             for (var ktp : partitions) {
                 TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
-                OwnedPartition o = new OwnedPartition();
+                Owned o = new Owned();
                 OffsetAndMetadata c = committed.get(ktp);
                 if (c != null) {
-                    o.restore(c.offset(), c.metadata());
+                    o.progress = OrderedProgress.decode(c.offset(), c.metadata());
                 }
                 owned.put(tp, o);
                 ours.add(tp);
@@ -399,8 +425,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private void unpause(Collection<TopicPartition> partitions) {
         List<org.apache.kafka.common.TopicPartition> paused = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            OwnedPartition o = owned.get(tp);
-            if (o != null && o.isPaused()) {
+            Owned o = owned.get(tp);
+            if (o != null && o.resumeAtNanos != 0) {
                 paused.add(KafkaQueueConsumer.toKafka(tp));
             }
         }
@@ -432,6 +458,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
         }
         return lastMemberId;
     }
+
+    private String lastMemberId;
 
     private FencedMemberException fenced(TopicPartition tp, String reason) {
         return new FencedMemberException(config.groupId(), memberId(), tp, reason);
