@@ -30,8 +30,9 @@ final class Arguments {
     }
 
     /**
-     * Parses {@code tokens} (what follows the command name). {@code --data-dir} and {@code --help}
-     * are accepted by every command besides {@code accepted}. {@code operandNoun} names the one
+     * Parses {@code tokens} (what follows the command name). {@code --data-dir},
+     * {@code --bootstrap-server} (not both) and {@code --help} are accepted by every command besides
+     * {@code accepted}. {@code operandNoun} names the one
      * positional argument the command takes ("group id"), or is null when it takes none; any token
      * not starting with {@code --} that is no option's value is that operand.
      */
@@ -58,7 +59,8 @@ final class Arguments {
             if (option == null) {
                 throw new UsageException("unknown option --" + name + " for " + command);
             }
-            if (option != Option.DATA_DIR && option != Option.HELP && !accepted.contains(option)) {
+            if (option != Option.DATA_DIR && option != Option.BOOTSTRAP_SERVER && option != Option.HELP
+                    && !accepted.contains(option)) {
                 throw new UsageException(command + " does not take " + option);
             }
             if (values.containsKey(option)) {
@@ -78,6 +80,10 @@ final class Arguments {
                 throw new UsageException(option + " needs a value");
             }
             values.put(option, value);
+        }
+        if (values.containsKey(Option.DATA_DIR) && values.containsKey(Option.BOOTSTRAP_SERVER)) {
+            throw new UsageException("give " + Option.DATA_DIR + " (the in-house queue) or " + Option.BOOTSTRAP_SERVER
+                    + " (a Kafka cluster), not both");
         }
         return new Arguments(command, values, operandNoun, operand);
     }
@@ -107,6 +113,27 @@ final class Arguments {
             throw new UsageException(option + " must not be empty");
         }
         return value;
+    }
+
+    /** The Kafka cluster to work on ({@code --bootstrap-server}), or null for the in-house queue. */
+    String bootstrapServer() {
+        String value = values.get(Option.BOOTSTRAP_SERVER);
+        if (value != null && value.isEmpty()) {
+            throw new UsageException(Option.BOOTSTRAP_SERVER + " must not be empty");
+        }
+        return value;
+    }
+
+    /** Where the command works, for messages: "data directory D" or "Kafka cluster at H". */
+    String where() {
+        String bootstrap = bootstrapServer();
+        return bootstrap != null ? "Kafka cluster at " + bootstrap : "data directory " + dataDir();
+    }
+
+    /** The queue's location alone: the data directory's path, or "Kafka cluster at H". */
+    String location() {
+        String bootstrap = bootstrapServer();
+        return bootstrap != null ? "Kafka cluster at " + bootstrap : dataDir().toString();
     }
 
     Path dataDir() {

@@ -80,7 +80,7 @@ final class ConsumeCommand implements Command {
         }
         ConsumptionMode mode = mode(args);
         int maxPollRecords = (int) Math.min(max, 500);
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             long printed = group == null
                     ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, max, idle, terminal.out())
                     : consumeInGroup(backend, topic, group, mode, fromBeginning, !noAck, maxPollRecords, max, idle,

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** How the commands reach a data directory: through the public backend factory, like any application. */
+/**
+ * How the commands reach the queue: the in-house log in a data directory, or a Kafka cluster with
+ * {@code --bootstrap-server}, through the public backend factory, like any application.
+ */
 final class DataDirectory {
 
     private DataDirectory() {
@@ -19,6 +22,18 @@ final class DataDirectory {
      */
     static QueueBackend open(Path dir) {
         return QueueBackends.open(Map.of("data.dir", dir.toString(), "auto.create.topics", "false"));
+    }
+
+    /**
+     * Opens the queue the arguments name: the Kafka cluster of {@code --bootstrap-server}, else the
+     * in-house log in {@code --data-dir}, which must exist when {@code mustExist} (reading commands).
+     */
+    static QueueBackend open(Arguments args, boolean mustExist) {
+        String bootstrap = args.bootstrapServer();
+        if (bootstrap != null) {
+            return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
+        }
+        return open(mustExist ? requireExisting(args.dataDir()) : args.dataDir());
     }
 
     /**

@@ -43,7 +43,7 @@ final class DescribeGroupCommand implements Command {
     @Override
     public int run(Arguments args, Terminal terminal) {
         String groupId = args.operand();
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             print(backend.admin().describeGroup(groupId), terminal.out(), terminal.err());
             return Pq.EXIT_OK;
         }

@@ -49,7 +49,7 @@ final class DlqCommand implements Command {
         String topic = args.required(Option.TOPIC);
         String dlq = topic.endsWith(DeadLetters.SUFFIX) ? topic : DeadLetters.topicFor(topic);
         Predicate<ConsumerRecord> which = action.equals("redrive") ? selection(args) : null;
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             if (which == null) {
                 list(backend.admin().deadLetters(dlq), dlq, terminal);
                 return Pq.EXIT_OK;

@@ -30,6 +30,10 @@ final class DumpCommand implements Command {
     public int run(Arguments args, Terminal terminal) {
         String topic = args.required(Option.TOPIC);
         int partition = args.intValue(Option.PARTITION, -1, 0);
+        if (args.bootstrapServer() != null) {
+            throw new UsageException("dump reads the in-house log's files and checks their CRCs; it does not work on "
+                    + "a Kafka cluster (" + Option.BOOTSTRAP_SERVER + ")");
+        }
         LogInspector inspector = LogInspector.open(DataDirectory.requireExisting(args.dataDir()), topic);
         Printer printer = new Printer(terminal.out(), terminal.err());
         LogInspector.Summary summary = args.has(Option.PARTITION)

@@ -30,14 +30,14 @@ final class GroupsCommand implements Command {
 
     @Override
     public int run(Arguments args, Terminal terminal) {
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             Admin admin = backend.admin();
             List<List<String>> rows = new ArrayList<>();
             for (String groupId : admin.listGroups()) {
                 GroupDescription group = admin.describeGroup(groupId);
                 rows.add(List.of(groupId, Integer.toString(group.members().size()), Long.toString(group.totalLag())));
             }
-            Table.printOrSay(HEADER, rows, "no consumer groups in " + args.dataDir(), terminal);
+            Table.printOrSay(HEADER, rows, "no consumer groups in " + args.location(), terminal);
             return Pq.EXIT_OK;
         }
     }

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.cli;
 /** Every option a {@code pq} command can take. Which command accepts which is each command's say. */
 enum Option {
     DATA_DIR("data-dir", true),
+    BOOTSTRAP_SERVER("bootstrap-server", true),
     TOPIC("topic", true),
     GROUP("group", true),
     PARTITIONS("partitions", true),

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,10 +54,12 @@ public final class Pq {
     /**
      * The log's INFO lines (topic created, directory opened) are for servers, not for a shell user,
      * so pq.jar's SLF4J binding shows warnings and errors only, unless told otherwise with -D.
-     * Must run before the first logger is created.
+     * Kafka's clients warn once per connection retry, which pq's own one-line error says better
+     * when the cluster is unreachable: their errors only. Must run before the first logger is created.
      */
     private static void quietLogging() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     }
@@ -72,7 +73,7 @@ public final class Pq {
     /** Runs one command line and returns its exit status; never throws, never exits. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Terminal terminal = new Terminal(in, out, err);
-        Path dataDir = null;
+        String where = null;
         try {
             if (args.length == 0) {
                 throw new UsageException("no command given");
@@ -94,7 +95,7 @@ public final class Pq {
                 out.print(Usage.TEXT);
                 return EXIT_OK;
             }
-            dataDir = arguments.dataDir();
+            where = arguments.where();
             return command.run(arguments, terminal);
         } catch (UsageException e) {
             err.println("pq: " + oneLine(e.getMessage()));
@@ -105,10 +106,10 @@ public final class Pq {
             return e.exitCode();
         } catch (UnknownTopicException e) {
             // The API's message suggests enabling automatic creation, which is no advice for pq.
-            err.println("pq: unknown topic \"" + e.topic() + "\" in data directory " + dataDir);
+            err.println("pq: unknown topic \"" + e.topic() + "\" in " + where);
             return EXIT_FAILED;
         } catch (UnknownGroupException e) {
-            err.println("pq: unknown consumer group \"" + e.groupId() + "\" in data directory " + dataDir);
+            err.println("pq: unknown consumer group \"" + e.groupId() + "\" in " + where);
             return EXIT_FAILED;
         } catch (QueueException e) {
             err.println("pq: " + oneLine(e.getMessage()));

@@ -39,7 +39,7 @@ final class ProduceCommand implements Command {
         String topic = args.required(Option.TOPIC);
         int partitions = args.intValue(Option.PARTITIONS, 1, 1);
         boolean keyed = args.has(Option.KEYED);
-        try (QueueBackend backend = DataDirectory.open(args.dataDir())) {
+        try (QueueBackend backend = DataDirectory.open(args, false)) {
             TopicDescription description = ensureTopic(backend.admin(), topic, partitions,
                     args.has(Option.PARTITIONS), terminal.err());
             LineReader lines = new LineReader(terminal.in(), maxRecordBytes(description));

@@ -46,7 +46,7 @@ final class ResetOffsetsCommand implements Command {
         String topic = args.required(Option.TOPIC);
         Option target = target(args);
         OffsetSpec spec = spec(args, target);
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             Admin admin = backend.admin();
             boolean existed = admin.listGroups().contains(group);
             Map<TopicPartition, Long> positions = admin.resetOffsets(group, topic, spec);

@@ -31,7 +31,7 @@ final class TopicsCommand implements Command {
 
     @Override
     public int run(Arguments args, Terminal terminal) {
-        try (QueueBackend backend = DataDirectory.open(DataDirectory.requireExisting(args.dataDir()))) {
+        try (QueueBackend backend = DataDirectory.open(args, true)) {
             Admin admin = backend.admin();
             List<List<String>> rows = new ArrayList<>();
             for (String topic : admin.listTopics()) {
@@ -42,7 +42,7 @@ final class TopicsCommand implements Command {
                             Long.toString(p.sizeBytes())));
                 }
             }
-            Table.printOrSay(HEADER, rows, "no topics in " + args.dataDir(), terminal);
+            Table.printOrSay(HEADER, rows, "no topics in " + args.location(), terminal);
             return Pq.EXIT_OK;
         }
     }

@@ -4,9 +4,10 @@ package dev.photoqueue.queue.cli;
 final class Usage {
 
     static final String TEXT = """
-            usage: pq <command> [--data-dir DIR] [options]
+            usage: pq <command> [--data-dir DIR | --bootstrap-server HOST:PORT] [options]
 
-            Works on the in-house queue in DIR (default data/queue), like Kafka's console tools.
+            Works on the in-house queue in DIR (default data/queue), like Kafka's console tools,
+            or with --bootstrap-server on a Kafka cluster (every command but dump).
 
             commands:
               produce --topic T [--partitions N] [--keyed]

@@ -182,6 +182,27 @@ final class KafkaBackend implements QueueBackend {
         return d.partitions().size();
     }
 
+    /**
+     * Waits until a topic just created is visible to metadata requests, so that the caller's next
+     * call (a describe, a send, a subscribe) finds it: Kafka's create returns once the controller
+     * has the topic, a moment before every broker does.
+     */
+    void awaitTopicVisible(String topic) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        while (true) {
+            try {
+                partitionCount(topic);
+                return;
+            } catch (UnknownTopicException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new BackendUnavailableException(config.bootstrapServers(), config.requestTimeoutMs(),
+                            "see the new topic " + topic + " in the cluster's metadata", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+    }
+
     boolean topicExists(String topic) {
         try {
             partitionCount(topic);
@@ -215,6 +236,7 @@ final class KafkaBackend implements QueueBackend {
         NewTopic newTopic = new NewTopic(topic, Optional.of(1), replication);
         try {
             KafkaErrors.await(admin.createTopics(List.of(newTopic)).all(), config, "create topic " + topic, topic);
+            awaitTopicVisible(topic);
             LOG.info("created topic {} with one partition", topic);
         } catch (TopicExistsException e) {
             // created by another member or process meanwhile: fine

@@ -72,8 +72,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private final GroupConsumerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Owned> owned = new TreeMap<>();
-    /** Records handed out while {@link #subscribe} waited for the member id, returned by the next poll. */
-    private final List<ConsumerRecord> pending = new ArrayList<>();
     private RebalanceListener listener = RebalanceListener.NONE;
     private boolean subscribed;
     private long lastPollNanos = System.nanoTime();
@@ -115,8 +113,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     /**
      * Polls until Kafka has given this member its id, so that {@link #memberId} names the member
-     * from subscribe on, as on the in-house backend. Records that arrive meanwhile (an assignment
-     * can come with the first heartbeat) are counted as usual and kept for the next poll.
+     * from subscribe on, as on the in-house backend. Records fetched meanwhile (an assignment can
+     * come with the first heartbeat) are put back with a seek, uncounted, for the first poll.
      */
     private void awaitMemberId() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backend.config().connectTimeoutMs());
@@ -125,7 +123,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 throw new dev.photoqueue.queue.api.BackendUnavailableException(backend.config().bootstrapServers(),
                         backend.config().connectTimeoutMs(), "join group " + config.groupId(), null);
             }
-            pending.addAll(pollOnce(Duration.ofMillis(10)));
+            Map<org.apache.kafka.common.TopicPartition, Long> firsts = new HashMap<>();
+            try {
+                for (var r : consumer.poll(Duration.ofMillis(10))) {
+                    firsts.putIfAbsent(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+                }
+            } catch (KafkaException e) {
+                throw KafkaErrors.translate(e, backend.config(), "join group " + config.groupId(), null);
+            }
+            firsts.forEach(consumer::seek);
+            lastPollNanos = System.nanoTime();
         }
     }
 
@@ -137,17 +144,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (!pending.isEmpty()) {
-                // Handed out while subscribing; still owned unless a rebalance took the partition since.
-                List<ConsumerRecord> earlier = new ArrayList<>(pending);
-                pending.clear();
-                earlier.removeIf(r -> {
-                    Owned o = owned.get(r.topicPartition());
-                    return o == null || !Integer.valueOf(r.deliveryCount()).equals(o.outstanding.get(r.offset()));
-                });
-                earlier.addAll(out);
-                out = earlier;
-            }
             if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
                 return out;
             }
@@ -474,9 +470,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
             ours.removeIf(tp -> !owned.containsKey(tp));
             unpause(ours);
             ours.forEach(owned::remove);
-            LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
-                    config.groupId(), ours);
             if (!ours.isEmpty()) {
+                LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
+                        config.groupId(), ours);
                 listener.onPartitionsLost(ours);
             }
         }
@@ -539,6 +535,19 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     /**
+     * The last commit of a closing member. A failure is logged, not thrown: the member leaves
+     * anyway, and what the commit would have recorded is delivered again (at-least-once).
+     */
+    private void commitOnClose(List<TopicPartition> partitions) {
+        try {
+            commit(partitions, true);
+        } catch (dev.photoqueue.queue.api.QueueException e) {
+            LOG.warn("group {}: closing member {} could not commit the progress of {}; their unacked records will be "
+                    + "delivered again: {}", config.groupId(), memberId(), partitions, e.getMessage());
+        }
+    }
+
+    /**
      * Revokes every owned partition through the listener while acks still work, commits their
      * progress, then leaves the group (Kafka's close sends the leave at once, so the partitions
      * move without waiting for a timeout). A member already removed for silence only leaves.
@@ -555,10 +564,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     List<TopicPartition> all = List.copyOf(owned.keySet());
                     try {
                         listener.onPartitionsRevoked(all);
-                        commit(all, true);
-                    } catch (RuntimeException e) {
-                        LOG.warn("group {}: closing member {} could not commit its progress: {}", config.groupId(),
-                                memberId(), e.toString());
+                    } finally {
+                        commitOnClose(all);
                     }
                 }
             }

@@ -65,6 +65,7 @@ final class KafkaQueueAdmin implements Admin {
                 topic.replicationFactor()).configs(kafkaConfigs(topic));
         KafkaErrors.await(admin.createTopics(List.of(newTopic)).all(), config, "create topic " + topic.name(),
                 topic.name());
+        backend.awaitTopicVisible(topic.name());
     }
 
     /** The topic settings in Kafka's names. */

@@ -50,9 +50,10 @@ final class KafkaQueueConsumer implements Consumer {
     @Override
     public void assign(Collection<TopicPartition> partitions) {
         ensureOpen();
+        Map<String, Integer> counts = new HashMap<>();
         for (TopicPartition tp : partitions) {
             // Fails with UnknownTopicException before Kafka would wait for a topic that is not there.
-            int count = backend.partitionCount(tp.topic());
+            int count = counts.computeIfAbsent(tp.topic(), backend::partitionCount);
             if (tp.partition() >= count) {
                 throw new dev.photoqueue.queue.api.UnknownPartitionException(tp.topic(), tp.partition(), count);
             }

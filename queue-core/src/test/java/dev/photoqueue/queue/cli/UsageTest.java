@@ -30,7 +30,7 @@ class UsageTest {
             assertEquals("", r.err());
         }
         for (String command : List.of("produce --topic", "consume --topic", "dump --topic", "topics", "help",
-                "--data-dir DIR", "--partitions N", "--keyed", "--from-beginning", "--max N", "--timeout-ms M",
+                "--data-dir DIR", "--bootstrap-server HOST:PORT", "--partitions N", "--keyed", "--from-beginning", "--max N", "--timeout-ms M",
                 "default 1000", "--partition P", "exit status", "--group G", "groups", "describe-group G",
                 "reset-offsets --group G --topic T", "--to-earliest", "--to-latest", "--to-offset N",
                 "--to-datetime TIME", "2026-11-28T10:00:00Z", "--no-ack", "dlq list --topic T",

@@ -77,19 +77,29 @@ public final class EmbeddedKafka implements BeforeAllCallback {
     }
 
     private static Cluster start() throws Exception {
+        return new Cluster(startCluster(1, Map.of()));
+    }
+
+    /**
+     * Starts a cluster of its own for a test that stops brokers: {@code brokers} brokers and one
+     * separate controller, with {@link #BROKER_SETTINGS} overridden by {@code overrides}. The
+     * caller closes it.
+     */
+    static KafkaClusterTestKit startCluster(int brokers, Map<String, String> overrides) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
+                .setCombined(brokers == 1)
+                .setNumBrokerNodes(brokers)
                 .setNumControllerNodes(1)
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         BROKER_SETTINGS.forEach(builder::setConfigProp);
+        overrides.forEach(builder::setConfigProp);
         KafkaClusterTestKit kit = builder.build();
         try {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            return new Cluster(kit);
+            return kit;
         } catch (Exception e) {
             kit.close();
             throw e;

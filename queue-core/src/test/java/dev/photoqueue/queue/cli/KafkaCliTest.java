@@ -1,0 +1,70 @@
+package dev.photoqueue.queue.cli;
+
+import dev.photoqueue.queue.kafka.EmbeddedKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static dev.photoqueue.queue.cli.PqRun.pq;
+import static dev.photoqueue.queue.cli.PqRun.pqWithInput;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pq --bootstrap-server}: the same commands on a real Kafka broker inside the test JVM. */
+@ExtendWith(EmbeddedKafka.class)
+class KafkaCliTest {
+
+    private final String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+
+    @Test
+    void produceTopicsConsumeInAGroupAndDescribeItOnKafka() {
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        String topic = "cli-" + run;
+        String group = "cli-readers-" + run;
+        PqRun.Result produced = pqWithInput("user-1\tone\nuser-2\ttwo\nuser-1\tthree\n", "produce",
+                "--bootstrap-server", bootstrap, "--topic", topic, "--partitions", "3", "--keyed");
+        assertEquals(0, produced.exit(), produced.toString());
+        assertEquals(List.of("created topic " + topic + " with 3 partitions", "produced 3 records to " + topic),
+                produced.errLines());
+
+        PqRun.Result topics = pq("topics", "--bootstrap-server", bootstrap);
+        assertEquals(0, topics.exit(), topics.toString());
+        assertEquals(3, topics.outLines().stream().filter(l -> l.startsWith(topic + " ")).count(), topics.out());
+
+        PqRun.Result consumed = pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+                "--from-beginning", "--timeout-ms", "3000");
+        assertEquals(0, consumed.exit(), consumed.toString());
+        List<String> lines = consumed.outLines();
+        assertEquals(3, lines.size(), consumed.toString());
+        assertTrue(lines.indexOf("one") < lines.indexOf("three"), "user-1's records in order: " + lines);
+
+        PqRun.Result described = pq("describe-group", group, "--bootstrap-server", bootstrap);
+        assertEquals(0, described.exit(), described.toString());
+        assertTrue(described.out().contains(topic), described.out());
+        PqRun.Result groups = pq("groups", "--bootstrap-server", bootstrap);
+        assertTrue(groups.out().contains(group), groups.toString());
+    }
+
+    @Test
+    void dumpAndTwoQueuesAtOnceAreRefusedAsUsageErrors() {
+        PqRun.Result dump = pq("dump", "--topic", "t", "--bootstrap-server", "localhost:9092");
+        assertEquals(2, dump.exit(), dump.toString());
+        assertTrue(dump.errLines().get(0).startsWith("pq: dump reads the in-house log's files"), dump.err());
+
+        PqRun.Result both = pq("topics", "--bootstrap-server", "localhost:9092", "--data-dir", "somewhere");
+        assertEquals(2, both.exit(), both.toString());
+        assertEquals("pq: give --data-dir (the in-house queue) or --bootstrap-server (a Kafka cluster), not both",
+                both.errLines().get(0));
+    }
+
+    @Test
+    void unknownGroupOnKafkaNamesTheCluster() {
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        PqRun.Result r = pq("describe-group", "nobody-" + run, "--bootstrap-server", bootstrap);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("pq: unknown consumer group \"nobody-" + run + "\" in Kafka cluster at " + bootstrap,
+                r.errLines().get(0));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.photoqueue.queue.kafka;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Run by {@link KafkaPoisonRecordCrashTest} in a child JVM: a worker of a group on a topic of the
+ * Kafka cluster, at-least-once, one record a poll. It appends each record's value as a line to
+ * the output file and acks it, except the record with value {@value #POISON}: on that one the
+ * whole process dies at once ({@code Runtime.halt}, exit {@value #HALT_STATUS}), as on a crash no
+ * catch block, shutdown hook or Kafka client close runs. It exits 0 once the group has no lag left.
+ *
+ * <p>Arguments: {@code BOOTSTRAP_SERVERS TOPIC GROUP OUT_FILE}.
+ */
+public final class KafkaPoisonChildMain {
+
+    static final String POISON = "poison";
+    static final int HALT_STATUS = 3;
+
+    private KafkaPoisonChildMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String topic = args[1];
+        String group = args[2];
+        try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
+                "kafka.bootstrap.servers", args[0]));
+             FileOutputStream lines = new FileOutputStream(args[3], true)) {
+            GroupConsumer consumer = backend.groupConsumer(GroupConsumerConfig.builder(group).maxPollRecords(1)
+                    .build());
+            consumer.subscribe(List.of(topic));
+            while (true) {
+                List<ConsumerRecord> records = consumer.poll(Duration.ofMillis(50));
+                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+                    consumer.commitSync();
+                    if (backend.admin().describeGroup(group).totalLag() == 0) {
+                        break;
+                    }
+                }
+                for (ConsumerRecord r : records) {
+                    if (POISON.equals(r.valueAsString())) {
+                        Runtime.getRuntime().halt(HALT_STATUS);
+                    }
+                    lines.write((r.valueAsString() + "\n").getBytes(StandardCharsets.UTF_8));
+                    consumer.ack(r);
+                }
+            }
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.photoqueue.queue.kafka;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.testing.ChildJvms;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The poison-record promise on Kafka, with real crashes: a record that halts the consuming process
+ * on every delivery still reaches the dead-letter topic, because the delivery count is committed
+ * to Kafka before the record is handed out; after {@code maxDeliveries} (5) deaths the next run
+ * dead-letters it and processes the records behind it. Each crashed worker stays in the group
+ * until its session ends on the broker, so the group's session timeout is set to one second here.
+ */
+@ExtendWith(EmbeddedKafka.class)
+@Timeout(180)
+class KafkaPoisonRecordCrashTest {
+
+    private static final int RECORDS = 12;
+    private static final int POISON_AT = 5;
+    private static final int MAX_DELIVERIES = 5;
+
+    @TempDir
+    Path tmp;
+
+    private ChildJvms children;
+
+    @BeforeEach
+    void startChildren() {
+        children = new ChildJvms(tmp);
+    }
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        children.close();
+    }
+
+    @Test
+    void recordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed() throws Exception {
+        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        String topic = "poison-" + run;
+        String group = "poison-" + run;
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        try (QueueBackend backend = open(bootstrap)) {
+            backend.admin().createTopic(new NewTopic(topic, 1));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < RECORDS; i++) {
+                    String value = i == POISON_AT ? KafkaPoisonChildMain.POISON : "r" + i;
+                    producer.send(new ProducerRecord(topic, 0, bytes("k" + i), bytes(value), null,
+                            List.of(Header.of("trace", "t" + i)))).get(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+        shortenSessions(bootstrap, group);
+
+        Path out = tmp.resolve("processed.txt");
+        int halts = 0;
+        while (true) {
+            Process child = children.startLogged(KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString());
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.started() + " did not end");
+            if (child.exitValue() == 0) {
+                break;
+            }
+            assertEquals(KafkaPoisonChildMain.HALT_STATUS, child.exitValue(), "run " + children.started()
+                    + " failed otherwise; see " + tmp.resolve("child-" + (children.started() - 1) + ".err"));
+            halts++;
+            assertTrue(halts <= MAX_DELIVERIES, "the poison record was delivered more than " + MAX_DELIVERIES + " times");
+        }
+        assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
+
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < RECORDS; i++) {
+            if (i != POISON_AT) {
+                expected.add("r" + i);
+            }
+        }
+        assertEquals(expected, new TreeSet<>(Files.readAllLines(out)), "every other record was processed");
+
+        try (QueueBackend backend = open(bootstrap)) {
+            assertEquals(0, backend.admin().describeGroup(group).totalLag());
+            List<ConsumerRecord> letters = backend.admin().deadLetters(DeadLetters.topicFor(topic));
+            assertEquals(1, letters.size(), "one dead letter: " + letters);
+            ConsumerRecord letter = letters.get(0);
+            assertEquals(KafkaPoisonChildMain.POISON, letter.valueAsString());
+            assertEquals("k" + POISON_AT, letter.keyAsString());
+            assertEquals("t" + POISON_AT, letter.header("trace").valueAsString());
+            assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
+            assertEquals(group, letter.header(DeadLetters.GROUP).valueAsString());
+            assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
+        }
+    }
+
+    /** A crashed member holds its partition until the broker ends its session: one second for this group. */
+    private static void shortenSessions(String bootstrap, String group) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers",
+                bootstrap))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", "1000"), AlterConfigOp.OpType.SET))))
+                    .all().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static QueueBackend open(String bootstrap) {
+        return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
