@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.NewTopic;
@@ -124,7 +125,9 @@ public final class App implements AutoCloseable {
             view.addListener(events);
 
             SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
-                    RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false));
+                    RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false),
+                    s -> pool.setDelivery(RuntimeSettings.AT_MOST_ONCE.equals(s.delivery())
+                            ? DeliveryGuarantee.AT_MOST_ONCE : DeliveryGuarantee.AT_LEAST_ONCE));
             PhotoService photos = new PhotoService(BlobStore.onFileSystem(config.blobDir(), true), config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);
             WorkerService workers = new WorkerService(pool);

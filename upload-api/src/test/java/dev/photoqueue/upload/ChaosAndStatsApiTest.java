@@ -63,6 +63,38 @@ class ChaosAndStatsApiTest {
     }
 
     @Test
+    void atMostOnceLosesThePhotoOfACrashedWorkerInsteadOfDeliveringItAgain() throws InterruptedException {
+        HttpResponse<String> set = client.admin("PUT", "/api/settings", "{\"delivery\":\"at-most-once\"}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("at-most-once", json(set).get("delivery").asText());
+        try {
+            client.await("/api/workers", w -> w.get("count").asInt() == 1, WAIT);
+            client.admin("PUT", "/api/chaos", "{\"namePattern\":\"^lose-\"}");
+            HttpResponse<String> up = client.upload("", Map.of(), Part.file("file", "lose-me.jpg",
+                    TestClient.sample("FreshFlower.jpg")), Part.field("user", "grace"));
+            assertEquals(202, up.statusCode(), up.body());
+            client.await("/api/workers", w -> w.get("count").asInt() == 0, WAIT);
+            client.admin("PUT", "/api/chaos", "{\"namePattern\":null}");
+            client.admin("PUT", "/api/workers", "{\"count\":1}");
+            client.await("/api/stats", s -> count(s, "grace") == 1, WAIT);
+            // The crashed member's session (1 s) runs out; at-least-once would deliver the job again now.
+            Thread.sleep(4_000);
+            assertEquals(1, count(json(client.get("/api/stats")), "grace"), "handed out once, never again");
+        } finally {
+            client.admin("PUT", "/api/settings", "{\"delivery\":\"at-least-once\"}");
+        }
+    }
+
+    private static int count(JsonNode stats, String user) {
+        for (JsonNode u : stats.get("users")) {
+            if (u.get("userId").asText().equals(user)) {
+                return u.get("counted").asInt();
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void crashNamesAnExistingWorkerAndAMode() {
         assertError(client.admin("POST", "/api/workers/nobody/crash", ""), 404, "not_found");
         String worker = client.await("/api/workers", w -> w.get("count").asInt() >= 1, WAIT)

@@ -1,6 +1,7 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
@@ -36,6 +37,8 @@ public final class WorkerPool implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
     private final Chaos chaos = new Chaos();
+    /** The guarantee new workers consume with; {@link #setDelivery} changes it for all. */
+    private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
     private final List<Running> running = new ArrayList<>();
     private final List<Running> retiring = new ArrayList<>();
     private int nextIndex;
@@ -90,6 +93,28 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalArgumentException("no running worker " + workerId + "; running: " + workerIds());
         }
         chaos.crashNext(workerId);
+    }
+
+    /** The delivery guarantee the workers consume with. */
+    public synchronized DeliveryGuarantee delivery() {
+        return delivery;
+    }
+
+    /**
+     * Switches every worker to {@code guarantee}: the running workers finish the job in hand and
+     * leave, and as many new ones join with the new guarantee. At-most-once: a job counts as done
+     * when it is handed out, so a worker that dies with it loses it (and a failed job is not
+     * retried or dead-lettered, only reported). At-least-once (the default): done when acked.
+     */
+    public synchronized void setDelivery(DeliveryGuarantee guarantee) {
+        if (guarantee == delivery) {
+            return;
+        }
+        delivery = guarantee;
+        int count = workers();
+        setWorkers(0);
+        setWorkers(count);
+        LOG.info("thumbnail workers now consume {}", guarantee);
     }
 
     /** Workers running and not asked to stop. */
@@ -195,6 +220,7 @@ public final class WorkerPool implements AutoCloseable {
     private GroupConsumerConfig consumerConfig(String clientId) {
         return GroupConsumerConfig.builder(Topics.THUMBNAILERS)
                 .clientId(clientId)
+                .delivery(delivery)
                 .mode(config.mode())
                 .maxDeliveries(config.maxDeliveries())
                 .retryBackoffMs(config.retryBackoffMs())

@@ -6,22 +6,24 @@ import java.util.Objects;
  * The knobs the dashboard turns at run time.
  *
  * @param partitionKey what new jobs are keyed by
- * @param delivery     the thumbnail workers' delivery guarantee; the embedded pool acks after
- *                     processing, so {@code at-least-once} is the one value it runs with
+ * @param delivery     the embedded thumbnail workers' delivery guarantee, {@value #AT_LEAST_ONCE}
+ *                     or {@value #AT_MOST_ONCE}
  * @param maxBacklog   jobs waiting before uploads are refused with 503
  * @param autoscale    add embedded workers while the backlog grows, remove them when idle
  */
 public record RuntimeSettings(PartitionKey partitionKey, String delivery, long maxBacklog, boolean autoscale) {
 
-    /** The delivery guarantee the embedded workers run with. */
+    /** A job is done when acked: a crash before means it comes again (the default). */
     public static final String AT_LEAST_ONCE = "at-least-once";
+    /** A job is done when handed out: a crash loses it. */
+    public static final String AT_MOST_ONCE = "at-most-once";
 
     public RuntimeSettings {
         Objects.requireNonNull(partitionKey, "partitionKey");
         Objects.requireNonNull(delivery, "delivery");
-        if (!AT_LEAST_ONCE.equals(delivery)) {
-            throw new IllegalArgumentException("delivery '" + delivery + "' is not available: the embedded "
-                    + "thumbnail workers ack after processing, so they run " + AT_LEAST_ONCE);
+        if (!AT_LEAST_ONCE.equals(delivery) && !AT_MOST_ONCE.equals(delivery)) {
+            throw new IllegalArgumentException("delivery must be " + AT_LEAST_ONCE + " or " + AT_MOST_ONCE + ", was '"
+                    + delivery + "'");
         }
         if (maxBacklog < 1) {
             throw new IllegalArgumentException("maxBacklog must be >= 1, was " + maxBacklog);

@@ -10,9 +10,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SettingsService {
 
     private final AtomicReference<RuntimeSettings> current;
+    private final java.util.function.Consumer<RuntimeSettings> onChange;
 
     public SettingsService(RuntimeSettings initial) {
+        this(initial, s -> { });
+    }
+
+    /** {@code onChange} applies new settings beyond this holder (the workers' delivery guarantee). */
+    public SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange) {
         this.current = new AtomicReference<>(initial);
+        this.onChange = onChange;
     }
 
     public RuntimeSettings current() {
@@ -24,8 +31,8 @@ public final class SettingsService {
      * {@code maxBacklog}, {@code autoscale}); {@link IllegalArgumentException} naming the field and
      * value for an unknown field or a bad value, and then nothing changes.
      */
-    public RuntimeSettings update(Map<String, Object> changes) {
-        return current.updateAndGet(old -> {
+    public synchronized RuntimeSettings update(Map<String, Object> changes) {
+        RuntimeSettings updated = current.updateAndGet(old -> {
             PartitionKey key = old.partitionKey();
             String delivery = old.delivery();
             long maxBacklog = old.maxBacklog();
@@ -43,6 +50,8 @@ public final class SettingsService {
             }
             return new RuntimeSettings(key, delivery, maxBacklog, autoscale);
         });
+        onChange.accept(updated);
+        return updated;
     }
 
     private static long wholeNumber(String field, Object v) {
