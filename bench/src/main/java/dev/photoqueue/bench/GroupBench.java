@@ -232,13 +232,20 @@ final class GroupBench implements BenchFamily {
             sender.send(workload);
             long produced = System.nanoTime();
             long lastAck = tally.awaitCompletion(STALL_LIMIT);
+            // The members leave first: leaving commits their positions (Kafka commits acks in the
+            // background, so right after the last ack its lag may still show).
+            stopAll(members);
             workload.requireEndOffsets(total);
             workload.requireLag(0);
             return new RoundTimes(start, produced, lastAck);
         } finally {
-            for (GroupMember m : members) {
-                m.stop();
-            }
+            stopAll(members);
+        }
+    }
+
+    private static void stopAll(List<GroupMember> members) throws InterruptedException {
+        for (GroupMember m : members) {
+            m.stop();
         }
     }
 
