@@ -301,6 +301,7 @@ async function refresh() {
     updateQueue(queue);
     $('fact-workers').textContent = workers.count;
     $('fact-delivery').textContent = settings.delivery;
+    if (document.activeElement !== $('delivery')) $('delivery').value = settings.delivery;
     if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
     $('autoscale').checked = settings.autoscale;
     updateDeadLetters(dlq);
@@ -375,8 +376,10 @@ function wire() {
     .then((r) => showAdmin('redriven: ' + r.redriven), (e) => showAdmin(e.message, true)));
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked })
-      .then((s) => showAdmin('settings applied: max backlog ' + s.maxBacklog + ', autoscale ' + s.autoscale),
+    api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
+      delivery: $('delivery').value })
+      .then((s) => showAdmin('settings applied: ' + s.delivery + ', max backlog ' + s.maxBacklog
+        + ', autoscale ' + s.autoscale),
         (err) => showAdmin(err.message, true));
   });
   $('replay-form').addEventListener('submit', (e) => {
