@@ -1,5 +1,9 @@
 package dev.photoqueue.queue.api;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The dead-letter topics of consumer groups. A record a group could not process (rejected, or
  * delivered {@link GroupConsumerConfig#maxDeliveries} times without an ack) is copied to
@@ -30,6 +34,48 @@ public final class DeadLetters {
     public static final String DEAD_LETTERED_AT = HEADER_PREFIX + "dead-lettered-at";
 
     private DeadLetters() {
+    }
+
+    /**
+     * The headers of {@code record}'s dead letter: its own, then the {@code pq.dlq.*} ones (the
+     * error only when there is one), as every backend writes them.
+     */
+    public static List<Header> headersFor(ConsumerRecord record, String groupId, int deliveryCount, String error,
+                                          long deadLetteredAt) {
+        List<Header> headers = new ArrayList<>(record.headers());
+        headers.add(Header.of(TOPIC, record.topic()));
+        headers.add(Header.of(PARTITION, String.valueOf(record.partition())));
+        headers.add(Header.of(OFFSET, String.valueOf(record.offset())));
+        headers.add(Header.of(TIMESTAMP, String.valueOf(record.timestamp())));
+        headers.add(Header.of(GROUP, groupId));
+        headers.add(Header.of(DELIVERY_COUNT, String.valueOf(deliveryCount)));
+        if (error != null) {
+            headers.add(new Header(ERROR, error.getBytes(StandardCharsets.UTF_8)));
+        }
+        headers.add(Header.of(DEAD_LETTERED_AT, String.valueOf(deadLetteredAt)));
+        return headers;
+    }
+
+    /**
+     * The record a redrive sends back to where {@code deadLetter} came from: its original
+     * partition, key, value and headers (the {@code pq.dlq.*} ones removed).
+     * {@link IllegalArgumentException} for a record that is not a dead letter.
+     */
+    public static ProducerRecord redriveRecord(ConsumerRecord deadLetter) {
+        Header topic = deadLetter.header(TOPIC);
+        Header partition = deadLetter.header(PARTITION);
+        if (topic == null || partition == null) {
+            throw new IllegalArgumentException("record " + deadLetter + " has no " + TOPIC + " or " + PARTITION
+                    + " header; it is not a dead letter");
+        }
+        List<Header> original = new ArrayList<>();
+        for (Header h : deadLetter.headers()) {
+            if (!h.key().startsWith(HEADER_PREFIX)) {
+                original.add(h);
+            }
+        }
+        return new ProducerRecord(topic.valueAsString(), Integer.parseInt(partition.valueAsString()),
+                deadLetter.key(), deadLetter.value(), null, original);
     }
 
     /** The dead-letter topic of {@code topic}. */

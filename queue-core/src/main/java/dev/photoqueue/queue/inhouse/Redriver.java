@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -106,7 +107,7 @@ final class Redriver {
                         continue;
                     }
                     if (redrive.test(r)) {
-                        ProducerRecord back = DeadLetterWriter.redriveRecord(r);
+                        ProducerRecord back = DeadLetters.redriveRecord(r);
                         producer.send(back).join();
                         consumer.ack(r);
                         redriven++;

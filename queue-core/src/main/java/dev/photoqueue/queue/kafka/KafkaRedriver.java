@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.UnknownTopicException;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -106,7 +107,7 @@ final class KafkaRedriver {
                     }
                     ConsumerRecord r = KafkaQueueConsumer.fromKafka(kr, 0);
                     if (redrive.test(r)) {
-                        KafkaErrors.await(backend.internalProducer().send(KafkaDeadLetters.redriveRecord(r)),
+                        KafkaErrors.await(backend.internalProducer().send(DeadLetters.redriveRecord(r)),
                                 backend.config(), "redrive " + dlqTopic + "@" + r.offset(), dlqTopic);
                         progress.ack(r.offset());
                         commit(tp, progress);
