@@ -25,11 +25,12 @@ import java.util.Properties;
  * <tr><td>{@code CHAOS_MODE}</td><td>{@code thread} or {@code process}: how a chaos crash kills</td></tr>
  * <tr><td>{@code CHAOS_PROBABILITY}</td><td>0: chance that a photo kills its worker</td></tr>
  * <tr><td>{@code CHAOS_NAME_PATTERN}</td><td>none: photos whose file name matches kill their worker</td></tr>
+ * <tr><td>{@code HEALTH_FILE}</td><td>the heartbeat file, {@code photoqueue-worker.health} in the temp folder</td></tr>
  * </table>
  * The other worker settings ({@link WorkerConfig}) come from their {@code PQ_*} variables.
  */
 record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, WorkerConfig worker,
-                         Chaos.Crash chaosMode, double chaosProbability, String chaosNamePattern) {
+                         Chaos.Crash chaosMode, double chaosProbability, String chaosNamePattern, Path healthFile) {
 
     static WorkerEnvironment from(Map<String, String> environment, Properties file) {
         Map<String, String> values = new HashMap<>();
@@ -65,7 +66,8 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
         }
         return new WorkerEnvironment(dataDir, backend, values.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 WorkerConfig.fromSettings(worker), Chaos.parseMode(values.getOrDefault("CHAOS_MODE", "thread")),
-                probability, values.get("CHAOS_NAME_PATTERN"));
+                probability, values.get("CHAOS_NAME_PATTERN"), Path.of(values.getOrDefault("HEALTH_FILE",
+                Path.of(System.getProperty("java.io.tmpdir"), "photoqueue-worker.health").toString())));
     }
 
     private static int integer(Map<String, String> values, String name, int fallback, int min, int max) {

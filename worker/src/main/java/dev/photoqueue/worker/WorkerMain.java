@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,6 +19,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code WORKERS} consumers, configured like the upload API (see {@link WorkerEnvironment}). On
  * SIGTERM (or Ctrl-C) it lets the jobs in hand finish within the grace period, leaves the group,
  * and exits 0. Exit 2: a setting is wrong; 1: the queue could not be reached.
+ *
+ * <p>While at least one worker runs, the process rewrites its health file every 5 s
+ * ({@code HEALTH_FILE}, default {@code photoqueue-worker.health} in the temp folder); the
+ * container's health check looks at its age.
  *
  * <p>Separate worker processes are a Kafka-mode feature: the in-house log lives inside the upload
  * API's process (one process owns a data directory), where the workers run embedded.
@@ -56,9 +61,11 @@ public final class WorkerMain {
             return;
         }
         env.applyChaos(pool.chaos());
+        HealthFile health = new HealthFile(env.healthFile(), pool::workers, Duration.ofSeconds(5));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: letting the jobs in hand finish (grace {})", env.worker().shutdownGrace());
+            health.close();
             boolean clean = pool.stop();
             backend.close();
             LOG.info(clean ? "stopped; every worker left its group" : "stopped; some jobs go to other workers");

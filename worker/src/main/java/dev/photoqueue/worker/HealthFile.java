@@ -1,0 +1,60 @@
+package dev.photoqueue.worker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The heartbeat of a worker process for a container health check: every {@code every} it rewrites
+ * {@code file} (temp file and atomic rename) while at least one worker runs, and leaves it alone
+ * otherwise. A check that the file changed within a few periods tells a working process from a
+ * hung one, or one whose workers all died. Thread-safe.
+ */
+final class HealthFile implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthFile.class);
+
+    private final Path file;
+    private final IntSupplier liveWorkers;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "worker-health");
+        t.setDaemon(true);
+        return t;
+    });
+
+    HealthFile(Path file, IntSupplier liveWorkers, Duration every) {
+        this.file = file.toAbsolutePath();
+        this.liveWorkers = liveWorkers;
+        timer.scheduleWithFixedDelay(this::beat, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void beat() {
+        int live = liveWorkers.getAsInt();
+        if (live == 0) {
+            return;
+        }
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, "ok " + live + " workers " + Instant.now() + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write the health file {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
