@@ -3,6 +3,9 @@ package dev.photoqueue.queue.api;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * The dead-letter topics of consumer groups. A record a group could not process (rejected, or
@@ -76,6 +79,31 @@ public final class DeadLetters {
         }
         return new ProducerRecord(topic.valueAsString(), Integer.parseInt(partition.valueAsString()),
                 deadLetter.key(), deadLetter.value(), null, original);
+    }
+
+    /**
+     * What {@link Admin#redriveAll} applies to each dead letter, as every backend does: the
+     * caller's {@code filter}, and for each record it accepts a wait so that at most
+     * {@code recordsPerSecond} go back. Used by one thread. {@link IllegalArgumentException} for a
+     * rate that is not above 0.
+     */
+    public static Predicate<ConsumerRecord> pacedRedrive(Predicate<ConsumerRecord> filter, double recordsPerSecond) {
+        if (!(recordsPerSecond > 0)) {
+            throw new IllegalArgumentException("redrive rate must be > 0 records per second, was " + recordsPerSecond);
+        }
+        long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / recordsPerSecond);
+        long[] next = {System.nanoTime()};
+        return r -> {
+            if (!filter.test(r)) {
+                return false;
+            }
+            long wait = next[0] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            next[0] = Math.max(next[0], System.nanoTime()) + intervalNanos;
+            return true;
+        };
     }
 
     /** The dead-letter topic of {@code topic}. */

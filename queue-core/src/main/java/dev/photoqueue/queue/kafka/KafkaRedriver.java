@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -55,23 +53,7 @@ final class KafkaRedriver {
     }
 
     synchronized long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
-        if (!(recordsPerSecond > 0)) {
-            throw new IllegalArgumentException("redrive rate must be > 0 records per second, was " + recordsPerSecond);
-        }
-        long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / recordsPerSecond);
-        long[] next = {System.nanoTime()};
-        Predicate<ConsumerRecord> paced = r -> {
-            if (!filter.test(r)) {
-                return false;
-            }
-            long wait = next[0] - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            next[0] = Math.max(next[0], System.nanoTime()) + intervalNanos;
-            return true;
-        };
-        return scan(dlqTopic, paced, null);
+        return scan(dlqTopic, DeadLetters.pacedRedrive(filter, recordsPerSecond), null);
     }
 
     /**
