@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The {@code pipeline} family: thumbnails through the queue against the same work without it. A
@@ -80,7 +81,24 @@ final class PipelineBench implements BenchFamily {
     }
 
     /** One round's four rates, photos/s. */
-    private record Rates(double plain1, double queue1, double plain2, double queue2) {
+    private record Rates(Run plain1, Run queue1, Run plain2, Run queue2) {
+    }
+
+    /**
+     * One timed run: its rate, and the share of its threads' wall time spent inside
+     * {@link PhotoProcessor#process} (by the processor's own timings). A queue run that is slower
+     * than the plain loop with the same busy share lost its time to slower processing (the cores
+     * are shared with the queue's threads); one with a lower busy share lost it waiting for jobs.
+     */
+    private record Run(double photosPerSecond, double busy) {
+        static Run of(int photos, long elapsedNanos, long processingMicros, int threads) {
+            return new Run(photos / (elapsedNanos / 1e9), processingMicros * 1e3 / ((double) elapsedNanos * threads));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.2f (busy %.0f%%)", photosPerSecond, busy * 100);
+        }
     }
 
     @Override
@@ -91,29 +109,38 @@ final class PipelineBench implements BenchFamily {
                 (long) photos.size() * COPIES, options.rounds(), (size, measured) -> {
                     Rates r = new Rates(plain(workDir, photos, 1), queued(workDir, photos, 1), plain(workDir, photos, 2),
                             queued(workDir, photos, 2));
-                    System.out.printf(Locale.ROOT, "[%s] photos/s: plain 1 %.2f, queue 1 %.2f, plain 2 %.2f, queue 2 %.2f%n",
+                    System.out.printf(Locale.ROOT, "[%s] photos/s: plain 1 %s, queue 1 %s, plain 2 %s, queue 2 %s%n",
                             PIPELINE, r.plain1(), r.queue1(), r.plain2(), r.queue2());
                     if (measured) {
                         rounds.add(r);
                     }
-                    return r.queue2() / r.queue1();
+                    return r.queue2().photosPerSecond() / r.queue1().photosPerSecond();
                 });
         String setup = String.format(Locale.ROOT, "%d photographs x %d copies per round, full size, 3 variants each",
                 photos.size(), COPIES);
         return List.of(
-                Result.info("plain 1 thread", Stats.of(rounds.stream().map(Rates::plain1).toList()), Unit.PHOTOS_PER_SECOND,
+                Result.info("plain 1 thread", rate(rounds, Rates::plain1), Unit.PHOTOS_PER_SECOND,
                         setup + "; PhotoProcessor in a loop"),
-                Result.info("queue 1 worker", Stats.of(rounds.stream().map(Rates::queue1).toList()), Unit.PHOTOS_PER_SECOND,
+                Result.info("queue 1 worker", rate(rounds, Rates::queue1), Unit.PHOTOS_PER_SECOND,
                         "first send to last PhotoProcessed read; in-house log, " + PARTITIONS + " partitions"),
-                Result.atLeast("queue 1 / plain 1", Stats.of(rounds.stream().map(r -> r.queue1() / r.plain1()).toList()),
+                Result.atLeast("queue 1 / plain 1", ratio(rounds, Rates::queue1, Rates::plain1),
                         Unit.RATIO, 0.9, "same round"),
-                Result.info("plain 2 threads", Stats.of(rounds.stream().map(Rates::plain2).toList()),
+                Result.info("plain 2 threads", rate(rounds, Rates::plain2),
                         Unit.PHOTOS_PER_SECOND, "same rounds"),
-                Result.info("queue 2 workers", Stats.of(rounds.stream().map(Rates::queue2).toList()),
+                Result.info("queue 2 workers", rate(rounds, Rates::queue2),
                         Unit.PHOTOS_PER_SECOND, "same rounds"),
-                Result.atLeast("queue 2 / plain 2", Stats.of(rounds.stream().map(r -> r.queue2() / r.plain2()).toList()),
+                Result.atLeast("queue 2 / plain 2", ratio(rounds, Rates::queue2, Rates::plain2),
                         Unit.RATIO, 0.9, "same round"),
                 Result.atLeast("queue 2 / queue 1", scaling, Unit.RATIO, 1.7, "same round"));
+    }
+
+    private static Stats rate(List<Rates> rounds, Function<Rates, Run> run) {
+        return Stats.of(rounds.stream().map(r -> run.apply(r).photosPerSecond()).toList());
+    }
+
+    private static Stats ratio(List<Rates> rounds, Function<Rates, Run> over, Function<Rates, Run> under) {
+        return Stats.of(rounds.stream()
+                .map(r -> over.apply(r).photosPerSecond() / under.apply(r).photosPerSecond()).toList());
     }
 
     private List<byte[]> photographs() throws IOException {
@@ -154,28 +181,29 @@ final class PipelineBench implements BenchFamily {
         return jobs;
     }
 
-    private static double plain(WorkDir workDir, List<byte[]> photos, int threads) throws Exception {
+    private static Run plain(WorkDir workDir, List<byte[]> photos, int threads) throws Exception {
         Path dir = workDir.fresh("plain");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<PhotoUploaded> jobs = store(dir.resolve("blobs"), photos);
             PhotoProcessor processor = PhotoProcessor.from(config(dir.resolve("blobs"), threads));
             long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
+            List<Future<PhotoProcessor.Result>> done = new ArrayList<>();
             for (PhotoUploaded job : jobs) {
                 done.add(pool.submit(() -> processor.process(job)));
             }
-            for (Future<?> f : done) {
-                f.get();
+            long processingMicros = 0;
+            for (Future<PhotoProcessor.Result> f : done) {
+                processingMicros += f.get().timings().totalMicros();
             }
-            return jobs.size() / ((System.nanoTime() - start) / 1e9);
+            return Run.of(jobs.size(), System.nanoTime() - start, processingMicros, threads);
         } finally {
             pool.shutdownNow();
             WorkDir.deleteTree(dir);
         }
     }
 
-    private static double queued(WorkDir workDir, List<byte[]> photos, int workers) throws Exception {
+    private static Run queued(WorkDir workDir, List<byte[]> photos, int workers) throws Exception {
         Path dir = workDir.fresh("queue");
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "inhouse",
                 "data.dir", dir.resolve("queue").toString()))) {
@@ -195,6 +223,7 @@ final class PipelineBench implements BenchFamily {
                             codec.encode(job)).withPartition(i % PARTITIONS));
                 }
                 int seen = 0;
+                long processingMicros = 0;
                 long deadline = start + LIMIT.toNanos();
                 while (seen < jobs.size()) {
                     if (System.nanoTime() > deadline) {
@@ -202,14 +231,15 @@ final class PipelineBench implements BenchFamily {
                                 + LIMIT.toMinutes() + " min");
                     }
                     for (ConsumerRecord r : events.poll(Duration.ofMillis(20))) {
-                        if (!(codec.decodeEvent(r.value()) instanceof PhotoProcessed)) {
+                        if (!(codec.decodeEvent(r.value()) instanceof PhotoProcessed processed)) {
                             throw new IllegalStateException("a photo failed: " + r.valueAsString());
                         }
+                        processingMicros += processed.timings().totalMicros();
                         seen++;
                         events.ack(r);
                     }
                 }
-                return jobs.size() / ((System.nanoTime() - start) / 1e9);
+                return Run.of(jobs.size(), System.nanoTime() - start, processingMicros, workers);
             } finally {
                 pool.stop();
             }
