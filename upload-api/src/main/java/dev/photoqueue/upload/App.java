@@ -61,6 +61,11 @@ public final class App implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
     /** The autoscaler adds embedded workers up to this many (or WORKERS, if more). */
     static final int AUTOSCALE_MAX_WORKERS = 8;
+    /**
+     * The embedded workers' nice value: they share the process and its cores with the request
+     * threads, and an upload must not wait behind a decode for its 202 (see CpuPriority).
+     */
+    static final int EMBEDDED_WORKER_NICE = 10;
 
     private final List<AutoCloseable> closeInOrder;
     private final Javalin server;
@@ -195,7 +200,8 @@ public final class App implements AutoCloseable {
                 "session.timeout.ms", String.valueOf(config.sessionTimeoutMs()),
                 "max.pixels", String.valueOf(config.maxPixels()),
                 "max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes())),
-                "uploaded.partitions", String.valueOf(config.partitions())));
+                "uploaded.partitions", String.valueOf(config.partitions()),
+                "worker.nice", String.valueOf(EMBEDDED_WORKER_NICE)));
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {

@@ -85,6 +85,7 @@ final class ConsumerLoop implements Runnable {
     @Override
     public void run() {
         LOG.info("worker {} joining group {}", workerId, consumer.groupId());
+        CpuPriority.lowerCurrentThread(config.nice());
         boolean crashed = false;
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));

@@ -39,12 +39,14 @@ import java.util.Properties;
  * <tr><td>{@code shutdown.grace.ms}</td><td>time in-flight jobs get to finish at stop</td><td>10000</td></tr>
  * <tr><td>{@code consumption.mode}</td><td>{@code ordered} or {@code shared}</td><td>ordered</td></tr>
  * <tr><td>{@code uploaded.partitions}</td><td>partitions of {@code photo.uploaded} when the worker creates it</td><td>4</td></tr>
+ * <tr><td>{@code worker.nice}</td><td>nice value (0 to 19) the worker threads set themselves to on Linux, so that
+ *     image work yields the cores to other threads of the process (the upload API's requests)</td><td>0</td></tr>
  * </table>
  */
 public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> variants, long maxPixels, long maxSourceBytes,
                            int workerCount, String workerId, int maxDeliveries, long retryBackoffMs,
                            long retryBackoffMaxMs, long sessionTimeoutMs, int maxPollRecords, Duration pollTimeout,
-                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions) {
+                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice) {
 
     public WorkerConfig {
         Objects.requireNonNull(blobDir, "blobDir");
@@ -63,6 +65,9 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         requirePositive("max.poll.records", maxPollRecords);
         requirePositive("uploaded.partitions", uploadedPartitions);
         requirePositive("session.timeout.ms", sessionTimeoutMs);
+        if (nice < 0 || nice > 19) {
+            throw new IllegalArgumentException("worker.nice must be between 0 and 19, was " + nice);
+        }
     }
 
     /** All defaults. */
@@ -89,7 +94,8 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 Duration.ofMillis(s.getLong("poll.timeout.ms", 200)),
                 Duration.ofMillis(s.getLong("shutdown.grace.ms", 10_000)),
                 s.getMode("consumption.mode", ConsumptionMode.ORDERED),
-                (int) s.getLong("uploaded.partitions", 4));
+                (int) s.getLong("uploaded.partitions", 4),
+                (int) s.getLong("worker.nice", 0));
     }
 
     /** Settings from {@code file} (may be empty) overridden by {@code PQ_*} variables of {@code environment}. */
@@ -108,12 +114,12 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
     static final List<String> KEYS = List.of("blob.dir", "blob.fsync", "variants", "max.pixels", "max.source.bytes",
             "worker.count", "worker.id", "max.deliveries", "retry.backoff.ms", "retry.backoff.max.ms",
             "session.timeout.ms", "max.poll.records", "poll.timeout.ms", "shutdown.grace.ms", "consumption.mode",
-            "uploaded.partitions");
+            "uploaded.partitions", "worker.nice");
 
     public WorkerConfig withBlobDir(Path dir) {
         return new WorkerConfig(dir, fsync, variants, maxPixels, maxSourceBytes, workerCount, workerId, maxDeliveries,
                 retryBackoffMs, retryBackoffMaxMs, sessionTimeoutMs, maxPollRecords, pollTimeout, shutdownGrace, mode,
-                uploadedPartitions);
+                uploadedPartitions, nice);
     }
 
     private static void requirePositive(String key, long value) {
