@@ -122,11 +122,14 @@ class PhotoApiTest {
     }
 
     @Test
-    void bytesThatAreNoImageGet415WhateverTheNameSays() {
-        HttpResponse<String> r = client.upload("", Map.of(), new Part("file", "holiday.jpg", "image/jpeg",
-                "just some text, not a photo".getBytes(StandardCharsets.UTF_8)));
+    void bytesThatAreNoImageGet415WhateverTheNameSaysAndLeaveNothingStored() throws java.io.IOException {
+        long before = originals();
+        byte[] text = "just some text, not a photo. ".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = client.upload("", Map.of(), new Part("file", "holiday.jpg", "image/jpeg", text));
         assertError(r, 415, "unsupported_type");
         assertTrue(json(r).get("detail").asText().contains("not an image"), r.body());
+        assertTrue(json(r).get("detail").asText().contains(text.length + " bytes"), r.body());
+        assertEquals(before, originals(), "the refused upload's staged file was deleted");
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class HttpApi {
     /** Room for the multipart framing and the form fields around the largest file. */
     static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
     private static final String STARTED = "photoqueue.started";
+    static final int IN_MEMORY_PART_BYTES = 64 * 1024;
 
     private HttpApi() {
     }
@@ -37,7 +38,9 @@ public final class HttpApi {
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            // a part larger than this goes to a temporary file as it arrives, so that concurrent
+            // uploads of many megabytes never sit in the heap; the service streams it from there
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(IN_MEMORY_PART_BYTES, SizeUnit.BYTES);
             cfg.http.maxRequestSize = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
             cfg.staticFiles.add("/public", Location.CLASSPATH);
             cfg.staticFiles.enableWebjars();

@@ -44,14 +44,12 @@ public final class PhotoController {
         if (files.size() > 1) {
             throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
         }
-        byte[] bytes;
+        UploadReceipt receipt;
         try (InputStream in = files.get(0).content()) {
-            bytes = in.readAllBytes();
+            receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
+                    field(ctx.formParam("user"), "user", MAX_FIELD_CHARS), field(ctx.formParam("city"), "city", MAX_FIELD_CHARS),
+                    field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync, files.get(0).filename()));
         }
-        UploadRequest request = new UploadRequest(bytes, field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
-                field(ctx.formParam("city"), "city", MAX_FIELD_CHARS),
-                field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync, files.get(0).filename());
-        UploadReceipt receipt = photos.upload(request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", receipt.id());
         body.put("status", receipt.status());

@@ -7,6 +7,8 @@ import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
 import dev.photoqueue.worker.PhotoProcessor;
 import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.blob.SourceTooLargeException;
+import dev.photoqueue.worker.blob.StagedOriginal;
 import dev.photoqueue.worker.image.CorruptImageException;
 import dev.photoqueue.worker.image.ImageHeader;
 import dev.photoqueue.worker.image.ImagePipeline;
@@ -133,27 +135,29 @@ public final class PhotoService {
         if (earlier.isPresent()) {
             return earlier.get();
         }
-        check(id, request.bytes());
-        long backlog = queue.backlog();
-        long limit = settings.current().maxBacklog();
-        if (backlog >= limit) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers "
-                    + "have " + backlog + " jobs waiting, the maximum backlog is " + limit, RETRY_AFTER_SECONDS, null);
+        try (StagedOriginal staged = stage(id, request)) {
+            check(id, staged);
+            long backlog = queue.backlog();
+            long limit = settings.current().maxBacklog();
+            if (backlog >= limit) {
+                throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers "
+                        + "have " + backlog + " jobs waiting, the maximum backlog is " + limit, RETRY_AFTER_SECONDS, null);
+            }
+            String location = staged.commit();
+            PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
+                    request.city(), request.name());
+            RecordMetadata at;
+            try {
+                at = produce(job);
+            } catch (UploadRejectedException e) {
+                deleteOriginal(id, location);
+                throw e;
+            }
+            UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.QUEUED, at.partition(), at.offset(), Map.of(),
+                    false);
+            remember(request.idempotencyKey(), receipt);
+            return receipt;
         }
-        String sha256 = BlobStore.sha256(request.bytes());
-        String location = blobs.storeOriginal(id, request.bytes());
-        PhotoUploaded job = new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
-                request.name());
-        RecordMetadata at;
-        try {
-            at = produce(job);
-        } catch (UploadRejectedException e) {
-            deleteOriginal(id, location);
-            throw e;
-        }
-        UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.QUEUED, at.partition(), at.offset(), Map.of(), false);
-        remember(request.idempotencyKey(), receipt);
-        return receipt;
     }
 
     private UploadReceipt uploadSync(UploadRequest request) {
@@ -162,9 +166,13 @@ public final class PhotoService {
         if (earlier.isPresent()) {
             return earlier.get();
         }
-        check(id, request.bytes());
-        String sha256 = BlobStore.sha256(request.bytes());
-        String location = blobs.storeOriginal(id, request.bytes());
+        String location;
+        String sha256;
+        try (StagedOriginal staged = stage(id, request)) {
+            check(id, staged);
+            location = staged.commit();
+            sha256 = staged.sha256();
+        }
         PhotoProcessed done;
         try {
             done = sync.process(new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
@@ -183,15 +191,31 @@ public final class PhotoService {
         return receipt;
     }
 
-    /** Size, type from the bytes, pixels from the header; nothing is stored before these pass. */
-    private void check(String id, byte[] bytes) {
-        if (bytes.length > maxUploadBytes) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.TOO_LARGE, "the upload has "
-                    + bytes.length + " bytes, the limit is " + maxUploadBytes);
+    /**
+     * The upload streamed to a temporary file beside its place in the blob store, its digest taken
+     * on the way: no upload is held whole in the heap, and a refused one leaves nothing behind.
+     */
+    private StagedOriginal stage(String id, UploadRequest request) {
+        if (request.size() > maxUploadBytes) {
+            throw tooLarge(request.size());
         }
+        try {
+            return blobs.stageOriginal(id, request.content(), maxUploadBytes);
+        } catch (SourceTooLargeException e) {
+            throw tooLarge(e.size());
+        }
+    }
+
+    private UploadRejectedException tooLarge(long size) {
+        return new UploadRejectedException(UploadRejectedException.Reason.TOO_LARGE, "the upload has "
+                + size + " bytes, the limit is " + maxUploadBytes);
+    }
+
+    /** Type from the bytes, pixels from the header, of the staged file; nothing is stored before these pass. */
+    private void check(String id, StagedOriginal staged) {
         ImageHeader header;
         try {
-            header = pipeline.probe(id, bytes);
+            header = pipeline.probe(id, staged.path());
         } catch (NotAnImageException | UnsupportedImageFormatException e) {
             throw new UploadRejectedException(UploadRejectedException.Reason.UNSUPPORTED_TYPE, e.getMessage());
         } catch (CorruptImageException e) {

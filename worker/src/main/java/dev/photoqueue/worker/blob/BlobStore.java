@@ -45,6 +45,14 @@ public interface BlobStore {
     String storeOriginal(String photoId, byte[] bytes);
 
     /**
+     * Streams {@code content} into a temporary file beside the original's place, computing its
+     * digest on the way, for the caller to check and then {@link StagedOriginal#commit} or close.
+     * {@link SourceTooLargeException} (and nothing left behind) once more than {@code maxBytes} came;
+     * {@link BlobIOException} when reading or writing fails.
+     */
+    StagedOriginal stageOriginal(String photoId, java.io.InputStream content, long maxBytes);
+
+    /**
      * Reads the original at {@code location} and checks its digest. {@link BlobNotFoundException}
      * when it is not there, {@link SourceTooLargeException} when it has more than {@code maxBytes}
      * (checked before reading), {@link DigestMismatchException}, {@link InvalidBlobLocationException},

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,6 +34,8 @@ final class FileBlobStore implements BlobStore {
     private final Path root;
     private final boolean fsync;
     private final ObjectMapper json = JsonMapper.builder().build();
+    /** Pieces an upload is staged in: small enough to stay out of the heap's large-object regions. */
+    private static final int STAGING_BUFFER_BYTES = 64 * 1024;
 
     FileBlobStore(Path root, boolean fsync) {
         try {
@@ -60,6 +63,29 @@ final class FileBlobStore implements BlobStore {
         String location = ORIGINALS + "/" + requireValidPhotoId(photoId);
         writeAtomically(photoId, inside(photoId, location), bytes);
         return location;
+    }
+
+    @Override
+    public StagedOriginal stageOriginal(String photoId, InputStream content, long maxBytes) {
+        Path target = inside(photoId, ORIGINALS + "/" + requireValidPhotoId(photoId));
+        Staged staged = stage(photoId, target);
+        try {
+            byte[] buffer = new byte[STAGING_BUFFER_BYTES];
+            int n;
+            while ((n = content.read(buffer)) > 0) {
+                if (staged.size() + n > maxBytes) {
+                    throw new SourceTooLargeException(photoId, target, staged.size() + n, maxBytes);
+                }
+                staged.write(buffer, 0, n);
+            }
+            return staged;
+        } catch (IOException e) {
+            staged.close();
+            throw new BlobIOException(photoId, "staging", target, e);
+        } catch (RuntimeException e) {
+            staged.close();
+            throw e;
+        }
     }
 
     @Override
@@ -162,8 +188,12 @@ final class FileBlobStore implements BlobStore {
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
@@ -188,36 +218,131 @@ final class FileBlobStore implements BlobStore {
 
     /** Temp file in the target's folder, forced when fsync is on, renamed over the target, folder forced. */
     private void writeAtomically(String photoId, Path target, byte[] bytes) {
+        try (Staged staged = stage(photoId, target)) {
+            staged.write(bytes, 0, bytes.length);
+            staged.commit();
+        } catch (IOException e) {
+            throw new BlobIOException(photoId, "writing", target, e);
+        }
+    }
+
+    /** A new temporary file in the folder of {@code target}, to write {@code target} through. */
+    private Staged stage(String photoId, Path target) {
         Path dir = target.getParent();
         Path temp = null;
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                if (fsync) {
-                    channel.force(true);
-                }
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
-            if (fsync) {
-                try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    folder.force(true);
-                }
-            }
+            return new Staged(photoId, target, temp, FileChannel.open(temp, StandardOpenOption.WRITE));
         } catch (IOException e) {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-            }
+            deleteQuietly(temp, e);
             throw new BlobIOException(photoId, "writing", target, e);
+        }
+    }
+
+    /**
+     * A temporary file in the target's folder, written in pieces, then forced (when fsync is on),
+     * renamed over the target and its folder forced: the one way every file of the store is written.
+     */
+    private final class Staged implements StagedOriginal {
+        private final String photoId;
+        private final Path target;
+        private final Path temp;
+        private final FileChannel channel;
+        private final MessageDigest digest = newSha256();
+        private long size;
+        private String location;
+        private boolean closed;
+
+        private Staged(String photoId, Path target, Path temp, FileChannel channel) {
+            this.photoId = photoId;
+            this.target = target;
+            this.temp = temp;
+            this.channel = channel;
+        }
+
+        void write(byte[] bytes, int offset, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            digest.update(bytes, offset, length);
+            size += length;
+        }
+
+        @Override
+        public Path path() {
+            return temp;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public String sha256() {
+            try {
+                return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("the platform's SHA-256 cannot be cloned", e);
+            }
+        }
+
+        @Override
+        public String commit() {
+            if (closed) {
+                throw new IllegalStateException("the staged original of photo " + photoId + " was closed");
+            }
+            if (location == null) {
+                try {
+                    if (fsync) {
+                        channel.force(true);
+                    }
+                    channel.close();
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    if (fsync) {
+                        try (FileChannel folder = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                            folder.force(true);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new BlobIOException(photoId, "writing", target, e);
+                }
+                location = root.relativize(target).toString().replace('\\', '/');
+            }
+            return location;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("closing the staged file {} of photo {} failed: {}", temp, photoId, e.toString());
+            }
+            if (location == null) {
+                deleteQuietly(temp, null);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path temp, IOException cause) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            if (cause != null) {
+                cause.addSuppressed(cleanup);
+            } else {
+                LOG.warn("could not delete the temporary file {}: {}", temp, cleanup.toString());
+            }
         }
     }
 }

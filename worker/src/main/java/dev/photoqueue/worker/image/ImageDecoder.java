@@ -2,6 +2,7 @@ package dev.photoqueue.worker.image;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.Color;
@@ -11,8 +12,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +32,9 @@ final class ImageDecoder {
 
     /** How libjpeg words "the compressed data ended before the image was complete". */
     private static final String PREMATURE_END = "premature end";
+
+    /** Enough leading bytes for every magic number {@link ImageFormat#sniff} looks at. */
+    private static final int SNIFF_BYTES = 64;
 
     private final long maxPixels;
 
@@ -50,6 +58,30 @@ final class ImageDecoder {
             return readHeader(photoId, format, reader, bytes.length);
         } catch (IOException e) {
             throw new UncheckedIOException("closing an in-memory image stream failed", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** The header of the image in {@code file}, reading the first bytes and the header only. */
+    ImageHeader probe(String photoId, Path file) {
+        long size;
+        byte[] leading = new byte[SNIFF_BYTES];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            n = in.readNBytes(leading, 0, leading.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the image file " + file + " of photo " + photoId, e);
+        }
+        leading = Arrays.copyOf(leading, n);
+        ImageFormat format = supportedFormat(photoId, leading, size);
+        ImageReader reader = readerFor(photoId, format);
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            reader.setInput(in, true, ignoresMetadata(format));
+            return readHeader(photoId, format, reader, (int) Math.min(size, Integer.MAX_VALUE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the image file " + file + " of photo " + photoId, e);
         } finally {
             reader.dispose();
         }
@@ -108,9 +140,14 @@ final class ImageDecoder {
     }
 
     private static ImageFormat supportedFormat(String photoId, byte[] bytes) {
-        ImageFormat format = ImageFormat.sniff(bytes);
+        return supportedFormat(photoId, bytes, bytes.length);
+    }
+
+    /** The format of a file of {@code size} bytes that starts with {@code leading}. */
+    private static ImageFormat supportedFormat(String photoId, byte[] leading, long size) {
+        ImageFormat format = ImageFormat.sniff(leading);
         if (format == null) {
-            throw new NotAnImageException(photoId, bytes);
+            throw new NotAnImageException(photoId, leading, size);
         }
         if (!format.supported()) {
             throw new UnsupportedImageFormatException(photoId, format);

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -44,6 +45,14 @@ public final class ImagePipeline {
      */
     public ImageHeader probe(String photoId, byte[] source) {
         return decoder.probe(photoId, source);
+    }
+
+    /**
+     * {@link #probe(String, byte[])} of the image in {@code file}, reading from it only the first
+     * bytes and what the reader needs for the header, not the whole file into the heap.
+     */
+    public ImageHeader probe(String photoId, Path file) {
+        return decoder.probe(photoId, file);
     }
 
     /**

@@ -11,7 +11,12 @@ public final class NotAnImageException extends PermanentJobException {
         this(photoId, hex(bytes, 8), bytes.length);
     }
 
-    private NotAnImageException(String photoId, String leadingBytes, int size) {
+    /** For a file of {@code size} bytes whose first bytes are {@code leading}. */
+    public NotAnImageException(String photoId, byte[] leading, long size) {
+        this(photoId, hex(leading, 8), size);
+    }
+
+    private NotAnImageException(String photoId, String leadingBytes, long size) {
         super(photoId, "photo " + photoId + " is not an image: " + size + " bytes starting with ["
                 + leadingBytes + "] match no image format", null);
         this.leadingBytes = leadingBytes;

@@ -36,6 +36,41 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void aStagedOriginalIsInvisibleUntilCommittedAndCarriesTheDigestOfWhatWasStreamed() throws Exception {
+        BlobStore store = BlobStore.onFileSystem(root, true);
+        byte[] bytes = new byte[300_000];
+        new java.util.Random(7).nextBytes(bytes);
+        try (StagedOriginal staged = store.stageOriginal("p-9", new java.io.ByteArrayInputStream(bytes), 1 << 20)) {
+            assertFalse(Files.exists(root.resolve("originals/p-9")), "nothing at the original's place before commit");
+            assertArrayEquals(bytes, Files.readAllBytes(staged.path()));
+            assertEquals(bytes.length, staged.size());
+            assertEquals(FileBlobStore.sha256(bytes), staged.sha256());
+            assertEquals("originals/p-9", staged.commit());
+        }
+        assertArrayEquals(bytes, store.readOriginal("p-9", "originals/p-9", FileBlobStore.sha256(bytes), 1 << 20));
+        assertEquals(List.of("p-9"), names(root.resolve("originals")), "no temporary file is left");
+    }
+
+    @Test
+    void aStagedOriginalClosedUncommittedOrOverTheLimitLeavesNothingBehind() throws Exception {
+        BlobStore store = BlobStore.onFileSystem(root, true);
+        try (StagedOriginal staged = store.stageOriginal("p-10", new java.io.ByteArrayInputStream(new byte[1000]), 1000)) {
+            assertTrue(Files.exists(staged.path()));
+        }
+        SourceTooLargeException e = assertThrows(SourceTooLargeException.class,
+                () -> store.stageOriginal("p-11", new java.io.ByteArrayInputStream(new byte[200_000]), 100_000));
+        assertEquals(100_000, e.maxBytes());
+        assertTrue(e.size() > 100_000, "the size counted when the limit was passed: " + e.size());
+        assertEquals(List.of(), names(root.resolve("originals")));
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void aMissingOriginalIsTransientAndAnOversizedOnePermanent() {
         BlobStore store = BlobStore.onFileSystem(root, false);
         BlobNotFoundException missing = assertThrows(BlobNotFoundException.class,

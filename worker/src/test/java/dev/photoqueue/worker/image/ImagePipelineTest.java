@@ -1,6 +1,7 @@
 package dev.photoqueue.worker.image;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -8,6 +9,8 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static dev.photoqueue.worker.image.Pixels.*;
@@ -209,6 +212,27 @@ class ImagePipelineTest {
         CorruptImageException pngError = assertThrows(CorruptImageException.class,
                 () -> pipeline.render("p", png, VariantSpec.DEFAULTS));
         assertTrue(pngError.getMessage().contains("pixel data"), pngError.getMessage());
+    }
+
+    @Test
+    void probingAFileReadsTheSameHeaderAsProbingItsBytesAndNamesTheFileSize(@TempDir Path dir) throws Exception {
+        for (String name : photoNames()) {
+            byte[] bytes = photo(name);
+            Path file = Files.write(dir.resolve(name), bytes);
+            assertEquals(pipeline.probe(name, bytes), pipeline.probe(name, file), name);
+        }
+        Path bomb = Files.write(dir.resolve("bomb.png"), pngDeclaring(100_000, 100_000));
+        assertEquals(new ImageHeader(ImageFormat.PNG, 100_000, 100_000), pipeline.probe("bomb", bomb));
+
+        byte[] text = "not a photo at all, only words ".repeat(100).getBytes(StandardCharsets.UTF_8);
+        Path notAnImage = Files.write(dir.resolve("words.jpg"), text);
+        NotAnImageException e = assertThrows(NotAnImageException.class, () -> pipeline.probe("words", notAnImage));
+        assertTrue(e.getMessage().contains(text.length + " bytes"), e.getMessage());
+        assertEquals("6e 6f 74 20 61 20 70 68", e.leadingBytes());
+
+        byte[] photo = photo("Aqua.jpg");
+        Path cut = Files.write(dir.resolve("cut.jpg"), java.util.Arrays.copyOf(photo, 40));
+        assertThrows(CorruptImageException.class, () -> pipeline.probe("cut", cut));
     }
 
     @Test
