@@ -47,6 +47,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ public final class App implements AutoCloseable {
      * threads, and an upload must not wait behind a decode for its 202 (see CpuPriority).
      */
     static final int EMBEDDED_WORKER_NICE = 10;
+    /** A temporary blob file this old at start-up belongs to a write that was killed, not a slow one. */
+    static final Duration ABANDONED_WRITE_AGE = Duration.ofHours(1);
 
     private final List<AutoCloseable> closeInOrder;
     private final Javalin server;
@@ -133,7 +136,9 @@ public final class App implements AutoCloseable {
                     RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false),
                     s -> pool.setDelivery(RuntimeSettings.AT_MOST_ONCE.equals(s.delivery())
                             ? DeliveryGuarantee.AT_MOST_ONCE : DeliveryGuarantee.AT_LEAST_ONCE));
-            PhotoService photos = new PhotoService(BlobStore.onFileSystem(config.blobDir(), true), config.maxPixels(),
+            BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true);
+            blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
+            PhotoService photos = new PhotoService(blobs, config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);
             WorkerService workers = new WorkerService(pool);
             opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),

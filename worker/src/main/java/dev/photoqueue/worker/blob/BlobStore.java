@@ -75,6 +75,13 @@ public interface BlobStore {
     /** True when the manifest's every file exists with the size and SHA-256 it records. */
     boolean filesMatch(VariantManifest manifest);
 
+    /**
+     * Deletes the temporary files of writes that never finished (a process killed mid-write) and
+     * were last modified before {@code olderThan} ago: old enough that no live writer, in this
+     * process or another sharing the store, still holds them. Returns how many went.
+     */
+    int deleteAbandonedTemporaryFiles(java.time.Duration olderThan);
+
     /** Bytes of a file given relative to the root; {@link BlobNotFoundException} when missing. */
     byte[] read(String photoId, String relativePath);
 }

@@ -18,9 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** {@link BlobStore} on a local file system; see there for the layout and guarantees. Thread-safe. */
 final class FileBlobStore implements BlobStore {
@@ -36,6 +38,7 @@ final class FileBlobStore implements BlobStore {
     private final ObjectMapper json = JsonMapper.builder().build();
     /** Pieces an upload is staged in: small enough to stay out of the heap's large-object regions. */
     private static final int STAGING_BUFFER_BYTES = 64 * 1024;
+    private static final String TEMP_SUFFIX = ".tmp";
 
     FileBlobStore(Path root, boolean fsync) {
         try {
@@ -187,6 +190,28 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public int deleteAbandonedTemporaryFiles(Duration olderThan) {
+        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        int deleted = 0;
+        try (Stream<Path> files = Files.walk(root, 3)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && Files.isRegularFile(p)
+                        && Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("looking for abandoned temporary files under {} failed after {} deleted: {}", root, deleted,
+                    e.toString());
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} temporary files of unfinished writes under {}", deleted, root);
+        }
+        return deleted;
+    }
+
     static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
@@ -232,7 +257,7 @@ final class FileBlobStore implements BlobStore {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
             return new Staged(photoId, target, temp, FileChannel.open(temp, StandardOpenOption.WRITE));
         } catch (IOException e) {
             deleteQuietly(temp, e);

@@ -64,6 +64,25 @@ class FileBlobStoreTest {
         assertEquals(List.of(), names(root.resolve("originals")));
     }
 
+    @Test
+    void temporaryFilesOfWritesKilledLongAgoAreDeletedAndRecentOnesKept() throws Exception {
+        BlobStore store = BlobStore.onFileSystem(root, true);
+        store.storeOriginal("p-12", new byte[]{1});
+        store.writeVariant("p-12", "thumb", new byte[]{2});
+        Path oldOriginal = Files.write(root.resolve("originals/.p-13.123.tmp"), new byte[]{3});
+        Path oldVariant = Files.write(root.resolve("photos/p-12/.thumb.jpg.456.tmp"), new byte[]{4});
+        Path recent = Files.write(root.resolve("originals/.p-14.789.tmp"), new byte[]{5});
+        java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        Files.setLastModifiedTime(oldOriginal, twoHoursAgo);
+        Files.setLastModifiedTime(oldVariant, twoHoursAgo);
+
+        assertEquals(2, store.deleteAbandonedTemporaryFiles(java.time.Duration.ofHours(1)));
+        assertEquals(List.of(".p-14.789.tmp", "p-12"), names(root.resolve("originals")));
+        assertEquals(List.of("thumb.jpg"), names(root.resolve("photos/p-12")));
+        assertTrue(Files.exists(recent));
+    }
+
     private static List<String> names(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
