@@ -187,11 +187,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
     /**
      * Turns fetched records into deliveries: skips records already done, dead-letters the ones
      * past their maximum, counts the rest and commits the counts (or, at-most-once, the position
-     * past them) before they are returned.
+     * past them) before they are returned. When that commit fails (the broker is away, or the
+     * member was fenced) nothing is handed out: the progress is put back as it was and the
+     * partitions are read again from the first record of this batch, so no record is skipped; a
+     * record dead-lettered in this batch may be dead-lettered once more then.
      */
     private List<ConsumerRecord> handOut(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> fetched) {
         List<ConsumerRecord> out = new ArrayList<>();
         Set<TopicPartition> touched = new LinkedHashSet<>();
+        Map<TopicPartition, OrderedProgress> before = new HashMap<>();
+        Map<TopicPartition, Long> firstFetched = new HashMap<>();
         for (var r : fetched) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             Owned o = owned.get(tp);
@@ -205,6 +210,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 continue;
             }
             touched.add(tp);
+            before.computeIfAbsent(tp, k -> o.progress.copy());
+            firstFetched.putIfAbsent(tp, r.offset());
             int previous = o.progress.deliveries(r.offset());
             if (previous + 1 > config.maxDeliveries()) {
                 ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
@@ -224,9 +231,32 @@ final class KafkaGroupConsumer implements GroupConsumer {
             }
         }
         if (!touched.isEmpty()) {
-            commit(touched, true);
+            try {
+                commit(touched, true);
+            } catch (RuntimeException e) {
+                undoHandOut(before, firstFetched, out);
+                throw e;
+            }
         }
         return out;
+    }
+
+    /** Takes back a hand-out whose commit failed: progress as it was, positions at the first record fetched. */
+    private void undoHandOut(Map<TopicPartition, OrderedProgress> before, Map<TopicPartition, Long> firstFetched,
+                             List<ConsumerRecord> out) {
+        for (ConsumerRecord r : out) {
+            Owned o = owned.get(r.topicPartition());
+            if (o != null) {
+                o.outstanding.remove(r.offset());
+            }
+        }
+        before.forEach((tp, progress) -> {
+            Owned o = owned.get(tp);
+            if (o != null) {
+                o.progress = progress;
+                consumer.seek(KafkaQueueConsumer.toKafka(tp), firstFetched.get(tp));
+            }
+        });
     }
 
     // ------------------------------------------------------------------ acks
