@@ -141,7 +141,7 @@ public final class App implements AutoCloseable {
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), stats),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view), json),
-                    new HealthController(backend.admin(), metrics), events);
+                    new HealthController(backend, metrics), events);
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());
             // event streams first: an open stream would otherwise hold the server's stop up

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
@@ -52,11 +53,14 @@ final class KafkaBackend implements QueueBackend {
     private KafkaQueueProducer internalProducer;
     private final KafkaRedriver redriver;
     private final KafkaDeadLetters deadLetters;
+    private final KafkaHealthMonitor health;
     private volatile boolean closed;
 
-    private KafkaBackend(KafkaConfig config, org.apache.kafka.clients.admin.Admin admin) {
+    private KafkaBackend(KafkaConfig config, org.apache.kafka.clients.admin.Admin admin, String clusterId) {
         this.config = config;
         this.admin = admin;
+        this.health = new KafkaHealthMonitor(admin, config, BackendHealth.up("Kafka cluster " + clusterId + " at "
+                + config.bootstrapServers() + " answered at start-up", java.time.Instant.now()));
         this.redriver = new KafkaRedriver(this);
         this.deadLetters = new KafkaDeadLetters(this);
     }
@@ -74,7 +78,7 @@ final class KafkaBackend implements QueueBackend {
         try {
             String clusterId = awaitCluster(admin, config);
             LOG.info("connected to Kafka cluster {} at {}", clusterId, config.bootstrapServers());
-            return new KafkaBackend(config, admin);
+            return new KafkaBackend(config, admin, clusterId);
         } catch (RuntimeException e) {
             admin.close(java.time.Duration.ZERO);
             throw e;
@@ -136,6 +140,12 @@ final class KafkaBackend implements QueueBackend {
     public Admin admin() {
         ensureOpen();
         return new KafkaQueueAdmin(this);
+    }
+
+    /** The cluster's state as last checked in the background; see {@link KafkaHealthMonitor}. */
+    @Override
+    public BackendHealth health() {
+        return health.health();
     }
 
     KafkaConfig config() {
@@ -255,6 +265,7 @@ final class KafkaBackend implements QueueBackend {
             return;
         }
         closed = true;
+        health.close();
         RuntimeException first = null;
         for (AutoCloseable client : List.copyOf(open)) {
             try {

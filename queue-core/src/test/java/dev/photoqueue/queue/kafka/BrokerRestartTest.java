@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.kafka;
 
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The only broker of a cluster is shut down while a producer and an ORDERED group member of the
  * queue API run, then started again on the same log directories and port: every send that was
  * acknowledged, before, during or after the outage, is consumed afterwards, and consuming goes on.
+ * The backend's health is down during the outage, naming the address, and up again after it.
  * The cluster is this class's own (one broker, one controller, in the test JVM), so stopping it
  * disturbs no other test.
  */
@@ -64,7 +67,7 @@ class BrokerRestartTest {
     @Test
     void restartingTheBrokerLosesNoAcknowledgedRecordAndConsumingGoesOn() throws Exception {
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
-                "kafka.bootstrap.servers", cluster.bootstrapServers()))) {
+                "kafka.bootstrap.servers", cluster.bootstrapServers(), "kafka.health.interval.ms", "200"))) {
             backend.admin().createTopic(new NewTopic(TOPIC, 2, (short) 1, Map.of()));
             Producer producer = backend.producer();
             GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder("restart-readers").build());
@@ -84,8 +87,12 @@ class BrokerRestartTest {
             Future<Map<String, CompletableFuture<RecordMetadata>>> duringOutage =
                     sender.submit(() -> send(producer, 100, 150));
             consumeFor(member, consumed, Duration.ofSeconds(2));
+            BackendHealth down = awaitHealth(backend, false);
+            assertTrue(down.detail().contains(cluster.bootstrapServers()), down.detail());
             broker.startup();
             cluster.waitForReadyBrokers();
+            BackendHealth up = awaitHealth(backend, true);
+            assertTrue(up.since().isAfter(down.since()), "up since " + up.since() + ", down since " + down.since());
 
             awaitAcknowledged(duringOutage.get(120, TimeUnit.SECONDS), acknowledged);
             sender.shutdown();
@@ -108,6 +115,20 @@ class BrokerRestartTest {
     }
 
     /** Sends job-from .. job-(to-1); the futures by value, in order. */
+    private static BackendHealth awaitHealth(QueueBackend backend, boolean up) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            BackendHealth health = backend.health();
+            if (health.up() == up) {
+                return health;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                fail("health did not become " + (up ? "up" : "down") + " within 60 s: " + health);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
     private static Map<String, CompletableFuture<RecordMetadata>> send(Producer producer, int from, int to) {
         Map<String, CompletableFuture<RecordMetadata>> sends = new LinkedHashMap<>();
         for (int k = from; k < to; k++) {
