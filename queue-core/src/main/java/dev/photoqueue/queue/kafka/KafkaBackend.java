@@ -54,6 +54,13 @@ final class KafkaBackend implements QueueBackend {
     private final KafkaRedriver redriver;
     private final KafkaDeadLetters deadLetters;
     private final KafkaHealthMonitor health;
+    /** One daemon thread for every group member's timed ack commits; see {@link KafkaGroupConsumer}. */
+    private final java.util.concurrent.ScheduledExecutorService ackCommitTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kafka-ack-commits");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
 
     private KafkaBackend(KafkaConfig config, org.apache.kafka.clients.admin.Admin admin, String clusterId) {
@@ -154,6 +161,10 @@ final class KafkaBackend implements QueueBackend {
 
     org.apache.kafka.clients.admin.Admin kafkaAdmin() {
         return admin;
+    }
+
+    java.util.concurrent.ScheduledExecutorService ackCommitTimer() {
+        return ackCommitTimer;
     }
 
     KafkaDeadLetters deadLetters() {
@@ -279,6 +290,7 @@ final class KafkaBackend implements QueueBackend {
             }
         }
         open.clear();
+        ackCommitTimer.shutdownNow();
         synchronized (producerLock) {
             if (internalProducer != null) {
                 internalProducer.close();
