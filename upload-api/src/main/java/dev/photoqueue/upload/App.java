@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.InvalidConfigException;
@@ -86,7 +87,7 @@ public final class App implements AutoCloseable {
             String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
             exit(2, "configuration error: " + variable + e.getMessage());
             return;
-        } catch (DataDirectoryLockedException e) {
+        } catch (DataDirectoryLockedException | BackendUnavailableException e) {
             exit(1, "cannot start: " + e.getMessage());
             return;
         }
