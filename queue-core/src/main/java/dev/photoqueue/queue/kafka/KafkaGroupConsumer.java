@@ -192,14 +192,15 @@ final class KafkaGroupConsumer implements GroupConsumer {
      */
     private List<ConsumerRecord> pollOnce(Duration timeout) {
         lastPollNanos = System.nanoTime();
-        commitAcksIfDue();
-        long pauseLeft = resumeDuePartitions();
-        long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
-        if (!acksPending.isEmpty()) {
-            long commitLeft = lastAckCommitNanos + TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS) - System.nanoTime();
-            wait = Math.max(0, Math.min(wait, commitLeft));
-        }
         try {
+            commitAcksIfDue();
+            long pauseLeft = resumeDuePartitions();
+            long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
+            if (!acksPending.isEmpty()) {
+                long commitLeft = lastAckCommitNanos + TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS)
+                        - System.nanoTime();
+                wait = Math.max(0, Math.min(wait, commitLeft));
+            }
             return handOut(consumer.poll(Duration.ofNanos(wait)));
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
@@ -415,7 +416,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
             return;
         }
         try {
-            if (subscribed && !closing && !closed) {
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+            // past its session timeout Kafka has removed the member: its commits would be refused
+            if (subscribed && !closing && !closed && silentMs <= config.sessionTimeoutMs()) {
                 commitAcksIfDue();
             }
         } catch (RuntimeException e) {
@@ -466,30 +469,38 @@ final class KafkaGroupConsumer implements GroupConsumer {
             return;
         }
         if (!sync) {
-            consumer.commitAsync(offsets, (committed, e) -> {
-                if (e != null) {
-                    // runs on this member's thread, inside a later poll or commit
-                    LOG.debug("group {}: background commit of {} failed, retried with the next: {}", config.groupId(),
-                            offsets.keySet(), e.toString());
-                    for (var ktp : offsets.keySet()) {
-                        TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
-                        if (owned.containsKey(tp)) {
-                            acksPending.add(tp);
-                        }
+            try {
+                consumer.commitAsync(offsets, (committed, e) -> {
+                    if (e != null) {
+                        // runs on a thread calling into the consumer, under this member's lock
+                        LOG.debug("group {}: background commit of {} failed, retried with the next: {}",
+                                config.groupId(), offsets.keySet(), e.toString());
+                        markPending(offsets.keySet());
                     }
-                }
-            });
+                });
+            } catch (KafkaException e) {
+                // an ack is done for this member either way; its commit is retried with the next batch
+                LOG.debug("group {}: background commit of {} not sent, retried with the next: {}", config.groupId(),
+                        offsets.keySet(), e.toString());
+                markPending(offsets.keySet());
+            }
             return;
         }
         try {
             consumer.commitSync(offsets);
         } catch (RuntimeException e) {
-            for (TopicPartition tp : partitions) {
-                if (owned.containsKey(tp)) {
-                    acksPending.add(tp);
-                }
-            }
+            markPending(offsets.keySet());
             throw translateCommitFailure(e, offsets);
+        }
+    }
+
+    /** These partitions' progress is to be committed again, those still owned. */
+    private void markPending(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        for (var ktp : partitions) {
+            TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
+            if (owned.containsKey(tp)) {
+                acksPending.add(tp);
+            }
         }
     }
 
