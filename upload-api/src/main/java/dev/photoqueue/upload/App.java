@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.InvalidConfigException;
@@ -94,7 +95,7 @@ public final class App implements AutoCloseable {
             String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
             exit(2, "configuration error: " + variable + e.getMessage());
             return;
-        } catch (DataDirectoryLockedException e) {
+        } catch (DataDirectoryLockedException | BackendUnavailableException e) {
             exit(1, "cannot start: " + e.getMessage());
             return;
         }
@@ -151,7 +152,7 @@ public final class App implements AutoCloseable {
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), stats),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view), json),
-                    new HealthController(backend.admin(), metrics), events);
+                    new HealthController(backend, metrics), events);
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());
             // event streams first: an open stream would otherwise hold the server's stop up

@@ -1,6 +1,7 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.AckType;
+import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
@@ -90,7 +91,17 @@ final class ConsumerLoop implements Runnable {
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
-                List<ConsumerRecord> batch = consumer.poll(config.pollTimeout());
+                List<ConsumerRecord> batch;
+                try {
+                    batch = consumer.poll(config.pollTimeout());
+                } catch (BackendUnavailableException e) {
+                    // The broker is away: what this poll had fetched comes again. The queue's
+                    // clients reconnect with backoff, and such a poll fails only after waiting
+                    // out its request timeout, so this line cannot flood.
+                    LOG.warn("worker {}: the queue backend did not answer a poll, polling on: {}", workerId,
+                            e.getMessage());
+                    continue;
+                }
                 Set<TopicPartition> released = new HashSet<>();
                 for (ConsumerRecord record : batch) {
                     if (stopRequested) {

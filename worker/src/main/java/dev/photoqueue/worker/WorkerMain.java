@@ -61,7 +61,7 @@ public final class WorkerMain {
             return;
         }
         env.applyChaos(pool.chaos());
-        HealthFile health = new HealthFile(env.healthFile(), pool::workers, Duration.ofSeconds(5));
+        HealthFile health = new HealthFile(env.healthFile(), pool::workers, backend::health, Duration.ofSeconds(5));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: letting the jobs in hand finish (grace {})", env.worker().shutdownGrace());

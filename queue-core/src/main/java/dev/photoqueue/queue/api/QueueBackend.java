@@ -27,6 +27,13 @@ public interface QueueBackend extends AutoCloseable {
 
     Admin admin();
 
+    /**
+     * The backend's last known health, without waiting: the Kafka backend checks its cluster in
+     * the background (every {@code kafka.health.interval.ms} while up, with growing delays while
+     * down), the in-house backend checks its data directory on the call. A closed backend is down.
+     */
+    BackendHealth health();
+
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumptionMode;
@@ -20,10 +21,15 @@ import dev.photoqueue.queue.log.LogManager;
 import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The queue API over the embedded log: producers append to partitions, consumers read them,
@@ -34,6 +40,8 @@ import java.util.TreeSet;
 final class InhouseBackend implements QueueBackend, PartitionSource {
 
     private static final int MAX_TOPIC_NAME = 249;
+    /** Room for a few batches and an index roll; below it appends start failing. */
+    static final long MIN_FREE_BYTES = 16L << 20;
 
     private final InhouseConfig config;
     private final LogManager log;
@@ -41,6 +49,9 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     private final Redriver redriver = new Redriver(this);
     private final BacklogGate backlogGate;
     private final TransactionCoordinator transactions;
+    private final AtomicReference<BackendHealth> health =
+            new AtomicReference<>(BackendHealth.up("opened", Instant.now()));
+    private volatile boolean closed;
 
     private InhouseBackend(InhouseConfig config, LogManager log, TransactionCoordinator.StageListener stages) {
         this.config = config;
@@ -190,8 +201,42 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
         }
     }
 
+    /**
+     * Up while the data directory exists, is writable and has at least {@link #MIN_FREE_BYTES}
+     * free; checked on every call (a few file-system calls, no I/O on the log).
+     */
+    @Override
+    public BackendHealth health() {
+        Path dir = log.directory();
+        Instant now = Instant.now();
+        boolean up;
+        String detail;
+        if (closed) {
+            up = false;
+            detail = "the in-house backend on " + dir + " is closed";
+        } else if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            up = false;
+            detail = "data directory " + dir + " is missing or not writable";
+        } else {
+            long free;
+            String failure = null;
+            try {
+                free = Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException e) {
+                free = -1;
+                failure = e.toString();
+            }
+            up = free >= MIN_FREE_BYTES;
+            detail = free < 0 ? "cannot read the free space of data directory " + dir + ": " + failure
+                    : "data directory " + dir + ": " + log.topicNames().size() + " topics, " + (free >> 20)
+                    + " MiB free" + (up ? "" : ", below the " + (MIN_FREE_BYTES >> 20) + " MiB a log needs to go on");
+        }
+        return health.updateAndGet(h -> h.next(up, detail, now));
+    }
+
     @Override
     public void close() {
+        closed = true;
         try {
             coordinator.close();
         } finally {

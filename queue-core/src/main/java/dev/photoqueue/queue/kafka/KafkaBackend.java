@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
@@ -52,11 +53,21 @@ final class KafkaBackend implements QueueBackend {
     private KafkaQueueProducer internalProducer;
     private final KafkaRedriver redriver;
     private final KafkaDeadLetters deadLetters;
+    private final KafkaHealthMonitor health;
+    /** One daemon thread for every group member's timed ack commits; see {@link KafkaGroupConsumer}. */
+    private final java.util.concurrent.ScheduledExecutorService ackCommitTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kafka-ack-commits");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
 
-    private KafkaBackend(KafkaConfig config, org.apache.kafka.clients.admin.Admin admin) {
+    private KafkaBackend(KafkaConfig config, org.apache.kafka.clients.admin.Admin admin, String clusterId) {
         this.config = config;
         this.admin = admin;
+        this.health = new KafkaHealthMonitor(admin, config, BackendHealth.up("Kafka cluster " + clusterId + " at "
+                + config.bootstrapServers() + " answered at start-up", java.time.Instant.now()));
         this.redriver = new KafkaRedriver(this);
         this.deadLetters = new KafkaDeadLetters(this);
     }
@@ -74,7 +85,7 @@ final class KafkaBackend implements QueueBackend {
         try {
             String clusterId = awaitCluster(admin, config);
             LOG.info("connected to Kafka cluster {} at {}", clusterId, config.bootstrapServers());
-            return new KafkaBackend(config, admin);
+            return new KafkaBackend(config, admin, clusterId);
         } catch (RuntimeException e) {
             admin.close(java.time.Duration.ZERO);
             throw e;
@@ -138,12 +149,22 @@ final class KafkaBackend implements QueueBackend {
         return new KafkaQueueAdmin(this);
     }
 
+    /** The cluster's state as last checked in the background; see {@link KafkaHealthMonitor}. */
+    @Override
+    public BackendHealth health() {
+        return health.health();
+    }
+
     KafkaConfig config() {
         return config;
     }
 
     org.apache.kafka.clients.admin.Admin kafkaAdmin() {
         return admin;
+    }
+
+    java.util.concurrent.ScheduledExecutorService ackCommitTimer() {
+        return ackCommitTimer;
     }
 
     KafkaDeadLetters deadLetters() {
@@ -255,6 +276,7 @@ final class KafkaBackend implements QueueBackend {
             return;
         }
         closed = true;
+        health.close();
         RuntimeException first = null;
         for (AutoCloseable client : List.copyOf(open)) {
             try {
@@ -268,6 +290,7 @@ final class KafkaBackend implements QueueBackend {
             }
         }
         open.clear();
+        ackCommitTimer.shutdownNow();
         synchronized (producerLock) {
             if (internalProducer != null) {
                 internalProducer.close();

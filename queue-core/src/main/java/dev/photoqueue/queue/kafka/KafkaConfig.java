@@ -20,17 +20,21 @@ import java.util.Map;
  * <tr><td>{@code kafka.request.timeout.ms}</td><td>longest wait of one admin call or send</td><td>30000</td></tr>
  * <tr><td>{@code kafka.replication.factor}</td><td>copies of the topics the backend creates itself
  * (dead-letter topics); -1: the broker's {@code default.replication.factor}</td><td>-1</td></tr>
+ * <tr><td>{@code kafka.health.interval.ms}</td><td>how often the backend checks that the cluster
+ * answers while it does ({@link dev.photoqueue.queue.api.QueueBackend#health}); while it does not,
+ * the checks back off from 0.5 s to 30 s</td><td>5000</td></tr>
  * <tr><td>{@code kafka.client.<setting>}</td><td>passed to every Kafka client as {@code <setting>},
  * e.g. {@code kafka.client.security.protocol=SSL}</td><td></td></tr>
  * </table>
  */
 record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTimeoutMs, short replicationFactor,
-                   Map<String, Object> clientOverrides) {
+                   int healthIntervalMs, Map<String, Object> clientOverrides) {
 
     static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     static final String CONNECT_TIMEOUT_MS = "kafka.connect.timeout.ms";
     static final String REQUEST_TIMEOUT_MS = "kafka.request.timeout.ms";
     static final String REPLICATION_FACTOR = "kafka.replication.factor";
+    static final String HEALTH_INTERVAL_MS = "kafka.health.interval.ms";
     static final String CLIENT_PREFIX = "kafka.client.";
 
     KafkaConfig {
@@ -48,6 +52,8 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
                 Integer.MAX_VALUE);
         int replication = parseInt(REPLICATION_FACTOR, settings.getOrDefault(REPLICATION_FACTOR, "-1"), -1,
                 Short.MAX_VALUE);
+        int health = parseInt(HEALTH_INTERVAL_MS, settings.getOrDefault(HEALTH_INTERVAL_MS, "5000"), 10,
+                Integer.MAX_VALUE);
         if (replication == 0) {
             throw new InvalidConfigException(REPLICATION_FACTOR, "0", "must be -1 (broker default) or >= 1");
         }
@@ -57,7 +63,7 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
                 overrides.put(k.substring(CLIENT_PREFIX.length()), v);
             }
         });
-        return new KafkaConfig(bootstrap, connect, request, (short) replication, overrides);
+        return new KafkaConfig(bootstrap, connect, request, (short) replication, health, overrides);
     }
 
     /** Settings every client of this backend starts from. */

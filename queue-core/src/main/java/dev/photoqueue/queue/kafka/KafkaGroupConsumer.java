@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A member of an ORDERED consumer group over a {@link KafkaConsumer} of the consumer group
@@ -40,9 +42,15 @@ import java.util.concurrent.TimeUnit;
  * ({@link OrderedProgress}). Under at-least-once, a poll commits the delivery counts of what it
  * returns <em>before</em> returning (one synchronous commit per poll), so a record that crashes
  * the process every time still reaches {@code maxDeliveries} and the dead-letter topic. Under
- * at-most-once the poll commits the position past the records before returning them. An ack is
- * committed at once in the background ({@code commitAsync}); a revoked partition's progress is
- * committed synchronously after the rebalance listener ran, so acks made inside the callback count.
+ * at-most-once the poll commits the position past the records before returning them. Acks are
+ * committed in batches, as the in-house backend persists its positions: the partitions acked since
+ * the last commit are committed in the background ({@code commitAsync}) at most every
+ * {@value #ACK_COMMIT_INTERVAL_MS} ms, from the next ack or poll once that time is up (a poll
+ * waits no longer than that while acks are pending) or from the backend's timer when the member
+ * makes no call meanwhile; synchronously by {@link #commitSync}, on
+ * close, and for a revoked partition after the rebalance listener ran, so acks made inside the
+ * callback count. A crash loses at most the last interval's acks: those records are delivered
+ * again (at-least-once); a failed background commit is retried with the next one.
  * A released record's partition is paused for the backoff and read again from that record.
  *
  * <p>Liveness is Kafka's: the {@code sessionTimeoutMs} of the configuration is the consumer's
@@ -50,11 +58,16 @@ import java.util.concurrent.TimeUnit;
  * partitions are reassigned, its acks are fenced from then on) and is told at its next poll that
  * its partitions were lost. Unlike the in-house log, an ack alone does not keep a member alive.
  *
- * <p>Not thread-safe: one thread uses a member (the Kafka consumer enforces it).
+ * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
+ * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
+ * acked and then went quiet.
  */
 final class KafkaGroupConsumer implements GroupConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
+
+    /** Longest time an ack waits for its background commit, while the member acks or polls. */
+    static final long ACK_COMMIT_INTERVAL_MS = 100;
 
     /** What this member knows of a partition it owns now. */
     private static final class Owned {
@@ -73,6 +86,17 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Owned> owned = new TreeMap<>();
     private RebalanceListener listener = RebalanceListener.NONE;
+    /**
+     * Held by every call into the Kafka consumer, by the member's thread and by the backend's
+     * ack-commit timer, which commits the pending acks of a member that stopped calling in (the
+     * Kafka consumer allows any thread, one at a time). The timer only tries it: while the member
+     * is in a poll, the poll commits them itself.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    private ScheduledFuture<?> ackCommitter;
+    /** Owned partitions with acks not committed yet. */
+    private final Set<TopicPartition> acksPending = new java.util.TreeSet<>();
+    private long lastAckCommitNanos = System.nanoTime();
     private boolean subscribed;
     private long lastPollNanos = System.nanoTime();
     private boolean closing;
@@ -98,17 +122,24 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     @Override
     public void subscribe(Collection<String> topics, RebalanceListener newListener) {
-        ensureOpen();
-        if (subscribed) {
-            throw new IllegalStateException("member " + memberId() + " of group " + config.groupId()
-                    + " is already subscribed to " + consumer.subscription());
+        lock.lock();
+        try {
+            ensureOpen();
+            if (subscribed) {
+                throw new IllegalStateException("member " + memberId() + " of group " + config.groupId()
+                        + " is already subscribed to " + consumer.subscription());
+            }
+            Set<String> checked = backend.subscribableTopics(topics);
+            listener = newListener;
+            consumer.subscribe(checked, new Callbacks());
+            subscribed = true;
+            ackCommitter = backend.ackCommitTimer().scheduleWithFixedDelay(this::commitAcksFromTimer,
+                    ACK_COMMIT_INTERVAL_MS / 2, ACK_COMMIT_INTERVAL_MS / 2, TimeUnit.MILLISECONDS);
+            lastPollNanos = System.nanoTime();
+            awaitMemberId();
+        } finally {
+            lock.unlock();
         }
-        Set<String> checked = backend.subscribableTopics(topics);
-        listener = newListener;
-        consumer.subscribe(checked, new Callbacks());
-        subscribed = true;
-        lastPollNanos = System.nanoTime();
-        awaitMemberId();
     }
 
     /**
@@ -140,22 +171,36 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        ensureSubscribed();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
-                return out;
+        lock.lock();
+        try {
+            ensureSubscribed();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
+                    return out;
+                }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** One Kafka poll of at most {@code timeout} (less while a paused partition is due), turned into deliveries. */
+    /**
+     * One Kafka poll of at most {@code timeout} (less while a paused partition or a batch of acks is
+     * due), turned into deliveries.
+     */
     private List<ConsumerRecord> pollOnce(Duration timeout) {
         lastPollNanos = System.nanoTime();
-        long pauseLeft = resumeDuePartitions();
-        long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
         try {
+            commitAcksIfDue();
+            long pauseLeft = resumeDuePartitions();
+            long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
+            if (!acksPending.isEmpty()) {
+                long commitLeft = lastAckCommitNanos + TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS)
+                        - System.nanoTime();
+                wait = Math.max(0, Math.min(wait, commitLeft));
+            }
             return handOut(consumer.poll(Duration.ofNanos(wait)));
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
@@ -187,11 +232,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
     /**
      * Turns fetched records into deliveries: skips records already done, dead-letters the ones
      * past their maximum, counts the rest and commits the counts (or, at-most-once, the position
-     * past them) before they are returned.
+     * past them) before they are returned. When that commit fails (the broker is away, or the
+     * member was fenced) nothing is handed out: the progress is put back as it was and the
+     * partitions are read again from the first record of this batch, so no record is skipped; a
+     * record dead-lettered in this batch may be dead-lettered once more then.
      */
     private List<ConsumerRecord> handOut(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> fetched) {
         List<ConsumerRecord> out = new ArrayList<>();
         Set<TopicPartition> touched = new LinkedHashSet<>();
+        Map<TopicPartition, OrderedProgress> before = new HashMap<>();
+        Map<TopicPartition, Long> firstFetched = new HashMap<>();
         for (var r : fetched) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             Owned o = owned.get(tp);
@@ -205,6 +255,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 continue;
             }
             touched.add(tp);
+            before.computeIfAbsent(tp, k -> o.progress.copy());
+            firstFetched.putIfAbsent(tp, r.offset());
             int previous = o.progress.deliveries(r.offset());
             if (previous + 1 > config.maxDeliveries()) {
                 ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
@@ -224,41 +276,69 @@ final class KafkaGroupConsumer implements GroupConsumer {
             }
         }
         if (!touched.isEmpty()) {
-            commit(touched, true);
+            try {
+                commit(touched, true);
+            } catch (RuntimeException e) {
+                undoHandOut(before, firstFetched, out);
+                throw e;
+            }
         }
         return out;
+    }
+
+    /** Takes back a hand-out whose commit failed: progress as it was, positions at the first record fetched. */
+    private void undoHandOut(Map<TopicPartition, OrderedProgress> before, Map<TopicPartition, Long> firstFetched,
+                             List<ConsumerRecord> out) {
+        for (ConsumerRecord r : out) {
+            Owned o = owned.get(r.topicPartition());
+            if (o != null) {
+                o.outstanding.remove(r.offset());
+            }
+        }
+        before.forEach((tp, progress) -> {
+            Owned o = owned.get(tp);
+            if (o != null) {
+                o.progress = progress;
+                consumer.seek(KafkaQueueConsumer.toKafka(tp), firstFetched.get(tp));
+            }
+        });
     }
 
     // ------------------------------------------------------------------ acks
 
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        ensureSubscribed();
-        if (type == AckType.RENEW) {
-            throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED mode; an ORDERED "
-                    + "group consumer (group " + config.groupId() + ") holds no locks: settle "
-                    + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
-        }
-        TopicPartition tp = record.topicPartition();
-        Owned o = current(tp, record);
-        if (o == null) {
-            return; // done already: acking twice is harmless
-        }
-        switch (type) {
-            case ACCEPT -> {
-                o.outstanding.remove(record.offset());
-                o.progress.ack(record.offset());
-                commit(Set.of(tp), false);
+        lock.lock();
+        try {
+            ensureSubscribed();
+            if (type == AckType.RENEW) {
+                throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED mode; an ORDERED "
+                        + "group consumer (group " + config.groupId() + ") holds no locks: settle "
+                        + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
             }
-            case REJECT -> {
-                backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
-                o.outstanding.remove(record.offset());
-                o.lastError.remove(record.offset());
-                o.progress.ack(record.offset());
-                commit(Set.of(tp), false);
+            TopicPartition tp = record.topicPartition();
+            Owned o = current(tp, record);
+            if (o == null) {
+                return; // done already: acking twice is harmless
             }
-            case RELEASE -> release(tp, o, record, error);
-            default -> throw new IllegalStateException("unhandled ack type " + type);
+            switch (type) {
+                case ACCEPT -> {
+                    o.outstanding.remove(record.offset());
+                    o.progress.ack(record.offset());
+                    acked(tp);
+                }
+                case REJECT -> {
+                    backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
+                    o.outstanding.remove(record.offset());
+                    o.lastError.remove(record.offset());
+                    o.progress.ack(record.offset());
+                    acked(tp);
+                }
+                case RELEASE -> release(tp, o, record, error);
+                default -> throw new IllegalStateException("unhandled ack type " + type);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -321,12 +401,57 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     @Override
     public void commitSync() {
-        ensureSubscribed();
-        commit(owned.keySet(), true);
+        lock.lock();
+        try {
+            ensureSubscribed();
+            commit(owned.keySet(), true);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Commits the progress of these owned partitions, waiting when {@code sync}. */
+    /** The timer's turn: commits due acks unless the member is in a call (which commits them itself). */
+    private void commitAcksFromTimer() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+            // past its session timeout Kafka has removed the member: its commits would be refused
+            if (subscribed && !closing && !closed && silentMs <= config.sessionTimeoutMs()) {
+                commitAcksIfDue();
+            }
+        } catch (RuntimeException e) {
+            // the member's next call commits them, or they are delivered again (at-least-once)
+            LOG.debug("group {}: timed commit of acks failed: {}", config.groupId(), e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks an ack of {@code tp} for the next batch commit, and commits the batch if it is due. */
+    private void acked(TopicPartition tp) {
+        acksPending.add(tp);
+        commitAcksIfDue();
+    }
+
+    /** Commits the partitions with pending acks in the background when the last batch is {@value #ACK_COMMIT_INTERVAL_MS} ms old. */
+    private void commitAcksIfDue() {
+        if (acksPending.isEmpty()
+                || System.nanoTime() - lastAckCommitNanos < TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS)) {
+            return;
+        }
+        commit(List.copyOf(acksPending), false);
+    }
+
+    /**
+     * Commits the progress of these owned partitions, waiting when {@code sync}; their pending
+     * acks are part of it. A failed background commit marks its partitions pending again.
+     */
     private void commit(Collection<TopicPartition> partitions, boolean sync) {
+        if (!sync) {
+            lastAckCommitNanos = System.nanoTime();
+        }
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
             Owned o = owned.get(tp);
@@ -339,28 +464,61 @@ final class KafkaGroupConsumer implements GroupConsumer {
             }
             offsets.put(ktp, new OffsetAndMetadata(o.progress.base(), o.progress.encode()));
         }
+        acksPending.removeAll(partitions);
         if (offsets.isEmpty()) {
             return;
         }
         if (!sync) {
-            consumer.commitAsync(offsets, (committed, e) -> {
-                if (e != null) {
-                    LOG.debug("group {}: background commit of {} failed: {}", config.groupId(), committed, e.toString());
-                }
-            });
+            try {
+                consumer.commitAsync(offsets, (committed, e) -> {
+                    if (e != null) {
+                        // runs on a thread calling into the consumer, under this member's lock
+                        LOG.debug("group {}: background commit of {} failed, retried with the next: {}",
+                                config.groupId(), offsets.keySet(), e.toString());
+                        markPending(offsets.keySet());
+                    }
+                });
+            } catch (KafkaException e) {
+                // an ack is done for this member either way; its commit is retried with the next batch
+                LOG.debug("group {}: background commit of {} not sent, retried with the next: {}", config.groupId(),
+                        offsets.keySet(), e.toString());
+                markPending(offsets.keySet());
+            }
             return;
         }
         try {
             consumer.commitSync(offsets);
-        } catch (org.apache.kafka.clients.consumer.CommitFailedException
-                 | org.apache.kafka.common.errors.StaleMemberEpochException
-                 | org.apache.kafka.common.errors.UnknownMemberIdException
-                 | org.apache.kafka.common.errors.FencedMemberEpochException e) {
-            throw new FencedMemberException(config.groupId(), memberId(), null,
-                    "Kafka refused the commit of " + offsets.keySet() + ": " + e.getMessage());
-        } catch (KafkaException e) {
-            throw KafkaErrors.translate(e, backend.config(), "commit the positions of group " + config.groupId(), null);
+        } catch (RuntimeException e) {
+            markPending(offsets.keySet());
+            throw translateCommitFailure(e, offsets);
         }
+    }
+
+    /** These partitions' progress is to be committed again, those still owned. */
+    private void markPending(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        for (var ktp : partitions) {
+            TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
+            if (owned.containsKey(tp)) {
+                acksPending.add(tp);
+            }
+        }
+    }
+
+    /** A refused commit as the queue API reports it: fenced when Kafka no longer counts this member in. */
+    private RuntimeException translateCommitFailure(RuntimeException failure,
+                                                    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets) {
+        if (failure instanceof org.apache.kafka.clients.consumer.CommitFailedException
+                || failure instanceof org.apache.kafka.common.errors.StaleMemberEpochException
+                || failure instanceof org.apache.kafka.common.errors.UnknownMemberIdException
+                || failure instanceof org.apache.kafka.common.errors.FencedMemberEpochException) {
+            return new FencedMemberException(config.groupId(), memberId(), null,
+                    "Kafka refused the commit of " + offsets.keySet() + ": " + failure.getMessage());
+        }
+        if (failure instanceof KafkaException) {
+            return KafkaErrors.translate(failure, backend.config(), "commit the positions of group " + config.groupId(),
+                    null);
+        }
+        return failure;
     }
 
     // ------------------------------------------------------------------ transactions
@@ -373,41 +531,71 @@ final class KafkaGroupConsumer implements GroupConsumer {
      * or is done already (a transaction must not publish outputs for it twice).
      */
     Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> transactionOffsets(List<ConsumerRecord> inputs) {
-        ensureSubscribed();
-        Map<TopicPartition, OrderedProgress> after = new TreeMap<>();
-        for (ConsumerRecord r : inputs) {
-            TopicPartition tp = r.topicPartition();
-            Owned o = current(tp, r);
-            if (o == null) {
-                throw fenced(tp, "record " + tp + "@" + r.offset() + " is done already; the transaction changed nothing");
+        lock.lock();
+        try {
+            ensureSubscribed();
+            Map<TopicPartition, OrderedProgress> after = new TreeMap<>();
+            for (ConsumerRecord r : inputs) {
+                TopicPartition tp = r.topicPartition();
+                Owned o = current(tp, r);
+                if (o == null) {
+                    throw fenced(tp, "record " + tp + "@" + r.offset() + " is done already; the transaction changed nothing");
+                }
+                after.computeIfAbsent(tp, k -> o.progress.copy()).ack(r.offset());
             }
-            after.computeIfAbsent(tp, k -> o.progress.copy()).ack(r.offset());
+            commit(after.keySet(), true);
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            after.forEach((tp, p) -> offsets.put(KafkaQueueConsumer.toKafka(tp), new OffsetAndMetadata(p.base(), p.encode())));
+            return offsets;
+        } finally {
+            lock.unlock();
         }
-        commit(after.keySet(), true);
-        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        after.forEach((tp, p) -> offsets.put(KafkaQueueConsumer.toKafka(tp), new OffsetAndMetadata(p.base(), p.encode())));
-        return offsets;
     }
 
     /** This member's generation and id, which the broker checks the transaction's offsets against. */
     org.apache.kafka.clients.consumer.ConsumerGroupMetadata groupMetadata() {
-        return consumer.groupMetadata();
+        lock.lock();
+        try {
+            return consumer.groupMetadata();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** After a transaction with {@code inputs} committed: they are done for this member too. */
     void ackedInTransaction(List<ConsumerRecord> inputs) {
-        for (ConsumerRecord r : inputs) {
-            Owned o = owned.get(r.topicPartition());
-            if (o != null && o.progress != null) {
-                o.outstanding.remove(r.offset());
-                o.lastError.remove(r.offset());
-                o.progress.ack(r.offset());
+        lock.lock();
+        try {
+            for (ConsumerRecord r : inputs) {
+                Owned o = owned.get(r.topicPartition());
+                if (o != null && o.progress != null) {
+                    o.outstanding.remove(r.offset());
+                    o.lastError.remove(r.offset());
+                    o.progress.ack(r.offset());
+                    // the transaction committed a copy; this member's next commit must carry its acks too
+                    acksPending.add(r.topicPartition());
+                }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     GroupConsumerConfig config() {
         return config;
+    }
+
+    /** Offset commits this member's Kafka consumer sent so far (its {@code commit-total} metric); for tests. */
+    long commitsSent() {
+        lock.lock();
+        try {
+            return consumer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("commit-total") && e.getKey().group().contains("coordinator"))
+                    .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                    .sum();
+        } finally {
+            lock.unlock();
+        }
     }
 
     KafkaBackend backend() {
@@ -458,6 +646,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
             } finally {
                 unpause(ours);
                 ours.forEach(owned::remove);
+                acksPending.removeAll(ours);
             }
         }
 
@@ -470,6 +659,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
             ours.removeIf(tp -> !owned.containsKey(tp));
             unpause(ours);
             ours.forEach(owned::remove);
+            acksPending.removeAll(ours);
             if (!ours.isEmpty()) {
                 LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
                         config.groupId(), ours);
@@ -495,7 +685,12 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return new LinkedHashSet<>(owned.keySet());
+        lock.lock();
+        try {
+            return new LinkedHashSet<>(owned.keySet());
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -505,14 +700,19 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     @Override
     public String memberId() {
-        if (!subscribed || closed) {
-            return subscribed ? lastMemberId : null;
+        lock.lock();
+        try {
+            if (!subscribed || closed) {
+                return subscribed ? lastMemberId : null;
+            }
+            String id = consumer.groupMetadata().memberId();
+            if (id != null && !id.isEmpty()) {
+                lastMemberId = id;
+            }
+            return lastMemberId;
+        } finally {
+            lock.unlock();
         }
-        String id = consumer.groupMetadata().memberId();
-        if (id != null && !id.isEmpty()) {
-            lastMemberId = id;
-        }
-        return lastMemberId;
     }
 
     private String lastMemberId;
@@ -554,31 +754,40 @@ final class KafkaGroupConsumer implements GroupConsumer {
      */
     @Override
     public void close() {
-        if (closed || closing) {
-            return;
+        if (ackCommitter != null) {
+            ackCommitter.cancel(false);
         }
+        lock.lock();
         try {
-            if (subscribed && !owned.isEmpty()) {
-                long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-                if (silentMs <= config.sessionTimeoutMs()) {
-                    List<TopicPartition> all = List.copyOf(owned.keySet());
-                    try {
-                        listener.onPartitionsRevoked(all);
-                    } finally {
-                        commitOnClose(all);
+            if (closed || closing) {
+                return;
+            }
+            try {
+                if (subscribed && !owned.isEmpty()) {
+                    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+                    if (silentMs <= config.sessionTimeoutMs()) {
+                        List<TopicPartition> all = List.copyOf(owned.keySet());
+                        try {
+                            listener.onPartitionsRevoked(all);
+                        } finally {
+                            commitOnClose(all);
+                        }
                     }
+                }
+            } finally {
+                closing = true;
+                memberId();
+                owned.clear();
+                acksPending.clear();
+                closed = true;
+                try {
+                    consumer.close();
+                } finally {
+                    backend.closed(this);
                 }
             }
         } finally {
-            closing = true;
-            memberId();
-            owned.clear();
-            closed = true;
-            try {
-                consumer.close();
-            } finally {
-                backend.closed(this);
-            }
+            lock.unlock();
         }
     }
 }

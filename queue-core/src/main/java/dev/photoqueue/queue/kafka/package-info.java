@@ -10,7 +10,9 @@
  * per-record acks are kept by {@code KafkaGroupConsumer} and committed as the first record not yet
  * done, with the acked records above it and the delivery counts in the commit's metadata, so both
  * live in Kafka's own replicated, compacted {@code __consumer_offsets} topic and survive any
- * consumer crash. Dead letters go to {@code <topic>.dlq} with the headers of
+ * consumer crash; acks are committed in batches at most every 100 ms. The backend checks in the
+ * background that its cluster answers ({@code KafkaHealthMonitor}, reported by
+ * {@link dev.photoqueue.queue.api.QueueBackend#health}). Dead letters go to {@code <topic>.dlq} with the headers of
  * {@link dev.photoqueue.queue.api.DeadLetters}; redrive marks them in the internal group
  * {@code __redrive}.
  *

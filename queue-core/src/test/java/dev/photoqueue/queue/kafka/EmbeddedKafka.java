@@ -86,8 +86,19 @@ public final class EmbeddedKafka implements BeforeAllCallback {
      * caller closes it.
      */
     static KafkaClusterTestKit startCluster(int brokers, Map<String, String> overrides) throws Exception {
+        return startCluster(brokers, brokers == 1, overrides);
+    }
+
+    /**
+     * As {@link #startCluster(int, Map)}; {@code combined}: the controller runs in the first
+     * broker's node. A separate controller keeps the cluster's metadata alive while a broker is
+     * shut down and started again ({@code BrokerServer.shutdown}, then {@code startup}: the test
+     * kit binds the restarted broker to the port it had).
+     */
+    static KafkaClusterTestKit startCluster(int brokers, boolean combined, Map<String, String> overrides)
+            throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(brokers == 1)
+                .setCombined(combined)
                 .setNumBrokerNodes(brokers)
                 .setNumControllerNodes(1)
                 .build();

@@ -1,6 +1,8 @@
 package dev.photoqueue.upload.http;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
+import dev.photoqueue.queue.api.QueueBackend;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -12,15 +14,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * {@code /livez} (the process answers), {@code /readyz} (the queue backend answers an admin call
- * within {@value #READY_TIMEOUT_MILLIS} ms, else 503) and {@code /metrics} (Prometheus text).
+ * {@code /livez} (the process answers), {@code /readyz} and {@code /metrics} (Prometheus text).
+ * Ready means: the backend's own health ({@link QueueBackend#health}: the Kafka cluster answered
+ * its last background check, the in-house data directory is writable with room left) is up,
+ * and the backend answers an admin call within {@value #READY_TIMEOUT_MILLIS} ms. Otherwise 503,
+ * with {@code {error: "not_ready", detail, since}}; the body names the backend's addresses or
+ * directory either way.
  */
 public final class HealthController {
 
     static final long READY_TIMEOUT_MILLIS = 2_000;
 
+    private final Supplier<BackendHealth> health;
     private final Admin admin;
     private final PrometheusMeterRegistry registry;
     /** One probe at a time, on a thread of its own: a hanging backend costs one thread, not one per request. */
@@ -31,7 +39,12 @@ public final class HealthController {
     });
     private final AtomicReference<CompletableFuture<Integer>> probe = new AtomicReference<>();
 
-    public HealthController(Admin admin, PrometheusMeterRegistry registry) {
+    public HealthController(QueueBackend backend, PrometheusMeterRegistry registry) {
+        this(backend::health, backend.admin(), registry);
+    }
+
+    HealthController(Supplier<BackendHealth> health, Admin admin, PrometheusMeterRegistry registry) {
+        this.health = health;
         this.admin = admin;
         this.registry = registry;
     }
@@ -41,9 +54,16 @@ public final class HealthController {
     }
 
     void ready(Context ctx) {
+        BackendHealth backend = health.get();
+        if (!backend.up()) {
+            ctx.status(503).json(Map.of("error", "not_ready", "detail", backend.detail(),
+                    "since", backend.since().toString()));
+            return;
+        }
         try {
             int topics = currentProbe().get(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            ctx.json(Map.of("status", "ready", "topics", topics));
+            ctx.json(Map.of("status", "ready", "topics", topics, "detail", backend.detail(),
+                    "since", backend.since().toString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "not_ready", "interrupted while asking the queue backend");

@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.StorageException;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -21,19 +23,35 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code /readyz} against a backend that answers, fails or hangs, on a real server. */
+/** {@code /readyz} against a backend that answers, fails, hangs or reports itself down, on a real server. */
 class ReadinessTest {
+
+    private static final Instant SINCE = Instant.parse("2026-11-28T09:00:00Z");
+    private static final BackendHealth UP = BackendHealth.up("Kafka cluster abc at kafka:9092 answers", SINCE);
 
     @Test
     void readyWhileTheBackendAnswers() throws Exception {
-        HttpResponse<String> r = readyz(() -> Set.of("photo.uploaded"));
+        HttpResponse<String> r = readyz(UP, () -> Set.of("photo.uploaded"));
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals(1, new ObjectMapper().readTree(r.body()).get("topics").asInt());
+        JsonNode body = new ObjectMapper().readTree(r.body());
+        assertEquals(1, body.get("topics").asInt());
+        assertEquals(UP.detail(), body.get("detail").asText());
+        assertEquals(SINCE.toString(), body.get("since").asText());
+    }
+
+    @Test
+    void notReadyWhileTheBackendReportsItselfDownWithItsDetailAndSince() throws Exception {
+        BackendHealth down = BackendHealth.down("no answer from Kafka at kafka:9092: timed out", SINCE);
+        HttpResponse<String> r = readyz(down, () -> {
+            throw new AssertionError("a backend that reports itself down is not asked");
+        });
+        assertNotReady(r, "kafka:9092");
+        assertEquals(SINCE.toString(), new ObjectMapper().readTree(r.body()).get("since").asText());
     }
 
     @Test
     void notReadyWhenTheBackendFails() throws Exception {
-        HttpResponse<String> r = readyz(() -> {
+        HttpResponse<String> r = readyz(UP, () -> {
             throw new StorageException("/data/queue", "listing topics", new java.io.IOException("EIO"));
         });
         assertNotReady(r, "/data/queue");
@@ -42,7 +60,7 @@ class ReadinessTest {
     @Test
     void notReadyWhenTheBackendDoesNotAnswerInTime() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        HttpResponse<String> r = readyz(() -> {
+        HttpResponse<String> r = readyz(UP, () -> {
             try {
                 never.await();
             } catch (InterruptedException e) {
@@ -61,7 +79,8 @@ class ReadinessTest {
         assertTrue(body.get("detail").asText().contains(detail), r.body());
     }
 
-    private static HttpResponse<String> readyz(Supplier<Set<String>> listTopics) throws Exception {
+    private static HttpResponse<String> readyz(BackendHealth health, Supplier<Set<String>> listTopics)
+            throws Exception {
         Admin admin = (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("listTopics")) {
@@ -69,11 +88,11 @@ class ReadinessTest {
                     }
                     throw new UnsupportedOperationException(method.getName() + " is not part of this test");
                 });
-        HealthController health = new HealthController(admin, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        HealthController controller = new HealthController(() -> health, admin, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Javalin server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             ErrorMapping.register(cfg.routes);
-            cfg.routes.get("/readyz", health::ready);
+            cfg.routes.get("/readyz", controller::ready);
         }).start("127.0.0.1", 0);
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -1,0 +1,74 @@
+package dev.photoqueue.queue.kafka;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Acks of an ORDERED member are committed in batches, not one commit per ack, and none is lost. */
+@ExtendWith(EmbeddedKafka.class)
+class AckCommitBatchingTest {
+
+    private static final int RECORDS = 400;
+
+    @Test
+    void aBurstOfAcksIsCommittedInAFewCommitsAndTheLagReachesZeroWithoutFurtherCalls() throws Exception {
+        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        String topic = "batched-" + run;
+        String group = "batchers-" + run;
+        try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
+                "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()))) {
+            backend.admin().createTopic(new NewTopic(topic, 1));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < RECORDS; i++) {
+                    producer.send(ProducerRecord.of(topic, "k", "job-" + i));
+                }
+                producer.flush();
+            }
+            GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder(group)
+                    .maxPollRecords(RECORDS).build());
+            member.subscribe(List.of(topic));
+            List<ConsumerRecord> received = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (received.size() < RECORDS) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("received " + received.size() + " of " + RECORDS);
+                }
+                received.addAll(member.poll(Duration.ofMillis(200)));
+            }
+            long before = ((KafkaGroupConsumer) member).commitsSent();
+            for (ConsumerRecord r : received) {
+                member.ack(r);
+            }
+            // no further call of the member: the backend's timer commits the last batch
+            while (backend.admin().describeGroup(group).totalLag() != 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("lag still " + backend.admin().describeGroup(group).totalLag() + " after every ack");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            long commits = ((KafkaGroupConsumer) member).commitsSent() - before;
+            assertTrue(commits >= 1 && commits <= 20, RECORDS + " acks took " + commits + " commits");
+            member.close();
+            assertEquals(0, backend.admin().describeGroup(group).totalLag());
+        }
+    }
+}
