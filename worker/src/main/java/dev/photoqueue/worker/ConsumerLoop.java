@@ -101,6 +101,11 @@ final class ConsumerLoop implements Runnable {
                     LOG.warn("worker {}: the queue backend did not answer a poll, polling on: {}", workerId,
                             e.getMessage());
                     continue;
+                } catch (FencedMemberException e) {
+                    // The group gave this member's work to others (it was silent past its session
+                    // timeout, a long pause); the next poll rejoins and gets a fresh assignment.
+                    LOG.warn("worker {}: fenced by the group, rejoining: {}", workerId, e.getMessage());
+                    continue;
                 }
                 Set<TopicPartition> released = new HashSet<>();
                 for (ConsumerRecord record : batch) {

@@ -1,6 +1,7 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.BackendUnavailableException;
+import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.worker.job.MessageCodec;
@@ -17,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A worker whose poll fails because the queue backend is away keeps polling instead of dying. */
+/**
+ * A worker whose poll fails because the queue backend is away, or because the group fenced it,
+ * keeps polling (and so rejoins) instead of dying.
+ */
 class ConsumerLoopOutageTest {
 
     @TempDir
@@ -25,6 +29,18 @@ class ConsumerLoopOutageTest {
 
     @Test
     void pollFailingWithBackendUnavailableIsRetriedAndTheWorkerGoesOn() throws Exception {
+        pollFailingThreeTimesIsRetried(() -> new BackendUnavailableException("kafka:9092", 30_000,
+                "commit the positions", null));
+    }
+
+    @Test
+    void pollFailingBecauseTheGroupFencedTheMemberIsRetriedAndTheWorkerGoesOn() throws Exception {
+        pollFailingThreeTimesIsRetried(() -> new FencedMemberException("thumbnailers", "w-1", null,
+                "Kafka refused the commit: the member epoch is stale"));
+    }
+
+    private void pollFailingThreeTimesIsRetried(java.util.function.Supplier<RuntimeException> failure)
+            throws Exception {
         AtomicInteger polls = new AtomicInteger();
         AtomicBoolean closed = new AtomicBoolean();
         ConsumerLoop[] loop = new ConsumerLoop[1];
@@ -33,7 +49,7 @@ class ConsumerLoopOutageTest {
                     case "poll" -> {
                         int n = polls.incrementAndGet();
                         if (n <= 3) {
-                            throw new BackendUnavailableException("kafka:9092", 30_000, "commit the positions", null);
+                            throw failure.get();
                         }
                         loop[0].requestStop();
                         yield List.of();
