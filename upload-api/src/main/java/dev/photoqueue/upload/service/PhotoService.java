@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.service;
 
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -135,6 +136,7 @@ public final class PhotoService {
         if (earlier.isPresent()) {
             return earlier.get();
         }
+        requireQueueUp();
         try (StagedOriginal staged = stage(id, request)) {
             check(id, staged);
             long backlog = queue.backlog();
@@ -189,6 +191,19 @@ public final class PhotoService {
         UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.DONE, -1, -1, variants, false);
         remember(request.idempotencyKey(), receipt);
         return receipt;
+    }
+
+    /**
+     * Refuses at once while the backend knows itself down: a send would wait out its whole timeout
+     * (30 s on Kafka) on the request thread, and a burst of uploads during an outage would hold
+     * every thread of the server, the dashboard's too.
+     */
+    private void requireQueueUp() {
+        BackendHealth health = queue.health();
+        if (!health.up()) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue backend "
+                    + "is down since " + health.since() + ": " + health.detail(), RETRY_AFTER_SECONDS, null);
+        }
     }
 
     /**

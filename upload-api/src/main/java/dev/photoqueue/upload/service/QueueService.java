@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
 /**
  * Reads the queue's shape for the dashboard and answers the questions uploads ask: how long the
  * backlog of the thumbnail workers is, and which job each partition is on. The thumbnailers'
- * progress is cached for {@value #CACHE_MILLIS} ms, so a burst of uploads asks the backend once.
+ * progress and the backend's health are cached for {@value #CACHE_MILLIS} ms, so a burst of uploads
+ * asks the backend once.
  * Thread-safe.
  */
 public final class QueueService implements JobProgress {
@@ -26,13 +28,33 @@ public final class QueueService implements JobProgress {
     private final QueueBackend backend;
     private final Admin admin;
     private volatile Cached cached = new Cached(null, 0);
+    private volatile CachedHealth cachedHealth;
 
     private record Cached(GroupDescription group, long at) {
+    }
+
+    private record CachedHealth(BackendHealth health, long at) {
     }
 
     public QueueService(QueueBackend backend) {
         this.backend = backend;
         this.admin = backend.admin();
+    }
+
+    /**
+     * The backend's last known health, without waiting (see {@link QueueBackend#health()}), asked
+     * at most once per {@value #CACHE_MILLIS} ms: uploads ask it every time, and the in-house
+     * backend's check reads the file system.
+     */
+    public BackendHealth health() {
+        CachedHealth c = cachedHealth;
+        long now = System.currentTimeMillis();
+        if (c != null && now - c.at() < CACHE_MILLIS) {
+            return c.health();
+        }
+        BackendHealth health = backend.health();
+        cachedHealth = new CachedHealth(health, now);
+        return health;
     }
 
     /** The application's topics and every consumer group, now. */

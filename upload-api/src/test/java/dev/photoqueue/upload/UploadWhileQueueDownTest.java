@@ -1,0 +1,62 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * While the queue backend reports itself down, an upload is refused at once with 503 and
+ * Retry-After (instead of holding a request thread for the send's whole timeout), nothing is
+ * stored, and uploads pass again once it is back. The in-house backend is down while its data
+ * directory is missing: the test moves it away and back.
+ */
+class UploadWhileQueueDownTest {
+
+    @Test
+    void uploadsAreRefusedAtOnceWhileTheBackendIsDownAndPassAgainWhenItIsBack() throws Exception {
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "0"))) {
+            TestClient client = running.client;
+            assertEquals(202, client.uploadPhoto("GreenMeadow.jpg").statusCode());
+            Path queue = running.dataDir.resolve("queue");
+            Path away = running.dataDir.resolve("queue-away");
+            long originals = count(running.dataDir.resolve("blobs/originals"));
+
+            Files.move(queue, away);
+            HttpResponse<String> refused = awaitStatus(client, 503);
+            JsonNode body = TestClient.JSON.readTree(refused.body());
+            assertEquals("queue_unavailable", body.get("error").asText(), refused.body());
+            assertTrue(body.get("detail").asText().contains("missing or not writable"), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After is set");
+            assertEquals(originals, count(running.dataDir.resolve("blobs/originals")), "nothing was stored");
+
+            Files.move(away, queue);
+            awaitStatus(client, 202);
+        }
+    }
+
+    /** Uploads until one gets {@code status}; the health is cached for a moment, so the first may not. */
+    private static HttpResponse<String> awaitStatus(TestClient client, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            HttpResponse<String> r = client.uploadPhoto("GreenMeadow.jpg");
+            if (r.statusCode() == status || System.nanoTime() > deadline) {
+                assertEquals(status, r.statusCode(), r.body());
+                return r;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long count(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+}
