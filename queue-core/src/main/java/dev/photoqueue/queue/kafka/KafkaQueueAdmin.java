@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  * ({@code max.record.bytes} to {@code max.message.bytes}, {@code fsync=always} to
  * {@code flush.messages=1}); the in-house back-pressure settings {@code max.backlog.*} have no
  * Kafka equivalent and are refused. Resetting a group's offsets needs the group to have no live
- * members (a Kafka rule). Thread-safe.
+ * members (a Kafka rule). SHARED groups are Kafka share groups, described and reset through
+ * {@link ShareGroupAdmin}. Thread-safe.
  */
 final class KafkaQueueAdmin implements Admin {
 
