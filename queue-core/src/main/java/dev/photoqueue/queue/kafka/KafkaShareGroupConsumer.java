@@ -270,6 +270,13 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
                     + " with delivery count " + record.deliveryCount() + " (the lock ended, the record was settled,"
                     + " or it was delivered again since)");
         }
+        if (lane.expired(System.nanoTime())) {
+            // Not sent: the broker's lock has ended by now, and the broker might even take the ack if
+            // this member's consumer locked the record again meanwhile (a fetch ahead), as another delivery.
+            List<Position> gone = lane.abandonExpired();
+            throw fenced(record, "its lock on " + position.topicPartition() + "@" + position.offset() + " ended ("
+                    + lockMs + " ms after the poll or the last renewal); given up with it: " + gone);
+        }
         try {
             switch (type) {
                 case ACCEPT -> settle(lane, position, record, AcknowledgeType.ACCEPT);

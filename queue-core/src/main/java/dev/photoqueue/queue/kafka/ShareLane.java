@@ -1,6 +1,6 @@
 package dev.photoqueue.queue.kafka;
 
-import dev.photoqueue.queue.api.BackendUnavailableException;
+import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,7 +47,7 @@ final class ShareLane implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
     /** The last poll came back empty: Kafka's consumer goes on fetching for this lane. */
     private boolean armed;
-    /** System.nanoTime after which the broker has released whatever this lane still holds. */
+    /** System.nanoTime after which the broker has surely released whatever this lane still holds. */
     private long lockDeadlineNanos;
     private boolean closed;
 
@@ -81,21 +81,21 @@ final class ShareLane implements AutoCloseable {
     }
 
     /**
-     * Polls Kafka for at most {@code timeout}. Every record returned is unsettled from then on, locked until
-     * {@code lockMs} after this call began (the broker's lock started before its answer, so this
-     * deadline is never earlier than the broker's).
+     * Polls Kafka for at most {@code timeout}. Every record returned is unsettled from then on; the
+     * lane counts its lock as ended {@code lockMs} after this call returned: the broker locked it
+     * before that, so by then its lock has surely ended (it may end earlier, for a record Kafka's
+     * consumer fetched ahead and kept).
      */
     synchronized List<ConsumerRecord<byte[], byte[]>> poll(Duration timeout, long lockMs) {
         if (!unsettled.isEmpty()) {
             throw new IllegalStateException("lane " + clientId + " still holds " + unsettled.keySet());
         }
-        long began = System.nanoTime();
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (var r : consumer.poll(timeout)) {
             unsettled.put(positionOf(r), r);
             out.add(r);
         }
-        lockDeadlineNanos = began + Duration.ofMillis(lockMs).toNanos();
+        lockDeadlineNanos = System.nanoTime() + Duration.ofMillis(lockMs).toNanos();
         // Kafka's consumer keeps fetching until a fetch brings records; those wait in it for the next poll.
         armed = out.isEmpty();
         return out;
@@ -150,7 +150,6 @@ final class ShareLane implements AutoCloseable {
         if (!unsettled.containsKey(position)) {
             throw new IllegalStateException("lane " + clientId + " does not hold " + position);
         }
-        long began = System.nanoTime();
         unsettled.values().forEach(r -> consumer.acknowledge(r, AcknowledgeType.RENEW));
         Map<TopicIdPartition, Optional<KafkaException>> answers = consumer.commitSync();
         Set<TopicPartition> refusedPartitions = new HashSet<>();
@@ -161,11 +160,9 @@ final class ShareLane implements AutoCloseable {
         });
         unsettled.keySet().removeIf(p -> refusedPartitions.contains(p.topicPartition()));
         reclaim(timeoutMs);
-        Optional<String> refused = refusal(answers, position.topicPartition());
-        if (refused.isEmpty()) {
-            lockDeadlineNanos = Math.max(lockDeadlineNanos, began + Duration.ofMillis(lockMs).toNanos());
-        }
-        return refused;
+        // The broker renewed the locks, and locked what the polls back brought, before now: all end by lockMs from now.
+        lockDeadlineNanos = Math.max(lockDeadlineNanos, System.nanoTime() + Duration.ofMillis(lockMs).toNanos());
+        return refusal(answers, position.topicPartition());
     }
 
     /** Polls until Kafka handed back every renewed record; records new to the lane go to {@link #pending}. */
@@ -174,8 +171,8 @@ final class ShareLane implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         while (!missing.isEmpty()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new BackendUnavailableException("share group of lane " + clientId, timeoutMs,
-                        "get the renewed records " + missing + " back from Kafka's share consumer", null);
+                throw new QueueException("Kafka's share consumer " + clientId + " did not hand back the renewed records "
+                        + missing + " within " + timeoutMs + " ms");
             }
             for (var r : consumer.poll(Duration.ofMillis(5))) {
                 Position p = positionOf(r);
