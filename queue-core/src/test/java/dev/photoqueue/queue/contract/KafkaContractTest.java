@@ -77,15 +77,6 @@ class KafkaContractTest extends QueueContractTest {
     void sharedInFlightCapLimitsTheLockedRecordsOfAPartition() {
     }
 
-    @Test
-    @Disabled("Kafka persists a share partition's start offset as it was before the last acknowledgement was "
-            + "applied (after accepting 0 and 1 one by one it reads 1) and its admin client shows no more than that "
-            + "and the count of records not done; a SHARED group switching to ORDERED therefore starts at that "
-            + "persisted start offset (offset 1 here, delivered again: at-least-once) rather than guess past it")
-    @Override
-    void emptyGroupSwitchesModeAndKeepsItsPosition() {
-    }
-
     /**
      * Kafka lists a share consumer as a member from its first poll on (it joins the group then), not
      * from subscribe, so the SHARED member polls until the group shows it before the ORDERED one
