@@ -51,6 +51,10 @@ import java.util.concurrent.locks.LockSupport;
  * error reaches the dead letter. Under at-most-once each record is accepted before the poll
  * returns it. Closing leaves the group; Kafka releases what the member held at once.
  *
+ * <p>Limit: Kafka 4.3.1's share consumer may send one more fetch after a poll (KAFKA-20015) and keeps
+ * what it locks for that consumer's next poll. Records so fetched by a lane that stays busy (or a
+ * member that stops polling) are delivered again, count one higher, only once their lock ends.
+ *
  * <p>Not thread-safe, like every member: one thread polls and acks.
  */
 final class KafkaShareGroupConsumer implements GroupConsumer {
@@ -111,7 +115,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
         props.put("group.id", config.groupId());
         props.put("client.id", clientId);
         props.put("share.acknowledgement.mode", "explicit");
-        // Exactly max.poll.records locked per poll, not whole batches: what a poll locks, it returns.
+        // At most max.poll.records locked per fetch, not whole record batches beyond it.
         props.put("share.acquire.mode", "record_limit");
         props.put("max.poll.records", config.maxPollRecords());
         props.put("max.partition.fetch.bytes", config.fetchMaxBytes());
