@@ -110,6 +110,15 @@ public final class LocalKafkaBroker {
         p.setProperty("group.consumer.min.heartbeat.interval.ms", "100");
         p.setProperty("group.consumer.session.timeout.ms", "10000");
         p.setProperty("group.consumer.min.session.timeout.ms", "1000");
+        // SHARED members (share groups): the same pace, record locks (the visibility timeout) down
+        // to Kafka's floor of 1 s (its default floor is 15 s), and maxDeliveries up to 24 (the
+        // queue sets a group's delivery count limit to maxDeliveries + 1; Kafka's default cap is 10).
+        p.setProperty("group.share.heartbeat.interval.ms", "500");
+        p.setProperty("group.share.min.heartbeat.interval.ms", "100");
+        p.setProperty("group.share.session.timeout.ms", "10000");
+        p.setProperty("group.share.min.session.timeout.ms", "1000");
+        p.setProperty("group.share.min.record.lock.duration.ms", "1000");
+        p.setProperty("group.share.max.delivery.count.limit", "25");
         Path file = dataDir.resolve("server.properties");
         Path tmp = dataDir.resolve("server.properties.tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -137,8 +137,7 @@ final class KafkaBackend implements QueueBackend {
     public GroupConsumer groupConsumer(GroupConsumerConfig groupConfig) {
         ensureOpen();
         if (groupConfig.mode() == ConsumptionMode.SHARED) {
-            throw new InvalidConfigException("mode", ConsumptionMode.SHARED.name(),
-                    "the kafka backend supports ORDERED group consumers only so far (share groups are not wired yet)");
+            return track(new KafkaShareGroupConsumer(this, groupConfig));
         }
         return track(new KafkaGroupConsumer(this, groupConfig));
     }

@@ -130,6 +130,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
                         + " is already subscribed to " + consumer.subscription());
             }
             Set<String> checked = backend.subscribableTopics(topics);
+            KafkaGroupTypes.requireConsumerOrAbsent(backend, config.groupId());
             listener = newListener;
             consumer.subscribe(checked, new Callbacks());
             subscribed = true;

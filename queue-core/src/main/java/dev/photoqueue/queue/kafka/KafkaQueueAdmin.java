@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  * ({@code max.record.bytes} to {@code max.message.bytes}, {@code fsync=always} to
  * {@code flush.messages=1}); the in-house back-pressure settings {@code max.backlog.*} have no
  * Kafka equivalent and are refused. Resetting a group's offsets needs the group to have no live
- * members (a Kafka rule). Thread-safe.
+ * members (a Kafka rule). SHARED groups are Kafka share groups, described and reset through
+ * {@link ShareGroupAdmin}. Thread-safe.
  */
 final class KafkaQueueAdmin implements Admin {
 
@@ -180,6 +181,9 @@ final class KafkaQueueAdmin implements Admin {
 
     @Override
     public GroupDescription describeGroup(String groupId) {
+        if (isShareGroup(groupId)) {
+            return ShareGroupAdmin.describe(this, backend, groupId);
+        }
         ConsumerGroupDescription d = describeKafkaGroup(groupId);
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = KafkaErrors.await(
                 admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(), config,
@@ -215,6 +219,12 @@ final class KafkaQueueAdmin implements Admin {
         return new GroupDescription(groupId, generation, members, partitions);
     }
 
+    /** True when the group is a SHARED one, a Kafka share group. */
+    private boolean isShareGroup(String groupId) {
+        return KafkaGroupTypes.typeOf(backend, groupId).filter(t -> t == org.apache.kafka.common.GroupType.SHARE)
+                .isPresent();
+    }
+
     /** Kafka's description of the group, or null when Kafka does not know it. */
     private ConsumerGroupDescription describeKafkaGroup(String groupId) {
         try {
@@ -247,6 +257,7 @@ final class KafkaQueueAdmin implements Admin {
         Map<TopicPartition, Long> byTime = spec.kind() == OffsetSpec.Kind.TIMESTAMP
                 ? offsets(tps, org.apache.kafka.clients.admin.OffsetSpec.forTimestamp(spec.value())) : Map.of();
         Map<TopicPartition, Long> result = new TreeMap<>();
+        boolean shared = isShareGroup(groupId);
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : tps) {
             long target = switch (spec.kind()) {
@@ -259,6 +270,10 @@ final class KafkaQueueAdmin implements Admin {
             result.put(tp, target);
             // Empty metadata: nothing acked above the new position, delivery counts start afresh.
             commit.put(KafkaQueueConsumer.toKafka(tp), new OffsetAndMetadata(target, ""));
+        }
+        if (shared) {
+            ShareGroupAdmin.reset(backend, groupId, topic, result);
+            return result;
         }
         KafkaErrors.await(admin.alterConsumerGroupOffsets(groupId, commit).all(), config,
                 "reset the offsets of group " + groupId + " on " + topic + " (a group with live members cannot be reset)",

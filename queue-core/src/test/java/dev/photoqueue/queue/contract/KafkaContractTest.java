@@ -1,14 +1,23 @@
 package dev.photoqueue.queue.contract;
 
+import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.queue.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The queue contract against a real Kafka broker running inside the test JVM ({@link EmbeddedKafka}),
@@ -24,83 +33,80 @@ class KafkaContractTest extends QueueContractTest {
                 "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()));
     }
 
-    // ---- not passing on Kafka yet; each says why. Listed in the README's table of backend differences.
+    // ---- not passing on Kafka; each says why. Listed in the README's table of backend differences.
 
-    private static final String NO_SHARED = "SHARED mode over Kafka share groups (KafkaShareConsumer) is not wired "
-            + "yet: the kafka backend refuses mode=SHARED with InvalidConfigException";
+    /** Seen in this suite's runs with Kafka 4.3.1's client debug log (ShareConsumeRequestManager). */
+    private static final String SHARE_CONSUMER_FETCHES_AHEAD = "Kafka 4.3.1's KafkaShareConsumer can lock records "
+            + "that no poll returns: a ShareFetchEvent of a poll that starts while a fetch response is being handled "
+            + "sets 'fetch more' again after that response, and the flag clears only when a fetch brings records "
+            + "(KAFKA-20015), so the consumer sends one more ShareFetch while the member still holds the records of "
+            + "its last poll and keeps what it locks in its buffer. A member's consumer holding unacknowledged "
+            + "records cannot poll (explicit acknowledgement), so those records come back only after their lock "
+            + "ends, with a delivery count one higher: here ";
     private static final String NO_BACKLOG = "Kafka has no producer back pressure from consumer lag: the kafka "
             + "backend refuses max.backlog.records/max.backlog.bytes when a topic is created";
 
     @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void emptyGroupSwitchesModeAndKeepsItsPosition() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedMemberThatLeavesReleasesItsLocksAtOnce() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedReleaseMakesTheRecordAvailableToOthersWithItsDeliveryCountPlusOne() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedInFlightCapLimitsTheLockedRecordsOfAPartition() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedRecordReleasedMaxDeliveriesTimesIsDeadLettered() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedAtMostOnceRecordIsDoneWhenHandedOut() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedMembersBothTakeRecordsOfOnePartition() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedRenewKeepsARecordLockedPastTheOriginalTimeout() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
+    @Disabled(SHARE_CONSUMER_FETCHES_AHEAD + "the stalled member's consumer locks the records again when their "
+            + "first lock ends, and the other member gets them with delivery count 3, not 2")
     @Override
     void sharedMemberStallingPastTheVisibilityTimeoutLosesItsRecordsAndItsLateAckIsFenced() {
     }
 
     @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void sharedRecordsLockedAtARestartAreAvailableAgainWithTheirDeliveryCountsKept() {
-    }
-
-    @Test
-    @Disabled(NO_SHARED)
+    @Disabled(SHARE_CONSUMER_FETCHES_AHEAD + "the members poll 30 records without acking any, so several of their "
+            + "consumers hold records; the records those consumers fetched ahead stay locked for the 30 s visibility "
+            + "timeout, longer than the test waits")
     @Override
     void sharedRecordIsHandedToOneMemberAtATimeWhileLocked() {
     }
 
     @Test
-    @Disabled(NO_SHARED)
+    @Disabled(SHARE_CONSUMER_FETCHES_AHEAD + "with maxPollRecords 1 the consumer has locked offset 1 ahead while "
+            + "offset 0 is out, so after offset 0 is released the next poll returns offset 1 (count 1), not offset 0 "
+            + "again; the dead-lettering itself is checked by KafkaSharedDeadLetterTest")
+    @Override
+    void sharedRecordReleasedMaxDeliveriesTimesIsDeadLettered() {
+    }
+
+    @Test
+    @Disabled("Kafka bounds a share group's record lock limit (share.partition.max.record.locks) below by the "
+            + "broker's group.share.min.partition.max.record.locks, which itself cannot go under 100, so "
+            + "maxInFlightPerPartition 3 becomes 100 on Kafka and the first poll locks all 10 records")
+    @Override
+    void sharedInFlightCapLimitsTheLockedRecordsOfAPartition() {
+    }
+
+    /**
+     * Kafka lists a share consumer as a member from its first poll on (it joins the group then), not
+     * from subscribe, so the SHARED member polls until the group shows it before the ORDERED one
+     * tries to join. The promise checked is the same.
+     */
+    @Test
     @Override
     void memberJoiningASharedGroupInOrderedModeIsRefusedNamingBothModes() {
+        String topic = createTopic(1);
+        String group = name("g");
+        try (GroupConsumer shared = backend().groupConsumer(config(group).mode(ConsumptionMode.SHARED).build());
+             GroupConsumer ordered = backend().groupConsumer(config(group).build())) {
+            shared.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!listsMember(group, shared.memberId())) {
+                assertTrue(System.nanoTime() - deadline < 0, "the SHARED member did not join group " + group);
+                assertEquals(List.of(), shared.poll(POLL));
+            }
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> ordered.subscribe(List.of(topic)));
+            assertTrue(e.getMessage().contains("SHARED") && e.getMessage().contains("ORDERED"), e.getMessage());
+        }
+    }
+
+    private boolean listsMember(String group, String memberId) {
+        try {
+            return describe(group).members().stream().anyMatch(m -> m.memberId().equals(memberId));
+        } catch (UnknownGroupException e) {
+            return false;
+        }
     }
 
     @Test
@@ -115,9 +121,4 @@ class KafkaContractTest extends QueueContractTest {
     void sendWaitsWhileTheBacklogIsFullAndCompletesOnceTheGroupCatchesUp() {
     }
 
-    @Test
-    @Disabled(NO_SHARED)
-    @Override
-    void resetOfAnEmptySharedGroupReplaysFromTheNewPositionWithFreshCounts() {
-    }
 }

@@ -3,8 +3,6 @@ package dev.photoqueue.queue.contract;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
@@ -21,12 +19,5 @@ class KafkaTransactionContractTest extends TransactionContractTest {
     protected QueueBackend open(Path storage) {
         return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
                 "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()));
-    }
-
-    @Test
-    @Disabled("SHARED mode over Kafka share groups (KafkaShareConsumer) is not wired yet: the kafka backend refuses "
-            + "mode=SHARED, so there is no SHARED member to offer a transaction")
-    @Override
-    void transactionsRefuseInputsOfSharedMembers() {
     }
 }

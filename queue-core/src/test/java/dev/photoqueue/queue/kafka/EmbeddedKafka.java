@@ -32,7 +32,17 @@ public final class EmbeddedKafka implements BeforeAllCallback {
             Map.entry("offsets.topic.num.partitions", "3"),
             Map.entry("transaction.state.log.replication.factor", "1"),
             Map.entry("transaction.state.log.min.isr", "1"),
-            Map.entry("transaction.state.log.num.partitions", "3"));
+            Map.entry("transaction.state.log.num.partitions", "3"),
+            Map.entry("group.share.heartbeat.interval.ms", "100"),
+            Map.entry("group.share.min.heartbeat.interval.ms", "50"),
+            Map.entry("group.share.session.timeout.ms", "6000"),
+            Map.entry("group.share.min.session.timeout.ms", "400"),
+            Map.entry("group.share.assignment.interval.ms", "0"),
+            Map.entry("group.share.min.record.lock.duration.ms", "1000"),
+            Map.entry("group.share.max.delivery.count.limit", "25"),
+            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+            Map.entry("share.coordinator.state.topic.num.partitions", "3"));
 
     private static final Object LOCK = new Object();
     private static Cluster cluster;

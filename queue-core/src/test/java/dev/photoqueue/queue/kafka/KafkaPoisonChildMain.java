@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -19,7 +20,9 @@ import java.util.Map;
  * whole process dies at once ({@code Runtime.halt}, exit {@value #HALT_STATUS}), as on a crash no
  * catch block, shutdown hook or Kafka client close runs. It exits 0 once the group has no lag left.
  *
- * <p>Arguments: {@code BOOTSTRAP_SERVERS TOPIC GROUP OUT_FILE}.
+ * <p>Arguments: {@code BOOTSTRAP_SERVERS TOPIC GROUP OUT_FILE [MODE]}; MODE is {@code ORDERED}
+ * (default) or {@code SHARED}, the latter with a one-second visibility timeout so that a dead
+ * worker's lock ends soon.
  */
 public final class KafkaPoisonChildMain {
 
@@ -35,12 +38,17 @@ public final class KafkaPoisonChildMain {
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
                 "kafka.bootstrap.servers", args[0]));
              FileOutputStream lines = new FileOutputStream(args[3], true)) {
+            ConsumptionMode mode = args.length > 4 ? ConsumptionMode.valueOf(args[4]) : ConsumptionMode.ORDERED;
             GroupConsumer consumer = backend.groupConsumer(GroupConsumerConfig.builder(group).maxPollRecords(1)
-                    .build());
+                    .mode(mode).visibilityTimeoutMs(1_000).build());
             consumer.subscribe(List.of(topic));
+            boolean received = false;
             while (true) {
                 List<ConsumerRecord> records = consumer.poll(Duration.ofMillis(50));
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+                received |= !records.isEmpty();
+                // A SHARED member owns no partition: once it has had records, an empty poll is a moment to look at the lag.
+                boolean settled = mode == ConsumptionMode.SHARED ? received : !consumer.assignment().isEmpty();
+                if (records.isEmpty() && settled) {
                     consumer.commitSync();
                     if (backend.admin().describeGroup(group).totalLag() == 0) {
                         break;

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.NewTopic;
@@ -38,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to Kafka before the record is handed out; after {@code maxDeliveries} (5) deaths the next run
  * dead-letters it and processes the records behind it. Each crashed worker stays in the group
  * until its session ends on the broker, so the group's session timeout is set to one second here.
+ * In SHARED mode the broker counts the deliveries itself and a dead worker's record lock ends
+ * after the visibility timeout.
  */
 @ExtendWith(EmbeddedKafka.class)
 @Timeout(180)
@@ -64,9 +67,23 @@ class KafkaPoisonRecordCrashTest {
 
     @Test
     void recordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed() throws Exception {
+        haltOnPoisonUntilDeadLettered(ConsumptionMode.ORDERED);
+    }
+
+    /**
+     * The same promise in SHARED mode, where the broker counts the deliveries (a share group's
+     * delivery count) and a dead worker's lock ends after the one-second visibility timeout.
+     */
+    @Test
+    void sharedRecordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed()
+            throws Exception {
+        haltOnPoisonUntilDeadLettered(ConsumptionMode.SHARED);
+    }
+
+    private void haltOnPoisonUntilDeadLettered(ConsumptionMode mode) throws Exception {
         String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        String topic = "poison-" + run;
-        String group = "poison-" + run;
+        String topic = "poison-" + mode.name().toLowerCase(java.util.Locale.ROOT) + "-" + run;
+        String group = "poison-" + mode.name().toLowerCase(java.util.Locale.ROOT) + "-" + run;
         String bootstrap = EmbeddedKafka.bootstrapServers();
         try (QueueBackend backend = open(bootstrap)) {
             backend.admin().createTopic(new NewTopic(topic, 1));
@@ -83,7 +100,8 @@ class KafkaPoisonRecordCrashTest {
         Path out = tmp.resolve("processed.txt");
         int halts = 0;
         while (true) {
-            Process child = children.startLogged(KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString());
+            Process child = children.startLogged(KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString(),
+                    mode.name());
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.started() + " did not end");
             if (child.exitValue() == 0) {
                 break;
