@@ -3,14 +3,12 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.TopicPartition;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -19,16 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * at-most-once the poll commits the position past the records before returning them. Acks are
  * committed in batches, as the in-house backend persists its positions: the partitions acked since
  * the last commit are committed in the background ({@code commitAsync}) at most every
- * {@value #ACK_COMMIT_INTERVAL_MS} ms, from the next ack or poll once that time is up (a poll
+ * {@value BatchedAckCommitter#ACK_COMMIT_INTERVAL_MS} ms, from the next ack or poll once that time is up (a poll
  * waits no longer than that while acks are pending) or from the backend's timer when the member
  * makes no call meanwhile; synchronously by {@link #commitSync}, on
  * close, and for a revoked partition after the rebalance listener ran, so acks made inside the
@@ -61,30 +55,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
  * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
  * acked and then went quiet.
+ *
+ * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
+ * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
+ * acked and then went quiet. The parts share that lock and none of their own: the owned
+ * partitions and the hand-out ({@link OwnedPartitions}), the commits ({@link BatchedAckCommitter})
+ * and Kafka's rebalance callbacks ({@link RebalanceCallbacks}), which run inside this member's poll.
  */
 final class KafkaGroupConsumer implements GroupConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
 
-    /** Longest time an ack waits for its background commit, while the member acks or polls. */
-    static final long ACK_COMMIT_INTERVAL_MS = 100;
-
-    /** What this member knows of a partition it owns now. */
-    private static final class Owned {
-        /** Null until the partition's committed offset or first position is known. */
-        OrderedProgress progress;
-        /** Offsets handed out in this ownership and not yet settled, with the delivery count they carried. */
-        final Map<Long, Integer> outstanding = new HashMap<>();
-        /** The error of the last release, per offset: kept for the dead letter. */
-        final Map<Long, String> lastError = new HashMap<>();
-        /** System.nanoTime after which a paused (released) partition is read again; 0 when not paused. */
-        long resumeAtNanos;
-    }
-
     private final KafkaBackend backend;
     private final GroupConsumerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, Owned> owned = new TreeMap<>();
+    private final OwnedPartitions owned;
+    private final BatchedAckCommitter commits;
     private RebalanceListener listener = RebalanceListener.NONE;
     /**
      * Held by every call into the Kafka consumer, by the member's thread and by the backend's
@@ -93,10 +79,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
      * is in a poll, the poll commits them itself.
      */
     private final ReentrantLock lock = new ReentrantLock();
-    private ScheduledFuture<?> ackCommitter;
-    /** Owned partitions with acks not committed yet. */
-    private final Set<TopicPartition> acksPending = new java.util.TreeSet<>();
-    private long lastAckCommitNanos = System.nanoTime();
     private boolean subscribed;
     private long lastPollNanos = System.nanoTime();
     private boolean closing;
@@ -118,6 +100,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
         props.put("max.partition.fetch.bytes", config.fetchMaxBytes());
         props.put("max.poll.interval.ms", (int) Math.min(Integer.MAX_VALUE, config.sessionTimeoutMs()));
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.owned = new OwnedPartitions(backend, config, consumer, this::memberId);
+        this.commits = new BatchedAckCommitter(backend, config, consumer, owned, this::memberId, lock,
+                this::timerMayCommit);
     }
 
     @Override
@@ -132,10 +117,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
             Set<String> checked = backend.subscribableTopics(topics);
             KafkaGroupTypes.requireConsumerOrAbsent(backend, config.groupId());
             listener = newListener;
-            consumer.subscribe(checked, new Callbacks());
+            consumer.subscribe(checked, new RebalanceCallbacks(this, owned, commits));
             subscribed = true;
-            ackCommitter = backend.ackCommitTimer().scheduleWithFixedDelay(this::commitAcksFromTimer,
-                    ACK_COMMIT_INTERVAL_MS / 2, ACK_COMMIT_INTERVAL_MS / 2, TimeUnit.MILLISECONDS);
+            commits.startTimer(backend.ackCommitTimer());
             lastPollNanos = System.nanoTime();
             awaitMemberId();
         } finally {
@@ -194,115 +178,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private List<ConsumerRecord> pollOnce(Duration timeout) {
         lastPollNanos = System.nanoTime();
         try {
-            commitAcksIfDue();
-            long pauseLeft = resumeDuePartitions();
+            commits.commitAcksIfDue();
+            long pauseLeft = owned.resumeDuePartitions();
             long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
-            if (!acksPending.isEmpty()) {
-                long commitLeft = lastAckCommitNanos + TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS)
-                        - System.nanoTime();
-                wait = Math.max(0, Math.min(wait, commitLeft));
-            }
-            return handOut(consumer.poll(Duration.ofNanos(wait)));
+            wait = commits.boundWait(wait);
+            return owned.handOut(consumer.poll(Duration.ofNanos(wait)), commits);
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
         } finally {
             lastPollNanos = System.nanoTime();
         }
-    }
-
-    /** Resumes partitions whose backoff ended; returns nanos until the next one ends (0: none paused). */
-    private long resumeDuePartitions() {
-        long now = System.nanoTime();
-        long next = 0;
-        for (Map.Entry<TopicPartition, Owned> e : owned.entrySet()) {
-            Owned o = e.getValue();
-            if (o.resumeAtNanos == 0) {
-                continue;
-            }
-            long left = o.resumeAtNanos - now;
-            if (left <= 0) {
-                o.resumeAtNanos = 0;
-                consumer.resume(List.of(KafkaQueueConsumer.toKafka(e.getKey())));
-            } else {
-                next = next == 0 ? left : Math.min(next, left);
-            }
-        }
-        return next;
-    }
-
-    /**
-     * Turns fetched records into deliveries: skips records already done, dead-letters the ones
-     * past their maximum, counts the rest and commits the counts (or, at-most-once, the position
-     * past them) before they are returned. When that commit fails (the broker is away, or the
-     * member was fenced) nothing is handed out: the progress is put back as it was and the
-     * partitions are read again from the first record of this batch, so no record is skipped; a
-     * record dead-lettered in this batch may be dead-lettered once more then.
-     */
-    private List<ConsumerRecord> handOut(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> fetched) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        Set<TopicPartition> touched = new LinkedHashSet<>();
-        Map<TopicPartition, OrderedProgress> before = new HashMap<>();
-        Map<TopicPartition, Long> firstFetched = new HashMap<>();
-        for (var r : fetched) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            Owned o = owned.get(tp);
-            if (o == null || o.resumeAtNanos != 0) {
-                continue; // lost meanwhile, or released: read again from the released record after the backoff
-            }
-            if (o.progress == null) {
-                o.progress = new OrderedProgress(r.offset());
-            }
-            if (o.progress.isDone(r.offset())) {
-                continue;
-            }
-            touched.add(tp);
-            before.computeIfAbsent(tp, k -> o.progress.copy());
-            firstFetched.putIfAbsent(tp, r.offset());
-            int previous = o.progress.deliveries(r.offset());
-            if (previous + 1 > config.maxDeliveries()) {
-                ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
-                backend.deadLetters().write(config.groupId(), record, previous, o.lastError.remove(r.offset()));
-                o.progress.ack(r.offset());
-                continue;
-            }
-            int count = o.progress.deliver(r.offset());
-            o.outstanding.put(r.offset(), count);
-            out.add(KafkaQueueConsumer.fromKafka(r, count));
-        }
-        if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
-            for (ConsumerRecord r : out) {
-                Owned o = owned.get(r.topicPartition());
-                o.progress.doneBefore(r.offset() + 1);
-                o.outstanding.remove(r.offset());
-            }
-        }
-        if (!touched.isEmpty()) {
-            try {
-                commit(touched, true);
-            } catch (RuntimeException e) {
-                undoHandOut(before, firstFetched, out);
-                throw e;
-            }
-        }
-        return out;
-    }
-
-    /** Takes back a hand-out whose commit failed: progress as it was, positions at the first record fetched. */
-    private void undoHandOut(Map<TopicPartition, OrderedProgress> before, Map<TopicPartition, Long> firstFetched,
-                             List<ConsumerRecord> out) {
-        for (ConsumerRecord r : out) {
-            Owned o = owned.get(r.topicPartition());
-            if (o != null) {
-                o.outstanding.remove(r.offset());
-            }
-        }
-        before.forEach((tp, progress) -> {
-            Owned o = owned.get(tp);
-            if (o != null) {
-                o.progress = progress;
-                consumer.seek(KafkaQueueConsumer.toKafka(tp), firstFetched.get(tp));
-            }
-        });
     }
 
     // ------------------------------------------------------------------ acks
@@ -318,7 +203,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
                         + record.topicPartition() + "@" + record.offset() + " with ACCEPT, RELEASE or REJECT");
             }
             TopicPartition tp = record.topicPartition();
-            Owned o = current(tp, record);
+            OwnedPartition o = owned.current(tp, record, lastPollNanos);
             if (o == null) {
                 return; // done already: acking twice is harmless
             }
@@ -326,16 +211,16 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 case ACCEPT -> {
                     o.outstanding.remove(record.offset());
                     o.progress.ack(record.offset());
-                    acked(tp);
+                    commits.acked(tp);
                 }
                 case REJECT -> {
                     backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
                     o.outstanding.remove(record.offset());
                     o.lastError.remove(record.offset());
                     o.progress.ack(record.offset());
-                    acked(tp);
+                    commits.acked(tp);
                 }
-                case RELEASE -> release(tp, o, record, error);
+                case RELEASE -> owned.release(tp, o, record, error);
                 default -> throw new IllegalStateException("unhandled ack type " + type);
             }
         } finally {
@@ -343,183 +228,15 @@ final class KafkaGroupConsumer implements GroupConsumer {
         }
     }
 
-    /**
-     * The partition's state when {@code record} is a current delivery of this member; null when
-     * the record is done already; {@link FencedMemberException} when the member no longer owns the
-     * partition, was removed for silence, or the record was delivered again since.
-     */
-    private Owned current(TopicPartition tp, ConsumerRecord record) {
-        Owned o = owned.get(tp);
-        if (o == null) {
-            throw fenced(tp, "it does not own " + tp + " (any more)");
-        }
-        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-        if (silentMs > config.sessionTimeoutMs()) {
-            throw fenced(tp, "it has not polled for " + silentMs + " ms, past its session timeout of "
-                    + config.sessionTimeoutMs() + " ms, so Kafka removed it from the group");
-        }
-        if (o.progress != null && o.progress.isDone(record.offset())) {
-            return null;
-        }
-        Integer count = o.outstanding.get(record.offset());
-        if (count == null || count != record.deliveryCount()) {
-            throw fenced(tp, "record " + tp + "@" + record.offset() + " with delivery count " + record.deliveryCount()
-                    + " is not a current delivery to this member" + (count == null ? "" : " (current: " + count + ")"));
-        }
-        return o;
-    }
-
-    /** The partition continues from the released record after a backoff; later deliveries come again after it. */
-    private void release(TopicPartition tp, Owned o, ConsumerRecord record, String error) {
-        long offset = record.offset();
-        // The records handed out behind it come again after it: that hand-out does not count, so a
-        // record released again and again does not use up the deliveries of the records behind it.
-        o.outstanding.keySet().stream().filter(off -> off > offset).forEach(o.progress::undeliver);
-        o.outstanding.keySet().removeIf(off -> off >= offset);
-        if (error != null) {
-            o.lastError.put(offset, error);
-        }
-        var ktp = KafkaQueueConsumer.toKafka(tp);
-        consumer.seek(ktp, offset);
-        long backoffMs = backoffMs(record.deliveryCount());
-        if (backoffMs > 0) {
-            consumer.pause(List.of(ktp));
-            o.resumeAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
-        }
-    }
-
-    /** retryBackoffMs doubled per delivery after the first, capped, +-20 % jitter. */
-    private long backoffMs(int deliveryCount) {
-        if (config.retryBackoffMs() == 0) {
-            return 0;
-        }
-        double raw = config.retryBackoffMs() * Math.pow(2, Math.max(0, deliveryCount - 1));
-        double capped = Math.min(raw, config.retryBackoffMaxMs());
-        return Math.round(capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-    }
-
-    // ------------------------------------------------------------------ commits
-
     @Override
     public void commitSync() {
         lock.lock();
         try {
             ensureSubscribed();
-            commit(owned.keySet(), true);
+            commits.commit(owned.partitions(), true);
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The timer's turn: commits due acks unless the member is in a call (which commits them itself). */
-    private void commitAcksFromTimer() {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-            // past its session timeout Kafka has removed the member: its commits would be refused
-            if (subscribed && !closing && !closed && silentMs <= config.sessionTimeoutMs()) {
-                commitAcksIfDue();
-            }
-        } catch (RuntimeException e) {
-            // the member's next call commits them, or they are delivered again (at-least-once)
-            LOG.debug("group {}: timed commit of acks failed: {}", config.groupId(), e.toString());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Marks an ack of {@code tp} for the next batch commit, and commits the batch if it is due. */
-    private void acked(TopicPartition tp) {
-        acksPending.add(tp);
-        commitAcksIfDue();
-    }
-
-    /** Commits the partitions with pending acks in the background when the last batch is {@value #ACK_COMMIT_INTERVAL_MS} ms old. */
-    private void commitAcksIfDue() {
-        if (acksPending.isEmpty()
-                || System.nanoTime() - lastAckCommitNanos < TimeUnit.MILLISECONDS.toNanos(ACK_COMMIT_INTERVAL_MS)) {
-            return;
-        }
-        commit(List.copyOf(acksPending), false);
-    }
-
-    /**
-     * Commits the progress of these owned partitions, waiting when {@code sync}; their pending
-     * acks are part of it. A failed background commit marks its partitions pending again.
-     */
-    private void commit(Collection<TopicPartition> partitions, boolean sync) {
-        if (!sync) {
-            lastAckCommitNanos = System.nanoTime();
-        }
-        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            Owned o = owned.get(tp);
-            if (o == null) {
-                continue;
-            }
-            var ktp = KafkaQueueConsumer.toKafka(tp);
-            if (o.progress == null) {
-                o.progress = new OrderedProgress(consumer.position(ktp));
-            }
-            offsets.put(ktp, new OffsetAndMetadata(o.progress.base(), o.progress.encode()));
-        }
-        acksPending.removeAll(partitions);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (!sync) {
-            try {
-                consumer.commitAsync(offsets, (committed, e) -> {
-                    if (e != null) {
-                        // runs on a thread calling into the consumer, under this member's lock
-                        LOG.debug("group {}: background commit of {} failed, retried with the next: {}",
-                                config.groupId(), offsets.keySet(), e.toString());
-                        markPending(offsets.keySet());
-                    }
-                });
-            } catch (KafkaException e) {
-                // an ack is done for this member either way; its commit is retried with the next batch
-                LOG.debug("group {}: background commit of {} not sent, retried with the next: {}", config.groupId(),
-                        offsets.keySet(), e.toString());
-                markPending(offsets.keySet());
-            }
-            return;
-        }
-        try {
-            consumer.commitSync(offsets);
-        } catch (RuntimeException e) {
-            markPending(offsets.keySet());
-            throw translateCommitFailure(e, offsets);
-        }
-    }
-
-    /** These partitions' progress is to be committed again, those still owned. */
-    private void markPending(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-        for (var ktp : partitions) {
-            TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
-            if (owned.containsKey(tp)) {
-                acksPending.add(tp);
-            }
-        }
-    }
-
-    /** A refused commit as the queue API reports it: fenced when Kafka no longer counts this member in. */
-    private RuntimeException translateCommitFailure(RuntimeException failure,
-                                                    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets) {
-        if (failure instanceof org.apache.kafka.clients.consumer.CommitFailedException
-                || failure instanceof org.apache.kafka.common.errors.StaleMemberEpochException
-                || failure instanceof org.apache.kafka.common.errors.UnknownMemberIdException
-                || failure instanceof org.apache.kafka.common.errors.FencedMemberEpochException) {
-            return new FencedMemberException(config.groupId(), memberId(), null,
-                    "Kafka refused the commit of " + offsets.keySet() + ": " + failure.getMessage());
-        }
-        if (failure instanceof KafkaException) {
-            return KafkaErrors.translate(failure, backend.config(), "commit the positions of group " + config.groupId(),
-                    null);
-        }
-        return failure;
     }
 
     // ------------------------------------------------------------------ transactions
@@ -535,16 +252,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
         lock.lock();
         try {
             ensureSubscribed();
-            Map<TopicPartition, OrderedProgress> after = new TreeMap<>();
-            for (ConsumerRecord r : inputs) {
-                TopicPartition tp = r.topicPartition();
-                Owned o = current(tp, r);
-                if (o == null) {
-                    throw fenced(tp, "record " + tp + "@" + r.offset() + " is done already; the transaction changed nothing");
-                }
-                after.computeIfAbsent(tp, k -> o.progress.copy()).ack(r.offset());
-            }
-            commit(after.keySet(), true);
+            Map<TopicPartition, OrderedProgress> after = owned.progressWithAcked(inputs, lastPollNanos);
+            commits.commit(after.keySet(), true);
             Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             after.forEach((tp, p) -> offsets.put(KafkaQueueConsumer.toKafka(tp), new OffsetAndMetadata(p.base(), p.encode())));
             return offsets;
@@ -567,16 +276,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     void ackedInTransaction(List<ConsumerRecord> inputs) {
         lock.lock();
         try {
-            for (ConsumerRecord r : inputs) {
-                Owned o = owned.get(r.topicPartition());
-                if (o != null && o.progress != null) {
-                    o.outstanding.remove(r.offset());
-                    o.lastError.remove(r.offset());
-                    o.progress.ack(r.offset());
-                    // the transaction committed a copy; this member's next commit must carry its acks too
-                    acksPending.add(r.topicPartition());
-                }
-            }
+            owned.ackedInTransaction(inputs, commits);
         } finally {
             lock.unlock();
         }
@@ -603,83 +303,20 @@ final class KafkaGroupConsumer implements GroupConsumer {
         return backend;
     }
 
-    // ------------------------------------------------------------------ rebalance callbacks
-
-    /** Kafka's callbacks, run inside {@code consumer.poll} on this member's thread. */
-    private final class Callbacks implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsAssigned(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-            if (partitions.isEmpty() || closing) {
-                return;
-            }
-            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed =
-                    consumer.committed(new LinkedHashSet<>(partitions));
-            List<TopicPartition> ours = new ArrayList<>();
-            for (var ktp : partitions) {
-                TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
-                Owned o = new Owned();
-                OffsetAndMetadata c = committed.get(ktp);
-                if (c != null) {
-                    o.progress = OrderedProgress.decode(c.offset(), c.metadata());
-                }
-                owned.put(tp, o);
-                ours.add(tp);
-            }
-            listener.onPartitionsAssigned(ours);
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-            if (partitions.isEmpty() || closing) {
-                return;
-            }
-            List<TopicPartition> ours = new ArrayList<>(KafkaQueueConsumer.fromKafka(partitions));
-            ours.removeIf(tp -> !owned.containsKey(tp));
-            if (ours.isEmpty()) {
-                return;
-            }
-            try {
-                listener.onPartitionsRevoked(ours);
-                commit(ours, true);
-            } catch (FencedMemberException e) {
-                LOG.warn("group {}: progress of revoked {} not committed: {}", config.groupId(), ours, e.getMessage());
-            } finally {
-                unpause(ours);
-                ours.forEach(owned::remove);
-                acksPending.removeAll(ours);
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-            if (partitions.isEmpty() || closing) {
-                return;
-            }
-            List<TopicPartition> ours = new ArrayList<>(KafkaQueueConsumer.fromKafka(partitions));
-            ours.removeIf(tp -> !owned.containsKey(tp));
-            unpause(ours);
-            ours.forEach(owned::remove);
-            acksPending.removeAll(ours);
-            if (!ours.isEmpty()) {
-                LOG.info("member {} of group {} lost {} (removed from the group); it joins again", memberId(),
-                        config.groupId(), ours);
-                listener.onPartitionsLost(ours);
-            }
-        }
+    /** Whether a callback runs inside this member's close, which revokes the partitions itself. */
+    boolean closing() {
+        return closing;
     }
 
-    private void unpause(Collection<TopicPartition> partitions) {
-        List<org.apache.kafka.common.TopicPartition> paused = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            Owned o = owned.get(tp);
-            if (o != null && o.resumeAtNanos != 0) {
-                paused.add(KafkaQueueConsumer.toKafka(tp));
-            }
-        }
-        if (!paused.isEmpty()) {
-            consumer.resume(paused);
-        }
+    RebalanceListener listener() {
+        return listener;
+    }
+
+    /** Whether the backend's timer may commit this member's acks now; asked under the lock. */
+    private boolean timerMayCommit() {
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        // past its session timeout Kafka has removed the member: its commits would be refused
+        return subscribed && !closing && !closed && silentMs <= config.sessionTimeoutMs();
     }
 
     // ------------------------------------------------------------------ the rest
@@ -688,7 +325,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     public Set<TopicPartition> assignment() {
         lock.lock();
         try {
-            return new LinkedHashSet<>(owned.keySet());
+            return new LinkedHashSet<>(owned.partitions());
         } finally {
             lock.unlock();
         }
@@ -718,10 +355,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
 
     private String lastMemberId;
 
-    private FencedMemberException fenced(TopicPartition tp, String reason) {
-        return new FencedMemberException(config.groupId(), memberId(), tp, reason);
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new QueueClosedException("group consumer of group " + config.groupId());
@@ -741,7 +374,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
      */
     private void commitOnClose(List<TopicPartition> partitions) {
         try {
-            commit(partitions, true);
+            commits.commit(partitions, true);
         } catch (dev.photoqueue.queue.api.QueueException e) {
             LOG.warn("group {}: closing member {} could not commit the progress of {}; their unacked records will be "
                     + "delivered again: {}", config.groupId(), memberId(), partitions, e.getMessage());
@@ -755,9 +388,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
      */
     @Override
     public void close() {
-        if (ackCommitter != null) {
-            ackCommitter.cancel(false);
-        }
+        commits.stopTimer();
         lock.lock();
         try {
             if (closed || closing) {
@@ -767,7 +398,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 if (subscribed && !owned.isEmpty()) {
                     long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
                     if (silentMs <= config.sessionTimeoutMs()) {
-                        List<TopicPartition> all = List.copyOf(owned.keySet());
+                        List<TopicPartition> all = List.copyOf(owned.partitions());
                         try {
                             listener.onPartitionsRevoked(all);
                         } finally {
@@ -779,7 +410,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 closing = true;
                 memberId();
                 owned.clear();
-                acksPending.clear();
+                commits.clear();
                 closed = true;
                 try {
                     consumer.close();
@@ -792,3 +423,4 @@ final class KafkaGroupConsumer implements GroupConsumer {
         }
     }
 }
+

@@ -1,0 +1,19 @@
+package dev.photoqueue.queue.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What an ORDERED group member knows of a partition it owns now. Plain mutable state with no
+ * locking of its own: read and written only under {@link KafkaGroupConsumer}'s lock.
+ */
+final class OwnedPartition {
+    /** Null until the partition's committed offset or first position is known. */
+    OrderedProgress progress;
+    /** Offsets handed out in this ownership and not yet settled, with the delivery count they carried. */
+    final Map<Long, Integer> outstanding = new HashMap<>();
+    /** The error of the last release, per offset: kept for the dead letter. */
+    final Map<Long, String> lastError = new HashMap<>();
+    /** System.nanoTime after which a paused (released) partition is read again; 0 when not paused. */
+    long resumeAtNanos;
+}
