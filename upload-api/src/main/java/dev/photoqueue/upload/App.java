@@ -64,10 +64,11 @@ public final class App implements AutoCloseable {
     /** The autoscaler adds embedded workers up to this many (or WORKERS, if more). */
     static final int AUTOSCALE_MAX_WORKERS = 8;
     /**
-     * The embedded workers' nice value: they share the process and its cores with the request
-     * threads, and an upload must not wait behind a decode for its 202 (see CpuPriority).
+     * The embedded workers' nice value, the lowest priority: they share the process and its cores
+     * with the request threads, and an upload must not wait behind a decode for its 202 (see
+     * CpuPriority).
      */
-    static final int EMBEDDED_WORKER_NICE = 10;
+    static final int EMBEDDED_WORKER_NICE = 19;
     /** A temporary blob file this old at start-up belongs to a write that was killed, not a slow one. */
     static final Duration ABANDONED_WRITE_AGE = Duration.ofHours(1);
 

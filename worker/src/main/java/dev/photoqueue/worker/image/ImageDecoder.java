@@ -177,8 +177,16 @@ final class ImageDecoder {
         }
     }
 
-    /** Draws {@code raw} upright into an opaque RGB image on white. */
+    /**
+     * Draws {@code raw} upright into an opaque RGB image on white; an image that is upright and
+     * opaque 8-bit RGB already (most camera JPEGs decode to 3-byte BGR) is used as it is, which
+     * spares a copy of every pixel: 4 bytes a pixel of heap and a full-size draw per photo.
+     */
     private static BufferedImage uprightRgb(BufferedImage raw, int orientation) {
+        if (orientation == ExifOrientation.UPRIGHT && (raw.getType() == BufferedImage.TYPE_3BYTE_BGR
+                || raw.getType() == BufferedImage.TYPE_INT_RGB)) {
+            return raw;
+        }
         int w = raw.getWidth();
         int h = raw.getHeight();
         boolean swapped = orientation >= 5;
