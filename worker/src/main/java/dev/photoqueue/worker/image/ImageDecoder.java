@@ -1,6 +1,7 @@
 package dev.photoqueue.worker.image;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
@@ -37,6 +38,7 @@ final class ImageDecoder {
     private static final int SNIFF_BYTES = 64;
 
     private final long maxPixels;
+    private final DecodeBuffers buffers = new DecodeBuffers();
 
     ImageDecoder(long maxPixels) {
         if (maxPixels < 1) {
@@ -100,14 +102,27 @@ final class ImageDecoder {
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             BufferedImage raw;
+            BufferedImage buffer = null;
             try {
-                raw = reader.read(0);
+                buffer = format == ImageFormat.JPEG ? buffers.take(reader, header.width(), header.height()) : null;
+                if (buffer == null) {
+                    raw = reader.read(0);
+                } else {
+                    ImageReadParam param = reader.getDefaultReadParam();
+                    param.setDestination(buffer);
+                    raw = reader.read(0, param).getSubimage(0, 0, header.width(), header.height());
+                }
             } catch (IOException | RuntimeException e) {
                 throw new CorruptImageException(photoId, format, bytes.length, "pixel data", e);
             }
             requireComplete(photoId, format, bytes.length, warnings);
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
-            return new DecodedImage(header, orientation, uprightRgb(raw, orientation));
+            BufferedImage upright = uprightRgb(raw, orientation);
+            if (buffer != null && upright != raw) {
+                buffers.give(buffer); // drawn into a copy: the buffer is free again at once
+                buffer = null;
+            }
+            return new DecodedImage(header, orientation, upright, buffer);
         } catch (IOException e) {
             throw new UncheckedIOException("closing an in-memory image stream failed", e);
         } finally {
@@ -217,6 +232,17 @@ final class ImageDecoder {
     }
 
     /** An upright RGB image and where it came from. */
-    record DecodedImage(ImageHeader header, int orientation, BufferedImage image) {
+    /**
+     * A decoded photo. When {@code buffer} is set, {@code image} lives in that pooled buffer:
+     * {@link #release} it once the variants are rendered, and do not use the image after.
+     */
+    record DecodedImage(ImageHeader header, int orientation, BufferedImage image, BufferedImage buffer) {
+    }
+
+    /** Gives the decoded image's pooled buffer, if it has one, back for the next photo. */
+    void release(DecodedImage decoded) {
+        if (decoded.buffer() != null) {
+            buffers.give(decoded.buffer());
+        }
     }
 }

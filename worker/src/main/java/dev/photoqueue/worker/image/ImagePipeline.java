@@ -66,8 +66,12 @@ public final class ImagePipeline {
         ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source);
         long decodedAt = System.nanoTime();
         List<RenderedVariant> variants = new ArrayList<>(specs.size());
-        for (VariantSpec spec : specs) {
-            variants.add(render(decoded.image(), spec));
+        try {
+            for (VariantSpec spec : specs) {
+                variants.add(render(decoded.image(), spec));
+            }
+        } finally {
+            decoder.release(decoded);
         }
         return new RenderedPhoto(decoded.header(), decoded.orientation(), variants, decodedAt - start,
                 System.nanoTime() - decodedAt);

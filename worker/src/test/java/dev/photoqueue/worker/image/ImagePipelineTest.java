@@ -236,6 +236,27 @@ class ImagePipelineTest {
     }
 
     @Test
+    void variantsAreTheSameWhetherThePhotoIsDecodedIntoAFreshImageOrAReusedLargerOne() {
+        // one pipeline renders every photo in turn, largest first, so the smaller ones decode into
+        // a pooled buffer that held a larger photo; each must match a pipeline that never decoded before
+        List<String> names = photoNames().stream()
+                .sorted(java.util.Comparator.comparingLong((String n) -> pipeline.probe(n, photo(n)).pixels()).reversed())
+                .toList();
+        for (int pass = 0; pass < 2; pass++) {
+            for (String name : names) {
+                byte[] bytes = photo(name);
+                RenderedPhoto reused = pipeline.render("p", bytes, VariantSpec.DEFAULTS);
+                RenderedPhoto fresh = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS)
+                        .render("p", bytes, VariantSpec.DEFAULTS);
+                for (int i = 0; i < fresh.variants().size(); i++) {
+                    assertArrayEquals(fresh.variants().get(i).jpeg(), reused.variants().get(i).jpeg(),
+                            name + " " + fresh.variants().get(i).spec().name() + ", pass " + pass);
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsDecompressionBombsFromTheirHeaderBeforeDecoding() {
         byte[] pngBomb = pngDeclaring(100_000, 100_000);
         assertTrue(pngBomb.length < 100);
