@@ -17,14 +17,15 @@ import java.util.Iterator;
  * for it, and stops every thread of the process each time, the upload API's request threads
  * included. Reusing the buffers takes that allocation away.
  *
- * <p>Bounded: at most {@value #MAX_BUFFERS} buffers are kept, each of at most
- * {@value #MAX_PIXELS} pixels (3 bytes each); a larger photo, or one decoding to another type,
+ * <p>Bounded: at most {@value #MAX_BUFFERS} buffers are kept (the default number of workers),
+ * each of at most {@value #MAX_PIXELS} pixels (3 bytes each), so the pool holds at most 72 MB
+ * for good; a larger photo, one decoding to another type, or a third decode at the same time
  * gets an image of its own as before. Thread-safe.
  */
 final class DecodeBuffers {
 
-    static final int MAX_BUFFERS = 4;
-    static final long MAX_PIXELS = 16_000_000;
+    static final int MAX_BUFFERS = 2;
+    static final long MAX_PIXELS = 12_000_000;
 
     private final Deque<BufferedImage> free = new ArrayDeque<>();
 
