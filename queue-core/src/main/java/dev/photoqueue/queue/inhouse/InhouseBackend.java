@@ -228,8 +228,9 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
             }
             up = free >= MIN_FREE_BYTES;
             detail = free < 0 ? "cannot read the free space of data directory " + dir + ": " + failure
-                    : "data directory " + dir + ": " + log.topicNames().size() + " topic logs (internal ones included), " + (free >> 20)
-                    + " MiB free" + (up ? "" : ", below the " + (MIN_FREE_BYTES >> 20) + " MiB a log needs to go on");
+                    : "data directory " + dir + ": " + log.topicNames().size() + " topic logs (internal ones included), "
+                    + (free >> 20) + " MiB free"
+                    + (up ? "" : ", below the " + (MIN_FREE_BYTES >> 20) + " MiB a log needs to go on");
         }
         return health.updateAndGet(h -> h.next(up, detail, now));
     }
