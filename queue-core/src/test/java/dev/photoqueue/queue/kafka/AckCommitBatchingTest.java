@@ -7,15 +7,12 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,11 +28,10 @@ class AckCommitBatchingTest {
 
     @Test
     void aBurstOfAcksIsCommittedInAFewCommitsAndTheLagReachesZeroWithoutFurtherCalls() throws Exception {
-        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        String run = EmbeddedKafka.uniqueSuffix();
         String topic = "batched-" + run;
         String group = "batchers-" + run;
-        try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
-                "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()))) {
+        try (QueueBackend backend = EmbeddedKafka.openBackend()) {
             backend.admin().createTopic(new NewTopic(topic, 1));
             try (Producer producer = backend.producer()) {
                 for (int i = 0; i < RECORDS; i++) {

@@ -1,11 +1,15 @@
 package dev.photoqueue.queue.kafka;
 
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A real single-node Kafka cluster (KRaft, broker and controller in one node, on loopback)
@@ -84,6 +88,19 @@ public final class EmbeddedKafka implements BeforeAllCallback {
             }
             return cluster.kit.bootstrapServers();
         }
+    }
+
+    /** A kafka backend on the running cluster, opened the way an application opens it. */
+    public static QueueBackend openBackend() {
+        return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrapServers()));
+    }
+
+    /**
+     * A random suffix for the names of one test's topics and groups: the cluster lives as long as
+     * the test JVM, so names must not meet those of another test or an earlier run.
+     */
+    static String uniqueSuffix() {
+        return Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     }
 
     private static Cluster start() throws Exception {

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,13 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(EmbeddedKafka.class)
 class KafkaBackendTest {
 
-    private final String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    private final String run = EmbeddedKafka.uniqueSuffix();
     private QueueBackend backend;
 
     @BeforeEach
     void open() {
-        backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
-                "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()));
+        backend = EmbeddedKafka.openBackend();
     }
 
     @AfterEach

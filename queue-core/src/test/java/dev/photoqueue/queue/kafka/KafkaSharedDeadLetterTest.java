@@ -11,7 +11,6 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,11 +46,10 @@ class KafkaSharedDeadLetterTest {
     @BeforeEach
     void openBackendWithOneRecord(TestInfo info) throws Exception {
         String run = info.getTestMethod().orElseThrow().getName() + "-"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+                + EmbeddedKafka.uniqueSuffix();
         topic = "t-" + run;
         group = "g-" + run;
-        backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
-                "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()));
+        backend = EmbeddedKafka.openBackend();
         backend.admin().createTopic(new NewTopic(topic, 1));
         try (Producer producer = backend.producer()) {
             producer.send(new ProducerRecord(topic, 0, bytes("k0"), bytes("v0"), null,

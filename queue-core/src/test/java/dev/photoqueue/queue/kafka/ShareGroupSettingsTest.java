@@ -7,13 +7,11 @@ import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,9 +55,8 @@ class ShareGroupSettingsTest {
 
     @Test
     void maxDeliveriesAboveTheBrokersCapIsRefusedNamingTheValues() {
-        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
-                "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()))) {
+        String run = EmbeddedKafka.uniqueSuffix();
+        try (QueueBackend backend = EmbeddedKafka.openBackend()) {
             String topic = "t-cap-" + run;
             backend.admin().createTopic(new NewTopic(topic, 1));
             // The test broker caps share.delivery.count.limit at 25 (group.share.max.delivery.count.limit).
