@@ -1,8 +1,14 @@
 package dev.photoqueue.worker.image;
 
-import net.coobird.thumbnailator.Thumbnails;
+import net.coobird.thumbnailator.resizers.DefaultResizerFactory;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.Dimension;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +35,7 @@ public final class ImagePipeline {
     }
 
     private final ImageDecoder decoder;
+    private final ScratchImages scratch = new ScratchImages();
 
     public ImagePipeline(long maxPixels) {
         this.decoder = new ImageDecoder(maxPixels);
@@ -56,7 +63,8 @@ public final class ImagePipeline {
     }
 
     /**
-     * Decodes {@code source} once, upright (EXIF orientation), and renders every spec from it.
+     * Decodes {@code source} once, upright (EXIF orientation), and renders every spec from it, each
+     * from the smallest halving of it that still has the spec's pixels ({@link HalvingPyramid}).
      * Throws the permanent {@link NotAnImageException}, {@link UnsupportedImageFormatException},
      * {@link TooManyPixelsException} (before decoding) or {@link CorruptImageException}.
      */
@@ -66,9 +74,9 @@ public final class ImagePipeline {
         ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source);
         long decodedAt = System.nanoTime();
         List<RenderedVariant> variants = new ArrayList<>(specs.size());
-        try {
+        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), scratch)) {
             for (VariantSpec spec : specs) {
-                variants.add(render(decoded.image(), spec));
+                variants.add(render(pyramid, spec));
             }
         } finally {
             decoder.release(decoded);
@@ -77,21 +85,41 @@ public final class ImagePipeline {
                 System.nanoTime() - decodedAt);
     }
 
-    private static RenderedVariant render(BufferedImage upright, VariantSpec spec) {
-        VariantSpec.VariantPlan plan = spec.plan(upright.getWidth(), upright.getHeight());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    /**
+     * One variant: its cut of the pyramid scaled by the resizer Thumbnailator picks for the sizes
+     * (bilinear, as the cut is less than twice the target) into a scratch image, then encoded.
+     */
+    private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec) {
+        VariantSpec.VariantPlan plan = spec.plan(pyramid.source().getWidth(), pyramid.source().getHeight());
+        HalvingPyramid.Cut cut = pyramid.cut(plan);
+        Rectangle r = cut.region();
+        BufferedImage variant = scratch.take(plan.targetWidth(), plan.targetHeight());
         try {
-            Thumbnails.of(upright)
-                    .sourceRegion(plan.region())
-                    .forceSize(plan.targetWidth(), plan.targetHeight())
-                    .imageType(BufferedImage.TYPE_INT_RGB)
-                    .outputFormat("jpg")
-                    .outputQuality(spec.quality())
-                    .toOutputStream(out);
+            DefaultResizerFactory.getInstance()
+                    .getResizer(new Dimension(r.width, r.height), new Dimension(plan.targetWidth(), plan.targetHeight()))
+                    .resize(cut.image().getSubimage(r.x, r.y, r.width, r.height), variant);
+            return new RenderedVariant(spec, plan.targetWidth(), plan.targetHeight(), jpeg(variant, spec));
+        } finally {
+            scratch.give(variant);
+        }
+    }
+
+    /** The image as a baseline JPEG of the spec's quality, written the way Thumbnailator writes one. */
+    private static byte[] jpeg(BufferedImage image, VariantSpec spec) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpg").next();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(spec.quality());
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
             // writing to memory from a decoded image: only a broken ImageIO installation gets here
             throw new UncheckedIOException("encoding variant " + spec.key() + " failed", e);
+        } finally {
+            writer.dispose();
         }
-        return new RenderedVariant(spec, plan.targetWidth(), plan.targetHeight(), out.toByteArray());
+        return out.toByteArray();
     }
 }
