@@ -60,7 +60,7 @@ import java.util.function.Function;
 final class PipelineBench implements BenchFamily {
 
     static final String PIPELINE = "pipeline";
-    private static final int COPIES = 6;
+    private static final int COPIES = 12;
     private static final int PARTITIONS = 4;
     private static final Duration LIMIT = Duration.ofMinutes(10);
     private static final long SETTLE_MILLIS = 500;
