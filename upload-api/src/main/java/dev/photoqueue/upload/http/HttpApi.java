@@ -2,6 +2,7 @@ package dev.photoqueue.upload.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -36,12 +37,7 @@ public final class HttpApi {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
-            // a part larger than this goes to a temporary file as it arrives, so that concurrent
-            // uploads of many megabytes never sit in the heap; the service streams it from there
-            cfg.jetty.multipartConfig.maxInMemoryFileSize(IN_MEMORY_PART_BYTES, SizeUnit.BYTES);
-            cfg.http.maxRequestSize = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+            configureUploads(cfg, maxUploadBytes);
             cfg.staticFiles.add("/public", Location.CLASSPATH);
             cfg.staticFiles.enableWebjars();
 
@@ -78,6 +74,16 @@ public final class HttpApi {
             cfg.routes.get("/readyz", c.health()::ready);
             cfg.routes.get("/metrics", c.health()::metrics);
         });
+    }
+
+    /** How request bodies are taken: the size limits, and parts over 64 KiB spilled to disk. */
+    static void configureUploads(JavalinConfig cfg, long maxUploadBytes) {
+        cfg.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+        cfg.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
+        // a part larger than this goes to a temporary file as it arrives, so that concurrent
+        // uploads of many megabytes never sit in the heap; the service streams it from there
+        cfg.jetty.multipartConfig.maxInMemoryFileSize(IN_MEMORY_PART_BYTES, SizeUnit.BYTES);
+        cfg.http.maxRequestSize = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
     }
 
     private static void time(Context ctx, MeterRegistry metrics) {
