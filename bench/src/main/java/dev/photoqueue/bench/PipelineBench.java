@@ -138,6 +138,8 @@ final class PipelineBench implements BenchFamily {
                         Unit.PHOTOS_PER_SECOND, "same rounds"),
                 Result.atLeast("queue 2 / plain 2", ratio(rounds, Rates::queue2, Rates::plain2),
                         Unit.RATIO, 0.9, "same round"),
+                Result.info("plain 2 / plain 1", ratio(rounds, Rates::plain2, Rates::plain1), Unit.RATIO,
+                        "same round: how this work scales on this machine without a queue"),
                 Result.atLeast("queue 2 / queue 1", scaling, Unit.RATIO, 1.7, "same round"));
     }
 
