@@ -1,11 +1,9 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.ProducerFencedException;
 import dev.photoqueue.queue.api.ProducerRecord;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.RecordTooLargeException;
@@ -13,6 +11,7 @@ import dev.photoqueue.queue.api.TransactionAbortedException;
 import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.inhouse.TransactionLog.Output;
 import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.spi.TransactionState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,19 +35,16 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     private final String transactionalId;
     private final int epoch;
     private long sequence;
-    private boolean inTransaction;
+    private final TransactionState<InhouseGroupConsumer> state;
     private final List<Staged> staged = new ArrayList<>();
     private long stagedBytes;
-    private InhouseGroupConsumer inputsOf;
-    private final List<ConsumerRecord> inputs = new ArrayList<>();
-    private boolean fenced;
-    private boolean closed;
 
     InhouseTransactionalProducer(InhouseBackend backend, TransactionCoordinator coordinator, String transactionalId) {
         this.backend = backend;
         this.coordinator = coordinator;
         this.router = new InhouseProducer(backend);
         this.transactionalId = transactionalId;
+        this.state = new TransactionState<>(transactionalId, member -> member.config().delivery());
         this.epoch = coordinator.register(transactionalId);
     }
 
@@ -59,17 +55,14 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void beginTransaction() {
-        ensureUsable();
-        if (inTransaction) {
-            throw new IllegalStateException("producer " + transactionalId + " has a transaction open already");
-        }
-        inTransaction = true;
+        state.ensureNoneOpen();
+        state.begun();
     }
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
         Objects.requireNonNull(record, "record");
-        ensureInTransaction("send");
+        state.ensureOpen("send");
         try {
             PartitionLog target = router.route(record, true);
             target.checkRecordSize(record.key(), record.value(), record.headers());
@@ -91,39 +84,23 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void ackInTransaction(GroupConsumer consumer, ConsumerRecord record) {
-        Objects.requireNonNull(record, "record");
-        ensureInTransaction("ackInTransaction");
-        if (!(consumer instanceof InhouseGroupConsumer member) || member.backend() != backend) {
-            throw new IllegalArgumentException("transaction " + transactionalId + " can ack only records of an "
-                    + "ORDERED group consumer of the same backend; " + consumer + " is not one (SHARED-mode locks "
-                    + "cannot join a transaction)");
-        }
-        if (member.config().delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
-            throw new IllegalArgumentException("group " + member.groupId() + " consumes at-most-once: its records "
-                    + "are done when handed out, so their acks cannot join transaction " + transactionalId);
-        }
-        if (inputsOf != null && inputsOf != member) {
-            throw new IllegalArgumentException("transaction " + transactionalId + " acks records of member "
-                    + inputsOf.memberId() + " already; inputs of " + member.memberId() + " need a transaction of "
-                    + "their own");
-        }
-        inputsOf = member;
-        inputs.add(record);
+        state.addInput(consumer, inputSource(consumer), record, "SHARED-mode locks cannot join a transaction");
     }
+
 
     @Override
     public void commitTransaction() {
-        ensureInTransaction("commitTransaction");
+        state.ensureOpen("commitTransaction");
         List<Output> outputs = staged.stream().map(Staged::output).toList();
         List<Staged> results = List.copyOf(staged);
         try {
             List<RecordMetadata> written = coordinator.commit(transactionalId, epoch, sequence++, outputs,
-                    inputsOf == null ? null : inputsOf.session(), List.copyOf(inputs));
+                    state.inputsOf() == null ? null : state.inputsOf().session(), List.copyOf(state.inputs()));
             for (int i = 0; i < results.size(); i++) {
                 results.get(i).result().complete(written.get(i));
             }
         } catch (ProducerFencedException e) {
-            fenced = true;
+            state.fence();
             fail(results, new TransactionAbortedException(transactionalId, e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
@@ -138,9 +115,14 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void abortTransaction() {
-        ensureInTransaction("abortTransaction");
+        state.ensureOpen("abortTransaction");
         fail(staged, new TransactionAbortedException(transactionalId, "aborted by the application"));
         clear();
+    }
+
+    /** {@code consumer} if it is an ORDERED member of this backend (whose acks can join a transaction), or null. */
+    private InhouseGroupConsumer inputSource(GroupConsumer consumer) {
+        return consumer instanceof InhouseGroupConsumer member && member.backend() == backend ? member : null;
     }
 
     private static void fail(List<Staged> results, Throwable cause) {
@@ -150,39 +132,20 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     }
 
     private void clear() {
-        inTransaction = false;
+        state.end();
         staged.clear();
         stagedBytes = 0;
-        inputs.clear();
-        inputsOf = null;
-    }
-
-    private void ensureUsable() {
-        if (closed) {
-            throw new QueueClosedException("transactional producer " + transactionalId);
-        }
-        if (fenced) {
-            throw new ProducerFencedException(transactionalId, "a newer producer took the id over; close this one");
-        }
-    }
-
-    private void ensureInTransaction(String call) {
-        ensureUsable();
-        if (!inTransaction) {
-            throw new IllegalStateException(call + " needs an open transaction; call beginTransaction first (producer "
-                    + transactionalId + ")");
-        }
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
-        if (inTransaction) {
+        if (state.isOpen()) {
             fail(staged, new TransactionAbortedException(transactionalId, "the producer was closed"));
             clear();
         }
-        closed = true;
+        state.close();
     }
 }

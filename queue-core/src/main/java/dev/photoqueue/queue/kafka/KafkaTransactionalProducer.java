@@ -1,16 +1,15 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.ProducerFencedException;
 import dev.photoqueue.queue.api.ProducerRecord;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TransactionAbortedException;
 import dev.photoqueue.queue.api.TransactionalProducer;
+import dev.photoqueue.queue.spi.TransactionState;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -51,16 +50,13 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     private final KafkaBackend backend;
     private final String transactionalId;
     private final KafkaProducer<byte[], byte[]> producer;
-    private boolean inTransaction;
+    private final TransactionState<KafkaGroupConsumer> state;
     private final List<Sent> sent = new ArrayList<>();
-    private KafkaGroupConsumer inputsOf;
-    private final List<ConsumerRecord> inputs = new ArrayList<>();
-    private boolean fenced;
-    private boolean closed;
 
     KafkaTransactionalProducer(KafkaBackend backend, String transactionalId) {
         this.backend = backend;
         this.transactionalId = transactionalId;
+        this.state = new TransactionState<>(transactionalId, member -> member.config().delivery());
         Map<String, Object> props = backend.config().clientBase();
         props.put("acks", "all");
         props.put("enable.idempotence", true);
@@ -84,22 +80,19 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void beginTransaction() {
-        ensureUsable();
-        if (inTransaction) {
-            throw new IllegalStateException("producer " + transactionalId + " has a transaction open already");
-        }
+        state.ensureNoneOpen();
         try {
             producer.beginTransaction();
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
             throw fence(e);
         }
-        inTransaction = true;
+        state.begun();
     }
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
         Objects.requireNonNull(record, "record");
-        ensureInTransaction("send");
+        state.ensureOpen("send");
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
@@ -119,32 +112,17 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void ackInTransaction(GroupConsumer consumer, ConsumerRecord record) {
-        Objects.requireNonNull(record, "record");
-        ensureInTransaction("ackInTransaction");
-        if (!(consumer instanceof KafkaGroupConsumer member) || member.backend() != backend) {
-            throw new IllegalArgumentException("transaction " + transactionalId + " can ack only records of an "
-                    + "ORDERED group consumer of the same backend; " + consumer + " is not one (share groups have "
-                    + "no transactional acknowledgement)");
-        }
-        if (member.config().delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
-            throw new IllegalArgumentException("group " + member.groupId() + " consumes at-most-once: its records "
-                    + "are done when handed out, so their acks cannot join transaction " + transactionalId);
-        }
-        if (inputsOf != null && inputsOf != member) {
-            throw new IllegalArgumentException("transaction " + transactionalId + " acks records of member "
-                    + inputsOf.memberId() + " already; inputs of " + member.memberId() + " need a transaction of "
-                    + "their own");
-        }
-        inputsOf = member;
-        inputs.add(record);
+        state.addInput(consumer, inputSource(consumer), record, "share groups have no transactional acknowledgement");
     }
+
 
     @Override
     public void commitTransaction() {
-        ensureInTransaction("commitTransaction");
+        state.ensureOpen("commitTransaction");
         try {
-            if (!inputs.isEmpty()) {
-                producer.sendOffsetsToTransaction(inputsOf.transactionOffsets(inputs), inputsOf.groupMetadata());
+            if (!state.inputs().isEmpty()) {
+                KafkaGroupConsumer member = state.inputsOf();
+                producer.sendOffsetsToTransaction(member.transactionOffsets(state.inputs()), member.groupMetadata());
             }
             producer.commitTransaction();
         } catch (FencedMemberException e) {
@@ -156,9 +134,9 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         } catch (CommitFailedException | FencedMemberEpochException | StaleMemberEpochException
                  | UnknownMemberIdException | IllegalGenerationException e) {
             abort(e.getMessage());
-            throw new FencedMemberException(inputsOf.groupId(), inputsOf.memberId(), null, "Kafka refused the "
-                    + "transaction's offsets for " + inputs.size() + " inputs (" + e.getMessage() + "); the "
-                    + "transaction was aborted");
+            throw new FencedMemberException(state.inputsOf().groupId(), state.inputsOf().memberId(), null,
+                    "Kafka refused the transaction's offsets for " + state.inputs().size() + " inputs ("
+                    + e.getMessage() + "); the transaction was aborted");
         } catch (KafkaException e) {
             if (causedBy(e, org.apache.kafka.common.errors.ProducerFencedException.class)
                     || causedBy(e, InvalidProducerEpochException.class)) {
@@ -168,14 +146,15 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
             abort(e.getMessage());
             if (causedBy(e, CommitFailedException.class) || causedBy(e, FencedMemberEpochException.class)
                     || causedBy(e, IllegalGenerationException.class) || causedBy(e, UnknownMemberIdException.class)) {
-                throw new FencedMemberException(inputsOf == null ? null : inputsOf.groupId(),
-                        inputsOf == null ? null : inputsOf.memberId(), null, "Kafka refused the transaction's offsets ("
-                        + e.getMessage() + "); the transaction was aborted");
+                throw new FencedMemberException(state.inputsOf() == null ? null : state.inputsOf().groupId(),
+                        state.inputsOf() == null ? null : state.inputsOf().memberId(), null,
+                        "Kafka refused the transaction's offsets (" + e.getMessage() + "); the transaction was "
+                        + "aborted");
             }
             throw KafkaErrors.translate(e, backend.config(), "commit transaction of " + transactionalId, null);
         }
-        if (inputsOf != null) {
-            inputsOf.ackedInTransaction(inputs);
+        if (state.inputsOf() != null) {
+            state.inputsOf().ackedInTransaction(state.inputs());
         }
         for (Sent s : sent) {
             // Committed: every write completed before commitTransaction returned.
@@ -192,7 +171,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
 
     @Override
     public void abortTransaction() {
-        ensureInTransaction("abortTransaction");
+        state.ensureOpen("abortTransaction");
         abort("aborted by the application");
     }
 
@@ -201,7 +180,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         try {
             producer.abortTransaction();
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
-            fenced = true;
+            state.fence();
         } catch (KafkaException e) {
             LOG.warn("aborting the transaction of {} failed: {}", transactionalId, e.toString());
         }
@@ -216,10 +195,13 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     private void clear() {
-        inTransaction = false;
+        state.end();
         sent.clear();
-        inputs.clear();
-        inputsOf = null;
+    }
+
+    /** {@code consumer} if it is an ORDERED member of this backend (whose acks can join a transaction), or null. */
+    private KafkaGroupConsumer inputSource(GroupConsumer consumer) {
+        return consumer instanceof KafkaGroupConsumer member && member.backend() == backend ? member : null;
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
@@ -232,40 +214,23 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     private ProducerFencedException fence(KafkaException e) {
-        fenced = true;
+        state.fence();
         clear();
         return new ProducerFencedException(transactionalId, "a newer producer took the id over (" + e.getMessage()
                 + "); close this one");
     }
 
-    private void ensureUsable() {
-        if (closed) {
-            throw new QueueClosedException("transactional producer " + transactionalId);
-        }
-        if (fenced) {
-            throw new ProducerFencedException(transactionalId, "a newer producer took the id over; close this one");
-        }
-    }
-
-    private void ensureInTransaction(String call) {
-        ensureUsable();
-        if (!inTransaction) {
-            throw new IllegalStateException(call + " needs an open transaction; call beginTransaction first (producer "
-                    + transactionalId + ")");
-        }
-    }
-
     @Override
     public void close() {
-        if (closed) {
+        if (state.isClosed()) {
             return;
         }
         try {
-            if (inTransaction && !fenced) {
+            if (state.isOpen() && !state.isFenced()) {
                 abort("the producer was closed");
             }
         } finally {
-            closed = true;
+            state.close();
             try {
                 producer.close();
             } finally {
