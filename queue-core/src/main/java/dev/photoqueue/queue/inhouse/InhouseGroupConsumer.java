@@ -6,7 +6,6 @@ import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.group.AssignmentChange;
@@ -14,6 +13,7 @@ import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.MemberSession;
 import dev.photoqueue.queue.log.DataSignal;
 import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.spi.MemberChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +83,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public void subscribe(Collection<String> newTopics, RebalanceListener newListener) {
-        ensureOpen();
-        if (session != null) {
-            throw new IllegalStateException("member " + session.memberId() + " is already subscribed to " + topics);
-        }
+        MemberChecks.ensureUnsubscribed(closed, session != null, config.groupId(), memberId(), topics);
         topics = backend.subscribableTopics(newTopics);
         listener = newListener;
         session = coordinator.join(config, topics);
@@ -94,7 +91,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         long deadline = System.nanoTime() + timeout.toNanos();
         DataSignal signal = backend.log().signal();
         // Wake at least this often to heartbeat while there is nothing to read.
@@ -245,7 +242,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         switch (type) {
             case ACCEPT -> session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
             case RELEASE -> session.release(record.topicPartition(), record.offset(), record.deliveryCount(), error);
@@ -263,7 +260,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public void commitSync() {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         session.commitSync();
     }
 
@@ -278,7 +275,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     /** The current membership, for a transaction's acks; {@link IllegalStateException} before subscribe. */
     MemberSession session() {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         return session;
     }
 
@@ -295,19 +292,6 @@ final class InhouseGroupConsumer implements GroupConsumer {
     @Override
     public String memberId() {
         return session == null ? null : session.memberId();
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new QueueClosedException("group consumer of group " + config.groupId());
-        }
-    }
-
-    private void ensureSubscribed() {
-        ensureOpen();
-        if (session == null) {
-            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
-        }
     }
 
     /**

@@ -6,13 +6,13 @@ import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.SharedSession;
 import dev.photoqueue.queue.log.DataSignal;
 import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.spi.MemberChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +57,14 @@ final class InhouseSharedConsumer implements GroupConsumer {
 
     @Override
     public void subscribe(Collection<String> newTopics, RebalanceListener ignored) {
-        ensureOpen();
-        if (session != null) {
-            throw new IllegalStateException("member " + session.memberId() + " is already subscribed to " + topics);
-        }
+        MemberChecks.ensureUnsubscribed(closed, session != null, config.groupId(), memberId(), topics);
         topics = backend.subscribableTopics(newTopics);
         session = coordinator.joinShared(config, topics);
     }
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         long deadline = System.nanoTime() + timeout.toNanos();
         DataSignal signal = backend.log().signal();
         while (true) {
@@ -170,7 +167,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
      */
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         TopicPartition tp = record.topicPartition();
         switch (type) {
             case ACCEPT -> session.ack(tp, record.offset(), record.deliveryCount());
@@ -190,7 +187,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
 
     @Override
     public void commitSync() {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
         session.commitSync();
     }
 
@@ -208,19 +205,6 @@ final class InhouseSharedConsumer implements GroupConsumer {
     @Override
     public String memberId() {
         return session == null ? null : session.memberId();
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new QueueClosedException("group consumer of group " + config.groupId());
-        }
-    }
-
-    private void ensureSubscribed() {
-        ensureOpen();
-        if (session == null) {
-            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
-        }
     }
 
     /** Leaves the group: the records it holds are available to the others at once. */

@@ -6,9 +6,9 @@ import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.spi.MemberChecks;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -109,7 +109,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     public void subscribe(Collection<String> topics, RebalanceListener newListener) {
         lock.lock();
         try {
-            ensureOpen();
+            MemberChecks.ensureOpen(closed, config.groupId());
             if (subscribed) {
                 throw new IllegalStateException("member " + memberId() + " of group " + config.groupId()
                         + " is already subscribed to " + consumer.subscription());
@@ -158,7 +158,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     public List<ConsumerRecord> poll(Duration timeout) {
         lock.lock();
         try {
-            ensureSubscribed();
+            MemberChecks.ensureSubscribed(closed, subscribed, config.groupId());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -196,7 +196,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
         lock.lock();
         try {
-            ensureSubscribed();
+            MemberChecks.ensureSubscribed(closed, subscribed, config.groupId());
             if (type == AckType.RENEW) {
                 throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED mode; an ORDERED "
                         + "group consumer (group " + config.groupId() + ") holds no locks: settle "
@@ -232,7 +232,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     public void commitSync() {
         lock.lock();
         try {
-            ensureSubscribed();
+            MemberChecks.ensureSubscribed(closed, subscribed, config.groupId());
             commits.commit(owned.partitions(), true);
         } finally {
             lock.unlock();
@@ -251,7 +251,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> transactionOffsets(List<ConsumerRecord> inputs) {
         lock.lock();
         try {
-            ensureSubscribed();
+            MemberChecks.ensureSubscribed(closed, subscribed, config.groupId());
             Map<TopicPartition, OrderedProgress> after = owned.progressWithAcked(inputs, lastPollNanos);
             commits.commit(after.keySet(), true);
             Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -354,19 +354,6 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     private String lastMemberId;
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new QueueClosedException("group consumer of group " + config.groupId());
-        }
-    }
-
-    private void ensureSubscribed() {
-        ensureOpen();
-        if (!subscribed) {
-            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
-        }
-    }
 
     /**
      * The last commit of a closing member. A failure is logged, not thrown: the member leaves

@@ -6,10 +6,10 @@ import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.kafka.ShareLane.Position;
+import dev.photoqueue.queue.spi.MemberChecks;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -97,10 +97,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
 
     @Override
     public void subscribe(Collection<String> newTopics, RebalanceListener ignored) {
-        ensureOpen();
-        if (topics != null) {
-            throw new IllegalStateException("member " + memberId + " is already subscribed to " + topics);
-        }
+        MemberChecks.ensureUnsubscribed(closed, topics != null, config.groupId(), memberId(), topics);
         Set<String> checked = backend.subscribableTopics(newTopics);
         KafkaGroupTypes.requireShareOrAbsent(backend, config.groupId());
         ShareGroupSettings.apply(backend, config);
@@ -133,7 +130,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, topics != null, config.groupId());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             abandonExpiredLanes();
@@ -262,7 +259,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
      */
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, topics != null, config.groupId());
         Position position = Position.of(record);
         if ((type == AckType.ACCEPT || type == AckType.REJECT)
                 && Integer.valueOf(record.deliveryCount()).equals(settled.get(position))) {
@@ -331,7 +328,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
     /** Nothing to do: every acknowledgement was committed when it was made. */
     @Override
     public void commitSync() {
-        ensureSubscribed();
+        MemberChecks.ensureSubscribed(closed, topics != null, config.groupId());
     }
 
     // ------------------------------------------------------------------ the rest
@@ -358,19 +355,6 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
 
     private FencedMemberException fenced(ConsumerRecord record, String reason) {
         return new FencedMemberException(config.groupId(), memberId, record.topicPartition(), reason);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new QueueClosedException("group consumer of group " + config.groupId());
-        }
-    }
-
-    private void ensureSubscribed() {
-        ensureOpen();
-        if (topics == null) {
-            throw new IllegalStateException("subscribe before polling or acking (group " + config.groupId() + ")");
-        }
     }
 
     /** Leaves the group with every lane; Kafka makes what they held available to the others at once. */
