@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A manually assigned consumer of the embedded log. Each fetch reads about
@@ -144,14 +143,7 @@ final class InhouseConsumer implements Consumer {
             if (!records.isEmpty()) {
                 return records;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || positions.isEmpty()) {
-                return List.of();
-            }
-            try {
-                signal.await(seen, left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (positions.isEmpty() || !signal.awaitBefore(seen, deadline, Long.MAX_VALUE)) {
                 return List.of();
             }
         }

@@ -108,18 +108,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
                 // Everything read was already done; more may be readable right away.
                 continue;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return List.of();
-            }
-            long wait = Math.min(left, heartbeatNanos);
-            if (pausedForNanos > 0) {
-                wait = Math.min(wait, pausedForNanos);
-            }
-            try {
-                signal.await(seen, wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long maxWait = pausedForNanos > 0 ? Math.min(heartbeatNanos, pausedForNanos) : heartbeatNanos;
+            if (!signal.awaitBefore(seen, deadline, maxWait)) {
                 return List.of();
             }
         }

@@ -77,14 +77,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
             if (!records.isEmpty()) {
                 return records;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return List.of();
-            }
-            try {
-                signal.await(seen, Math.min(left, RECHECK_NANOS), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!signal.awaitBefore(seen, deadline, RECHECK_NANOS)) {
                 return List.of();
             }
         }

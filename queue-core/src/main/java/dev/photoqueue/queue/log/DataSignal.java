@@ -53,4 +53,24 @@ public final class DataSignal {
             waiters.decrementAndGet();
         }
     }
+
+    /**
+     * A poll loop's wait: as {@link #await}, for at most {@code maxWaitNanos} and never past
+     * {@code deadlineNanos} (on the {@link System#nanoTime} scale). False without waiting once the
+     * deadline has passed, and false when interrupted, with the thread's interrupt flag set again:
+     * the poll returns. True after the wait, whether or not the version changed: the poll looks again.
+     */
+    public boolean awaitBefore(long seen, long deadlineNanos, long maxWaitNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            await(seen, Math.min(left, maxWaitNanos), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }
