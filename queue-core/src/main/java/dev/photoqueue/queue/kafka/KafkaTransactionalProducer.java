@@ -119,9 +119,11 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     @Override
     public void commitTransaction() {
         state.ensureOpen("commitTransaction");
+        // read before any abort, which forgets the transaction's inputs
+        KafkaGroupConsumer member = state.inputsOf();
+        int inputCount = state.inputs().size();
         try {
-            if (!state.inputs().isEmpty()) {
-                KafkaGroupConsumer member = state.inputsOf();
+            if (member != null && inputCount > 0) {
                 producer.sendOffsetsToTransaction(member.transactionOffsets(state.inputs()), member.groupMetadata());
             }
             producer.commitTransaction();
@@ -134,9 +136,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         } catch (CommitFailedException | FencedMemberEpochException | StaleMemberEpochException
                  | UnknownMemberIdException | IllegalGenerationException e) {
             abort(e.getMessage());
-            throw new FencedMemberException(state.inputsOf().groupId(), state.inputsOf().memberId(), null,
-                    "Kafka refused the transaction's offsets for " + state.inputs().size() + " inputs ("
-                    + e.getMessage() + "); the transaction was aborted");
+            throw offsetsRefused(member, inputCount, e);
         } catch (KafkaException e) {
             if (causedBy(e, org.apache.kafka.common.errors.ProducerFencedException.class)
                     || causedBy(e, InvalidProducerEpochException.class)) {
@@ -146,10 +146,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
             abort(e.getMessage());
             if (causedBy(e, CommitFailedException.class) || causedBy(e, FencedMemberEpochException.class)
                     || causedBy(e, IllegalGenerationException.class) || causedBy(e, UnknownMemberIdException.class)) {
-                throw new FencedMemberException(state.inputsOf() == null ? null : state.inputsOf().groupId(),
-                        state.inputsOf() == null ? null : state.inputsOf().memberId(), null,
-                        "Kafka refused the transaction's offsets (" + e.getMessage() + "); the transaction was "
-                        + "aborted");
+                throw offsetsRefused(member, inputCount, e);
             }
             throw KafkaErrors.translate(e, backend.config(), "commit transaction of " + transactionalId, null);
         }
@@ -173,6 +170,13 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     public void abortTransaction() {
         state.ensureOpen("abortTransaction");
         abort("aborted by the application");
+    }
+
+    /** Kafka refused the offsets of the transaction's inputs: their member no longer owns them. */
+    private static FencedMemberException offsetsRefused(KafkaGroupConsumer member, int inputCount, KafkaException e) {
+        return new FencedMemberException(member == null ? null : member.groupId(),
+                member == null ? null : member.memberId(), null, "Kafka refused the transaction's offsets for "
+                + inputCount + " inputs (" + e.getMessage() + "); the transaction was aborted");
     }
 
     /** Aborts the open transaction at Kafka (quietly: it may be unusable already) and fails its sends. */
