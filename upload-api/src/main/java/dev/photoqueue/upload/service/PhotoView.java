@@ -1,6 +1,8 @@
 package dev.photoqueue.upload.service;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,6 +17,7 @@ public record PhotoView(String id, PhotoStatus status, int attempts, Map<String,
                         int partition, long offset, String user, String city, Instant uploadedAt, Instant updatedAt) {
 
     public PhotoView {
-        variants = Map.copyOf(variants);
+        // a copy the reading thread cannot change later, keeping the workers' order (Map.copyOf would not)
+        variants = Collections.unmodifiableMap(new LinkedHashMap<>(variants));
     }
 }
