@@ -3,35 +3,29 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.spi.DeadLetterRedriver;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * Sends dead letters back to the partition they came from. Which dead letters were redriven is
- * the committed progress of the internal group {@value #GROUP} on the dead-letter partition (the
- * same offset-plus-acked-above metadata as ORDERED members commit, see {@link OrderedProgress}),
+ * the committed progress of the internal group {@value DeadLetterRedriver#GROUP} on the dead-letter
+ * partition (the same offset-plus-acked-above metadata as ORDERED members commit, see {@link OrderedProgress}),
  * written through the admin client since the group never has members. A dead letter is marked
  * only after its copy was acknowledged, so a crash in between redrives it twice rather than never.
  * Reads with a group-less consumer up to the end offset found at the start. One redrive at a time
  * in this backend (the methods are serialised); two processes redriving one topic at once may
  * both send a dead letter back.
  */
-final class KafkaRedriver {
-
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaRedriver.class);
-    /** The internal group whose committed progress marks dead letters redriven. */
-    static final String GROUP = "__redrive";
+final class KafkaRedriver extends DeadLetterRedriver {
 
     private final KafkaBackend backend;
 
@@ -39,29 +33,9 @@ final class KafkaRedriver {
         this.backend = backend;
     }
 
-    synchronized List<ConsumerRecord> deadLetters(String dlqTopic) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        scan(dlqTopic, r -> {
-            out.add(r);
-            return false;
-        }, null);
-        return out;
-    }
-
-    synchronized boolean redrive(String dlqTopic, long dlqOffset) {
-        return scan(dlqTopic, r -> r.offset() == dlqOffset, r -> r.offset() == dlqOffset) == 1;
-    }
-
-    synchronized long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
-        return scan(dlqTopic, DeadLetters.pacedRedrive(filter, recordsPerSecond), null);
-    }
-
-    /**
-     * Reads the dead letters not yet redriven, in order, redriving each one {@code redrive}
-     * accepts; stops after the first one {@code stopAfter} matches, else at the end offset found
-     * at the start. Returns how many were redriven.
-     */
-    private long scan(String dlqTopic, Predicate<ConsumerRecord> redrive, Predicate<ConsumerRecord> stopAfter) {
+    /** Reads partition 0 up to the end offset found at the start; marks each redrive in {@value #GROUP}. */
+    @Override
+    protected long scan(String dlqTopic, Predicate<ConsumerRecord> redrive, Predicate<ConsumerRecord> stopAfter) {
         if (!backend.topicExists(dlqTopic)) {
             throw new UnknownTopicException(dlqTopic);
         }
@@ -122,12 +96,5 @@ final class KafkaRedriver {
         KafkaErrors.await(backend.kafkaAdmin().alterConsumerGroupOffsets(GROUP,
                         Map.of(tp, new OffsetAndMetadata(progress.base(), progress.encode()))).all(),
                 backend.config(), "mark dead letters of " + tp + " redriven", tp.topic());
-    }
-
-    private static long finish(String dlqTopic, long redriven) {
-        if (redriven > 0) {
-            LOG.info("redrove {} dead letters of {} back to where they came from", redriven, dlqTopic);
-        }
-        return redriven;
     }
 }
