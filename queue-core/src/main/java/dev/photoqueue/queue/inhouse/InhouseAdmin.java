@@ -1,6 +1,5 @@
 package dev.photoqueue.queue.inhouse;
 
-import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.TopicPartition;
@@ -8,30 +7,26 @@ import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.TopicDescription;
-import dev.photoqueue.queue.api.TopicExistsException;
 import dev.photoqueue.queue.log.LogManager;
 import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
+import dev.photoqueue.queue.spi.BackendAdmin;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
-import dev.photoqueue.queue.api.ConsumerRecord;
 
 /** Topic administration of the embedded log. The replication factor is accepted and ignored: one copy. */
-final class InhouseAdmin implements Admin {
+final class InhouseAdmin extends BackendAdmin {
 
     private final LogManager log;
     private final GroupCoordinator coordinator;
 
-    private final Redriver redriver;
-
     InhouseAdmin(LogManager log, GroupCoordinator coordinator, Redriver redriver) {
+        super(redriver);
         this.log = log;
         this.coordinator = coordinator;
-        this.redriver = redriver;
     }
 
     @Override
@@ -46,12 +41,7 @@ final class InhouseAdmin implements Admin {
             if (log.findTopic(topic.name()).isPresent()) {
                 return false;
             }
-            try {
-                createTopic(topic);
-                return true;
-            } catch (TopicExistsException e) {
-                return false;
-            }
+            return super.createTopicIfAbsent(topic);
         }
     }
 
@@ -89,20 +79,5 @@ final class InhouseAdmin implements Admin {
     public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec) {
         log.topic(topic);
         return coordinator.reset(groupId, topic, spec);
-    }
-
-    @Override
-    public List<ConsumerRecord> deadLetters(String dlqTopic) {
-        return redriver.deadLetters(dlqTopic);
-    }
-
-    @Override
-    public boolean redrive(String dlqTopic, long dlqOffset) {
-        return redriver.redrive(dlqTopic, dlqOffset);
-    }
-
-    @Override
-    public long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
-        return redriver.redriveAll(dlqTopic, filter, recordsPerSecond);
     }
 }

@@ -1,7 +1,5 @@
 package dev.photoqueue.queue.kafka;
 
-import dev.photoqueue.queue.api.Admin;
-import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
@@ -12,9 +10,9 @@ import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicDescription;
-import dev.photoqueue.queue.api.TopicExistsException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.queue.spi.BackendAdmin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -31,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Predicate;
 
 /**
  * Topic and group administration through Kafka's admin client. Topics are created with the
@@ -42,13 +39,14 @@ import java.util.function.Predicate;
  * members (a Kafka rule). SHARED groups are Kafka share groups, described and reset through
  * {@link ShareGroupAdmin}. Thread-safe.
  */
-final class KafkaQueueAdmin implements Admin {
+final class KafkaQueueAdmin extends BackendAdmin {
 
     private final KafkaBackend backend;
     private final org.apache.kafka.clients.admin.Admin admin;
     private final KafkaConfig config;
 
     KafkaQueueAdmin(KafkaBackend backend) {
+        super(backend.redriver());
         this.backend = backend;
         this.admin = backend.kafkaAdmin();
         this.config = backend.config();
@@ -92,16 +90,6 @@ final class KafkaQueueAdmin implements Admin {
             }
         });
         return out;
-    }
-
-    @Override
-    public boolean createTopicIfAbsent(NewTopic topic) {
-        try {
-            createTopic(topic);
-            return true;
-        } catch (TopicExistsException e) {
-            return false;
-        }
     }
 
     @Override
@@ -279,22 +267,5 @@ final class KafkaQueueAdmin implements Admin {
                 "reset the offsets of group " + groupId + " on " + topic + " (a group with live members cannot be reset)",
                 topic);
         return result;
-    }
-
-    // ------------------------------------------------------------------ dead letters
-
-    @Override
-    public List<ConsumerRecord> deadLetters(String dlqTopic) {
-        return backend.redriver().deadLetters(dlqTopic);
-    }
-
-    @Override
-    public boolean redrive(String dlqTopic, long dlqOffset) {
-        return backend.redriver().redrive(dlqTopic, dlqOffset);
-    }
-
-    @Override
-    public long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
-        return backend.redriver().redriveAll(dlqTopic, filter, recordsPerSecond);
     }
 }

@@ -1,0 +1,53 @@
+package dev.photoqueue.queue.spi;
+
+import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.TopicExistsException;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The part of {@link Admin} that every backend serves alike: the dead-letter calls, through the
+ * backend's {@link DeadLetterRedriver}, and {@link #createTopicIfAbsent} on top of
+ * {@link #createTopic}. The backend supplies the topic and group administration.
+ */
+public abstract class BackendAdmin implements Admin {
+
+    private final DeadLetterRedriver redriver;
+
+    /** {@code redriver}: the backend's one redriver, shared by all its admins so redrives are serialised. */
+    protected BackendAdmin(DeadLetterRedriver redriver) {
+        this.redriver = redriver;
+    }
+
+    /**
+     * Creates the topic with {@link #createTopic}; false instead of {@link TopicExistsException}
+     * when it exists, so a topic created by someone else meanwhile counts as existing.
+     */
+    @Override
+    public boolean createTopicIfAbsent(NewTopic topic) {
+        try {
+            createTopic(topic);
+            return true;
+        } catch (TopicExistsException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public final List<ConsumerRecord> deadLetters(String dlqTopic) {
+        return redriver.deadLetters(dlqTopic);
+    }
+
+    @Override
+    public final boolean redrive(String dlqTopic, long dlqOffset) {
+        return redriver.redrive(dlqTopic, dlqOffset);
+    }
+
+    @Override
+    public final long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter, double recordsPerSecond) {
+        return redriver.redriveAll(dlqTopic, filter, recordsPerSecond);
+    }
+}
