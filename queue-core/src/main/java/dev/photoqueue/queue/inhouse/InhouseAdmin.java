@@ -47,9 +47,7 @@ final class InhouseAdmin extends BackendAdmin {
 
     @Override
     public Set<String> listTopics() {
-        Set<String> names = new java.util.TreeSet<>(log.topicNames());
-        names.removeIf(name -> name.startsWith(INTERNAL_PREFIX));
-        return names;
+        return listable(log.topicNames());
     }
 
     @Override
@@ -65,9 +63,7 @@ final class InhouseAdmin extends BackendAdmin {
 
     @Override
     public Set<String> listGroups() {
-        Set<String> ids = coordinator.groupIds();
-        ids.removeIf(id -> id.startsWith(INTERNAL_PREFIX));
-        return ids;
+        return listable(coordinator.groupIds());
     }
 
     @Override

@@ -94,9 +94,7 @@ final class KafkaQueueAdmin extends BackendAdmin {
 
     @Override
     public Set<String> listTopics() {
-        Set<String> names = new TreeSet<>(KafkaErrors.await(admin.listTopics().names(), config, "list topics", null));
-        names.removeIf(name -> name.startsWith(INTERNAL_PREFIX));
-        return names;
+        return listable(KafkaErrors.await(admin.listTopics().names(), config, "list topics", null));
     }
 
     @Override
@@ -160,11 +158,8 @@ final class KafkaQueueAdmin extends BackendAdmin {
 
     @Override
     public Set<String> listGroups() {
-        Set<String> ids = new TreeSet<>();
-        KafkaErrors.await(admin.listGroups().all(), config, "list groups", null)
-                .forEach(g -> ids.add(g.groupId()));
-        ids.removeIf(id -> id.startsWith(INTERNAL_PREFIX));
-        return ids;
+        return listable(KafkaErrors.await(admin.listGroups().all(), config, "list groups", null).stream()
+                .map(g -> g.groupId()).toList());
     }
 
     @Override

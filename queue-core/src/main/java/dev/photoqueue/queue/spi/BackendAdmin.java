@@ -5,13 +5,17 @@ import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.TopicExistsException;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
  * The part of {@link Admin} that every backend serves alike: the dead-letter calls, through the
  * backend's {@link DeadLetterRedriver}, and {@link #createTopicIfAbsent} on top of
- * {@link #createTopic}. The backend supplies the topic and group administration.
+ * {@link #createTopic}, and {@link #listable}, the rule that internal names are never listed. The
+ * backend supplies the topic and group administration.
  */
 public abstract class BackendAdmin implements Admin {
 
@@ -34,6 +38,16 @@ public abstract class BackendAdmin implements Admin {
         } catch (TopicExistsException e) {
             return false;
         }
+    }
+
+    /**
+     * {@code names} as {@link #listTopics} and {@link #listGroups} answer them: sorted, in a new
+     * mutable set, without the queue's internal ones (starting with {@value #INTERNAL_PREFIX}).
+     */
+    protected static Set<String> listable(Collection<String> names) {
+        Set<String> out = new TreeSet<>(names);
+        out.removeIf(name -> name.startsWith(INTERNAL_PREFIX));
+        return out;
     }
 
     @Override
