@@ -13,9 +13,9 @@ import java.util.function.Predicate;
 
 /**
  * The part of {@link Admin} that every backend serves alike: the dead-letter calls, through the
- * backend's {@link DeadLetterRedriver}, and {@link #createTopicIfAbsent} on top of
- * {@link #createTopic}, and {@link #listable}, the rule that internal names are never listed. The
- * backend supplies the topic and group administration.
+ * backend's {@link DeadLetterRedriver}; {@link #createTopicIfAbsent}, on top of {@link #createTopic};
+ * and {@link #listable}, the rule that internal names are never listed. The backend supplies the
+ * topic and group administration.
  */
 public abstract class BackendAdmin implements Admin {
 
