@@ -40,6 +40,19 @@ public final class DeadLetters {
     }
 
     /**
+     * The error of a dead letter written because its record came once more past the maximum
+     * deliveries: the error of the last delivery that ended in a release, or, when none did (each
+     * ended in a crash or an expired lock), a sentence saying so. A dead letter always says why.
+     */
+    public static String pastMaxDeliveriesError(String lastReleaseError, int deliveries) {
+        if (lastReleaseError != null) {
+            return lastReleaseError;
+        }
+        return "no acknowledgement in " + deliveries + " deliveries: each ended without an ack or a release "
+                + "(the consumer stopped, or its lock or session ran out)";
+    }
+
+    /**
      * The headers of {@code record}'s dead letter: its own, then the {@code pq.dlq.*} ones (the
      * error only when there is one), as every backend writes them.
      */

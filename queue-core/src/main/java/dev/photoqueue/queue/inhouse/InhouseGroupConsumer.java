@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -175,7 +176,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
                 if (out == null) {
                     out = new ArrayList<>(delivered.subList(0, i));
                 }
-                deadLetter(r, r.deliveryCount() - 1, session.lastError(tp, r.offset()));
+                deadLetter(r, r.deliveryCount() - 1,
+                        DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
             } else if (out != null) {
                 out.add(r);
             }

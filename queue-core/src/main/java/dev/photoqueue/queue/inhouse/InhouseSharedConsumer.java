@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -135,7 +136,8 @@ final class InhouseSharedConsumer implements GroupConsumer {
             }
             for (ConsumerRecord r : taken) {
                 if (r.deliveryCount() > config.maxDeliveries()) {
-                    deadLetter(r, r.deliveryCount() - 1, session.lastError(tp, r.offset()));
+                    deadLetter(r, r.deliveryCount() - 1,
+                            DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
                 } else {
                     if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
                         // Done when handed out; persisted with the poll's delivery counts before it returns.

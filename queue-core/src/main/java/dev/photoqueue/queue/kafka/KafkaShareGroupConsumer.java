@@ -2,6 +2,7 @@ package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
@@ -221,7 +222,8 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
             ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, r.deliveryCount().orElse((short) 1));
             Position position = Position.of(record);
             if (record.deliveryCount() > config.maxDeliveries()) {
-                backend.deadLetters().write(config.groupId(), record, record.deliveryCount() - 1, null);
+                backend.deadLetters().write(config.groupId(), record, record.deliveryCount() - 1,
+                        DeadLetters.pastMaxDeliveriesError(null, record.deliveryCount() - 1));
                 settleAfterDeadLetter(lane, position, record);
                 continue;
             }

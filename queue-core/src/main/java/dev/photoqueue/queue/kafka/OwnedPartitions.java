@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -189,7 +190,8 @@ final class OwnedPartitions {
             int previous = o.progress.deliveries(r.offset());
             if (previous + 1 > config.maxDeliveries()) {
                 ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
-                backend.deadLetters().write(config.groupId(), record, previous, o.lastError.remove(r.offset()));
+                backend.deadLetters().write(config.groupId(), record, previous,
+                        DeadLetters.pastMaxDeliveriesError(o.lastError.remove(r.offset()), previous));
                 o.progress.ack(r.offset());
                 continue;
             }

@@ -70,6 +70,14 @@ class KafkaContractTest extends QueueContractTest {
     }
 
     @Test
+    @Disabled("Kafka's shortest share lock is 1 s, and KAFKA-20015 (see above) locks records again behind a "
+            + "member that holds unacknowledged ones; the same dead letter after deliveries that all ended in a crash "
+            + "is checked by KafkaPoisonRecordCrashTest in SHARED mode")
+    @Override
+    void sharedRecordWhoseLocksRunOutPastMaxDeliveriesIsDeadLetteredSayingNoDeliveryEnded() {
+    }
+
+    @Test
     @Disabled("Kafka bounds a share group's record lock limit (share.partition.max.record.locks) below by the "
             + "broker's group.share.min.partition.max.record.locks, which itself cannot go under 100, so "
             + "maxInFlightPerPartition 3 becomes 100 on Kafka and the first poll locks all 10 records")

@@ -1419,6 +1419,29 @@ public abstract class QueueContractTest extends ContractFixture {
     }
 
     @Test
+    void sharedRecordWhoseLocksRunOutPastMaxDeliveriesIsDeadLetteredSayingNoDeliveryEnded() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 1);
+        String group = name("g");
+        String dlq = DeadLetters.topicFor(topic);
+        try (GroupConsumer c = sharedConsumer(config(group).visibilityTimeoutMs(200).maxDeliveries(2), topic)) {
+            for (int delivery = 1; delivery <= 2; delivery++) {
+                ConsumerRecord r = pollRecords(c, 1).get(0); // never acked: the next comes when the lock runs out
+                assertEquals(delivery, r.deliveryCount());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!admin().listTopics().contains(dlq) && System.nanoTime() < deadline) {
+                assertEquals(List.of(), c.poll(Duration.ofMillis(100)), "the third delivery is past the maximum");
+            }
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(dlq);
+        assertEquals(1, letters.size(), letters.toString());
+        assertEquals("2", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
+        assertEquals(DeadLetters.pastMaxDeliveriesError(null, 2), headerValue(letters.get(0), DeadLetters.ERROR));
+    }
+
+    @Test
     void sharedMemberThatLeavesReleasesItsLocksAtOnce() {
         String topic = createTopic(1);
         produce(new TopicPartition(topic, 0), 2);

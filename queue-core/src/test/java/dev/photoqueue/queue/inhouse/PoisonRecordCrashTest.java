@@ -121,6 +121,9 @@ class PoisonRecordCrashTest {
             assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
             assertEquals(GROUP, letter.header(DeadLetters.GROUP).valueAsString());
             assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
+            assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
+                    "no delivery ended in a release: the dead letter says so");
+            assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
             assertNotNull(letter.header(DeadLetters.TIMESTAMP));
             assertNotNull(letter.header(DeadLetters.DEAD_LETTERED_AT));
         }

@@ -132,6 +132,9 @@ class KafkaPoisonRecordCrashTest {
             assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
             assertEquals(group, letter.header(DeadLetters.GROUP).valueAsString());
             assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
+            assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
+                    "no delivery ended in a release: the dead letter says so");
+            assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
         }
     }
 
