@@ -20,17 +20,29 @@ import java.util.List;
  * <p>An array fits any image with no more pixels than it has, whatever its shape; arrays are
  * made in steps of {@value #STEP_PIXELS} pixels so that photos of similar sizes share them. Every
  * image handed out is black first, so a variant can never show a piece of an earlier photo, which
- * may be another user's. Bounded: the arrays kept hold at most {@value #MAX_KEPT_PIXELS} pixels
- * (4 bytes each, 64 MB); a larger need gets an array of its own, as before. Thread-safe.
+ * may be another user's. Bounded: the arrays kept hold at most {@link #MAX_KEPT_PIXELS} pixels
+ * (4 bytes each: 64 MB, or a sixteenth of the heap when that is less); a larger need gets an array
+ * of its own, as before. Thread-safe.
  */
 final class ScratchImages {
 
-    static final long MAX_KEPT_PIXELS = 16_000_000;
+    /** 16 million pixels (64 MB), or a sixteenth of the heap when that is less. */
+    static final long MAX_KEPT_PIXELS = Math.min(16_000_000, Runtime.getRuntime().maxMemory() / 16 / 4);
     static final int STEP_PIXELS = 1 << 16;
     private static final DirectColorModel RGB = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF, 0);
 
     private final List<int[]> free = new ArrayList<>();
+    private final long maxKeptPixels;
     private long keptPixels;
+
+    ScratchImages() {
+        this(MAX_KEPT_PIXELS);
+    }
+
+    /** With another bound on the pixels kept, for tests that must not hold 64 MB. */
+    ScratchImages(long maxKeptPixels) {
+        this.maxKeptPixels = maxKeptPixels;
+    }
 
     /** A black {@link BufferedImage#TYPE_INT_RGB} image of {@code width x height}; {@link #give} it back. */
     BufferedImage take(int width, int height) {
@@ -67,15 +79,15 @@ final class ScratchImages {
      */
     void give(BufferedImage image) {
         int[] data = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        if (data.length > MAX_KEPT_PIXELS) {
+        if (data.length > maxKeptPixels) {
             return;
         }
         synchronized (free) {
             free.sort(Comparator.comparingInt(a -> a.length));
-            while (keptPixels + data.length > MAX_KEPT_PIXELS && !free.isEmpty() && free.get(0).length < data.length) {
+            while (keptPixels + data.length > maxKeptPixels && !free.isEmpty() && free.get(0).length < data.length) {
                 keptPixels -= free.remove(0).length;
             }
-            if (keptPixels + data.length <= MAX_KEPT_PIXELS) {
+            if (keptPixels + data.length <= maxKeptPixels) {
                 free.add(data);
                 keptPixels += data.length;
             }

@@ -70,7 +70,9 @@ class ScratchImagesTest {
 
     @Test
     void keepsAtMostTheBoundDroppingSmallerArraysForALargerOne() {
-        int side = (int) Math.sqrt(ScratchImages.MAX_KEPT_PIXELS / 3.0);
+        long bound = 12L * ScratchImages.STEP_PIXELS;
+        ScratchImages scratch = new ScratchImages(bound);
+        int side = (int) Math.sqrt(bound / 3.0) + 1; // a little over a third: two fit, three do not
         BufferedImage a = scratch.take(side, side);
         BufferedImage b = scratch.take(side, side);
         BufferedImage c = scratch.take(side, side);
@@ -80,12 +82,21 @@ class ScratchImagesTest {
         scratch.give(b);
         scratch.give(c);
         scratch.give(d);
-        assertTrue(scratch.keptPixels() <= ScratchImages.MAX_KEPT_PIXELS, "kept " + scratch.keptPixels());
+        assertTrue(scratch.keptPixels() <= bound, "kept " + scratch.keptPixels());
         assertEquals(2L * data(a).length, scratch.keptPixels(), "room for two of the four");
 
         scratch.give(large);
 
         assertEquals(data(large).length, scratch.keptPixels(), "the larger one pushed both smaller ones out");
+    }
+
+    @Test
+    void keepsByDefaultAtMost64MegabytesAndASixteenthOfTheHeap() {
+        long keptBytes = ScratchImages.MAX_KEPT_PIXELS * 4;
+
+        assertTrue(keptBytes <= 64_000_000, keptBytes + " bytes");
+        assertTrue(keptBytes <= Runtime.getRuntime().maxMemory() / 16, keptBytes + " bytes of a heap of "
+                + Runtime.getRuntime().maxMemory());
     }
 
     @Test
