@@ -6,6 +6,8 @@ import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.queue.env.Env;
+import dev.photoqueue.queue.env.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -53,13 +54,24 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Serialises each group's persists, so positions reach the store in the order they were taken. */
     private final Map<String, Object> persistLocks = new ConcurrentHashMap<>();
     private final AtomicLong memberCounter = new AtomicLong();
-    private final ScheduledExecutorService scheduler;
+    private final AtomicLong persistFailures = new AtomicLong();
+    /** Groups whose last persist failed: logged once until one succeeds. */
+    private final Set<String> failingGroups = ConcurrentHashMap.newKeySet();
+    private final TaskScheduler scheduler;
 
     /**
      * @param wakeReaders wakes consumers waiting in poll, when partitions change owner or position
      * @param nanoTime    the clock of session timeouts
      */
     public GroupCoordinator(PartitionSource source, GroupStateStore store, Runnable wakeReaders, LongSupplier nanoTime) {
+        this(source, store, wakeReaders, nanoTime, Env.system().newScheduler("photoqueue-group-coordinator"));
+    }
+
+    /**
+     * @param scheduler runs member expiry, lock expiry and the periodic persist; closed with the coordinator
+     */
+    public GroupCoordinator(PartitionSource source, GroupStateStore store, Runnable wakeReaders, LongSupplier nanoTime,
+                            TaskScheduler scheduler) {
         this.source = source;
         this.store = store;
         this.wakeReaders = wakeReaders;
@@ -68,15 +80,11 @@ public final class GroupCoordinator implements AutoCloseable {
             Group group = group(groupId);
             positions.forEach((tp, position) -> group.progress(tp).initialize(position, false));
         });
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "photoqueue-group-coordinator");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::expireSilentMembers, EXPIRY_CHECK_MS, EXPIRY_CHECK_MS,
-                TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::persistAllQuietly, COMMIT_INTERVAL_MS, COMMIT_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        this.scheduler = scheduler;
+        scheduler.scheduleWithFixedDelay("expire silent members and locks", this::expireSilentMembers,
+                EXPIRY_CHECK_MS, EXPIRY_CHECK_MS);
+        scheduler.scheduleWithFixedDelay("persist group positions", this::persistAllQuietly, COMMIT_INTERVAL_MS,
+                COMMIT_INTERVAL_MS);
     }
 
     long nanoTime() {
@@ -129,42 +137,104 @@ public final class GroupCoordinator implements AutoCloseable {
     private void expireSilentMembers() {
         long now = nanoTime();
         for (Group group : groups.values()) {
-            group.shared.values().forEach(state -> state.expire(now));
-            for (Member m : group.members()) {
-                long silentMs = TimeUnit.NANOSECONDS.toMillis(now - m.lastSeenNanos);
-                if (silentMs > m.config.sessionTimeoutMs()) {
-                    remove(group, m, "no heartbeat for " + silentMs + " ms, session timeout "
-                            + m.config.sessionTimeoutMs() + " ms");
+            // One group's failure must not keep the others' members and locks from expiring.
+            try {
+                group.shared.values().forEach(state -> state.expire(now));
+                for (Member m : group.members()) {
+                    long silentMs = TimeUnit.NANOSECONDS.toMillis(now - m.lastSeenNanos);
+                    if (silentMs > m.config.sessionTimeoutMs()) {
+                        remove(group, m, "no heartbeat for " + silentMs + " ms, session timeout "
+                                + m.config.sessionTimeoutMs() + " ms");
+                    }
                 }
+            } catch (RuntimeException e) {
+                LOG.error("expiring the silent members and locks of group {} failed; tried again in {} ms",
+                        group.groupId, EXPIRY_CHECK_MS, e);
             }
         }
     }
 
-    /** Persists the group's changed positions and waits until they would survive a crash. */
+    /**
+     * Persists the group's changed positions and waits until they would survive a crash. Throws
+     * the store's failure (a {@link dev.photoqueue.queue.api.QueueException}); the positions stay
+     * dirty and are written again by the next persist.
+     */
     void persistNow(Group group) {
-        persistAsync(group).join();
+        try {
+            persistAsync(group).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
+    /**
+     * Writes the group's changed positions. A position is marked clean only when its write is
+     * durable; a write that fails is logged (once until one succeeds again), counted, and leaves
+     * the positions dirty, so the periodic persist writes them again.
+     */
     private CompletableFuture<Void> persistAsync(Group group) {
         synchronized (persistLocks.computeIfAbsent(group.groupId, id -> new Object())) {
             Map<TopicPartition, CommittedPosition> changed = new LinkedHashMap<>();
+            List<Runnable> markClean = new ArrayList<>();
             group.shared.forEach((tp, s) -> {
-                CommittedPosition position = s.takeDirty();
-                if (position != null) {
-                    changed.put(tp, position);
+                PendingPosition pending = s.pendingPosition();
+                if (pending != null) {
+                    changed.put(tp, pending.position());
+                    markClean.add(() -> s.persisted(pending.version()));
                 }
             });
             group.progress.forEach((tp, p) -> {
                 if (group.shared.containsKey(tp)) {
                     return;
                 }
-                CommittedPosition position = p.takeDirty();
-                if (position != null) {
-                    changed.put(tp, position);
+                PendingPosition pending = p.pendingPosition();
+                if (pending != null) {
+                    changed.put(tp, pending.position());
+                    markClean.add(() -> p.persisted(pending.version()));
                 }
             });
-            return changed.isEmpty() ? CompletableFuture.completedFuture(null) : store.persist(group.groupId, changed);
+            if (changed.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> written;
+            try {
+                written = store.persist(group.groupId, changed);
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            return written.whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    markClean.forEach(Runnable::run);
+                    persistSucceeded(group.groupId);
+                } else {
+                    persistFailed(group.groupId, changed.size(), failure);
+                }
+            });
         }
+    }
+
+    private void persistFailed(String groupId, int positions, Throwable failure) {
+        persistFailures.incrementAndGet();
+        if (failingGroups.add(groupId)) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            LOG.error("persisting {} positions of group {} failed; they stay pending and are written again every "
+                    + "{} ms: {}", positions, groupId, COMMIT_INTERVAL_MS, cause.toString());
+        }
+    }
+
+    private void persistSucceeded(String groupId) {
+        if (!failingGroups.isEmpty() && failingGroups.remove(groupId)) {
+            LOG.info("the positions of group {} are persisted again", groupId);
+        }
+    }
+
+    /** How many writes of positions have failed since the coordinator started (each is retried). */
+    public long persistFailures() {
+        return persistFailures.get();
     }
 
     private void persistAllQuietly() {
@@ -287,14 +357,17 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Stops the background work and persists every group's positions. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        scheduler.close();
+        RuntimeException failure = null;
         for (Group group : groups.values()) {
-            persistNow(group);
+            try {
+                persistNow(group);
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -40,7 +40,9 @@ final class PartitionProgress {
     private Member owner;
     private Member pendingOwner;
     private boolean revoking;
-    private boolean dirty;
+    /** Counts the changes to what {@link #position} returns; persisted when it passes {@code persistedVersion}. */
+    private long version;
+    private long persistedVersion;
 
     PartitionProgress(TopicPartition topicPartition) {
         this.topicPartition = topicPartition;
@@ -66,7 +68,9 @@ final class PartitionProgress {
             }
         });
         nextFetch = committed;
-        dirty |= persistIt;
+        if (persistIt) {
+            version++;
+        }
     }
 
     synchronized Member owner() {
@@ -137,7 +141,9 @@ final class PartitionProgress {
         long last = fetched.get(fetched.size() - 1).offset();
         nextFetch = last + 1;
         highestDelivered = Math.max(highestDelivered, last);
-        dirty |= !out.isEmpty();
+        if (!out.isEmpty()) {
+            version++;
+        }
         if (commitNow) {
             moveCommitted(nextFetch);
         }
@@ -173,7 +179,7 @@ final class PartitionProgress {
         } else {
             ackedAbove.add(offset);
             lastErrors.remove(offset);
-            dirty = true;
+            version++;
         }
     }
 
@@ -209,7 +215,7 @@ final class PartitionProgress {
                 redeliveries.put(o, redeliveries.getOrDefault(o, 1) - 1);
             }
         }
-        dirty = true;
+        version++;
     }
 
     /** {@link #isOutstanding} under the monitor. */
@@ -277,7 +283,7 @@ final class PartitionProgress {
         // Settling acked-above records can carry committed past nextFetch (a new owner that read
         // the tail in small pieces): those records are done and must not be handed out again.
         nextFetch = Math.max(nextFetch, committed);
-        dirty = true;
+        version++;
     }
 
     /** Moves the position to {@code offset} (replay or skip); the owner continues from there. */
@@ -290,7 +296,7 @@ final class PartitionProgress {
         highestDelivered = offset - 1;
         paused = false;
         nextFetch = offset;
-        dirty = true;
+        version++;
     }
 
     /** When the log no longer holds {@code nextFetch} (retention), continue from its new start. */
@@ -311,12 +317,20 @@ final class PartitionProgress {
                 Math.max(highestDelivered, -1), counts);
     }
 
-    /** The position if it changed since the last call, else null. */
-    synchronized CommittedPosition takeDirty() {
-        if (!dirty || committed < 0) {
+    /**
+     * The position and its version when it changed since it was last persisted, else null. The
+     * state stays dirty until {@link #persisted} says that version is durable, so a failed write
+     * is written again at the next persist.
+     */
+    synchronized PendingPosition pendingPosition() {
+        if (version == persistedVersion || committed < 0) {
             return null;
         }
-        dirty = false;
-        return position();
+        return new PendingPosition(position(), version);
+    }
+
+    /** Marks the position of {@code persistedAt} (from {@link #pendingPosition}) durable. */
+    synchronized void persisted(long persistedAt) {
+        persistedVersion = Math.max(persistedVersion, persistedAt);
     }
 }

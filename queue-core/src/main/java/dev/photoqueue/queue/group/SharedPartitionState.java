@@ -49,7 +49,9 @@ final class SharedPartitionState {
      */
     private final TreeMap<Long, Integer> settledRedeliveries = new TreeMap<>();
     static final int SETTLED_KEPT = 10_000;
-    private boolean dirty;
+    /** Counts the changes to what {@link #position} returns; persisted when it passes {@code persistedVersion}. */
+    private long version;
+    private long persistedVersion;
 
     SharedPartitionState(TopicPartition topicPartition) {
         this.topicPartition = topicPartition;
@@ -77,7 +79,9 @@ final class SharedPartitionState {
                 deliveryCounts.put(o, position.deliveryCounts().getOrDefault(o, 1));
             }
         }
-        dirty |= persistIt;
+        if (persistIt) {
+            version++;
+        }
     }
 
     synchronized long committed() {
@@ -125,7 +129,9 @@ final class SharedPartitionState {
             locks.put(offset, new Lock(member, deadlineNanos, count));
             out.add(r.withDeliveryCount(count));
         }
-        dirty |= !out.isEmpty();
+        if (!out.isEmpty()) {
+            version++;
+        }
         return out;
     }
 
@@ -152,7 +158,7 @@ final class SharedPartitionState {
         } else {
             ackedAbove.add(offset);
         }
-        dirty = true;
+        version++;
     }
 
     /** Unlocks {@code offset}: it is available again, its delivery count kept. Fenced like {@link #ack}. */
@@ -234,7 +240,7 @@ final class SharedPartitionState {
         deliveryCounts.clear();
         lastErrors.clear();
         settledRedeliveries.clear();
-        dirty = true;
+        version++;
     }
 
     /** The log no longer holds records below {@code startOffset} (retention): they count as done. */
@@ -249,7 +255,7 @@ final class SharedPartitionState {
         locks.headMap(startOffset).clear();
         deliveryCounts.keySet().removeIf(o -> o < startOffset);
         lastErrors.keySet().removeIf(o -> o < startOffset);
-        dirty = true;
+        version++;
     }
 
     /**
@@ -292,12 +298,20 @@ final class SharedPartitionState {
                 Math.max(nextOffset - 1, -1), counts);
     }
 
-    /** The position if it changed since the last call, else null. */
-    synchronized CommittedPosition takeDirty() {
-        if (!dirty || committed < 0) {
+    /**
+     * The position and its version when it changed since it was last persisted, else null. The
+     * state stays dirty until {@link #persisted} says that version is durable, so a failed write
+     * is written again at the next persist.
+     */
+    synchronized PendingPosition pendingPosition() {
+        if (version == persistedVersion || committed < 0) {
             return null;
         }
-        dirty = false;
-        return position();
+        return new PendingPosition(position(), version);
+    }
+
+    /** Marks the position of {@code persistedAt} (from {@link #pendingPosition}) durable. */
+    synchronized void persisted(long persistedAt) {
+        persistedVersion = Math.max(persistedVersion, persistedAt);
     }
 }

@@ -15,6 +15,7 @@ import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.PartitionSource;
 import dev.photoqueue.queue.log.LogManager;
@@ -56,8 +57,9 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     private InhouseBackend(InhouseConfig config, LogManager log, TransactionCoordinator.StageListener stages) {
         this.config = config;
         this.log = log;
+        Env env = log.env();
         this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log), log.signal()::signal,
-                System::nanoTime);
+                env.nanoTime(), env.newScheduler("photoqueue-group-coordinator"));
         try {
             // Completes the transactions a crash interrupted before any member can read.
             this.transactions = TransactionCoordinator.open(log, coordinator, stages);
@@ -65,7 +67,7 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
             coordinator.close();
             throw e;
         }
-        this.backlogGate = new BacklogGate(coordinator, System::nanoTime);
+        this.backlogGate = new BacklogGate(coordinator, env.nanoTime());
     }
 
     static InhouseBackend open(InhouseConfig config) {
@@ -202,8 +204,9 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     }
 
     /**
-     * Up while the data directory exists, is writable and has at least {@link #MIN_FREE_BYTES}
-     * free; checked on every call (a few file-system calls, no I/O on the log).
+     * Up while no partition is offline (a failed force or an uncut failed write stops one), the
+     * data directory exists, is writable and has at least {@link #MIN_FREE_BYTES} free; checked on
+     * every call (a few file-system calls, no I/O on the log).
      */
     @Override
     public BackendHealth health() {
@@ -211,9 +214,15 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
         Instant now = Instant.now();
         boolean up;
         String detail;
+        Map<TopicPartition, String> offline = closed ? Map.of() : log.offlinePartitions();
         if (closed) {
             up = false;
             detail = "the in-house backend on " + dir + " is closed";
+        } else if (!offline.isEmpty()) {
+            up = false;
+            detail = offline.size() + " partition" + (offline.size() == 1 ? " is" : "s are")
+                    + " offline after a storage failure and take no writes until the queue is reopened: "
+                    + String.join("; ", offline.values());
         } else if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             up = false;
             detail = "data directory " + dir + " is missing or not writable";

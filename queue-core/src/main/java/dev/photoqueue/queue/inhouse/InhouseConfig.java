@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.log.LogConfig;
 import dev.photoqueue.queue.log.LogManager;
 
@@ -26,6 +27,12 @@ import java.util.Map;
 record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitions, long producerMaxBlockMs,
                      LogManager.Options logOptions) {
 
+    /** The same settings in another environment (tests: failing files, virtual time). */
+    InhouseConfig withEnv(Env env) {
+        return new InhouseConfig(dataDir, autoCreateTopics, defaultPartitions, producerMaxBlockMs,
+                logOptions.withEnv(env));
+    }
+
     static final String DATA_DIR = "data.dir";
     static final String AUTO_CREATE_TOPICS = "auto.create.topics";
     static final String DEFAULT_PARTITIONS = "default.partitions";
@@ -48,8 +55,7 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
             }
         });
         LogConfig defaults = LogConfig.DEFAULTS.with(topicDefaults);
-        LogManager.Options options = new LogManager.Options(defaults, LogManager.Options.DEFAULTS.clock(),
-                retentionCheck);
+        LogManager.Options options = new LogManager.Options(defaults, retentionCheck, Env.system());
         return new InhouseConfig(dataDir, autoCreate, partitions, maxBlockMs, options);
     }
 

@@ -2,11 +2,11 @@ package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.StorageException;
 
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.MappedRegion;
+
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 abstract class AbstractIndex implements AutoCloseable {
 
     protected final Path file;
+    private final FileIO io;
     protected final long baseOffset;
     private final int entrySize;
     private final int maxBytes;
@@ -32,22 +33,24 @@ abstract class AbstractIndex implements AutoCloseable {
      * Never unmapped by hand: a reader may be in a lookup while the writer trims or retention
      * deletes, and touching an unmapped buffer would crash the JVM. The GC releases old mappings.
      */
-    protected volatile MappedByteBuffer mmap;
+    protected volatile ByteBuffer mmap;
+    private volatile MappedRegion region;
     private volatile int entries;
 
-    protected AbstractIndex(Path file, long baseOffset, int entrySize, int maxBytes, boolean writable) {
+    protected AbstractIndex(FileIO io, Path file, long baseOffset, int entrySize, int maxBytes, boolean writable) {
+        this.io = io;
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.maxBytes = maxBytes;
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            long existing = raf.length();
+        try {
+            long existing = io.exists(file) ? io.size(file) : 0;
             int validEntries = (int) (existing / entrySize);
             long length = writable ? Math.max(roundDown(maxBytes), (long) validEntries * entrySize)
                     : (long) validEntries * entrySize;
-            raf.setLength(length);
+            this.region = io.map(file, length);
+            this.mmap = region.buffer();
             this.maxEntries = (int) (length / entrySize);
-            this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             this.entries = validEntries; // a partial trailing entry (torn write) is ignored
         } catch (IOException e) {
             throw new StorageException(file.toString(), "open index", e);
@@ -100,7 +103,7 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Forces the written entries to disk. */
     final void flush() {
-        mmap.force();
+        region.force();
     }
 
     /** Cuts the file to exactly its entries and maps it read-only sized; the index takes no more entries. */
@@ -109,11 +112,12 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     private void resize(long length) {
-        mmap.force();
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(length);
-            mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+        region.force();
+        try {
+            MappedRegion resized = io.map(file, length);
             maxEntries = (int) (length / entrySize);
+            region = resized;
+            mmap = resized.buffer();
         } catch (IOException e) {
             throw new StorageException(file.toString(), "resize index", e);
         }
@@ -127,13 +131,13 @@ abstract class AbstractIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        mmap.force();
+        region.force();
     }
 
     /** Deletes the file. Readers still holding the mapping keep reading valid entries until the GC drops it. */
     final void delete() {
         try {
-            Files.deleteIfExists(file);
+            io.deleteIfExists(file);
         } catch (IOException e) {
             throw new StorageException(file.toString(), "delete index", e);
         }

@@ -1,9 +1,10 @@
 package dev.photoqueue.queue.log;
 
+import dev.photoqueue.queue.env.FileHandle;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 import static dev.photoqueue.queue.log.RecordBatches.HEADER_SIZE;
 import static dev.photoqueue.queue.log.RecordBatches.LENGTH_POS;
@@ -28,7 +29,7 @@ final class BatchScanner {
     private static final ThreadLocal<ByteBuffer> SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH_BYTES));
 
-    private final FileChannel channel;
+    private final FileHandle file;
     private final long endPosition;
     private final int maxBatchBytes;
     private ByteBuffer buffer;
@@ -45,8 +46,8 @@ final class BatchScanner {
      * @param maxBatchBytes a batch claiming more bytes than this is treated as corrupt, which keeps a
      *                      flipped length field from allocating gigabytes
      */
-    BatchScanner(FileChannel channel, long startPosition, long endPosition, int bufferBytes, int maxBatchBytes) {
-        this.channel = channel;
+    BatchScanner(FileHandle file, long startPosition, long endPosition, int bufferBytes, int maxBatchBytes) {
+        this.file = file;
         this.position = startPosition;
         this.endPosition = endPosition;
         this.maxBatchBytes = maxBatchBytes;
@@ -117,7 +118,7 @@ final class BatchScanner {
         buffer.limit(Math.max(want, bytes));
         bufferStart = position;
         while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, bufferStart + buffer.position());
+            int n = file.read(buffer, bufferStart + buffer.position());
             if (n < 0) {
                 throw new EOFException("file ends at " + (bufferStart + buffer.position()) + ", before " + endPosition);
             }

@@ -3,15 +3,15 @@ package dev.photoqueue.queue.log;
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
 import dev.photoqueue.queue.api.StorageException;
 
+import dev.photoqueue.queue.env.FileHandle;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.OpenMode;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,25 +27,27 @@ final class DataDirectoryLock implements AutoCloseable {
      * opens the lock file again: OS locks belong to the process, and closing any channel on the file
      * (as a refused attempt must) would drop the owner's lock and let another process in.
      */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    private static final Set<Held> HELD = ConcurrentHashMap.newKeySet();
 
-    private final Path dir;
-    private final FileChannel channel;
-    private final FileLock lock;
-
-    private DataDirectoryLock(Path dir, FileChannel channel, FileLock lock) {
-        this.dir = dir;
-        this.channel = channel;
-        this.lock = lock;
+    /** A directory held through one file system: a simulated one stands for another process's view. */
+    private record Held(FileIO io, Path dir) {
     }
 
-    static DataDirectoryLock acquire(Path dir) {
-        Path key = realPath(dir);
+    private final Held key;
+    private final FileHandle channel;
+
+    private DataDirectoryLock(Held key, FileHandle channel) {
+        this.key = key;
+        this.channel = channel;
+    }
+
+    static DataDirectoryLock acquire(FileIO io, Path dir) {
+        Held key = new Held(io, realPath(dir));
         if (!HELD.add(key)) {
             throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
         }
         try {
-            return acquireFile(dir, key);
+            return acquireFile(io, dir, key);
         } catch (RuntimeException e) {
             HELD.remove(key);
             throw e;
@@ -60,18 +62,17 @@ final class DataDirectoryLock implements AutoCloseable {
         }
     }
 
-    private static DataDirectoryLock acquireFile(Path dir, Path key) {
+    private static DataDirectoryLock acquireFile(FileIO io, Path dir, Held key) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
-        FileChannel channel;
+        FileHandle channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = io.open(file, OpenMode.READ_WRITE);
         } catch (IOException e) {
             throw new StorageException(file.toString(), "open lock file", e);
         }
-        FileLock lock;
+        boolean locked;
         try {
-            lock = channel.tryLock();
+            locked = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
             throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
@@ -79,31 +80,31 @@ final class DataDirectoryLock implements AutoCloseable {
             closeQuietly(channel);
             throw new StorageException(file.toString(), "lock", e);
         }
-        if (lock == null) {
-            String owner = readOwner(file);
+        if (!locked) {
+            String owner = readOwner(io, file);
             closeQuietly(channel);
             throw new DataDirectoryLockedException(dir.toString(), owner);
         }
         try {
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
+            channel.writeFully(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
                     .getBytes(StandardCharsets.UTF_8)), 0);
         } catch (IOException e) {
             // The lock is what counts; the pid is only a courtesy for the message.
         }
-        return new DataDirectoryLock(key, channel, lock);
+        return new DataDirectoryLock(key, channel);
     }
 
-    private static String readOwner(Path file) {
+    private static String readOwner(FileIO io, Path file) {
         try {
-            String content = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String content = new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim();
             return content.isEmpty() ? "another process" : content;
         } catch (IOException e) {
             return "another process";
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(FileHandle channel) {
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -114,12 +115,11 @@ final class DataDirectoryLock implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new StorageException(dir.resolve(LogFiles.LOCK_FILE).toString(), "release", e);
+            throw new StorageException(key.dir().resolve(LogFiles.LOCK_FILE).toString(), "release", e);
         } finally {
-            HELD.remove(dir);
+            HELD.remove(key);
         }
     }
 }

@@ -1,24 +1,30 @@
 package dev.photoqueue.queue.log;
 
+import dev.photoqueue.queue.env.Env;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.TaskScheduler;
+
 import java.time.Clock;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What the partitions of one data directory share: the writer thread, the scheduler for periodic
- * forcing, retention and delayed closing, the signal that wakes readers, and the clock.
+ * What the partitions of one data directory share: the writer, the scheduler for periodic
+ * forcing, retention and delayed closing, the signal that wakes readers, and the environment
+ * (files and clocks).
  */
-record LogContext(LogWriter writer, ScheduledExecutorService scheduler, DataSignal signal, Clock clock) {
+record LogContext(LogWriter writer, TaskScheduler scheduler, DataSignal signal, Env env) {
 
     /** How long a deleted segment's file stays open for readers that already hold it. */
     static final long DELETED_SEGMENT_GRACE_MS = 30_000;
 
+    FileIO files() {
+        return env.files();
+    }
+
+    Clock clock() {
+        return env.clock();
+    }
+
     void closeLater(Runnable close) {
-        try {
-            scheduler.schedule(close, DELETED_SEGMENT_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            close.run();
-        }
+        scheduler.schedule("close a deleted segment", close, DELETED_SEGMENT_GRACE_MS);
     }
 }

@@ -1,15 +1,14 @@
 package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.StorageException;
+import dev.photoqueue.queue.env.FileHandle;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.OpenMode;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /** File names of the log and the write-temp-then-rename rule every metadata file follows. */
 final class LogFiles {
@@ -55,32 +54,28 @@ final class LogFiles {
     /**
      * Replaces {@code target} with {@code content} so that a crash leaves either the old or the new
      * file, never a mix: write a temp file, force it, rename over the target, force the directory.
+     * When this returns the new content is durable; when it throws, the old one may still be there.
      */
-    static void writeAtomically(Path target, String content) {
+    static void writeAtomically(FileIO io, Path target, String content) {
         Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
+            try (FileHandle file = io.open(temp, OpenMode.TRUNCATE)) {
+                file.writeFully(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
+                file.force(true);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            forceDirectory(target.getParent());
+            io.move(temp, target);
+            io.forceDirectory(target.getParent());
         } catch (IOException e) {
             throw new StorageException(target.toString(), "write", e);
         }
     }
 
-    /** Makes a rename or a new file in {@code dir} survive a power loss (best effort where unsupported). */
-    static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+    /** Makes a rename, a new file or a deletion in {@code dir} survive a power loss. */
+    static void forceDirectory(FileIO io, Path dir) {
+        try {
+            io.forceDirectory(dir);
         } catch (IOException e) {
-            // Some file systems cannot open or sync a directory; the rename itself is still atomic.
+            throw new StorageException(dir.toString(), "force directory", e);
         }
     }
 }

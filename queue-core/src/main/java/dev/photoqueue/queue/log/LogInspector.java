@@ -6,15 +6,16 @@ import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.UnknownPartitionException;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.env.FileHandle;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.OpenMode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class LogInspector {
         if (!Files.isRegularFile(properties)) {
             throw new UnknownTopicException(topic);
         }
-        Map<String, String> settings = LogManager.readProperties(properties);
+        Map<String, String> settings = LogManager.readProperties(FileIO.local(), properties);
         String partitionsValue = settings.remove(PARTITIONS_KEY);
         int partitions;
         try {
@@ -186,7 +187,7 @@ public final class LogInspector {
 
     /** Checks one segment file; returns the offset after its last valid batch, or -1 when it is corrupt. */
     private long inspectSegment(int partition, long base, Path file, boolean last, Visitor visitor, Counts counts) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileHandle channel = FileIO.local().open(file, OpenMode.READ)) {
             long size = channel.size();
             BatchScanner scanner = new BatchScanner(channel, 0, size, SCAN_BUFFER_BYTES, maxBatchBytes);
             long expected = base;
@@ -239,7 +240,7 @@ public final class LogInspector {
      * True when the bytes from {@code position} to the end are the start of a plausible batch that
      * has not been written whole yet: too short for a header, or a sane length reaching past the end.
      */
-    private boolean isIncompleteTail(FileChannel channel, long position, long size) throws IOException {
+    private boolean isIncompleteTail(FileHandle channel, long position, long size) throws IOException {
         long left = size - position;
         if (left < RecordBatches.LOG_OVERHEAD) {
             return true;

@@ -8,13 +8,13 @@ import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicExistsException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownTopicException;
+import dev.photoqueue.queue.env.Env;
+import dev.photoqueue.queue.env.FileIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,12 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The in-house log of one data directory: its topics, their partitions, and the threads that
@@ -63,19 +60,27 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * @param defaults           settings for topics that do not override them
-     * @param clock              the time for timestamps, segment age and retention
      * @param retentionCheckMs   how often retention runs
+     * @param env                files, clocks (timestamps, segment age, retention) and background threads
      */
-    public record Options(LogConfig defaults, Clock clock, long retentionCheckMs) {
+    public record Options(LogConfig defaults, long retentionCheckMs, Env env) {
 
-        public static final Options DEFAULTS = new Options(LogConfig.DEFAULTS, Clock.systemUTC(), 60_000);
+        public static final Options DEFAULTS = new Options(LogConfig.DEFAULTS, 60_000, Env.system());
 
         public Options withDefaults(LogConfig newDefaults) {
-            return new Options(newDefaults, clock, retentionCheckMs);
+            return new Options(newDefaults, retentionCheckMs, env);
         }
 
         public Options withClock(Clock newClock) {
-            return new Options(defaults, newClock, retentionCheckMs);
+            return new Options(defaults, retentionCheckMs, env.withClock(newClock));
+        }
+
+        public Options withEnv(Env newEnv) {
+            return new Options(defaults, retentionCheckMs, newEnv);
+        }
+
+        public Clock clock() {
+            return env.clock();
         }
     }
 
@@ -99,53 +104,49 @@ public final class LogManager implements AutoCloseable {
 
     public static LogManager open(Path dir, Options options) {
         Path absolute = dir.toAbsolutePath().normalize();
+        FileIO io = options.env().files();
         try {
-            Files.createDirectories(absolute);
+            io.createDirectories(absolute);
         } catch (IOException e) {
             throw new StorageException(absolute.toString(), "create data directory", e);
         }
-        DataDirectoryLock lock = DataDirectoryLock.acquire(absolute);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "photoqueue-log-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        LogContext context = new LogContext(new LogWriter("photoqueue-log-writer"), scheduler, new DataSignal(),
-                options.clock());
+        DataDirectoryLock lock = DataDirectoryLock.acquire(io, absolute);
+        LogContext context = new LogContext(new LogWriter(options.env().newScheduler("photoqueue-log-writer")),
+                options.env().newScheduler("photoqueue-log-scheduler"), new DataSignal(), options.env());
         LogManager manager = new LogManager(absolute, options, lock, context);
         try {
             manager.loadTopics();
         } catch (RuntimeException e) {
-            manager.close();
+            manager.closeAfterFailedOpen(e);
             throw e;
         }
-        scheduler.scheduleWithFixedDelay(manager::applyRetention, options.retentionCheckMs(),
-                options.retentionCheckMs(), TimeUnit.MILLISECONDS);
+        context.scheduler().scheduleWithFixedDelay("retention", manager::applyRetention, options.retentionCheckMs(),
+                options.retentionCheckMs());
         return manager;
     }
 
     private void loadTopics() {
         Path marker = dir.resolve(LogFiles.CLEAN_SHUTDOWN);
-        boolean clean = Files.exists(marker);
+        boolean clean = io().exists(marker);
         try {
             // From here on a crash must lead to recovery, so the marker goes first.
-            Files.deleteIfExists(marker);
-            LogFiles.forceDirectory(dir);
+            io().deleteIfExists(marker);
         } catch (IOException e) {
             throw new StorageException(marker.toString(), "delete", e);
         }
+        LogFiles.forceDirectory(io(), dir);
         if (!clean) {
             LOG.info("{} was not shut down cleanly; recovering its partitions", dir);
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
+        try {
+            for (Path entry : io().list(dir)) {
                 String name = entry.getFileName().toString();
-                if (!Files.isDirectory(entry)) {
+                if (!io().isDirectory(entry)) {
                     continue;
                 }
                 if (name.startsWith(CREATING_PREFIX)) {
                     deleteTree(entry);
-                } else if (Files.exists(entry.resolve(LogFiles.TOPIC_PROPERTIES))) {
+                } else if (io().exists(entry.resolve(LogFiles.TOPIC_PROPERTIES))) {
                     loadTopic(name, entry, clean);
                 } else {
                     LOG.warn("ignoring foreign directory {} in data directory {}: it has no {}", entry, dir,
@@ -158,7 +159,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void loadTopic(String name, Path topicDir, boolean clean) {
-        Map<String, String> settings = readProperties(topicDir.resolve(LogFiles.TOPIC_PROPERTIES));
+        Map<String, String> settings = readProperties(io(), topicDir.resolve(LogFiles.TOPIC_PROPERTIES));
         String partitionsValue = settings.remove(PARTITIONS_KEY);
         int partitions;
         try {
@@ -178,20 +179,12 @@ public final class LogManager implements AutoCloseable {
                     config, context, clean);
             logs.add(log);
             if (config.fsync() == FsyncPolicy.INTERVAL) {
-                context.scheduler().scheduleWithFixedDelay(() -> flushQuietly(log), config.flushMs(),
-                        config.flushMs(), TimeUnit.MILLISECONDS);
+                // A failed force takes the partition offline (logged once) and is not retried.
+                context.scheduler().scheduleWithFixedDelay("force " + log.topicPartition(), log::flushQuietly,
+                        config.flushMs(), config.flushMs());
             }
         }
         return new TopicLog(name, config, logs);
-    }
-
-    /** A periodic force must keep running after one failure; the failure is logged, not lost. */
-    private static void flushQuietly(PartitionLog log) {
-        try {
-            log.flush();
-        } catch (RuntimeException e) {
-            LOG.error("periodic force of {} failed: {}", log.topicPartition(), e.toString());
-        }
     }
 
     /**
@@ -212,17 +205,18 @@ public final class LogManager implements AutoCloseable {
         Path topicDir = dir.resolve(name);
         try {
             deleteTree(staging);
-            Files.createDirectories(staging);
+            io().createDirectories(staging);
             for (int p = 0; p < partitions; p++) {
-                Files.createDirectory(staging.resolve(Integer.toString(p)));
+                io().createDirectories(staging.resolve(Integer.toString(p)));
             }
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put(PARTITIONS_KEY, Integer.toString(partitions));
             settings.putAll(overrides);
-            LogFiles.writeAtomically(staging.resolve(LogFiles.TOPIC_PROPERTIES), toProperties(settings));
+            // Forces the staging directory too: its partition directories and settings are durable.
+            LogFiles.writeAtomically(io(), staging.resolve(LogFiles.TOPIC_PROPERTIES), toProperties(settings));
             // The rename is the commit point: before it the topic does not exist, after it it is whole.
-            Files.move(staging, topicDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            LogFiles.forceDirectory(dir);
+            io().move(staging, topicDir);
+            LogFiles.forceDirectory(io(), dir);
         } catch (IOException e) {
             throw new StorageException(topicDir.toString(), "create topic", e);
         }
@@ -309,7 +303,11 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Writes and forces everything pending, marks the shutdown clean and releases the directory. */
+    /**
+     * Writes and forces everything pending, marks the shutdown clean and releases the directory.
+     * The marker is written only when every partition closed cleanly: an offline partition, or one
+     * whose last force failed, makes the next open recover from the last recovery points.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -328,17 +326,10 @@ public final class LogManager implements AutoCloseable {
             }
         }
         context.writer().close();
-        for (Runnable pending : context.scheduler().shutdownNow()) {
-            pending.run();
-        }
-        try {
-            context.scheduler().awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        context.scheduler().close();
         try {
             if (failure == null) {
-                LogFiles.writeAtomically(dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+                LogFiles.writeAtomically(io(), dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
             }
         } finally {
             // Without the marker the next open recovers; without the release it could not open at all.
@@ -349,6 +340,38 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /** After a failed open: release what was taken, keep the open's own exception. */
+    private void closeAfterFailedOpen(RuntimeException cause) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** The partitions that stopped taking writes after a storage failure, with the reason of each. */
+    public Map<TopicPartition, String> offlinePartitions() {
+        Map<TopicPartition, String> offline = new TreeMap<>(
+                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        for (TopicLog topic : topics.values()) {
+            for (PartitionLog partition : topic.partitions()) {
+                if (partition.offline() != null) {
+                    offline.put(partition.topicPartition(), partition.offline().getMessage());
+                }
+            }
+        }
+        return offline;
+    }
+
+    /** The environment the log runs in: its files and clocks. */
+    public Env env() {
+        return context.env();
+    }
+
+    private FileIO io() {
+        return context.files();
+    }
+
     private static String toProperties(Map<String, String> settings) {
         StringBuilder sb = new StringBuilder();
         settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
@@ -356,10 +379,11 @@ public final class LogManager implements AutoCloseable {
     }
 
     /** Reads a {@code key=value} file written by {@link #toProperties}; also used by the read-only tools. */
-    static Map<String, String> readProperties(Path file) {
+    static Map<String, String> readProperties(FileIO io, Path file) {
         Map<String, String> settings = new LinkedHashMap<>();
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String content = new String(io.readAllBytes(file), StandardCharsets.UTF_8);
+            for (String line : content.split("\n")) {
                 String trimmed = line.trim();
                 if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                     continue;
@@ -376,14 +400,15 @@ public final class LogManager implements AutoCloseable {
         return settings;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
+    private void deleteTree(Path root) throws IOException {
+        if (!io().exists(root)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        if (io().isDirectory(root)) {
+            for (Path child : io().list(root)) {
+                deleteTree(child);
             }
         }
+        io().delete(root);
     }
 }

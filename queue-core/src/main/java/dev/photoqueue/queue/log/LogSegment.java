@@ -3,16 +3,16 @@ package dev.photoqueue.queue.log;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.CorruptRecordException;
 import dev.photoqueue.queue.api.StorageException;
+import dev.photoqueue.queue.env.FileHandle;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.env.OpenMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -30,9 +30,10 @@ final class LogSegment {
     private static final int SCAN_BUFFER_BYTES = 1 << 20;
 
     private final long baseOffset;
+    private final FileIO io;
     private final Path logFile;
     private final LogConfig config;
-    private final FileChannel channel;
+    private final FileHandle channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
 
@@ -49,33 +50,51 @@ final class LogSegment {
     private long firstTimestamp = -1;
     private int bytesSinceLastIndexEntry;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, boolean active) {
+    private LogSegment(FileIO io, Path dir, long baseOffset, LogConfig config, boolean active) {
+        this.io = io;
         this.baseOffset = baseOffset;
         this.config = config;
         String name = LogFiles.segmentName(baseOffset);
         this.logFile = dir.resolve(name + LogFiles.LOG_SUFFIX);
         try {
-            this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            this.size = channel.size();
+            this.channel = io.open(logFile, OpenMode.READ_WRITE);
         } catch (IOException e) {
             throw new StorageException(logFile.toString(), "open segment", e);
         }
-        this.offsetIndex = new OffsetIndex(dir.resolve(name + LogFiles.INDEX_SUFFIX), baseOffset,
-                config.maxIndexBytes(), active);
-        this.timeIndex = new TimeIndex(dir.resolve(name + LogFiles.TIME_INDEX_SUFFIX), baseOffset,
-                config.maxIndexBytes() / OffsetIndex.ENTRY_SIZE * TimeIndex.ENTRY_SIZE, active);
+        try {
+            this.size = channel.size();
+            this.offsetIndex = new OffsetIndex(io, dir.resolve(name + LogFiles.INDEX_SUFFIX), baseOffset,
+                    config.maxIndexBytes(), active);
+            this.timeIndex = new TimeIndex(io, dir.resolve(name + LogFiles.TIME_INDEX_SUFFIX), baseOffset,
+                    config.maxIndexBytes() / OffsetIndex.ENTRY_SIZE * TimeIndex.ENTRY_SIZE, active);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e instanceof StorageException se ? se : new StorageException(logFile.toString(), "open segment", e);
+        }
         this.nextOffset = baseOffset;
     }
 
-    /** A new, empty active segment. */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config) {
-        LogSegment segment = new LogSegment(dir, baseOffset, config, true);
-        if (segment.size != 0) {
-            throw new StorageException(segment.logFile.toString(), "create segment",
-                    new IOException("file exists with " + segment.size + " bytes"));
+    private static void closeQuietly(FileHandle handle) {
+        try {
+            handle.close();
+        } catch (IOException suppressed) {
+            // already failing with the error that matters
         }
-        LogFiles.forceDirectory(dir);
+    }
+
+    /** A new, empty active segment, its directory entry forced. */
+    static LogSegment create(FileIO io, Path dir, long baseOffset, LogConfig config) {
+        LogSegment segment = new LogSegment(io, dir, baseOffset, config, true);
+        try {
+            if (segment.size != 0) {
+                throw new StorageException(segment.logFile.toString(), "create segment",
+                        new IOException("file exists with " + segment.size + " bytes"));
+            }
+            LogFiles.forceDirectory(io, dir);
+        } catch (RuntimeException e) {
+            segment.close();
+            throw e;
+        }
         return segment;
     }
 
@@ -84,8 +103,8 @@ final class LogSegment {
      * file and {@code nextOffset} and rebuilds them otherwise; the active one is {@link #recover}ed by
      * the caller, or its tail is checked with {@link #tailIsClean}.
      */
-    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active) {
-        return new LogSegment(dir, baseOffset, config, active);
+    static LogSegment open(FileIO io, Path dir, long baseOffset, LogConfig config, boolean active) {
+        return new LogSegment(io, dir, baseOffset, config, active);
     }
 
     long baseOffset() {
@@ -118,19 +137,18 @@ final class LogSegment {
 
     /**
      * Writes one finished batch at the end of the file and indexes it. Not visible to readers until
-     * the partition publishes the new high watermark. On failure the file is cut back to where it was.
+     * the partition publishes the new high watermark. On failure the file is cut back to where it
+     * was and {@link AppendFailedException} says whether that cut succeeded.
      */
     void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long nowMillis, long batchMaxTimestamp) {
         long position = size;
         int bytes = batch.remaining();
         try {
-            long at = position;
-            while (batch.hasRemaining()) {
-                at += channel.write(batch, at);
-            }
+            channel.writeFully(batch, position);
         } catch (IOException e) {
-            cutBackTo(position);
-            throw new StorageException(logFile.toString(), "append " + bytes + " bytes at " + position + " to", e);
+            StorageException failure = new StorageException(logFile.toString(),
+                    "append " + bytes + " bytes at " + position + " to", e);
+            throw new AppendFailedException(failure, cutBackTo(position, failure));
         }
         if (firstTimestamp < 0) {
             firstTimestamp = nowMillis;
@@ -155,11 +173,19 @@ final class LogSegment {
         size = position + bytes;
     }
 
-    private void cutBackTo(long position) {
+    /**
+     * Cuts the file back to {@code position}, the end of its last whole batch, after a write or
+     * force that failed; true when the cut succeeded. Until then the bytes after it are no batch
+     * any reader may see: readers never look past {@link #size}.
+     */
+    boolean cutBackTo(long position, Exception failure) {
         try {
             channel.truncate(position);
-        } catch (IOException suppressed) {
-            LOG.error("cannot cut {} back to {} bytes after a failed append: {}", logFile, position, suppressed.toString());
+            return true;
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+            LOG.error("cannot cut {} back to {} bytes after a failed write: {}", logFile, position, e.toString());
+            return false;
         }
     }
 
@@ -306,6 +332,11 @@ final class LogSegment {
             }
             long validEnd = scanner.validEnd();
             if (validEnd == fileSize) {
+                if (truncate) {
+                    // What a crashed process wrote may still be only in the OS's cache: it becomes
+                    // readable now, so it must be as durable as what is written from now on.
+                    channel.force(true);
+                }
                 return null;
             }
             String what = "offset " + nextOffset + " at byte " + validEnd + ": " + scanner.stopReason();
@@ -416,9 +447,12 @@ final class LogSegment {
         try {
             offsetIndex.close();
             timeIndex.close();
-            channel.close();
-        } catch (IOException e) {
-            throw new StorageException(logFile.toString(), "close", e);
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new StorageException(logFile.toString(), "close", e);
+            }
         }
     }
 
@@ -431,7 +465,7 @@ final class LogSegment {
     /** Unlinks the files; an open channel keeps serving readers that already hold it until {@link #close}. */
     void deleteFiles() {
         try {
-            Files.deleteIfExists(logFile);
+            io.deleteIfExists(logFile);
         } catch (IOException e) {
             throw new StorageException(logFile.toString(), "delete", e);
         }

@@ -1,68 +1,30 @@
 package dev.photoqueue.queue.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import dev.photoqueue.queue.env.TaskScheduler;
 
 /**
- * The thread that writes partitions' open batches: a partition schedules itself when its open
- * batch gets its first record, and the writer drains it at once. While the writer is busy with one
- * batch, senders fill the next, so batches grow with load (group commit) and stay single records
- * when the load is light (low latency). One writer serves every partition of a data directory.
+ * Writes partitions' open batches: a partition schedules itself when its open batch gets its
+ * first record, and the writer drains it at once. While the writer is busy with one batch,
+ * senders fill the next, so batches grow with load (group commit) and stay single records when
+ * the load is light (low latency). One writer, one thread of its own, serves every partition of
+ * a data directory; a failed batch has already failed its sends, and the writer goes on.
  */
 final class LogWriter implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+    private final TaskScheduler thread;
 
-    /** Queued by {@link #close} after everything else, so the thread drains the queue and stops. */
-    private static final Object STOP = new Object();
-
-    /** Partitions with an open batch to write, in the order they asked, then possibly {@link #STOP}. */
-    private final LinkedBlockingQueue<Object> ready = new LinkedBlockingQueue<>();
-    private final Thread thread;
-
-    LogWriter(String name) {
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+    LogWriter(TaskScheduler thread) {
+        this.thread = thread;
     }
 
-    /** Called under the partition's append lock, once per batch. */
+    /** Called once per batch, by the sender that opened it. */
     void schedule(PartitionLog partition) {
-        ready.add(partition);
-    }
-
-    private void run() {
-        while (true) {
-            Object next;
-            try {
-                next = ready.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (next == STOP) {
-                return;
-            }
-            try {
-                ((PartitionLog) next).drain();
-            } catch (RuntimeException e) {
-                // The batch's sends were already failed with this error; keep serving the others.
-                LOG.error("log writer: {}", e.toString());
-            }
-        }
+        thread.execute("write a batch", partition::drain);
     }
 
     /** Writes everything scheduled so far, then stops. */
     @Override
     public void close() {
-        ready.add(STOP);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

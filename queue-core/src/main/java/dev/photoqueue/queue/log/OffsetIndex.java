@@ -1,6 +1,8 @@
 package dev.photoqueue.queue.log;
 
-import java.nio.MappedByteBuffer;
+import dev.photoqueue.queue.env.FileIO;
+
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -13,8 +15,8 @@ final class OffsetIndex extends AbstractIndex {
 
     static final int ENTRY_SIZE = 8;
 
-    OffsetIndex(Path file, long baseOffset, int maxBytes, boolean writable) {
-        super(file, baseOffset, ENTRY_SIZE, maxBytes, writable);
+    OffsetIndex(FileIO io, Path file, long baseOffset, int maxBytes, boolean writable) {
+        super(io, file, baseOffset, ENTRY_SIZE, maxBytes, writable);
     }
 
     /** Adds an entry; offsets and positions must grow. Only the writer calls this. */
@@ -39,7 +41,7 @@ final class OffsetIndex extends AbstractIndex {
      * (base offset, byte 0) when none is: where a forward scan starts and the offset it must find there.
      */
     Entry floorEntry(long offset) {
-        MappedByteBuffer m = mmap;
+        ByteBuffer m = mmap;
         int n = entries();
         long target = offset - baseOffset;
         int lo = 0;
@@ -64,7 +66,7 @@ final class OffsetIndex extends AbstractIndex {
 
     @Override
     boolean isConsistentWith(long logSize, long nextOffset) {
-        MappedByteBuffer m = mmap;
+        ByteBuffer m = mmap;
         int n = entries();
         long previousOffset = -1;
         long previousPosition = -1;

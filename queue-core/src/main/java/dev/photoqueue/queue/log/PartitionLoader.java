@@ -2,13 +2,12 @@ package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.env.FileIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,17 +36,18 @@ final class PartitionLoader {
     }
 
     static PartitionLog load(TopicPartition tp, Path dir, LogConfig config, LogContext context, boolean clean) {
+        FileIO io = context.files();
         try {
-            Files.createDirectories(dir);
+            io.createDirectories(dir);
         } catch (IOException e) {
             throw new StorageException(dir.toString(), "create partition directory", e);
         }
-        TreeSet<Long> bases = listSegments(dir);
-        long recoveryPoint = readRecoveryPoint(dir);
+        TreeSet<Long> bases = listSegments(io, dir);
+        long recoveryPoint = readRecoveryPoint(io, dir);
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
         if (bases.isEmpty()) {
             long base = Math.max(0, recoveryPoint);
-            segments.put(base, LogSegment.create(dir, base, config));
+            segments.put(base, LogSegment.create(io, dir, base, config));
             return new PartitionLog(tp, dir, config, context, segments, base);
         }
         List<Long> ordered = new ArrayList<>(bases);
@@ -56,7 +56,7 @@ final class PartitionLoader {
             long base = ordered.get(i);
             boolean last = i == ordered.size() - 1;
             long nextBase = last ? Long.MAX_VALUE : ordered.get(i + 1);
-            LogSegment segment = LogSegment.open(dir, base, config, last);
+            LogSegment segment = LogSegment.open(io, dir, base, config, last);
             boolean inRecoveryRange = !clean && nextBase > recoveryPoint;
             if (inRecoveryRange || (last && !segment.tailIsClean())) {
                 String cut = segment.recover(true);
@@ -64,9 +64,9 @@ final class PartitionLoader {
                     LOG.warn("recovering {}: {}", tp, cut);
                 }
                 if (!last && (cut != null || segment.nextOffset() > nextBase)) {
-                    deleteFrom(tp, dir, config, ordered.subList(i + 1, ordered.size()), segment.nextOffset());
+                    deleteFrom(io, tp, dir, config, ordered.subList(i + 1, ordered.size()), segment.nextOffset());
                     segment.close();
-                    segment = LogSegment.open(dir, base, config, true);
+                    segment = LogSegment.open(io, dir, base, config, true);
                     segment.recover(true);
                     segments.put(base, segment);
                     endOffset = segment.nextOffset();
@@ -84,9 +84,10 @@ final class PartitionLoader {
         return new PartitionLog(tp, dir, config, context, segments, endOffset);
     }
 
-    private static void deleteFrom(TopicPartition tp, Path dir, LogConfig config, List<Long> bases, long cutAt) {
+    private static void deleteFrom(FileIO io, TopicPartition tp, Path dir, LogConfig config, List<Long> bases,
+                                   long cutAt) {
         for (long base : bases) {
-            LogSegment later = LogSegment.open(dir, base, config, false);
+            LogSegment later = LogSegment.open(io, dir, base, config, false);
             LOG.warn("recovering {}: deleting segment {} ({} bytes) because the log before it ends at offset {}",
                     tp, later.logFile(), later.size(), cutAt);
             later.close();
@@ -94,11 +95,11 @@ final class PartitionLoader {
         }
     }
 
-    private static TreeSet<Long> listSegments(Path dir) {
+    private static TreeSet<Long> listSegments(FileIO io, Path dir) {
         TreeSet<Long> logs = new TreeSet<>();
         List<Path> indexes = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
+        try {
+            for (Path file : io.list(dir)) {
                 String name = file.getFileName().toString();
                 long base = LogFiles.parseBaseOffset(name, LogFiles.LOG_SUFFIX);
                 if (base >= 0) {
@@ -107,7 +108,7 @@ final class PartitionLoader {
                         || LogFiles.parseBaseOffset(name, LogFiles.TIME_INDEX_SUFFIX) >= 0) {
                     indexes.add(file);
                 } else if (name.endsWith(LogFiles.TEMP_SUFFIX) && isOwnTemp(name)) {
-                    Files.deleteIfExists(file);
+                    io.deleteIfExists(file);
                 } else if (!name.equals(LogFiles.RECOVERY_POINT)) {
                     LOG.warn("ignoring foreign file {} in partition directory {}: not a segment, index or "
                             + "checkpoint of this log; it is left untouched", file, dir);
@@ -118,7 +119,7 @@ final class PartitionLoader {
                 long base = Math.max(LogFiles.parseBaseOffset(name, LogFiles.INDEX_SUFFIX),
                         LogFiles.parseBaseOffset(name, LogFiles.TIME_INDEX_SUFFIX));
                 if (!logs.contains(base)) {
-                    Files.deleteIfExists(index);
+                    io.deleteIfExists(index);
                 }
             }
         } catch (IOException e) {
@@ -132,13 +133,13 @@ final class PartitionLoader {
     }
 
     /** The recovery point, or 0 (recover everything) when missing or unreadable. */
-    private static long readRecoveryPoint(Path dir) {
+    private static long readRecoveryPoint(FileIO io, Path dir) {
         Path file = dir.resolve(LogFiles.RECOVERY_POINT);
-        if (!Files.exists(file)) {
+        if (!io.exists(file)) {
             return 0;
         }
         try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return Long.parseLong(new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim());
         } catch (IOException | NumberFormatException e) {
             LOG.warn("unreadable recovery point {} ({}); recovering the whole partition", file, e.toString());
             return 0;

@@ -5,9 +5,11 @@ import dev.photoqueue.queue.api.FsyncPolicy;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
+import dev.photoqueue.queue.api.PartitionOfflineException;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.RecordTooLargeException;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,8 @@ public final class PartitionLog {
     private volatile LogSegment active;
     private volatile Watermark highWatermark;
     private volatile boolean closed;
+    /** Set once, by the first storage failure that leaves the files' state unknown. */
+    private volatile PartitionOfflineException offline;
 
     private final ReentrantLock appendLock = new ReentrantLock();
     /** Held while a batch goes to the file; taken before {@link #appendLock} when both are needed. */
@@ -164,9 +168,14 @@ public final class PartitionLog {
                     new RecordTooLargeException(topicPartition.topic(), recordSize, config.maxRecordBytes()));
         }
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        boolean schedule;
         appendLock.lock();
         try {
             while (true) {
+                PartitionOfflineException down = offline;
+                if (down != null) {
+                    return CompletableFuture.failedFuture(down);
+                }
                 if (!acceptingAppends) {
                     return CompletableFuture.failedFuture(new QueueClosedException("partition " + topicPartition));
                 }
@@ -177,11 +186,9 @@ public final class PartitionLog {
                 if (open.hasRoomFor(recordSize)) {
                     open.append(recordSize, timestamp, key, value, headers);
                     openSends.add(future, timestamp);
-                    if (!scheduled) {
-                        scheduled = true;
-                        context.writer().schedule(this);
-                    }
-                    return future;
+                    schedule = !scheduled;
+                    scheduled = true;
+                    break;
                 }
                 boolean tooLargeForBuffer = open.isEmpty();
                 appendLock.unlock();
@@ -200,6 +207,12 @@ public final class PartitionLog {
         } finally {
             appendLock.unlock();
         }
+        // Outside the lock: a writer that runs the drain on this very thread (a simulation's) must
+        // not find the append lock held.
+        if (schedule) {
+            context.writer().schedule(this);
+        }
+        return future;
     }
 
     /** A record larger than the append buffer goes out as a batch of its own, after what is pending. */
@@ -261,6 +274,14 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Writes one batch: roll if due, write, force under {@code fsync=always}, and only then take
+     * its offsets ({@code logEndOffset}), publish the high watermark and complete its sends. A
+     * write that failed and was cut back fails the batch's sends and leaves the partition as it
+     * was (a full disk may free up). Any other storage failure (a failed force above all) also
+     * takes the partition offline: its records never become visible, not even behind a later
+     * batch, and it takes no more writes until reopened.
+     */
     private void writeBatch(BatchBuilder batch, PendingSends sends) {
         long base = logEndOffset;
         int count = batch.recordCount();
@@ -268,28 +289,83 @@ public final class PartitionLog {
             if (closed) {
                 throw new QueueClosedException("partition " + topicPartition);
             }
+            PartitionOfflineException down = offline;
+            if (down != null) {
+                throw down;
+            }
             ByteBuffer bytes = batch.finish(base);
             maybeRoll(bytes.remaining(), count);
             LogSegment segment = active;
+            long position = segment.size();
             // Its age counts by the log's clock: producers may stamp records with any time, e.g. years ago.
             segment.append(bytes, base, count, context.clock().millis(), batch.maxTimestamp());
-            logEndOffset = base + count;
             if (config.fsync() == FsyncPolicy.ALWAYS) {
-                segment.flush();
-                flushedOffset.accumulateAndGet(logEndOffset, Math::max);
-            } else if (config.fsync() == FsyncPolicy.INTERVAL
+                forceAppended(segment, position, base, count);
+            }
+            // The commit point: the offsets are taken and the batch becomes readable.
+            logEndOffset = base + count;
+            if (config.fsync() == FsyncPolicy.INTERVAL
                     && logEndOffset - flushedOffset.get() >= config.flushMessages()
                     && flushRequested.compareAndSet(false, true)) {
-                context.scheduler().execute(this::flush);
+                context.scheduler().execute("force " + topicPartition, this::flushQuietly);
             }
             highWatermark = new Watermark(logEndOffset, segment, segment.size());
             context.signal().signal();
+        } catch (AppendFailedException e) {
+            if (!e.cutBack()) {
+                goOffline("a failed write of offset " + base + " could not be cut back", e.failure());
+            }
+            LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base,
+                    e.failure().getMessage());
+            sends.failAll(offline != null ? offline : e.failure());
+            return;
+        } catch (StorageException e) {
+            PartitionOfflineException down = goOffline("a write of offset " + base + " failed", e);
+            sends.failAll(down);
+            return;
         } catch (RuntimeException e) {
-            LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base, e.toString());
+            if (!(e instanceof PartitionOfflineException) && !(e instanceof QueueClosedException)) {
+                LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base,
+                        e.toString());
+            }
             sends.failAll(e);
             return;
         }
         sends.completeAll(topicPartition.topic(), topicPartition.partition(), base);
+    }
+
+    /**
+     * Forces a batch just appended at {@code position}. On failure the batch is cut off again (best
+     * effort: after a failed force nothing is known of the file) and the partition goes offline.
+     */
+    private void forceAppended(LogSegment segment, long position, long base, int count) {
+        try {
+            segment.flush();
+        } catch (StorageException e) {
+            segment.cutBackTo(position, e);
+            goOffline("the force of offsets " + base + ".." + (base + count - 1) + " failed", e);
+            throw e;
+        }
+        flushedOffset.accumulateAndGet(base + count, Math::max);
+    }
+
+    /** Takes the partition offline once, for good until reopened; returns the exception sends now fail with. */
+    private PartitionOfflineException goOffline(String reason, Throwable cause) {
+        PartitionOfflineException down = new PartitionOfflineException(topicPartition, reason + ": "
+                + cause.getMessage(), cause);
+        synchronized (this) {
+            if (offline == null) {
+                offline = down;
+                LOG.error("{} is offline: {}; it takes no writes until the queue is reopened, which checks what is "
+                        + "on disk", topicPartition, down.getMessage());
+            }
+            return offline;
+        }
+    }
+
+    /** Null while the partition takes writes; the reason it stopped once it went offline. */
+    public PartitionOfflineException offline() {
+        return offline;
     }
 
     private void maybeRoll(int batchBytes, int recordCount) {
@@ -316,7 +392,7 @@ public final class PartitionLog {
     private void roll(String reason) {
         LogSegment old = active;
         old.seal();
-        LogSegment next = LogSegment.create(dir, logEndOffset, config);
+        LogSegment next = LogSegment.create(context.files(), dir, logEndOffset, config);
         segments.put(next.baseOffset(), next);
         active = next;
         flushedOffset.accumulateAndGet(logEndOffset, Math::max);
@@ -325,18 +401,40 @@ public final class PartitionLog {
     }
 
     private void writeRecoveryPoint(long offset) {
-        LogFiles.writeAtomically(dir.resolve(LogFiles.RECOVERY_POINT), Long.toString(offset));
+        LogFiles.writeAtomically(context.files(), dir.resolve(LogFiles.RECOVERY_POINT), Long.toString(offset));
     }
 
-    /** Forces what has been written to disk. Runs on the scheduler (fsync=interval) or on demand. */
+    /**
+     * Forces what has been written to disk. Runs on the scheduler ({@code fsync=interval}) or on
+     * demand. A failed force takes the partition offline and is not retried: after one, the OS may
+     * have dropped the pages it could not write, so a later force that succeeds proves nothing.
+     */
     public void flush() {
         flushRequested.set(false);
         long written = highWatermark.offset;
-        if (written <= flushedOffset.get() || closed) {
+        if (written <= flushedOffset.get() || closed || offline != null) {
             return;
         }
-        active.flush();
+        try {
+            active.flush();
+        } catch (StorageException e) {
+            throw goOffline("the force of offsets " + flushedOffset.get() + ".." + (written - 1) + " failed", e);
+        }
         flushedOffset.accumulateAndGet(written, Math::max);
+    }
+
+    /** {@link #flush} for the scheduler: a failure is already logged by going offline. */
+    void flushQuietly() {
+        try {
+            flush();
+        } catch (PartitionOfflineException e) {
+            // logged once when the partition went offline
+        }
+    }
+
+    /** Every offset below this is forced to disk. */
+    public long flushedOffset() {
+        return flushedOffset.get();
     }
 
     /** Reads from {@code offset}; see {@link #read(long, int, Fetch)}. */
@@ -487,7 +585,9 @@ public final class PartitionLog {
 
     /**
      * Writes what is pending, forces everything to disk, trims the indexes and records the recovery
-     * point. Sends after this fail with {@link QueueClosedException}.
+     * point. Sends after this fail with {@link QueueClosedException}. An offline partition only
+     * closes its files and throws its {@link PartitionOfflineException}: it writes no recovery
+     * point, so that the next open checks everything after the last one it trusted.
      */
     public void close() {
         appendLock.lock();
@@ -503,12 +603,21 @@ public final class PartitionLog {
                 return;
             }
             closed = true;
+            PartitionOfflineException down = offline;
             for (LogSegment segment : segments.values()) {
-                if (segment == active) {
-                    segment.closeClean();
+                if (segment == active && down == null) {
+                    try {
+                        segment.closeClean();
+                    } catch (StorageException e) {
+                        segment.close();
+                        down = goOffline("the force at close failed", e);
+                    }
                 } else {
                     segment.close();
                 }
+            }
+            if (down != null) {
+                throw down;
             }
             writeRecoveryPoint(logEndOffset);
         } finally {

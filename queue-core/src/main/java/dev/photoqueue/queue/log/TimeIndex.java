@@ -1,6 +1,8 @@
 package dev.photoqueue.queue.log;
 
-import java.nio.MappedByteBuffer;
+import dev.photoqueue.queue.env.FileIO;
+
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -14,8 +16,8 @@ final class TimeIndex extends AbstractIndex {
 
     static final int ENTRY_SIZE = 12;
 
-    TimeIndex(Path file, long baseOffset, int maxBytes, boolean writable) {
-        super(file, baseOffset, ENTRY_SIZE, maxBytes, writable);
+    TimeIndex(FileIO io, Path file, long baseOffset, int maxBytes, boolean writable) {
+        super(io, file, baseOffset, ENTRY_SIZE, maxBytes, writable);
     }
 
     /** Adds (timestamp, offset) when {@code timestamp} is above the last entry's. Only the writer calls this. */
@@ -40,7 +42,7 @@ final class TimeIndex extends AbstractIndex {
      * start: the offset of the last entry whose timestamp is below it, or -1 to scan from the segment's start.
      */
     long offsetBefore(long timestamp) {
-        MappedByteBuffer m = mmap;
+        ByteBuffer m = mmap;
         int lo = 0;
         int hi = entries() - 1;
         int found = -1;
@@ -58,7 +60,7 @@ final class TimeIndex extends AbstractIndex {
 
     @Override
     boolean isConsistentWith(long logSize, long nextOffset) {
-        MappedByteBuffer m = mmap;
+        ByteBuffer m = mmap;
         int n = entries();
         long previousTimestamp = Long.MIN_VALUE;
         long previousOffset = -1;

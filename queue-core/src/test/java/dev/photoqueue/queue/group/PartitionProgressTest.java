@@ -214,15 +214,43 @@ class PartitionProgressTest {
         assertEquals(7, progress.committed(), "skipTo never moves the position back");
     }
 
+    /** What the coordinator does: take the pending position and, its write done, mark it durable. */
+    private static CommittedPosition persist(PartitionProgress p) {
+        PendingPosition pending = p.pendingPosition();
+        if (pending == null) {
+            return null;
+        }
+        p.persisted(pending.version());
+        return pending.position();
+    }
+
+    @Test
+    void aPositionStaysPendingUntilItsWriteIsMarkedDurable() {
+        deliver(a, 0, 2);
+        progress.ack(GROUP, a, 0);
+        PendingPosition first = progress.pendingPosition();
+        assertNotNull(first);
+        assertEquals(first, progress.pendingPosition(), "taking it does not mark it clean: its write may fail");
+        progress.ack(GROUP, a, 1);
+        progress.persisted(first.version());
+        PendingPosition second = progress.pendingPosition();
+        assertNotNull(second, "a change made while the first write was under way is still pending");
+        assertEquals(2, second.position().offset());
+        progress.persisted(second.version());
+        assertNull(progress.pendingPosition());
+        progress.persisted(first.version());
+        assertNull(progress.pendingPosition(), "a late completion of an older write changes nothing");
+    }
+
     @Test
     void dirtyPositionIsTakenOnceUntilItChangesAgain() {
-        assertNull(progress.takeDirty(), "initialized without asking to persist");
+        assertNull(persist(progress), "initialized without asking to persist");
         deliver(a, 0, 1);
         progress.ack(GROUP, a, 0);
-        assertEquals(CommittedPosition.at(1), progress.takeDirty().withoutDeliveryState());
-        assertNull(progress.takeDirty());
+        assertEquals(CommittedPosition.at(1), persist(progress).withoutDeliveryState());
+        assertNull(persist(progress));
         progress.ack(GROUP, a, 0);
-        assertNull(progress.takeDirty(), "a repeated ack changes nothing to persist");
+        assertNull(persist(progress), "a repeated ack changes nothing to persist");
     }
 
     @Test
@@ -232,7 +260,7 @@ class PartitionProgressTest {
         PartitionProgress fresh = new PartitionProgress(TP);
         assertFalse(fresh.isInitialized());
         fresh.initialize(new CommittedPosition(4, List.of(6L)), true);
-        assertEquals(new CommittedPosition(4, List.of(6L)), fresh.takeDirty());
+        assertEquals(new CommittedPosition(4, List.of(6L)), persist(fresh));
     }
 
     @Test
@@ -256,7 +284,7 @@ class PartitionProgressTest {
         progress.transferTo(b);
         deliver(b, 0, 1);
         progress.ack(GROUP, b, 0);
-        CommittedPosition persisted = progress.takeDirty();
+        CommittedPosition persisted = persist(progress);
         assertEquals(new CommittedPosition(1, List.of(), 3, java.util.Map.of(1L, 2)), persisted);
 
         PartitionProgress restarted = new PartitionProgress(TP);
@@ -268,9 +296,9 @@ class PartitionProgressTest {
 
     @Test
     void deliveringMarksThePositionDirtySoTheCountsArePersistedBeforeHandOut() {
-        progress.takeDirty();
+        persist(progress);
         deliver(a, 0, 1);
-        CommittedPosition position = progress.takeDirty();
+        CommittedPosition position = persist(progress);
         assertNotNull(position, "a delivery changed what must be persisted");
         assertEquals(1, position.highestDelivered());
     }

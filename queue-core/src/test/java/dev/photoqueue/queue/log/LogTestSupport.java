@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.log;
 
+import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
 
@@ -50,7 +51,7 @@ public final class LogTestSupport {
     }
 
     public static LogManager.Options options(Clock clock) {
-        return new LogManager.Options(LogConfig.DEFAULTS, clock, NO_BACKGROUND_RETENTION_MS);
+        return new LogManager.Options(LogConfig.DEFAULTS, NO_BACKGROUND_RETENTION_MS, Env.system().withClock(clock));
     }
 
     public static RecordMetadata await(CompletableFuture<RecordMetadata> future) {

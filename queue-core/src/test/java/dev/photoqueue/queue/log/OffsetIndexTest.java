@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.log;
 
+import dev.photoqueue.queue.env.FileIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class OffsetIndexTest {
     private int files;
 
     private OffsetIndex indexWith(long... offsetsAndPositions) {
-        OffsetIndex index = new OffsetIndex(dir.resolve(files++ + "-i.index"), BASE, 1024, true);
+        OffsetIndex index = new OffsetIndex(FileIO.local(), dir.resolve(files++ + "-i.index"), BASE, 1024, true);
         for (int i = 0; i < offsetsAndPositions.length; i += 2) {
             index.append(offsetsAndPositions[i], (int) offsetsAndPositions[i + 1]);
         }
@@ -56,7 +57,7 @@ class OffsetIndexTest {
         index.trim();
         index.close();
         assertEquals(16, Files.size(dir.resolve("0-i.index")), "trimmed to its two entries");
-        OffsetIndex reopened = new OffsetIndex(dir.resolve("0-i.index"), BASE, 1024, false);
+        OffsetIndex reopened = new OffsetIndex(FileIO.local(), dir.resolve("0-i.index"), BASE, 1024, false);
         assertEquals(2, reopened.entries());
         assertEquals(900, reopened.lookup(1025));
         assertTrue(reopened.isFull(), "a sealed index takes no more entries");
@@ -68,14 +69,14 @@ class OffsetIndexTest {
         index.trim();
         index.close();
         Files.write(dir.resolve("0-i.index"), new byte[] {0, 0, 0, 1, 0}, java.nio.file.StandardOpenOption.APPEND);
-        OffsetIndex reopened = new OffsetIndex(dir.resolve("0-i.index"), BASE, 1024, false);
+        OffsetIndex reopened = new OffsetIndex(FileIO.local(), dir.resolve("0-i.index"), BASE, 1024, false);
         assertEquals(1, reopened.entries());
         assertEquals(400, reopened.lookup(2000));
     }
 
     @Test
     void fullIndexSaysSo() {
-        OffsetIndex index = new OffsetIndex(dir.resolve("small.index"), BASE, 16, true);
+        OffsetIndex index = new OffsetIndex(FileIO.local(), dir.resolve("small.index"), BASE, 16, true);
         index.append(1001, 10);
         assertFalse(index.isFull());
         index.append(1002, 20);

@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.log;
 
+import dev.photoqueue.queue.env.FileIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class TimeIndexTest {
     private int files;
 
     private TimeIndex indexWith(long... timestampsAndOffsets) {
-        TimeIndex index = new TimeIndex(dir.resolve(files++ + "-t.timeindex"), BASE, 1200, true);
+        TimeIndex index = new TimeIndex(FileIO.local(), dir.resolve(files++ + "-t.timeindex"), BASE, 1200, true);
         for (int i = 0; i < timestampsAndOffsets.length; i += 2) {
             index.maybeAppend(timestampsAndOffsets[i], timestampsAndOffsets[i + 1]);
         }
@@ -55,7 +56,7 @@ class TimeIndexTest {
         TimeIndex index = indexWith(100, 505, 200, 510);
         index.trim();
         index.close();
-        TimeIndex reopened = new TimeIndex(dir.resolve("0-t.timeindex"), BASE, 1200, false);
+        TimeIndex reopened = new TimeIndex(FileIO.local(), dir.resolve("0-t.timeindex"), BASE, 1200, false);
         assertEquals(2, reopened.entries());
         assertEquals(505, reopened.offsetBefore(150));
     }
