@@ -74,12 +74,20 @@ public final class MemberSession {
     public List<ConsumerRecord> deliver(TopicPartition tp, long fromOffset, List<ConsumerRecord> fetched) {
         heartbeat();
         boolean atMostOnce = member.config.delivery() == DeliveryGuarantee.AT_MOST_ONCE;
-        List<ConsumerRecord> out = group.progress(tp).deliver(member, fromOffset, fetched, atMostOnce);
+        PartitionProgress progress = group.progress(tp);
+        long committedBefore = progress.committed();
+        List<ConsumerRecord> out = progress.deliver(member, fromOffset, fetched, atMostOnce);
         if (out == null) {
             return List.of();
         }
         if (atMostOnce && !out.isEmpty()) {
-            coordinator.persistNow(group);
+            try {
+                coordinator.persistNow(group);
+            } catch (RuntimeException e) {
+                // Not handed out: they must not count as done, nor as delivered.
+                progress.takeBack(member, fromOffset, committedBefore);
+                throw e;
+            }
         }
         return out;
     }
@@ -148,6 +156,14 @@ public final class MemberSession {
     /** The log ends before {@code nextFetch} (its tail was lost): continue at its end. */
     public void rewindTo(TopicPartition tp, long endOffset) {
         group.progress(tp).reset(endOffset);
+    }
+
+    /**
+     * Undoes {@link #deliver} from {@code fromOffset} of {@code tp} on, for records that were not
+     * handed out after all: their delivery counts could not be persisted.
+     */
+    public void takeBack(TopicPartition tp, long fromOffset) {
+        group.progress(tp).takeBack(member, fromOffset, -1);
     }
 
     /**

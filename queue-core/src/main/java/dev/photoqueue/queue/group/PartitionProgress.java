@@ -218,6 +218,31 @@ final class PartitionProgress {
         version++;
     }
 
+    /**
+     * Takes back the records {@code member} was just given from {@code fromOffset} on, before any
+     * reached the application (the write that had to persist their delivery counts, or their
+     * at-most-once commit, failed): the position goes back to {@code fromOffset}, an at-most-once
+     * commit of them back to {@code committedBefore}, and those deliveries count as not made.
+     * Does nothing when the member no longer owns the partition.
+     */
+    synchronized void takeBack(Member member, long fromOffset, long committedBefore) {
+        if (owner != member || fromOffset >= nextFetch) {
+            return;
+        }
+        if (committedBefore >= 0 && committed > committedBefore) {
+            committed = committedBefore;
+        }
+        // Records done meanwhile (dead-lettered on the way) stay done: they are not handed out again.
+        long from = Math.max(fromOffset, committed);
+        for (long o = from; o < nextFetch; o++) {
+            if (!ackedAbove.contains(o)) {
+                redeliveries.put(o, redeliveries.getOrDefault(o, 1) - 1);
+            }
+        }
+        nextFetch = Math.min(nextFetch, from);
+        version++;
+    }
+
     /** {@link #isOutstanding} under the monitor. */
     synchronized boolean checkOutstanding(String groupId, Member member, long offset, int deliveryCount) {
         return isOutstanding(groupId, member, offset, deliveryCount);

@@ -135,6 +135,24 @@ final class SharedPartitionState {
         return out;
     }
 
+    /**
+     * Gives back records {@link #take} just locked to {@code member}, before any reached the
+     * application (their delivery counts could not be persisted): unlocked, available again, and
+     * counted as not delivered.
+     */
+    synchronized void untake(Member member, List<ConsumerRecord> taken) {
+        for (ConsumerRecord r : taken) {
+            Lock lock = locks.get(r.offset());
+            if (lock == null || lock.member() != member || lock.deliveryCount() != r.deliveryCount()) {
+                continue;
+            }
+            locks.remove(r.offset());
+            available.add(r.offset());
+            deliveryCounts.computeIfPresent(r.offset(), (o, c) -> c > 1 ? c - 1 : null);
+            version++;
+        }
+    }
+
     /** Marks {@code offset} done; fenced unless {@code member} holds its lock for {@code deliveryCount}. */
     synchronized void ack(String groupId, Member member, long offset, int deliveryCount, long nowNanos) {
         if (!holds(groupId, member, offset, deliveryCount, nowNanos, "ack")) {

@@ -58,6 +58,11 @@ public final class SharedSession {
                 now + TimeUnit.MILLISECONDS.toNanos(member.config.visibilityTimeoutMs()));
     }
 
+    /** Gives back what {@link #take} locked, when it could not be handed out after all. */
+    public void untake(TopicPartition tp, List<ConsumerRecord> taken) {
+        state(tp).untake(member, taken);
+    }
+
     /** Persists the delivery counts of what was taken, before it is handed out. */
     public void persistDeliveries() {
         coordinator.persistNow(group);

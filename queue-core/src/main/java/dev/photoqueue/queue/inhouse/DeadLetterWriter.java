@@ -11,10 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * Copies a record a group gave up on to its dead-letter topic and returns once the copy is
- * acknowledged, so the caller may then count the original done without losing it. Creates the
+ * acknowledged and forced to disk, so the caller may then count the original done without losing
+ * it, even to a power loss. Creates the
  * dead-letter topic (one partition) on first use. Thread-safe.
  */
 final class DeadLetterWriter {
@@ -32,7 +34,15 @@ final class DeadLetterWriter {
         String dlq = DeadLetters.topicFor(record.topic());
         long now = log.clock().millis();
         List<Header> headers = DeadLetters.headersFor(record, groupId, deliveryCount, error, now);
-        long offset = dlqPartition(dlq).append(now, record.key(), record.value(), headers).join().offset();
+        PartitionLog partition = dlqPartition(dlq);
+        long offset;
+        try {
+            // Forced: the record counts done right after this, so its letter must be on disk first,
+            // whatever the dead-letter topic's fsync policy, or a power loss could take both away.
+            offset = partition.append(now, record.key(), record.value(), headers, true).join().offset();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         LOG.warn("group {} dead-lettered {}-{}@{} after {} deliveries to {}@{}{}", groupId, record.topic(),
                 record.partition(), record.offset(), deliveryCount, dlq, offset, error == null ? "" : ": " + error);
         return offset;

@@ -58,11 +58,11 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
         this.config = config;
         this.log = log;
         Env env = log.env();
-        this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log), log.signal()::signal,
+        this.coordinator = new GroupCoordinator(this, new LogGroupStateStore(log, config.forceInternalTopics()), log.signal()::signal,
                 env.nanoTime(), env.newScheduler("photoqueue-group-coordinator"));
         try {
             // Completes the transactions a crash interrupted before any member can read.
-            this.transactions = TransactionCoordinator.open(log, coordinator, stages);
+            this.transactions = TransactionCoordinator.open(log, coordinator, stages, config.forceInternalTopics());
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;

@@ -21,16 +21,20 @@ import java.util.Map;
  * <tr><td>{@code retention.check.interval.ms}</td><td>how often retention runs</td><td>60000</td></tr>
  * <tr><td>{@code producer.max.block.ms}</td><td>longest a {@code send} waits for room in a full
  * backlog before it fails with {@link dev.photoqueue.queue.api.BacklogFullException}</td><td>60000</td></tr>
+ * <tr><td>{@code internal.fsync}</td><td>{@code always}: committed positions, delivery counts and
+ * transaction decisions are forced to disk before they count (they survive a power loss, so a
+ * poison record is never handed out past its maximum); {@code interval}: as other topics, up to
+ * {@code flush.ms} of them may be lost to a power loss</td><td>always</td></tr>
  * <tr><td>{@code topic.<setting>}</td><td>default topic setting, e.g. {@code topic.fsync=always}</td><td></td></tr>
  * </table>
  */
 record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitions, long producerMaxBlockMs,
-                     LogManager.Options logOptions) {
+                     boolean forceInternalTopics, LogManager.Options logOptions) {
 
     /** The same settings in another environment (tests: failing files, virtual time). */
     InhouseConfig withEnv(Env env) {
         return new InhouseConfig(dataDir, autoCreateTopics, defaultPartitions, producerMaxBlockMs,
-                logOptions.withEnv(env));
+                forceInternalTopics, logOptions.withEnv(env));
     }
 
     static final String DATA_DIR = "data.dir";
@@ -38,6 +42,7 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
     static final String DEFAULT_PARTITIONS = "default.partitions";
     static final String RETENTION_CHECK_INTERVAL_MS = "retention.check.interval.ms";
     static final String PRODUCER_MAX_BLOCK_MS = "producer.max.block.ms";
+    static final String INTERNAL_FSYNC = "internal.fsync";
     static final String TOPIC_PREFIX = "topic.";
 
     static InhouseConfig parse(Map<String, String> settings) {
@@ -48,6 +53,10 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
                 settings.getOrDefault(RETENTION_CHECK_INTERVAL_MS, "60000"), 1, Integer.MAX_VALUE);
         int maxBlockMs = parseInt(PRODUCER_MAX_BLOCK_MS, settings.getOrDefault(PRODUCER_MAX_BLOCK_MS, "60000"), 0,
                 Integer.MAX_VALUE);
+        String internalFsync = settings.getOrDefault(INTERNAL_FSYNC, "always").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!internalFsync.equals("always") && !internalFsync.equals("interval")) {
+            throw new InvalidConfigException(INTERNAL_FSYNC, settings.get(INTERNAL_FSYNC), "expected always or interval");
+        }
         Map<String, String> topicDefaults = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (k.startsWith(TOPIC_PREFIX)) {
@@ -56,7 +65,7 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
         });
         LogConfig defaults = LogConfig.DEFAULTS.with(topicDefaults);
         LogManager.Options options = new LogManager.Options(defaults, retentionCheck, Env.system());
-        return new InhouseConfig(dataDir, autoCreate, partitions, maxBlockMs, options);
+        return new InhouseConfig(dataDir, autoCreate, partitions, maxBlockMs, internalFsync.equals("always"), options);
     }
 
     private static boolean parseBoolean(String key, String value) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,6 +149,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
         List<TopicPartition> partitions = session.fetchable();
         int n = partitions.size();
         List<ConsumerRecord> out = new ArrayList<>();
+        Map<TopicPartition, Long> takenFrom = new LinkedHashMap<>();
         pausedForNanos = 0;
         for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
             TopicPartition tp = partitions.get((rotation + i) % n);
@@ -156,13 +158,34 @@ final class InhouseGroupConsumer implements GroupConsumer {
                 pausedForNanos = pausedForNanos == 0 ? paused : Math.min(pausedForNanos, paused);
                 continue;
             }
-            out.addAll(take(tp, config.maxPollRecords() - out.size()));
+            long from = session.nextFetch(tp);
+            List<ConsumerRecord> taken;
+            try {
+                taken = take(tp, config.maxPollRecords() - out.size());
+            } catch (RuntimeException e) {
+                // Nothing of this partition is handed out: it is tried again at the next poll.
+                session.takeBack(tp, from);
+                if (out.isEmpty()) {
+                    throw e;
+                }
+                break;
+            }
+            if (!taken.isEmpty()) {
+                takenFrom.putIfAbsent(tp, from);
+                out.addAll(taken);
+            }
         }
         rotation = n == 0 ? 0 : (rotation + 1) % n;
         if (!out.isEmpty() && config.delivery() == DeliveryGuarantee.AT_LEAST_ONCE) {
             // The delivery counts must be on disk before the records are processed: a record that
             // kills the process must still reach its maximum. One write for the whole poll.
-            session.persistDeliveries();
+            try {
+                session.persistDeliveries();
+            } catch (RuntimeException e) {
+                // Not handed out after all: the next poll delivers them again, counted as now.
+                takenFrom.forEach(session::takeBack);
+                throw e;
+            }
         }
         return out;
     }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -99,13 +101,22 @@ final class InhouseSharedConsumer implements GroupConsumer {
         List<TopicPartition> partitions = partitions();
         int n = partitions.size();
         List<ConsumerRecord> out = new ArrayList<>();
-        for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
-            out.addAll(take(partitions.get((rotation + i) % n), config.maxPollRecords() - out.size()));
-        }
-        rotation = n == 0 ? 0 : (rotation + 1) % n;
-        if (!out.isEmpty()) {
-            // On disk before processing (under at-most-once: the records' being done): a record that kills the process must still reach its maximum.
-            session.persistDeliveries();
+        try {
+            for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
+                out.addAll(take(partitions.get((rotation + i) % n), config.maxPollRecords() - out.size()));
+            }
+            rotation = n == 0 ? 0 : (rotation + 1) % n;
+            if (!out.isEmpty()) {
+                // On disk before processing (under at-most-once: the records' being done): a record that
+                // kills the process must still reach its maximum.
+                session.persistDeliveries();
+            }
+        } catch (RuntimeException e) {
+            // Not handed out after all: available again, counted as not delivered.
+            Map<TopicPartition, List<ConsumerRecord>> byPartition = new LinkedHashMap<>();
+            out.forEach(r -> byPartition.computeIfAbsent(r.topicPartition(), tp -> new ArrayList<>()).add(r));
+            byPartition.forEach(session::untake);
+            throw e;
         }
         return out;
     }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Committed positions kept in the log itself, in the internal topic {@value #TOPIC} (one
@@ -51,19 +52,22 @@ final class LogGroupStateStore implements GroupStateStore {
 
     private final LogManager log;
     private final long snapshotAfterBytes;
+    private final boolean forceWrites;
     /** Created with the first position to persist: a queue without groups has no such topic. */
     private PartitionLog partition;
     /** The latest position of every (group, partition), as persisted: what a snapshot writes. */
     private final Map<Key, CommittedPosition> latest = new HashMap<>();
 
-    LogGroupStateStore(LogManager log) {
-        this(log, SNAPSHOT_AFTER_BYTES);
+    /** @param forceWrites a persist completes only once forced to disk ({@code internal.fsync=always}) */
+    LogGroupStateStore(LogManager log, boolean forceWrites) {
+        this(log, SNAPSHOT_AFTER_BYTES, forceWrites);
     }
 
     /** With another snapshot threshold than {@value #SNAPSHOT_AFTER_BYTES} bytes, so tests can reach it. */
-    LogGroupStateStore(LogManager log, long snapshotAfterBytes) {
+    LogGroupStateStore(LogManager log, long snapshotAfterBytes, boolean forceWrites) {
         this.log = log;
         this.snapshotAfterBytes = snapshotAfterBytes;
+        this.forceWrites = forceWrites;
         this.partition = log.findTopic(TOPIC).map(t -> t.partition(0)).orElse(null);
     }
 
@@ -129,16 +133,17 @@ final class LogGroupStateStore implements GroupStateStore {
 
     @Override
     public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions) {
-        CompletableFuture<RecordMetadata> last = null;
+        List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>(positions.size());
         for (Map.Entry<TopicPartition, CommittedPosition> e : positions.entrySet()) {
             latest.put(new Key(groupId, e.getKey()), e.getValue());
-            last = append(groupId, e.getKey(), e.getValue());
+            writes.add(append(groupId, e.getKey(), e.getValue()));
         }
         if (partition().sizeInBytes() > snapshotAfterBytes) {
-            last = snapshot();
+            snapshot();
         }
-        // One partition, appended in order: the last record's acknowledgement covers the others.
-        return last == null ? CompletableFuture.completedFuture(null) : last.thenApply(m -> null);
+        // Every write counts, not just the last: one that failed and was cut back (a full disk) may
+        // be followed by one that fitted.
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<RecordMetadata> append(String groupId, TopicPartition tp, CommittedPosition position) {
@@ -160,19 +165,27 @@ final class LogGroupStateStore implements GroupStateStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Forced: delivery counts must outlive a power loss, or a poison record could be handed out
+        // more than its maximum; they are persisted before the records they count are handed out.
         return partition().append(log.clock().millis(), groupId.getBytes(StandardCharsets.UTF_8), bytes.toByteArray(),
-                List.of());
+                List.of(), forceWrites);
     }
 
-    /** Writes every current position again, then drops the segments the snapshot supersedes. */
-    private CompletableFuture<RecordMetadata> snapshot() {
+    /**
+     * Writes every current position again, then drops the segments the snapshot supersedes. Only
+     * when every record of the snapshot was written: the older segments may hold the one copy of
+     * a position whose snapshot record failed.
+     */
+    private void snapshot() {
         long snapshotStart = partition.endOffset();
-        CompletableFuture<RecordMetadata> last = null;
+        List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>(latest.size());
         for (Map.Entry<Key, CommittedPosition> e : latest.entrySet()) {
-            last = append(e.getKey().groupId, e.getKey().partition, e.getValue());
+            writes.add(append(e.getKey().groupId, e.getKey().partition, e.getValue()));
         }
-        if (last != null) {
-            last.join();
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         partition.drain();
         // The snapshot must be on disk before what it supersedes goes: written to the OS is not enough
@@ -181,6 +194,5 @@ final class LogGroupStateStore implements GroupStateStore {
         int deleted = partition.deleteSegmentsBefore(snapshotStart);
         LOG.info("snapshot of {} committed positions written to {}; {} older segments deleted", latest.size(), TOPIC,
                 deleted);
-        return last;
     }
 }

@@ -15,12 +15,15 @@ import dev.photoqueue.queue.log.PartitionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -83,8 +86,9 @@ final class TransactionCoordinator {
     }
 
     /** Loads the decisions and applies every commit a crash left unapplied, before anyone reads. */
-    static TransactionCoordinator open(LogManager log, GroupCoordinator groups, StageListener stages) {
-        TransactionLog decisions = new TransactionLog(log);
+    static TransactionCoordinator open(LogManager log, GroupCoordinator groups, StageListener stages,
+                                       boolean forceDecisions) {
+        TransactionLog decisions = new TransactionLog(log, forceDecisions);
         TransactionLog.State state = decisions.load();
         TransactionCoordinator coordinator = new TransactionCoordinator(log, groups, decisions,
                 new LinkedHashMap<>(state.epochs()), stages);
@@ -163,16 +167,18 @@ final class TransactionCoordinator {
     }
 
     /**
-     * Appends the outputs, in order per partition. When {@code recovering}, first counts the
-     * outputs of this transaction each partition holds already (a prefix, since they were
-     * appended in order and a torn tail is cut) and appends only the rest; their metadata is then
-     * not known and left null.
+     * Appends the outputs, in order per partition, each with the header {@value #TRANSACTION_HEADER}
+     * naming the transaction and the output's place in it. When {@code recovering}, first finds
+     * which of this transaction's outputs each partition holds already and appends only the
+     * others; their metadata is then not known and left null. Outputs are found by their place,
+     * not counted as a prefix: an append that failed in the middle (and was cut back) may be
+     * followed by one that succeeded, and the missing one then lands after it.
      */
     private List<RecordMetadata> applyOutputs(Commit c, boolean recovering) {
-        Header marker = Header.of(TRANSACTION_HEADER, c.marker());
-        Map<TopicPartition, Integer> skip = new LinkedHashMap<>();
+        Map<TopicPartition, Set<Integer>> present = new LinkedHashMap<>();
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(c.outputs().size());
-        for (Output o : c.outputs()) {
+        for (int i = 0; i < c.outputs().size(); i++) {
+            Output o = c.outputs().get(i);
             Optional<PartitionLog> target = partition(o.topicPartition());
             if (target.isEmpty()) {
                 LOG.error("transaction {}: partition {} no longer exists; its output there is dropped", c.marker(),
@@ -181,18 +187,14 @@ final class TransactionCoordinator {
                 continue;
             }
             PartitionLog p = target.get();
-            if (recovering) {
-                int written = skip.computeIfAbsent(o.topicPartition(),
-                        tp -> countMarked(p, c.fromOffsets().getOrDefault(tp, p.startOffset()), marker));
-                if (written > 0) {
-                    skip.put(o.topicPartition(), written - 1);
-                    futures.add(CompletableFuture.completedFuture(null));
-                    continue;
-                }
+            if (recovering && present.computeIfAbsent(o.topicPartition(), tp -> writtenOutputs(p, c,
+                    c.fromOffsets().getOrDefault(tp, p.startOffset()))).contains(i)) {
+                futures.add(CompletableFuture.completedFuture(null));
+                continue;
             }
             List<Header> headers = new ArrayList<>(o.headers().size() + 1);
             headers.addAll(o.headers());
-            headers.add(marker);
+            headers.add(Header.of(TRANSACTION_HEADER, outputMarker(c, i)));
             futures.add(p.append(o.timestamp(), o.key(), o.value(), headers));
         }
         List<RecordMetadata> out = new ArrayList<>(futures.size());
@@ -206,23 +208,48 @@ final class TransactionCoordinator {
         return out;
     }
 
-    /** How many records from {@code fromOffset} on carry {@code marker}. */
-    private static int countMarked(PartitionLog p, long fromOffset, Header marker) {
-        int count = 0;
+    private static String outputMarker(Commit c, int index) {
+        return c.marker() + "/" + index;
+    }
+
+    /**
+     * The places of this transaction's outputs that {@code p} holds from {@code fromOffset} on. A
+     * record marked with the transaction alone (written before outputs carried their place) counts
+     * as the next place in order, as they were then appended.
+     */
+    private static Set<Integer> writtenOutputs(PartitionLog p, Commit c, long fromOffset) {
+        byte[] legacy = c.marker().getBytes(StandardCharsets.UTF_8);
+        String prefix = c.marker() + "/";
+        Set<Integer> places = new TreeSet<>();
+        int legacyCount = 0;
         long next = Math.max(fromOffset, p.startOffset());
         PartitionLog.Fetch previous = null;
         while (next < p.endOffset()) {
             PartitionLog.Fetch fetch = p.read(next, 1 << 20, previous);
             for (ConsumerRecord r : fetch.records()) {
                 for (Header h : r.headers()) {
-                    if (h.key().equals(marker.key()) && Arrays.equals(h.value(), marker.value())) {
-                        count++;
+                    if (!h.key().equals(TRANSACTION_HEADER)) {
+                        continue;
+                    }
+                    String value = new String(h.value(), StandardCharsets.UTF_8);
+                    if (value.startsWith(prefix)) {
+                        places.add(Integer.parseInt(value.substring(prefix.length())));
+                    } else if (Arrays.equals(h.value(), legacy)) {
+                        legacyCount++;
                     }
                 }
             }
             previous = fetch;
             next = fetch.nextOffset();
         }
-        return count;
+        if (legacyCount > 0) {
+            for (int i = 0; i < c.outputs().size() && legacyCount > 0; i++) {
+                if (c.outputs().get(i).topicPartition().equals(p.topicPartition())) {
+                    places.add(i);
+                    legacyCount--;
+                }
+            }
+        }
+        return places;
     }
 }

@@ -106,7 +106,11 @@ public final class LogManager implements AutoCloseable {
         Path absolute = dir.toAbsolutePath().normalize();
         FileIO io = options.env().files();
         try {
-            io.createDirectories(absolute);
+            if (!io.isDirectory(absolute)) {
+                io.createDirectories(absolute);
+                // A new directory's name is durable only once its parent is forced.
+                io.forceDirectory(absolute.getParent());
+            }
         } catch (IOException e) {
             throw new StorageException(absolute.toString(), "create data directory", e);
         }

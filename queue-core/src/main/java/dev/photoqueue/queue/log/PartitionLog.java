@@ -62,6 +62,9 @@ public final class PartitionLog {
     private volatile LogSegment active;
     private volatile Watermark highWatermark;
     private volatile boolean closed;
+    private static final long WRITE_FAILURE_LOG_INTERVAL_MS = 10_000;
+    /** When a failed write was last logged (0: never), and how many failed since without a line. */
+    private final long[] failureLog = new long[2];
     /** Set once, by the first storage failure that leaves the files' state unknown. */
     private volatile PartitionOfflineException offline;
 
@@ -162,6 +165,17 @@ public final class PartitionLog {
      * The future completes on the log's writer thread: keep callbacks short.
      */
     public CompletableFuture<RecordMetadata> append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        return append(timestamp, key, value, headers, false);
+    }
+
+    /**
+     * As {@link #append(long, byte[], byte[], List)}; with {@code force}, the record is acknowledged,
+     * and readable, only once its batch is forced to disk, as under {@code fsync=always}, whatever
+     * the topic's policy: for the writes a queue's own state depends on (positions, transaction
+     * decisions, dead letters) in a topic that others append to lazily.
+     */
+    public CompletableFuture<RecordMetadata> append(long timestamp, byte[] key, byte[] value, List<Header> headers,
+                                                    boolean force) {
         int recordSize = RecordBatches.recordSize(key, value, headers);
         if (recordSize > config.maxRecordBytes()) {
             return CompletableFuture.failedFuture(
@@ -185,7 +199,7 @@ public final class PartitionLog {
                 }
                 if (open.hasRoomFor(recordSize)) {
                     open.append(recordSize, timestamp, key, value, headers);
-                    openSends.add(future, timestamp);
+                    openSends.add(future, timestamp, force);
                     schedule = !scheduled;
                     scheduled = true;
                     break;
@@ -194,7 +208,7 @@ public final class PartitionLog {
                 appendLock.unlock();
                 try {
                     if (tooLargeForBuffer) {
-                        writeAlone(recordSize, timestamp, key, value, headers, future);
+                        writeAlone(recordSize, timestamp, key, value, headers, future, force);
                         return future;
                     }
                     // The open batch is full: this sender writes it itself, which slows the
@@ -217,14 +231,14 @@ public final class PartitionLog {
 
     /** A record larger than the append buffer goes out as a batch of its own, after what is pending. */
     private void writeAlone(int recordSize, long timestamp, byte[] key, byte[] value, List<Header> headers,
-                            CompletableFuture<RecordMetadata> future) {
+                            CompletableFuture<RecordMetadata> future, boolean force) {
         writeLock.lock();
         try {
             drainLocked();
             BatchBuilder single = BatchBuilder.allocate(RecordBatches.HEADER_SIZE + recordSize);
             single.append(recordSize, timestamp, key, value, headers);
             PendingSends sends = new PendingSends();
-            sends.add(future, timestamp);
+            sends.add(future, timestamp, force);
             writeBatch(single, sends);
         } finally {
             writeLock.unlock();
@@ -299,7 +313,7 @@ public final class PartitionLog {
             long position = segment.size();
             // Its age counts by the log's clock: producers may stamp records with any time, e.g. years ago.
             segment.append(bytes, base, count, context.clock().millis(), batch.maxTimestamp());
-            if (config.fsync() == FsyncPolicy.ALWAYS) {
+            if (config.fsync() == FsyncPolicy.ALWAYS || sends.forceRequested()) {
                 forceAppended(segment, position, base, count);
             }
             // The commit point: the offsets are taken and the batch becomes readable.
@@ -315,8 +329,7 @@ public final class PartitionLog {
             if (!e.cutBack()) {
                 goOffline("a failed write of offset " + base + " could not be cut back", e.failure());
             }
-            LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base,
-                    e.failure().getMessage());
+            logWriteFailure(count, base, e.failure().getMessage());
             sends.failAll(offline != null ? offline : e.failure());
             return;
         } catch (StorageException e) {
@@ -325,8 +338,7 @@ public final class PartitionLog {
             return;
         } catch (RuntimeException e) {
             if (!(e instanceof PartitionOfflineException) && !(e instanceof QueueClosedException)) {
-                LOG.error("write of {} records to {} at offset {} failed: {}", count, topicPartition, base,
-                        e.toString());
+                logWriteFailure(count, base, e.toString());
             }
             sends.failAll(e);
             return;
@@ -347,6 +359,27 @@ public final class PartitionLog {
             throw e;
         }
         flushedOffset.accumulateAndGet(base + count, Math::max);
+    }
+
+    /**
+     * Logs a failed write: the first of a run at once, then at most one line every
+     * {@value #WRITE_FAILURE_LOG_INTERVAL_MS} ms saying how many failed meanwhile. A full disk
+     * fails every send until space is freed; one line per send would bury the one that matters.
+     */
+    private void logWriteFailure(int count, long base, String why) {
+        long now = context.clock().millis();
+        int suppressed;
+        synchronized (failureLog) {
+            if (failureLog[0] != 0 && now - failureLog[0] < WRITE_FAILURE_LOG_INTERVAL_MS) {
+                failureLog[1]++;
+                return;
+            }
+            suppressed = (int) failureLog[1];
+            failureLog[0] = now;
+            failureLog[1] = 0;
+        }
+        LOG.error("write of {} records to {} at offset {} failed{}: {}", count, topicPartition, base,
+                suppressed == 0 ? "" : " (and " + suppressed + " more writes since the last report)", why);
     }
 
     /** Takes the partition offline once, for good until reopened; returns the exception sends now fail with. */

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The futures of the records in one batch, in offset order, completed together once the batch is
- * written (and forced, under {@code fsync=always}). Guarded by the lock of the batch it belongs to.
+ * written (and forced, under {@code fsync=always} or when one of them asked for it). Guarded by the lock of the batch it belongs to.
  */
 final class PendingSends {
 
@@ -15,8 +15,11 @@ final class PendingSends {
     private CompletableFuture<RecordMetadata>[] futures = new CompletableFuture[64];
     private long[] timestamps = new long[64];
     private int count;
+    /** A send of this batch must not be acknowledged before the batch is forced, whatever the topic's policy. */
+    private boolean forceRequested;
 
-    void add(CompletableFuture<RecordMetadata> future, long timestamp) {
+    void add(CompletableFuture<RecordMetadata> future, long timestamp, boolean force) {
+        forceRequested |= force;
         if (count == futures.length) {
             futures = Arrays.copyOf(futures, count * 2);
             timestamps = Arrays.copyOf(timestamps, count * 2);
@@ -39,8 +42,13 @@ final class PendingSends {
         }
     }
 
+    boolean forceRequested() {
+        return forceRequested;
+    }
+
     void clear() {
         Arrays.fill(futures, 0, count, null);
         count = 0;
+        forceRequested = false;
     }
 }

@@ -58,7 +58,7 @@ class LogGroupStateStoreTest {
         long startAfterFirstRun;
         try (LogManager log = LogManager.open(dir)) {
             PartitionLog positions = createPositionsTopic(log);
-            LogGroupStateStore store = new LogGroupStateStore(log, THRESHOLD);
+            LogGroupStateStore store = new LogGroupStateStore(log, THRESHOLD, true);
             assertEquals(Map.of(), store.load());
             store.persist("dormant", Map.of(dormantTp, dormant)).join();
             persistMany(store, positions, 1000, expected, 0);
@@ -69,13 +69,13 @@ class LogGroupStateStoreTest {
         }
         try (LogManager log = LogManager.open(dir)) {
             PartitionLog positions = log.topic(LogGroupStateStore.TOPIC).partition(0);
-            LogGroupStateStore store = new LogGroupStateStore(log, THRESHOLD);
+            LogGroupStateStore store = new LogGroupStateStore(log, THRESHOLD, true);
             assertEquals(expected, store.load(), "after the first restart");
             persistMany(store, positions, 1000, expected, 5000);
             assertTrue(positions.startOffset() > startAfterFirstRun, "snapshots go on after a restart");
         }
         try (LogManager log = LogManager.open(dir)) {
-            assertEquals(expected, new LogGroupStateStore(log, THRESHOLD).load(),
+            assertEquals(expected, new LogGroupStateStore(log, THRESHOLD, true).load(),
                     "the dormant group's position survived snapshots made by a store that only loaded it");
         }
     }
@@ -84,7 +84,7 @@ class LogGroupStateStoreTest {
     void belowTheThresholdNothingIsDeleted() {
         try (LogManager log = LogManager.open(dir)) {
             PartitionLog positions = createPositionsTopic(log);
-            LogGroupStateStore store = new LogGroupStateStore(log, 1L << 30);
+            LogGroupStateStore store = new LogGroupStateStore(log, 1L << 30, true);
             for (int i = 0; i < 300; i++) {
                 store.persist("g", Map.of(BUSY_TP, CommittedPosition.at(i))).join();
             }
@@ -111,10 +111,10 @@ class LogGroupStateStoreTest {
             }
             positions.append(0, "old".getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes.toByteArray(),
                     List.of()).join();
-            new LogGroupStateStore(log).persist("new", Map.of(tp, withCounts)).join();
+            new LogGroupStateStore(log, true).persist("new", Map.of(tp, withCounts)).join();
         }
         try (LogManager log = LogManager.open(dir)) {
-            Map<String, Map<TopicPartition, CommittedPosition>> loaded = new LogGroupStateStore(log).load();
+            Map<String, Map<TopicPartition, CommittedPosition>> loaded = new LogGroupStateStore(log, true).load();
             assertEquals(new CommittedPosition(12, List.of(14L)), loaded.get("old").get(new TopicPartition("photos", 0)));
             assertEquals(-1, loaded.get("old").get(new TopicPartition("photos", 0)).highestDelivered());
             assertEquals(withCounts, loaded.get("new").get(tp));
