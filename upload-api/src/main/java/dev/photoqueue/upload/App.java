@@ -15,6 +15,7 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.api.TopicConfigs;
+import dev.photoqueue.queue.env.FileIO;
 import dev.photoqueue.upload.config.AppConfig;
 import dev.photoqueue.upload.config.InvalidSettingException;
 import dev.photoqueue.upload.config.QueueBackendKind;
@@ -111,6 +112,11 @@ public final class App implements AutoCloseable {
 
     /** Starts everything on {@code config}; with port 0 the server takes a free port ({@link #port}). */
     public static App start(AppConfig config) {
+        return start(config, FileIO.local());
+    }
+
+    /** As {@link #start(AppConfig)}, the upload blob store writing through {@code blobFiles} (tests fail its writes). */
+    static App start(AppConfig config, FileIO blobFiles) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             QueueBackend backend = QueueBackends.open(config.backendSettings());
@@ -138,7 +144,7 @@ public final class App implements AutoCloseable {
                     RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false),
                     s -> pool.setDelivery(RuntimeSettings.AT_MOST_ONCE.equals(s.delivery())
                             ? DeliveryGuarantee.AT_MOST_ONCE : DeliveryGuarantee.AT_LEAST_ONCE));
-            BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true);
+            BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true, blobFiles);
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);

@@ -1,5 +1,7 @@
 package dev.photoqueue.worker.blob;
 
+import dev.photoqueue.queue.env.FileIO;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -15,7 +17,10 @@ import java.util.Optional;
  *
  * <p>Guarantees: every file is written to a temporary file in its own folder and renamed over the
  * target atomically, so a reader sees the old file or the new one, never a part; with fsync on,
- * the data and the rename are forced to disk before a write returns. Photo ids are checked
+ * the data and the rename are forced to disk before a write returns. A write that fails throws
+ * {@link BlobIOException} naming the photo and the file, deletes its temporary file and leaves
+ * the target as it was; {@code FileBlobStore}'s class comment gives the commit point of every
+ * write and what a crash at each step leaves. Photo ids are checked
  * ({@link #requireValidPhotoId}) and every path is checked to stay inside the root. Thread-safe:
  * concurrent writes of the same file leave one complete version.
  */
@@ -26,7 +31,15 @@ public interface BlobStore {
 
     /** A store under {@code root} (created when missing); {@code fsync} forces every write to disk. */
     static BlobStore onFileSystem(Path root, boolean fsync) {
-        return new FileBlobStore(root, fsync);
+        return onFileSystem(root, fsync, FileIO.local());
+    }
+
+    /**
+     * A store under {@code root} whose every file operation goes through {@code files}:
+     * production passes {@link FileIO#local()}, tests one that fails chosen operations.
+     */
+    static BlobStore onFileSystem(Path root, boolean fsync, FileIO files) {
+        return new FileBlobStore(root, fsync, files);
     }
 
     /** {@link InvalidPhotoIdException} unless {@code photoId} matches {@link #PHOTO_ID_RULE}. */

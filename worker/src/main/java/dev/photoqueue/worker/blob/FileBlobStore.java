@@ -2,20 +2,16 @@ package dev.photoqueue.worker.blob;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
+import dev.photoqueue.queue.env.FileIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -24,7 +20,58 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** {@link BlobStore} on a local file system; see there for the layout and guarantees. Thread-safe. */
+/**
+ * {@link BlobStore} on a file system reached only through {@link FileIO}: every create, write,
+ * force, rename and delete goes through it, so that a test can fail any one of them. Atomic per
+ * file: a reader sees a file's previous version or its new one, never a part. Durable with fsync
+ * on: what a write promises when it returns is on the disk. A write that throws a
+ * {@link BlobIOException} has not committed (the one exception, a failed folder force, is below).
+ * Thread-safe.
+ *
+ * <p>Every file is written by a {@link StagedFile}, in five steps. The rename is the commit point:
+ * <pre>
+ *   step                                   a crash after this step leaves
+ *   1 create a new temporary file beside   an empty temporary file; the target as it was
+ *     the target: .NAME.RANDOM.tmp
+ *   2 write the bytes into it              a temporary file holding a prefix of the bytes
+ *   3 force it                  (fsync)    a complete temporary file; the target as it was
+ *   4 rename it over the target  COMMIT    the new file whole at the target; after a power loss
+ *                                          the old file (or none) may still be there instead
+ *   5 force the target's folder (fsync)    the new file, durable
+ * </pre>
+ * A step that fails makes the write throw, and the temporary file is deleted (if that delete fails
+ * too, it is logged and the file stays for the sweep). A crash in steps 1 to 3 leaves the
+ * temporary file; {@link #deleteAbandonedTemporaryFiles}, run at start, deletes those older than
+ * any live write. With fsync off, steps 3 and 5 are skipped: still atomic, but a power loss (not
+ * a process crash) may lose recent files or leave them empty.
+ *
+ * <p>What each write has made durable when it returns (fsync on), and what a failure leaves:
+ * <ul>
+ * <li>{@link #stageOriginal}: steps 1 and 2 only. Nothing in the store changes; a crash leaves a
+ *     temporary file. Disk full or an I/O error: {@link BlobIOException}, temporary file deleted.
+ * <li>{@link StagedOriginal#commit} and {@link #storeOriginal} ({@code originals/<id>}): the
+ *     original, its bytes and its name. Only then may the upload API produce the job. A failure in
+ *     steps 2 to 4 leaves no original at the target (or the earlier one whole). A failure in step
+ *     5 takes the rename back when no original was there before, so that nothing is at the target
+ *     and no job is produced; a power loss right then may still bring the unforced original back,
+ *     an orphan that no job names and that a retry with the same id replaces.
+ * <li>{@link #writeVariant} ({@code photos/<id>/<variant>.jpg}): the variant. A failure in steps
+ *     1 to 4 leaves the earlier version whole. A failure in step 5 leaves the new version visible,
+ *     byte for byte what any earlier run made from the same source and spec, not yet known
+ *     durable; the exception stops the job before its manifest, so the job runs again.
+ * <li>{@link #writeManifest} ({@code photos/<id>/manifest.json}): the job's commit point, written
+ *     after every variant it lists returned, in their folder, so a manifest on the disk means its
+ *     variants are. A failure leaves the earlier manifest or none: the job runs again and makes
+ *     the same files. After a failure in step 5 the new manifest is visible; a retry finds it
+ *     matching and reports a duplicate.
+ * </ul>
+ *
+ * <p>Reads ({@link #readOriginal}, {@link #read}, {@link #readManifest}, {@link #filesMatch}) go
+ * through {@link FileIO} too. The one exception is the start-up sweep's search: it walks the
+ * folders with {@link Files#walk}, streamed (FileIO's {@code list} would hold every original's
+ * name in the heap at once), and reads ages with {@link Files#getLastModifiedTime}, which FileIO
+ * does not offer; the deletes go through FileIO.
+ */
 final class FileBlobStore implements BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
@@ -32,21 +79,28 @@ final class FileBlobStore implements BlobStore {
     private static final String ORIGINALS = "originals";
     private static final String PHOTOS = "photos";
     private static final String MANIFEST = "manifest.json";
+    /** Pieces an upload is staged in: small enough to stay out of the heap's large-object regions. */
+    private static final int STAGING_BUFFER_BYTES = 64 * 1024;
+    /** Locks for the commits of originals, by target: see {@link StagedFile#commit}. */
+    private static final int ORIGINAL_COMMIT_LOCKS = 32;
 
     private final Path root;
     private final boolean fsync;
+    private final FileIO files;
+    private final Object[] originalCommitLocks = Stream.generate(Object::new).limit(ORIGINAL_COMMIT_LOCKS)
+            .toArray();
     private final ObjectMapper json = JsonMapper.builder().build();
-    /** Pieces an upload is staged in: small enough to stay out of the heap's large-object regions. */
-    private static final int STAGING_BUFFER_BYTES = 64 * 1024;
-    private static final String TEMP_SUFFIX = ".tmp";
 
-    FileBlobStore(Path root, boolean fsync) {
-        try {
-            this.root = Files.createDirectories(root).toAbsolutePath().normalize();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the blob store root " + root, e);
-        }
+    /** A store under {@code root} (created when missing) whose every file operation goes through {@code files}. */
+    FileBlobStore(Path root, boolean fsync, FileIO files) {
+        this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
+        this.files = files;
+        try {
+            files.createDirectories(this.root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the blob store root " + this.root, e);
+        }
     }
 
     static String requireValidPhotoId(String photoId) {
@@ -63,32 +117,43 @@ final class FileBlobStore implements BlobStore {
 
     @Override
     public String storeOriginal(String photoId, byte[] bytes) {
-        String location = ORIGINALS + "/" + requireValidPhotoId(photoId);
-        writeAtomically(photoId, inside(photoId, location), bytes);
-        return location;
+        try (StagedFile staged = newOriginal(photoId)) {
+            try {
+                staged.write(bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new BlobIOException(photoId, "writing", staged.target(), e);
+            }
+            return staged.commit();
+        }
     }
 
     @Override
     public StagedOriginal stageOriginal(String photoId, InputStream content, long maxBytes) {
-        Path target = inside(photoId, ORIGINALS + "/" + requireValidPhotoId(photoId));
-        Staged staged = stage(photoId, target);
+        StagedFile staged = newOriginal(photoId);
         try {
             byte[] buffer = new byte[STAGING_BUFFER_BYTES];
             int n;
             while ((n = content.read(buffer)) > 0) {
                 if (staged.size() + n > maxBytes) {
-                    throw new SourceTooLargeException(photoId, target, staged.size() + n, maxBytes);
+                    throw new SourceTooLargeException(photoId, staged.target(), staged.size() + n, maxBytes);
                 }
                 staged.write(buffer, 0, n);
             }
             return staged;
         } catch (IOException e) {
             staged.close();
-            throw new BlobIOException(photoId, "staging", target, e);
+            throw new BlobIOException(photoId, "staging", staged.target(), e);
         } catch (RuntimeException e) {
             staged.close();
             throw e;
         }
+    }
+
+    private StagedFile newOriginal(String photoId) {
+        String location = ORIGINALS + "/" + requireValidPhotoId(photoId);
+        Path target = inside(photoId, location);
+        Object undoLock = originalCommitLocks[Math.floorMod(target.hashCode(), originalCommitLocks.length)];
+        return StagedFile.create(files, fsync, photoId, target, location, undoLock);
     }
 
     @Override
@@ -96,11 +161,11 @@ final class FileBlobStore implements BlobStore {
         Path path = inside(photoId, location);
         byte[] bytes;
         try {
-            long size = Files.size(path);
+            long size = files.size(path);
             if (size > maxBytes) {
                 throw new SourceTooLargeException(photoId, path, size, maxBytes);
             }
-            bytes = Files.readAllBytes(path);
+            bytes = files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new BlobNotFoundException(photoId, path);
         } catch (IOException e) {
@@ -121,16 +186,16 @@ final class FileBlobStore implements BlobStore {
     @Override
     public String writeVariant(String photoId, String variantName, byte[] jpeg) {
         String location = variantPath(photoId, variantName);
-        writeAtomically(photoId, inside(photoId, location), jpeg);
+        writeAtomically(photoId, location, jpeg);
         return location;
     }
 
     @Override
     public Optional<VariantManifest> readManifest(String photoId) {
-        Path path = manifestPath(photoId);
+        Path path = inside(photoId, manifestLocation(photoId));
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -153,11 +218,13 @@ final class FileBlobStore implements BlobStore {
 
     @Override
     public void writeManifest(VariantManifest manifest) {
+        byte[] bytes;
         try {
-            writeAtomically(manifest.photoId(), manifestPath(manifest.photoId()), json.writeValueAsBytes(manifest));
+            bytes = json.writeValueAsBytes(manifest);
         } catch (IOException e) {
             throw new UncheckedIOException("serialising the manifest of photo " + manifest.photoId(), e);
         }
+        writeAtomically(manifest.photoId(), manifestLocation(manifest.photoId()), bytes);
     }
 
     @Override
@@ -165,8 +232,8 @@ final class FileBlobStore implements BlobStore {
         for (VariantManifest.Entry entry : manifest.variants()) {
             Path path = inside(manifest.photoId(), entry.path());
             try {
-                if (!Files.isRegularFile(path) || Files.size(path) != entry.bytes()
-                        || !sha256(Files.readAllBytes(path)).equals(entry.sha256())) {
+                if (!files.exists(path) || files.isDirectory(path) || files.size(path) != entry.bytes()
+                        || !sha256(files.readAllBytes(path)).equals(entry.sha256())) {
                     return false;
                 }
             } catch (NoSuchFileException e) {
@@ -182,7 +249,7 @@ final class FileBlobStore implements BlobStore {
     public byte[] read(String photoId, String relativePath) {
         Path path = inside(photoId, relativePath);
         try {
-            return Files.readAllBytes(path);
+            return files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new BlobNotFoundException(photoId, path);
         } catch (IOException e) {
@@ -194,11 +261,12 @@ final class FileBlobStore implements BlobStore {
     public int deleteAbandonedTemporaryFiles(Duration olderThan) {
         long cutoff = System.currentTimeMillis() - olderThan.toMillis();
         int deleted = 0;
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
+        try (Stream<Path> found = Files.walk(root, 3)) {
+            for (Path p : (Iterable<Path>) found::iterator) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && Files.isRegularFile(p)
-                        && Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                if (name.startsWith(StagedFile.TEMP_PREFIX) && name.endsWith(StagedFile.TEMP_SUFFIX)
+                        && Files.isRegularFile(p) && Files.getLastModifiedTime(p).toMillis() < cutoff
+                        && deleteTemporaryFile(p)) {
                     deleted++;
                 }
             }
@@ -212,11 +280,21 @@ final class FileBlobStore implements BlobStore {
         return deleted;
     }
 
+    /** True when {@code temp} was there and went; a failed delete is logged and the sweep goes on. */
+    private boolean deleteTemporaryFile(Path temp) {
+        try {
+            return files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warn("could not delete the abandoned temporary file {}: {}", temp, e.toString());
+            return false;
+        }
+    }
+
     static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
-    private static MessageDigest newSha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -224,8 +302,8 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
-    private Path manifestPath(String photoId) {
-        return inside(photoId, PHOTOS + "/" + requireValidPhotoId(photoId) + "/" + MANIFEST);
+    private static String manifestLocation(String photoId) {
+        return PHOTOS + "/" + requireValidPhotoId(photoId) + "/" + MANIFEST;
     }
 
     /** {@code location} resolved under the root; {@link InvalidBlobLocationException} when it would leave it. */
@@ -241,133 +319,16 @@ final class FileBlobStore implements BlobStore {
         return resolved;
     }
 
-    /** Temp file in the target's folder, forced when fsync is on, renamed over the target, folder forced. */
-    private void writeAtomically(String photoId, Path target, byte[] bytes) {
-        try (Staged staged = stage(photoId, target)) {
-            staged.write(bytes, 0, bytes.length);
-            staged.commit();
-        } catch (IOException e) {
-            throw new BlobIOException(photoId, "writing", target, e);
-        }
-    }
-
-    /** A new temporary file in the folder of {@code target}, to write {@code target} through. */
-    private Staged stage(String photoId, Path target) {
-        Path dir = target.getParent();
-        Path temp = null;
-        try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
-            return new Staged(photoId, target, temp, FileChannel.open(temp, StandardOpenOption.WRITE));
-        } catch (IOException e) {
-            deleteQuietly(temp, e);
-            throw new BlobIOException(photoId, "writing", target, e);
-        }
-    }
-
-    /**
-     * A temporary file in the target's folder, written in pieces, then forced (when fsync is on),
-     * renamed over the target and its folder forced: the one way every file of the store is written.
-     */
-    private final class Staged implements StagedOriginal {
-        private final String photoId;
-        private final Path target;
-        private final Path temp;
-        private final FileChannel channel;
-        private final MessageDigest digest = newSha256();
-        private long size;
-        private String location;
-        private boolean closed;
-
-        private Staged(String photoId, Path target, Path temp, FileChannel channel) {
-            this.photoId = photoId;
-            this.target = target;
-            this.temp = temp;
-            this.channel = channel;
-        }
-
-        void write(byte[] bytes, int offset, int length) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            digest.update(bytes, offset, length);
-            size += length;
-        }
-
-        @Override
-        public Path path() {
-            return temp;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public String sha256() {
+    /** Steps 1 to 5 of the class comment for {@code location}; {@link BlobIOException} naming it when one fails. */
+    private void writeAtomically(String photoId, String location, byte[] bytes) {
+        Path target = inside(photoId, location);
+        try (StagedFile staged = StagedFile.create(files, fsync, photoId, target, location, null)) {
             try {
-                return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException("the platform's SHA-256 cannot be cloned", e);
-            }
-        }
-
-        @Override
-        public String commit() {
-            if (closed) {
-                throw new IllegalStateException("the staged original of photo " + photoId + " was closed");
-            }
-            if (location == null) {
-                try {
-                    if (fsync) {
-                        channel.force(true);
-                    }
-                    channel.close();
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    if (fsync) {
-                        try (FileChannel folder = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                            folder.force(true);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new BlobIOException(photoId, "writing", target, e);
-                }
-                location = root.relativize(target).toString().replace('\\', '/');
-            }
-            return location;
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                channel.close();
+                staged.write(bytes, 0, bytes.length);
             } catch (IOException e) {
-                LOG.warn("closing the staged file {} of photo {} failed: {}", temp, photoId, e.toString());
+                throw new BlobIOException(photoId, "writing", target, e);
             }
-            if (location == null) {
-                deleteQuietly(temp, null);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path temp, IOException cause) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException cleanup) {
-            if (cause != null) {
-                cause.addSuppressed(cleanup);
-            } else {
-                LOG.warn("could not delete the temporary file {}: {}", temp, cleanup.toString());
-            }
+            staged.commit();
         }
     }
 }

@@ -1,0 +1,97 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.queue.env.FaultyFileIO;
+import dev.photoqueue.queue.env.FaultyFileIO.Op;
+import dev.photoqueue.upload.config.AppConfig;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real app whose upload blob store writes through a {@link FaultyFileIO}: an upload whose
+ * original cannot be forced to disk is answered with a 5xx JSON error that names the cause, never
+ * a 202, and no job reaches {@code photo.uploaded}; once the disk is healthy the same upload is
+ * accepted and its job counted, which shows the count would have seen one.
+ */
+class UploadStorageFaultTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void anUploadWhoseOriginalCannotBeForcedGetsAnErrorNamingTheCauseAndProducesNoJob() throws Exception {
+        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "DATA_DIR", dataDir.toString(), "WORKERS", "0"), new Properties());
+        Path originals = config.blobDir().toAbsolutePath().normalize().resolve("originals");
+        FaultyFileIO files = new FaultyFileIO().failAlways(Op.FORCE, FaultyFileIO.under(originals));
+        String key = "original-cannot-be-forced";
+        String photoId = "k" + BlobStore.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
+
+        try (App app = App.start(config, files)) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            HttpResponse<String> refused = upload(client, key);
+
+            assertTrue(refused.statusCode() >= 500, refused.statusCode() + " " + refused.body());
+            JsonNode error = TestClient.json(refused);
+            String detail = error.get("detail").asText();
+            assertTrue(detail.contains("BlobIOException") && detail.contains("forcing the staged file")
+                    && detail.contains(photoId) && detail.contains(originals.toString()), refused.body());
+            assertTrue(files.injected() >= 1, "the force failed by injection");
+            assertEquals(0, uploadedJobs(client.get("/api/queue")), "no job was produced");
+            assertEquals(List.of(), names(originals), "neither the original nor its temporary file is left");
+
+            files.heal();
+            HttpResponse<String> accepted = upload(client, key);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            client.await("/api/queue", queue -> uploadedJobs(queue) == 1, Duration.ofSeconds(10));
+            assertEquals(List.of(photoId), names(originals));
+        }
+    }
+
+    private static HttpResponse<String> upload(TestClient client, String idempotencyKey) {
+        return client.upload("", Map.of("Idempotency-Key", idempotencyKey),
+                TestClient.Part.file("file", "GreenMeadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+    }
+
+    /** Records in every partition of {@code photo.uploaded}, from the dashboard's queue snapshot. */
+    private static long uploadedJobs(HttpResponse<String> queue) {
+        assertEquals(200, queue.statusCode(), queue.body());
+        return uploadedJobs(TestClient.json(queue));
+    }
+
+    private static long uploadedJobs(JsonNode queue) {
+        long records = 0;
+        for (JsonNode topic : queue.get("topics")) {
+            if (topic.get("name").asText().equals(Topics.PHOTO_UPLOADED)) {
+                for (JsonNode partition : topic.get("partitions")) {
+                    records += partition.get("end").asLong() - partition.get("start").asLong();
+                }
+            }
+        }
+        return records;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
