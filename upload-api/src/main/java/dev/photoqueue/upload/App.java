@@ -112,15 +112,18 @@ public final class App implements AutoCloseable {
 
     /** Starts everything on {@code config}; with port 0 the server takes a free port ({@link #port}). */
     public static App start(AppConfig config) {
-        return start(config, FileIO.local());
+        return start(config, QueueBackends.open(config.backendSettings()), FileIO.local());
     }
 
-    /** As {@link #start(AppConfig)}, the upload blob store writing through {@code blobFiles} (tests fail its writes). */
-    static App start(AppConfig config, FileIO blobFiles) {
+    /**
+     * As {@link #start(AppConfig)}, on {@code backend} (which the app then owns and closes), the
+     * upload blob store writing through {@code blobFiles}: tests make the queue's or the store's
+     * writes fail.
+     */
+    static App start(AppConfig config, QueueBackend backend, FileIO blobFiles) {
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(backend);
         try {
-            QueueBackend backend = QueueBackends.open(config.backendSettings());
-            opened.add(backend);
             createTopics(backend.admin(), config);
             ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();

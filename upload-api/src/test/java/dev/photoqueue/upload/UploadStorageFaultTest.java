@@ -1,6 +1,7 @@
 package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.env.FaultyFileIO;
 import dev.photoqueue.queue.env.FaultyFileIO.Op;
 import dev.photoqueue.upload.config.AppConfig;
@@ -42,7 +43,7 @@ class UploadStorageFaultTest {
         String key = "original-cannot-be-forced";
         String photoId = "k" + BlobStore.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
 
-        try (App app = App.start(config, files)) {
+        try (App app = App.start(config, QueueBackends.open(config.backendSettings()), files)) {
             TestClient client = new TestClient(app.port(), config.adminToken());
             HttpResponse<String> refused = upload(client, key);
 
@@ -58,7 +59,7 @@ class UploadStorageFaultTest {
             files.heal();
             HttpResponse<String> accepted = upload(client, key);
             assertEquals(202, accepted.statusCode(), accepted.body());
-            client.await("/api/queue", queue -> uploadedJobs(queue) == 1, Duration.ofSeconds(10));
+            client.await("/api/queue", queue -> uploadedJobs(queue) == 1, Duration.ofSeconds(60));
             assertEquals(List.of(photoId), names(originals));
         }
     }

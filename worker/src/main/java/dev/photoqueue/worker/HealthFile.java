@@ -46,7 +46,16 @@ final class HealthFile implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beat, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** One beat; an exception is logged and the next beat comes all the same. */
     private void beat() {
+        try {
+            beatOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat into {} failed; trying again in the next beat: {}", file, e.toString());
+        }
+    }
+
+    private void beatOnce() {
         int live = liveWorkers.getAsInt();
         if (live == 0) {
             return;

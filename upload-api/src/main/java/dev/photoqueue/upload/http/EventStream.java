@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +36,22 @@ public final class EventStream implements PhotoListener, AutoCloseable {
 
     public EventStream(ObjectMapper json) {
         this.json = json;
-        heartbeat.scheduleAtFixedRate(() -> sender.execute(() -> clients.forEach(c -> c.sendComment("heartbeat"))),
-                HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        heartbeat.scheduleAtFixedRate(this::sendHeartbeats, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A scheduled task must not end on an exception: one broken client must not stop the others' heartbeats. */
+    private void sendHeartbeats() {
+        try {
+            sender.execute(() -> clients.forEach(c -> {
+                try {
+                    c.sendComment("heartbeat");
+                } catch (RuntimeException e) {
+                    clients.remove(c);
+                }
+            }));
+        } catch (RejectedExecutionException closing) {
+            // the stream is closing
+        }
     }
 
     void connect(SseClient client) {

@@ -1,0 +1,97 @@
+package dev.photoqueue.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.env.Env;
+import dev.photoqueue.queue.env.FaultyFileIO;
+import dev.photoqueue.queue.env.FaultyFileIO.Op;
+import dev.photoqueue.queue.env.FileIO;
+import dev.photoqueue.queue.inhouse.InhouseTestBackends;
+import dev.photoqueue.upload.config.AppConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real app on the in-house log whose segment forces fail: the upload whose job could not be
+ * forced gets a 503, not a 202, and leaves no original; the partition goes offline rather than
+ * retrying the force; {@code /readyz} answers 503 naming it; later uploads are refused at once;
+ * and a restart on a healthy disk, which recovers the partition, serves again.
+ */
+class QueueStorageFaultTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aFailedForceOfAJobTakesItsPartitionOfflineAndReadyzNamesItUntilTheQueueIsReopened() throws Exception {
+        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "DATA_DIR", dataDir.toString(), "WORKERS", "0"), new Properties());
+        Path uploaded = config.queueDir().toAbsolutePath().normalize().resolve("photo.uploaded");
+        FaultyFileIO files = new FaultyFileIO();
+        QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));
+        try (App app = App.start(config, backend, FileIO.local())) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            assertEquals(202, client.uploadPhoto("GreenMeadow.jpg").statusCode(), "healthy at first");
+
+            files.failAlways(Op.FORCE, FaultyFileIO.under(uploaded));
+            HttpResponse<String> refused = client.uploadPhoto("Dune.jpg");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("offline"), refused.body());
+            assertEquals(1, originals(config), "the refused upload left no original");
+
+            HttpResponse<String> ready = client.get("/readyz");
+            assertEquals(503, ready.statusCode(), ready.body());
+            JsonNode body = TestClient.json(ready);
+            assertTrue(body.get("detail").asText().contains("photo.uploaded-"), ready.body());
+            assertTrue(body.get("detail").asText().contains("offline"), ready.body());
+
+            refusedAsDown(client);
+            int forcesTried = files.injected();
+            refusedAsDown(client);
+            assertEquals(forcesTried, files.injected(), "a refused upload tries no force: the queue is known down");
+        }
+
+        try (App restarted = App.start(config)) {
+            TestClient client = new TestClient(restarted.port(), config.adminToken());
+            assertEquals(200, client.get("/readyz").statusCode(), "reopening recovered the partition");
+            assertEquals(202, client.uploadPhoto("Dune.jpg").statusCode());
+        }
+    }
+
+    /**
+     * Uploads until one is refused because the queue reports itself down (the app caches the
+     * backend's health briefly, so the first may still try a partition); every answer is a 503.
+     */
+    private static void refusedAsDown(TestClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = client.uploadPhoto("GreenMeadow.jpg");
+            assertEquals(503, r.statusCode(), r.body());
+            if (r.body().contains("is down since")) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "no upload was refused as 'down' within 60 s: " + r.body());
+            Thread.sleep(50);
+        }
+    }
+
+    private static long originals(AppConfig config) throws Exception {
+        Path dir = config.blobDir().resolve("originals");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+}
