@@ -23,6 +23,9 @@ import java.util.Locale;
  *     ({@link LatencySamples});</li>
  * <li>{@code backlog-heap}: a backlog of {@code --records} unconsumed 100-byte records behind a
  *     subscribed member, in a child JVM capped at {@code -Xmx64m} ({@link GroupHeapProbe}).</li>
+ * <li>{@code internal-fsync}: the {@code e2e} workload with {@code internal.fsync=always} (positions
+ *     and delivery counts forced before records are handed out) and {@code interval}, in turns
+ *     within each round; the cost of forcing is the ratio.</li>
  * </ul>
  */
 final class GroupBench implements BenchFamily {
@@ -30,6 +33,7 @@ final class GroupBench implements BenchFamily {
     static final String E2E = "e2e";
     static final String LATENCY = "latency";
     static final String BACKLOG_HEAP = "backlog-heap";
+    static final String INTERNAL_FSYNC = "internal-fsync";
 
     static final int PARTITIONS = 2;
     static final int MEMBERS = 2;
@@ -80,7 +84,7 @@ final class GroupBench implements BenchFamily {
 
     @Override
     public List<String> phases() {
-        return List.of(E2E, LATENCY, BACKLOG_HEAP);
+        return List.of(E2E, LATENCY, BACKLOG_HEAP, INTERNAL_FSYNC);
     }
 
     @Override
@@ -94,6 +98,9 @@ final class GroupBench implements BenchFamily {
         }
         if (options.runs(BACKLOG_HEAP)) {
             results.add(backlogHeap(options, workDir));
+        }
+        if (options.runs(INTERNAL_FSYNC)) {
+            results.addAll(internalFsyncCost(options, workDir));
         }
         return results;
     }
@@ -126,6 +133,46 @@ final class GroupBench implements BenchFamily {
                                 + " all delivered once, in order, lag 0", records, MEMBERS)),
                 Result.info(E2E + " produce", Stats.of(produceRates), Unit.RECORDS_PER_SECOND,
                         "same rounds, first send until the producer's flush() returned"));
+    }
+
+    /**
+     * The e2e round with {@code internal.fsync=always}, then with {@code interval}, in every round;
+     * the figure is always / interval, records/s over records/s of the same round.
+     */
+    private List<Result> internalFsyncCost(BenchOptions options, WorkDir workDir) throws Exception {
+        byte[] value = LogWorkload.randomValue(VALUE_SIZE);
+        List<Double> always = new ArrayList<>();
+        List<Double> interval = new ArrayList<>();
+        Stats ratio = Rounds.measure(INTERNAL_FSYNC, Unit.RATIO, options.records() / 5, options.records(),
+                options.rounds(), (size, measured) -> {
+                    double forced = endToEndRate(workDir, size, value, "always");
+                    double lazy = endToEndRate(workDir, size, value, "interval");
+                    System.out.printf(Locale.ROOT, "[%s] always %s, interval %s%n", INTERNAL_FSYNC,
+                            Unit.RECORDS_PER_SECOND.format(forced), Unit.RECORDS_PER_SECOND.format(lazy));
+                    if (measured) {
+                        always.add(forced);
+                        interval.add(lazy);
+                    }
+                    return forced / lazy;
+                });
+        return List.of(
+                Result.info(INTERNAL_FSYNC + " always", Stats.of(always), Unit.RECORDS_PER_SECOND,
+                        "e2e with positions and delivery counts forced before hand-out (the default)"),
+                Result.info(INTERNAL_FSYNC + " interval", Stats.of(interval), Unit.RECORDS_PER_SECOND,
+                        "the same rounds, internal topics forced every flush.ms"),
+                Result.info(INTERNAL_FSYNC + " always / interval", ratio, Unit.RATIO,
+                        "per round; below 1 is the cost of forcing"));
+    }
+
+    private double endToEndRate(WorkDir workDir, long size, byte[] value, String internalFsync) throws Exception {
+        Path dir = workDir.fresh(INTERNAL_FSYNC);
+        try (GroupWorkload workload = GroupWorkload.open(dir, PARTITIONS, internalFsync)) {
+            RoundTimes t = groupRound(workload, size, observers(GroupMember.Observer.NONE, GroupMember.Observer.NONE),
+                    w -> w.produce(size, value));
+            return size / t.endToEndSeconds();
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
     }
 
     private List<Result> latency(BenchOptions options, WorkDir workDir) throws Exception {

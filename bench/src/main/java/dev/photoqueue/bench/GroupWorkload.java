@@ -42,8 +42,13 @@ final class GroupWorkload implements AutoCloseable {
 
     /** On the in-house backend, on its own data dir, with topic {@value #TOPIC} and group {@value #GROUP}. */
     static GroupWorkload open(Path dataDir, int partitions) {
-        return open(Map.of(QueueBackends.BACKEND, "inhouse", "data.dir", dataDir.toString()), TOPIC, GROUP,
-                partitions);
+        return open(dataDir, partitions, "always");
+    }
+
+    /** As {@link #open(Path, int)}, with the backend's {@code internal.fsync} set to {@code internalFsync}. */
+    static GroupWorkload open(Path dataDir, int partitions, String internalFsync) {
+        return open(Map.of(QueueBackends.BACKEND, "inhouse", "data.dir", dataDir.toString(), "internal.fsync",
+                internalFsync), TOPIC, GROUP, partitions);
     }
 
     /**

@@ -160,8 +160,17 @@ public final class GroupCoordinator implements AutoCloseable {
      * dirty and are written again by the next persist.
      */
     void persistNow(Group group) {
+        persistNow(group, false);
+    }
+
+    /**
+     * As {@link #persistNow(Group)}; with {@code force} the positions are forced to disk before it
+     * returns, whatever {@code internal.fsync} says: for the commits that promise something (an
+     * at-most-once hand-out, a transaction, a reset), which a power loss must not take back.
+     */
+    void persistNow(Group group, boolean force) {
         try {
-            persistAsync(group).join();
+            persistAsync(group, force).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -176,6 +185,10 @@ public final class GroupCoordinator implements AutoCloseable {
      * the positions dirty, so the periodic persist writes them again.
      */
     private CompletableFuture<Void> persistAsync(Group group) {
+        return persistAsync(group, false);
+    }
+
+    private CompletableFuture<Void> persistAsync(Group group, boolean force) {
         synchronized (persistLocks.computeIfAbsent(group.groupId, id -> new Object())) {
             Map<TopicPartition, CommittedPosition> changed = new LinkedHashMap<>();
             List<Runnable> markClean = new ArrayList<>();
@@ -201,7 +214,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             CompletableFuture<Void> written;
             try {
-                written = store.persist(group.groupId, changed);
+                written = store.persist(group.groupId, changed, force);
             } catch (RuntimeException e) {
                 written = CompletableFuture.failedFuture(e);
             }
@@ -263,7 +276,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             list.forEach(p::markDone);
         });
-        persistNow(group);
+        persistNow(group, true);
     }
 
     /** Groups with members or positions. */
@@ -348,7 +361,7 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             result.put(tp, target);
         }
-        persistNow(group);
+        persistNow(group, true);
         wakeReaders.run();
         LOG.info("reset group {} on topic {} ({} {}): {}", groupId, topic, spec.kind(), spec.value(), result);
         return result;

@@ -16,7 +16,8 @@ public interface GroupStateStore {
 
     /**
      * Persists positions of one group (later calls win). The future completes once they would
-     * survive a crash of this process.
+     * survive a crash of this process, and with {@code force} (or when the store forces every write)
+     * a power loss too.
      */
-    CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions);
+    CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions, boolean force);
 }

@@ -82,7 +82,8 @@ public final class MemberSession {
         }
         if (atMostOnce && !out.isEmpty()) {
             try {
-                coordinator.persistNow(group);
+                // Forced: a power loss must not take back a commit that let the records go.
+                coordinator.persistNow(group, true);
             } catch (RuntimeException e) {
                 // Not handed out: they must not count as done, nor as delivered.
                 progress.takeBack(member, fromOffset, committedBefore);
@@ -209,6 +210,12 @@ public final class MemberSession {
     public void commitSync() {
         heartbeat();
         coordinator.persistNow(group);
+    }
+
+    /** As {@link #commitSync}, forced to disk whatever {@code internal.fsync} says (a transaction's positions). */
+    public void commitSyncForced() {
+        heartbeat();
+        coordinator.persistNow(group, true);
     }
 
     /** Leaves the group; the partitions move to the others at once. Positions are persisted first. */

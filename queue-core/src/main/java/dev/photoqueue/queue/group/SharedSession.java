@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.group;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.TopicPartition;
 
@@ -63,9 +64,12 @@ public final class SharedSession {
         state(tp).untake(member, taken);
     }
 
-    /** Persists the delivery counts of what was taken, before it is handed out. */
+    /**
+     * Persists the delivery counts of what was taken, before it is handed out; under at-most-once,
+     * forced, since it is also the commit that lets the records go.
+     */
     public void persistDeliveries() {
-        coordinator.persistNow(group);
+        coordinator.persistNow(group, member.config.delivery() == DeliveryGuarantee.AT_MOST_ONCE);
     }
 
     /** Marks the record done. {@link FencedMemberException} unless this member holds its lock. */

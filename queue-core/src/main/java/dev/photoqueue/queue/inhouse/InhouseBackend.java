@@ -62,7 +62,7 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
                 env.nanoTime(), env.newScheduler("photoqueue-group-coordinator"));
         try {
             // Completes the transactions a crash interrupted before any member can read.
-            this.transactions = TransactionCoordinator.open(log, coordinator, stages, config.forceInternalTopics());
+            this.transactions = TransactionCoordinator.open(log, coordinator, stages);
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;

@@ -58,7 +58,10 @@ final class LogGroupStateStore implements GroupStateStore {
     /** The latest position of every (group, partition), as persisted: what a snapshot writes. */
     private final Map<Key, CommittedPosition> latest = new HashMap<>();
 
-    /** @param forceWrites a persist completes only once forced to disk ({@code internal.fsync=always}) */
+    /**
+     * @param forceWrites every persist completes only once forced to disk ({@code internal.fsync=always});
+     *                    otherwise only those that ask for it, the others being forced every {@code flush.ms}
+     */
     LogGroupStateStore(LogManager log, boolean forceWrites) {
         this(log, SNAPSHOT_AFTER_BYTES, forceWrites);
     }
@@ -132,11 +135,12 @@ final class LogGroupStateStore implements GroupStateStore {
     }
 
     @Override
-    public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions) {
+    public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> positions,
+                                                        boolean force) {
         List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>(positions.size());
         for (Map.Entry<TopicPartition, CommittedPosition> e : positions.entrySet()) {
             latest.put(new Key(groupId, e.getKey()), e.getValue());
-            writes.add(append(groupId, e.getKey(), e.getValue()));
+            writes.add(append(groupId, e.getKey(), e.getValue(), force || forceWrites));
         }
         if (partition().sizeInBytes() > snapshotAfterBytes) {
             snapshot();
@@ -146,7 +150,8 @@ final class LogGroupStateStore implements GroupStateStore {
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<RecordMetadata> append(String groupId, TopicPartition tp, CommittedPosition position) {
+    private CompletableFuture<RecordMetadata> append(String groupId, TopicPartition tp, CommittedPosition position,
+                                                     boolean force) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(tp.topic());
@@ -165,10 +170,8 @@ final class LogGroupStateStore implements GroupStateStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Forced: delivery counts must outlive a power loss, or a poison record could be handed out
-        // more than its maximum; they are persisted before the records they count are handed out.
         return partition().append(log.clock().millis(), groupId.getBytes(StandardCharsets.UTF_8), bytes.toByteArray(),
-                List.of(), forceWrites);
+                List.of(), force);
     }
 
     /**
@@ -180,7 +183,7 @@ final class LogGroupStateStore implements GroupStateStore {
         long snapshotStart = partition.endOffset();
         List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>(latest.size());
         for (Map.Entry<Key, CommittedPosition> e : latest.entrySet()) {
-            writes.add(append(e.getKey().groupId, e.getKey().partition, e.getValue()));
+            writes.add(append(e.getKey().groupId, e.getKey().partition, e.getValue(), false));
         }
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();

@@ -86,9 +86,8 @@ final class TransactionCoordinator {
     }
 
     /** Loads the decisions and applies every commit a crash left unapplied, before anyone reads. */
-    static TransactionCoordinator open(LogManager log, GroupCoordinator groups, StageListener stages,
-                                       boolean forceDecisions) {
-        TransactionLog decisions = new TransactionLog(log, forceDecisions);
+    static TransactionCoordinator open(LogManager log, GroupCoordinator groups, StageListener stages) {
+        TransactionLog decisions = new TransactionLog(log);
         TransactionLog.State state = decisions.load();
         TransactionCoordinator coordinator = new TransactionCoordinator(log, groups, decisions,
                 new LinkedHashMap<>(state.epochs()), stages);
@@ -149,7 +148,9 @@ final class TransactionCoordinator {
             stages.reached(Stage.OUTPUTS_WRITTEN);
             try {
                 if (session != null) {
-                    session.commitSync();
+                    // Forced before COMPLETE: a COMPLETE that outlived a power loss its positions did
+                    // not would let the inputs be processed again.
+                    session.commitSyncForced();
                 }
                 stages.reached(Stage.POSITIONS_PERSISTED);
                 decisions.writeComplete(c);

@@ -81,13 +81,10 @@ final class TransactionLog {
     }
 
     private final LogManager log;
-    private final boolean forceWrites;
     private PartitionLog partition;
 
-    /** @param forceWrites force every record to disk before it counts as written ({@code internal.fsync=always}) */
-    TransactionLog(LogManager log, boolean forceWrites) {
+    TransactionLog(LogManager log) {
         this.log = log;
-        this.forceWrites = forceWrites;
         this.partition = log.findTopic(TOPIC).map(t -> t.partition(0)).orElse(null);
     }
 
@@ -273,9 +270,10 @@ final class TransactionLog {
             throw new UncheckedIOException(e);
         }
         try {
-            // Forced: a decision must outlive a power loss as long as the outputs it made visible do.
+            // Forced, whatever internal.fsync says: a decision must outlive a power loss as long as
+            // the outputs it made visible do. One force per transaction.
             partition().append(log.clock().millis(), transactionalId.getBytes(StandardCharsets.UTF_8),
-                    bytes.toByteArray(), List.of(), forceWrites).join();
+                    bytes.toByteArray(), List.of(), true).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof QueueException q ? q : e;
         }

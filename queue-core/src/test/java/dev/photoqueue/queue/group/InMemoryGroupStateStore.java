@@ -25,7 +25,8 @@ final class InMemoryGroupStateStore implements GroupStateStore {
     }
 
     @Override
-    public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> changed) {
+    public synchronized CompletableFuture<Void> persist(String groupId, Map<TopicPartition, CommittedPosition> changed,
+                                                        boolean force) {
         positions.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(changed);
         persists++;
         return CompletableFuture.completedFuture(null);

@@ -42,7 +42,7 @@ class LogGroupStateStoreTest {
         for (int i = 0; i < count; i++) {
             TopicPartition tp = new TopicPartition(BUSY_TP.topic(), i % 3);
             CommittedPosition position = new CommittedPosition(from + i, List.of(from + i + 2));
-            store.persist("busy", Map.of(tp, position)).join();
+            store.persist("busy", Map.of(tp, position), false).join();
             expected.computeIfAbsent("busy", g -> new HashMap<>()).put(tp, position);
             assertTrue(positions.sizeInBytes() <= THRESHOLD + 2 * SEGMENT_BYTES, "the positions log holds "
                     + positions.sizeInBytes() + " bytes after " + i + " persists, threshold " + THRESHOLD);
@@ -60,7 +60,7 @@ class LogGroupStateStoreTest {
             PartitionLog positions = createPositionsTopic(log);
             LogGroupStateStore store = new LogGroupStateStore(log, THRESHOLD, true);
             assertEquals(Map.of(), store.load());
-            store.persist("dormant", Map.of(dormantTp, dormant)).join();
+            store.persist("dormant", Map.of(dormantTp, dormant), false).join();
             persistMany(store, positions, 1000, expected, 0);
             startAfterFirstRun = positions.startOffset();
             assertTrue(startAfterFirstRun > 0, "superseded segments were deleted");
@@ -86,7 +86,7 @@ class LogGroupStateStoreTest {
             PartitionLog positions = createPositionsTopic(log);
             LogGroupStateStore store = new LogGroupStateStore(log, 1L << 30, true);
             for (int i = 0; i < 300; i++) {
-                store.persist("g", Map.of(BUSY_TP, CommittedPosition.at(i))).join();
+                store.persist("g", Map.of(BUSY_TP, CommittedPosition.at(i)), false).join();
             }
             assertEquals(0, positions.startOffset());
             assertEquals(300, positions.endOffset());
@@ -111,7 +111,7 @@ class LogGroupStateStoreTest {
             }
             positions.append(0, "old".getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes.toByteArray(),
                     List.of()).join();
-            new LogGroupStateStore(log, true).persist("new", Map.of(tp, withCounts)).join();
+            new LogGroupStateStore(log, true).persist("new", Map.of(tp, withCounts), false).join();
         }
         try (LogManager log = LogManager.open(dir)) {
             Map<String, Map<TopicPartition, CommittedPosition>> loaded = new LogGroupStateStore(log, true).load();

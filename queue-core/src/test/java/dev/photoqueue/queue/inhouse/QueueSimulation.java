@@ -66,6 +66,7 @@ final class QueueSimulation {
     static final int MAX_DELIVERIES = 3;
     private static final int JOB_PARTITIONS = 2;
     private static final String POISON = "-poison";
+    private static final long FLUSH_MS = 50;
 
     /** What one run did. */
     record Result(long seed, long steps, int crashes, int powerLosses, int restarts, int faults, int records,
@@ -105,6 +106,8 @@ final class QueueSimulation {
 
     private final long seed;
     private final boolean injectFaults;
+    /** Half the seeds force positions and delivery counts before every hand-out, half every flush.ms. */
+    private final String internalFsync;
     private final Random random;
     private final SimulatedDisk disk = new SimulatedDisk();
     private final VirtualTime time = new VirtualTime();
@@ -126,11 +129,15 @@ final class QueueSimulation {
     /** An injected fault may have fired since the process started: storage errors are expected then. */
     private boolean faultsSinceOpen;
     private boolean dieInNextCommit;
+    /** When the positions' partition was last seen online before it went offline (Long.MAX_VALUE: online). */
+    private long positionsOfflineAfter = Long.MAX_VALUE;
+    private long lastStepNanos;
 
     QueueSimulation(long seed, boolean injectFaults) {
         this.seed = seed;
         this.injectFaults = injectFaults;
         this.random = new Random(seed);
+        this.internalFsync = seed % 2 == 0 ? "always" : "interval";
         try {
             this.trace = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -143,9 +150,11 @@ final class QueueSimulation {
     Result run(int crashTarget) {
         try {
             open();
+            event("internal.fsync=" + internalFsync);
             while (crashes < crashTarget) {
                 step++;
                 stepOnce();
+                notePositionsOffline();
             }
             drain();
             return new Result(seed, step, crashes, powerLosses, restarts, faults, sentCount,
@@ -178,12 +187,12 @@ final class QueueSimulation {
         Map<String, String> settings = new TreeMap<>(Map.of(
                 InhouseConfig.DATA_DIR, DATA.toString(),
                 InhouseConfig.AUTO_CREATE_TOPICS, "true",
-                InhouseConfig.INTERNAL_FSYNC, "always",
+                InhouseConfig.INTERNAL_FSYNC, internalFsync,
                 "topic.segment.bytes", "4096",
                 "topic.segment.index.bytes", "1024",
                 "topic.index.interval.bytes", "256",
                 "topic.batch.bytes", "4096",
-                "topic.flush.ms", "50"));
+                "topic.flush.ms", Long.toString(FLUSH_MS)));
         InhouseConfig config = InhouseConfig.parse(settings).withEnv(time.env(files));
         backend = InhouseBackend.open(config, stage -> {
             if (dieInNextCommit && stage == TransactionCoordinator.Stage.COMMIT_WRITTEN) {
@@ -192,6 +201,8 @@ final class QueueSimulation {
             }
         });
         faultsSinceOpen = false;
+        positionsOfflineAfter = Long.MAX_VALUE;
+        lastStepNanos = time.nanoTime();
         backend.admin().createTopicIfAbsent(new NewTopic(JOBS, JOB_PARTITIONS)
                 .withConfigs(Map.of(TopicConfigs.FSYNC, "always")));
         backend.admin().createTopicIfAbsent(new NewTopic(EVENTS, 1)
@@ -230,6 +241,16 @@ final class QueueSimulation {
         event("power loss, events forced below " + eventsForced);
         abandon();
         disk.powerLoss(random);
+        if (internalFsync.equals("interval")) {
+            // What was written since the last force of the positions is gone: the last flush.ms, or
+            // since the force that failed and took them offline. At-most-once commits are forced
+            // always: that group keeps the strict rule.
+            long window = TimeUnit.MILLISECONDS.toNanos(FLUSH_MS + 1);
+            long lastForce = Math.min(time.nanoTime(), positionsOfflineAfter);
+            for (String group : List.of(ORDERED, SHARED, TRANSFORM)) {
+                model.forgetRecentHandOuts(group, lastForce, window);
+            }
+        }
         reopenAndCheck(eventsForced);
     }
 
@@ -315,6 +336,15 @@ final class QueueSimulation {
         }
     }
 
+    /** Remembers from when the positions' partition may have stopped being forced (a failed force). */
+    private void notePositionsOffline() {
+        if (positionsOfflineAfter == Long.MAX_VALUE && backend.log().offlinePartitions()
+                .containsKey(new TopicPartition(LogGroupStateStore.TOPIC, 0))) {
+            positionsOfflineAfter = lastStepNanos;
+        }
+        lastStepNanos = time.nanoTime();
+    }
+
     /** Runs an action of the application; fencing is normal, storage errors only after an injected fault. */
     private void attempt(String what, Runnable action) {
         try {
@@ -386,7 +416,7 @@ final class QueueSimulation {
                 continue; // behind a released record: it comes again, after it, as Kafka's seek back has it
             }
             boolean atMostOnce = m.delivery == DeliveryGuarantee.AT_MOST_ONCE;
-            model.handedOut(m.group, r, atMostOnce, when());
+            model.handedOut(m.group, r, atMostOnce, time.nanoTime(), when());
             if (atMostOnce) {
                 continue;
             }
@@ -430,7 +460,7 @@ final class QueueSimulation {
         transactions.beginTransaction();
         StringBuilder got = new StringBuilder();
         for (ConsumerRecord r : records) {
-            model.handedOut(TRANSFORM, r, false, when());
+            model.handedOut(TRANSFORM, r, false, time.nanoTime(), when());
             got.append(' ').append(r.topicPartition()).append('@').append(r.offset());
             byte[] out = ("out:" + SimulationModel.payload(r)).getBytes(StandardCharsets.UTF_8);
             transactions.send(new ProducerRecord(OUT, 0, r.key(), out, null, List.of()));

@@ -45,11 +45,18 @@ final class SimulationModel {
         }
     }
 
-    /** What one group's application saw of one record. */
+    /** What one group's application saw of one record: the delivery count and time of each hand-out. */
     static final class Seen {
-        int handOuts;
-        int lastCount;
+        final List<long[]> handOuts = new ArrayList<>();
         boolean settled;
+
+        int lastCount() {
+            int last = 0;
+            for (long[] h : handOuts) {
+                last = Math.max(last, (int) h[0]);
+            }
+            return last;
+        }
     }
 
     private final Map<String, Sent> sent = new LinkedHashMap<>();
@@ -151,25 +158,35 @@ final class SimulationModel {
      * a crash or a power loss), it must not exceed the maximum, and an at-most-once group never
      * sees a record twice.
      */
-    void handedOut(String group, ConsumerRecord r, boolean atMostOnce, String when) {
+    void handedOut(String group, ConsumerRecord r, boolean atMostOnce, long nowNanos, String when) {
         Seen s = seen(group, r.topicPartition(), r.offset());
         String what = when + ": group " + group + " got " + r.topicPartition() + "@" + r.offset() + " ("
                 + payload(r) + ") with delivery count " + r.deliveryCount();
-        if (atMostOnce && s.handOuts > 0) {
+        if (atMostOnce && !s.handOuts.isEmpty()) {
             throw new AssertionError(what + ", but this at-most-once group had it already");
         }
-        if (s.handOuts > 0 && r.deliveryCount() <= s.lastCount) {
-            throw new AssertionError(what + ", not above the count " + s.lastCount + " it was handed out with before");
+        if (!s.handOuts.isEmpty() && r.deliveryCount() <= s.lastCount()) {
+            throw new AssertionError(what + ", not above the count " + s.lastCount() + " it was handed out with before");
         }
         if (!atMostOnce && r.deliveryCount() > maxDeliveries) {
             throw new AssertionError(what + ", above the maximum of " + maxDeliveries);
         }
-        if (s.handOuts >= maxDeliveries && !atMostOnce) {
-            throw new AssertionError(what + ", its hand-out number " + (s.handOuts + 1) + ", above the maximum of "
-                    + maxDeliveries);
+        if (s.handOuts.size() >= maxDeliveries && !atMostOnce) {
+            throw new AssertionError(what + ", its hand-out number " + (s.handOuts.size() + 1)
+                    + ", above the maximum of " + maxDeliveries);
         }
-        s.handOuts++;
-        s.lastCount = r.deliveryCount();
+        s.handOuts.add(new long[] {r.deliveryCount(), nowNanos});
+    }
+
+    /**
+     * A power loss with {@code internal.fsync=interval}: the delivery counts of {@code group}
+     * persisted in the last {@code windowNanos} before {@code atNanos} may be gone, so the
+     * hand-outs of that stretch no longer bind the counts to come ("only by what the last interval
+     * held").
+     */
+    void forgetRecentHandOuts(String group, long atNanos, long windowNanos) {
+        seen.getOrDefault(group, Map.of()).values().forEach(byOffset -> byOffset.values()
+                .forEach(s -> s.handOuts.removeIf(h -> h[1] > atNanos - windowNanos)));
     }
 
     /** The application acked or rejected the record (the call returned normally). */
@@ -191,11 +208,11 @@ final class SimulationModel {
         Map<Long, Seen> byOffset = seen.getOrDefault(group, Map.of()).getOrDefault(tp, new TreeMap<>());
         for (long o = Math.max(0, logStart); o < committed; o++) {
             Seen s = byOffset.get(o);
-            boolean done = s != null && (s.settled || (atMostOnce && s.handOuts > 0));
+            boolean done = s != null && (s.settled || (atMostOnce && !s.handOuts.isEmpty()));
             if (!done && !deadLettered.contains(o)) {
                 throw new AssertionError(when + ": group " + group + " is committed at " + tp + "@" + committed
                         + ", but offset " + o + " was never settled by its application nor dead-lettered"
-                        + (s == null ? " (never handed out)" : " (handed out " + s.handOuts + " times)"));
+                        + (s == null ? " (never handed out)" : " (handed out " + s.handOuts.size() + " times)"));
             }
         }
     }
