@@ -157,9 +157,9 @@ final class GroupBench implements BenchFamily {
                 });
         return List.of(
                 Result.info(INTERNAL_FSYNC + " always", Stats.of(always), Unit.RECORDS_PER_SECOND,
-                        "e2e with positions and delivery counts forced before hand-out (the default)"),
+                        "e2e with positions and delivery counts forced before every hand-out"),
                 Result.info(INTERNAL_FSYNC + " interval", Stats.of(interval), Unit.RECORDS_PER_SECOND,
-                        "the same rounds, internal topics forced every flush.ms"),
+                        "the same rounds, positions and delivery counts forced every flush.ms (the default)"),
                 Result.info(INTERNAL_FSYNC + " always / interval", ratio, Unit.RATIO,
                         "per round; below 1 is the cost of forcing"));
     }

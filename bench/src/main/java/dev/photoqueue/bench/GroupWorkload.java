@@ -42,7 +42,8 @@ final class GroupWorkload implements AutoCloseable {
 
     /** On the in-house backend, on its own data dir, with topic {@value #TOPIC} and group {@value #GROUP}. */
     static GroupWorkload open(Path dataDir, int partitions) {
-        return open(dataDir, partitions, "always");
+        return open(Map.of(QueueBackends.BACKEND, "inhouse", "data.dir", dataDir.toString()), TOPIC, GROUP,
+                partitions);
     }
 
     /** As {@link #open(Path, int)}, with the backend's {@code internal.fsync} set to {@code internalFsync}. */
