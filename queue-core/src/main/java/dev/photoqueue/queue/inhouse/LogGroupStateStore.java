@@ -39,7 +39,12 @@ import java.util.concurrent.CompletionException;
  * [ highest delivered (int64) | m (int32) | m x (offset (int64), delivery count (int32)) ]
  * </pre>
  * The bracketed delivery state was added later; a value that ends before it (written by an older
- * release) loads with none: counting starts afresh for it. Thread-safe.
+ * release) loads with none: counting starts afresh for it.
+ *
+ * <p>Commit point: a persist completes when every one of its records is written (and forced, when
+ * asked or under {@code internal.fsync=always}); the coordinator marks the positions clean only
+ * then. A snapshot deletes the segments it supersedes only after all its records were written
+ * and forced. Thread-safe.
  */
 final class LogGroupStateStore implements GroupStateStore {
 

@@ -35,6 +35,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * completes at the same moment, so what a producer saw acknowledged is what readers see and what
  * a restart finds.
  *
+ * <p>Commit points, each published only after the write it depends on:
+ * <ul>
+ * <li>a batch: write, force (under {@code fsync=always} or when a send asked for it), then
+ *     {@code logEndOffset} (its offsets are taken), the high watermark (readers see it) and the
+ *     send futures, in that order. A write that fails is cut back and takes no offsets; any
+ *     other storage failure (a failed force above all) takes the partition offline
+ *     ({@link #offline}) before anything of the batch is published;</li>
+ * <li>a roll: the old segment is forced (sealed), the new file's directory entry is forced, then
+ *     the recovery point is written atomically (temp file, force, rename, force the directory);</li>
+ * <li>{@code flushedOffset} moves only after the force that covers it returned;</li>
+ * <li>retention: a segment leaves the map readers look in first, then its files are unlinked; a
+ *     crash in between leaves files that the next open reads as part of the log again (the same
+ *     records, deleted again by the next retention run).</li>
+ * </ul>
+ *
  * <p>Thread-safe. Appends from many threads are group-committed: each encodes its record into the
  * open batch under a short lock, and the log's writer thread (or a sender whose batch is full)
  * writes the whole batch with one system call. Reads take no lock.
