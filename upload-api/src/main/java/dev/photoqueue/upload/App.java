@@ -41,6 +41,7 @@ import dev.photoqueue.worker.WorkerPool;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.job.Topics;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -156,6 +157,13 @@ public final class App implements AutoCloseable {
                     Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
             Gauge.builder("photoqueue.backlog", queue, QueueService::backlog).register(metrics);
             Gauge.builder("photoqueue.workers", workers, WorkerService::count).register(metrics);
+            FunctionCounter.builder(QueueBackend.PERSIST_FAILURES, backend,
+                            b -> b.counters().getOrDefault(QueueBackend.PERSIST_FAILURES, 0L))
+                    .description("writes of consumer group positions that failed (each is retried)").register(metrics);
+            Gauge.builder(QueueBackend.OFFLINE_PARTITIONS, backend,
+                            b -> b.counters().getOrDefault(QueueBackend.OFFLINE_PARTITIONS, 0L))
+                    .description("partitions of the in-house log that stopped taking writes after a storage failure")
+                    .register(metrics);
 
             PhotoStats stats = PhotoStats.start(backend);
             opened.add(stats);

@@ -55,6 +55,11 @@ class QueueStorageFaultTest {
             assertTrue(body.get("detail").asText().contains("photo.uploaded-"), ready.body());
             assertTrue(body.get("detail").asText().contains("offline"), ready.body());
 
+            HttpResponse<String> metrics = client.get("/metrics");
+            assertTrue(metrics.body().lines().anyMatch(l -> l.matches("photoqueue_partitions_offline(\\{.*})? 1\\.0")),
+                    "the offline partition is counted for alerting:\n" + metrics.body().lines()
+                            .filter(l -> l.contains("offline")).toList());
+
             refusedAsDown(client);
             int forcesTried = files.injected();
             refusedAsDown(client);

@@ -1,5 +1,7 @@
 package dev.photoqueue.queue.api;
 
+import java.util.Map;
+
 /**
  * One queue backend: the embedded in-house log or a Kafka cluster. The application holds one per
  * process and obtains producers, consumers and the admin from it. Thread-safe.
@@ -33,6 +35,22 @@ public interface QueueBackend extends AutoCloseable {
      * down), the in-house backend checks its data directory on the call. A closed backend is down.
      */
     BackendHealth health();
+
+    /**
+     * The backend's own counters, by metric name, read on each call: for a monitoring system to
+     * alert on. The in-house backend keeps {@value #PERSIST_FAILURES} (writes of group positions
+     * that failed; each is retried) and {@value #OFFLINE_PARTITIONS} (partitions that stopped
+     * taking writes after a storage failure). Empty where a backend keeps none.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
+
+    /** Counter name: failed writes of group positions since the backend opened. */
+    String PERSIST_FAILURES = "photoqueue.group.persist.failures";
+
+    /** Gauge name: partitions offline now. */
+    String OFFLINE_PARTITIONS = "photoqueue.partitions.offline";
 
     @Override
     void close();

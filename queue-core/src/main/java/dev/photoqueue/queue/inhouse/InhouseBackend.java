@@ -245,6 +245,12 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     }
 
     @Override
+    public Map<String, Long> counters() {
+        return Map.of(PERSIST_FAILURES, coordinator.persistFailures(),
+                OFFLINE_PARTITIONS, (long) log.offlinePartitions().size());
+    }
+
+    @Override
     public void close() {
         closed = true;
         try {
