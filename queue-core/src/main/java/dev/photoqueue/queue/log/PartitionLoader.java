@@ -43,11 +43,10 @@ final class PartitionLoader {
             throw new StorageException(dir.toString(), "create partition directory", e);
         }
         TreeSet<Long> bases = listSegments(io, dir);
-        if (!clean) {
-            // A process that died between creating a segment and forcing its directory left a name
-            // only the OS's cache knows: what is appended to it from now on must not vanish with it.
-            LogFiles.forceDirectory(io, dir);
-        }
+        // A segment created while forcing its directory failed (in a roll, or in a topic's creation,
+        // which a clean shutdown does not cover), or by a process that died before the force, has a
+        // name only the OS's cache knows: what is appended to it from now on must not vanish with it.
+        LogFiles.forceDirectory(io, dir);
         long recoveryPoint = readRecoveryPoint(io, dir);
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
         if (bases.isEmpty()) {
