@@ -13,11 +13,13 @@ import java.util.function.LongSupplier;
  * @param clock      wall time
  * @param nanoTime   monotonic time, on the {@link System#nanoTime} scale
  * @param schedulers makes a new scheduler, named for what runs on it (its thread's name)
+ * @param executors  makes a new serial executor for a hot path (the log's writer), named likewise
  */
-public record Env(FileIO files, Clock clock, LongSupplier nanoTime, Function<String, TaskScheduler> schedulers) {
+public record Env(FileIO files, Clock clock, LongSupplier nanoTime, Function<String, TaskScheduler> schedulers,
+                  Function<String, SerialExecutor> executors) {
 
     private static final Env SYSTEM = new Env(FileIO.local(), Clock.systemUTC(), System::nanoTime,
-            ThreadTaskScheduler::new);
+            ThreadTaskScheduler::new, ThreadSerialExecutor::new);
 
     /** The real machine: the local file system, the system clocks, one daemon thread per scheduler. */
     public static Env system() {
@@ -25,11 +27,11 @@ public record Env(FileIO files, Clock clock, LongSupplier nanoTime, Function<Str
     }
 
     public Env withFiles(FileIO newFiles) {
-        return new Env(newFiles, clock, nanoTime, schedulers);
+        return new Env(newFiles, clock, nanoTime, schedulers, executors);
     }
 
     public Env withClock(Clock newClock) {
-        return new Env(files, newClock, nanoTime, schedulers);
+        return new Env(files, newClock, nanoTime, schedulers, executors);
     }
 
     public long nanos() {
@@ -38,5 +40,9 @@ public record Env(FileIO files, Clock clock, LongSupplier nanoTime, Function<Str
 
     public TaskScheduler newScheduler(String name) {
         return schedulers.apply(name);
+    }
+
+    public SerialExecutor newExecutor(String name) {
+        return executors.apply(name);
     }
 }

@@ -115,7 +115,7 @@ public final class LogManager implements AutoCloseable {
             throw new StorageException(absolute.toString(), "create data directory", e);
         }
         DataDirectoryLock lock = DataDirectoryLock.acquire(io, absolute);
-        LogContext context = new LogContext(new LogWriter(options.env().newScheduler("photoqueue-log-writer")),
+        LogContext context = new LogContext(new LogWriter(options.env().newExecutor("photoqueue-log-writer")),
                 options.env().newScheduler("photoqueue-log-scheduler"), new DataSignal(), options.env());
         LogManager manager = new LogManager(absolute, options, lock, context);
         try {

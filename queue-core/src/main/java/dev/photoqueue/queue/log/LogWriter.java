@@ -1,6 +1,6 @@
 package dev.photoqueue.queue.log;
 
-import dev.photoqueue.queue.env.TaskScheduler;
+import dev.photoqueue.queue.env.SerialExecutor;
 
 /**
  * Writes partitions' open batches: a partition schedules itself when its open batch gets its
@@ -11,15 +11,15 @@ import dev.photoqueue.queue.env.TaskScheduler;
  */
 final class LogWriter implements AutoCloseable {
 
-    private final TaskScheduler thread;
+    private final SerialExecutor thread;
 
-    LogWriter(TaskScheduler thread) {
+    LogWriter(SerialExecutor thread) {
         this.thread = thread;
     }
 
     /** Called once per batch, by the sender that opened it. */
     void schedule(PartitionLog partition) {
-        thread.execute("write a batch", partition::drain);
+        thread.execute(partition.drainTask());
     }
 
     /** Writes everything scheduled so far, then stops. */

@@ -98,6 +98,9 @@ public final class PartitionLog {
     private PendingSends spareSends;
     private long logEndOffset;
 
+    /** {@link #drain}, made once: the writer is handed it once per batch. */
+    private final Runnable drainTask = this::drain;
+
     /** Every offset below is forced to disk. Only grows. */
     private final AtomicLong flushedOffset = new AtomicLong();
     private final AtomicBoolean flushRequested = new AtomicBoolean();
@@ -258,6 +261,10 @@ public final class PartitionLog {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    Runnable drainTask() {
+        return drainTask;
     }
 
     /**

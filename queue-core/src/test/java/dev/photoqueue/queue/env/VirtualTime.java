@@ -64,7 +64,20 @@ public final class VirtualTime {
 
     /** An environment on {@code files} and this time. */
     public Env env(FileIO files) {
-        return new Env(files, clock(), this::nanoTime, name -> new Scheduler(name));
+        return new Env(files, clock(), this::nanoTime, Scheduler::new, name -> {
+            Scheduler s = new Scheduler(name);
+            return new SerialExecutor() {
+                @Override
+                public void execute(Runnable task) {
+                    s.execute(name, task);
+                }
+
+                @Override
+                public void close() {
+                    s.close();
+                }
+            };
+        });
     }
 
     /**
