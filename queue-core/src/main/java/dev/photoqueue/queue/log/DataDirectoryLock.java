@@ -12,8 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * The exclusive claim of one queue on a data directory: an OS file lock on {@code .lock}, held
@@ -27,29 +29,46 @@ final class DataDirectoryLock implements AutoCloseable {
      * opens the lock file again: OS locks belong to the process, and closing any channel on the file
      * (as a refused attempt must) would drop the owner's lock and let another process in.
      */
-    private static final Set<Held> HELD = ConcurrentHashMap.newKeySet();
+    private static final Map<FileIO, Set<Path>> HELD = new WeakHashMap<>();
 
-    /** A directory held through one file system: a simulated one stands for another process's view. */
-    private record Held(FileIO io, Path dir) {
-    }
-
-    private final Held key;
+    private final FileIO io;
+    private final Path key;
     private final FileHandle channel;
 
-    private DataDirectoryLock(Held key, FileHandle channel) {
+    private DataDirectoryLock(FileIO io, Path key, FileHandle channel) {
+        this.io = io;
         this.key = key;
         this.channel = channel;
     }
 
+    /**
+     * Held per file system: a simulated one stands for another process's view of a disk, and is
+     * dropped with that process (the map holds it weakly), as the OS drops a dead process's locks.
+     */
+    private static boolean hold(FileIO io, Path dir) {
+        synchronized (HELD) {
+            return HELD.computeIfAbsent(io, k -> new HashSet<>()).add(dir);
+        }
+    }
+
+    private static void release(FileIO io, Path dir) {
+        synchronized (HELD) {
+            Set<Path> held = HELD.get(io);
+            if (held != null) {
+                held.remove(dir);
+            }
+        }
+    }
+
     static DataDirectoryLock acquire(FileIO io, Path dir) {
-        Held key = new Held(io, realPath(dir));
-        if (!HELD.add(key)) {
+        Path key = realPath(dir);
+        if (!hold(io, key)) {
             throw new DataDirectoryLockedException(dir.toString(), "this process, pid " + ProcessHandle.current().pid());
         }
         try {
             return acquireFile(io, dir, key);
         } catch (RuntimeException e) {
-            HELD.remove(key);
+            release(io, key);
             throw e;
         }
     }
@@ -62,7 +81,7 @@ final class DataDirectoryLock implements AutoCloseable {
         }
     }
 
-    private static DataDirectoryLock acquireFile(FileIO io, Path dir, Held key) {
+    private static DataDirectoryLock acquireFile(FileIO io, Path dir, Path key) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
         FileHandle channel;
         try {
@@ -92,7 +111,7 @@ final class DataDirectoryLock implements AutoCloseable {
         } catch (IOException e) {
             // The lock is what counts; the pid is only a courtesy for the message.
         }
-        return new DataDirectoryLock(key, channel);
+        return new DataDirectoryLock(io, key, channel);
     }
 
     private static String readOwner(FileIO io, Path file) {
@@ -117,9 +136,9 @@ final class DataDirectoryLock implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new StorageException(key.dir().resolve(LogFiles.LOCK_FILE).toString(), "release", e);
+            throw new StorageException(key.resolve(LogFiles.LOCK_FILE).toString(), "release", e);
         } finally {
-            HELD.remove(key);
+            release(io, key);
         }
     }
 }
