@@ -54,6 +54,16 @@ final class LocalFileIO implements FileIO {
                 public void force() {
                     mapped.force();
                 }
+
+                @Override
+                public void reserve(long position, int length) throws IOException {
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        ByteBuffer zeros = ByteBuffer.allocate(length);
+                        while (zeros.hasRemaining()) {
+                            channel.write(zeros, position + zeros.position());
+                        }
+                    }
+                }
             };
         }
     }

@@ -15,4 +15,13 @@ public interface MappedRegion {
 
     /** Forces what was written through the buffer to the disk. */
     void force();
+
+    /**
+     * Makes sure the disk holds room for bytes {@code position} to {@code position + length} of the
+     * file, by writing them (as zeros) through an ordinary write: a mapped page gets its room on the
+     * disk only when it is first written through the mapping, and on a full disk that write faults
+     * the process (the JVM reports an {@link InternalError} at some later point, not where it
+     * happened). Call it before writing a page the mapping has not written yet.
+     */
+    void reserve(long position, int length) throws java.io.IOException;
 }

@@ -52,11 +52,12 @@ final class ThreadSerialExecutor implements SerialExecutor {
         }
     }
 
+    /** A task that throws, even an error, must not end the thread: every later task would wait for good. */
     private void runGuarded(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
-            LOG.error("{}: a task failed; the next one runs: {}", name, e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: a task failed; the next one runs", name, e);
         }
     }
 

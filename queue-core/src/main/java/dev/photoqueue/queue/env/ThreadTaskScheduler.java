@@ -43,7 +43,7 @@ final class ThreadTaskScheduler implements TaskScheduler {
         return () -> {
             try {
                 task.run();
-            } catch (RuntimeException | OutOfMemoryError | AssertionError e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("background task '{}' failed; it keeps its schedule", name, e);
             }
         };

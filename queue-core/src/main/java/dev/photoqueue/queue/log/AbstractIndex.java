@@ -23,6 +23,9 @@ import java.nio.file.Path;
  */
 abstract class AbstractIndex implements AutoCloseable {
 
+    /** The unit a mapping gets its disk room in (a page, or a multiple of the file system's block). */
+    private static final int PAGE = 4096;
+
     protected final Path file;
     private final FileIO io;
     protected final long baseOffset;
@@ -80,6 +83,26 @@ abstract class AbstractIndex implements AutoCloseable {
 
     protected final void publishAppended() {
         entries = entries + 1;
+    }
+
+    /**
+     * Runs the writes of entry {@code n} into the mapping, first reserving the disk's room for a
+     * page no entry was written to yet: a full disk then fails here as a {@link StorageException}
+     * instead of faulting the mapping, which the JVM would report as an error at some later point.
+     */
+    protected final void writeEntry(int n, Runnable puts) {
+        long at = slot(n);
+        // Entries before this one filled the file up to 'at': the page holding 'at' has its room
+        // unless 'at' starts it; a page the entry reaches into past it is new.
+        long newPage = (at + PAGE - 1) / PAGE * PAGE;
+        if (newPage < at + entrySize && newPage < mmap.capacity()) {
+            try {
+                region.reserve(newPage, (int) Math.min(PAGE, mmap.capacity() - newPage));
+            } catch (IOException e) {
+                throw new StorageException(file.toString(), "make room for index entry " + n + " in", e);
+            }
+        }
+        puts.run();
     }
 
     /**

@@ -49,6 +49,8 @@ final class LogSegment {
      */
     private long firstTimestamp = -1;
     private int bytesSinceLastIndexEntry;
+    /** An index entry could not be written (logged once per segment). */
+    private boolean indexWriteFailed;
 
     private LogSegment(FileIO io, Path dir, long baseOffset, LogConfig config, boolean active) {
         this.io = io;
@@ -163,9 +165,19 @@ final class LogSegment {
     private void track(long batchBaseOffset, long lastOffset, long position, int bytes, long batchMaxTimestamp) {
         long newMax = Math.max(maxTimestamp, batchMaxTimestamp);
         if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && !indexFull()) {
-            offsetIndex.append(batchBaseOffset, (int) position);
-            timeIndex.maybeAppend(newMax, lastOffset);
-            bytesSinceLastIndexEntry = 0;
+            try {
+                offsetIndex.append(batchBaseOffset, (int) position);
+                timeIndex.maybeAppend(newMax, lastOffset);
+                bytesSinceLastIndexEntry = 0;
+            } catch (StorageException e) {
+                // An index is a sparse cache: without room for its next page (a full disk) the entry
+                // waits for a later batch, and a reopen rebuilds what is missing.
+                if (!indexWriteFailed) {
+                    LOG.warn("index entry for offset {} of {} not written, lookups scan further until one is: {}",
+                            batchBaseOffset, logFile, e.getMessage());
+                }
+                indexWriteFailed = true;
+            }
         }
         bytesSinceLastIndexEntry += bytes;
         maxTimestamp = newMax;

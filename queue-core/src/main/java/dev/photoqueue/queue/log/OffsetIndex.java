@@ -22,8 +22,10 @@ final class OffsetIndex extends AbstractIndex {
     /** Adds an entry; offsets and positions must grow. Only the writer calls this. */
     void append(long offset, int position) {
         int n = entries();
-        mmap.putInt(slot(n), (int) (offset - baseOffset));
-        mmap.putInt(slot(n) + 4, position);
+        writeEntry(n, () -> {
+            mmap.putInt(slot(n), (int) (offset - baseOffset));
+            mmap.putInt(slot(n) + 4, position);
+        });
         publishAppended();
     }
 

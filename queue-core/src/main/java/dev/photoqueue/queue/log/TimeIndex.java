@@ -26,8 +26,10 @@ final class TimeIndex extends AbstractIndex {
         if (n > 0 && timestamp <= lastTimestamp()) {
             return;
         }
-        mmap.putLong(slot(n), timestamp);
-        mmap.putInt(slot(n) + 8, (int) (offset - baseOffset));
+        writeEntry(n, () -> {
+            mmap.putLong(slot(n), timestamp);
+            mmap.putInt(slot(n) + 8, (int) (offset - baseOffset));
+        });
         publishAppended();
     }
 

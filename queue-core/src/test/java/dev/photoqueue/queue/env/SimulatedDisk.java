@@ -303,6 +303,11 @@ public final class SimulatedDisk {
                 public void force() {
                     node.force();
                 }
+
+                @Override
+                public void reserve(long position, int length) {
+                    // A simulated mapping is memory: nothing to reserve.
+                }
             };
         }
 

@@ -1,0 +1,137 @@
+package dev.photoqueue.queue.log;
+
+import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.StorageException;
+import dev.photoqueue.queue.api.TopicConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The log on a file system that really fills up: a 4 MB tmpfs the test mounts (it needs root, or
+ * CAP_SYS_ADMIN; elsewhere it is skipped, saying why). Sends fail with the kernel's "No space left
+ * on device" once it is full; every acknowledged record stays readable and nothing half-written
+ * ever is; once space is freed the partition takes writes again, and a reopen finds exactly the
+ * acknowledged records.
+ */
+class FullDiskTest {
+
+    private static final long FILE_SYSTEM_BYTES = 4L << 20;
+    private static Path mountPoint;
+    private static boolean mounted;
+    private static String whyNotMounted = "";
+
+    @BeforeAll
+    static void mountASmallFileSystem() throws IOException, InterruptedException {
+        mountPoint = Files.createTempDirectory("photoqueue-full-log");
+        String result = run("mount", "-t", "tmpfs", "-o", "size=" + FILE_SYSTEM_BYTES, "tmpfs", mountPoint.toString());
+        mounted = result.isEmpty();
+        whyNotMounted = result;
+    }
+
+    @AfterAll
+    static void unmount() throws IOException, InterruptedException {
+        if (mounted) {
+            // The indexes' mappings are released by the GC, not by close: until then the mount is
+            // busy, so it is detached lazily (the kernel frees it once the last mapping is gone).
+            assertEquals("", run("umount", "-l", mountPoint.toString()), "unmounting " + mountPoint);
+        }
+        Files.deleteIfExists(mountPoint);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return String.join(" ", command) + " did not finish in 60 s";
+        }
+        return p.exitValue() == 0 ? "" : String.join(" ", command) + " exited " + p.exitValue() + ": " + out;
+    }
+
+    @Test
+    void anIndexEntryThatNeedsAPageOnAFullDiskFailsAsAStorageErrorNotAnErrorThatEndsTheWriter() throws Exception {
+        assumeTrue(mounted, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + whyNotMounted);
+        Path dir = Files.createDirectories(mountPoint.resolve("index"));
+        OffsetIndex index = new OffsetIndex(dev.photoqueue.queue.env.FileIO.local(), dir.resolve("0.index"), 0,
+                64 << 10, true);
+        index.append(0, 0); // the first page is the file's now
+        Path filler = mountPoint.resolve("index-filler");
+        try {
+            try {
+                Files.write(filler, new byte[(int) FILE_SYSTEM_BYTES]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays
+            }
+            int entriesPerPage = 4096 / OffsetIndex.ENTRY_SIZE;
+            for (int i = 1; i < entriesPerPage; i++) {
+                index.append(i, i * 100);
+            }
+            StorageException full = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+                    () -> index.append(entriesPerPage, entriesPerPage * 100));
+            assertTrue(full.getMessage().contains("0.index"), full.getMessage());
+            assertEquals(entriesPerPage, index.entries(), "the entry that failed is not counted");
+        } finally {
+            Files.deleteIfExists(filler);
+        }
+    }
+
+    @Test
+    void aFullDiskFailsSendsLeavesNothingHalfWrittenAndWritesResumeOnceThereIsRoom() throws Exception {
+        assumeTrue(mounted, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + whyNotMounted);
+        Path dataDir = mountPoint.resolve("queue");
+        LogManager.Options options = LogTestSupport.options(Clock.systemUTC())
+                .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.MAX_INDEX_BYTES, "65536",
+                        TopicConfigs.SEGMENT_BYTES, String.valueOf(1 << 20))));
+        Path filler = mountPoint.resolve("filler");
+        List<Long> acked = new ArrayList<>();
+        byte[] value = new byte[4000];
+        try (LogManager log = LogManager.open(dataDir, options)) {
+            PartitionLog partition = log.createTopic("t", 1, Map.of(TopicConfigs.FSYNC, "always")).partition(0);
+            // Most of the room goes to a file of someone else's; the log gets the rest.
+            Files.write(filler, new byte[(int) (FILE_SYSTEM_BYTES - (1 << 20))]);
+            Throwable failure = null;
+            for (int i = 0; failure == null && i < 10_000; i++) {
+                CompletableFuture<RecordMetadata> f = partition.append(1_000, null, value, List.of());
+                try {
+                    acked.add(f.get(30, TimeUnit.SECONDS).offset());
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                }
+            }
+            assertInstanceOf(StorageException.class, failure, "the disk filled up");
+            assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+            assertNull(partition.offline(), "a write cut back cleanly leaves the partition writable");
+            assertEquals(acked.size(), partition.endOffset(), "only acknowledged records are readable");
+            assertEquals(acked.size(), LogTestSupport.readAll(partition, 0, 1 << 16).size());
+
+            Files.delete(filler);
+            assertEquals(acked.size(), LogTestSupport.await(partition.append(1_000, null, value, List.of())).offset(),
+                    "with room again the next send takes the next offset");
+            acked.add((long) acked.size());
+        }
+        try (LogManager reopened = LogManager.open(dataDir, options)) {
+            PartitionLog partition = reopened.topic("t").partition(0);
+            assertEquals(acked.size(), partition.endOffset(), "a reopen finds exactly the acknowledged records");
+            assertEquals(acked.size(), LogTestSupport.readAll(partition, 0, 1 << 16).size());
+        }
+    }
+}
