@@ -60,6 +60,30 @@ class QueueServiceTest {
     }
 
     @Test
+    void aGroupThatStartedAndCaughtUpSinceTheCachedLookAdmitsAtOnce() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < 2; i++) {
+                    producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k" + i, "job " + i)).get(WAIT.toSeconds(),
+                            TimeUnit.SECONDS);
+                }
+                QueueService queue = new QueueService(backend, () -> 1_000_000L);
+                // no worker has run yet: every stored job waits, and the cache remembers that no group exists
+                assertEquals(2, queue.backlogAgainst(2));
+                try (GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS)
+                        .build())) {
+                    worker.subscribe(List.of(Topics.PHOTO_UPLOADED));
+                    pollUntil(worker, 2).forEach(worker::ack);
+                    worker.commitSync();
+                    assertEquals(0, queue.backlogAgainst(2), "the workers started and caught up since the cached look");
+                }
+            }
+        }
+    }
+
+    @Test
     void aCachedBacklogUnderTheLimitIsUsedWithoutAskingAgain() throws Exception {
         try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
                 dir.resolve("queue").toString()))) {
