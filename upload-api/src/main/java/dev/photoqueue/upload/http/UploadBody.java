@@ -40,8 +40,7 @@ final class UploadBody {
             closeAfterAnswer(ctx, "it declares " + declared + " bytes, the limit is " + maxBodyBytes);
             return;
         }
-        long budget = maxBodyBytes - Math.max(0, Request.getContentBytesRead(
-                ServletContextRequest.getServletContextRequest(req)));
+        long budget = maxBodyBytes - alreadyRead(req);
         byte[] buffer = new byte[BUFFER_BYTES];
         long read = 0;
         try {
@@ -58,6 +57,12 @@ final class UploadBody {
             // a client gone, or a body that broke off: the connection cannot carry another request
             closeAfterAnswer(ctx, "its body could not be read to its end: " + e);
         }
+    }
+
+    /** Body bytes Jetty has read so far (the multipart parser's included); 0 when it cannot say. */
+    private static long alreadyRead(HttpServletRequest req) {
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
+        return jetty == null ? 0 : Math.max(0, Request.getContentBytesRead(jetty));
     }
 
     private static void closeAfterAnswer(Context ctx, String why) {
