@@ -97,7 +97,7 @@ async function uploadFiles(files) {
       label.textContent = file.name + ': ' + result.body.status + ' on partition ' + result.body.partition
         + ' at offset ' + result.body.offset + ' (' + result.millis.toFixed(0) + ' ms)';
       recordTiming('async', result.millis);
-      notePhoto({ id: result.body.id, status: result.body.status, variants: {} });
+      noteAccepted(result.body);
     } catch (e) {
       label.textContent = file.name + ': ' + e.message;
       label.className = 'error';
@@ -110,10 +110,10 @@ async function compare() {
   try {
     const sync = await upload(chosen, { sync: true, user: $('user-input').value, city: $('city-input').value });
     recordTiming('sync', sync.millis);
-    notePhoto(Object.assign({ variants: {} }, sync.body));
+    noteAccepted(sync.body);
     const async = await upload(chosen, { user: $('user-input').value, city: $('city-input').value });
     recordTiming('async', async.millis);
-    notePhoto({ id: async.body.id, status: async.body.status, variants: {} });
+    noteAccepted(async.body);
     logEvent('sync ' + sync.millis.toFixed(1) + ' ms vs async ' + async.millis.toFixed(1) + ' ms');
   } catch (e) {
     logEvent('compare failed: ' + e.message);
@@ -147,7 +147,7 @@ async function generateLoad(event) {
     pending.push(upload(files[i % files.length], { user, city }).then((r) => {
       accepted++;
       recordTiming('async', r.millis);
-      notePhoto({ id: r.body.id, status: r.body.status, variants: {} });
+      noteAccepted(r.body);
     }, () => { refused++; }).finally(() => {
       $('load-status').textContent = accepted + ' accepted, ' + refused + ' refused of ' + count + ' (key ' + key + ')';
     }));
@@ -157,6 +157,13 @@ async function generateLoad(event) {
 }
 
 // ---------- gallery ----------
+// The answer to an upload can reach the page after the photo's own events (a worker may be done
+// before the answer's trip ends), and it is never newer than they are: it only adds a photo the
+// page does not know yet, instead of setting a DONE photo back to QUEUED.
+function noteAccepted(body) {
+  if (!state.photos.has(body.id)) notePhoto(Object.assign({ variants: {} }, body));
+}
+
 function notePhoto(photo) {
   const known = state.photos.get(photo.id);
   const merged = Object.assign({}, known, photo);

@@ -35,6 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChaosTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long the killed worker's partition waits for it: short, so the test is quick, but not so
+     * short that a live worker stalled by a loaded machine loses its job in the middle of it.
+     */
+    private static final long SESSION_MS = 3_000;
 
     @TempDir
     Path dir;
@@ -52,7 +57,8 @@ class ChaosTest {
 
     private WorkerConfig config(int workers, int partitions) {
         return WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(), "blob.fsync", "false",
-                "worker.count", String.valueOf(workers), "worker.id", "w", "session.timeout.ms", "1000",
+                "worker.count", String.valueOf(workers), "worker.id", "w", "session.timeout.ms",
+                String.valueOf(SESSION_MS),
                 "poll.timeout.ms", "50", "uploaded.partitions", String.valueOf(partitions)));
     }
 
@@ -75,8 +81,8 @@ class ChaosTest {
             submit("p1", "kill-me.jpg");
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (pool.workers() == 1) {
-                assertTrue(System.nanoTime() < deadline, "the worker did not die");
-                Thread.onSpinWait();
+                assertTrue(System.nanoTime() < deadline, "the worker did not die within " + TIMEOUT);
+                pause();
             }
             pool.chaos().namePattern(null);
             pool.setWorkers(1);
@@ -91,8 +97,8 @@ class ChaosTest {
             try (PhotoStats stats = PhotoStats.start(backend)) {
                 long until = System.nanoTime() + TIMEOUT.toNanos();
                 while (stats.snapshot().isEmpty() || stats.snapshot().get(0).counted() < 2) {
-                    assertTrue(System.nanoTime() < until, "stats saw " + stats.snapshot());
-                    Thread.onSpinWait();
+                    assertTrue(System.nanoTime() < until, "stats saw " + stats.snapshot() + " after " + TIMEOUT);
+                    pause();
                 }
                 assertEquals(List.of(new PhotoStats.UserCount("u", 2, 1)), stats.snapshot(),
                         "counting events counts the redelivered photo twice; the set of ids does not");
@@ -112,12 +118,24 @@ class ChaosTest {
             pool.crash(victim);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (pool.workerIds().contains(victim)) {
-                assertTrue(System.nanoTime() < deadline, "worker " + victim + " did not die; " + pool.workerIds());
+                assertTrue(System.nanoTime() < deadline, "worker " + victim + " did not die within " + TIMEOUT + "; "
+                        + pool.workerIds());
                 submit("p" + System.nanoTime(), "more.jpg");
+                pause();
             }
             assertEquals(1, pool.workers(), "only the named worker died: " + pool.workerIds());
         } finally {
             pool.stop();
+        }
+    }
+
+    /** Between two looks of a wait: the machine's cores stay with the workers under test. */
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.photoqueue.worker;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
@@ -18,11 +19,13 @@ import java.util.function.Predicate;
 /** Reads {@code photo.events} in a group of its own, as the status view would. Test thread only. */
 final class EventLog implements AutoCloseable {
 
+    private final QueueBackend backend;
     private final GroupConsumer consumer;
     private final MessageCodec codec = new MessageCodec();
     private final List<PhotoEvent> events = new ArrayList<>();
 
     EventLog(QueueBackend backend, String group) {
+        this.backend = backend;
         consumer = backend.groupConsumer(GroupConsumerConfig.builder(group).build());
         consumer.subscribe(List.of(Topics.PHOTO_EVENTS));
     }
@@ -39,8 +42,19 @@ final class EventLog implements AutoCloseable {
         return List.copyOf(events);
     }
 
-    /** Keeps reading for {@code time} (to catch events that should not come). */
-    List<PhotoEvent> readFor(Duration time) {
+    /**
+     * Reads until every event {@code photo.events} holds now has been read, failing after
+     * {@code timeout}. Called once the workers have stopped, when nothing more can be written, it
+     * returns every event there will ever be: an extra event is seen by construction, not by
+     * waiting through a window in which it might come.
+     */
+    List<PhotoEvent> readToEnd(Duration timeout) {
+        long stored = backend.admin().describeTopic(Topics.PHOTO_EVENTS).partitions().stream()
+                .mapToLong(PartitionInfo::recordCount).sum();
+        return awaitUntil(events -> events.size() >= stored, timeout);
+    }
+
+    private void readFor(Duration time) {
         long deadline = System.nanoTime() + time.toNanos();
         do {
             for (ConsumerRecord r : consumer.poll(Duration.ofMillis(20))) {
@@ -48,7 +62,6 @@ final class EventLog implements AutoCloseable {
                 consumer.ack(r);
             }
         } while (System.nanoTime() < deadline);
-        return List.copyOf(events);
     }
 
     static List<PhotoProcessed> processed(List<PhotoEvent> events) {

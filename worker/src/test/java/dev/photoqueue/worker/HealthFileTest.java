@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HealthFileTest {
 
     private static final BackendHealth UP = BackendHealth.up("data directory /tmp/q", Instant.now());
+    /** Generous: a loaded machine may stall the heartbeat's thread for seconds. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -27,19 +29,35 @@ class HealthFileTest {
     void beatsWhileWorkersRunAndStopsWhenNoneDoes() throws Exception {
         Path file = dir.resolve("worker.health");
         AtomicInteger live = new AtomicInteger(2);
-        try (HealthFile health = new HealthFile(file, live::get, () -> UP, Duration.ofMillis(20))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        AtomicInteger beats = new AtomicInteger();
+        try (HealthFile health = new HealthFile(file, () -> {
+            beats.incrementAndGet();
+            return live.get();
+        }, () -> UP, Duration.ofMillis(20))) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
             while (!Files.exists(file)) {
-                assertTrue(System.nanoTime() < deadline, "no heartbeat written");
+                assertTrue(System.nanoTime() < deadline, "no heartbeat written within " + WAIT);
                 Thread.sleep(10);
             }
             assertTrue(Files.readString(file).startsWith("ok 2 workers "), Files.readString(file));
 
             live.set(0);
-            Thread.sleep(100); // a beat in flight when the count dropped may still land
+            // beats run one after another: once two more have begun, the one in flight when the
+            // count dropped has landed, and every later one saw no worker
+            awaitBeats(beats, beats.get() + 2);
             String last = Files.readString(file);
-            Thread.sleep(200); // ten periods
-            assertEquals(last, Files.readString(file), "no worker runs: the file ages");
+            awaitBeats(beats, beats.get() + 10);
+            assertEquals(last, Files.readString(file), "no worker runs: ten beats later the file has aged");
+        }
+    }
+
+    /** Waits until the heartbeat has asked for the worker count {@code count} times in all. */
+    private static void awaitBeats(AtomicInteger beats, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (beats.get() < count) {
+            assertTrue(System.nanoTime() < deadline, "the heartbeat looked " + beats.get() + " times, not " + count
+                    + ", within " + WAIT);
+            Thread.sleep(10);
         }
     }
 
@@ -53,7 +71,7 @@ class HealthFileTest {
             checks.incrementAndGet();
             return backend.get();
         }, Duration.ofMillis(20))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + WAIT.toNanos();
             while (checks.get() < 5) {
                 assertTrue(System.nanoTime() < deadline, "the backend's health was not checked");
                 Thread.sleep(10);

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -84,6 +85,11 @@ class WorkerPoolTest {
         producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
+    private void produceTo(Producer producer, int partition, PhotoUploaded job) {
+        producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, job.photoId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(job)).withPartition(partition));
+    }
+
     private Map<String, PhotoUploaded> samplePhotoJobs() {
         Map<String, PhotoUploaded> jobs = new LinkedHashMap<>();
         for (String name : SampleImages.photoNames()) {
@@ -110,6 +116,8 @@ class WorkerPoolTest {
 
         try (Producer producer = backend.producer()) {
             WorkerPool pool = WorkerPool.start(backend, config(2, 3));
+            // both in the group before the first job: each owns partitions that get jobs
+            awaitMembers(2);
             for (PhotoUploaded job : List.of(text, bomb, missing, escape)) {
                 produce(producer, job.photoId(), codec.encode(job));
             }
@@ -118,10 +126,13 @@ class WorkerPoolTest {
             producer.flush();
             assertEquals(2, pool.workers());
 
+            List<ConsumerRecord> dead;
             try (EventLog log = new EventLog(backend, "observer")) {
                 int expected = good.size() + 5;
                 log.awaitUntil(events -> events.size() >= expected, TIMEOUT);
-                List<PhotoEvent> events = log.readFor(Duration.ofMillis(300));
+                dead = awaitDeadLetters(5);
+                assertTrue(pool.stop(TIMEOUT), "the workers finished within " + TIMEOUT);
+                List<PhotoEvent> events = log.readToEnd(TIMEOUT);
                 assertEquals(expected, events.size(), "extra events: " + events);
 
                 Map<String, PhotoProcessed> processed = EventLog.processed(events).stream()
@@ -147,14 +158,12 @@ class WorkerPoolTest {
                 assertEquals(3, failed.get("missing").attempts());
             }
 
-            List<ConsumerRecord> dead = awaitDeadLetters(5);
             Map<String, ConsumerRecord> byKey = dead.stream()
                     .collect(Collectors.toMap(ConsumerRecord::keyAsString, Function.identity()));
             assertEquals(Set.of("text", "bomb", "missing", "..", "broken"), byKey.keySet());
             assertEquals("3", byKey.get("missing").header(DeadLetters.DELIVERY_COUNT).valueAsString());
             assertEquals("1", byKey.get("bomb").header(DeadLetters.DELIVERY_COUNT).valueAsString());
             assertTrue(byKey.get("text").header(DeadLetters.ERROR).valueAsString().contains("not an image"));
-            assertTrue(pool.stop());
         }
         assertEquals(0, backend.admin().describeGroup(Topics.THUMBNAILERS).totalLag());
         assertEquals(0, backend.admin().describeGroup(Topics.THUMBNAILERS).members().size());
@@ -192,10 +201,13 @@ class WorkerPoolTest {
         WorkerPool pool = WorkerPool.start(backend, config(2, 3,
                 Map.of("consumption.mode", "shared", "uploaded.partitions", "1")));
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            // both in the group and polling the one partition before the first job comes
+            awaitMembers(2);
             jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
             producer.flush();
-            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
-            events = log.readFor(Duration.ofMillis(200));
+            log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
+            assertTrue(pool.stop(TIMEOUT), "the workers finished within " + TIMEOUT);
+            List<PhotoEvent> events = log.readToEnd(TIMEOUT);
             List<PhotoProcessed> processed = EventLog.processed(events);
             assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
             assertEquals(jobs.size(), processed.size(), "events: " + events);
@@ -235,12 +247,16 @@ class WorkerPoolTest {
         byte[] bytes = SampleImages.eighthSizePhoto("GreenMeadow.jpg");
         PhotoUploaded job = new PhotoUploaded("late", "originals/late", BlobStore.sha256(bytes), Instant.now(), null,
                 null);
+        // the first delivery finds the original still empty: a pipe the test ends without writing,
+        // once the whole original has taken its name
+        GatedOriginal original = GatedOriginal.create(dir.resolve("blobs").resolve(job.blob()));
         WorkerPool pool = WorkerPool.start(backend, config(1, 50));
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
             produce(producer, "late", codec.encode(job));
             producer.flush();
-            Thread.sleep(300);
+            original.awaitReader(TIMEOUT);
             blobs.storeOriginal("late", bytes);
+            original.release(new byte[0]);
             PhotoProcessed done = EventLog.processed(log.awaitUntil(events -> !events.isEmpty(), TIMEOUT)).get(0);
             assertEquals("late", done.photoId());
             assertTrue(done.deliveryCount() > 1, "delivery " + done.deliveryCount());
@@ -260,39 +276,78 @@ class WorkerPoolTest {
         pool.setWorkers(1);
         assertEquals(List.of("w-0"), pool.workerIds());
         awaitMembers(1);
-        assertTrue(pool.stop(Duration.ofSeconds(10)));
+        assertTrue(pool.stop(TIMEOUT));
         awaitMembers(0);
-        assertTrue(pool.stop(Duration.ofSeconds(10)), "a second stop answers like the first");
+        assertTrue(pool.stop(TIMEOUT), "a second stop answers like the first");
         assertEquals(0, pool.workers());
         assertThrows(IllegalStateException.class, () -> pool.setWorkers(2));
     }
 
     @Test
-    void aGracefulStopNeitherLosesNorRepeatsAJob() {
+    void aGracefulStopNeitherLosesNorRepeatsAJob() throws Exception {
+        // The stop comes while a worker is in the gate job, the first of partition 0, and two jobs wait
+        // behind it: the gate's original is a pipe, so the test knows that job is in hand, and lets it
+        // finish only once the stop has been asked for.
+        byte[] gateBytes = SampleImages.eighthSizePhoto("Garden.jpg");
+        PhotoUploaded gate = new PhotoUploaded("gate", "originals/gate", BlobStore.sha256(gateBytes), Instant.now(),
+                "user-1", "Oslo");
+        GatedOriginal gateOriginal = GatedOriginal.create(dir.resolve("blobs").resolve(gate.blob()));
+        List<PhotoUploaded> behind = List.of(stored("behind-1", SampleImages.eighthSizePhoto("Aqua.jpg")),
+                stored("behind-2", SampleImages.eighthSizePhoto("Dune.jpg")));
         Map<String, PhotoUploaded> jobs = samplePhotoJobs();
         for (String name : SampleImages.photoNames()) {
             String id = "again-" + name.replace(".jpg", "").toLowerCase(Locale.ROOT);
             jobs.put(id, stored(id, SampleImages.eighthSizePhoto(name)));
         }
+        Set<String> all = new java.util.HashSet<>(jobs.keySet());
+        all.add(gate.photoId());
+        behind.forEach(job -> all.add(job.photoId()));
         try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+            produceTo(producer, 0, gate);
+            behind.forEach(job -> produceTo(producer, 0, job));
             jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
             producer.flush();
-            WorkerPool first = WorkerPool.start(backend, config(2, 3));
-            log.awaitUntil(events -> !events.isEmpty(), TIMEOUT);
-            assertTrue(first.stop(), "in-flight jobs finished within the grace period");
+            WorkerPool first = WorkerPool.start(backend, config(2, 3, Map.of("shutdown.grace.ms",
+                    String.valueOf(TIMEOUT.toMillis()))));
+            gateOriginal.awaitReader(TIMEOUT);
+
+            AtomicBoolean stoppedInTime = new AtomicBoolean();
+            Thread stopper = new Thread(() -> stoppedInTime.set(first.stop()), "stopper");
+            stopper.start();
+            awaitWaiting(stopper);
+            // a repeat of the gate job would read the whole original from its name, and say duplicate
+            blobs.storeOriginal(gate.photoId(), gateBytes);
+            gateOriginal.release(gateBytes);
+            stopper.join(TIMEOUT.toMillis());
+            assertTrue(stoppedInTime.get(), "the job in hand finished within the grace period");
             awaitMembers(0);
-            int doneBeforeRestart = log.readFor(Duration.ofMillis(100)).size();
+            List<PhotoEvent> beforeRestart = log.readToEnd(TIMEOUT);
+            assertTrue(EventLog.processed(beforeRestart).stream().anyMatch(p -> p.photoId().equals("gate")),
+                    "the job in hand at the stop was finished: " + beforeRestart);
+            assertTrue(beforeRestart.size() < all.size(), "the jobs behind the gate waited: " + beforeRestart);
 
             WorkerPool second = WorkerPool.start(backend, config(2, 3));
-            List<PhotoEvent> events = log.awaitUntil(e -> e.size() >= jobs.size(), TIMEOUT);
-            events = log.readFor(Duration.ofMillis(300));
-            second.stop();
+            log.awaitUntil(e -> e.size() >= all.size(), TIMEOUT);
+            assertTrue(second.stop(TIMEOUT), "the workers finished within " + TIMEOUT);
+            List<PhotoEvent> events = log.readToEnd(TIMEOUT);
 
-            assertTrue(doneBeforeRestart < jobs.size(), "the stop came too late to test anything");
             List<PhotoProcessed> processed = EventLog.processed(events);
-            assertEquals(jobs.size(), processed.size(), "events: " + events);
-            assertEquals(jobs.keySet(), processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
+            assertEquals(all.size(), processed.size(), "events: " + events);
+            assertEquals(all, processed.stream().map(PhotoProcessed::photoId).collect(Collectors.toSet()));
             assertTrue(processed.stream().noneMatch(PhotoProcessed::duplicate), "a job was repeated: " + processed);
+        }
+    }
+
+    /**
+     * Waits until {@code stopper} is inside {@link WorkerPool#stop(Duration)}'s wait for the workers:
+     * stop asks every worker to stop first, so from then on none takes another job.
+     */
+    private static void awaitWaiting(Thread stopper) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (stopper.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the stop did not start waiting for the workers within "
+                    + TIMEOUT + "; the stopping thread is " + stopper.getState());
+            sleep(5);
         }
     }
 

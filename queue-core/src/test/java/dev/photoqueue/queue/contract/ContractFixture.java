@@ -42,11 +42,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public abstract class ContractFixture {
 
-    protected static final Duration WAIT = Duration.ofSeconds(15);
+    /** Generous: the broker, the backend and the test share a machine that may be loaded. */
+    protected static final Duration WAIT = Duration.ofSeconds(60);
     /** One poll of one member inside a loop that drives several. */
     protected static final Duration POLL = Duration.ofMillis(20);
-    /** The session timeout of a member a test lets go silent, to be removed. */
-    protected static final long SHORT_SESSION_MS = 400;
+    /**
+     * The session timeout of a member a test lets go silent, to be removed. Such a member is live
+     * first (it polls, receives, acks), and a loaded machine may stall the test thread between two
+     * of its polls: the session outlasts such a stall, so the member is removed only once the test
+     * means it to be silent.
+     */
+    protected static final long SHORT_SESSION_MS = 2_000;
 
     private static final String RUN = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
 

@@ -1,10 +1,13 @@
 package dev.photoqueue.queue.contract;
 
+import dev.photoqueue.queue.api.AckType;
+import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.queue.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Disabled;
@@ -107,6 +110,39 @@ class KafkaContractTest extends QueueContractTest {
                     () -> ordered.subscribe(List.of(topic)));
             assertTrue(e.getMessage().contains("SHARED") && e.getMessage().contains("ORDERED"), e.getMessage());
         }
+    }
+
+    /**
+     * On Kafka the released record can come back with delivery count 3, not 2: the releasing
+     * member's consumer may lock it again ahead of any poll (KAFKA-20015, above), and then holds it
+     * for the 30 s visibility timeout. The releasing member leaves once the release is checked, so
+     * such a lock ends at once; the promise checked is that the released record goes to the other
+     * member, counted again. Seen under load (stress-verify): the other member waited 15 s for it.
+     */
+    @Test
+    @Override
+    void sharedReleaseMakesTheRecordAvailableToOthersWithItsDeliveryCountPlusOne() {
+        String topic = createTopic(1);
+        produce(new TopicPartition(topic, 0), 1);
+        String group = name("g");
+        try (GroupConsumer b = shared(group, topic)) {
+            GroupConsumer a = shared(group, topic);
+            ConsumerRecord first = pollRecords(a, 1).get(0);
+            assertEquals(1, first.deliveryCount());
+            a.acknowledge(first, AckType.RELEASE, "not now");
+            a.close();
+            ConsumerRecord again = pollRecords(b, 1).get(0);
+            assertEquals(first.offset(), again.offset());
+            assertTrue(again.deliveryCount() == 2 || again.deliveryCount() == 3,
+                    "counted again for the release (and once more if a's consumer had locked it ahead): " + again);
+            b.ack(again);
+        }
+    }
+
+    private GroupConsumer shared(String group, String topic) {
+        GroupConsumer consumer = backend().groupConsumer(config(group).mode(ConsumptionMode.SHARED).build());
+        consumer.subscribe(List.of(topic));
+        return consumer;
     }
 
     private boolean listsMember(String group, String memberId) {

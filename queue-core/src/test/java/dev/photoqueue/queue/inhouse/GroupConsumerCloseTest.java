@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import static dev.photoqueue.queue.inhouse.InhouseTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * such partition, those already being moved to another member included, and may still ack what
  * the member finished, so nothing it acked there is delivered again.
  */
-@Timeout(30)
+@Timeout(180)
 class GroupConsumerCloseTest {
 
     private static final String TOPIC = "jobs";
@@ -87,7 +88,9 @@ class GroupConsumerCloseTest {
 
     private static List<ConsumerRecord> pollAll(GroupConsumer c, int count) {
         List<ConsumerRecord> out = new ArrayList<>();
-        for (int i = 0; i < 200 && out.size() < count; i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (out.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "polled " + out.size() + " of " + count + " records in 60 s");
             out.addAll(c.poll(Duration.ofMillis(20)));
         }
         assertEquals(count, out.size());

@@ -92,7 +92,7 @@ class GroupCrashRecoveryTest {
         Process first = startChild(dataDir, firstOut, 1000, ackOrder);
         awaitLines(first, firstOut, KILL_AFTER_LINES);
         first.destroyForcibly();
-        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the first worker did not die");
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first worker did not die");
         List<Processed> before = read(firstOut);
         assertTrue(before.size() < RECORDS, "killed mid-stream, after " + before.size() + " records");
 

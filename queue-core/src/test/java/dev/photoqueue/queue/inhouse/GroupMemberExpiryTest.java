@@ -30,11 +30,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * fenced, its next poll tells it the partitions were lost and joins it again under a new member
  * id, and its unacked records go to whoever owns the partition next.
  */
-@Timeout(30)
+@Timeout(180)
 class GroupMemberExpiryTest {
 
     private static final String TOPIC = "jobs";
-    private static final long SESSION_MS = 300;
+    /**
+     * The session of the member a test lets go silent. It is live first, and a loaded machine may
+     * stall the test thread between two of its calls: the session outlasts such a stall. Members
+     * that must stay keep the default session.
+     */
+    private static final long SESSION_MS = 2_000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -57,9 +63,15 @@ class GroupMemberExpiryTest {
         backend.close();
     }
 
-    private GroupConsumer member(String clientId) {
+    /** A member the test will let go silent: its session is short. */
+    private GroupConsumer silentLater(String clientId) {
         return backend.groupConsumer(GroupConsumerConfig.builder("g").clientId(clientId)
                 .sessionTimeoutMs(SESSION_MS).build());
+    }
+
+    /** A member the test keeps calling: the default session, which no stall of a loaded machine outlasts. */
+    private GroupConsumer live(String clientId) {
+        return backend.groupConsumer(GroupConsumerConfig.builder("g").clientId(clientId).build());
     }
 
     private int memberCount() {
@@ -72,7 +84,10 @@ class GroupMemberExpiryTest {
      */
     private List<ConsumerRecord> pollUntilMembers(GroupConsumer live, int members) {
         List<ConsumerRecord> polled = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (memberCount() != members) {
+            assertTrue(System.nanoTime() < deadline, "the group has " + memberCount() + " members, not " + members
+                    + ", after " + WAIT);
             polled.addAll(live.poll(Duration.ofMillis(10)));
         }
         return polled;
@@ -80,7 +95,9 @@ class GroupMemberExpiryTest {
 
     private static List<ConsumerRecord> pollUntilRecords(GroupConsumer c) {
         List<ConsumerRecord> records = List.of();
-        for (int i = 0; i < 200 && records.isEmpty(); i++) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (records.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no records within " + WAIT);
             records = c.poll(Duration.ofMillis(20));
         }
         return records;
@@ -88,8 +105,8 @@ class GroupMemberExpiryTest {
 
     @Test
     void aMemberExpiredWhileOwningNothingJoinsAgainAtItsNextPoll() {
-        GroupConsumer owner = member("owner");
-        GroupConsumer idle = member("idle");
+        GroupConsumer owner = live("owner");
+        GroupConsumer idle = silentLater("idle");
         owner.subscribe(List.of(TOPIC));
         assertEquals(10, pollUntilRecords(owner).size());
         idle.subscribe(List.of(TOPIC));
@@ -109,7 +126,7 @@ class GroupMemberExpiryTest {
     @Test
     void aMemberExpiredWhileOwningPartitionsIsFencedToldTheyWereLostAndItsRecordsGoToTheNextOwner() {
         List<String> events = new ArrayList<>();
-        GroupConsumer stalled = member("stalled");
+        GroupConsumer stalled = silentLater("stalled");
         stalled.subscribe(List.of(TOPIC), new RebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -131,7 +148,7 @@ class GroupMemberExpiryTest {
         stalled.ack(held.get(1));
         String stalledId = stalled.memberId();
 
-        GroupConsumer other = member("other");
+        GroupConsumer other = live("other");
         other.subscribe(List.of(TOPIC));
         List<ConsumerRecord> taken = new ArrayList<>(pollUntilMembers(other, 1));
 

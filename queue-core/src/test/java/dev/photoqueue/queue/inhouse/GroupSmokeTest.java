@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class GroupSmokeTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
 
@@ -42,8 +44,9 @@ class GroupSmokeTest {
             a.subscribe(List.of("jobs"));
             b.subscribe(List.of("jobs"));
             Set<String> seen = new HashSet<>();
-            int polls = 0;
-            while (seen.size() < 1000 && polls++ < 200) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (seen.size() < 1000) {
+                assertTrue(System.nanoTime() < deadline, "saw " + seen.size() + " of 1000 records in " + WAIT);
                 for (GroupConsumer c : List.of(a, b)) {
                     for (ConsumerRecord r : c.poll(Duration.ofMillis(20))) {
                         assertTrue(seen.add(r.valueAsString()), "delivered twice: " + r);
@@ -69,7 +72,9 @@ class GroupSmokeTest {
             GroupConsumer c = backend.groupConsumer(GroupConsumerConfig.builder("g").build());
             c.subscribe(List.of("jobs"));
             List<ConsumerRecord> records = List.of();
-            for (int i = 0; i < 50 && records.isEmpty(); i++) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (records.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "no record after the restart within " + WAIT);
                 records = c.poll(Duration.ofMillis(20));
             }
             assertEquals(1, records.size());

@@ -34,7 +34,7 @@ final class InhouseTestSupport {
 
     static RecordMetadata await(CompletableFuture<RecordMetadata> send) {
         try {
-            return send.get(30, TimeUnit.SECONDS);
+            return send.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("send failed: " + e, e);
         }
@@ -43,7 +43,7 @@ final class InhouseTestSupport {
     /** The exception a send failed with; fails the test if the send succeeded. */
     static Throwable failureOf(CompletableFuture<RecordMetadata> send) {
         try {
-            RecordMetadata md = send.get(30, TimeUnit.SECONDS);
+            RecordMetadata md = send.get(60, TimeUnit.SECONDS);
             throw new AssertionError("send succeeded at " + md + " but should have failed");
         } catch (ExecutionException e) {
             return e.getCause();

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.photoqueue.queue.inhouse.InhouseTestSupport.open;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rejected with {@link FencedMemberException}, and in the end every record was accepted exactly
  * once and the group's position is past all of them.
  */
-@Timeout(60)
+@Timeout(180)
 class SharedStallingMembersTest {
 
     private static final String TOPIC = "jobs";
@@ -59,6 +61,8 @@ class SharedStallingMembersTest {
             AtomicInteger fenced = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
             List<Throwable> failures = new ArrayList<>();
+            // the stalling members hold a batch before the others start: each then stalls on one at least
+            CountDownLatch stallersHoldRecords = new CountDownLatch(2);
             for (int m = 0; m < 4; m++) {
                 boolean stalls = m < 2;
                 GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder("g").clientId("m" + m)
@@ -69,7 +73,10 @@ class SharedStallingMembersTest {
                         int polls = 0;
                         while (accepted.size() < total) {
                             List<ConsumerRecord> records = member.poll(Duration.ofMillis(20));
-                            boolean stallNow = stalls && !records.isEmpty() && ++polls % 4 == 0;
+                            boolean stallNow = stalls && !records.isEmpty() && polls++ % 4 == 0;
+                            if (stallNow && polls == 1) {
+                                stallersHoldRecords.countDown();
+                            }
                             if (stallNow) {
                                 // The only sleep: long enough for the locks to expire.
                                 Thread.sleep(3 * VISIBILITY_MS);
@@ -91,7 +98,12 @@ class SharedStallingMembersTest {
                 }, "member-" + m);
                 threads.add(t);
             }
-            threads.forEach(Thread::start);
+            threads.get(0).start();
+            threads.get(1).start();
+            assertTrue(stallersHoldRecords.await(60, TimeUnit.SECONDS), "the stalling members took no records "
+                    + "within 60 s");
+            threads.get(2).start();
+            threads.get(3).start();
             for (Thread t : threads) {
                 t.join();
             }

@@ -133,7 +133,7 @@ class TransactionCrashTest {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 assertTrue(System.nanoTime() < deadline, "could not read the outputs up to " + end);
                 for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {

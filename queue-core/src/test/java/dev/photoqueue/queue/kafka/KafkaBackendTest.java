@@ -56,7 +56,8 @@ class KafkaBackendTest {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals("127.0.0.1:1", e.servers());
         assertTrue(e.getMessage().contains("127.0.0.1:1") && e.getMessage().contains("1500 ms"), e.getMessage());
-        assertTrue(elapsedMs < 6_000, "gave up after " + elapsedMs + " ms");
+        // well under Kafka's own defaults (30 s request, 60 s API timeout), with room for a loaded machine
+        assertTrue(elapsedMs < 15_000, "gave up after " + elapsedMs + " ms, not soon after the 1500 ms connect timeout");
     }
 
     @Test

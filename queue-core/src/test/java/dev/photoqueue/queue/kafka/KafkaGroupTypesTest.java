@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @ExtendWith(EmbeddedKafka.class)
 class KafkaGroupTypesTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private QueueBackend backend;
     private String topic;

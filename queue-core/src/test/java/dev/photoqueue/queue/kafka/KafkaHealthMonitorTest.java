@@ -25,7 +25,7 @@ class KafkaHealthMonitorTest {
         Instant opened = Instant.now().minusSeconds(60);
         try (Admin admin = Admin.create(config.clientBase());
              KafkaHealthMonitor monitor = new KafkaHealthMonitor(admin, config, BackendHealth.up("started", opened))) {
-            BackendHealth health = awaitDown(monitor, Duration.ofSeconds(20));
+            BackendHealth health = awaitDown(monitor, Duration.ofSeconds(60));
             assertTrue(health.detail().contains("127.0.0.1:1"), health.detail());
             assertTrue(health.since().isAfter(opened), "since moves to when it went down: " + health.since());
         }

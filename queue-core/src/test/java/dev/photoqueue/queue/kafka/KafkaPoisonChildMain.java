@@ -21,8 +21,8 @@ import java.util.Map;
  * catch block, shutdown hook or Kafka client close runs. It exits 0 once the group has no lag left.
  *
  * <p>Arguments: {@code BOOTSTRAP_SERVERS TOPIC GROUP OUT_FILE [MODE]}; MODE is {@code ORDERED}
- * (default) or {@code SHARED}, the latter with a one-second visibility timeout so that a dead
- * worker's lock ends soon.
+ * (default) or {@code SHARED}, the latter with a three-second visibility timeout so that a dead
+ * worker's lock ends soon, and a live one's does not while a loaded machine stalls it.
  */
 public final class KafkaPoisonChildMain {
 
@@ -40,7 +40,7 @@ public final class KafkaPoisonChildMain {
              FileOutputStream lines = new FileOutputStream(args[3], true)) {
             ConsumptionMode mode = args.length > 4 ? ConsumptionMode.valueOf(args[4]) : ConsumptionMode.ORDERED;
             GroupConsumer consumer = backend.groupConsumer(GroupConsumerConfig.builder(group).maxPollRecords(1)
-                    .mode(mode).visibilityTimeoutMs(1_000).build());
+                    .mode(mode).visibilityTimeoutMs(3_000).build());
             consumer.subscribe(List.of(topic));
             boolean received = false;
             while (true) {

@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on every delivery still reaches the dead-letter topic, because the delivery count is committed
  * to Kafka before the record is handed out; after {@code maxDeliveries} (5) deaths the next run
  * dead-letters it and processes the records behind it. Each crashed worker stays in the group
- * until its session ends on the broker, so the group's session timeout is set to one second here.
+ * until its session ends on the broker, so the group's session timeout is set to three seconds
+ * here: short, yet longer than a live worker's heartbeats may stall on a loaded machine.
  * In SHARED mode the broker counts the deliveries itself and a dead worker's record lock ends
  * after the visibility timeout.
  */
@@ -72,7 +73,7 @@ class KafkaPoisonRecordCrashTest {
 
     /**
      * The same promise in SHARED mode, where the broker counts the deliveries (a share group's
-     * delivery count) and a dead worker's lock ends after the one-second visibility timeout.
+     * delivery count) and a dead worker's lock ends after the three-second visibility timeout.
      */
     @Test
     void sharedRecordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed()
@@ -138,13 +139,13 @@ class KafkaPoisonRecordCrashTest {
         }
     }
 
-    /** A crashed member holds its partition until the broker ends its session: one second for this group. */
+    /** A crashed member holds its partition until the broker ends its session: three seconds for this group. */
     private static void shortenSessions(String bootstrap, String group) throws Exception {
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers",
                 bootstrap))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
             admin.incrementalAlterConfigs(Map.of(resource, List.of(
-                    new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", "1000"), AlterConfigOp.OpType.SET))))
+                    new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", "3000"), AlterConfigOp.OpType.SET))))
                     .all().get(10, TimeUnit.SECONDS);
         }
     }

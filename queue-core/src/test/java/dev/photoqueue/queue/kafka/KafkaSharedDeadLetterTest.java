@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @ExtendWith(EmbeddedKafka.class)
 class KafkaSharedDeadLetterTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private QueueBackend backend;
     private String topic;
@@ -53,7 +53,7 @@ class KafkaSharedDeadLetterTest {
         backend.admin().createTopic(new NewTopic(topic, 1));
         try (Producer producer = backend.producer()) {
             producer.send(new ProducerRecord(topic, 0, bytes("k0"), bytes("v0"), null,
-                    List.of(Header.of("trace", "t0")))).get(10, TimeUnit.SECONDS);
+                    List.of(Header.of("trace", "t0")))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

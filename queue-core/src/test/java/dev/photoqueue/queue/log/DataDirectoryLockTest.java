@@ -116,7 +116,7 @@ class DataDirectoryLockTest {
         assertTrue(e.getMessage().contains("pid " + holder.pid()), "the message names the owner: " + e.getMessage());
 
         holder.destroyForcibly();
-        assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the child did not die");
+        assertTrue(holder.waitFor(60, TimeUnit.SECONDS), "the child did not die");
         assertFalse(Files.exists(dataDir().resolve(LogFiles.CLEAN_SHUTDOWN)), "a killed owner cannot have shut down cleanly");
 
         try (LogManager manager = LogManager.open(dataDir())) {

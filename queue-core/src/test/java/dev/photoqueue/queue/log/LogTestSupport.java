@@ -30,7 +30,7 @@ public final class LogTestSupport {
 
     /** Long enough that the background retention never runs during a test; tests call it. */
     public static final long NO_BACKGROUND_RETENTION_MS = 24L * 3600 * 1000;
-    public static final long FUTURE_TIMEOUT_SECONDS = 30;
+    public static final long FUTURE_TIMEOUT_SECONDS = 60;
 
     private LogTestSupport() {
     }

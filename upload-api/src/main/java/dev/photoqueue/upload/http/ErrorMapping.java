@@ -15,7 +15,8 @@ import java.util.Locale;
  * Turns every failure into a JSON {@code {error, detail}} answer with the right status. Multipart
  * bodies over the size limit reach here as a {@link ServletException} (or an
  * {@link IllegalStateException}) whose cause chain speaks of the size: 413; any other broken
- * multipart body is a malformed request: 400. Anything unforeseen is a 500 and is logged.
+ * multipart body is a malformed request: 400. Both say {@code Connection: close}. Anything
+ * unforeseen is a 500 and is logged.
  */
 final class ErrorMapping {
 
@@ -84,6 +85,9 @@ final class ErrorMapping {
     }
 
     private static void multipart(Exception e, Context ctx) {
+        // Jetty (12.1) does not keep a connection whose multipart body failed to parse, whatever was
+        // read of it; the answer says so, and the rest of the body is still read first (UploadBody)
+        ctx.header("Connection", "close");
         if (sizeExceeded(e)) {
             answer(ctx, 413, "too_large", "the upload is larger than the limit: " + rootMessage(e));
         } else {

@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The route table and the server settings: every path of the HTTP contract mapped to its
  * controller, the error mapping, the admin guard, the security headers, request timing, the page
- * from {@code /public} on the class path and the chart library's WebJar.
+ * from {@code /public} on the class path and the chart library's WebJar. An upload is answered
+ * only once its body has been read, up to the size limit ({@link UploadBody}).
  */
 public final class HttpApi {
 
@@ -30,7 +32,10 @@ public final class HttpApi {
                               HealthController health, EventStream events) {
     }
 
-    /** A server, not yet started, with every route; uploads over {@code maxUploadBytes} get 413. */
+    /**
+     * A server, not yet started, with every route; uploads over {@code maxUploadBytes} get 413, with
+     * {@code Connection: close} when their body is more than {@link #MULTIPART_OVERHEAD_BYTES} larger.
+     */
     public static Javalin create(Controllers c, String adminToken, long maxUploadBytes, ObjectMapper json,
                                  MeterRegistry metrics) {
         AdminGuard guard = new AdminGuard(adminToken);
@@ -45,6 +50,12 @@ public final class HttpApi {
                 ctx.attribute(STARTED, System.nanoTime());
                 SecurityHeaders.apply(ctx);
                 guard.check(ctx);
+            });
+            // an upload's answer, an error above all, waits for its body: see UploadBody
+            cfg.routes.after("/api/photos", ctx -> {
+                if (ctx.method() == HandlerType.POST) {
+                    UploadBody.readToEndBeforeAnswer(ctx, maxUploadBytes + MULTIPART_OVERHEAD_BYTES);
+                }
             });
             cfg.routes.after(ctx -> time(ctx, metrics));
             ErrorMapping.register(cfg.routes);

@@ -139,8 +139,8 @@ public final class PhotoService {
         requireQueueUp();
         try (StagedOriginal staged = stage(id, request)) {
             check(id, staged);
-            long backlog = queue.backlog();
             long limit = settings.current().maxBacklog();
+            long backlog = queue.backlogAgainst(limit);
             if (backlog >= limit) {
                 throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers "
                         + "have " + backlog + " jobs waiting, the maximum backlog is " + limit, RETRY_AFTER_SECONDS, null);

@@ -13,12 +13,14 @@ import dev.photoqueue.worker.job.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * Reads the queue's shape for the dashboard and answers the questions uploads ask: how long the
  * backlog of the thumbnail workers is, and which job each partition is on. The thumbnailers'
  * progress and the backend's health are cached for {@value #CACHE_MILLIS} ms, so a burst of uploads
- * asks the backend once.
+ * asks the backend once; a cached backlog that would refuse an upload is asked again first
+ * ({@link #backlogAgainst}).
  * Thread-safe.
  */
 public final class QueueService implements JobProgress {
@@ -27,6 +29,7 @@ public final class QueueService implements JobProgress {
 
     private final QueueBackend backend;
     private final Admin admin;
+    private final LongSupplier clockMillis;
     private volatile Cached cached = new Cached(null, 0);
     private volatile CachedHealth cachedHealth;
 
@@ -37,8 +40,14 @@ public final class QueueService implements JobProgress {
     }
 
     public QueueService(QueueBackend backend) {
+        this(backend, System::currentTimeMillis);
+    }
+
+    /** With the clock the caches are timed by; tests hold it still. */
+    QueueService(QueueBackend backend, LongSupplier clockMillis) {
         this.backend = backend;
         this.admin = backend.admin();
+        this.clockMillis = clockMillis;
     }
 
     /**
@@ -48,7 +57,7 @@ public final class QueueService implements JobProgress {
      */
     public BackendHealth health() {
         CachedHealth c = cachedHealth;
-        long now = System.currentTimeMillis();
+        long now = clockMillis.getAsLong();
         if (c != null && now - c.at() < CACHE_MILLIS) {
             return c.health();
         }
@@ -79,10 +88,24 @@ public final class QueueService implements JobProgress {
 
     /**
      * Jobs of {@code photo.uploaded} the thumbnail workers have not finished: the group's lag, or
-     * every stored job while the group has never run.
+     * every stored job while the group has never run. Cached: up to {@value #CACHE_MILLIS} ms old.
      */
     public long backlog() {
-        GroupDescription group = thumbnailers();
+        return backlogOf(thumbnailers(false));
+    }
+
+    /**
+     * The backlog as an upload's admission must see it against {@code limit}: the cached figure
+     * while it is under the limit, else the group's progress asked again. A cached lag can be
+     * {@value #CACHE_MILLIS} ms old, and workers that caught up since must not get uploads refused
+     * for it; a cached figure under the limit may understate, and lets an upload through at once.
+     */
+    public long backlogAgainst(long limit) {
+        long cached = backlog();
+        return cached < limit ? cached : backlogOf(thumbnailers(true));
+    }
+
+    private long backlogOf(GroupDescription group) {
         if (group != null) {
             return group.partitions().stream()
                     .filter(p -> p.topicPartition().topic().equals(Topics.PHOTO_UPLOADED))
@@ -94,7 +117,7 @@ public final class QueueService implements JobProgress {
 
     @Override
     public boolean inProgress(int partition, long offset) {
-        GroupDescription group = thumbnailers();
+        GroupDescription group = thumbnailers(false);
         if (group == null) {
             return false;
         }
@@ -117,10 +140,11 @@ public final class QueueService implements JobProgress {
         }
     }
 
-    private GroupDescription thumbnailers() {
+    /** The thumbnailers' group as last looked up, or looked up now when {@code fresh} or too old; null: unknown. */
+    private GroupDescription thumbnailers(boolean fresh) {
         Cached c = cached;
-        long now = System.currentTimeMillis();
-        if (now - c.at() < CACHE_MILLIS) {
+        long now = clockMillis.getAsLong();
+        if (!fresh && now - c.at() < CACHE_MILLIS) {
             return c.group();
         }
         GroupDescription group;

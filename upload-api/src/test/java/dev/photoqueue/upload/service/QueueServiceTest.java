@@ -1,0 +1,113 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.worker.job.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The backlog uploads are admitted against, on the in-house log with a real consumer group, and a
+ * clock held still so that the cache never expires by itself.
+ */
+class QueueServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBacklogThatEmptiedSinceTheCachedLookAdmitsAtOnce() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+            try (Producer producer = backend.producer();
+                 GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS).build())) {
+                for (int i = 0; i < 2; i++) {
+                    producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k" + i, "job " + i)).get(WAIT.toSeconds(),
+                            TimeUnit.SECONDS);
+                }
+                worker.subscribe(List.of(Topics.PHOTO_UPLOADED));
+                List<ConsumerRecord> jobs = pollUntil(worker, 2);
+                QueueService queue = new QueueService(backend, () -> 1_000_000L);
+                assertEquals(2, queue.backlogAgainst(2), "both jobs are taken, none is done");
+
+                jobs.forEach(worker::ack);
+                worker.commitSync();
+                assertEquals(2, queue.backlog(), "the cached look still has both jobs waiting");
+                assertEquals(0, queue.backlogAgainst(2), "a full cached backlog is asked again before an upload "
+                        + "is refused for it");
+                assertEquals(0, queue.backlog(), "and the fresh look is cached");
+            }
+        }
+    }
+
+    @Test
+    void aGroupThatStartedAndCaughtUpSinceTheCachedLookAdmitsAtOnce() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < 2; i++) {
+                    producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k" + i, "job " + i)).get(WAIT.toSeconds(),
+                            TimeUnit.SECONDS);
+                }
+                QueueService queue = new QueueService(backend, () -> 1_000_000L);
+                // no worker has run yet: every stored job waits, and the cache remembers that no group exists
+                assertEquals(2, queue.backlogAgainst(2));
+                try (GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS)
+                        .build())) {
+                    worker.subscribe(List.of(Topics.PHOTO_UPLOADED));
+                    pollUntil(worker, 2).forEach(worker::ack);
+                    worker.commitSync();
+                    assertEquals(0, queue.backlogAgainst(2), "the workers started and caught up since the cached look");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCachedBacklogUnderTheLimitIsUsedWithoutAskingAgain() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 1));
+            try (Producer producer = backend.producer();
+                 GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS).build())) {
+                worker.subscribe(List.of(Topics.PHOTO_UPLOADED));
+                QueueService queue = new QueueService(backend, () -> 1_000_000L);
+                assertEquals(0, queue.backlogAgainst(5));
+                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k", "job")).get(WAIT.toSeconds(),
+                        TimeUnit.SECONDS);
+                assertEquals(0, queue.backlogAgainst(5), "under the limit, the cached look answers");
+            }
+        }
+    }
+
+    private static List<ConsumerRecord> pollUntil(GroupConsumer worker, int count) {
+        List<ConsumerRecord> polled = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (polled.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "the member got " + polled.size() + " of " + count
+                    + " jobs within " + WAIT);
+            polled.addAll(worker.poll(Duration.ofMillis(100)));
+        }
+        return polled;
+    }
+}
