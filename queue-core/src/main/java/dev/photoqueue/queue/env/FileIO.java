@@ -58,21 +58,29 @@ public interface FileIO {
     /** Bytes still free for this process on the file system that holds {@code path}. */
     long usableSpace(Path path) throws IOException;
 
-    /** Reads a whole (small) file. */
+    /**
+     * Reads a whole (small) file, to its end: the size it has when opened is only a first guess
+     * (a pipe has none, a file being written grows).
+     */
     default byte[] readAllBytes(Path file) throws IOException {
         try (FileHandle handle = open(file, OpenMode.READ)) {
             long size = handle.size();
             if (size > Integer.MAX_VALUE - 16) {
                 throw new IOException(file + " has " + size + " bytes, too many to read whole");
             }
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) size);
-            while (bytes.hasRemaining()) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) Math.max(size + 1, 8192));
+            while (true) {
+                if (!bytes.hasRemaining()) {
+                    if (bytes.capacity() >= Integer.MAX_VALUE / 2) {
+                        throw new IOException(file + " has more bytes than can be read whole");
+                    }
+                    bytes = java.nio.ByteBuffer.allocate(bytes.capacity() * 2).put(bytes.flip());
+                }
                 if (handle.read(bytes, bytes.position()) < 0) {
                     break;
                 }
             }
-            return bytes.position() == bytes.capacity() ? bytes.array()
-                    : java.util.Arrays.copyOf(bytes.array(), bytes.position());
+            return java.util.Arrays.copyOf(bytes.array(), bytes.position());
         }
     }
 }
