@@ -82,7 +82,18 @@ public final class QueueService implements JobProgress {
      * every stored job while the group has never run.
      */
     public long backlog() {
-        GroupDescription group = thumbnailers();
+        return backlogOf(thumbnailers());
+    }
+
+    /**
+     * {@link #backlog} as the queue has it at this moment, not from the cache: for decisions a
+     * count up to {@value #CACHE_MILLIS} ms old would get wrong (admitting an upload).
+     */
+    public long backlogNow() {
+        return backlogOf(describeThumbnailers());
+    }
+
+    private long backlogOf(GroupDescription group) {
         if (group != null) {
             return group.partitions().stream()
                     .filter(p -> p.topicPartition().topic().equals(Topics.PHOTO_UPLOADED))
@@ -123,14 +134,18 @@ public final class QueueService implements JobProgress {
         if (now - c.at() < CACHE_MILLIS) {
             return c.group();
         }
-        GroupDescription group;
-        try {
-            group = admin.describeGroup(Topics.THUMBNAILERS);
-        } catch (UnknownGroupException e) {
-            group = null;
-        }
+        GroupDescription group = describeThumbnailers();
         cached = new Cached(group, now);
         return group;
+    }
+
+    /** The thumbnail workers' group now, or null while it has never run. */
+    private GroupDescription describeThumbnailers() {
+        try {
+            return admin.describeGroup(Topics.THUMBNAILERS);
+        } catch (UnknownGroupException e) {
+            return null;
+        }
     }
 
     private static QueueSnapshot.Group toGroup(GroupDescription d) {
