@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Uploads that race each other, each test on an app of its own with no workers, so every
- * accepted job stays waiting: the backlog limit holds exactly however many uploads arrive at once.
+ * Uploads that race each other or the status view, each test on an app of its own with no
+ * workers, so every accepted job stays waiting: the backlog limit holds exactly however many
+ * uploads arrive at once, and the {@code Location} of a 202 can be followed at once.
  */
 class UploadRacesTest {
 
@@ -56,6 +57,28 @@ class UploadRacesTest {
             try (Stream<Path> originals = Files.list(running.dataDir.resolve("blobs/originals"))) {
                 assertEquals(maxBacklog, originals.count(), "originals stored: the refused uploads left none");
             }
+        }
+    }
+
+    @Test
+    void theLocationOfA202ShowsThePhotoQueuedAtOnce() throws Exception {
+        int uploads = 40;
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "0", "PARTITIONS", "2"))) {
+            TestClient client = running.client;
+            List<String> problems = new ArrayList<>();
+            List<HttpResponse<String>> follows = allAtOnce(uploads, i -> {
+                HttpResponse<String> accepted = client.uploadPhoto(SAMPLES[i % SAMPLES.length]);
+                assertEquals(202, accepted.statusCode(), accepted.body());
+                String location = accepted.headers().firstValue("Location").orElseThrow();
+                return client.get(location);
+            });
+            for (HttpResponse<String> photo : follows) {
+                if (photo.statusCode() != 200 || !json(photo).get("status").asText().equals("QUEUED")) {
+                    problems.add(photo.statusCode() + " " + photo.body());
+                }
+            }
+            assertTrue(problems.isEmpty(), problems.size() + " of " + uploads + " Locations followed at once "
+                    + "did not show a QUEUED photo: " + problems);
         }
     }
 

@@ -47,7 +47,8 @@ import java.util.concurrent.TimeoutException;
  * admitted against {@code maxBacklog} ({@link BacklogAdmission}: exact however many uploads arrive
  * at once, and only that decision is serialised), stored in the blob store, and only then produced
  * as a job; the receipt is returned once the queue has acknowledged the job, so an accepted upload
- * is durable. When the job cannot be produced the stored original is deleted again: a refused upload
+ * is durable, and once the status view shows the photo, so its {@code Location} can be followed at
+ * once. When the job cannot be produced the stored original is deleted again: a refused upload
  * leaves nothing behind.
  *
  * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
@@ -157,6 +158,7 @@ public final class PhotoService {
                     deleteOriginal(id, location);
                     throw e;
                 }
+                view.recordAccepted(job, at);
             } finally {
                 place.releaseUnlessSending();
             }
