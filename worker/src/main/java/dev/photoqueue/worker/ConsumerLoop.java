@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +43,14 @@ import java.util.concurrent.TimeoutException;
  *     allowed delivery {@link PhotoFailed} first, since the queue will dead-letter it next.</li>
  * </ul>
  *
+ * <p>Liveness: the image work runs on a {@link JobThread} at the worker's nice value, while this
+ * loop's thread keeps normal priority and keeps the member in its group during a long job (for up
+ * to {@link #MAX_KEEP_ALIVE}). So a job slowed down past the session timeout (nice 19 on a busy
+ * machine, a JVM just started) is not mistaken for a crash and delivered again to another worker;
+ * a worker whose thread really dies is still noticed after the session timeout. Only the in-house
+ * backend counts the keep-alive ({@link GroupConsumer#commitSync}, a call like any other) as a
+ * heartbeat; on Kafka a member must poll within the session timeout.
+ *
  * <p>Runs on one thread (its consumer is single-threaded); {@link #requestStop} may be called from
  * any thread: the job in hand is finished, the rest of the batch is left for redelivery, and the
  * member leaves the group.
@@ -50,6 +59,8 @@ final class ConsumerLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final long EVENT_SEND_TIMEOUT_SECONDS = 30;
+    /** How long a job may run with its worker kept in the group: Kafka's default {@code max.poll.interval.ms}. */
+    static final Duration MAX_KEEP_ALIVE = Duration.ofMinutes(5);
 
     private final String workerId;
     private final GroupConsumer consumer;
@@ -59,6 +70,8 @@ final class ConsumerLoop implements Runnable {
     private final WorkerConfig config;
     private final Chaos chaos;
     private volatile boolean stopRequested;
+    /** Runs the image work; created by {@link #run}, used by its thread only. */
+    private JobThread jobs;
 
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
                  MessageCodec codec, WorkerConfig config, Chaos chaos) {
@@ -86,8 +99,10 @@ final class ConsumerLoop implements Runnable {
     @Override
     public void run() {
         LOG.info("worker {} joining group {}", workerId, consumer.groupId());
-        CpuPriority.lowerCurrentThread(config.nice());
         boolean crashed = false;
+        Duration keepAliveEvery = Duration.ofMillis(Math.max(1, config.sessionTimeoutMs() / 3));
+        jobs = new JobThread(Thread.currentThread().getName() + "-job", config.nice(), keepAliveEvery, MAX_KEEP_ALIVE,
+                this::keepAlive);
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
@@ -124,10 +139,25 @@ final class ConsumerLoop implements Runnable {
             crashed = true;
             throw e;
         } finally {
+            jobs.close();
             if (!crashed) {
                 consumer.close();
                 LOG.info("worker {} left group {}", workerId, consumer.groupId());
             }
+        }
+    }
+
+    /**
+     * Tells the group this member is alive while its job runs long. Best effort: a failure is
+     * logged and the job goes on; if the member is then removed, its ack is fenced and the job
+     * comes again.
+     */
+    private void keepAlive() {
+        try {
+            consumer.commitSync();
+        } catch (QueueException e) {
+            LOG.warn("worker {}: could not tell group {} it is alive during a long job: {}", workerId,
+                    consumer.groupId(), e.toString());
         }
     }
 
@@ -141,7 +171,15 @@ final class ConsumerLoop implements Runnable {
             return fail(record, e.photoId() != null ? e.photoId() : record.keyAsString(), e);
         }
         try {
-            PhotoProcessor.Result result = processor.process(job);
+            PhotoProcessor.Result result;
+            try {
+                result = jobs.run("photo " + job.photoId() + " (" + source + ")", () -> processor.process(job));
+            } catch (InterruptedException e) {
+                // Stopped past its grace period: the job is not settled and comes again, once this member has left.
+                Thread.currentThread().interrupt();
+                requestStop();
+                return true;
+            }
             PhotoProcessed event = new PhotoProcessed(job.photoId(), result.variants(), result.timings(), workerId,
                     record.deliveryCount(), result.duplicate(), job.userId());
             publish(job.photoId(), event);

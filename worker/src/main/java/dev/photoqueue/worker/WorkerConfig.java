@@ -39,8 +39,9 @@ import java.util.Properties;
  * <tr><td>{@code shutdown.grace.ms}</td><td>time in-flight jobs get to finish at stop</td><td>10000</td></tr>
  * <tr><td>{@code consumption.mode}</td><td>{@code ordered} or {@code shared}</td><td>ordered</td></tr>
  * <tr><td>{@code uploaded.partitions}</td><td>partitions of {@code photo.uploaded} when the worker creates it</td><td>4</td></tr>
- * <tr><td>{@code worker.nice}</td><td>nice value (0 to 19) the worker threads set themselves to on Linux, so that
- *     image work yields the cores to other threads of the process (the upload API's requests)</td><td>0</td></tr>
+ * <tr><td>{@code worker.nice}</td><td>nice value (0 to 19) the workers' image threads set themselves to on Linux, so
+ *     that image work yields the cores to other threads of the process (the upload API's requests); the threads
+ *     that talk to the group keep normal priority</td><td>0</td></tr>
  * </table>
  */
 public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> variants, long maxPixels, long maxSourceBytes,

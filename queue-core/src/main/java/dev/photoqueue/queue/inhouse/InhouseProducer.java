@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unkeyed ones round-robin. Errors (unknown topic or partition, record too large, closed) come
  * back through the future. Thread-safe.
  *
- * <p>Back pressure: before appending, {@link BacklogGate} checks the target partition's backlog
- * ({@code send} waits for room up to {@code producer.max.block.ms}, {@code trySend} does not wait).
- * The limit is soft by the records in flight: sends racing past the check may all append.
+ * <p>Back pressure: the append goes through {@link BacklogGate}, which lets it through only while
+ * the target partition's backlog, counting the sends let through and not yet written, is under its
+ * limit ({@code send} waits for room up to {@code producer.max.block.ms}, {@code trySend} does not
+ * wait for consumers). The record limit is exact however many threads send at once.
  */
 final class InhouseProducer implements Producer {
 
@@ -53,19 +54,31 @@ final class InhouseProducer implements Producer {
             return CompletableFuture.failedFuture(new QueueClosedException("producer"));
         }
         try {
-            PartitionLog log = route(record, mayBlock);
-            return log.append(timestampOf(record), record.key(), record.value(), record.headers());
+            PartitionLog log = partitionFor(record);
+            return backend.backlogGate().append(log, timestampOf(record), record.key(), record.value(),
+                    record.headers(), mayBlock ? backend.producerMaxBlockMs() : 0);
         } catch (QueueException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     /**
-     * The partition the record goes to: its own, its key's, or the next in turn; once the
-     * partition's backlog has room (waiting for it when {@code mayBlock}, else failing at once
-     * with {@link dev.photoqueue.queue.api.BacklogFullException}).
+     * The partition the record goes to, once the partition's backlog has room (waiting for it when
+     * {@code mayBlock}, else failing at once with {@link dev.photoqueue.queue.api.BacklogFullException}).
+     * Reserves no room: for a transaction's sends, which are written at its commit.
      */
     PartitionLog route(ProducerRecord record, boolean mayBlock) {
+        PartitionLog log = partitionFor(record);
+        if (mayBlock) {
+            backend.backlogGate().awaitRoom(log, backend.producerMaxBlockMs());
+        } else {
+            backend.backlogGate().checkRoom(log);
+        }
+        return log;
+    }
+
+    /** The partition the record goes to: its own, its key's, or the next in turn. */
+    private PartitionLog partitionFor(ProducerRecord record) {
         TopicLog topic = topics.get(record.topic());
         if (topic == null) {
             topic = topics.computeIfAbsent(record.topic(), backend::topic);
@@ -78,13 +91,7 @@ final class InhouseProducer implements Producer {
         } else {
             partition = Math.floorMod(roundRobin.getAndIncrement(), topic.partitionCount());
         }
-        PartitionLog log = topic.partition(partition);
-        if (mayBlock) {
-            backend.backlogGate().awaitRoom(log, backend.producerMaxBlockMs());
-        } else {
-            backend.backlogGate().checkRoom(log);
-        }
-        return log;
+        return topic.partition(partition);
     }
 
     long timestampOf(ProducerRecord record) {

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -104,6 +106,75 @@ class BacklogLimitTest {
                 assertInstanceOf(BacklogFullException.class, failureOf(producer.trySend(record(7))));
             }
         }
+    }
+
+    /**
+     * Sends from many threads at once against a limit of 5: however they interleave, exactly 5
+     * records are appended and every other send fails with {@link BacklogFullException}. A check
+     * that reads the end offset and then appends would let every sender that read it before the
+     * first write through.
+     */
+    @Test
+    void concurrentSendsNeverAppendPastTheRecordLimit() throws Exception {
+        int limit = 5;
+        int senders = 16;
+        for (int round = 0; round < 20; round++) {
+            Path roundDir = dir.resolve("round-" + round);
+            try (QueueBackend backend = open(roundDir, "producer.max.block.ms", "0")) {
+                createTopic(backend, TopicConfigs.MAX_BACKLOG_RECORDS, String.valueOf(limit));
+                PartitionLog log = ((InhouseBackend) backend).log().topic(TOPIC).partition(0);
+                try (GroupConsumer ignored = joinedMember(backend, "stalled"); Producer producer = backend.producer()) {
+                    List<CompletableFuture<RecordMetadata>> sends = sendAllAtOnce(producer, senders, round % 2 == 0);
+                    int appended = 0;
+                    for (CompletableFuture<RecordMetadata> send : sends) {
+                        if (send.isCompletedExceptionally()) {
+                            BacklogFullException full = assertInstanceOf(BacklogFullException.class, failureOf(send));
+                            assertEquals(limit, full.limit());
+                        } else {
+                            await(send);
+                            appended++;
+                        }
+                    }
+                    producer.flush();
+                    assertEquals(limit, log.endOffset(), "round " + round + ": records in the partition");
+                    assertEquals(limit, appended, "round " + round + ": sends that succeeded");
+                }
+            }
+        }
+    }
+
+    /** Starts {@code senders} threads that send one record each as soon as all are ready; their futures. */
+    private static List<CompletableFuture<RecordMetadata>> sendAllAtOnce(Producer producer, int senders,
+                                                                         boolean trySend) throws Exception {
+        CountDownLatch ready = new CountDownLatch(senders);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<CompletableFuture<RecordMetadata>>> started = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            ProducerRecord record = record(i);
+            started.add(CompletableFuture.supplyAsync(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                return trySend ? producer.trySend(record) : producer.send(record);
+            }, runnable -> new Thread(runnable, "sender").start()));
+        }
+        assertTrue(ready.await(30, TimeUnit.SECONDS), "senders ready");
+        go.countDown();
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        for (CompletableFuture<CompletableFuture<RecordMetadata>> s : started) {
+            CompletableFuture<RecordMetadata> send = s.get(30, TimeUnit.SECONDS);
+            try {
+                send.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException expectedForRefusedSends) {
+                // refused: checked by the caller
+            }
+            sends.add(send);
+        }
+        return sends;
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,16 +37,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Accepts photos. An async upload is checked (size, type from the bytes, pixels from the header),
- * refused while the workers' backlog is at {@code maxBacklog}, stored in the blob store, and only
- * then produced as a job; the receipt is returned once the queue has acknowledged the job, so an
- * accepted upload is durable. When the job cannot be produced the stored original is deleted
- * again: a refused upload leaves nothing behind.
+ * admitted against {@code maxBacklog} ({@link BacklogAdmission}: exact however many uploads arrive
+ * at once, and only that decision is serialised), stored in the blob store, and only then produced
+ * as a job; the receipt is returned once the queue has acknowledged the job, so an accepted upload
+ * is durable, and once the status view shows the photo, so its {@code Location} can be followed at
+ * once. When the job cannot be produced the stored original is deleted again: a refused upload
+ * leaves nothing behind.
  *
  * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
  * first upload's photo (from memory, or from the status view after a restart) instead of a new one.
@@ -71,6 +75,7 @@ public final class PhotoService {
     private final List<String> variantNames;
     private final long maxUploadBytes;
     private final MeterRegistry metrics;
+    private final BacklogAdmission admission;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, UploadReceipt> byKey = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -92,6 +97,8 @@ public final class PhotoService {
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
         this.metrics = metrics;
+        this.admission = new BacklogAdmission(queue::backlogNow, () -> settings.current().maxBacklog(),
+                Duration.ofSeconds(SEND_TIMEOUT_SECONDS), RETRY_AFTER_SECONDS);
     }
 
     /** Accepts one upload; {@link UploadRejectedException} says why not. */
@@ -139,21 +146,21 @@ public final class PhotoService {
         requireQueueUp();
         try (StagedOriginal staged = stage(id, request)) {
             check(id, staged);
-            long limit = settings.current().maxBacklog();
-            long backlog = queue.backlogAgainst(limit);
-            if (backlog >= limit) {
-                throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers "
-                        + "have " + backlog + " jobs waiting, the maximum backlog is " + limit, RETRY_AFTER_SECONDS, null);
-            }
-            String location = staged.commit();
-            PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
-                    request.city(), request.name());
+            BacklogAdmission.Place place = admission.admit(id);
             RecordMetadata at;
             try {
-                at = produce(job);
-            } catch (UploadRejectedException e) {
-                deleteOriginal(id, location);
-                throw e;
+                String location = staged.commit();
+                PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
+                        request.city(), request.name());
+                try {
+                    at = produce(job, place);
+                } catch (UploadRejectedException e) {
+                    deleteOriginal(id, location);
+                    throw e;
+                }
+                view.recordAccepted(job, at);
+            } finally {
+                place.releaseUnlessSending();
             }
             UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.QUEUED, at.partition(), at.offset(), Map.of(),
                     false);
@@ -243,7 +250,11 @@ public final class PhotoService {
         }
     }
 
-    private RecordMetadata produce(PhotoUploaded job) {
+    /**
+     * Sends the job and waits for the queue's acknowledgement; the send holds {@code place} until it
+     * completes, either way, even if this thread stopped waiting for it first.
+     */
+    private RecordMetadata produce(PhotoUploaded job, BacklogAdmission.Place place) {
         String key = switch (settings.current().partitionKey()) {
             case PHOTO_ID -> job.photoId();
             case USER_ID -> job.userId() != null ? job.userId() : job.photoId();
@@ -251,8 +262,10 @@ public final class PhotoService {
         };
         ProducerRecord record = ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8),
                 codec.encode(job));
+        CompletableFuture<RecordMetadata> sent = producer.trySend(record);
+        place.heldUntil(sent);
         try {
-            return producer.trySend(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,

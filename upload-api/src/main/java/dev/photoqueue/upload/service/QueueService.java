@@ -19,8 +19,7 @@ import java.util.function.LongSupplier;
  * Reads the queue's shape for the dashboard and answers the questions uploads ask: how long the
  * backlog of the thumbnail workers is, and which job each partition is on. The thumbnailers'
  * progress and the backend's health are cached for {@value #CACHE_MILLIS} ms, so a burst of uploads
- * asks the backend once; a cached backlog that would refuse an upload is asked again first
- * ({@link #backlogAgainst}).
+ * asks the backend once; an upload's admission asks afresh ({@link #backlogNow}).
  * Thread-safe.
  */
 public final class QueueService implements JobProgress {
@@ -95,14 +94,13 @@ public final class QueueService implements JobProgress {
     }
 
     /**
-     * The backlog as an upload's admission must see it against {@code limit}: the cached figure
-     * while it is under the limit, else the group's progress asked again. A cached lag can be
-     * {@value #CACHE_MILLIS} ms old, and workers that caught up since must not get uploads refused
-     * for it; a cached figure under the limit may understate, and lets an upload through at once.
+     * {@link #backlog} as the queue has it at this moment, not from the cache (and cached from
+     * now): for a decision a figure up to {@value #CACHE_MILLIS} ms old would get wrong, admitting
+     * an upload or refusing one. The cache may overstate (workers caught up since) or understate
+     * (jobs sent since).
      */
-    public long backlogAgainst(long limit) {
-        long cached = backlog();
-        return cached < limit ? cached : backlogOf(thumbnailers(true));
+    public long backlogNow() {
+        return backlogOf(thumbnailers(true));
     }
 
     private long backlogOf(GroupDescription group) {
@@ -147,14 +145,18 @@ public final class QueueService implements JobProgress {
         if (!fresh && now - c.at() < CACHE_MILLIS) {
             return c.group();
         }
-        GroupDescription group;
-        try {
-            group = admin.describeGroup(Topics.THUMBNAILERS);
-        } catch (UnknownGroupException e) {
-            group = null;
-        }
+        GroupDescription group = describeThumbnailers();
         cached = new Cached(group, now);
         return group;
+    }
+
+    /** The thumbnail workers' group now, or null while it has never run. */
+    private GroupDescription describeThumbnailers() {
+        try {
+            return admin.describeGroup(Topics.THUMBNAILERS);
+        } catch (UnknownGroupException e) {
+            return null;
+        }
     }
 
     private static QueueSnapshot.Group toGroup(GroupDescription d) {

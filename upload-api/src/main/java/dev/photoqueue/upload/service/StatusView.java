@@ -8,6 +8,7 @@ import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.worker.job.MalformedJobException;
 import dev.photoqueue.worker.job.MessageCodec;
@@ -33,10 +34,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The status of every photo, built only by reading the queue: jobs on {@code photo.uploaded},
- * outcomes on {@code photo.events} and dead letters on {@code photo.uploaded.dlq}. Nothing else
- * feeds it, so it can be thrown away and rebuilt by reading again ({@link #replay}), and after a
- * restart it is rebuilt from the start of the retained log.
+ * The status of every photo, as the queue's records say: jobs on {@code photo.uploaded}, outcomes
+ * on {@code photo.events} and dead letters on {@code photo.uploaded.dlq}. Nothing else decides it,
+ * so it can be thrown away and rebuilt by reading again ({@link #replay}), and after a restart it
+ * is rebuilt from the start of the retained log.
  *
  * <p>Records of the three topics may be read in any interleaving, so the status is decided by
  * time, not by reading order: a failure or dead letter counts only when it is not older than the
@@ -44,8 +45,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * DONE. QUEUED is shown as PROCESSING while the job is first in line on a partition a worker
  * owns ({@link JobProgress}).
  *
- * <p>Thread-safety: one thread of its own reads the queue and is the only writer; readers on any
- * thread see immutable {@link PhotoView} snapshots. Listeners run on the reading thread.
+ * <p>Reading lags the queue a little. So that an upload's 202 never names a photo the view does
+ * not know, {@link #recordAccepted} shows the photo of a job the queue has just acknowledged before
+ * its record is read, exactly as reading that record will show it.
+ *
+ * <p>Thread-safety: one thread of its own reads the queue and is the only writer of what it read;
+ * {@link #recordAccepted} only adds a photo the view does not have yet. Readers on any thread see
+ * immutable {@link PhotoView} snapshots. Listeners run on the reading thread.
  */
 public final class StatusView implements AutoCloseable {
 
@@ -84,6 +90,19 @@ public final class StatusView implements AutoCloseable {
 
     public void addListener(PhotoListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Shows the photo of {@code job}, acknowledged by the queue at {@code at}, before the reading
+     * thread gets to its record: the photo as reading that record will make it when nothing else of
+     * it was read. Changes nothing when the view already has the photo (the reading thread got
+     * there first, or read later records of it); the reading thread's view always replaces this one.
+     * Tells no listener: they hear of the photo when its record is read. Any thread.
+     */
+    public void recordAccepted(PhotoUploaded job, RecordMetadata at) {
+        Track t = new Track(job.photoId(), at.timestamp());
+        t.job(job, at.partition(), at.offset(), at.timestamp());
+        photos.putIfAbsent(job.photoId(), t.view());
     }
 
     /** The photo, or empty when no record names it. */
@@ -233,13 +252,7 @@ public final class StatusView implements AutoCloseable {
             return null;
         }
         Track t = track(job.photoId(), record.timestamp());
-        t.lastJobAt = Math.max(t.lastJobAt, record.timestamp());
-        t.partition = record.partition();
-        t.offset = record.offset();
-        t.user = job.userId();
-        t.city = job.city();
-        t.uploadedAt = job.uploadedAt();
-        t.updatedAt = record.timestamp();
+        t.job(job, record.partition(), record.offset(), record.timestamp());
         return t;
     }
 
@@ -338,6 +351,17 @@ public final class StatusView implements AutoCloseable {
             this.id = id;
             this.uploadedAt = Instant.ofEpochMilli(firstSeen);
             this.updatedAt = firstSeen;
+        }
+
+        /** A job of the photo, stored at {@code partition}/{@code offset} of photo.uploaded at {@code timestamp}. */
+        void job(PhotoUploaded job, int partition, long offset, long timestamp) {
+            lastJobAt = Math.max(lastJobAt, timestamp);
+            this.partition = partition;
+            this.offset = offset;
+            user = job.userId();
+            city = job.city();
+            uploadedAt = job.uploadedAt();
+            updatedAt = timestamp;
         }
 
         PhotoStatus status() {
