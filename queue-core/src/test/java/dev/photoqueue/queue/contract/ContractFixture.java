@@ -219,6 +219,22 @@ public abstract class ContractFixture {
         return -1;
     }
 
+    /**
+     * Waits until the group's first record not done on {@code tp} is {@code expected}, up to
+     * {@link #WAIT}, and asserts it. For shared groups: Kafka's share coordinator reports a share
+     * partition's start offset a moment after the broker took the acks that moved it, and on a busy
+     * machine that moment can be long.
+     */
+    protected void awaitFirstNotDone(String group, TopicPartition tp, long expected) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long seen = firstNotDone(group, tp);
+        while (seen != expected && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // between polls of the group, not a wait for it
+            seen = firstNotDone(group, tp);
+        }
+        assertEquals(expected, seen, "first record not done of " + group + " on " + tp);
+    }
+
     protected PartitionLag lag(String group, TopicPartition tp) {
         return describe(group).partitions().stream().filter(l -> l.topicPartition().equals(tp)).findFirst()
                 .orElseThrow(() -> new AssertionError("group " + group + " has no entry for " + tp));

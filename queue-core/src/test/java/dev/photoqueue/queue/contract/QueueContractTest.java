@@ -1357,7 +1357,7 @@ public abstract class QueueContractTest extends ContractFixture {
             }
             retaken.forEach(other::ack);
             other.commitSync();
-            assertEquals(3, firstNotDone(group, tp));
+            awaitFirstNotDone(group, tp, 3);
         }
     }
 
@@ -1463,7 +1463,7 @@ public abstract class QueueContractTest extends ContractFixture {
             assertEquals(1, next.offset(), "the record behind the dead letter flows");
             c.ack(next);
             c.commitSync();
-            assertEquals(2, firstNotDone(group, tp));
+            awaitFirstNotDone(group, tp, 2);
         }
         List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
         assertEquals(1, letters.size(), letters.toString());
@@ -1542,7 +1542,7 @@ public abstract class QueueContractTest extends ContractFixture {
         try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE)
                 .visibilityTimeoutMs(200), topic)) {
             assertEquals(3, pollRecords(a, 3).size());
-            assertEquals(3, firstNotDone(group, tp));
+            awaitFirstNotDone(group, tp, 3);
         }
     }
 
@@ -1583,7 +1583,7 @@ public abstract class QueueContractTest extends ContractFixture {
             assertEquals(3, r.offset());
             shared.ack(r);
             shared.commitSync();
-            assertEquals(4, firstNotDone(group, tp));
+            awaitFirstNotDone(group, tp, 4);
         }
     }
 
