@@ -14,6 +14,8 @@ import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoEvent;
+import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
@@ -247,12 +249,15 @@ final class PipelineBench implements BenchFamily {
                                 + LIMIT.toMinutes() + " min");
                     }
                     for (ConsumerRecord r : events.poll(Duration.ofMillis(20))) {
-                        if (!(codec.decodeEvent(r.value()) instanceof PhotoProcessed processed)) {
+                        PhotoEvent event = codec.decodeEvent(r.value());
+                        events.ack(r);
+                        if (event instanceof PhotoFailed) {
                             throw new IllegalStateException("a photo failed: " + r.valueAsString());
                         }
-                        processingMicros += processed.timings().totalMicros();
-                        seen++;
-                        events.ack(r);
+                        if (event instanceof PhotoProcessed processed) { // deliveries are told too
+                            processingMicros += processed.timings().totalMicros();
+                            seen++;
+                        }
                     }
                 }
                 return Run.of(jobs.size(), System.nanoTime() - start, processingMicros, workers);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.NewTopic;
@@ -35,6 +34,7 @@ import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.StatusView;
 import dev.photoqueue.upload.service.WorkerService;
+import dev.photoqueue.worker.Delivery;
 import dev.photoqueue.worker.PhotoStats;
 import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
@@ -145,9 +145,10 @@ public final class App implements AutoCloseable {
             view.addListener(events);
 
             SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
-                    RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false),
-                    s -> pool.setDelivery(RuntimeSettings.AT_MOST_ONCE.equals(s.delivery())
-                            ? DeliveryGuarantee.AT_MOST_ONCE : DeliveryGuarantee.AT_LEAST_ONCE));
+                    workerConfig.delivery().wireName(), config.maxBacklog(), false,
+                    workerConfig.mode().name().toLowerCase(java.util.Locale.ROOT)),
+                    s -> pool.setDelivery(Delivery.fromWireName(s.delivery()),
+                            RuntimeSettings.consumptionMode(s.consumption())));
             BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true, blobFiles);
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),

@@ -8,11 +8,16 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static dev.photoqueue.upload.PhotoApiTest.assertError;
 import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The chaos switch and the idempotent-versus-not counters on a real server with one embedded
@@ -42,26 +47,46 @@ class ChaosAndStatsApiTest {
 
     @Test
     void aPhotoThatKillsItsWorkerIsCountedTwiceByEventsAndOnceByDistinctIds() {
-        HttpResponse<String> set = client.admin("PUT", "/api/chaos", "{\"namePattern\":\"^kill-\",\"mode\":\"thread\"}");
+        long restarts = json(client.get("/api/workers")).get("restarts").asLong();
+        HttpResponse<String> set = client.admin("PUT", "/api/chaos",
+                "{\"crashes\":1,\"point\":\"after-publish\",\"mode\":\"thread\"}");
         assertEquals(200, set.statusCode(), set.body());
-        assertEquals("^kill-", json(set).get("namePattern").asText());
+        assertEquals(1, json(set).get("crashes").asInt());
+        assertEquals("after-publish", json(set).get("point").asText());
 
         HttpResponse<String> up = client.upload("", Map.of(), Part.file("file", "kill-me.jpg",
                 TestClient.sample("GreenMeadow.jpg")), Part.field("user", "ada"));
         assertEquals(202, up.statusCode(), up.body());
-        client.await("/api/workers", w -> w.get("count").asInt() == 0, WAIT);
-
-        client.admin("PUT", "/api/chaos", "{\"namePattern\":null}");
-        assertEquals(200, client.admin("PUT", "/api/workers", "{\"count\":1}").statusCode());
-        JsonNode stats = client.await("/api/stats", s -> s.get("users").size() == 1
-                && s.get("users").get(0).get("counted").asInt() == 2, WAIT);
-        JsonNode ada = stats.get("users").get(0);
-        assertEquals("ada", ada.get("userId").asText());
+        JsonNode workers = client.await("/api/workers", w -> w.get("restarts").asLong() > restarts
+                && w.get("count").asInt() == 1, WAIT);
+        assertEquals(1, workers.get("target").asInt(), "the pool keeps the size it was given");
+        JsonNode stats = client.await("/api/stats", s -> count(s, "ada") == 2, WAIT);
+        JsonNode ada = user(stats, "ada");
         assertEquals(2, ada.get("counted").asInt(), "one event per delivery: not idempotent");
         assertEquals(1, ada.get("distinct").asInt(), "one photo id: idempotent");
         String id = json(up).get("id").asText();
-        assertEquals("DONE", client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT)
-                .get("status").asText());
+        JsonNode photo = client.await("/api/photos/" + id, p -> p.get("duplicate").asBoolean(), WAIT);
+        assertEquals("DONE", photo.get("status").asText());
+        assertEquals(2, photo.get("attempts").asInt());
+        // how the first delivery ended is told once the group's members were read after the redelivery
+        JsonNode journey = client.await("/api/photos/" + id + "/journey", j -> j.get("steps").size() == 6, WAIT);
+        assertEquals(id, journey.get("id").asText());
+        assertEquals(List.of("uploaded", "delivered", "processed", "crashed", "delivered", "processed"),
+                whats(journey), journey.toString());
+        JsonNode crashed = journey.get("steps").get(3);
+        assertTrue(crashed.get("reason").asText().contains("before acking"), crashed.toString());
+        assertEquals(1, crashed.get("delivery").asInt());
+        assertEquals(2, journey.get("steps").get(4).get("delivery").asInt());
+        assertFalse(journey.get("steps").get(2).get("duplicate").asBoolean());
+        assertTrue(journey.get("steps").get(5).get("duplicate").asBoolean(), "the second run found the variants");
+        assertTrue(Instant.parse(journey.get("steps").get(0).get("at").asText()).isBefore(Instant.now()));
+        assertError(client.get("/api/photos/nobody/journey"), 404, "not_found");
+    }
+
+    private static List<String> whats(JsonNode journey) {
+        List<String> out = new ArrayList<>();
+        journey.get("steps").forEach(step -> out.add(step.get("what").asText()));
+        return out;
     }
 
     @Test
@@ -70,15 +95,14 @@ class ChaosAndStatsApiTest {
         assertEquals(200, set.statusCode(), set.body());
         assertEquals("at-most-once", json(set).get("delivery").asText());
         try {
-            client.await("/api/workers", w -> w.get("count").asInt() == 1, WAIT);
-            client.admin("PUT", "/api/chaos", "{\"namePattern\":\"^lose-\"}");
+            long restarts = client.await("/api/workers", w -> w.get("count").asInt() == 1, WAIT).get("restarts")
+                    .asLong();
+            client.admin("PUT", "/api/chaos", "{\"crashes\":1,\"point\":\"mid-photo\",\"mode\":\"thread\"}");
             HttpResponse<String> up = client.upload("", Map.of(), Part.file("file", "lose-me.jpg",
                     TestClient.sample("FreshFlower.jpg")), Part.field("user", "grace"));
             assertEquals(202, up.statusCode(), up.body());
-            client.await("/api/workers", w -> w.get("count").asInt() == 0, WAIT);
-            client.admin("PUT", "/api/chaos", "{\"namePattern\":null}");
-            client.admin("PUT", "/api/workers", "{\"count\":1}");
-            client.await("/api/stats", s -> count(s, "grace") == 1, WAIT);
+            client.await("/api/workers", w -> w.get("restarts").asLong() > restarts && w.get("count").asInt() == 1,
+                    WAIT);
             // A marker behind it on the one partition: the new worker gets the partition once the
             // crashed member's session (3 s) ran out, and reads on from the committed position.
             // At-least-once would hand it the lost job again before the marker, and its event would
@@ -87,10 +111,25 @@ class ChaosAndStatsApiTest {
                     TestClient.sample("GreenMeadow.jpg")), Part.field("user", "marker"));
             assertEquals(202, marker.statusCode(), marker.body());
             JsonNode stats = client.await("/api/stats", s -> count(s, "marker") == 1, WAIT);
-            assertEquals(1, count(stats, "grace"), "handed out once, never again: " + stats);
+            assertEquals(0, count(stats, "grace"), "handed out once, died with its worker, never again: " + stats);
+            String id = json(up).get("id").asText();
+            JsonNode lost = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("LOST"), WAIT);
+            assertTrue(lost.get("error").asText().contains("at-most-once"), lost.toString());
+            JsonNode journey = client.await("/api/photos/" + id + "/journey", j -> j.get("steps").size() >= 4, WAIT);
+            assertEquals(List.of("uploaded", "delivered", "crashed", "lost"), whats(journey), journey.toString());
+            assertEquals("at-most-once", journey.get("steps").get(1).get("guarantee").asText());
         } finally {
             client.admin("PUT", "/api/settings", "{\"delivery\":\"at-least-once\"}");
         }
+    }
+
+    private static JsonNode user(JsonNode stats, String user) {
+        for (JsonNode u : stats.get("users")) {
+            if (u.get("userId").asText().equals(user)) {
+                return u;
+            }
+        }
+        throw new AssertionError("no user " + user + " in " + stats);
     }
 
     private static int count(JsonNode stats, String user) {

@@ -97,7 +97,13 @@ class QueueAdminApiTest {
                 assertEquals(first, next, "one city, one partition");
             }
             assertError(client.admin("PUT", "/api/settings", "{\"partitionKey\":\"planet\"}"), 400, "bad_request");
-            assertError(client.admin("PUT", "/api/settings", "{\"delivery\":\"exactly-once\"}"), 400, "bad_request");
+            assertError(client.admin("PUT", "/api/settings", "{\"delivery\":\"twice\"}"), 400, "bad_request");
+            HttpResponse<String> refused = client.admin("PUT", "/api/settings",
+                    "{\"delivery\":\"exactly-once\",\"consumption\":\"shared\"}");
+            assertError(refused, 400, "bad_request");
+            assertTrue(refused.body().contains("exactly-once") && refused.body().contains("ordered"), refused.body());
+            assertEquals("at-least-once", json(client.get("/api/settings")).get("delivery").asText(),
+                    "a refused combination changes nothing");
             assertError(client.admin("PUT", "/api/settings", "{\"maxBacklog\":0}"), 400, "bad_request");
             assertError(client.admin("PUT", "/api/settings", "{\"colour\":\"red\"}"), 400, "bad_request");
             assertEquals("city", json(client.get("/api/settings")).get("partitionKey").asText(),

@@ -8,17 +8,18 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The demo's chaos switch: makes a worker die abruptly in the middle of a photo, after its
- * variants are written and its {@code PhotoProcessed} published but before its job is acked, so
- * redelivery, the worker's duplicate detection, and a second event for the same photo (which a
- * non-idempotent consumer counts twice) can be watched live. A worker dies when it was
- * armed ({@link #crashNext}), by chance ({@link #probability}), or when the photo's file name
- * matches {@link #namePattern}. How it dies is the {@link Crash} mode. Off by default.
- * Thread-safe.
+ * The demo's chaos switch: makes a worker die abruptly with a photo in hand, so that redelivery,
+ * the worker's duplicate detection, a second event for the same photo (which a non-idempotent
+ * consumer counts twice), a lost photo (at-most-once) or an aborted transaction (exactly-once)
+ * can be watched live. A worker dies when it was armed ({@link #crashNext}), while the budget of
+ * {@link #crashes} lasts, by chance ({@link #probability}), or when the photo's file name matches
+ * {@link #namePattern}; where in the photo it dies is the {@link Point}, how it dies the
+ * {@link Crash} mode. Off by default. Thread-safe.
  */
 public final class Chaos {
 
@@ -34,6 +35,58 @@ public final class Chaos {
         PROCESS
     }
 
+    /** Where in a photo a worker dies. */
+    public enum Point {
+        /**
+         * After the variants are written, before the outcome is published: at-most-once loses the
+         * photo; the other guarantees deliver it again and the next worker finds the variants there.
+         */
+        MID_PHOTO("mid-photo"),
+        /**
+         * Between publishing the outcome and acking the job, the worst moment: at-least-once
+         * delivers the job again and publishes its outcome a second time; exactly-once dies with
+         * the transaction open, so the outcome it sent is never read.
+         */
+        AFTER_PUBLISH("after-publish");
+
+        private final String wireName;
+
+        Point(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The decision for one photo: where its worker dies, or {@link #NONE}. */
+    static final class Strike {
+        static final Strike NONE = new Strike(null, null, null);
+
+        private final Point point;
+        private final String message;
+        private final Crash crash;
+
+        private Strike(Point point, String message, Crash crash) {
+            this.point = point;
+            this.message = message;
+            this.crash = crash;
+        }
+
+        /** Kills the worker when this photo's crash is due {@code here}. */
+        void at(Point here) {
+            if (point != here) {
+                return;
+            }
+            LOG.warn(message);
+            if (crash == Crash.PROCESS) {
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            throw new WorkerCrash(message);
+        }
+    }
+
     /** Thrown through a worker's loop to end its thread without a word to the group. */
     static final class WorkerCrash extends Error {
         WorkerCrash(String message) {
@@ -42,6 +95,9 @@ public final class Chaos {
     }
 
     private final Set<String> armed = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger budget = new AtomicInteger();
+    /** The point crashes happen at; null: either, by chance. */
+    private volatile Point point;
     private volatile double probability;
     private volatile Pattern namePattern;
     private volatile Crash mode = Crash.THREAD;
@@ -49,6 +105,45 @@ public final class Chaos {
     /** The worker {@code workerId} dies at its next photo. */
     public void crashNext(String workerId) {
         armed.add(workerId);
+    }
+
+    /**
+     * The next {@code count} photos, whichever workers take them, kill their worker (0 cancels what
+     * is left): a known number of crashes, for a count that must come out exact.
+     */
+    public void crashes(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("chaos crashes must be >= 0, was " + count);
+        }
+        budget.set(count);
+    }
+
+    /** Crashes still due from {@link #crashes}. */
+    public int crashesLeft() {
+        return budget.get();
+    }
+
+    /** Where crashes happen; null: at either point, by chance. */
+    public void point(Point at) {
+        point = at;
+    }
+
+    public Point point() {
+        return point;
+    }
+
+    /** Parses {@code mid-photo}, {@code after-publish} or {@code any} (null). */
+    public static Point parsePoint(String text) {
+        String wanted = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("any")) {
+            return null;
+        }
+        for (Point p : Point.values()) {
+            if (p.wireName.equals(wanted)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("chaos point must be mid-photo, after-publish or any, was '" + text + "'");
     }
 
     /** Each photo kills its worker with this probability, 0 (off) to 1. */
@@ -98,25 +193,29 @@ public final class Chaos {
         }
     }
 
-    /** Called by a worker with a photo in hand: kills the worker when the switch says so. */
-    void strike(String workerId, PhotoUploaded job) {
+    /**
+     * Called by a worker as it starts a photo: decides whether and where the photo kills it. The
+     * budget of {@link #crashes} is spent here, so that each crash it asked for happens once.
+     */
+    Strike decide(String workerId, PhotoUploaded job) {
         String reason = null;
         if (armed.remove(workerId)) {
             reason = "asked to";
+        } else if (budget.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            reason = "one of a counted number of crashes";
         } else if (namePattern != null && job.name() != null && namePattern.matcher(job.name()).find()) {
             reason = "its name " + job.name() + " matches " + namePattern.pattern();
         } else if (probability > 0 && ThreadLocalRandom.current().nextDouble() < probability) {
             reason = "chance " + probability;
         }
         if (reason == null) {
-            return;
+            return Strike.NONE;
         }
-        String message = "chaos: worker " + workerId + " dies in the middle of photo " + job.photoId() + " (" + reason
-                + ", " + mode.name().toLowerCase(Locale.ROOT) + ")";
-        LOG.warn(message);
-        if (mode == Crash.PROCESS) {
-            Runtime.getRuntime().halt(HALT_STATUS);
-        }
-        throw new WorkerCrash(message);
+        Point at = point != null ? point : Point.values()[ThreadLocalRandom.current().nextInt(Point.values().length)];
+        Crash crash = mode;
+        String where = at == Point.MID_PHOTO ? "in the middle of photo " + job.photoId()
+                : "between publishing the outcome of photo " + job.photoId() + " and acking its job";
+        return new Strike(at, "chaos: worker " + workerId + " dies " + where + " (" + reason + ", "
+                + crash.name().toLowerCase(Locale.ROOT) + ")", crash);
     }
 }

@@ -6,15 +6,19 @@ import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerFencedException;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.worker.job.MalformedJobException;
 import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoDelivered;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoJobException;
 import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoReleased;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
@@ -31,9 +35,23 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One worker: a member of the group {@value Topics#THUMBNAILERS} that polls {@code photo.uploaded}
- * and settles every job it takes. At-least-once: the outcome event is written to
- * {@code photo.events} before the job is settled, so a crash in between repeats the job (and the
- * event says duplicate) but never loses it.
+ * and settles every job it takes. Before it starts a job it announces the delivery
+ * ({@link PhotoDelivered}, outside any transaction, not waited for), so that a photo's history is
+ * in the log. Its {@link Delivery} decides the commit point of a done job:
+ *
+ * <ul>
+ * <li>at-least-once: the outcome event is written to {@code photo.events} before the job is
+ *     acked, so a crash in between repeats the job (and the event says duplicate) but never loses
+ *     it;</li>
+ * <li>exactly-once: the outcome event and the job's ack are committed in one transaction
+ *     (consume-transform-produce), so a crash in between leaves neither: the job comes again and
+ *     its outcome is read once;</li>
+ * <li>at-most-once: the job was committed when it was handed out; a crash loses it.</li>
+ * </ul>
+ *
+ * <p>Failures are settled the same way under every guarantee (a failure event first, then the
+ * settlement outside any transaction); a repeated {@link PhotoFailed} only says again that the
+ * photo failed:
  *
  * <ul>
  * <li>done: {@link PhotoProcessed}, then ACCEPT;</li>
@@ -69,12 +87,29 @@ final class ConsumerLoop implements Runnable {
     private final MessageCodec codec;
     private final WorkerConfig config;
     private final Chaos chaos;
+    private final Delivery delivery;
+    /** Exactly-once only: commits each done job's outcome with its ack; this loop's thread uses it. */
+    private final TransactionalProducer transactions;
     private volatile boolean stopRequested;
+    private volatile boolean crashed;
     /** Runs the image work; created by {@link #run}, used by its thread only. */
     private JobThread jobs;
 
+    /**
+     * A worker that consumes with {@code delivery}; {@code transactions} is its transactional
+     * producer under exactly-once (null otherwise). The loop closes {@code consumer} and
+     * {@code transactions} when it stops, and leaves both as they are when it crashes: the pool
+     * fences and closes a crashed worker's producer when it replaces the worker.
+     */
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
-                 MessageCodec codec, WorkerConfig config, Chaos chaos) {
+                 MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
+                 TransactionalProducer transactions) {
+        if (delivery.transactional() != (transactions != null)) {
+            throw new IllegalArgumentException("delivery " + delivery.wireName() + " with"
+                    + (transactions == null ? "out" : "") + " a transactional producer");
+        }
+        this.delivery = delivery;
+        this.transactions = transactions;
         this.workerId = workerId;
         this.consumer = consumer;
         this.producer = producer;
@@ -92,14 +127,24 @@ final class ConsumerLoop implements Runnable {
         stopRequested = true;
     }
 
-    boolean stopRequested() {
-        return stopRequested;
+    /** True once the loop ended by a chaos crash: its member was left silent, its transaction open. */
+    boolean crashed() {
+        return crashed;
+    }
+
+    /** This worker's member of the group. */
+    GroupConsumer consumer() {
+        return consumer;
+    }
+
+    /** The transactional producer of an exactly-once worker, else null. */
+    TransactionalProducer transactions() {
+        return transactions;
     }
 
     @Override
     public void run() {
-        LOG.info("worker {} joining group {}", workerId, consumer.groupId());
-        boolean crashed = false;
+        LOG.info("worker {} joining group {} ({})", workerId, consumer.groupId(), delivery.wireName());
         Duration keepAliveEvery = Duration.ofMillis(Math.max(1, config.sessionTimeoutMs() / 3));
         jobs = new JobThread(Thread.currentThread().getName() + "-job", config.nice(), keepAliveEvery, MAX_KEEP_ALIVE,
                 this::keepAlive);
@@ -135,12 +180,16 @@ final class ConsumerLoop implements Runnable {
             }
         } catch (Chaos.WorkerCrash e) {
             // A crash says nothing to the group: the member goes silent, its session expires, and
-            // the job in hand is delivered again to another member.
+            // the job in hand is delivered again to another member (or, at-most-once, lost). An
+            // exactly-once worker's open transaction stays open until its replacement fences it.
             crashed = true;
             throw e;
         } finally {
             jobs.close();
             if (!crashed) {
+                if (transactions != null) {
+                    closeQuietly(transactions);
+                }
                 consumer.close();
                 LOG.info("worker {} left group {}", workerId, consumer.groupId());
             }
@@ -170,6 +219,8 @@ final class ConsumerLoop implements Runnable {
         } catch (MalformedJobException e) {
             return fail(record, e.photoId() != null ? e.photoId() : record.keyAsString(), e);
         }
+        announce(job.photoId(), record);
+        Chaos.Strike strike = chaos.decide(workerId, job);
         try {
             PhotoProcessor.Result result;
             try {
@@ -180,18 +231,24 @@ final class ConsumerLoop implements Runnable {
                 requestStop();
                 return true;
             }
+            strike.at(Chaos.Point.MID_PHOTO);
             PhotoProcessed event = new PhotoProcessed(job.photoId(), result.variants(), result.timings(), workerId,
                     record.deliveryCount(), result.duplicate(), job.userId());
+            if (transactions != null) {
+                return commitInTransaction(record, event, strike);
+            }
             publish(job.photoId(), event);
             // The worst moment to die: the outcome is out, the job not acked. It comes again, and the
             // event goes out twice: consumers of photo.events must be idempotent.
-            chaos.strike(workerId, job);
+            strike.at(Chaos.Point.AFTER_PUBLISH);
             return settle(record, AckType.ACCEPT, null);
         } catch (PhotoJobException e) {
             return fail(record, job.photoId(), e);
         } catch (QueueException e) {
             LOG.warn("worker {}: publishing the outcome of photo {} failed, releasing {}: {}", workerId,
                     job.photoId(), source, e.toString());
+            tell(new PhotoReleased(job.photoId(), record.deliveryCount(), workerId, "publishing the outcome failed: "
+                    + e.getMessage()));
             return settle(record, AckType.RELEASE, "publishing the outcome failed: " + e);
         } catch (OutOfMemoryError e) {
             // the failed allocation was this job's image buffer; once unwound, the heap is free again
@@ -200,6 +257,83 @@ final class ConsumerLoop implements Runnable {
         } catch (RuntimeException e) {
             LOG.error("worker {}: unexpected error on photo {} ({})", workerId, job.photoId(), source, e);
             return fail(record, job.photoId(), new UnexpectedJobException(job.photoId(), e));
+        }
+    }
+
+    /**
+     * Exactly-once: publishes {@code event} and acks {@code record} in one transaction. False when
+     * the rest of the record's partition in this batch must be skipped (the job is released, or
+     * its partition went to another member).
+     */
+    private boolean commitInTransaction(ConsumerRecord record, PhotoProcessed event, Chaos.Strike strike) {
+        byte[] key = event.photoId().getBytes(StandardCharsets.UTF_8);
+        try {
+            transactions.beginTransaction();
+            transactions.send(ProducerRecord.of(Topics.PHOTO_EVENTS, key, codec.encode(event)));
+            // Dying here leaves the transaction open: its event is never read, the job comes again.
+            strike.at(Chaos.Point.AFTER_PUBLISH);
+            transactions.ackInTransaction(consumer, record);
+            transactions.commitTransaction();
+            return true;
+        } catch (FencedMemberException e) {
+            // the commit was refused and aborted: the partition or the record went to another member
+            LOG.info("worker {}: the transaction of photo {} was aborted, its job went to another member: {}",
+                    workerId, event.photoId(), e.getMessage());
+            return false;
+        } catch (ProducerFencedException e) {
+            // Another worker took this worker's transactional id: this one was taken for dead.
+            LOG.warn("worker {}: fenced by a newer worker with transactional id {}, stopping: {}", workerId,
+                    transactions.transactionalId(), e.getMessage());
+            requestStop();
+            return false;
+        } catch (QueueException e) {
+            abortQuietly(event.photoId());
+            LOG.warn("worker {}: committing the outcome of photo {} failed, releasing {}@{}: {}", workerId,
+                    event.photoId(), record.topicPartition(), record.offset(), e.toString());
+            tell(new PhotoReleased(event.photoId(), record.deliveryCount(), workerId, "committing the outcome failed: "
+                    + e.getMessage()));
+            return settle(record, AckType.RELEASE, "committing the outcome failed: " + e);
+        }
+    }
+
+    private void abortQuietly(String photoId) {
+        try {
+            transactions.abortTransaction();
+        } catch (RuntimeException e) {
+            LOG.debug("worker {}: aborting the transaction of photo {} failed: {}", workerId, photoId, e.toString());
+        }
+    }
+
+    /**
+     * Publishes that this worker took the job, without waiting: the delivery is the group's, this
+     * record only tells it. A failed send costs a line in the photo's history, nothing else.
+     */
+    private void announce(String photoId, ConsumerRecord record) {
+        tell(new PhotoDelivered(photoId, record.deliveryCount(), consumer.memberId(), workerId, delivery.wireName()));
+    }
+
+    /** Publishes a record of the photo's history without waiting; a failed send is logged and forgotten. */
+    private void tell(PhotoEvent event) {
+        if (event.photoId() == null) {
+            return;
+        }
+        try {
+            producer.send(ProducerRecord.of(Topics.PHOTO_EVENTS, event.photoId().getBytes(StandardCharsets.UTF_8),
+                    codec.encode(event))).whenComplete((metadata, error) -> {
+                        if (error != null) {
+                            LOG.debug("worker {}: {} was not recorded: {}", workerId, event, error.toString());
+                        }
+                    });
+        } catch (QueueException e) {
+            LOG.debug("worker {}: {} was not recorded: {}", workerId, event, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", resource, e.toString());
         }
     }
 
@@ -222,6 +356,9 @@ final class ConsumerLoop implements Runnable {
         }
         LOG.info("worker {}: photo {} failed on delivery {} of {}, releasing it: {}", workerId, photoId, attempts,
                 config.maxDeliveries(), e.getMessage());
+        if (!last) {
+            tell(new PhotoReleased(photoId, attempts, workerId, e.getMessage()));
+        }
         return settle(record, AckType.RELEASE, e.getMessage());
     }
 

@@ -42,12 +42,17 @@ import java.util.Properties;
  * <tr><td>{@code worker.nice}</td><td>nice value (0 to 19) the workers' image threads set themselves to on Linux, so
  *     that image work yields the cores to other threads of the process (the upload API's requests); the threads
  *     that talk to the group keep normal priority</td><td>0</td></tr>
+ * <tr><td>{@code delivery}</td><td>{@code at-most-once}, {@code at-least-once} or {@code exactly-once}
+ *     ({@link Delivery}); exactly-once needs ordered consumption</td><td>at-least-once</td></tr>
+ * <tr><td>{@code restart.delay.ms}</td><td>how long a crashed worker stays dead before the pool starts its
+ *     replacement, as a supervisor would</td><td>2000</td></tr>
  * </table>
  */
 public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> variants, long maxPixels, long maxSourceBytes,
                            int workerCount, String workerId, int maxDeliveries, long retryBackoffMs,
                            long retryBackoffMaxMs, long sessionTimeoutMs, int maxPollRecords, Duration pollTimeout,
-                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice) {
+                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice,
+                           Delivery delivery, Duration restartDelay) {
 
     public WorkerConfig {
         Objects.requireNonNull(blobDir, "blobDir");
@@ -68,6 +73,11 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         requirePositive("session.timeout.ms", sessionTimeoutMs);
         if (nice < 0 || nice > 19) {
             throw new IllegalArgumentException("worker.nice must be between 0 and 19, was " + nice);
+        }
+        Objects.requireNonNull(delivery, "delivery");
+        delivery.requireSupportedBy(mode);
+        if (restartDelay.isNegative()) {
+            throw new IllegalArgumentException("restart.delay.ms must be >= 0, was " + restartDelay.toMillis());
         }
     }
 
@@ -96,7 +106,9 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 Duration.ofMillis(s.getLong("shutdown.grace.ms", 10_000)),
                 s.getMode("consumption.mode", ConsumptionMode.ORDERED),
                 (int) s.getLong("uploaded.partitions", 4),
-                (int) s.getLong("worker.nice", 0));
+                (int) s.getLong("worker.nice", 0),
+                Delivery.fromWireName(s.get("delivery", Delivery.AT_LEAST_ONCE.wireName())),
+                Duration.ofMillis(s.getLong("restart.delay.ms", 2_000)));
     }
 
     /** Settings from {@code file} (may be empty) overridden by {@code PQ_*} variables of {@code environment}. */
@@ -115,12 +127,12 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
     static final List<String> KEYS = List.of("blob.dir", "blob.fsync", "variants", "max.pixels", "max.source.bytes",
             "worker.count", "worker.id", "max.deliveries", "retry.backoff.ms", "retry.backoff.max.ms",
             "session.timeout.ms", "max.poll.records", "poll.timeout.ms", "shutdown.grace.ms", "consumption.mode",
-            "uploaded.partitions", "worker.nice");
+            "uploaded.partitions", "worker.nice", "delivery", "restart.delay.ms");
 
     public WorkerConfig withBlobDir(Path dir) {
         return new WorkerConfig(dir, fsync, variants, maxPixels, maxSourceBytes, workerCount, workerId, maxDeliveries,
                 retryBackoffMs, retryBackoffMaxMs, sessionTimeoutMs, maxPollRecords, pollTimeout, shutdownGrace, mode,
-                uploadedPartitions, nice);
+                uploadedPartitions, nice, delivery, restartDelay);
     }
 
     private static void requirePositive(String key, long value) {

@@ -1,11 +1,12 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.Admin;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
@@ -13,7 +14,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A pool of thumbnail workers in this process: N members of the group {@value Topics#THUMBNAILERS},
@@ -23,9 +32,14 @@ import java.util.List;
  * <p>Resizable at run time with {@link #setWorkers}: new workers join the group, removed ones
  * finish the job in hand and leave it, so their partitions move to the others. {@link #stop}
  * asks every worker to stop, waits up to the grace period for in-flight jobs, and returns; jobs
- * not settled by then are delivered again to the next member (at-least-once). A worker whose
- * thread ends on an Error leaves the group (its jobs go to the others) and is no longer counted;
- * the next {@code setWorkers} replaces it. Thread-safe.
+ * not settled by then are delivered again to the next member (at-least-once).
+ *
+ * <p>Supervised, as Kubernetes restarts a crashed pod: a worker whose thread dies (a chaos crash,
+ * an Error) is replaced after {@link WorkerConfig#restartDelay} by a new worker with a new id in the
+ * same slot, and {@link #restarts} counts it. Each slot has its own transactional id
+ * ({@link #transactionalId}), so under exactly-once the replacement fences the dead worker's
+ * producer, which aborts the transaction it left open at once (on Kafka, {@code read_committed}
+ * readers of {@code photo.events} wait for that). Thread-safe.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -37,22 +51,35 @@ public final class WorkerPool implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
     private final Chaos chaos = new Chaos();
+    private final ScheduledExecutorService supervisor;
     /** The guarantee new workers consume with; {@link #setDelivery} changes it for all. */
-    private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
+    private Delivery delivery;
+    private ConsumptionMode mode;
     private final List<Running> running = new ArrayList<>();
     private final List<Running> retiring = new ArrayList<>();
+    /** Slots whose worker died, by slot, with the producer it left (null when not transactional). */
+    private final Map<Integer, TransactionalProducer> dead = new HashMap<>();
+    private int target;
     private int nextIndex;
+    private long restarts;
     private boolean stopped;
     private Boolean stopOutcome;
 
-    private record Running(ConsumerLoop loop, Thread thread) {
+    private record Running(int slot, ConsumerLoop loop, Thread thread) {
     }
 
     private WorkerPool(QueueBackend backend, WorkerConfig config) {
         this.backend = backend;
         this.config = config;
+        this.delivery = config.delivery();
+        this.mode = config.mode();
         this.processor = PhotoProcessor.from(config);
         this.producer = backend.producer();
+        this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "worker-supervisor");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -84,54 +111,82 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Makes worker {@code workerId} die in the middle of its next photo, the way the chaos mode
-     * says; {@link IllegalArgumentException} when no such worker runs.
+     * Makes worker {@code workerId} die with its next photo, where the chaos switch's point says;
+     * {@link UnknownWorkerException} when no such worker runs.
      */
     public synchronized void crash(String workerId) {
-        pruneDead();
-        if (running.stream().noneMatch(r -> r.loop().workerId().equals(workerId))) {
-            throw new IllegalArgumentException("no running worker " + workerId + "; running: " + workerIds());
+        if (running.stream().noneMatch(r -> r.loop().workerId().equals(workerId) && r.thread().isAlive())) {
+            throw new UnknownWorkerException(workerId, workerIds());
         }
         chaos.crashNext(workerId);
     }
 
     /** The delivery guarantee the workers consume with. */
-    public synchronized DeliveryGuarantee delivery() {
+    public synchronized Delivery delivery() {
         return delivery;
     }
 
+    /** How the workers share the jobs: each partition owned by one (ORDERED), or any job to any (SHARED). */
+    public synchronized ConsumptionMode mode() {
+        return mode;
+    }
+
     /**
-     * Switches every worker to {@code guarantee}: the running workers finish the job in hand and
-     * leave, and as many new ones join with the new guarantee. At-most-once: a job counts as done
-     * when it is handed out, so a worker that dies with it loses it (and a failed job is not
-     * retried or dead-lettered, only reported). At-least-once (the default): done when acked.
+     * Switches every worker to {@code guarantee} (see {@link Delivery}) and consumption
+     * {@code mode}: the running workers finish the job in hand and leave, and as many new ones join
+     * with the new settings. {@link IllegalArgumentException} for a combination the queue cannot
+     * give (exactly-once with SHARED), and then nothing changes.
      */
-    public synchronized void setDelivery(DeliveryGuarantee guarantee) {
-        if (guarantee == delivery) {
+    public synchronized void setDelivery(Delivery guarantee, ConsumptionMode newMode) {
+        guarantee.requireSupportedBy(newMode);
+        if (guarantee == delivery && newMode == mode) {
             return;
         }
         delivery = guarantee;
-        int count = workers();
+        mode = newMode;
+        int count = target;
         setWorkers(0);
         setWorkers(count);
-        LOG.info("thumbnail workers now consume {}", guarantee);
+        LOG.info("thumbnail workers now consume {}, {}", guarantee.wireName(), newMode);
     }
 
-    /** Workers running and not asked to stop. */
+    /** {@link #setDelivery(Delivery, ConsumptionMode)} in the current consumption mode. */
+    public synchronized void setDelivery(Delivery guarantee) {
+        setDelivery(guarantee, mode);
+    }
+
+    /** Workers running and not asked to stop (a crashed one counts again once replaced). */
     public synchronized int workers() {
-        pruneDead();
-        return running.size();
+        return (int) running.stream().filter(r -> r.thread().isAlive()).count();
     }
 
     /** The ids of the running workers, oldest first. */
     public synchronized List<String> workerIds() {
-        pruneDead();
-        return running.stream().map(r -> r.loop().workerId()).toList();
+        return running.stream().filter(r -> r.thread().isAlive()).map(r -> r.loop().workerId()).toList();
     }
 
-    /** Forgets workers whose thread ended without being asked to (an Error); setWorkers replaces them. */
-    private void pruneDead() {
-        running.removeIf(r -> !r.thread().isAlive());
+    /** The number of workers the pool keeps: crashed ones are replaced up to it. */
+    public synchronized int target() {
+        return target;
+    }
+
+    /** Crashed workers replaced since start. */
+    public synchronized long restarts() {
+        return restarts;
+    }
+
+    /** Workers that died and wait for their replacement. */
+    public synchronized int restarting() {
+        return dead.size();
+    }
+
+    /**
+     * The transactional id of a slot's exactly-once worker: {@link WorkerConfig#workerId} and the
+     * slot, so the worker that replaces a dead one (in this process, or in a process restarted with
+     * the same worker id) fences the producer the dead one left.
+     */
+    String transactionalId(int slot) {
+        return Topics.THUMBNAILERS + "-" + config.workerId() + "-" + slot;
     }
 
     /**
@@ -145,29 +200,124 @@ public final class WorkerPool implements AutoCloseable {
         if (stopped) {
             throw new IllegalStateException("the worker pool is stopped");
         }
-        pruneDead();
-        while (running.size() < count) {
-            String id = config.workerId() + "-" + nextIndex++;
-            ConsumerLoop loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor,
-                    codec, config, chaos);
-            Thread thread = new Thread(loop, "thumbnailer-" + id);
-            thread.setUncaughtExceptionHandler((t, e) -> {
-                if (e instanceof Chaos.WorkerCrash) {
-                    LOG.warn("worker {} crashed on purpose: {}", id, e.getMessage());
-                } else {
-                    LOG.error("worker {} died", id, e);
-                }
-            });
-            thread.start();
-            running.add(new Running(loop, thread));
+        target = count;
+        retiring.removeIf(r -> !r.thread().isAlive());
+        while (running.size() + dead.size() < count) {
+            startWorker(freeSlot());
         }
         while (running.size() > count) {
-            Running last = running.remove(running.size() - 1);
-            last.loop().requestStop();
-            retiring.add(last);
+            retire(running.remove(running.size() - 1));
         }
-        retiring.removeIf(r -> !r.thread().isAlive());
+        while (running.size() + dead.size() > count) { // dead slots beyond the new size are not replaced
+            int slot = dead.keySet().stream().max(Integer::compare).orElseThrow();
+            closeQuietly(dead.remove(slot));
+        }
         LOG.info("thumbnail worker pool at {} workers", running.size());
+    }
+
+    private void retire(Running r) {
+        r.loop().requestStop();
+        retiring.add(r);
+    }
+
+    /** The lowest slot no live, retiring or dead worker holds. */
+    private int freeSlot() {
+        Set<Integer> taken = new HashSet<>(dead.keySet());
+        running.forEach(r -> taken.add(r.slot()));
+        retiring.stream().filter(r -> r.thread().isAlive()).forEach(r -> taken.add(r.slot()));
+        int slot = 0;
+        while (taken.contains(slot)) {
+            slot++;
+        }
+        return slot;
+    }
+
+    private void startWorker(int slot) {
+        String id = config.workerId() + "-" + nextIndex++;
+        TransactionalProducer transactions = delivery.transactional()
+                ? backend.transactionalProducer(transactionalId(slot)) : null;
+        ConsumerLoop loop;
+        try {
+            loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor, codec, config,
+                    chaos, delivery, transactions);
+        } catch (RuntimeException e) {
+            if (transactions != null) {
+                closeQuietly(transactions);
+            }
+            throw e;
+        }
+        Thread thread = new Thread(loop, "thumbnailer-" + id);
+        Running worker = new Running(slot, loop, thread);
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof Chaos.WorkerCrash) {
+                LOG.warn("worker {} crashed on purpose: {}", id, e.getMessage());
+            } else {
+                LOG.error("worker {} died", id, e);
+            }
+            try {
+                supervisor.execute(() -> died(worker)); // not on this thread: stop() may hold the lock, joining it
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("worker {} died while the pool stops", id);
+            }
+        });
+        thread.start();
+        running.add(worker);
+    }
+
+    /** A worker's thread ended on a crash: its slot waits {@link WorkerConfig#restartDelay} for a new worker. */
+    private synchronized void died(Running worker) {
+        if (!running.remove(worker) || stopped) {
+            return;
+        }
+        dead.put(worker.slot(), worker.loop().crashed() ? worker.loop().transactions() : null);
+        if (worker.loop().crashed()) {
+            // Its member went silent; once the group has surely noticed (its session is over), the
+            // client object the dead worker left is closed, so crashes do not pile up open clients.
+            supervisor.schedule(() -> closeQuietly(worker.loop().consumer()), 2 * config.sessionTimeoutMs(),
+                    TimeUnit.MILLISECONDS);
+        }
+        LOG.info("worker {} is dead; slot {} gets a new worker in {} ms", worker.loop().workerId(), worker.slot(),
+                config.restartDelay().toMillis());
+        supervisor.schedule(() -> replace(worker.slot()), config.restartDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts a new worker in a dead worker's slot (unless the slot was given up meanwhile); its
+     * transactional producer, created with the slot's id, fences the dead worker's, which is then
+     * closed. When the new worker cannot start (the backend is away), tries again after the delay.
+     */
+    private synchronized void replace(int slot) {
+        if (stopped || !dead.containsKey(slot)) {
+            return;
+        }
+        TransactionalProducer left = dead.get(slot);
+        try {
+            startWorker(slot);
+        } catch (RuntimeException e) {
+            LOG.warn("the worker of slot {} could not be started again, retrying in {} ms: {}", slot,
+                    config.restartDelay().toMillis(), e.toString());
+            supervisor.schedule(() -> replace(slot), Math.max(100, config.restartDelay().toMillis()),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        dead.remove(slot);
+        restarts++;
+        if (left != null) {
+            closeQuietly(left); // fenced by the new worker's producer: its open transaction is aborted
+        }
+        LOG.info("slot {} has a new worker {} (restart {})", slot, running.get(running.size() - 1).loop().workerId(),
+                restarts);
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed: {}", resource, e.toString());
+        }
     }
 
     /** {@link #stop(Duration)} with the configured grace period. */
@@ -187,10 +337,13 @@ public final class WorkerPool implements AutoCloseable {
             return stopOutcome;
         }
         stopped = true;
+        supervisor.shutdownNow();
         List<Running> all = new ArrayList<>(running);
         all.addAll(retiring);
         running.clear();
         retiring.clear();
+        dead.values().forEach(WorkerPool::closeQuietly);
+        dead.clear();
         all.forEach(r -> r.loop().requestStop());
         long deadline = System.nanoTime() + grace.toNanos();
         boolean allDone = true;
@@ -220,8 +373,8 @@ public final class WorkerPool implements AutoCloseable {
     private GroupConsumerConfig consumerConfig(String clientId) {
         return GroupConsumerConfig.builder(Topics.THUMBNAILERS)
                 .clientId(clientId)
-                .delivery(delivery)
-                .mode(config.mode())
+                .delivery(delivery.consumerGuarantee())
+                .mode(mode)
                 .maxDeliveries(config.maxDeliveries())
                 .retryBackoffMs(config.retryBackoffMs())
                 .retryBackoffMaxMs(config.retryBackoffMaxMs())

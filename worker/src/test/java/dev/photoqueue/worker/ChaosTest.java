@@ -23,14 +23,15 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The chaos switch through a real pool on the in-house queue: a worker killed mid-photo (thread
- * mode, after its event went out, before its ack) says nothing to its group; once its session
- * expires the photo goes to the other worker, which finds the variants already written and
- * reports a duplicate of delivery 2.
+ * The chaos switch through a real pool on the in-house queue: a worker killed between publishing
+ * and acking (thread mode) says nothing to its group; the pool starts a new worker in its slot
+ * after the restart delay, and once the dead member's session expires the photo goes to a live
+ * worker, which finds the variants already written and reports a duplicate of delivery 2.
  */
 class ChaosTest {
 
@@ -77,15 +78,18 @@ class ChaosTest {
     void photoMatchingTheNamePatternKillsItsWorkerAndIsFinishedByAnotherAsADuplicate() {
         WorkerPool pool = WorkerPool.start(backend, config(1, 1));
         try (EventLog log = new EventLog(backend, "observer")) {
+            pool.chaos().point(Chaos.Point.AFTER_PUBLISH);
             pool.chaos().namePattern("^kill-me");
+            String first = pool.workerIds().get(0);
             submit("p1", "kill-me.jpg");
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (pool.workers() == 1) {
-                assertTrue(System.nanoTime() < deadline, "the worker did not die within " + TIMEOUT);
+            while (pool.restarts() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the worker was not replaced within " + TIMEOUT);
                 pause();
             }
             pool.chaos().namePattern(null);
-            pool.setWorkers(1);
+            assertEquals(1, pool.workers(), "the pool keeps its size: " + pool.workerIds());
+            assertFalse(pool.workerIds().contains(first), "the dead worker is gone: " + pool.workerIds());
             List<PhotoProcessed> events = EventLog.processed(log.awaitUntil(e -> e.size() == 2, TIMEOUT));
             assertEquals(List.of("p1", "p1"), events.stream().map(PhotoProcessed::photoId).toList(),
                     "published before the crash, and again by the next delivery");
@@ -113,17 +117,21 @@ class ChaosTest {
         // Four partitions and many keys: each worker owns some, so the named one does get a photo.
         WorkerPool pool = WorkerPool.start(backend, config(2, 4));
         try {
-            assertThrows(IllegalArgumentException.class, () -> pool.crash("nobody"));
+            assertThrows(UnknownWorkerException.class, () -> pool.crash("nobody"));
             String victim = pool.workerIds().get(0);
+            String bystander = pool.workerIds().get(1);
             pool.crash(victim);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (pool.workerIds().contains(victim)) {
-                assertTrue(System.nanoTime() < deadline, "worker " + victim + " did not die within " + TIMEOUT + "; "
-                        + pool.workerIds());
+            while (pool.restarts() == 0) {
+                assertTrue(System.nanoTime() < deadline, "worker " + victim + " did not die and come back within "
+                        + TIMEOUT + "; " + pool.workerIds());
                 submit("p" + System.nanoTime(), "more.jpg");
                 pause();
             }
-            assertEquals(1, pool.workers(), "only the named worker died: " + pool.workerIds());
+            assertEquals(1, pool.restarts(), "only the named worker died");
+            assertFalse(pool.workerIds().contains(victim), pool.workerIds().toString());
+            assertTrue(pool.workerIds().contains(bystander), pool.workerIds().toString());
+            assertEquals(2, pool.workers(), "its replacement runs: " + pool.workerIds());
         } finally {
             pool.stop();
         }
@@ -148,5 +156,9 @@ class ChaosTest {
         assertTrue(e.getMessage().contains("regular expression"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Chaos.parseMode("sometimes"));
         assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Chaos.parsePoint("halfway"));
+        assertTrue(e.getMessage().contains("halfway") && e.getMessage().contains("after-publish"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> chaos.crashes(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
     }
 }

@@ -69,7 +69,7 @@ class ConsumerLoopOutageTest {
         WorkerConfig config = WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(),
                 "poll.timeout.ms", "10"));
         loop[0] = new ConsumerLoop("w-1", consumer, producer, PhotoProcessor.from(config), new MessageCodec(), config,
-                new Chaos());
+                new Chaos(), Delivery.AT_LEAST_ONCE, null);
         Thread thread = new Thread(loop[0], "outage-worker");
         thread.start();
         thread.join(60_000);

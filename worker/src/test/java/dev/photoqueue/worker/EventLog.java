@@ -1,33 +1,62 @@
 package dev.photoqueue.worker;
 
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.GroupConsumer;
-import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoDelivered;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoReleased;
 import dev.photoqueue.worker.job.Topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
-/** Reads {@code photo.events} in a group of its own, as the status view would. Test thread only. */
+/**
+ * Reads {@code photo.events} in a group of its own, as the status view would: the outcomes
+ * ({@link PhotoProcessed}, {@link PhotoFailed}) as {@code events}, the workers' announcements of
+ * their deliveries ({@link PhotoDelivered}) apart, their releases ({@link PhotoReleased}) not at
+ * all. Test thread only.
+ */
 final class EventLog implements AutoCloseable {
 
     private final QueueBackend backend;
-    private final GroupConsumer consumer;
+    private final Consumer consumer;
     private final MessageCodec codec = new MessageCodec();
     private final List<PhotoEvent> events = new ArrayList<>();
+    private final List<PhotoDelivered> deliveries = new ArrayList<>();
 
-    EventLog(QueueBackend backend, String group) {
+    /**
+     * Reads every partition of {@code photo.events} from its start, once the topic exists (a pool
+     * started after this creates it); {@code name} only tells logs which reader this is.
+     */
+    EventLog(QueueBackend backend, String name) {
         this.backend = backend;
-        consumer = backend.groupConsumer(GroupConsumerConfig.builder(group).build());
-        consumer.subscribe(List.of(Topics.PHOTO_EVENTS));
+        consumer = backend.consumer(ConsumerConfig.DEFAULTS);
+    }
+
+    private boolean assigned() {
+        if (!consumer.assignment().isEmpty()) {
+            return true;
+        }
+        if (!backend.admin().listTopics().contains(Topics.PHOTO_EVENTS)) {
+            return false;
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : backend.admin().describeTopic(Topics.PHOTO_EVENTS).partitions()) {
+            partitions.add(new TopicPartition(Topics.PHOTO_EVENTS, p.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return true;
     }
 
     /** Reads until {@code done} holds for the events so far, failing after {@code timeout}. */
@@ -49,19 +78,36 @@ final class EventLog implements AutoCloseable {
      * waiting through a window in which it might come.
      */
     List<PhotoEvent> readToEnd(Duration timeout) {
-        long stored = backend.admin().describeTopic(Topics.PHOTO_EVENTS).partitions().stream()
-                .mapToLong(PartitionInfo::recordCount).sum();
-        return awaitUntil(events -> events.size() >= stored, timeout);
+        // By position, not by count: on Kafka transaction markers and aborted records take offsets too.
+        if (!assigned()) {
+            throw new AssertionError(Topics.PHOTO_EVENTS + " does not exist");
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        return awaitUntil(events -> ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()),
+                timeout);
     }
 
     private void readFor(Duration time) {
         long deadline = System.nanoTime() + time.toNanos();
+        if (!assigned()) {
+            return;
+        }
         do {
             for (ConsumerRecord r : consumer.poll(Duration.ofMillis(20))) {
-                events.add(codec.decodeEvent(r.value()));
-                consumer.ack(r);
+                PhotoEvent event = codec.decodeEvent(r.value());
+                if (event instanceof PhotoDelivered delivered) {
+                    deliveries.add(delivered);
+                } else if (!(event instanceof PhotoReleased)) {
+                    events.add(event);
+                }
+
             }
         } while (System.nanoTime() < deadline);
+    }
+
+    /** The deliveries announced so far, in the order read. */
+    List<PhotoDelivered> deliveries() {
+        return List.copyOf(deliveries);
     }
 
     static List<PhotoProcessed> processed(List<PhotoEvent> events) {

@@ -47,6 +47,15 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     private record Sent(CompletableFuture<RecordMetadata> written, CompletableFuture<RecordMetadata> result) {
     }
 
+    /**
+     * How long the broker keeps a transaction open without a word from its producer before it
+     * aborts it ({@code transaction.timeout.ms}; Kafka's default is 60 s). Until then
+     * {@code read_committed} readers of its partitions read nothing past it, so a producer that died
+     * mid-transaction and is not replaced stalls them that long: short, for a demo whose workers
+     * are killed on purpose. {@code kafka.client.transaction.timeout.ms} overrides it.
+     */
+    static final int TRANSACTION_TIMEOUT_MS = 10_000;
+
     private final KafkaBackend backend;
     private final String transactionalId;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -64,6 +73,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         props.put("max.block.ms", backend.config().requestTimeoutMs());
         props.put("max.request.size", KafkaQueueProducer.MAX_REQUEST_BYTES);
         props.putIfAbsent("client.id", "photoqueue-tx-" + transactionalId);
+        props.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();

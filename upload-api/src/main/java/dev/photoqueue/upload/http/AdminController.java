@@ -7,6 +7,7 @@ import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.WorkerService;
 import dev.photoqueue.worker.Chaos;
+import dev.photoqueue.worker.UnknownWorkerException;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -59,14 +60,17 @@ public final class AdminController {
         }
         try {
             workers.crash(id, (String) mode);
+        } catch (UnknownWorkerException e) {
+            throw ApiException.notFound(e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith("no running worker") ? ApiException.notFound(e.getMessage())
-                    : ApiException.badRequest(e.getMessage());
+            throw ApiException.badRequest(e.getMessage());
         }
+        Chaos.Point point = workers.chaos().point();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("worker", id);
         answer.put("mode", workers.chaos().mode().name().toLowerCase(java.util.Locale.ROOT));
-        answer.put("when", "in the middle of its next photo");
+        answer.put("when", point == null ? "with its next photo, at a point chosen by chance"
+                : "with its next photo, at " + point.wireName());
         ctx.status(202).json(answer);
     }
 
@@ -74,7 +78,11 @@ public final class AdminController {
         ctx.json(chaosBody(workers.chaos()));
     }
 
-    /** {@code PUT /api/chaos {mode, probability, namePattern}}: any of them; the others stay. */
+    /**
+     * {@code PUT /api/chaos {mode, probability, namePattern, point, crashes}}: any of them; the
+     * others stay. {@code crashes}: the next N photos kill their worker; {@code point}:
+     * {@code mid-photo}, {@code after-publish} or {@code any}.
+     */
     void updateChaos(Context ctx) {
         Map<String, Object> body = body(ctx);
         Chaos chaos = workers.chaos();
@@ -88,6 +96,15 @@ public final class AdminController {
                             + body.get("probability"));
                 }
                 chaos.probability(p.doubleValue());
+            }
+            if (body.containsKey("point")) {
+                chaos.point(Chaos.parsePoint(String.valueOf(body.get("point"))));
+            }
+            if (body.containsKey("crashes")) {
+                if (!(body.get("crashes") instanceof Integer n)) {
+                    throw new IllegalArgumentException("crashes must be a whole number >= 0, was " + body.get("crashes"));
+                }
+                chaos.crashes(n);
             }
             if (body.containsKey("namePattern")) {
                 Object pattern = body.get("namePattern");
@@ -104,6 +121,8 @@ public final class AdminController {
         body.put("mode", chaos.mode().name().toLowerCase(java.util.Locale.ROOT));
         body.put("probability", chaos.probability());
         body.put("namePattern", chaos.namePattern());
+        body.put("point", chaos.point() == null ? "any" : chaos.point().wireName());
+        body.put("crashes", chaos.crashesLeft());
         return body;
     }
 
@@ -168,10 +187,14 @@ public final class AdminController {
         return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
-    private static Map<String, Object> workerBody(List<String> ids) {
+    private Map<String, Object> workerBody(List<String> ids) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", ids.size());
         body.put("workers", ids);
+        body.put("target", workers.target());
+        body.put("restarting", workers.restarting());
+        body.put("restarts", workers.restarts());
+        body.put("restartDelayMs", workers.restartDelayMs());
         return body;
     }
 
@@ -181,6 +204,7 @@ public final class AdminController {
         body.put("delivery", s.delivery());
         body.put("maxBacklog", s.maxBacklog());
         body.put("autoscale", s.autoscale());
+        body.put("consumption", s.consumption());
         return body;
     }
 }

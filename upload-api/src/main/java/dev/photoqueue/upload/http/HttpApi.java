@@ -63,6 +63,7 @@ public final class HttpApi {
             cfg.routes.post("/api/photos", c.photos()::upload);
             cfg.routes.get("/api/photos", c.photos()::list);
             cfg.routes.get("/api/photos/{id}", c.photos()::get);
+            cfg.routes.get("/api/photos/{id}/journey", c.photos()::journey);
             cfg.routes.get("/photos/{id}/{file}", c.photos()::variant);
             cfg.routes.sse("/api/events", c.events()::connect);
 

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.http;
 
+import dev.photoqueue.upload.service.JourneyStep;
 import dev.photoqueue.upload.service.PhotoService;
 import dev.photoqueue.upload.service.PhotoView;
 import dev.photoqueue.upload.service.UploadReceipt;
@@ -69,6 +70,18 @@ public final class PhotoController {
         String id = ctx.pathParam("id");
         PhotoView photo = photos.photo(id).orElseThrow(() -> ApiException.notFound("no photo with id '" + id + "'"));
         ctx.json(photo);
+    }
+
+    /** {@code GET /api/photos/{id}/journey}: {@code {id, steps: [{at, what, ...}]}}, 404 for an unknown photo. */
+    void journey(Context ctx) {
+        String id = ctx.pathParam("id");
+        List<JourneyStep> steps = photos.journey(id)
+                .orElseThrow(() -> ApiException.notFound("no photo with id '" + id + "'"));
+        ctx.json(new Journey(id, steps));
+    }
+
+    /** The body of {@code GET /api/photos/{id}/journey}. */
+    record Journey(String id, List<JourneyStep> steps) {
     }
 
     void list(Context ctx) {

@@ -120,6 +120,14 @@ public final class PhotoService {
         return view.get(id);
     }
 
+    /**
+     * The photo's journey, oldest step first: empty when no photo has this id, no steps while its
+     * first record is not read yet.
+     */
+    public Optional<List<JourneyStep>> journey(String id) {
+        return view.journey(id).or(() -> view.get(id).map(photo -> List.of()));
+    }
+
     /** The most recent photos, newest first. */
     public List<PhotoView> recent(int limit) {
         return view.recent(limit);

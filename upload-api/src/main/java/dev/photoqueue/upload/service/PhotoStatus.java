@@ -11,5 +11,10 @@ public enum PhotoStatus {
     /** A worker gave up on the photo (permanent failure, or transient failures on its last delivery). */
     FAILED,
     /** The job lies in the dead-letter topic, waiting for a redrive. */
-    DEAD_LETTERED
+    DEAD_LETTERED,
+    /**
+     * Delivered at-most-once to a worker that died with it: the job counted as done when it was
+     * handed out, so it never comes again (a replay or a new upload would make it).
+     */
+    LOST
 }

@@ -12,9 +12,12 @@ import java.util.Map;
  * @param error     the reason of the last failure, or null
  * @param partition the partition of {@code photo.uploaded} its latest job went to, -1 for a sync upload
  * @param offset    that job's offset, -1 for a sync upload
+ * @param duplicate true when the latest outcome found every variant written already: the job had
+ *                  been processed before (a redelivery, a replay or a redrive)
  */
 public record PhotoView(String id, PhotoStatus status, int attempts, Map<String, String> variants, String error,
-                        int partition, long offset, String user, String city, Instant uploadedAt, Instant updatedAt) {
+                        int partition, long offset, String user, String city, Instant uploadedAt, Instant updatedAt,
+                        boolean duplicate) {
 
     public PhotoView {
         // a copy the reading thread cannot change later, keeping the workers' order (Map.copyOf would not)

@@ -16,7 +16,10 @@ public final class SettingsService {
         this(initial, s -> { });
     }
 
-    /** {@code onChange} applies new settings beyond this holder (the workers' delivery guarantee). */
+    /**
+     * {@code onChange} applies new settings beyond this holder (the workers' delivery guarantee)
+     * before they are shown; an {@link IllegalArgumentException} from it refuses the update.
+     */
     public SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange) {
         this.current = new AtomicReference<>(initial);
         this.onChange = onChange;
@@ -28,29 +31,32 @@ public final class SettingsService {
 
     /**
      * Applies the fields present in {@code changes} ({@code partitionKey}, {@code delivery},
-     * {@code maxBacklog}, {@code autoscale}); {@link IllegalArgumentException} naming the field and
-     * value for an unknown field or a bad value, and then nothing changes.
+     * {@code maxBacklog}, {@code autoscale}, {@code consumption}); {@link IllegalArgumentException}
+     * naming the field and value for an unknown field, a bad value or a combination the workers
+     * cannot run (exactly-once with shared consumption), and then nothing changes.
      */
     public synchronized RuntimeSettings update(Map<String, Object> changes) {
-        RuntimeSettings updated = current.updateAndGet(old -> {
-            PartitionKey key = old.partitionKey();
-            String delivery = old.delivery();
-            long maxBacklog = old.maxBacklog();
-            boolean autoscale = old.autoscale();
-            for (Map.Entry<String, Object> e : changes.entrySet()) {
-                Object v = e.getValue();
-                switch (e.getKey()) {
-                    case "partitionKey" -> key = PartitionKey.fromWireName(String.valueOf(v));
-                    case "delivery" -> delivery = String.valueOf(v);
-                    case "maxBacklog" -> maxBacklog = wholeNumber("maxBacklog", v);
-                    case "autoscale" -> autoscale = bool("autoscale", v);
-                    default -> throw new IllegalArgumentException("unknown setting '" + e.getKey()
-                            + "'; known: partitionKey, delivery, maxBacklog, autoscale");
-                }
+        RuntimeSettings old = current.get();
+        PartitionKey key = old.partitionKey();
+        String delivery = old.delivery();
+        long maxBacklog = old.maxBacklog();
+        boolean autoscale = old.autoscale();
+        String consumption = old.consumption();
+        for (Map.Entry<String, Object> e : changes.entrySet()) {
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "partitionKey" -> key = PartitionKey.fromWireName(String.valueOf(v));
+                case "delivery" -> delivery = String.valueOf(v);
+                case "maxBacklog" -> maxBacklog = wholeNumber("maxBacklog", v);
+                case "autoscale" -> autoscale = bool("autoscale", v);
+                case "consumption" -> consumption = String.valueOf(v);
+                default -> throw new IllegalArgumentException("unknown setting '" + e.getKey()
+                        + "'; known: partitionKey, delivery, maxBacklog, autoscale, consumption");
             }
-            return new RuntimeSettings(key, delivery, maxBacklog, autoscale);
-        });
-        onChange.accept(updated);
+        }
+        RuntimeSettings updated = new RuntimeSettings(key, delivery, maxBacklog, autoscale, consumption);
+        onChange.accept(updated); // may refuse (exactly-once with shared workers): then nothing changes
+        current.set(updated);
         return updated;
     }
 

@@ -12,9 +12,11 @@ import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.worker.job.MalformedJobException;
 import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoDelivered;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoProcessed;
+import dev.photoqueue.worker.job.PhotoReleased;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
@@ -45,6 +47,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * DONE. QUEUED is shown as PROCESSING while the job is first in line on a partition a worker
  * owns ({@link JobProgress}).
  *
+ * <p>Each photo keeps its journey ({@link #journey}): the steps its records tell, in reading
+ * order. Uploads, outcomes and dead letters are records of their own; deliveries and releases
+ * are told by the workers ({@link PhotoDelivered}, {@link PhotoReleased}). What no record tells is
+ * inferred: a delivery whose member has left the group ({@link #MEMBERS_EVERY}, by asking the
+ * group) with no outcome is {@code crashed}, and under at-most-once {@code lost} (status
+ * {@link PhotoStatus#LOST}), as no other delivery will come; a new delivery after one with no
+ * outcome whose member is still there is {@code expired} (its lock or session ran out). Replay
+ * rebuilds the journey with everything else; the inference then uses the group as it is now.
+ *
  * <p>Reading lags the queue a little. So that an upload's 202 never names a photo the view does
  * not know, {@link #recordAccepted} shows the photo of a job the queue has just acknowledged before
  * its record is read, exactly as reading that record will show it.
@@ -62,11 +73,17 @@ public final class StatusView implements AutoCloseable {
     private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long RETRY_MILLIS = 1_000;
+    /** How often the group's members are read, to tell which open deliveries lost their worker. */
+    static final Duration MEMBERS_EVERY = Duration.ofSeconds(1);
 
     private final QueueBackend backend;
     private final JobProgress progress;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, PhotoView> photos = new ConcurrentHashMap<>();
+    private final Map<String, List<JourneyStep>> journeys = new ConcurrentHashMap<>();
+    /** The members of the thumbnailers group at a moment, read off the reading thread. */
+    private final AtomicReference<Members> members = new AtomicReference<>();
+    private final java.util.concurrent.ScheduledExecutorService memberReader;
     private final Map<String, Track> tracks = new HashMap<>(); // reading thread only
     private final List<PhotoListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<Long> pendingReplay = new AtomicReference<>();
@@ -79,12 +96,35 @@ public final class StatusView implements AutoCloseable {
         this.progress = progress;
         this.thread = new Thread(this::run, "status-view");
         this.thread.setDaemon(true);
+        this.memberReader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "status-view-members");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Who was in the thumbnailers group when. */
+    private record Members(long atMillis, java.util.Set<String> ids) {
+    }
+
+    /** Reads the group's members; a failure (the backend away, no such group yet) leaves the last reading. */
+    private void readMembers() {
+        try {
+            long at = System.currentTimeMillis();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            backend.admin().describeGroup(Topics.THUMBNAILERS).members().forEach(m -> ids.add(m.memberId()));
+            members.set(new Members(at, ids));
+        } catch (RuntimeException e) {
+            LOG.debug("status view: could not read the members of {}: {}", Topics.THUMBNAILERS, e.toString());
+        }
     }
 
     /** Starts reading the three topics (which must exist) from their beginning. */
     public static StatusView start(QueueBackend backend, JobProgress progress) {
         StatusView view = new StatusView(backend, progress);
         view.thread.start();
+        view.memberReader.scheduleWithFixedDelay(view::readMembers, 0, MEMBERS_EVERY.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         return view;
     }
 
@@ -108,6 +148,11 @@ public final class StatusView implements AutoCloseable {
     /** The photo, or empty when no record names it. */
     public Optional<PhotoView> get(String id) {
         return Optional.ofNullable(photos.get(id)).map(this::withProgress);
+    }
+
+    /** The photo's journey, oldest step first, or empty when no record names the photo. */
+    public Optional<List<JourneyStep>> journey(String id) {
+        return Optional.ofNullable(journeys.get(id));
     }
 
     /** The {@code limit} most recently uploaded photos, newest first. */
@@ -140,6 +185,7 @@ public final class StatusView implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        memberReader.shutdownNow();
         thread.interrupt();
         try {
             thread.join(5_000);
@@ -152,7 +198,8 @@ public final class StatusView implements AutoCloseable {
         if (view.status() == PhotoStatus.QUEUED && view.partition() >= 0
                 && progress.inProgress(view.partition(), view.offset())) {
             return new PhotoView(view.id(), PhotoStatus.PROCESSING, view.attempts(), view.variants(), view.error(),
-                    view.partition(), view.offset(), view.user(), view.city(), view.uploadedAt(), view.updatedAt());
+                    view.partition(), view.offset(), view.user(), view.city(), view.uploadedAt(), view.updatedAt(),
+                    view.duplicate());
         }
         return view;
     }
@@ -189,6 +236,49 @@ public final class StatusView implements AutoCloseable {
             apply(record);
             recordsRead++;
         }
+        settleOpenDeliveries();
+    }
+
+    /** Photos whose latest delivery has no outcome yet: the ones {@link #settleOpenDeliveries} looks at. */
+    private final java.util.Set<String> open = new java.util.HashSet<>(); // reading thread only
+    /** Photos delivered again with no ack of the delivery before, waiting for a reading of the members. */
+    private final java.util.Set<String> unsettledEnds = new java.util.HashSet<>(); // reading thread only
+    private long membersSeen;
+
+    /**
+     * Marks the open deliveries whose member has left the group, by the latest reading of the
+     * members taken after the delivery was recorded (a member is in the group before it is handed
+     * anything): {@code crashed}, and at-most-once also {@code lost}.
+     */
+    private void settleOpenDeliveries() {
+        Members now = members.get();
+        if (now == null || now.atMillis() == membersSeen || (open.isEmpty() && unsettledEnds.isEmpty())) {
+            return;
+        }
+        membersSeen = now.atMillis();
+        // A delivery that came again with no ack before: its member left (crashed) or stayed (its lock expired).
+        for (java.util.Iterator<String> it = unsettledEnds.iterator(); it.hasNext(); ) {
+            Track t = tracks.get(it.next());
+            if (t == null || t.unsettledEnd == null) {
+                it.remove();
+            } else if (t.unsettledEndAt < now.atMillis()) {
+                it.remove();
+                t.settleEnd(now.ids().contains(t.unsettledEnd.memberId()));
+                publish(t);
+            }
+        }
+        for (java.util.Iterator<String> it = open.iterator(); it.hasNext(); ) {
+            Track t = tracks.get(it.next());
+            if (t == null || t.delivered == null) {
+                it.remove();
+                continue;
+            }
+            if (t.deliveredAt < now.atMillis() && !now.ids().contains(t.delivered.memberId())) {
+                it.remove();
+                t.memberGone(now.atMillis());
+                publish(t);
+            }
+        }
     }
 
     private void pause() {
@@ -214,10 +304,15 @@ public final class StatusView implements AutoCloseable {
         if (fromMillis <= 0) {
             tracks.clear();
             photos.clear();
+            journeys.clear();
+            open.clear();
+            unsettledEnds.clear();
             consumer.seekToBeginning(consumer.assignment());
             LOG.info("status view: rebuilding from the start of the log");
             return;
         }
+        // The records from then on are read again, and tell their steps again.
+        tracks.values().forEach(t -> t.steps.removeIf(step -> step.at().toEpochMilli() >= fromMillis));
         Map<TopicPartition, Long> query = new HashMap<>();
         consumer.assignment().forEach(tp -> query.put(tp, fromMillis));
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
@@ -237,12 +332,20 @@ public final class StatusView implements AutoCloseable {
             default -> track = applyDeadLetter(record);
         }
         if (track != null) {
-            PhotoView view = track.view();
-            photos.put(view.id(), view);
-            PhotoView shown = withProgress(view);
-            for (PhotoListener listener : listeners) {
-                listener.photoChanged(shown);
-            }
+            publish(track);
+        }
+    }
+
+    private void publish(Track track) {
+        PhotoView view = track.view();
+        photos.put(view.id(), view);
+        journeys.put(view.id(), List.copyOf(track.steps));
+        if (track.delivered != null) {
+            open.add(view.id());
+        }
+        PhotoView shown = withProgress(view);
+        for (PhotoListener listener : listeners) {
+            listener.photoChanged(shown);
         }
     }
 
@@ -252,6 +355,8 @@ public final class StatusView implements AutoCloseable {
             return null;
         }
         Track t = track(job.photoId(), record.timestamp());
+        t.steps.add(JourneyStep.of(record.timestamp(), t.deadAt > 0 ? "redriven" : "uploaded", "partition",
+                record.partition(), "offset", record.offset(), "key", record.keyAsString()));
         t.job(job, record.partition(), record.offset(), record.timestamp());
         return t;
     }
@@ -269,16 +374,34 @@ public final class StatusView implements AutoCloseable {
             return null;
         }
         Track t = track(event.photoId(), record.timestamp());
-        t.updatedAt = Math.max(t.updatedAt, record.timestamp());
+        long at = record.timestamp();
+        t.updatedAt = Math.max(t.updatedAt, at);
+        if (event instanceof PhotoDelivered d) {
+            if (t.delivery(d, at)) {
+                unsettledEnds.add(t.id);
+            }
+            return t;
+        }
+        t.delivered = null; // an outcome or a release: the delivery ended
+        t.lastReleased = event instanceof PhotoReleased;
         if (event instanceof PhotoProcessed done) {
-            t.processedAt = record.timestamp();
+            t.processedAt = at;
+            t.duplicate = done.duplicate();
             t.attempts = Math.max(t.attempts, done.deliveryCount());
             t.variants.clear();
             done.variants().forEach(v -> t.variants.put(v.name(), variantUrl(done.photoId(), v.name())));
+            t.steps.add(JourneyStep.of(at, "processed", "delivery", done.deliveryCount(), "worker", done.workerId(),
+                    "duplicate", done.duplicate()));
         } else if (event instanceof PhotoFailed failed) {
-            t.failedAt = Math.max(t.failedAt, record.timestamp());
+            t.failedAt = Math.max(t.failedAt, at);
             t.attempts = Math.max(t.attempts, failed.attempts());
             t.error = failed.reason();
+            t.steps.add(JourneyStep.of(at, "failed", "delivery", failed.attempts(), "worker", failed.workerId(),
+                    "permanent", failed.permanent(), "error", failed.reason()));
+        } else if (event instanceof PhotoReleased released) {
+            t.attempts = Math.max(t.attempts, released.deliveryCount());
+            t.steps.add(JourneyStep.of(at, "released", "delivery", released.deliveryCount(), "worker",
+                    released.workerId(), "error", released.error()));
         }
         return t;
     }
@@ -297,6 +420,8 @@ public final class StatusView implements AutoCloseable {
         if (error != null && error.value() != null) {
             t.error = error.valueAsString();
         }
+        t.steps.add(JourneyStep.of(at, "dead-lettered", "reason", t.error, "deliveries",
+                (int) headerLong(record, DeadLetters.DELIVERY_COUNT, 0), "offset", record.offset()));
         return t;
     }
 
@@ -308,6 +433,7 @@ public final class StatusView implements AutoCloseable {
             return null;
         }
     }
+
 
     private Track track(String photoId, long timestamp) {
         return tracks.computeIfAbsent(photoId, id -> new Track(id, timestamp));
@@ -340,6 +466,21 @@ public final class StatusView implements AutoCloseable {
         long deadAt;
         long updatedAt;
         int attempts;
+        boolean duplicate;
+        /** The latest delivery while it has no outcome, else null. */
+        PhotoDelivered delivered;
+        /** The latest delivery, with or without an outcome; whether it was released, or found crashed. */
+        PhotoDelivered last;
+        boolean lastReleased;
+        boolean lastEnded;
+        /** A delivery that ended unacked, known from the next one: how it ended waits for the members. */
+        PhotoDelivered unsettledEnd;
+        long unsettledEndAt;
+        String unsettledEndWhen;
+        int unsettledEndIndex;
+        long deliveredAt;
+        long lostAt;
+        final List<JourneyStep> steps = new ArrayList<>();
         int partition = -1;
         long offset = -1;
         String error;
@@ -364,9 +505,66 @@ public final class StatusView implements AutoCloseable {
             updatedAt = timestamp;
         }
 
+        /** A worker took the photo's job; an earlier delivery with no outcome ended without one. */
+        /**
+         * A worker took the photo's job. True when that shows the delivery before ended unacked
+         * (the same job again: a higher count; a replay starts counting afresh), unless it was
+         * released or already found crashed: its step waits for {@link #settleEnd}.
+         */
+        boolean delivery(PhotoDelivered d, long at) {
+            boolean unacked = last != null && d.deliveryCount() > last.deliveryCount() && !lastReleased && !lastEnded;
+            if (unacked) {
+                unsettledEnd = last;
+                unsettledEndAt = at;
+                unsettledEndWhen = delivered != null ? "without an outcome"
+                        : "after publishing its outcome, before acking the job";
+                unsettledEndIndex = steps.size();
+            }
+            last = d;
+            lastReleased = false;
+            lastEnded = false;
+            delivered = d;
+            deliveredAt = at;
+            attempts = Math.max(attempts, d.deliveryCount());
+            steps.add(JourneyStep.of(at, "delivered", "delivery", d.deliveryCount(), "member", d.memberId(), "worker",
+                    d.workerId(), "guarantee", d.guarantee()));
+            return unacked;
+        }
+
+        /**
+         * Tells how the unacked delivery ended, by a reading of the members taken after the job
+         * came again: its member gone, its worker died; still there, its lock or session ran out.
+         */
+        void settleEnd(boolean memberStayed) {
+            JourneyStep step = JourneyStep.of(unsettledEndAt, memberStayed ? "expired" : "crashed", "delivery",
+                    unsettledEnd.deliveryCount(), "worker", unsettledEnd.workerId(), "reason", (memberStayed
+                            ? "its lock or session ran out " : "its worker left the group ") + unsettledEndWhen
+                            + "; the job was handed out again");
+            steps.add(Math.min(unsettledEndIndex, steps.size()), step);
+            unsettledEnd = null;
+        }
+
+        /** The open delivery's member left the group at {@code at} without an outcome. */
+        void memberGone(long at) {
+            lastEnded = true;
+            steps.add(JourneyStep.of(at, "crashed", "delivery", delivered.deliveryCount(), "worker",
+                    delivered.workerId(), "reason", "its worker left the group without an outcome"));
+            if ("at-most-once".equals(delivered.guarantee())) {
+                lostAt = at;
+                error = "delivered at-most-once to worker " + delivered.workerId() + ", which died with it: the job "
+                        + "counted as done when it was handed out, so it is never delivered again";
+                steps.add(JourneyStep.of(at, "lost", "reason", error));
+            }
+            updatedAt = Math.max(updatedAt, at);
+            delivered = null;
+        }
+
         PhotoStatus status() {
             if (processedAt > 0) {
                 return PhotoStatus.DONE;
+            }
+            if (lostAt > 0 && lostAt >= lastJobAt) {
+                return PhotoStatus.LOST;
             }
             if (deadAt > 0 && deadAt >= lastJobAt) {
                 return PhotoStatus.DEAD_LETTERED;
@@ -381,7 +579,7 @@ public final class StatusView implements AutoCloseable {
             PhotoStatus status = status();
             return new PhotoView(id, status, attempts, status == PhotoStatus.DONE ? variants : Map.of(),
                     status == PhotoStatus.DONE ? null : error, partition, offset, user, city, uploadedAt,
-                    Instant.ofEpochMilli(updatedAt));
+                    Instant.ofEpochMilli(updatedAt), status == PhotoStatus.DONE && duplicate);
         }
     }
 }

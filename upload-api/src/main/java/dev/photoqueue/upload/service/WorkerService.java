@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.worker.Chaos;
+import dev.photoqueue.worker.UnknownWorkerException;
 import dev.photoqueue.worker.WorkerPool;
 
 import java.util.List;
@@ -32,16 +33,36 @@ public final class WorkerService {
     /**
      * Makes worker {@code id} die in the middle of its next photo: {@code thread} stops it without
      * ack or heartbeat (its group notices after the session timeout), {@code process} halts the
-     * whole process (with embedded workers: this app). {@link IllegalArgumentException} for an
-     * unknown worker or mode.
+     * whole process (with embedded workers: this app). {@link UnknownWorkerException} for an
+     * unknown worker, {@link IllegalArgumentException} for an unknown mode.
      */
     public void crash(String id, String mode) {
         Chaos.Crash crash = Chaos.parseMode(mode == null ? "thread" : mode);
         if (!pool.workerIds().contains(id)) {
-            throw new IllegalArgumentException("no running worker " + id + "; running: " + pool.workerIds());
+            throw new UnknownWorkerException(id, pool.workerIds());
         }
         pool.chaos().mode(crash);
         pool.crash(id);
+    }
+
+    /** The number of workers the pool keeps (crashed ones are replaced up to it). */
+    public int target() {
+        return pool.target();
+    }
+
+    /** Crashed workers replaced since start. */
+    public long restarts() {
+        return pool.restarts();
+    }
+
+    /** Crashed workers waiting for their replacement. */
+    public int restarting() {
+        return pool.restarting();
+    }
+
+    /** How long a crashed worker stays dead before its replacement starts. */
+    public long restartDelayMs() {
+        return pool.config().restartDelay().toMillis();
     }
 
     /** The chaos switch of the embedded workers (crash by chance or by file name). */

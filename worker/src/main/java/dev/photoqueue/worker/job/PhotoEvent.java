@@ -10,9 +10,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = PhotoProcessed.class, name = "PhotoProcessed"),
-        @JsonSubTypes.Type(value = PhotoFailed.class, name = "PhotoFailed")
+        @JsonSubTypes.Type(value = PhotoFailed.class, name = "PhotoFailed"),
+        @JsonSubTypes.Type(value = PhotoDelivered.class, name = "PhotoDelivered"),
+        @JsonSubTypes.Type(value = PhotoReleased.class, name = "PhotoReleased")
 })
-public sealed interface PhotoEvent permits PhotoProcessed, PhotoFailed {
+public sealed interface PhotoEvent permits PhotoProcessed, PhotoFailed, PhotoDelivered, PhotoReleased {
 
     String photoId();
 }
