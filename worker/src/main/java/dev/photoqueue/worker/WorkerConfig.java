@@ -42,12 +42,15 @@ import java.util.Properties;
  * <tr><td>{@code worker.nice}</td><td>nice value (0 to 19) the workers' image threads set themselves to on Linux, so
  *     that image work yields the cores to other threads of the process (the upload API's requests); the threads
  *     that talk to the group keep normal priority</td><td>0</td></tr>
+ * <tr><td>{@code worker.version}</td><td>the release the workers run, {@code v1}, {@code v2} (renders upside down
+ *     on purpose) or {@code v3} (the fix); see {@link WorkerVersion}</td><td>v1</td></tr>
  * </table>
  */
 public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> variants, long maxPixels, long maxSourceBytes,
                            int workerCount, String workerId, int maxDeliveries, long retryBackoffMs,
                            long retryBackoffMaxMs, long sessionTimeoutMs, int maxPollRecords, Duration pollTimeout,
-                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice) {
+                           Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice,
+                           WorkerVersion version) {
 
     public WorkerConfig {
         Objects.requireNonNull(blobDir, "blobDir");
@@ -57,6 +60,7 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(version, "version");
         requirePositive("max.pixels", maxPixels);
         requirePositive("max.source.bytes", maxSourceBytes);
         if (workerCount < 0) {
@@ -96,7 +100,9 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 Duration.ofMillis(s.getLong("shutdown.grace.ms", 10_000)),
                 s.getMode("consumption.mode", ConsumptionMode.ORDERED),
                 (int) s.getLong("uploaded.partitions", 4),
-                (int) s.getLong("worker.nice", 0));
+                (int) s.getLong("worker.nice", 0),
+                s.has("worker.version") ? WorkerVersion.parse("worker.version", s.get("worker.version", ""))
+                        : WorkerVersion.DEFAULT);
     }
 
     /** Settings from {@code file} (may be empty) overridden by {@code PQ_*} variables of {@code environment}. */
@@ -115,12 +121,12 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
     static final List<String> KEYS = List.of("blob.dir", "blob.fsync", "variants", "max.pixels", "max.source.bytes",
             "worker.count", "worker.id", "max.deliveries", "retry.backoff.ms", "retry.backoff.max.ms",
             "session.timeout.ms", "max.poll.records", "poll.timeout.ms", "shutdown.grace.ms", "consumption.mode",
-            "uploaded.partitions", "worker.nice");
+            "uploaded.partitions", "worker.nice", "worker.version");
 
     public WorkerConfig withBlobDir(Path dir) {
         return new WorkerConfig(dir, fsync, variants, maxPixels, maxSourceBytes, workerCount, workerId, maxDeliveries,
                 retryBackoffMs, retryBackoffMaxMs, sessionTimeoutMs, maxPollRecords, pollTimeout, shutdownGrace, mode,
-                uploadedPartitions, nice);
+                uploadedPartitions, nice, version);
     }
 
     private static void requirePositive(String key, long value) {
