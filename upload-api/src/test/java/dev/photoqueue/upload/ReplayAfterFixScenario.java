@@ -350,7 +350,7 @@ final class ReplayAfterFixScenario implements AutoCloseable {
     }
 
     /** A PNG of {@code width x height} whose quadrants are {@link #QUADRANTS}. */
-    private static byte[] quadrants(int width, int height) {
+    static byte[] quadrants(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         int[][] corners = {{0, 0}, {width / 2, 0}, {width / 2, height / 2}, {0, height / 2}};
