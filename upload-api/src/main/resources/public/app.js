@@ -180,12 +180,24 @@ function notePhoto(photo) {
   status.textContent = merged.status + (merged.error ? ': ' + merged.error.slice(0, 60) : '');
   status.className = 'status status-' + merged.status;
   const thumb = merged.variants && merged.variants.thumb;
-  if (thumb && !item.querySelector('img')) {
-    const img = el('img');
-    img.alt = 'thumbnail of ' + photo.id;
-    img.src = thumb;
-    item.querySelector('.frame').replaceWith(img);
+  if (thumb) {
+    let img = item.querySelector('img');
+    if (!img) {
+      img = el('img');
+      img.alt = 'thumbnail of ' + photo.id;
+      item.querySelector('.frame').replaceWith(img);
+    }
+    // a photo rendered again by another worker version (a replay after a fix) has a new URL: each
+    // version's file has its own, so the browser fetches the new bytes instead of a cached image
+    if (img.getAttribute('src') !== thumb) img.src = thumb;
+    item.querySelector('.muted').textContent = photo.id.slice(0, 12) + ' · ' + versionOf(thumb);
   }
+}
+
+/** The worker version that made a variant, from its URL: /photos/<id>/<version>/<name>.jpg, or v1's /photos/<id>/<name>.jpg. */
+function versionOf(url) {
+  const parts = url.split('/');
+  return parts.length === 5 ? parts[3] : 'v1';
 }
 
 // ---------- live events ----------
@@ -310,12 +322,26 @@ async function refresh() {
     $('fact-delivery').textContent = settings.delivery;
     if (document.activeElement !== $('delivery')) $('delivery').value = settings.delivery;
     if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
+    $('fact-version').textContent = settings.workerVersion;
+    if (document.activeElement !== $('worker-version')) $('worker-version').value = settings.workerVersion;
+    updateVersionRuns(settings.workerVersions);
     $('autoscale').checked = settings.autoscale;
     updateDeadLetters(dlq);
     updateStats(await api('GET', '/api/stats'));
   } catch (e) {
     $('fact-live').textContent = 'error: ' + e.message;
   }
+}
+
+// The replay can start exactly where a worker version started: the moment a bug came in.
+function updateVersionRuns(runs) {
+  const select = $('replay-start');
+  const wanted = [['', 'the time']].concat(runs.map((r) =>
+    [r.since, 'the start of ' + r.version + ' (' + new Date(r.since).toLocaleTimeString() + ')']));
+  if ([...select.options].map((o) => o.value).join() === wanted.map((w) => w[0]).join()) return;
+  const keep = select.value;
+  select.replaceChildren(...wanted.map(([value, text]) => { const o = el('option', text); o.value = value; return o; }));
+  select.value = wanted.some((w) => w[0] === keep) ? keep : '';
 }
 
 function updateStats(stats) {
@@ -384,17 +410,20 @@ function wire() {
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
-      delivery: $('delivery').value })
+      delivery: $('delivery').value, workerVersion: $('worker-version').value })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', max backlog ' + s.maxBacklog
-        + ', autoscale ' + s.autoscale),
+        + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
         (err) => showAdmin(err.message, true));
   });
   $('replay-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const local = $('replay-from').value;
-    const from = local ? new Date(local).toISOString() : new Date(Date.now() - 3600_000).toISOString();
+    const from = $('replay-start').value
+      || (local ? new Date(local).toISOString() : new Date(Date.now() - 3600_000).toISOString());
     api('POST', '/api/replay', { group: $('replay-group').value, from })
-      .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from), (err) => showAdmin(err.message, true));
+      .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from
+        + (r.workersPaused ? ' (its ' + r.workersPaused + ' workers left the group for the reset and joined again)' : '')),
+        (err) => showAdmin(err.message, true));
   });
   $('group-select').addEventListener('change', refresh);
   $('chaos-form').addEventListener('submit', (e) => {

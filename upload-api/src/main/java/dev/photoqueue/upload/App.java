@@ -71,6 +71,12 @@ public final class App implements AutoCloseable {
      * CpuPriority).
      */
     static final int EMBEDDED_WORKER_NICE = 19;
+    /**
+     * How much longer than the session timeout a replay of the workers' group waits for its members
+     * to be gone: a crashed worker is removed once its session times out, and the removal is seen
+     * at the next look.
+     */
+    static final Duration REPLAY_MEMBER_WAIT_MARGIN = Duration.ofSeconds(5);
     /** A temporary blob file this old at start-up belongs to a write that was killed, not a slow one. */
     static final Duration ABANDONED_WRITE_AGE = Duration.ofHours(1);
 
@@ -146,9 +152,12 @@ public final class App implements AutoCloseable {
 
             SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
                     workerConfig.delivery().wireName(), config.maxBacklog(), false,
-                    workerConfig.mode().name().toLowerCase(java.util.Locale.ROOT)),
-                    s -> pool.setDelivery(Delivery.fromWireName(s.delivery()),
-                            RuntimeSettings.consumptionMode(s.consumption())));
+                    workerConfig.mode().name().toLowerCase(java.util.Locale.ROOT), config.workerVersion()),
+                    s -> {
+                        pool.setDelivery(Delivery.fromWireName(s.delivery()),
+                                RuntimeSettings.consumptionMode(s.consumption()));
+                        pool.setVersion(s.workerVersion());
+                    });
             BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true, blobFiles);
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),
@@ -170,7 +179,8 @@ public final class App implements AutoCloseable {
             opened.add(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), stats),
-                    new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view), json),
+                    new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view, workers,
+                            Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
                     new HealthController(backend, metrics), events);
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());
@@ -226,7 +236,8 @@ public final class App implements AutoCloseable {
                 "max.pixels", String.valueOf(config.maxPixels()),
                 "max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes())),
                 "uploaded.partitions", String.valueOf(config.partitions()),
-                "worker.nice", String.valueOf(EMBEDDED_WORKER_NICE)));
+                "worker.nice", String.valueOf(EMBEDDED_WORKER_NICE),
+                "worker.version", config.workerVersion().wireName()));
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {

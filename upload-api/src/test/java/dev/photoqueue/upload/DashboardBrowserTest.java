@@ -78,7 +78,7 @@ class DashboardBrowserTest {
         }
     }
 
-    private static void requireBrowser() {
+    static void requireBrowser() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (present) {
             return;
@@ -91,7 +91,7 @@ class DashboardBrowserTest {
                 + "apt-get install -y chromium chromium-driver");
     }
 
-    private static WebDriver chromium(Path profile) {
+    static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -12,14 +12,17 @@ import dev.photoqueue.worker.job.PhotoUploaded;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Does one job: original in, variant files and their manifest out. Idempotent: a variant's path
- * depends only on the photo id and variant name, its bytes only on the source bytes and its spec,
- * and the manifest (written last) records which source digest and specs made which files. When
- * the manifest matches the job and every file it lists is intact, nothing is read or written and
- * the result says {@code duplicate}. Thread-safe.
+ * Does one job: original in, variant files and their manifest out, as its {@link WorkerVersion}
+ * renders them. Idempotent per version: a variant's path depends only on the photo id, the version
+ * and the variant name, its bytes only on the source bytes, its spec and the version's rendering,
+ * and the version's manifest (written last) records which source digest and specs made which
+ * files. When that manifest matches the job and every file it lists is intact, nothing is read or
+ * written and the result says {@code duplicate}. Another version's files are neither taken for
+ * this version's nor touched, so a fixed version re-renders what a faulty one made. Thread-safe.
  *
  * <p>Failures are {@link dev.photoqueue.worker.job.PhotoJobException}s from the blob and image
  * layers; anything else is a bug and propagates as is.
@@ -31,25 +34,44 @@ public final class PhotoProcessor {
     private final List<VariantSpec> specs;
     private final List<String> specKeys;
     private final long maxSourceBytes;
+    private final WorkerVersion version;
 
     PhotoProcessor(BlobStore blobs, ImagePipeline pipeline, List<VariantSpec> specs, long maxSourceBytes) {
+        this(blobs, pipeline, specs, maxSourceBytes, WorkerVersion.DEFAULT);
+    }
+
+    PhotoProcessor(BlobStore blobs, ImagePipeline pipeline, List<VariantSpec> specs, long maxSourceBytes,
+                   WorkerVersion version) {
         VariantSpec.requireDistinctNames(specs);
         this.blobs = blobs;
         this.pipeline = pipeline;
         this.specs = List.copyOf(specs);
         this.specKeys = this.specs.stream().map(VariantSpec::key).toList();
         this.maxSourceBytes = maxSourceBytes;
+        this.version = Objects.requireNonNull(version, "version");
     }
 
-    /** The processor the workers of {@code config} use: its blob store, pixel limit, variants and source limit. */
+    /**
+     * The processor the workers of {@code config} use: its blob store, pixel limit, variants, source
+     * limit and worker version.
+     */
     public static PhotoProcessor from(WorkerConfig config) {
         return of(BlobStore.onFileSystem(config.blobDir(), config.fsync()), config.maxPixels(), config.variants(),
-                config.maxSourceBytes());
+                config.maxSourceBytes()).withVersion(config.version());
     }
 
-    /** A processor on {@code blobs} (the upload API's synchronous mode shares its store). */
+    /** A processor of {@link WorkerVersion#DEFAULT} on {@code blobs} (the upload API's synchronous mode shares its store). */
     public static PhotoProcessor of(BlobStore blobs, long maxPixels, List<VariantSpec> specs, long maxSourceBytes) {
         return new PhotoProcessor(blobs, new ImagePipeline(maxPixels), specs, maxSourceBytes);
+    }
+
+    /** This processor as worker {@code newVersion} runs it: the same store, pipeline and variants. */
+    public PhotoProcessor withVersion(WorkerVersion newVersion) {
+        return newVersion == version ? this : new PhotoProcessor(blobs, pipeline, specs, maxSourceBytes, newVersion);
+    }
+
+    public WorkerVersion version() {
+        return version;
     }
 
     BlobStore blobs() {
@@ -67,22 +89,22 @@ public final class PhotoProcessor {
     public Result process(PhotoUploaded job) {
         long start = System.nanoTime();
         String photoId = BlobStore.requireValidPhotoId(job.photoId());
-        Optional<VariantManifest> done = blobs.readManifest(photoId).filter(m -> matches(m, job));
+        Optional<VariantManifest> done = blobs.readManifest(photoId, version.wireName()).filter(m -> matches(m, job));
         if (done.isPresent()) {
             long checked = System.nanoTime() - start;
             return new Result(variantsOf(done.get()), new Timings(micros(checked), 0, 0, 0, micros(checked)), true);
         }
         byte[] source = blobs.readOriginal(photoId, job.blob(), job.sha256(), maxSourceBytes);
         long read = System.nanoTime();
-        RenderedPhoto photo = pipeline.render(photoId, source, specs);
+        RenderedPhoto photo = pipeline.render(photoId, source, specs, version.rendering());
         long rendered = System.nanoTime();
         List<VariantManifest.Entry> entries = new ArrayList<>(specs.size());
         for (RenderedVariant v : photo.variants()) {
-            String path = blobs.writeVariant(photoId, v.spec().name(), v.jpeg());
+            String path = blobs.writeVariant(photoId, version.wireName(), v.spec().name(), v.jpeg());
             entries.add(new VariantManifest.Entry(v.spec().name(), v.spec().key(), path, v.width(), v.height(),
                     v.jpeg().length, BlobStore.sha256(v.jpeg())));
         }
-        VariantManifest manifest = new VariantManifest(photoId, job.sha256(), entries);
+        VariantManifest manifest = new VariantManifest(photoId, version.wireName(), job.sha256(), entries);
         blobs.writeManifest(manifest);
         long end = System.nanoTime();
         Timings timings = new Timings(micros(read - start), micros(photo.decodeNanos()), micros(photo.renderNanos()),
@@ -91,7 +113,7 @@ public final class PhotoProcessor {
     }
 
     private boolean matches(VariantManifest manifest, PhotoUploaded job) {
-        return manifest.sourceSha256().equals(job.sha256())
+        return manifest.madeBy().equals(version.wireName()) && manifest.sourceSha256().equals(job.sha256())
                 && manifest.variants().stream().map(VariantManifest.Entry::spec).toList().equals(specKeys)
                 && blobs.filesMatch(manifest);
     }

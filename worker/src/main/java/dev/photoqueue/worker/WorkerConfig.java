@@ -46,13 +46,15 @@ import java.util.Properties;
  *     ({@link Delivery}); exactly-once needs ordered consumption</td><td>at-least-once</td></tr>
  * <tr><td>{@code restart.delay.ms}</td><td>how long a crashed worker stays dead before the pool starts its
  *     replacement, as a supervisor would</td><td>2000</td></tr>
+ * <tr><td>{@code worker.version}</td><td>the release the workers run, {@code v1}, {@code v2} (renders upside down
+ *     on purpose) or {@code v3} (the fix); see {@link WorkerVersion}</td><td>v1</td></tr>
  * </table>
  */
 public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> variants, long maxPixels, long maxSourceBytes,
                            int workerCount, String workerId, int maxDeliveries, long retryBackoffMs,
                            long retryBackoffMaxMs, long sessionTimeoutMs, int maxPollRecords, Duration pollTimeout,
                            Duration shutdownGrace, ConsumptionMode mode, int uploadedPartitions, int nice,
-                           Delivery delivery, Duration restartDelay) {
+                           Delivery delivery, Duration restartDelay, WorkerVersion version) {
 
     public WorkerConfig {
         Objects.requireNonNull(blobDir, "blobDir");
@@ -62,6 +64,7 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(version, "version");
         requirePositive("max.pixels", maxPixels);
         requirePositive("max.source.bytes", maxSourceBytes);
         if (workerCount < 0) {
@@ -108,7 +111,9 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 (int) s.getLong("uploaded.partitions", 4),
                 (int) s.getLong("worker.nice", 0),
                 Delivery.fromWireName(s.get("delivery", Delivery.AT_LEAST_ONCE.wireName())),
-                Duration.ofMillis(s.getLong("restart.delay.ms", 2_000)));
+                Duration.ofMillis(s.getLong("restart.delay.ms", 2_000)),
+                s.has("worker.version") ? WorkerVersion.parse("worker.version", s.get("worker.version", ""))
+                        : WorkerVersion.DEFAULT);
     }
 
     /** Settings from {@code file} (may be empty) overridden by {@code PQ_*} variables of {@code environment}. */
@@ -127,12 +132,13 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
     static final List<String> KEYS = List.of("blob.dir", "blob.fsync", "variants", "max.pixels", "max.source.bytes",
             "worker.count", "worker.id", "max.deliveries", "retry.backoff.ms", "retry.backoff.max.ms",
             "session.timeout.ms", "max.poll.records", "poll.timeout.ms", "shutdown.grace.ms", "consumption.mode",
-            "uploaded.partitions", "worker.nice", "delivery", "restart.delay.ms");
+            "uploaded.partitions", "worker.nice", "delivery", "restart.delay.ms",
+            "worker.version");
 
     public WorkerConfig withBlobDir(Path dir) {
         return new WorkerConfig(dir, fsync, variants, maxPixels, maxSourceBytes, workerCount, workerId, maxDeliveries,
                 retryBackoffMs, retryBackoffMaxMs, sessionTimeoutMs, maxPollRecords, pollTimeout, shutdownGrace, mode,
-                uploadedPartitions, nice, delivery, restartDelay);
+                uploadedPartitions, nice, delivery, restartDelay, version);
     }
 
     private static void requirePositive(String key, long value) {

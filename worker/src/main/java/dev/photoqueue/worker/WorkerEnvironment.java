@@ -25,6 +25,7 @@ import java.util.Properties;
  * <tr><td>{@code CHAOS_MODE}</td><td>{@code thread} or {@code process}: how a chaos crash kills</td></tr>
  * <tr><td>{@code CHAOS_PROBABILITY}</td><td>0: chance that a photo kills its worker</td></tr>
  * <tr><td>{@code CHAOS_NAME_PATTERN}</td><td>none: photos whose file name matches kill their worker</td></tr>
+ * <tr><td>{@code WORKER_VERSION}</td><td>{@code v1}: the release the workers run ({@link WorkerVersion})</td></tr>
  * <tr><td>{@code HEALTH_FILE}</td><td>the heartbeat file, {@code photoqueue-worker.health} in the temp folder</td></tr>
  * </table>
  * The other worker settings ({@link WorkerConfig}) come from their {@code PQ_*} variables.
@@ -48,6 +49,10 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
         worker.put("max.deliveries", String.valueOf(integer(values, "MAX_DELIVERIES", 5, 1, 1_000)));
         worker.put("max.pixels", String.valueOf(number(values, "MAX_PIXELS", 50_000_000L)));
         worker.put("max.source.bytes", String.valueOf(number(values, "MAX_UPLOAD_BYTES", 25L << 20)));
+        String version = values.get("WORKER_VERSION");
+        if (version != null && !version.isBlank()) {
+            worker.put("worker.version", WorkerVersion.parse("WORKER_VERSION", values.get("WORKER_VERSION")).wireName());
+        }
         for (String key : WorkerConfig.KEYS) {
             String variable = "PQ_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
             if (!worker.containsKey(key) && values.containsKey(variable)) {
@@ -109,7 +114,7 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
 
     String describe() {
         return "backend " + backend + (backend.equals("kafka") ? " at " + bootstrapServers : " in " + dataDir)
-                + ", blobs in " + worker.blobDir() + (chaosProbability > 0 || chaosNamePattern != null
+                + ", blobs in " + worker.blobDir() + ", version " + worker.version().wireName() + (chaosProbability > 0 || chaosNamePattern != null
                 ? ", chaos " + chaosMode.name().toLowerCase(Locale.ROOT) + " p=" + chaosProbability
                 + (chaosNamePattern == null ? "" : " name~" + chaosNamePattern) : "");
     }

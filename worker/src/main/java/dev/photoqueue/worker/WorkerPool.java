@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A pool of thumbnail workers in this process: N members of the group {@value Topics#THUMBNAILERS},
@@ -47,7 +48,8 @@ public final class WorkerPool implements AutoCloseable {
 
     private final QueueBackend backend;
     private final WorkerConfig config;
-    private final PhotoProcessor processor;
+    /** What new workers process with, of the version they run; {@link #setVersion} replaces it. */
+    private PhotoProcessor processor;
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
     private final Chaos chaos = new Chaos();
@@ -153,6 +155,70 @@ public final class WorkerPool implements AutoCloseable {
     /** {@link #setDelivery(Delivery, ConsumptionMode)} in the current consumption mode. */
     public synchronized void setDelivery(Delivery guarantee) {
         setDelivery(guarantee, mode);
+    }
+
+    /** The release the workers run. */
+    public synchronized WorkerVersion version() {
+        return processor.version();
+    }
+
+    /**
+     * Deploys worker {@code newVersion}, the way a new release replaces the workers: the running ones
+     * finish the job in hand with their version and leave, and as many new ones join with the new
+     * version. Its variants go to files of its own (see {@link PhotoProcessor}).
+     */
+    public synchronized void setVersion(WorkerVersion newVersion) {
+        if (newVersion == processor.version()) {
+            return;
+        }
+        processor = processor.withVersion(newVersion);
+        int count = target;
+        setWorkers(0);
+        setWorkers(count);
+        LOG.info("thumbnail workers now run version {} ({})", newVersion.wireName(), newVersion.description());
+    }
+
+    /**
+     * Runs {@code action} while none of this pool's workers is a member of the group: each finishes
+     * the job in hand and leaves (this waits up to {@code timeout} for all of them, those retired
+     * earlier too), then {@code action} runs, then as many workers as ran before join again, with
+     * the current guarantee and version; they join again also when the action throws. A Kafka group's
+     * positions can be moved only while it has no members, so a replay of this pool's group runs its
+     * reset in here. Holds the pool's lock throughout, so that no resize (the autoscaler,
+     * {@code PUT /api/workers}) brings a member back in the middle. {@link IllegalStateException}
+     * naming the workers still busy after {@code timeout}; the action has not run then.
+     */
+    public synchronized <T> T whilePaused(Duration timeout, Supplier<T> action) {
+        if (stopped) {
+            throw new IllegalStateException("the worker pool is stopped");
+        }
+        int count = target;
+        setWorkers(0);
+        try {
+            awaitRetired(timeout);
+            return action.get();
+        } finally {
+            setWorkers(count);
+        }
+    }
+
+    /** Waits until every retiring worker's thread has ended, that is, it has left the group. */
+    private void awaitRetired(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Running r : retiring) {
+            try {
+                r.thread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the workers to leave their group", e);
+            }
+        }
+        List<String> busy = retiring.stream().filter(r -> r.thread().isAlive()).map(r -> r.loop().workerId()).toList();
+        retiring.removeIf(r -> !r.thread().isAlive());
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("workers " + busy + " were still busy after " + timeout
+                    + " and have not left their group yet");
+        }
     }
 
     /** Workers running and not asked to stop (a crashed one counts again once replaced). */

@@ -1,5 +1,7 @@
 package dev.photoqueue.upload.config;
 
+import dev.photoqueue.worker.WorkerVersion;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,11 +35,13 @@ import java.util.Properties;
  * <tr><td>{@code MAX_PIXELS}</td><td>largest width x height accepted, from the header</td><td>50000000</td></tr>
  * <tr><td>{@code MAX_BACKLOG}</td><td>jobs waiting before uploads get 503 (changeable at run time)</td><td>1000</td></tr>
  * <tr><td>{@code ADMIN_TOKEN}</td><td>bearer token the admin endpoints require; unset: open</td><td>(unset)</td></tr>
+ * <tr><td>{@code WORKER_VERSION}</td><td>the release the embedded workers start with, {@code v1}, {@code v2} (a
+ *     deliberate bug) or {@code v3} (its fix); changeable at run time</td><td>v1</td></tr>
  * </table>
  */
 public record AppConfig(int port, String host, Path dataDir, QueueBackendKind backend, String kafkaBootstrapServers,
                         int workers, int partitions, int maxDeliveries, long sessionTimeoutMs, long maxUploadBytes,
-                        long maxPixels, long maxBacklog, String adminToken) {
+                        long maxPixels, long maxBacklog, String adminToken, WorkerVersion workerVersion) {
 
     public static final String CONFIG_FILE = "CONFIG_FILE";
     static final String DEFAULT_FILE = "photoqueue.properties";
@@ -47,6 +51,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(workerVersion, "workerVersion");
         adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
     }
 
@@ -84,7 +89,8 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 r.longValue("MAX_UPLOAD_BYTES", 25L << 20, 1, Integer.MAX_VALUE - 8),
                 r.longValue("MAX_PIXELS", 50_000_000L, 1, Long.MAX_VALUE),
                 r.longValue("MAX_BACKLOG", 1_000, 1, Long.MAX_VALUE),
-                values.get("ADMIN_TOKEN"));
+                values.get("ADMIN_TOKEN"),
+                r.workerVersion("WORKER_VERSION"));
     }
 
     /** The in-house log's folder. */
@@ -111,7 +117,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
 
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, host, dataDir, backend, kafkaBootstrapServers, workers, partitions,
-                maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, adminToken);
+                maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, adminToken, workerVersion);
     }
 
     @Override
@@ -121,7 +127,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 + ", partitions=" + partitions + ", maxDeliveries=" + maxDeliveries + ", sessionTimeoutMs="
                 + sessionTimeoutMs + ", maxUploadBytes="
                 + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", adminToken="
-                + (adminToken == null ? "unset" : "set") + "]";
+                + (adminToken == null ? "unset" : "set") + ", workerVersion=" + workerVersion.wireName() + "]";
     }
 
     private static Properties propertiesFile(Map<String, String> environment, Path workingDir) {
@@ -169,6 +175,15 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
 
         int integer(String name, int fallback, int min, int max) {
             return (int) longValue(name, fallback, min, max);
+        }
+
+        WorkerVersion workerVersion(String name) {
+            String value = string(name, WorkerVersion.DEFAULT.wireName());
+            try {
+                return WorkerVersion.parse(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(name, value, "must be one of " + WorkerVersion.names());
+            }
         }
 
         QueueBackendKind backend(String name) {

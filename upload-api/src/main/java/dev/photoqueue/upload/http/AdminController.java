@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The admin endpoints, HTTP only: workers ({@code GET|PUT /api/workers}), settings
- * ({@code GET|PUT /api/settings}) and {@code POST /api/replay}. {@link AdminGuard} checks the token
+ * ({@code GET|PUT /api/settings}, with the worker versions that ran and since when) and
+ * {@code POST /api/replay} (409 when the group has members this process cannot pause). {@link AdminGuard} checks the token
  * before these run.
  */
 public final class AdminController {
@@ -155,16 +156,19 @@ public final class AdminController {
             throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was '"
                     + fromText + "'");
         }
-        Map<String, Long> positions;
+        ReplayService.Result result;
         try {
-            positions = replay.replay(group, from);
+            result = replay.replay(group, from);
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound(e.getMessage());
+        } catch (ReplayService.GroupBusyException e) {
+            throw ApiException.conflict(e.getMessage());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("group", group);
         answer.put("from", from.toString());
-        answer.put("positions", positions);
+        answer.put("positions", result.positions());
+        answer.put("workersPaused", result.workersPaused());
         ctx.json(answer);
     }
 
@@ -198,13 +202,21 @@ public final class AdminController {
         return body;
     }
 
-    private static Map<String, Object> settingsBody(RuntimeSettings s) {
+    private Map<String, Object> settingsBody(RuntimeSettings s) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("partitionKey", s.partitionKey().wireName());
         body.put("delivery", s.delivery());
         body.put("maxBacklog", s.maxBacklog());
         body.put("autoscale", s.autoscale());
         body.put("consumption", s.consumption());
+        body.put("workerVersion", s.workerVersion().wireName());
+        body.put("workerVersions", settings.versionRuns().stream().map(run -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("version", run.version().wireName());
+            entry.put("description", run.version().description());
+            entry.put("since", run.since().toString());
+            return entry;
+        }).toList());
         return body;
     }
 }

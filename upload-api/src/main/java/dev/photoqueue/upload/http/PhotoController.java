@@ -5,6 +5,7 @@ import dev.photoqueue.upload.service.PhotoService;
 import dev.photoqueue.upload.service.PhotoView;
 import dev.photoqueue.upload.service.UploadReceipt;
 import dev.photoqueue.upload.service.UploadRequest;
+import dev.photoqueue.worker.blob.BlobStore;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * The photo endpoints, HTTP only: {@code POST /api/photos} (async 202, {@code ?mode=sync} 201),
- * {@code GET /api/photos/{id}}, {@code GET /api/photos?limit=N}, {@code GET /photos/{id}/{variant}.jpg}.
+ * {@code GET /api/photos/{id}}, {@code GET /api/photos?limit=N}, {@code GET /photos/{id}/{variant}.jpg} (worker
+ * version v1) and {@code GET /photos/{id}/{version}/{variant}.jpg}.
  * The part's file name and declared type are ignored: the service decides the type from the bytes.
  */
 public final class PhotoController {
@@ -100,15 +102,25 @@ public final class PhotoController {
         ctx.json(photos.recent(limit));
     }
 
+    /** The variant of worker version v1, whose files keep the layout from before versions. */
     void variant(Context ctx) {
+        variant(ctx, BlobStore.ORIGINAL_VERSION);
+    }
+
+    void versionedVariant(Context ctx) {
+        variant(ctx, ctx.pathParam("version"));
+    }
+
+    /** A variant's bytes never change at their URL (one URL per version's file), so browsers may keep them. */
+    private void variant(Context ctx, String version) {
         String id = ctx.pathParam("id");
         String file = ctx.pathParam("file");
         if (!file.endsWith(".jpg")) {
             throw ApiException.notFound("variants are served as <name>.jpg, not '" + file + "'");
         }
         String variant = file.substring(0, file.length() - ".jpg".length());
-        byte[] jpeg = photos.variant(id, variant)
-                .orElseThrow(() -> ApiException.notFound("photo '" + id + "' has no variant '" + variant + "'"));
+        byte[] jpeg = photos.variant(id, version, variant).orElseThrow(() -> ApiException.notFound(
+                "photo '" + id + "' has no variant '" + variant + "' of worker version '" + version + "'"));
         ctx.contentType("image/jpeg").header("Cache-Control", "public, max-age=3600").result(jpeg);
     }
 

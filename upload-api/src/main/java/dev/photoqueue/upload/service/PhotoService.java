@@ -7,6 +7,7 @@ import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
 import dev.photoqueue.worker.PhotoProcessor;
+import dev.photoqueue.worker.WorkerVersion;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.blob.SourceTooLargeException;
 import dev.photoqueue.worker.blob.StagedOriginal;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -133,13 +135,17 @@ public final class PhotoService {
         return view.recent(limit);
     }
 
-    /** A variant's JPEG bytes, or empty when the photo, the variant name or the file is unknown. */
-    public Optional<byte[]> variant(String photoId, String variantName) {
-        if (!variantNames.contains(variantName) || !photoId.matches(BlobStore.PHOTO_ID_RULE)) {
+    /**
+     * A variant's JPEG bytes as worker {@code version} made them, or empty when the photo, the
+     * version, the variant name or the file is unknown.
+     */
+    public Optional<byte[]> variant(String photoId, String version, String variantName) {
+        if (!variantNames.contains(variantName) || !photoId.matches(BlobStore.PHOTO_ID_RULE)
+                || Arrays.stream(WorkerVersion.values()).noneMatch(v -> v.wireName().equals(version))) {
             return Optional.empty();
         }
         try {
-            return Optional.of(blobs.read(photoId, blobs.variantPath(photoId, variantName)));
+            return Optional.of(blobs.read(photoId, blobs.variantPath(photoId, version, variantName)));
         } catch (BlobNotFoundException e) {
             return Optional.empty();
         }
@@ -193,7 +199,7 @@ public final class PhotoService {
         PhotoProcessed done;
         try {
             done = sync.process(new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
-                    request.name()));
+                    request.name()), settings.current().workerVersion());
         } catch (CorruptImageException e) {
             deleteOriginal(id, location);
             throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
@@ -202,7 +208,7 @@ public final class PhotoService {
             throw e;
         }
         Map<String, String> variants = new LinkedHashMap<>();
-        done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(id, v.name())));
+        done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(v)));
         UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.DONE, -1, -1, variants, false);
         remember(request.idempotencyKey(), receipt);
         return receipt;

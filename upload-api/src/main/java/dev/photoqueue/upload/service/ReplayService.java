@@ -1,9 +1,15 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,34 +19,97 @@ import java.util.Map;
  * Replay: moves a consumer group back (or forward) to the first record at or after a time, on
  * every topic it consumes, so the records from then on are delivered to it again. The status view
  * ({@value StatusView#REPLAY_NAME}) is rebuilt the same way. Thread-safe.
+ *
+ * <p>The thumbnail workers' group ({@value Topics#THUMBNAILERS}) is moved while it has no members:
+ * the embedded workers finish the job in hand and leave, the positions move once the group is
+ * empty, and the workers join again (with the worker version set now, so a replay after a fix
+ * re-renders with the fix). Kafka moves a group's positions only while it has no members; on the
+ * in-house log, which also moves them under live members, the pause gives the same guarantee:
+ * every job from the replay's start is handled after the reset, by a worker of the current
+ * version, and no job taken before it is acked over it. Members of other processes ({@code
+ * worker.jar}) cannot be paused from here: the replay is refused with {@link GroupBusyException}
+ * naming them, before anything moves.
  */
 public final class ReplayService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
+    private static final Duration LOOK_EVERY = Duration.ofMillis(100);
 
     private final Admin admin;
     private final QueueService queue;
     private final StatusView view;
+    private final WorkerService workers;
+    private final Duration memberWait;
 
-    public ReplayService(Admin admin, QueueService queue, StatusView view) {
+    /**
+     * {@code memberWait}: how long a replay of the workers' group waits for its members to be gone,
+     * and for each embedded worker to finish its job in hand; a worker that crashed without leaving
+     * stays a member until its session times out, so give at least the session timeout.
+     */
+    public ReplayService(Admin admin, QueueService queue, StatusView view, WorkerService workers,
+                         Duration memberWait) {
         this.admin = admin;
         this.queue = queue;
         this.view = view;
+        this.workers = workers;
+        this.memberWait = memberWait;
     }
 
     /**
-     * Replays {@code group} from {@code from}; returns the new position of each partition (empty for
-     * the status view, which moves on its own thread). {@link IllegalArgumentException} for an
-     * unknown group.
+     * What a replay did.
+     *
+     * @param positions      the new position of each partition (empty for the status view, which
+     *                       moves on its own thread)
+     * @param workersPaused  embedded workers that left the group for the reset and joined again
      */
-    public Map<String, Long> replay(String group, Instant from) {
+    public record Result(Map<String, Long> positions, int workersPaused) {
+    }
+
+    /** The group cannot be moved now: members this process cannot pause, or that did not leave in time. */
+    public static final class GroupBusyException extends RuntimeException {
+        GroupBusyException(String message) {
+            super(message);
+        }
+
+        GroupBusyException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Replays {@code group} from {@code from}. {@link IllegalArgumentException} for an unknown group,
+     * {@link GroupBusyException} when the workers' group keeps members it cannot pause.
+     */
+    public Result replay(String group, Instant from) {
         if (StatusView.REPLAY_NAME.equals(group)) {
             view.replay(from);
-            return Map.of();
+            return new Result(Map.of(), 0);
         }
         List<String> topics = queue.topicsOf(group);
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("unknown consumer group '" + group + "'; known: "
                     + admin.listGroups() + " and " + StatusView.REPLAY_NAME);
         }
+        if (!Topics.THUMBNAILERS.equals(group)) {
+            return new Result(reset(group, topics, from), 0);
+        }
+        requireNoForeignMembers(group);
+        int paused = workers.count();
+        Map<String, Long> positions;
+        try {
+            positions = workers.whilePaused(memberWait, () -> {
+                awaitNoMembers(group);
+                return reset(group, topics, from);
+            });
+        } catch (IllegalStateException e) {
+            // the pool's own refusal: a worker still busy past the wait, or the pool stopping
+            throw new GroupBusyException("the workers of group " + group + " could not be paused: " + e.getMessage(), e);
+        }
+        LOG.info("replayed group {} from {} with its {} embedded workers paused: {}", group, from, paused, positions);
+        return new Result(positions, paused);
+    }
+
+    private Map<String, Long> reset(String group, List<String> topics, Instant from) {
         Map<String, Long> positions = new LinkedHashMap<>();
         for (String topic : topics) {
             Map<TopicPartition, Long> moved = admin.resetOffsets(group, topic, OffsetSpec.timestamp(from.toEpochMilli()));
@@ -48,5 +117,47 @@ public final class ReplayService {
                     .forEach(e -> positions.put(e.getKey().toString(), e.getValue()));
         }
         return positions;
+    }
+
+    /** Refuses while a member that is not one of this process's workers is in the group. */
+    private void requireNoForeignMembers(String group) {
+        List<String> foreign = members(group).stream().map(MemberDescription::clientId)
+                .filter(client -> !workers.isOwnWorker(client)).toList();
+        if (!foreign.isEmpty()) {
+            throw new GroupBusyException("group " + group + " has members of other processes " + foreign
+                    + ": its positions move only while it has no members, and this process can pause only its own"
+                    + " workers; stop those worker processes (they leave the group at SIGTERM), replay, start them again");
+        }
+    }
+
+    /**
+     * Waits until the group has no members: the paused workers are gone at once; one that crashed
+     * without leaving goes when its session times out.
+     */
+    private void awaitNoMembers(String group) {
+        long deadline = System.nanoTime() + memberWait.toNanos();
+        List<MemberDescription> left = members(group);
+        while (!left.isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new GroupBusyException("group " + group + " still has members "
+                        + left.stream().map(MemberDescription::clientId).toList() + " after " + memberWait
+                        + " (a worker that crashed stays a member until its session times out); try again later");
+            }
+            try {
+                Thread.sleep(LOOK_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GroupBusyException("interrupted while waiting for group " + group + " to empty");
+            }
+            left = members(group);
+        }
+    }
+
+    private List<MemberDescription> members(String group) {
+        try {
+            return admin.describeGroup(group).members();
+        } catch (UnknownGroupException e) {
+            return List.of();
+        }
     }
 }

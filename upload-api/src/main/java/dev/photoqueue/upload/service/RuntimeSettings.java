@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.worker.Delivery;
+import dev.photoqueue.worker.WorkerVersion;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -17,9 +18,10 @@ import java.util.Objects;
  * @param consumption  how the embedded workers share the jobs: {@value #ORDERED} (each partition
  *                     owned by one worker, in order) or {@value #SHARED} (any worker takes any job,
  *                     under a lock); exactly-once needs {@value #ORDERED}
+ * @param workerVersion the release the embedded workers and synchronous uploads render with
  */
 public record RuntimeSettings(PartitionKey partitionKey, String delivery, long maxBacklog, boolean autoscale,
-                              String consumption) {
+                              String consumption, WorkerVersion workerVersion) {
 
     public static final String ORDERED = "ordered";
     public static final String SHARED = "shared";
@@ -34,6 +36,7 @@ public record RuntimeSettings(PartitionKey partitionKey, String delivery, long m
     public RuntimeSettings {
         Objects.requireNonNull(partitionKey, "partitionKey");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(workerVersion, "workerVersion");
         Delivery guarantee = Delivery.fromWireName(delivery);
         delivery = guarantee.wireName();
         guarantee.requireSupportedBy(consumptionMode(consumption));
@@ -54,8 +57,8 @@ public record RuntimeSettings(PartitionKey partitionKey, String delivery, long m
         };
     }
 
-    /** A copy with the other fields as they are. */
-    public RuntimeSettings withDelivery(String newDelivery) {
-        return new RuntimeSettings(partitionKey, newDelivery, maxBacklog, autoscale, consumption);
+    /** Settings of ordered workers running {@link WorkerVersion#DEFAULT}. */
+    public RuntimeSettings(PartitionKey partitionKey, String delivery, long maxBacklog, boolean autoscale) {
+        this(partitionKey, delivery, maxBacklog, autoscale, ORDERED, WorkerVersion.DEFAULT);
     }
 }

@@ -389,7 +389,7 @@ public final class StatusView implements AutoCloseable {
             t.duplicate = done.duplicate();
             t.attempts = Math.max(t.attempts, done.deliveryCount());
             t.variants.clear();
-            done.variants().forEach(v -> t.variants.put(v.name(), variantUrl(done.photoId(), v.name())));
+            done.variants().forEach(v -> t.variants.put(v.name(), variantUrl(v)));
             t.steps.add(JourneyStep.of(at, "processed", "delivery", done.deliveryCount(), "worker", done.workerId(),
                     "duplicate", done.duplicate()));
         } else if (event instanceof PhotoFailed failed) {
@@ -451,9 +451,19 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-    /** The URL path of a variant's bytes. */
+    /** The URL path of the bytes of a variant of the first worker version. */
     public static String variantUrl(String photoId, String variant) {
         return "/photos/" + photoId + "/" + variant + ".jpg";
+    }
+
+    /**
+     * The URL path of a variant's bytes: its path in the blob store, under {@code /}, so
+     * {@code /photos/<id>/<variant>.jpg} for worker version v1 and {@code /photos/<id>/<version>/<variant>.jpg}
+     * for the others. Each version's file has a URL of its own whose bytes never change, so a photo
+     * that a fixed version rendered again gets a new URL, and no browser shows a cached faulty one.
+     */
+    public static String variantUrl(PhotoProcessed.ProcessedVariant variant) {
+        return "/" + variant.path();
     }
 
     /** What the records said about one photo so far; touched by the reading thread only. */

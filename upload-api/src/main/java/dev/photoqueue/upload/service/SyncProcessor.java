@@ -3,6 +3,7 @@ package dev.photoqueue.upload.service;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.worker.PhotoProcessor;
+import dev.photoqueue.worker.WorkerVersion;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code mode=sync}: makes a photo's variants on the request thread, the way an upload API without
  * a queue would, so the dashboard can compare. It runs the workers' own {@link PhotoProcessor}
- * (same files, same layout, same duplicate check) and publishes the same {@link PhotoProcessed}
+ * (same files, same layout, same duplicate check, the version the workers are set to) and publishes the same {@link PhotoProcessed}
  * event (worker id {@value #WORKER_ID}), so the status view and the gallery treat both alike.
  * Thread-safe.
  */
@@ -34,10 +35,13 @@ final class SyncProcessor {
         this.producer = producer;
     }
 
-    /** Renders and stores every variant of the stored original of {@code job}; returns the event it published. */
-    PhotoProcessed process(PhotoUploaded job) {
+    /**
+     * Renders and stores every variant of the stored original of {@code job} as worker
+     * {@code version} does; returns the event it published.
+     */
+    PhotoProcessed process(PhotoUploaded job, WorkerVersion version) {
         String photoId = job.photoId();
-        PhotoProcessor.Result result = processor.process(job);
+        PhotoProcessor.Result result = processor.withVersion(version).process(job);
         PhotoProcessed event = new PhotoProcessed(photoId, result.variants(), result.timings(), WORKER_ID, 1,
                 result.duplicate(), job.userId());
         try {

@@ -4,7 +4,9 @@ import dev.photoqueue.worker.Chaos;
 import dev.photoqueue.worker.UnknownWorkerException;
 import dev.photoqueue.worker.WorkerPool;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The thumbnail workers embedded in this process: how many, their ids, and resizing. Thread-safe
@@ -77,5 +79,15 @@ public final class WorkerService {
         }
         pool.setWorkers(count);
         return ids();
+    }
+
+    /** Runs {@code action} while no embedded worker is in the group; see {@link WorkerPool#whilePaused}. */
+    public <T> T whilePaused(Duration timeout, Supplier<T> action) {
+        return pool.whilePaused(timeout, action);
+    }
+
+    /** True when {@code clientId} is the client id of one of this process's workers, running or not. */
+    public boolean isOwnWorker(String clientId) {
+        return clientId != null && clientId.startsWith(pool.config().workerId() + "-");
     }
 }

@@ -38,7 +38,7 @@ class AutoscalerTest {
                 QueueService queue = new QueueService(backend, clock::get);
                 WorkerService workers = new WorkerService(pool);
                 SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
-                        RuntimeSettings.AT_LEAST_ONCE, 100, false, RuntimeSettings.ORDERED));
+                        RuntimeSettings.AT_LEAST_ONCE, 100, false));
                 Autoscaler autoscaler = new Autoscaler(queue, workers, settings, 0, 2);
 
                 produce(producer, 3);

@@ -11,9 +11,16 @@ import java.util.Optional;
  * <table>
  * <caption>blob store layout</caption>
  * <tr><td>{@code originals/<photoId>}</td><td>the uploaded bytes</td></tr>
- * <tr><td>{@code photos/<photoId>/<variant>.jpg}</td><td>one file per variant</td></tr>
+ * <tr><td>{@code photos/<photoId>/<variant>.jpg}</td><td>one file per variant of {@link #ORIGINAL_VERSION}</td></tr>
  * <tr><td>{@code photos/<photoId>/manifest.json}</td><td>{@link VariantManifest}, written after the variants</td></tr>
+ * <tr><td>{@code photos/<photoId>/<version>/...}</td><td>the same two of any other worker version</td></tr>
  * </table>
+ *
+ * <p>Every worker version has files of its own, so a version that renders differently (a fix)
+ * never takes another's variants for its own, and never overwrites them: a replay under the fixed
+ * version writes beside the faulty files, and the variants of photos it does not reach stay as
+ * they were, byte for byte. {@link #ORIGINAL_VERSION} keeps the layout from before versions
+ * existed, so the variants written then are still found as its own.
  *
  * <p>Guarantees: every file is written to a temporary file in its own folder and renamed over the
  * target atomically, so a reader sees the old file or the new one, never a part; with fsync on,
@@ -25,6 +32,12 @@ import java.util.Optional;
  * concurrent writes of the same file leave one complete version.
  */
 public interface BlobStore {
+
+    /** The worker version whose files have no folder of their own: all variants written before versions existed. */
+    String ORIGINAL_VERSION = "v1";
+
+    /** Worker version names: {@code v} and 1 to 9 digits, a folder name that no variant file or manifest can have. */
+    String VERSION_RULE = "v[0-9]{1,9}";
 
     /** Photo ids: 1 to 128 letters, digits, {@code -} or {@code _}, starting with a letter or digit. */
     String PHOTO_ID_RULE = "[A-Za-z0-9][A-Za-z0-9_-]{0,127}";
@@ -73,16 +86,39 @@ public interface BlobStore {
      */
     byte[] readOriginal(String photoId, String location, String expectedSha256, long maxBytes);
 
-    /** The location of a variant, relative to the root: {@code photos/<photoId>/<variant>.jpg}. */
-    String variantPath(String photoId, String variantName);
+    /**
+     * The location of a variant made by worker {@code version}, relative to the root:
+     * {@code photos/<photoId>/<variant>.jpg} for {@link #ORIGINAL_VERSION}, else
+     * {@code photos/<photoId>/<version>/<variant>.jpg}. {@link IllegalArgumentException} when the
+     * version does not match {@link #VERSION_RULE}.
+     */
+    String variantPath(String photoId, String version, String variantName);
 
-    /** Writes a variant atomically; returns {@link #variantPath}. */
-    String writeVariant(String photoId, String variantName, byte[] jpeg);
+    /** {@link #variantPath(String, String, String)} of {@link #ORIGINAL_VERSION}. */
+    default String variantPath(String photoId, String variantName) {
+        return variantPath(photoId, ORIGINAL_VERSION, variantName);
+    }
 
-    /** The photo's manifest, if one was written. */
-    Optional<VariantManifest> readManifest(String photoId);
+    /** Writes a variant of worker {@code version} atomically; returns {@link #variantPath}. */
+    String writeVariant(String photoId, String version, String variantName, byte[] jpeg);
 
-    /** Writes the manifest atomically; call it after every variant it lists is written. */
+    /** {@link #writeVariant(String, String, String, byte[])} of {@link #ORIGINAL_VERSION}. */
+    default String writeVariant(String photoId, String variantName, byte[] jpeg) {
+        return writeVariant(photoId, ORIGINAL_VERSION, variantName, jpeg);
+    }
+
+    /** The manifest worker {@code version} wrote for the photo, if it wrote one. */
+    Optional<VariantManifest> readManifest(String photoId, String version);
+
+    /** {@link #readManifest(String, String)} of {@link #ORIGINAL_VERSION}. */
+    default Optional<VariantManifest> readManifest(String photoId) {
+        return readManifest(photoId, ORIGINAL_VERSION);
+    }
+
+    /**
+     * Writes the manifest atomically to the folder of its version ({@link VariantManifest#madeBy});
+     * call it after every variant it lists is written.
+     */
     void writeManifest(VariantManifest manifest);
 
     /** True when the manifest's every file exists with the size and SHA-256 it records. */

@@ -76,6 +76,7 @@ final class FileBlobStore implements BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
     private static final Pattern PHOTO_ID = Pattern.compile(PHOTO_ID_RULE);
+    private static final Pattern VERSION = Pattern.compile(VERSION_RULE);
     private static final String ORIGINALS = "originals";
     private static final String PHOTOS = "photos";
     private static final String MANIFEST = "manifest.json";
@@ -179,20 +180,20 @@ final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public String variantPath(String photoId, String variantName) {
-        return PHOTOS + "/" + requireValidPhotoId(photoId) + "/" + variantName + ".jpg";
+    public String variantPath(String photoId, String version, String variantName) {
+        return folderOf(photoId, version) + variantName + ".jpg";
     }
 
     @Override
-    public String writeVariant(String photoId, String variantName, byte[] jpeg) {
-        String location = variantPath(photoId, variantName);
+    public String writeVariant(String photoId, String version, String variantName, byte[] jpeg) {
+        String location = variantPath(photoId, version, variantName);
         writeAtomically(photoId, location, jpeg);
         return location;
     }
 
     @Override
-    public Optional<VariantManifest> readManifest(String photoId) {
-        Path path = inside(photoId, manifestLocation(photoId));
+    public Optional<VariantManifest> readManifest(String photoId, String version) {
+        Path path = inside(photoId, manifestLocation(photoId, version));
         byte[] bytes;
         try {
             bytes = files.readAllBytes(path);
@@ -206,6 +207,10 @@ final class FileBlobStore implements BlobStore {
             // a manifest of another photo (a copied folder) or an unreadable one proves nothing: redo the work
             if (!manifest.photoId().equals(photoId)) {
                 LOG.warn("ignoring the manifest {}: it is for photo {}", path, manifest.photoId());
+                return Optional.empty();
+            }
+            if (!manifest.madeBy().equals(version)) {
+                LOG.warn("ignoring the manifest {}: it names worker version {}", path, manifest.madeBy());
                 return Optional.empty();
             }
             return Optional.of(manifest);
@@ -224,7 +229,7 @@ final class FileBlobStore implements BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("serialising the manifest of photo " + manifest.photoId(), e);
         }
-        writeAtomically(manifest.photoId(), manifestLocation(manifest.photoId()), bytes);
+        writeAtomically(manifest.photoId(), manifestLocation(manifest.photoId(), manifest.madeBy()), bytes);
     }
 
     @Override
@@ -261,7 +266,8 @@ final class FileBlobStore implements BlobStore {
     public int deleteAbandonedTemporaryFiles(Duration olderThan) {
         long cutoff = System.currentTimeMillis() - olderThan.toMillis();
         int deleted = 0;
-        try (Stream<Path> found = Files.walk(root, 3)) {
+        // depth 4 reaches photos/<id>/<version>/<file>, the deepest files of the layout
+        try (Stream<Path> found = Files.walk(root, 4)) {
             for (Path p : (Iterable<Path>) found::iterator) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(StagedFile.TEMP_PREFIX) && name.endsWith(StagedFile.TEMP_SUFFIX)
@@ -302,8 +308,17 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
-    private static String manifestLocation(String photoId) {
-        return PHOTOS + "/" + requireValidPhotoId(photoId) + "/" + MANIFEST;
+    private static String manifestLocation(String photoId, String version) {
+        return folderOf(photoId, version) + MANIFEST;
+    }
+
+    /** The folder of a version's files of a photo, ending in {@code /}: see the layout in {@link BlobStore}. */
+    private static String folderOf(String photoId, String version) {
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw new IllegalArgumentException("worker version must match " + VERSION_RULE + ", was '" + version + "'");
+        }
+        String photo = PHOTOS + "/" + requireValidPhotoId(photoId) + "/";
+        return version.equals(ORIGINAL_VERSION) ? photo : photo + version + "/";
     }
 
     /** {@code location} resolved under the root; {@link InvalidBlobLocationException} when it would leave it. */

@@ -69,6 +69,11 @@ public final class ImagePipeline {
      * {@link TooManyPixelsException} (before decoding) or {@link CorruptImageException}.
      */
     public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs) {
+        return render(photoId, source, specs, Rendering.UPRIGHT);
+    }
+
+    /** {@link #render(String, byte[], List)}, every variant drawn the way {@code rendering} says. */
+    public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs, Rendering rendering) {
         VariantSpec.requireDistinctNames(specs);
         long start = System.nanoTime();
         ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source);
@@ -76,7 +81,7 @@ public final class ImagePipeline {
         List<RenderedVariant> variants = new ArrayList<>(specs.size());
         try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), scratch)) {
             for (VariantSpec spec : specs) {
-                variants.add(render(pyramid, spec));
+                variants.add(render(pyramid, spec, rendering));
             }
         } finally {
             decoder.release(decoded);
@@ -89,7 +94,7 @@ public final class ImagePipeline {
      * One variant: its cut of the pyramid scaled by the resizer Thumbnailator picks for the sizes
      * (bilinear, as the cut is less than twice the target) into a scratch image, then encoded.
      */
-    private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec) {
+    private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec, Rendering rendering) {
         VariantSpec.VariantPlan plan = spec.plan(pyramid.source().getWidth(), pyramid.source().getHeight());
         HalvingPyramid.Cut cut = pyramid.cut(plan);
         Rectangle r = cut.region();
@@ -98,9 +103,37 @@ public final class ImagePipeline {
             DefaultResizerFactory.getInstance()
                     .getResizer(new Dimension(r.width, r.height), new Dimension(plan.targetWidth(), plan.targetHeight()))
                     .resize(cut.image().getSubimage(r.x, r.y, r.width, r.height), variant);
+            if (rendering == Rendering.UPSIDE_DOWN) {
+                turnHalfTurn(variant);
+            }
             return new RenderedVariant(spec, plan.targetWidth(), plan.targetHeight(), jpeg(variant, spec));
         } finally {
             scratch.give(variant);
+        }
+    }
+
+    /** Turns {@code image} half a turn in place: row y becomes row h-1-y, read backwards. */
+    static void turnHalfTurn(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] upper = new int[w];
+        int[] lower = new int[w];
+        for (int y = 0; y < (h + 1) / 2; y++) {
+            int mirror = h - 1 - y;
+            image.getRGB(0, y, w, 1, upper, 0, w);
+            image.getRGB(0, mirror, w, 1, lower, 0, w);
+            reverse(upper);
+            reverse(lower);
+            image.setRGB(0, y, w, 1, lower, 0, w);
+            image.setRGB(0, mirror, w, 1, upper, 0, w);
+        }
+    }
+
+    private static void reverse(int[] row) {
+        for (int i = 0, j = row.length - 1; i < j; i++, j--) {
+            int t = row[i];
+            row[i] = row[j];
+            row[j] = t;
         }
     }
 
