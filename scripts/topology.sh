@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The docker-compose topology as local processes, for machines without Docker: a real Kafka
-# broker (kafka-broker.jar, from this build), the upload API without embedded workers, and N
-# worker processes, all on the Kafka backend. Logs and pid files go to one folder.
+# The docker-compose topology as local processes, for machines without Docker: real Kafka brokers
+# (kafka-broker.jar, from this build), the upload API without embedded workers, and N worker
+# processes, all on the Kafka backend. Logs and pid files go to one folder.
 #
-#   scripts/topology.sh up [WORKERS]     start broker, upload API and WORKERS workers (default 2)
-#   scripts/topology.sh add-worker       start one more worker
+#   scripts/topology.sh up [WORKERS] [--brokers B]  start B brokers (1 or 3; default 1), the upload
+#                                     API and WORKERS workers (default 2); with 3 brokers every topic
+#                                     has 3 copies and a write needs 2 (min.insync.replicas=2)
+#   scripts/topology.sh add-worker       start one more worker, under a name never used before
 #   scripts/topology.sh kill-worker N    kill -9 worker N (a crash, as the demo shows)
-#   scripts/topology.sh status           what runs, by pid file
+#   scripts/topology.sh kill-broker B    kill -9 broker B
+#   scripts/topology.sh start-broker B   start broker B again, on its own data
+#   scripts/topology.sh status           every process started, running or dead, with its log
 #   scripts/topology.sh down             stop everything (SIGTERM, then kill after 30 s)
 #
 # Settings (environment): TOPOLOGY_DIR (./data/topology: logs, pids, blob store, broker data),
-# PORT (8080), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093). Build first: mvn -B -q package -DskipTests
+# PORT (8080), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093); broker B listens on KAFKA_PORT+2(B-1)
+# and its controller on KAFKA_CONTROLLER_PORT+2(B-1). Build first: mvn -B -q package -DskipTests
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,6 +28,8 @@ API_JAR="$ROOT/upload-api/target/upload-api.jar"
 WORKER_JAR="$ROOT/worker/target/worker.jar"
 LOGS="$DIR/logs"
 PIDS="$DIR/pids"
+# written by `up`: how many brokers, and the id every one of them was formatted with
+CLUSTER_FILE="$DIR/cluster.properties"
 
 die() { echo "topology: $*" >&2; exit 1; }
 
@@ -34,8 +41,23 @@ require_jars() {
 
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
+cluster_value() { # key: a value of cluster.properties
+    [ -f "$CLUSTER_FILE" ] || die "no cluster in $DIR; run: $0 up"
+    sed -n "s/^$1=//p" "$CLUSTER_FILE"
+}
+
+broker_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+
+bootstrap_servers() {
+    local brokers servers="" b
+    brokers="$(cluster_value brokers)"
+    for b in $(seq 1 "$brokers"); do servers="${servers:+$servers,}127.0.0.1:$(broker_port "$b")"; done
+    echo "$servers"
+}
+
 app_env() {
-    export QUEUE_BACKEND=kafka KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" DATA_DIR="$DIR/app" HOST=127.0.0.1
+    export QUEUE_BACKEND=kafka KAFKA_BOOTSTRAP_SERVERS="$(bootstrap_servers)" DATA_DIR="$DIR/app" HOST=127.0.0.1
 }
 
 # 0 when GET http://127.0.0.1:$1$2 answers 200 (bash only: no curl needed).
@@ -56,9 +78,40 @@ wait_for() { # what, seconds, command...
     die "$what not ready after $seconds s; see $LOGS"
 }
 
+# A new random Kafka cluster id: 16 random bytes in URL-safe base64 without padding (22 characters).
+new_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22; }
+
+# Starts broker $1 without waiting; its log is appended to, so a restart keeps what came before.
+launch_broker() {
+    local b="$1" brokers quorum="" v
+    brokers="$(cluster_value brokers)"
+    running "broker-$b" && die "broker-$b is running (pid $(cat "$PIDS/broker-$b.pid"))"
+    local args=(--data-dir "$DIR/kafka-$b" --port "$(broker_port "$b")" --controller-port "$(controller_port "$b")")
+    if [ "$brokers" -gt 1 ]; then
+        for v in $(seq 1 "$brokers"); do quorum="${quorum:+$quorum,}$v@127.0.0.1:$(controller_port "$v")"; done
+        args+=(--node-id "$b" --controller-quorum "$quorum" --cluster-id "$(cluster_value cluster_id)")
+    fi
+    echo "--- $(date -u +%FT%TZ) starting broker-$b" >> "$LOGS/broker-$b.log"
+    nohup java -jar "$BROKER_JAR" "${args[@]}" >> "$LOGS/broker-$b.log" 2>&1 &
+    echo $! > "$PIDS/broker-$b.pid"
+}
+
+# 0 once broker $1 has printed `ready` since its latest start
+broker_ready() { awk '/^--- .* starting broker-/ { r = 0 } /^ready / { r = 1 } END { exit !r }' "$LOGS/broker-$1.log"; }
+
+# The next worker number: one more than any worker ever started here, so that no log is reused.
+next_worker() {
+    local n=0 f m
+    for f in "$PIDS"/worker-*.pid "$LOGS"/worker-*.log; do
+        [ -e "$f" ] || continue
+        m="$(basename "$f")"; m="${m#worker-}"; m="${m%.*}"
+        [ "$m" -gt "$n" ] && n="$m"
+    done
+    echo $((n + 1))
+}
+
 start_worker() {
-    local n=1
-    while [ -f "$PIDS/worker-$n.pid" ] && running "worker-$n"; do n=$((n + 1)); done
+    local n; n="$(next_worker)"
     app_env
     WORKERS=1 nohup java -jar "$WORKER_JAR" > "$LOGS/worker-$n.log" 2>&1 &
     echo $! > "$PIDS/worker-$n.pid"
@@ -66,15 +119,31 @@ start_worker() {
 }
 
 up() {
-    local workers="${1:-2}"
+    local workers=2 brokers=1 b
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --brokers) [ -n "${2:-}" ] || die "--brokers needs a number (1 or 3)"; brokers="$2"; shift 2 ;;
+            *[!0-9]*|'') die "up: unknown argument '$1'; usage: $0 up [WORKERS] [--brokers 1|3]" ;;
+            *) workers="$1"; shift ;;
+        esac
+    done
+    case "$brokers" in 1|3) ;; *) die "--brokers must be 1 or 3 (a quorum needs a majority), was '$brokers'" ;; esac
     require_jars
     mkdir -p "$LOGS" "$PIDS"
-    running broker && die "already up (broker pid $(cat "$PIDS/broker.pid")); run: $0 down"
-    nohup java -jar "$BROKER_JAR" --data-dir "$DIR/kafka" --port "$KAFKA_PORT" \
-        --controller-port "$KAFKA_CONTROLLER_PORT" > "$LOGS/broker.log" 2>&1 &
-    echo $! > "$PIDS/broker.pid"
-    wait_for "the Kafka broker" 120 grep -q "^ready " "$LOGS/broker.log"
-    echo "broker pid $(cat "$PIDS/broker.pid") on 127.0.0.1:$KAFKA_PORT"
+    for f in "$PIDS"/*.pid; do
+        [ -e "$f" ] || continue
+        running "$(basename "$f" .pid)" && die "already up ($(basename "$f" .pid) pid $(cat "$f")); run: $0 down"
+    done
+    if [ -f "$CLUSTER_FILE" ] && [ "$(cluster_value brokers)" != "$brokers" ]; then
+        die "$DIR holds a cluster of $(cluster_value brokers) broker(s), not $brokers; use another TOPOLOGY_DIR"
+    fi
+    [ -f "$CLUSTER_FILE" ] || printf 'brokers=%s\ncluster_id=%s\n' "$brokers" "$(new_cluster_id)" > "$CLUSTER_FILE"
+    # all brokers at once: with three, none is ready before a majority of the quorum runs
+    for b in $(seq 1 "$brokers"); do launch_broker "$b"; done
+    for b in $(seq 1 "$brokers"); do
+        wait_for "broker-$b" 180 broker_ready "$b"
+        echo "broker-$b pid $(cat "$PIDS/broker-$b.pid") on 127.0.0.1:$(broker_port "$b")"
+    done
     app_env
     PORT="$PORT" WORKERS=0 nohup java -jar "$API_JAR" > "$LOGS/upload-api.log" 2>&1 &
     echo $! > "$PIDS/upload-api.pid"
@@ -97,30 +166,64 @@ stop_one() { # name
 
 down() {
     [ -d "$PIDS" ] || return 0
+    local f
     for f in "$PIDS"/worker-*.pid; do
         if [ -e "$f" ]; then stop_one "$(basename "$f" .pid)"; fi
     done
     stop_one upload-api
-    stop_one broker
+    for f in "$PIDS"/broker-*.pid; do
+        if [ -e "$f" ]; then stop_one "$(basename "$f" .pid)"; fi
+    done
+}
+
+# kill -9 of a process by name; its pid file stays, so that status shows it dead
+kill_one() { # name
+    running "$1" || die "$1 is not running"
+    kill -KILL "$(cat "$PIDS/$1.pid")"
+    echo "killed $1 (kill -9)"
 }
 
 status() {
     [ -d "$PIDS" ] || { echo "nothing started in $DIR"; return 0; }
+    local f name where
     for f in "$PIDS"/*.pid; do
         [ -e "$f" ] || continue
-        local name; name="$(basename "$f" .pid)"
-        if running "$name"; then echo "$name pid $(cat "$f") running"; else echo "$name stopped"; fi
+        name="$(basename "$f" .pid)"
+        case "$name" in
+            broker-*) where=" 127.0.0.1:$(broker_port "${name#broker-}")" ;;
+            upload-api) where=" http://127.0.0.1:$PORT" ;;
+            *) where="" ;;
+        esac
+        if running "$name"; then
+            echo "$name pid $(cat "$f") running$where, log $LOGS/$name.log"
+        else
+            echo "$name pid $(cat "$f") DEAD$where, log $LOGS/$name.log"
+        fi
     done
 }
 
+broker_number() { # the argument of kill-broker / start-broker, checked
+    local brokers; brokers="$(cluster_value brokers)"
+    case "${1:-}" in
+        ''|*[!0-9]*) die "$2 needs a broker number, 1 to $brokers" ;;
+    esac
+    [ "$1" -ge 1 ] && [ "$1" -le "$brokers" ] || die "no broker $1: the cluster has brokers 1 to $brokers"
+    echo "$1"
+}
+
 case "${1:-}" in
-    up) up "${2:-2}" ;;
+    up) shift; up "$@" ;;
     add-worker) require_jars; mkdir -p "$LOGS" "$PIDS"; start_worker ;;
     kill-worker)
         [ -n "${2:-}" ] || die "kill-worker needs a worker number"
-        running "worker-$2" || die "worker-$2 is not running"
-        kill -KILL "$(cat "$PIDS/worker-$2.pid")"; rm -f "$PIDS/worker-$2.pid"; echo "killed worker-$2 (kill -9)" ;;
+        kill_one "worker-$2" ;;
+    kill-broker) b="$(broker_number "${2:-}" kill-broker)"; kill_one "broker-$b" ;;
+    start-broker)
+        b="$(broker_number "${2:-}" start-broker)"
+        launch_broker "$b"
+        wait_for "broker-$b" 180 broker_ready "$b"
+        echo "broker-$b pid $(cat "$PIDS/broker-$b.pid") on 127.0.0.1:$(broker_port "$b")" ;;
     status) status ;;
     down) down ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -328,6 +328,7 @@ async function refresh() {
     $('autoscale').checked = settings.autoscale;
     updateDeadLetters(dlq);
     updateStats(await api('GET', '/api/stats'));
+    updateCluster(await api('GET', '/api/cluster'));
   } catch (e) {
     $('fact-live').textContent = 'error: ' + e.message;
   }
@@ -342,6 +343,26 @@ function updateVersionRuns(runs) {
   const keep = select.value;
   select.replaceChildren(...wanted.map(([value, text]) => { const o = el('option', text); o.value = value; return o; }));
   select.value = wanted.some((w) => w[0] === keep) ? keep : '';
+}
+
+// Brokers up or down and each partition's leader and in-sync replicas (GET /api/cluster); on the
+// in-house log one line: a single node, no replication.
+function updateCluster(cluster) {
+  $('cluster-summary').textContent = cluster.summary;
+  $('cluster-summary').className = cluster.problems.length ? 'error' : 'muted';
+  $('cluster-brokers').replaceChildren(...cluster.brokers.map((b) => el('li',
+    'broker ' + b.id + ' ' + b.address + (b.up ? ' up' : ' DOWN')
+    + (cluster.quorum && cluster.quorum.leaderId === b.id ? ' (controller leader)' : ''),
+    b.up ? 'broker up' : 'broker down')));
+  $('cluster-partitions').replaceChildren(...cluster.partitions.filter((p) => p.topic === 'photo.uploaded')
+    .map((p) => {
+      const row = el('tr');
+      row.className = !p.writable ? 'partition-stopped' : p.underReplicated ? 'partition-under' : '';
+      row.append(el('td', p.topic + '-' + p.partition), el('td', p.leader < 0 ? 'none' : p.leader),
+        el('td', p.replicas.join(', ')), el('td', p.inSync.join(', ')),
+        el('td', !p.writable ? 'takes no writes' : p.underReplicated ? 'under-replicated' : ''));
+      return row;
+    }));
 }
 
 function updateStats(stats) {

@@ -19,12 +19,14 @@ import dev.photoqueue.upload.config.AppConfig;
 import dev.photoqueue.upload.config.InvalidSettingException;
 import dev.photoqueue.upload.config.QueueBackendKind;
 import dev.photoqueue.upload.http.AdminController;
+import dev.photoqueue.upload.http.ClusterController;
 import dev.photoqueue.upload.http.EventStream;
 import dev.photoqueue.upload.http.HealthController;
 import dev.photoqueue.upload.http.HttpApi;
 import dev.photoqueue.upload.http.PhotoController;
 import dev.photoqueue.upload.http.QueueController;
 import dev.photoqueue.upload.service.Autoscaler;
+import dev.photoqueue.upload.service.ClusterMonitor;
 import dev.photoqueue.upload.service.DeadLetterService;
 import dev.photoqueue.upload.service.PartitionKey;
 import dev.photoqueue.upload.service.PhotoService;
@@ -79,6 +81,8 @@ public final class App implements AutoCloseable {
     static final Duration REPLAY_MEMBER_WAIT_MARGIN = Duration.ofSeconds(5);
     /** A temporary blob file this old at start-up belongs to a write that was killed, not a slow one. */
     static final Duration ABANDONED_WRITE_AGE = Duration.ofHours(1);
+    /** How often the brokers and replicas are described again on Kafka (the page polls as often). */
+    static final Duration CLUSTER_INTERVAL = Duration.ofSeconds(1);
 
     private final List<AutoCloseable> closeInOrder;
     private final Javalin server;
@@ -158,10 +162,13 @@ public final class App implements AutoCloseable {
                                 RuntimeSettings.consumptionMode(s.consumption()));
                         pool.setVersion(s.workerVersion());
                     });
+            ClusterMonitor cluster = ClusterMonitor.start(backend.admin(), CLUSTER_INTERVAL);
+            opened.add(cluster);
             BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true, blobFiles);
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),
-                    workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics);
+                    workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics, cluster,
+                    config.sendTimeout());
             WorkerService workers = new WorkerService(pool);
             opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
                     Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
@@ -181,7 +188,7 @@ public final class App implements AutoCloseable {
                     new QueueController(queue, new DeadLetterService(backend.admin()), stats),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view, workers,
                             Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
-                    new HealthController(backend, metrics), events);
+                    new HealthController(backend, metrics), events, new ClusterController(cluster));
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());
             // event streams first: an open stream would otherwise hold the server's stop up

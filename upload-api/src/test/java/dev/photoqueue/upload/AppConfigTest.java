@@ -55,7 +55,16 @@ class AppConfigTest {
     void kafkaIsChosenByQueueBackendWithItsBootstrapServers() {
         AppConfig c = AppConfig.fromSources(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
                 new Properties());
-        assertEquals(Map.of("backend", "kafka", "kafka.bootstrap.servers", "k1:9092,k2:9092"), c.backendSettings());
+        assertEquals(Map.of("backend", "kafka", "kafka.bootstrap.servers", "k1:9092,k2:9092",
+                "kafka.send.timeout.ms", "12000"), c.backendSettings());
+    }
+
+    @Test
+    void theKafkaProducerDecidesWithinFourFifthsOfTheUploadsSendTimeout() {
+        AppConfig c = AppConfig.fromSources(Map.of("QUEUE_BACKEND", "kafka", "SEND_TIMEOUT_MS", "5000"),
+                new Properties());
+        assertEquals(5000, c.sendTimeoutMs());
+        assertEquals("4000", c.backendSettings().get("kafka.send.timeout.ms"));
     }
 
     @Test
@@ -66,6 +75,7 @@ class AppConfigTest {
         assertBad("PARTITIONS", "0", "between 1");
         assertBad("QUEUE_BACKEND", "rabbitmq", "inhouse or kafka");
         assertBad("MAX_UPLOAD_BYTES", "25MB", "whole number");
+        assertBad("SEND_TIMEOUT_MS", "500", "between 2000 and 300000");
         InvalidSettingException missing = assertThrows(InvalidSettingException.class,
                 () -> AppConfig.fromEnvironment(Map.of(AppConfig.CONFIG_FILE, "/no/such/file.properties"), Path.of("")));
         assertEquals(AppConfig.CONFIG_FILE, missing.variable());

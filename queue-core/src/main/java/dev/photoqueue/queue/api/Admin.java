@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.api;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,14 @@ public interface Admin {
 
     /** {@link UnknownTopicException} when there is no such topic. */
     TopicDescription describeTopic(String topic);
+
+    /**
+     * The brokers, the controller quorum and the replicas of every partition of {@code topics}, as
+     * far as the cluster answers within a few seconds: a broker that does not answer is down, and
+     * a quorum that does not answer has no leader. Never throws for a cluster that is partly
+     * down; the in-house log answers {@link ClusterDescription#singleNode}.
+     */
+    ClusterDescription describeCluster(Collection<String> topics);
 
     /**
      * Groups with members or committed positions. The queue's internal groups, whose ids start with

@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.inhouse;
 
+import dev.photoqueue.queue.api.ClusterDescription;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.TopicPartition;
@@ -12,7 +13,9 @@ import dev.photoqueue.queue.log.PartitionLog;
 import dev.photoqueue.queue.log.TopicLog;
 import dev.photoqueue.queue.spi.BackendAdmin;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +62,13 @@ final class InhouseAdmin extends BackendAdmin {
                     p.sizeInBytes()));
         }
         return new TopicDescription(topic, partitions, t.config().toMap());
+    }
+
+    /** One node, one copy: nothing to replicate to, no quorum to lose. */
+    @Override
+    public ClusterDescription describeCluster(Collection<String> topics) {
+        return ClusterDescription.singleNode("the in-house log keeps one copy of each record, in "
+                + log.directory().toAbsolutePath() + "; use Kafka for copies on other machines", Instant.now());
     }
 
     @Override

@@ -54,6 +54,7 @@ final class KafkaBackend implements QueueBackend {
     private final KafkaRedriver redriver;
     private final KafkaDeadLetters deadLetters;
     private final KafkaHealthMonitor health;
+    private final KafkaClusterDescriber cluster;
     /** One daemon thread for every group member's timed ack commits; see {@link KafkaGroupConsumer}. */
     private final java.util.concurrent.ScheduledExecutorService ackCommitTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,6 +71,7 @@ final class KafkaBackend implements QueueBackend {
                 + config.bootstrapServers() + " answered at start-up", java.time.Instant.now()));
         this.redriver = new KafkaRedriver(this);
         this.deadLetters = new KafkaDeadLetters(this);
+        this.cluster = new KafkaClusterDescriber(admin);
     }
 
     static KafkaBackend open(KafkaConfig config) {
@@ -160,6 +162,11 @@ final class KafkaBackend implements QueueBackend {
 
     org.apache.kafka.clients.admin.Admin kafkaAdmin() {
         return admin;
+    }
+
+    /** One for the backend: it remembers the brokers it saw, so a dead one is still listed. */
+    KafkaClusterDescriber clusterDescriber() {
+        return cluster;
     }
 
     java.util.concurrent.ScheduledExecutorService ackCommitTimer() {

@@ -23,18 +23,27 @@ import java.util.Map;
  * <tr><td>{@code kafka.health.interval.ms}</td><td>how often the backend checks that the cluster
  * answers while it does ({@link dev.photoqueue.queue.api.QueueBackend#health}); while it does not,
  * the checks back off from 0.5 s to 30 s</td><td>5000</td></tr>
+ * <tr><td>{@code kafka.send.timeout.ms}</td><td>the longest a producer's send takes to complete,
+ * acknowledged or failed: a quarter for {@code max.block.ms} (waiting for metadata or buffer room),
+ * the rest for {@code delivery.timeout.ms} (retries included); -1: Kafka's own defaults (up to
+ * {@code kafka.request.timeout.ms} plus 2 minutes)</td><td>-1</td></tr>
  * <tr><td>{@code kafka.client.<setting>}</td><td>passed to every Kafka client as {@code <setting>},
  * e.g. {@code kafka.client.security.protocol=SSL}</td><td></td></tr>
  * </table>
  */
 record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTimeoutMs, short replicationFactor,
-                   int healthIntervalMs, Map<String, Object> clientOverrides) {
+                   int healthIntervalMs, int sendTimeoutMs, Map<String, Object> clientOverrides) {
 
     static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     static final String CONNECT_TIMEOUT_MS = "kafka.connect.timeout.ms";
     static final String REQUEST_TIMEOUT_MS = "kafka.request.timeout.ms";
     static final String REPLICATION_FACTOR = "kafka.replication.factor";
     static final String HEALTH_INTERVAL_MS = "kafka.health.interval.ms";
+    static final String SEND_TIMEOUT_MS = "kafka.send.timeout.ms";
+    /** The producer's {@code linger.ms} (Kafka 4's default), counted in the send timeout. */
+    static final int LINGER_MS = 5;
+    /** The shortest send timeout: Kafka needs {@code delivery.timeout.ms >= linger.ms + request.timeout.ms}. */
+    static final int MIN_SEND_TIMEOUT_MS = 1_000;
     static final String CLIENT_PREFIX = "kafka.client.";
 
     KafkaConfig {
@@ -54,6 +63,11 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
                 Short.MAX_VALUE);
         int health = parseInt(HEALTH_INTERVAL_MS, settings.getOrDefault(HEALTH_INTERVAL_MS, "5000"), 10,
                 Integer.MAX_VALUE);
+        int send = parseInt(SEND_TIMEOUT_MS, settings.getOrDefault(SEND_TIMEOUT_MS, "-1"), -1, Integer.MAX_VALUE);
+        if (send != -1 && send < MIN_SEND_TIMEOUT_MS) {
+            throw new InvalidConfigException(SEND_TIMEOUT_MS, String.valueOf(send), "must be -1 (Kafka's defaults) or >= "
+                    + MIN_SEND_TIMEOUT_MS);
+        }
         if (replication == 0) {
             throw new InvalidConfigException(REPLICATION_FACTOR, "0", "must be -1 (broker default) or >= 1");
         }
@@ -63,7 +77,28 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
                 overrides.put(k.substring(CLIENT_PREFIX.length()), v);
             }
         });
-        return new KafkaConfig(bootstrap, connect, request, (short) replication, health, overrides);
+        return new KafkaConfig(bootstrap, connect, request, (short) replication, health, send, overrides);
+    }
+
+    /**
+     * The producer's timeouts, so that every send completes within {@code kafka.send.timeout.ms}
+     * (when set): {@code max.block.ms} a quarter of it, {@code delivery.timeout.ms} the rest, and
+     * {@code request.timeout.ms} no longer than the delivery timeout allows. Kafka's defaults
+     * otherwise, with {@code max.block.ms} at the request timeout.
+     */
+    Map<String, Object> producerTimeouts() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("linger.ms", LINGER_MS);
+        if (sendTimeoutMs < 0) {
+            props.put("max.block.ms", requestTimeoutMs);
+            return props;
+        }
+        int maxBlock = sendTimeoutMs / 4;
+        int delivery = sendTimeoutMs - maxBlock;
+        props.put("max.block.ms", maxBlock);
+        props.put("delivery.timeout.ms", delivery);
+        props.put("request.timeout.ms", Math.min(requestTimeoutMs, delivery - LINGER_MS));
+        return props;
     }
 
     /** Settings every client of this backend starts from. */

@@ -32,7 +32,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Topic and group administration through Kafka's admin client. Topics are created with the
- * partitions and replication factor asked for; the queue's topic settings are mapped to Kafka's
+ * partitions and replication factor asked for (the backend's default replication when not asked); the queue's topic settings are mapped to Kafka's
  * ({@code max.record.bytes} to {@code max.message.bytes}, {@code fsync=always} to
  * {@code flush.messages=1}); the in-house back-pressure settings {@code max.backlog.*} have no
  * Kafka equivalent and are refused. Resetting a group's offsets needs the group to have no live
@@ -60,8 +60,13 @@ final class KafkaQueueAdmin extends BackendAdmin {
             throw new InvalidTopicException(topic.name(), "names starting with \"" + INTERNAL_PREFIX
                     + "\" are reserved for internal topics");
         }
-        var newTopic = new org.apache.kafka.clients.admin.NewTopic(topic.name(), topic.partitions(),
-                topic.replicationFactor()).configs(kafkaConfigs(topic));
+        // the backend's default: kafka.replication.factor when set, else the brokers' default
+        // (default.replication.factor: three copies on the three-node cluster)
+        Optional<Short> replication = topic.replicationFactor() != NewTopic.BACKEND_DEFAULT_REPLICATION
+                ? Optional.of(topic.replicationFactor())
+                : config.replicationFactor() > 0 ? Optional.of(config.replicationFactor()) : Optional.empty();
+        var newTopic = new org.apache.kafka.clients.admin.NewTopic(topic.name(), Optional.of(topic.partitions()),
+                replication).configs(kafkaConfigs(topic));
         KafkaErrors.await(admin.createTopics(List.of(newTopic)).all(), config, "create topic " + topic.name(),
                 topic.name());
         backend.awaitTopicVisible(topic.name());
@@ -152,6 +157,11 @@ final class KafkaQueueAdmin extends BackendAdmin {
         Map<TopicPartition, Long> out = new HashMap<>();
         found.forEach((ktp, info) -> out.put(KafkaQueueConsumer.fromKafka(ktp), info.offset()));
         return out;
+    }
+
+    @Override
+    public dev.photoqueue.queue.api.ClusterDescription describeCluster(java.util.Collection<String> topics) {
+        return backend.clusterDescriber().describe(topics);
     }
 
     // ------------------------------------------------------------------ groups

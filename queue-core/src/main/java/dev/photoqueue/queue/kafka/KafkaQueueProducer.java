@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.kafka;
 
+import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.Partitioners;
 import dev.photoqueue.queue.api.Producer;
@@ -25,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * same as Kafka's default partitioner, computed here so both backends agree by construction);
  * unkeyed ones are spread by Kafka's sticky partitioner. Thread-safe, like the Kafka producer.
  *
+ * <p>With {@code kafka.send.timeout.ms} set, every send's future completes within it
+ * ({@link KafkaConfig#producerTimeouts}); one that fails on an error Kafka retried completes with
+ * a {@link BackendUnavailableException} whose {@code outcomeUnknown()} is true.
+ *
  * <p>Kafka has no back pressure from consumer lag: {@link #trySend} behaves as {@link #send}, and
  * the in-house settings {@code max.backlog.*} are refused when a topic is created.
  */
@@ -41,7 +46,7 @@ final class KafkaQueueProducer implements Producer {
         Map<String, Object> props = backend.config().clientBase();
         props.put("acks", "all");
         props.put("enable.idempotence", true);
-        props.put("max.block.ms", backend.config().requestTimeoutMs());
+        props.putAll(backend.config().producerTimeouts());
         props.put("max.request.size", MAX_REQUEST_BYTES);
         props.putIfAbsent("client.id", "photoqueue-producer");
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
@@ -57,7 +62,7 @@ final class KafkaQueueProducer implements Producer {
         try {
             producer.send(toKafka(record, producer), (md, error) -> {
                 if (error != null) {
-                    result.completeExceptionally(translate(error, record));
+                    result.completeExceptionally(translateDelivery(error, record, backend.config()));
                 } else {
                     result.complete(new RecordMetadata(md.topic(), md.partition(), md.offset(), md.timestamp()));
                 }
@@ -94,6 +99,21 @@ final class KafkaQueueProducer implements Producer {
         }
         return new org.apache.kafka.clients.producer.ProducerRecord<>(record.topic(), partition, record.timestamp(),
                 record.key(), record.value(), toKafka(record.headers()));
+    }
+
+    /**
+     * A failure Kafka reported after the record left {@code send}: one it gave up retrying (a
+     * timeout, too few in-sync replicas, no leader) leaves the outcome unknown, since an earlier
+     * attempt may have reached the leader, which can still commit it; any other error (a record
+     * too large, a topic that does not exist) means it was not written.
+     */
+    static QueueException translateDelivery(Throwable error, ProducerRecord record, KafkaConfig config) {
+        if (error instanceof org.apache.kafka.common.errors.RetriableException) {
+            long waited = config.sendTimeoutMs() > 0 ? config.sendTimeoutMs() : config.requestTimeoutMs();
+            return new BackendUnavailableException(config.bootstrapServers(), waited, "send to " + record.topic()
+                    + (record.partition() == null ? "" : "-" + record.partition()), error, true);
+        }
+        return translate(error, record, config);
     }
 
     /** A send's failure as the queue API reports it. */

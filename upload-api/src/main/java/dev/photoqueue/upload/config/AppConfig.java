@@ -34,6 +34,9 @@ import java.util.Properties;
  * <tr><td>{@code MAX_UPLOAD_BYTES}</td><td>largest upload accepted</td><td>26214400 (25 MiB)</td></tr>
  * <tr><td>{@code MAX_PIXELS}</td><td>largest width x height accepted, from the header</td><td>50000000</td></tr>
  * <tr><td>{@code MAX_BACKLOG}</td><td>jobs waiting before uploads get 503 (changeable at run time)</td><td>1000</td></tr>
+ * <tr><td>{@code SEND_TIMEOUT_MS}</td><td>longest an async upload waits for the queue to take its job before
+ *     503; on Kafka four fifths of it is the producer's bound on a send ({@code kafka.send.timeout.ms})</td>
+ *     <td>15000</td></tr>
  * <tr><td>{@code ADMIN_TOKEN}</td><td>bearer token the admin endpoints require; unset: open</td><td>(unset)</td></tr>
  * <tr><td>{@code WORKER_VERSION}</td><td>the release the embedded workers start with, {@code v1}, {@code v2} (a
  *     deliberate bug) or {@code v3} (its fix); changeable at run time</td><td>v1</td></tr>
@@ -41,7 +44,8 @@ import java.util.Properties;
  */
 public record AppConfig(int port, String host, Path dataDir, QueueBackendKind backend, String kafkaBootstrapServers,
                         int workers, int partitions, int maxDeliveries, long sessionTimeoutMs, long maxUploadBytes,
-                        long maxPixels, long maxBacklog, String adminToken, WorkerVersion workerVersion) {
+                        long maxPixels, long maxBacklog, long sendTimeoutMs, String adminToken,
+                        WorkerVersion workerVersion) {
 
     public static final String CONFIG_FILE = "CONFIG_FILE";
     static final String DEFAULT_FILE = "photoqueue.properties";
@@ -89,6 +93,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 r.longValue("MAX_UPLOAD_BYTES", 25L << 20, 1, Integer.MAX_VALUE - 8),
                 r.longValue("MAX_PIXELS", 50_000_000L, 1, Long.MAX_VALUE),
                 r.longValue("MAX_BACKLOG", 1_000, 1, Long.MAX_VALUE),
+                r.longValue("SEND_TIMEOUT_MS", 15_000, 2_000, 300_000),
                 values.get("ADMIN_TOKEN"),
                 r.workerVersion("WORKER_VERSION"));
     }
@@ -111,13 +116,21 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
             settings.put("data.dir", queueDir().toString());
         } else {
             settings.put("kafka.bootstrap.servers", kafkaBootstrapServers);
+            // the producer decides within the upload's wait, so the API never answers before Kafka has
+            settings.put("kafka.send.timeout.ms", String.valueOf(
+                    dev.photoqueue.upload.service.PhotoService.producerSendTimeout(sendTimeout()).toMillis()));
         }
         return settings;
     }
 
+    public java.time.Duration sendTimeout() {
+        return java.time.Duration.ofMillis(sendTimeoutMs);
+    }
+
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, host, dataDir, backend, kafkaBootstrapServers, workers, partitions,
-                maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, adminToken, workerVersion);
+                maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, sendTimeoutMs, adminToken,
+                workerVersion);
     }
 
     @Override
@@ -126,8 +139,9 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 + (backend == QueueBackendKind.KAFKA ? ", kafka=" + kafkaBootstrapServers : "") + ", workers=" + workers
                 + ", partitions=" + partitions + ", maxDeliveries=" + maxDeliveries + ", sessionTimeoutMs="
                 + sessionTimeoutMs + ", maxUploadBytes="
-                + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", adminToken="
-                + (adminToken == null ? "unset" : "set") + ", workerVersion=" + workerVersion.wireName() + "]";
+                + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", sendTimeoutMs="
+                + sendTimeoutMs + ", adminToken=" + (adminToken == null ? "unset" : "set") + ", workerVersion="
+                + workerVersion.wireName() + "]";
     }
 
     private static Properties propertiesFile(Map<String, String> environment, Path workingDir) {

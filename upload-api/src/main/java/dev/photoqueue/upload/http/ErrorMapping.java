@@ -76,8 +76,12 @@ final class ErrorMapping {
             case TOO_LARGE -> 413;
             case UNSUPPORTED_TYPE -> 415;
             case TOO_MANY_PIXELS, CORRUPT_IMAGE -> 422;
-            case BACKLOG_FULL, QUEUE_UNAVAILABLE -> 503;
+            case BACKLOG_FULL, QUEUE_UNAVAILABLE, OUTCOME_UNKNOWN -> 503;
         };
+        if (e.photoId() != null) {
+            // where the photo shows up if the queue wrote its job after all
+            ctx.header("Location", "/api/photos/" + e.photoId());
+        }
         if (e.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }

@@ -29,7 +29,7 @@ public final class HttpApi {
 
     /** The controllers the routes call. */
     public record Controllers(PhotoController photos, QueueController queue, AdminController admin,
-                              HealthController health, EventStream events) {
+                              HealthController health, EventStream events, ClusterController cluster) {
     }
 
     /**
@@ -69,6 +69,7 @@ public final class HttpApi {
             cfg.routes.sse("/api/events", c.events()::connect);
 
             cfg.routes.get("/api/queue", c.queue()::queue);
+            cfg.routes.get("/api/cluster", c.cluster()::cluster);
             cfg.routes.get("/api/dlq", c.queue()::deadLetters);
             cfg.routes.post("/api/dlq/redrive", c.queue()::redriveAll);
             cfg.routes.post("/api/dlq/{id}/redrive", c.queue()::redrive);

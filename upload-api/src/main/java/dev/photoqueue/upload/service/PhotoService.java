@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.BackendHealth;
+import dev.photoqueue.queue.api.BackendUnavailableException;
 import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -53,18 +54,30 @@ import java.util.concurrent.TimeoutException;
  * once. When the job cannot be produced the stored original is deleted again: a refused upload
  * leaves nothing behind.
  *
+ * <p>Time: an async upload's job is queued within {@code sendTimeout} or refused with 503. A fifth
+ * of it is for the admission's look at the backlog, the rest for the send: the app gives the Kafka
+ * producer that as {@code kafka.send.timeout.ms}, so Kafka has decided (acknowledged, failed, or
+ * given up retrying) before this service stops waiting, which waits a second more. A send Kafka
+ * gave up retrying may still be written (a leader that took it and could not yet replicate it):
+ * such an upload is answered 503 {@code outcome_unknown}, its original is kept (a job that does
+ * arrive finds it) and the answer names the photo. Before anything is stored, an upload whose job
+ * would go to a partition the {@link ClusterMonitor} knows cannot take writes (no leader, too few
+ * in-sync replicas, no controller quorum) is refused at once, saying which.
+ *
  * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
  * first upload's photo (from memory, or from the status view after a restart) instead of a new one.
  * Two requests with one key that overlap in time may both produce a job; both name the same photo
- * id and the same bytes, and the workers' idempotence makes the second a recorded duplicate.
+ * id and the same bytes, and the workers' idempotence makes the second a recorded duplicate. The
+ * same holds for a retry after {@code outcome_unknown} whose first job Kafka wrote after all.
  *
  * <p>Thread-safe.
  */
 public final class PhotoService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoService.class);
-    private static final long SEND_TIMEOUT_SECONDS = 10;
-    private static final int RETRY_AFTER_SECONDS = 5;
+    static final int RETRY_AFTER_SECONDS = 5;
+    /** Waited beyond the producer's own bound, for its callback to arrive. */
+    static final Duration CALLBACK_MARGIN = Duration.ofSeconds(1);
     private static final int IDEMPOTENCY_MEMORY = 10_000;
 
     private final BlobStore blobs;
@@ -78,6 +91,8 @@ public final class PhotoService {
     private final long maxUploadBytes;
     private final MeterRegistry metrics;
     private final BacklogAdmission admission;
+    private final ClusterMonitor cluster;
+    private final Duration sendWait;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, UploadReceipt> byKey = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -86,9 +101,13 @@ public final class PhotoService {
         }
     };
 
+    /**
+     * @param sendTimeout how long an async upload may take to queue its job; the producer must
+     *                    complete a send within {@link #producerSendTimeout} of it
+     */
     public PhotoService(BlobStore blobs, long maxPixels, List<VariantSpec> variants, Producer producer,
                         StatusView view, QueueService queue, SettingsService settings, long maxUploadBytes,
-                        MeterRegistry metrics) {
+                        MeterRegistry metrics, ClusterMonitor cluster, Duration sendTimeout) {
         this.blobs = blobs;
         this.pipeline = new ImagePipeline(maxPixels);
         this.producer = producer;
@@ -99,8 +118,16 @@ public final class PhotoService {
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
         this.metrics = metrics;
-        this.admission = new BacklogAdmission(queue::backlogNow, () -> settings.current().maxBacklog(),
-                Duration.ofSeconds(SEND_TIMEOUT_SECONDS), RETRY_AFTER_SECONDS);
+        this.cluster = cluster;
+        Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
+        this.sendWait = producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN);
+        this.admission = new BacklogAdmission(() -> queue.backlogWithin(admissionWait, cluster.problemsSummary()),
+                () -> settings.current().maxBacklog(), admissionWait, RETRY_AFTER_SECONDS);
+    }
+
+    /** The producer's share of an upload's {@code sendTimeout}: four fifths; the admission has the rest. */
+    public static Duration producerSendTimeout(Duration sendTimeout) {
+        return sendTimeout.multipliedBy(4).dividedBy(5);
     }
 
     /** Accepts one upload; {@link UploadRejectedException} says why not. */
@@ -158,6 +185,7 @@ public final class PhotoService {
             return earlier.get();
         }
         requireQueueUp();
+        requireWritable(id, partitionKey(id, request.user(), request.city()));
         try (StagedOriginal staged = stage(id, request)) {
             check(id, staged);
             BacklogAdmission.Place place = admission.admit(id);
@@ -169,7 +197,9 @@ public final class PhotoService {
                 try {
                     at = produce(job, place);
                 } catch (UploadRejectedException e) {
-                    deleteOriginal(id, location);
+                    if (e.reason() != UploadRejectedException.Reason.OUTCOME_UNKNOWN) {
+                        deleteOriginal(id, location);
+                    }
                     throw e;
                 }
                 view.recordAccepted(job, at);
@@ -228,6 +258,27 @@ public final class PhotoService {
     }
 
     /**
+     * Refuses at once when the cluster, as last described, cannot acknowledge a job keyed
+     * {@code key}: the send could only wait out its timeout.
+     */
+    private void requireWritable(String id, String key) {
+        Optional<String> why = cluster.whyNotWritable(key);
+        if (why.isPresent()) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue cannot "
+                    + "acknowledge the job of photo " + id + " now: " + why.get() + " (as seen at "
+                    + cluster.current().at() + ")", RETRY_AFTER_SECONDS, null);
+        }
+    }
+
+    private String partitionKey(String photoId, String user, String city) {
+        return switch (settings.current().partitionKey()) {
+            case PHOTO_ID -> photoId;
+            case USER_ID -> user != null ? user : photoId;
+            case CITY -> city != null ? city : photoId;
+        };
+    }
+
+    /**
      * The upload streamed to a temporary file beside its place in the blob store, its digest taken
      * on the way: no upload is held whole in the heap, and a refused one leaves nothing behind.
      */
@@ -269,33 +320,46 @@ public final class PhotoService {
      * completes, either way, even if this thread stopped waiting for it first.
      */
     private RecordMetadata produce(PhotoUploaded job, BacklogAdmission.Place place) {
-        String key = switch (settings.current().partitionKey()) {
-            case PHOTO_ID -> job.photoId();
-            case USER_ID -> job.userId() != null ? job.userId() : job.photoId();
-            case CITY -> job.city() != null ? job.city() : job.photoId();
-        };
+        String key = partitionKey(job.photoId(), job.userId(), job.city());
         ProducerRecord record = ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8),
                 codec.encode(job));
         CompletableFuture<RecordMetadata> sent = producer.trySend(record);
         place.heldUntil(sent);
         try {
-            return sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return sent.get(sendWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
-                    "interrupted while producing the job of photo " + job.photoId(), RETRY_AFTER_SECONDS, e);
+            throw unknown(job, "interrupted while waiting for the queue's acknowledgement", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof BacklogFullException full) {
                 throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, full.getMessage(),
                         RETRY_AFTER_SECONDS, full);
             }
+            if (e.getCause() instanceof BackendUnavailableException b && b.outcomeUnknown()) {
+                throw unknown(job, b.getMessage(), b);
+            }
             throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
-                    + "take the job of photo " + job.photoId() + ": " + e.getCause(), RETRY_AFTER_SECONDS, e.getCause());
+                    + "take the job of photo " + job.photoId() + ": " + e.getCause() + why(), RETRY_AFTER_SECONDS,
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
-                    + "acknowledge the job of photo " + job.photoId() + " within " + SEND_TIMEOUT_SECONDS + " s",
-                    RETRY_AFTER_SECONDS, e);
+            throw unknown(job, "no acknowledgement within " + sendWait.toMillis() + " ms", e);
         }
+    }
+
+    /** A send that failed but may be written yet: the original stays, and the answer says what to do. */
+    private UploadRejectedException unknown(PhotoUploaded job, String what, Throwable cause) {
+        LOG.warn("photo {}: the queue's answer to its job is unknown ({}); its original is kept", job.photoId(), what);
+        return new UploadRejectedException(UploadRejectedException.Reason.OUTCOME_UNKNOWN, "the queue did not "
+                + "confirm the job of photo " + job.photoId() + " (" + what + ")" + why() + ". It may still be "
+                + "written: the original is kept, GET /api/photos/" + job.photoId() + " shows the photo if it was, "
+                + "and a retry with the same Idempotency-Key returns this photo instead of making a second",
+                RETRY_AFTER_SECONDS, cause, job.photoId());
+    }
+
+    /** The cluster's problems as last described, for an error message; empty when none are known. */
+    private String why() {
+        String problems = cluster.problemsSummary();
+        return problems.isEmpty() ? "" : "; " + problems;
     }
 
     private void deleteOriginal(String id, String location) {

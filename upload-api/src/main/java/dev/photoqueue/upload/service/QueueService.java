@@ -10,9 +10,20 @@ import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.worker.job.Topics;
 
+import dev.photoqueue.queue.api.QueueException;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +42,21 @@ public final class QueueService implements JobProgress {
     private final LongSupplier clockMillis;
     private volatile Cached cached = new Cached(null, 0);
     private volatile CachedHealth cachedHealth;
+    /**
+     * Runs {@link #backlogWithin}'s lookups: at most {@value #MAX_LOOKUPS} at once (one stuck on a
+     * dead broker must not stop the next, which may find the new leaders), none queued; daemon
+     * threads, so they never hold the JVM up.
+     */
+    private final ExecutorService lookups = new ThreadPoolExecutor(0, MAX_LOOKUPS, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "backlog-lookup");
+                t.setDaemon(true);
+                return t;
+            });
+    static final int MAX_LOOKUPS = 4;
+    /** The latest lookup of {@link #backlogWithin} and when it started; guarded by {@code this}. */
+    private CompletableFuture<Long> lookup;
+    private long lookupStartedNanos;
 
     private record Cached(GroupDescription group, long at) {
     }
@@ -101,6 +127,50 @@ public final class QueueService implements JobProgress {
      */
     public long backlogNow() {
         return backlogOf(thumbnailers(true));
+    }
+
+    /**
+     * {@link #backlogNow}, waiting at most {@code wait}: on Kafka, describing the group asks the
+     * brokers that lead its partitions, and a broker killed a moment ago holds such a question for
+     * the whole request timeout (30 s) until the controller notices. A caller that comes while a
+     * lookup runs waits for that one when it started less than {@code wait} ago, else starts
+     * another (the stuck one runs out on its own thread). Throws {@link UploadRejectedException}
+     * (QUEUE_UNAVAILABLE) when the lookup takes longer or fails, with {@code why} appended.
+     */
+    public long backlogWithin(Duration wait, String why) {
+        CompletableFuture<Long> mine;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (lookup == null || lookup.isDone() || now - lookupStartedNanos > wait.toNanos()) {
+                try {
+                    lookup = CompletableFuture.supplyAsync(this::backlogNow, lookups);
+                } catch (RejectedExecutionException e) {
+                    throw unavailable(MAX_LOOKUPS + " lookups of the thumbnail workers' backlog are still waiting "
+                            + "for the queue", why, e);
+                }
+                lookupStartedNanos = now;
+            }
+            mine = lookup;
+        }
+        try {
+            return mine.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while reading the thumbnail workers' backlog", why, e);
+        } catch (TimeoutException e) {
+            throw unavailable("the queue did not tell the thumbnail workers' backlog within " + wait.toMillis()
+                    + " ms", why, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueueException q) {
+                throw unavailable("the queue could not tell the thumbnail workers' backlog: " + q.getMessage(), why, q);
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static UploadRejectedException unavailable(String what, String why, Throwable cause) {
+        return new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
+                what + (why.isEmpty() ? "" : "; " + why), PhotoService.RETRY_AFTER_SECONDS, cause);
     }
 
     private long backlogOf(GroupDescription group) {

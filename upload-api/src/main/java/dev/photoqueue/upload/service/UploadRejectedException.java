@@ -1,7 +1,8 @@
 package dev.photoqueue.upload.service;
 
 /**
- * An upload refused before anything was kept. The message carries the offending values (sizes,
+ * An upload refused before anything was kept (OUTCOME_UNKNOWN aside: its original is kept, see
+ * there). The message carries the offending values (sizes,
  * dimensions, limits, leading bytes); {@link #reason} says which rule refused it.
  */
 public final class UploadRejectedException extends RuntimeException {
@@ -19,27 +20,46 @@ public final class UploadRejectedException extends RuntimeException {
         /** The thumbnail workers' backlog is at its maximum; try again later. */
         BACKLOG_FULL,
         /** The queue did not take the job; try again later. */
-        QUEUE_UNAVAILABLE
+        QUEUE_UNAVAILABLE,
+        /**
+         * The queue did not confirm the job, and may still write it (a Kafka send that timed out):
+         * the original is kept and {@link #photoId} names the photo; a retry with the same
+         * Idempotency-Key returns that photo, never a second one.
+         */
+        OUTCOME_UNKNOWN
     }
 
     private final Reason reason;
     private final int retryAfterSeconds;
+    private final String photoId;
 
     public UploadRejectedException(Reason reason, String message) {
         this(reason, message, 0, null);
     }
 
     public UploadRejectedException(Reason reason, String message, int retryAfterSeconds, Throwable cause) {
+        this(reason, message, retryAfterSeconds, cause, null);
+    }
+
+    /** {@code photoId}: the photo the upload may yet have made (OUTCOME_UNKNOWN), else null. */
+    public UploadRejectedException(Reason reason, String message, int retryAfterSeconds, Throwable cause,
+                                   String photoId) {
         super(message, cause);
         this.reason = reason;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.photoId = photoId;
+    }
+
+    /** The photo an OUTCOME_UNKNOWN upload may yet have made; null otherwise. */
+    public String photoId() {
+        return photoId;
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** For BACKLOG_FULL and QUEUE_UNAVAILABLE: when to try again, in seconds; 0 otherwise. */
+    /** For BACKLOG_FULL, QUEUE_UNAVAILABLE and OUTCOME_UNKNOWN: when to try again, in seconds; 0 otherwise. */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }
