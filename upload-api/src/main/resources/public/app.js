@@ -7,7 +7,7 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
   'TwoWings.jpg', 'YellowFlower.jpg'];
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
-const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0 };
+const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -173,11 +173,14 @@ function notePhoto(photo) {
     item = el('li');
     item.dataset.photo = photo.id;
     item.append(el('div', 'waiting', 'frame'), el('div', '', 'status'), el('div', photo.id.slice(0, 12), 'muted'));
+    item.title = 'the journey of photo ' + photo.id;
+    item.addEventListener('click', () => showJourney(photo.id));
     $('gallery').prepend(item);
     while ($('gallery').children.length > 60) $('gallery').lastChild.remove();
   }
   const status = item.querySelector('.status');
-  status.textContent = merged.status + (merged.error ? ': ' + merged.error.slice(0, 60) : '');
+  status.textContent = merged.status + (merged.duplicate ? ' (duplicate: done before)' : '')
+    + (merged.error ? ': ' + merged.error.slice(0, 60) : '');
   status.className = 'status status-' + merged.status;
   const thumb = merged.variants && merged.variants.thumb;
   if (thumb) {
@@ -191,6 +194,35 @@ function notePhoto(photo) {
     // version's file has its own, so the browser fetches the new bytes instead of a cached image
     if (img.getAttribute('src') !== thumb) img.src = thumb;
     item.querySelector('.muted').textContent = photo.id.slice(0, 12) + ' · ' + versionOf(thumb);
+  }
+}
+
+// The journey of one photo (GET /api/photos/{id}/journey): one line per step, refreshed while shown.
+async function showJourney(id) {
+  state.journeyId = id;
+  $('journey-card').hidden = false;
+  $('journey-id').textContent = id.slice(0, 12);
+  await refreshJourney();
+  $('journey-card').scrollIntoView({ block: 'nearest' });
+}
+
+async function refreshJourney() {
+  const id = state.journeyId;
+  if (!id) return;
+  try {
+    const [journey, photo] = await Promise.all([api('GET', '/api/photos/' + encodeURIComponent(id) + '/journey'),
+      api('GET', '/api/photos/' + encodeURIComponent(id))]);
+    $('journey-status').textContent = photo.status + (photo.duplicate ? ', duplicate' : '');
+    $('journey').replaceChildren(...journey.steps.map((step) => {
+      const details = Object.entries(step).filter(([k]) => k !== 'at' && k !== 'what')
+        .map(([k, v]) => k + ' ' + v).join(', ');
+      const li = el('li', '', 'step step-' + step.what);
+      li.append(el('time', new Date(step.at).toLocaleTimeString() + '.' + String(new Date(step.at).getMilliseconds())
+        .padStart(3, '0')), el('strong', ' ' + step.what + ' '), el('span', details, 'muted'));
+      return li;
+    }));
+  } catch (e) {
+    $('journey-status').textContent = e.message;
   }
 }
 
@@ -318,9 +350,15 @@ async function refresh() {
     const [queue, workers, settings, dlq] = await Promise.all([
       api('GET', '/api/queue'), api('GET', '/api/workers'), api('GET', '/api/settings'), api('GET', '/api/dlq')]);
     updateQueue(queue);
-    $('fact-workers').textContent = workers.count;
-    $('fact-delivery').textContent = settings.delivery;
+    $('fact-workers').textContent = workers.count + ' of ' + workers.target
+      + (workers.restarting ? ', ' + workers.restarting + ' restarting' : '')
+      + (workers.restarts ? ' (' + workers.restarts + ' restarted after a crash)' : '');
+    $('fact-delivery').textContent = settings.delivery + ', ' + settings.consumption;
+    $('guarantee-now').textContent = settings.delivery;
+    document.querySelectorAll('[data-guarantee]').forEach((row) =>
+      row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
     if (document.activeElement !== $('delivery')) $('delivery').value = settings.delivery;
+    if (document.activeElement !== $('consumption')) $('consumption').value = settings.consumption;
     if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
     $('fact-version').textContent = settings.workerVersion;
     if (document.activeElement !== $('worker-version')) $('worker-version').value = settings.workerVersion;
@@ -329,6 +367,7 @@ async function refresh() {
     updateDeadLetters(dlq);
     updateStats(await api('GET', '/api/stats'));
     updateCluster(await api('GET', '/api/cluster'));
+    refreshJourney();
   } catch (e) {
     $('fact-live').textContent = 'error: ' + e.message;
   }
@@ -431,8 +470,8 @@ function wire() {
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
-      delivery: $('delivery').value, workerVersion: $('worker-version').value })
-      .then((s) => showAdmin('settings applied: ' + s.delivery + ', max backlog ' + s.maxBacklog
+      delivery: $('delivery').value, consumption: $('consumption').value, workerVersion: $('worker-version').value })
+      .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
         (err) => showAdmin(err.message, true));
   });
@@ -450,8 +489,10 @@ function wire() {
   $('chaos-form').addEventListener('submit', (e) => {
     e.preventDefault();
     api('PUT', '/api/chaos', { probability: Number($('chaos-probability').value) / 100,
-      namePattern: $('chaos-pattern').value || null, mode: $('chaos-mode').value })
+      namePattern: $('chaos-pattern').value || null, mode: $('chaos-mode').value,
+      crashes: Number($('chaos-crashes').value), point: $('chaos-point').value })
       .then((c) => showAdmin('chaos: ' + c.mode + ', ' + Math.round(c.probability * 100) + ' %'
+        + (c.crashes ? ', the next ' + c.crashes + ' photos' : '') + ', at ' + c.point
         + (c.namePattern ? ', names matching ' + c.namePattern : '')), (err) => showAdmin(err.message, true));
   });
 }

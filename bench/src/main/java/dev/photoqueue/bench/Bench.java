@@ -29,6 +29,7 @@ public final class Bench {
         FAMILIES.put("group", options -> new GroupBench());
         FAMILIES.put("compare", options -> new CompareBench(options.brokerJar()));
         FAMILIES.put("pipeline", options -> new PipelineBench(options.samples()));
+        FAMILIES.put("delivery", options -> new DeliveryBench(options.samples()));
     }
 
     private Bench() {

@@ -112,7 +112,7 @@ final class PipelineBench implements BenchFamily {
 
     @Override
     public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
-        List<byte[]> photos = photographs();
+        List<byte[]> photos = photographs(samples);
         List<Rates> rounds = new ArrayList<>();
         Stats scaling = Rounds.measure(PIPELINE + " 2 vs 1", Unit.RATIO, photos.size() * COPIES,
                 (long) photos.size() * COPIES, options.rounds(), (size, measured) -> {
@@ -154,7 +154,8 @@ final class PipelineBench implements BenchFamily {
                 .map(r -> over.apply(r).photosPerSecond() / under.apply(r).photosPerSecond()).toList());
     }
 
-    private List<byte[]> photographs() throws IOException {
+    /** The capitalised JPEGs of {@code samples}, the sample photographs, full size. */
+    static List<byte[]> photographs(Path samples) throws IOException {
         List<byte[]> photos = new ArrayList<>();
         try (var files = Files.list(samples)) {
             for (Path p : files.sorted().toList()) {
