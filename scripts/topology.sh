@@ -7,7 +7,9 @@
 #                                     API and WORKERS workers (default 2); with 3 brokers every topic
 #                                     has 3 copies and a write needs 2 (min.insync.replicas=2)
 #   scripts/topology.sh add-worker       start one more worker, under a name never used before
-#   scripts/topology.sh kill-worker N    kill -9 worker N (a crash, as the demo shows)
+#   scripts/topology.sh kill-worker N    kill -9 worker N (a crash, as the demo shows); its supervisor
+#                                     starts it again after RESTART_DELAY seconds (2), as compose's
+#                                     restart policy or Kubernetes would, and status counts it
 #   scripts/topology.sh kill-broker B    kill -9 broker B
 #   scripts/topology.sh start-broker B   start broker B again, on its own data
 #   scripts/topology.sh status           every process started, running or dead, with its log
@@ -28,6 +30,8 @@ API_JAR="$ROOT/upload-api/target/upload-api.jar"
 WORKER_JAR="$ROOT/worker/target/worker.jar"
 LOGS="$DIR/logs"
 PIDS="$DIR/pids"
+SUPERVISORS="$DIR/supervisors"
+RESTART_DELAY="${RESTART_DELAY:-2}"
 # written by `up`: how many brokers, and the id every one of them was formatted with
 CLUSTER_FILE="$DIR/cluster.properties"
 
@@ -110,12 +114,36 @@ next_worker() {
     echo $((n + 1))
 }
 
+# Worker N's supervisor: runs worker.jar and, whenever it dies without being asked to stop (kill -9,
+# a chaos crash of the process), starts it again after RESTART_DELAY seconds under the same worker
+# id, so that its transactional ids fence what the dead one left open. The pid file holds the
+# worker's pid; a stop file ends the loop (down).
+supervise_worker() { # n
+    local n="$1" restarts=0 status pid
+    while [ ! -e "$SUPERVISORS/worker-$n.stop" ]; do
+        WORKERS=1 PQ_WORKER_ID="worker-$n" java -jar "$WORKER_JAR" >> "$LOGS/worker-$n.log" 2>&1 &
+        pid=$!
+        echo "$pid" > "$PIDS/worker-$n.pid"
+        if wait "$pid"; then status=0; else status=$?; fi
+        [ -e "$SUPERVISORS/worker-$n.stop" ] && break
+        restarts=$((restarts + 1))
+        echo "$restarts" > "$SUPERVISORS/worker-$n.restarts"
+        echo "topology: worker-$n (pid $pid) exited with status $status; starting it again in ${RESTART_DELAY} s" \
+            "(restart $restarts)" >> "$LOGS/worker-$n.log"
+        sleep "$RESTART_DELAY"
+    done
+}
+
 start_worker() {
     local n; n="$(next_worker)"
     app_env
-    WORKERS=1 nohup java -jar "$WORKER_JAR" > "$LOGS/worker-$n.log" 2>&1 &
-    echo $! > "$PIDS/worker-$n.pid"
-    echo "worker-$n pid $!"
+    mkdir -p "$SUPERVISORS"
+    rm -f "$SUPERVISORS/worker-$n.stop" "$SUPERVISORS/worker-$n.restarts"
+    : > "$LOGS/worker-$n.log"
+    ( trap '' HUP; supervise_worker "$n" ) > /dev/null 2>&1 &
+    echo $! > "$SUPERVISORS/worker-$n.pid"
+    for _ in $(seq 1 50); do [ -s "$PIDS/worker-$n.pid" ] && break; sleep 0.1; done
+    echo "worker-$n pid $(cat "$PIDS/worker-$n.pid" 2>/dev/null || echo '?'), supervised"
 }
 
 up() {
@@ -166,9 +194,16 @@ stop_one() { # name
 
 down() {
     [ -d "$PIDS" ] || return 0
-    local f
+    local f name
     for f in "$PIDS"/worker-*.pid; do
-        if [ -e "$f" ]; then stop_one "$(basename "$f" .pid)"; fi
+        [ -e "$f" ] || continue
+        name="$(basename "$f" .pid)"
+        mkdir -p "$SUPERVISORS" && touch "$SUPERVISORS/$name.stop" # its supervisor does not start it again
+        stop_one "$name"
+        if [ -f "$SUPERVISORS/$name.pid" ]; then
+            kill -TERM "$(cat "$SUPERVISORS/$name.pid")" 2>/dev/null || true
+            rm -f "$SUPERVISORS/$name.pid"
+        fi
     done
     stop_one upload-api
     for f in "$PIDS"/broker-*.pid; do
@@ -192,6 +227,7 @@ status() {
         case "$name" in
             broker-*) where=" 127.0.0.1:$(broker_port "${name#broker-}")" ;;
             upload-api) where=" http://127.0.0.1:$PORT" ;;
+            worker-*) where=", restarted $(cat "$SUPERVISORS/$name.restarts" 2>/dev/null || echo 0) times" ;;
             *) where="" ;;
         esac
         if running "$name"; then

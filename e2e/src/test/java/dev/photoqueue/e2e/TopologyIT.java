@@ -124,6 +124,15 @@ class TopologyIT {
             }
             topology("kill-worker", "1");
             topology("add-worker");
+            // worker-1's supervisor starts it again, as compose's restart policy would
+            long restartDeadline = System.nanoTime() + SETTLE.toNanos();
+            String status = topology("status");
+            while (!status.matches("(?s).*worker-1 pid \\d+ running, restarted 1 times.*")) {
+                assertTrue(System.nanoTime() < restartDeadline, "worker-1 was not restarted:\n" + status + logs());
+                Thread.sleep(200); // between looks at the processes
+                status = topology("status");
+            }
+            assertTrue(status.contains("worker-3 pid"), "add-worker took a new name:\n" + status);
 
             long deadline = System.nanoTime() + SETTLE.toNanos();
             Map<String, JsonNode> settled = new LinkedHashMap<>();

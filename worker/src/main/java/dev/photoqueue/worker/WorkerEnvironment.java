@@ -26,6 +26,7 @@ import java.util.Properties;
  * <tr><td>{@code CHAOS_PROBABILITY}</td><td>0: chance that a photo kills its worker</td></tr>
  * <tr><td>{@code CHAOS_NAME_PATTERN}</td><td>none: photos whose file name matches kill their worker</td></tr>
  * <tr><td>{@code WORKER_VERSION}</td><td>{@code v1}: the release the workers run ({@link WorkerVersion})</td></tr>
+ * <tr><td>{@code HOSTNAME}</td><td>with the pid, the worker id when {@code PQ_WORKER_ID} is not set</td></tr>
  * <tr><td>{@code HEALTH_FILE}</td><td>the heartbeat file, {@code photoqueue-worker.health} in the temp folder</td></tr>
  * </table>
  * The other worker settings ({@link WorkerConfig}) come from their {@code PQ_*} variables.
@@ -58,6 +59,13 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
             if (!worker.containsKey(key) && values.containsKey(variable)) {
                 worker.put(key, values.get(variable));
             }
+        }
+        // The worker id names the pool's transactional ids (exactly-once): in a container the pid is
+        // 1 in every replica, the host name tells them apart and stays the same when the container
+        // is restarted, so the restarted worker fences the transactions its dead self left open.
+        String host = values.get("HOSTNAME");
+        if (!worker.containsKey("worker.id") && host != null && !host.isBlank()) {
+            worker.put("worker.id", "worker-" + host.trim() + "-" + ProcessHandle.current().pid());
         }
         double probability;
         try {
