@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -138,6 +139,13 @@ class QueueAdminApiTest {
         assertError(client.admin("POST", "/api/dlq/first/redrive", null), 400, "bad_request");
         // the redriven job fails the same way and comes back to the dead-letter topic
         client.await("/api/dlq", l -> find(l, id) != null && find(l, id).get("id").asLong() != dlqId, WAIT);
+        JsonNode journey = client.await("/api/photos/" + id + "/journey", j -> j.get("steps").size() >= 8, WAIT);
+        List<String> steps = new java.util.ArrayList<>();
+        journey.get("steps").forEach(step -> steps.add(step.get("what").asText()));
+        assertEquals(List.of("uploaded", "delivered", "failed", "dead-lettered", "redriven", "delivered", "failed",
+                "dead-lettered"), steps.subList(0, 8), journey.toString());
+        assertTrue(journey.get("steps").get(3).get("reason").asText().contains("truncated or corrupt"),
+                journey.toString());
         HttpResponse<String> all = client.admin("POST", "/api/dlq/redrive", null);
         assertEquals(200, all.statusCode(), all.body());
         assertTrue(json(all).get("redriven").asLong() >= 1, all.body());

@@ -339,7 +339,9 @@ public final class StatusView implements AutoCloseable {
     private void publish(Track track) {
         PhotoView view = track.view();
         photos.put(view.id(), view);
-        journeys.put(view.id(), List.copyOf(track.steps));
+        // by time: the three topics are read in any interleaving (a stable sort keeps an inferred
+        // step before the delivery it was inferred from)
+        journeys.put(view.id(), track.steps.stream().sorted(Comparator.comparing(JourneyStep::at)).toList());
         if (track.delivered != null) {
             open.add(view.id());
         }
@@ -355,7 +357,9 @@ public final class StatusView implements AutoCloseable {
             return null;
         }
         Track t = track(job.photoId(), record.timestamp());
-        t.steps.add(JourneyStep.of(record.timestamp(), t.deadAt > 0 ? "redriven" : "uploaded", "partition",
+        // a second job of the photo is a redrive's copy (an upload makes one job, a retried one none)
+        boolean again = t.partition >= 0 && (t.partition != record.partition() || t.offset != record.offset());
+        t.steps.add(JourneyStep.of(record.timestamp(), again ? "redriven" : "uploaded", "partition",
                 record.partition(), "offset", record.offset(), "key", record.keyAsString()));
         t.job(job, record.partition(), record.offset(), record.timestamp());
         return t;
