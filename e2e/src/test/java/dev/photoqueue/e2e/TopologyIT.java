@@ -126,13 +126,13 @@ class TopologyIT {
             topology("add-worker");
             // worker-1's supervisor starts it again, as compose's restart policy would
             long restartDeadline = System.nanoTime() + SETTLE.toNanos();
-            String status = topology("status");
-            while (!status.matches("(?s).*worker-1 pid \\d+ running, restarted 1 times.*")) {
-                assertTrue(System.nanoTime() < restartDeadline, "worker-1 was not restarted:\n" + status + logs());
+            String processes = topology("status");
+            while (!processes.matches("(?s).*worker-1 pid \\d+ running, restarted 1 times.*")) {
+                assertTrue(System.nanoTime() < restartDeadline, "worker-1 was not restarted:\n" + processes + logs());
                 Thread.sleep(200); // between looks at the processes
-                status = topology("status");
+                processes = topology("status");
             }
-            assertTrue(status.contains("worker-3 pid"), "add-worker took a new name:\n" + status);
+            assertTrue(processes.contains("worker-3 pid"), "add-worker took a new name:\n" + processes);
 
             long deadline = System.nanoTime() + SETTLE.toNanos();
             Map<String, JsonNode> settled = new LinkedHashMap<>();
