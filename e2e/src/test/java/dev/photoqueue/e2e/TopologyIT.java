@@ -19,13 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,31 +70,11 @@ class TopologyIT {
 
     /** Runs {@code scripts/topology.sh args}; returns its output, failing on a non-zero exit. */
     private String topology(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/topology.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "topology.sh " + args[0] + " did not end");
-        assertEquals(0, p.exitValue(), "topology.sh " + String.join(" ", args) + ":\n" + out + logs());
-        return out;
+        return new TopologyScript(root, dir, env).run(args);
     }
 
     private String logs() throws IOException {
-        Path logs = dir.resolve("logs");
-        if (!Files.isDirectory(logs)) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder();
-        try (Stream<Path> files = Files.list(logs)) {
-            for (Path f : files.sorted().toList()) {
-                List<String> lines = Files.readAllLines(f);
-                sb.append("\n--- ").append(f.getFileName()).append(" (last 30 lines)\n")
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-            }
-        }
-        return sb.toString();
+        return new TopologyScript(root, dir, env).logs();
     }
 
     @Test
