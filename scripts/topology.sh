@@ -12,6 +12,8 @@
 #                                     restart policy or Kubernetes would, and status counts it
 #   scripts/topology.sh kill-broker B    kill -9 broker B
 #   scripts/topology.sh start-broker B   start broker B again, on its own data
+#   scripts/topology.sh replay G FROM    replay group G from FROM (ISO-8601): stops the workers (Kafka
+#                                     moves a group only while it has no members), replays, starts them
 #   scripts/topology.sh status           every process started, running or dead, with its log
 #   scripts/topology.sh down             stop everything (SIGTERM, then kill after 30 s)
 #
@@ -71,6 +73,19 @@ http_ok() {
     local status; IFS=' ' read -r _ status _ <&3 || true
     exec 3<&- 3>&-
     [ "$status" = "200" ]
+}
+
+# POST http://127.0.0.1:$1$2 with the JSON body $3 (bash only); prints the answer, 0 when it is 200.
+http_post() {
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+    local auth=""
+    [ -n "${ADMIN_TOKEN:-}" ] && auth="Authorization: Bearer $ADMIN_TOKEN"$'\r\n'
+    printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %s\r\n%s\r\n%s' \
+        "$2" "${#3}" "$auth" "$3" >&3
+    local answer; answer="$(cat <&3)"
+    exec 3<&- 3>&-
+    echo "${answer##*$'\r\n\r\n'}"
+    case "$answer" in "HTTP/1."?" 200 "*) return 0 ;; *) return 1 ;; esac
 }
 
 wait_for() { # what, seconds, command...
@@ -134,12 +149,13 @@ supervise_worker() { # n
     done
 }
 
-start_worker() {
-    local n; n="$(next_worker)"
+start_worker() { # [n]: worker n again (replay), else a new one
+    local n="${1:-}"
+    [ -n "$n" ] || n="$(next_worker)"
     app_env
     mkdir -p "$SUPERVISORS"
     rm -f "$SUPERVISORS/worker-$n.stop" "$SUPERVISORS/worker-$n.restarts"
-    : > "$LOGS/worker-$n.log"
+    [ -n "${1:-}" ] || : > "$LOGS/worker-$n.log"
     ( trap '' HUP; supervise_worker "$n" ) > /dev/null 2>&1 &
     echo $! > "$SUPERVISORS/worker-$n.pid"
     for _ in $(seq 1 50); do [ -s "$PIDS/worker-$n.pid" ] && break; sleep 0.1; done
@@ -198,12 +214,7 @@ down() {
     for f in "$PIDS"/worker-*.pid; do
         [ -e "$f" ] || continue
         name="$(basename "$f" .pid)"
-        mkdir -p "$SUPERVISORS" && touch "$SUPERVISORS/$name.stop" # its supervisor does not start it again
-        stop_one "$name"
-        if [ -f "$SUPERVISORS/$name.pid" ]; then
-            kill -TERM "$(cat "$SUPERVISORS/$name.pid")" 2>/dev/null || true
-            rm -f "$SUPERVISORS/$name.pid"
-        fi
+        stop_worker "${name#worker-}"
     done
     stop_one upload-api
     for f in "$PIDS"/broker-*.pid; do
@@ -238,6 +249,39 @@ status() {
     done
 }
 
+# Stops worker n for good: its supervisor does not start it again.
+stop_worker() { # n
+    local name="worker-$1"
+    mkdir -p "$SUPERVISORS" && touch "$SUPERVISORS/$name.stop"
+    stop_one "$name"
+    if [ -f "$SUPERVISORS/$name.pid" ]; then
+        kill -TERM "$(cat "$SUPERVISORS/$name.pid")" 2>/dev/null || true
+        rm -f "$SUPERVISORS/$name.pid"
+    fi
+}
+
+# Replays GROUP from FROM: Kafka moves a group's positions only while it has no members, so the
+# running workers are stopped first (SIGTERM: each finishes the job in hand and leaves the group),
+# the upload API replays, and the same workers start again, with WORKER_VERSION as this shell has it
+# (a deployment of a fix: WORKER_VERSION=v3 scripts/topology.sh replay thumbnailers <start of v2>).
+replay() { # group from
+    [ -n "${1:-}" ] && [ -n "${2:-}" ] \
+        || die "replay needs a group and an ISO-8601 time, e.g. replay thumbnailers 2026-01-31T12:00:00Z"
+    local f n stopped=()
+    for f in "$PIDS"/worker-*.pid; do
+        [ -e "$f" ] || continue
+        n="$(basename "$f" .pid)"; n="${n#worker-}"
+        running "worker-$n" || continue
+        stop_worker "$n"
+        stopped+=("$n")
+    done
+    local answer status=0
+    answer="$(http_post "$PORT" /api/replay "{\"group\":\"$1\",\"from\":\"$2\"}")" || status=$?
+    echo "replay: $answer"
+    for n in "${stopped[@]}"; do start_worker "$n"; done
+    [ "$status" = 0 ] || die "the replay was refused; the workers run again"
+}
+
 broker_number() { # the argument of kill-broker / start-broker, checked
     local brokers; brokers="$(cluster_value brokers)"
     case "${1:-}" in
@@ -259,7 +303,8 @@ case "${1:-}" in
         launch_broker "$b"
         wait_for "broker-$b" 180 broker_ready "$b"
         echo "broker-$b pid $(cat "$PIDS/broker-$b.pid") on 127.0.0.1:$(broker_port "$b")" ;;
+    replay) require_jars; replay "${2:-}" "${3:-}" ;;
     status) status ;;
     down) down ;;
-    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

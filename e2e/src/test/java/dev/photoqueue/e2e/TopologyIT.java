@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,13 +104,13 @@ class TopologyIT {
             topology("add-worker");
             // worker-1's supervisor starts it again, as compose's restart policy would
             long restartDeadline = System.nanoTime() + SETTLE.toNanos();
-            String processes = topology("status");
-            while (!processes.matches("(?s).*worker-1 pid \\d+ running, restarted 1 times.*")) {
-                assertTrue(System.nanoTime() < restartDeadline, "worker-1 was not restarted:\n" + processes + logs());
+            String listing = topology("status");
+            while (!listing.matches("(?s).*worker-1 pid \\d+ running, restarted 1 times.*")) {
+                assertTrue(System.nanoTime() < restartDeadline, "worker-1 was not restarted:\n" + listing + logs());
                 Thread.sleep(200); // between looks at the processes
-                processes = topology("status");
+                listing = topology("status");
             }
-            assertTrue(processes.contains("worker-3 pid"), "add-worker took a new name:\n" + processes);
+            assertTrue(listing.contains("worker-3 pid"), "add-worker took a new name:\n" + listing);
 
             long deadline = System.nanoTime() + SETTLE.toNanos();
             Map<String, JsonNode> settled = new LinkedHashMap<>();
@@ -142,6 +143,32 @@ class TopologyIT {
                     assertEquals(200, image.statusCode(), name + " thumb " + thumb);
                 }
             }
+
+            // Replay the workers' group: the worker processes leave it (Kafka moves a group only while
+            // it has no members), it moves back to the start, they join again and find every photo done.
+            String done = accepted.entrySet().stream().filter(e -> e.getValue().status().equals("DONE"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            String replayed = topology("replay", "thumbnailers", "1970-01-01T00:00:00Z");
+            assertTrue(replayed.contains("\"group\":\"thumbnailers\""), replayed);
+            long replayDeadline = System.nanoTime() + SETTLE.toNanos();
+            while (true) {
+                JsonNode journey = json.readTree(get("/api/photos/" + done + "/journey").body());
+                List<JsonNode> processed = new ArrayList<>();
+                journey.get("steps").forEach(step -> {
+                    if (step.get("what").asText().equals("processed")) {
+                        processed.add(step);
+                    }
+                });
+                if (processed.size() >= 2 && processed.get(processed.size() - 1).get("duplicate").asBoolean()) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < replayDeadline, "the replay did not process " + done + " again: "
+                        + journey + logs());
+                Thread.sleep(200); // between looks at the photo
+            }
+            String processes = topology("status");
+            assertTrue(processes.matches("(?s).*worker-1 pid \\d+ running.*worker-2 pid \\d+ running.*"),
+                    "the workers run again after the replay:\n" + processes);
         } finally {
             topology("down");
         }
