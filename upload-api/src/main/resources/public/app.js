@@ -408,7 +408,9 @@ function updateStats(stats) {
   $('stats').replaceChildren(...stats.users.map((u) => {
     const row = el('tr');
     row.append(el('td', u.userId), el('td', u.counted), el('td', u.distinct),
-      el('td', u.counted > u.distinct ? 'counted twice: redelivery' : ''));
+      el('td', [u.redelivered ? '+' + u.redelivered + ' from redeliveries' : '',
+        u.replayed ? '+' + u.replayed + ' from a replay or redrive (published again by design)' : '']
+        .filter((t) => t).join(', ')));
     return row;
   }));
 }

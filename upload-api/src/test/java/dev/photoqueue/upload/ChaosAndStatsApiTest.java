@@ -64,6 +64,8 @@ class ChaosAndStatsApiTest {
         JsonNode ada = user(stats, "ada");
         assertEquals(2, ada.get("counted").asInt(), "one event per delivery: not idempotent");
         assertEquals(1, ada.get("distinct").asInt(), "one photo id: idempotent");
+        assertEquals(1, ada.get("redelivered").asInt(), "the extra event came from a redelivery");
+        assertEquals(0, ada.get("replayed").asInt(), "no replay or redrive here");
         String id = json(up).get("id").asText();
         JsonNode photo = client.await("/api/photos/" + id, p -> p.get("duplicate").asBoolean(), WAIT);
         assertEquals("DONE", photo.get("status").asText());

@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * every {@code PhotoProcessed} event it reads (not idempotent: a job delivered again after its
  * worker died between publishing and acking publishes a second event, and it counts twice);
  * {@code distinct} is the size of the set of photo ids seen (idempotent: the same event twice
- * changes nothing). Under redelivery the two part.
+ * changes nothing). Under redelivery the two part, and under a replay or a redrive, which publish
+ * a photo's outcome again by design: an extra event of a delivery after the first
+ * ({@code deliveryCount > 1}) is counted as {@code redelivered}, one of a fresh first delivery (a
+ * replay moved the group back, or a redrive sent the job again) as {@code replayed}.
  *
  * <p>The view lives in memory and is rebuilt by replay: on start the group is moved to the
  * beginning of {@code photo.events}. Thread-safe: one thread consumes, {@link #snapshot} may be
@@ -42,14 +45,23 @@ public final class PhotoStats implements AutoCloseable {
     /** The key of photos uploaded without a user. */
     public static final String ANONYMOUS = "(anonymous)";
 
-    /** One user's two counts. */
-    public record UserCount(String userId, long counted, long distinct) {
+    /**
+     * One user's two counts, and where the events counted beyond the distinct photos came from:
+     * {@code redelivered + replayed == counted - distinct}.
+     */
+    public record UserCount(String userId, long counted, long distinct, long redelivered, long replayed) {
+
+        /** Counts with every extra event from a redelivery. */
+        public UserCount(String userId, long counted, long distinct) {
+            this(userId, counted, distinct, counted - distinct, 0);
+        }
     }
 
     private final GroupConsumer consumer;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, AtomicLong> counted = new HashMap<>();
     private final Map<String, Set<String>> distinct = new HashMap<>();
+    private final Map<String, long[]> extra = new HashMap<>(); // user -> {redelivered, replayed}
     private final Thread thread;
     private volatile boolean stopping;
 
@@ -102,7 +114,10 @@ public final class PhotoStats implements AutoCloseable {
             String user = p.userId() == null || p.userId().isBlank() ? ANONYMOUS : p.userId();
             synchronized (this) {
                 counted.computeIfAbsent(user, u -> new AtomicLong()).incrementAndGet();
-                distinct.computeIfAbsent(user, u -> new HashSet<>()).add(p.photoId());
+                long[] more = extra.computeIfAbsent(user, u -> new long[2]);
+                if (!distinct.computeIfAbsent(user, u -> new HashSet<>()).add(p.photoId())) {
+                    more[p.deliveryCount() > 1 ? 0 : 1]++;
+                }
             }
         }
     }
@@ -110,7 +125,8 @@ public final class PhotoStats implements AutoCloseable {
     /** Every user's counts, by user id. */
     public synchronized List<UserCount> snapshot() {
         List<UserCount> out = new ArrayList<>();
-        new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).size())));
+        new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).size(),
+                extra.get(user)[0], extra.get(user)[1])));
         return out;
     }
 
