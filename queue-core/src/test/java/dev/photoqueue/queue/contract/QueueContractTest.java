@@ -1539,8 +1539,11 @@ public abstract class QueueContractTest extends ContractFixture {
         TopicPartition tp = new TopicPartition(topic, 0);
         produce(tp, 3);
         String group = name("g");
-        try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE)
-                .visibilityTimeoutMs(200), topic)) {
+        // The default visibility timeout: Kafka's shortest lock (1 s) could run out on a busy machine
+        // while the records are being accepted, and Kafka then reported the accept as taken while the
+        // record stayed available (seen under stress-verify); the assertion needs no short lock, as
+        // only accepted records move the position.
+        try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE), topic)) {
             assertEquals(3, pollRecords(a, 3).size());
             awaitFirstNotDone(group, tp, 3);
         }
