@@ -1539,13 +1539,21 @@ public abstract class QueueContractTest extends ContractFixture {
         TopicPartition tp = new TopicPartition(topic, 0);
         produce(tp, 3);
         String group = name("g");
-        // The default visibility timeout: Kafka's shortest lock (1 s) could run out on a busy machine
-        // while the records are being accepted, and Kafka then reported the accept as taken while the
-        // record stayed available (seen under stress-verify); the assertion needs no short lock, as
-        // only accepted records move the position.
         try (GroupConsumer a = sharedConsumer(config(group).delivery(DeliveryGuarantee.AT_MOST_ONCE), topic)) {
             assertEquals(3, pollRecords(a, 3).size());
-            awaitFirstNotDone(group, tp, 3);
+        }
+        // Done means never handed out again: a record behind them is the first thing the next member
+        // gets (shared members take available records from the lowest offset). The group's reported
+        // position is no proof on Kafka: the persisted start offset of a share partition lags the
+        // accepts (see the README's differences), and stayed at 1 for a minute under stress-verify.
+        produce(tp, 1);
+        try (GroupConsumer b = sharedConsumer(config(group), topic)) {
+            List<ConsumerRecord> next = pollRecords(b, 1);
+            assertEquals(Set.of(3L), offsetsOf(next), "records handed out at-most-once came again: " + next);
+            b.ack(next.get(0));
+        }
+        if (!backend().name().equals("kafka")) {
+            awaitFirstNotDone(group, tp, 4);
         }
     }
 
