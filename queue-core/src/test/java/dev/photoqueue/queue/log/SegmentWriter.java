@@ -46,8 +46,11 @@ final class SegmentWriter {
     }
 
     /**
-     * Appends batches of one to three records, each drained on its own, until the log has
-     * {@code segments} segments and the last one at least {@code minBatchesInLast} batches.
+     * Appends groups of one to three records, each drained on its own, until the log has at least
+     * {@code segments} segments and the last one at least {@code minBatchesInLast} batches. A group
+     * is one batch when the drain writes it, two or three when the log's writer thread got to the
+     * first records before the rest were appended (a busy machine): the same records, in more
+     * batches, fill segments sooner, so the count of segments may end above {@code segments}.
      */
     void fill(PartitionLog log, int segments, int minBatchesInLast) {
         int batchesInLast = 0;
@@ -65,9 +68,6 @@ final class SegmentWriter {
                 assertEquals(written.size() - count + k, LogTestSupport.await(sends.get(k)).offset());
             }
             batchesInLast = log.segmentCount() == before ? batchesInLast + 1 : 1;
-            if (log.segmentCount() > segments) {
-                throw new AssertionError("segment.bytes too small for " + minBatchesInLast + " batches a segment");
-            }
         }
     }
 }
