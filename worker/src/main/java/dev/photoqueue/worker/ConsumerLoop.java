@@ -188,7 +188,7 @@ final class ConsumerLoop implements Runnable {
             jobs.close();
             if (!crashed) {
                 if (transactions != null) {
-                    closeQuietly(transactions);
+                    WorkerPool.closeQuietly(transactions);
                 }
                 consumer.close();
                 LOG.info("worker {} left group {}", workerId, consumer.groupId());
@@ -326,14 +326,6 @@ final class ConsumerLoop implements Runnable {
                     });
         } catch (QueueException e) {
             LOG.debug("worker {}: {} was not recorded: {}", workerId, event, e.toString());
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing {} failed: {}", resource, e.toString());
         }
     }
 

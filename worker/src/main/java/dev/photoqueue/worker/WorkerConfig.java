@@ -141,6 +141,18 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
                 uploadedPartitions, nice, delivery, restartDelay, version);
     }
 
+    /**
+     * {@code ordered} or {@code shared} (any case) as a {@link ConsumptionMode};
+     * {@link IllegalArgumentException} naming {@code key} and the value otherwise.
+     */
+    public static ConsumptionMode parseMode(String key, String value) {
+        try {
+            return ConsumptionMode.valueOf(String.valueOf(value).trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be ordered or shared, was '" + value + "'", e);
+        }
+    }
+
     private static void requirePositive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(key + " must be > 0, was " + value);
@@ -168,14 +180,7 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
 
         ConsumptionMode getMode(String key, ConsumptionMode fallback) {
             String value = values.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return ConsumptionMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + " must be ordered or shared, was '" + value + "'", e);
-            }
+            return value == null ? fallback : parseMode(key, value);
         }
 
         long getLong(String key, long fallback) {

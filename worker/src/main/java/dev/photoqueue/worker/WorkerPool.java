@@ -375,7 +375,8 @@ public final class WorkerPool implements AutoCloseable {
                 restarts);
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
+    /** Closes {@code resource} (null: nothing), logging a failure instead of throwing it. */
+    static void closeQuietly(AutoCloseable resource) {
         if (resource == null) {
             return;
         }

@@ -77,7 +77,7 @@ class ChaosTest {
     @Test
     void photoMatchingTheNamePatternKillsItsWorkerAndIsFinishedByAnotherAsADuplicate() {
         WorkerPool pool = WorkerPool.start(backend, config(1, 1));
-        try (EventLog log = new EventLog(backend, "observer")) {
+        try (EventLog log = new EventLog(backend)) {
             pool.chaos().point(Chaos.Point.AFTER_PUBLISH);
             pool.chaos().namePattern("^kill-me");
             String first = pool.workerIds().get(0);

@@ -132,7 +132,7 @@ abstract class DeliveryGuaranteesUnderChaosTest {
         for (int i = 0; i < PHOTOS; i++) {
             photos.add(run + "-" + delivery.wireName() + "-" + i);
         }
-        try (EventLog log = new EventLog(backend, "observer-" + run)) {
+        try (EventLog log = new EventLog(backend)) {
             submit(photos);
             log.awaitUntil(e -> done.test(mine(e, photos)), TIMEOUT);
             await(() -> pool.chaos().crashesLeft() == 0 && pool.restarts() == CRASHES && pool.workers() == 2,

@@ -36,9 +36,9 @@ final class EventLog implements AutoCloseable {
 
     /**
      * Reads every partition of {@code photo.events} from its start, once the topic exists (a pool
-     * started after this creates it); {@code name} only tells logs which reader this is.
+     * started after this creates it).
      */
-    EventLog(QueueBackend backend, String name) {
+    EventLog(QueueBackend backend) {
         this.backend = backend;
         consumer = backend.consumer(ConsumerConfig.DEFAULTS);
     }

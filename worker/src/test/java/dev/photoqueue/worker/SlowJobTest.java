@@ -93,7 +93,7 @@ class SlowJobTest {
                 }
             }
             Map<String, List<Integer>> deliveries = new TreeMap<>();
-            try (EventLog log = new EventLog(backend, "observer")) {
+            try (EventLog log = new EventLog(backend)) {
                 for (PhotoEvent e : log.awaitUntil(events -> EventLog.processed(events).size() >= ids.size(), WAIT)) {
                     assertFalse(e instanceof PhotoFailed, "a job failed: " + e);
                 }

@@ -127,7 +127,7 @@ class WorkerPoolTest {
             assertEquals(2, pool.workers());
 
             List<ConsumerRecord> dead;
-            try (EventLog log = new EventLog(backend, "observer")) {
+            try (EventLog log = new EventLog(backend)) {
                 int expected = good.size() + 5;
                 log.awaitUntil(events -> events.size() >= expected, TIMEOUT);
                 dead = awaitDeadLetters(5);
@@ -173,7 +173,7 @@ class WorkerPoolTest {
     void theSameJobSentTwiceLeavesIdenticalFilesAndTheSecondIsADuplicate() throws Exception {
         PhotoUploaded job = stored("twice", SampleImages.eighthSizePhoto("LadyBird.jpg"));
         WorkerPool pool = WorkerPool.start(backend, config(1, 3));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             produce(producer, job.photoId(), codec.encode(job));
             producer.flush();
             PhotoProcessed first = EventLog.processed(log.awaitUntil(e -> e.size() == 1, TIMEOUT)).get(0);
@@ -200,7 +200,7 @@ class WorkerPoolTest {
         Map<String, PhotoUploaded> jobs = samplePhotoJobs();
         WorkerPool pool = WorkerPool.start(backend, config(2, 3,
                 Map.of("consumption.mode", "shared", "uploaded.partitions", "1")));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             // both in the group and polling the one partition before the first job comes
             awaitMembers(2);
             jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
@@ -226,7 +226,7 @@ class WorkerPoolTest {
                 stored("two", SampleImages.eighthSizePhoto("Dune.jpg")),
                 stored("three", SampleImages.eighthSizePhoto("Garden.jpg")));
         WorkerPool pool = WorkerPool.start(backend, config(1, 3, Map.of("uploaded.partitions", "1")));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             produce(producer, missing.photoId(), codec.encode(missing));
             behind.forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
             producer.flush();
@@ -251,7 +251,7 @@ class WorkerPoolTest {
         // once the whole original has taken its name
         GatedOriginal original = GatedOriginal.create(dir.resolve("blobs").resolve(job.blob()));
         WorkerPool pool = WorkerPool.start(backend, config(1, 50));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             produce(producer, "late", codec.encode(job));
             producer.flush();
             original.awaitReader(TIMEOUT);
@@ -302,7 +302,7 @@ class WorkerPoolTest {
         Set<String> all = new java.util.HashSet<>(jobs.keySet());
         all.add(gate.photoId());
         behind.forEach(job -> all.add(job.photoId()));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             produceTo(producer, 0, gate);
             behind.forEach(job -> produceTo(producer, 0, job));
             jobs.values().forEach(job -> produce(producer, job.photoId(), codec.encode(job)));
@@ -359,7 +359,7 @@ class WorkerPoolTest {
         PhotoUploaded huge = stored("huge", SampleImages.blackPng(9000, 9000));
         PhotoUploaded after = stored("after", SampleImages.eighthSizePhoto("Aqua.jpg"));
         WorkerPool pool = WorkerPool.start(backend, config(1, 2, Map.of("max.pixels", "100000000")));
-        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend, "observer")) {
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
             produce(producer, huge.photoId(), codec.encode(huge));
             produce(producer, after.photoId(), codec.encode(after));
             producer.flush();

@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.worker.Delivery;
+import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerVersion;
 
 import java.util.Locale;
@@ -48,13 +49,7 @@ public record RuntimeSettings(PartitionKey partitionKey, String delivery, long m
 
     /** {@link ConsumptionMode} of a wire name; {@link IllegalArgumentException} naming the two. */
     public static ConsumptionMode consumptionMode(String wireName) {
-        String wanted = wireName == null ? "" : wireName.trim().toLowerCase(Locale.ROOT);
-        return switch (wanted) {
-            case ORDERED -> ConsumptionMode.ORDERED;
-            case SHARED -> ConsumptionMode.SHARED;
-            default -> throw new IllegalArgumentException("consumption must be ordered or shared, was '" + wireName
-                    + "'");
-        };
+        return WorkerConfig.parseMode("consumption", wireName);
     }
 
     /** Settings of ordered workers running {@link WorkerVersion#DEFAULT}. */

@@ -84,6 +84,8 @@ public final class StatusView implements AutoCloseable {
     /** The members of the thumbnailers group at a moment, read off the reading thread. */
     private final AtomicReference<Members> members = new AtomicReference<>();
     private final java.util.concurrent.ScheduledExecutorService memberReader;
+    /** Set by the reading thread: some delivery waits for a reading of the members. */
+    private volatile boolean membersWanted;
     private final Map<String, Track> tracks = new HashMap<>(); // reading thread only
     private final List<PhotoListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<Long> pendingReplay = new AtomicReference<>();
@@ -107,8 +109,15 @@ public final class StatusView implements AutoCloseable {
     private record Members(long atMillis, java.util.Set<String> ids) {
     }
 
-    /** Reads the group's members; a failure (the backend away, no such group yet) leaves the last reading. */
+    /**
+     * Reads the group's members while a delivery waits to be settled by them (an admin call a
+     * second, not while every photo has its outcome); a failure (the backend away, no such group
+     * yet) leaves the last reading.
+     */
     private void readMembers() {
+        if (!membersWanted) {
+            return;
+        }
         try {
             long at = System.currentTimeMillis();
             java.util.Set<String> ids = new java.util.HashSet<>();
@@ -251,6 +260,7 @@ public final class StatusView implements AutoCloseable {
      * anything): {@code crashed}, and at-most-once also {@code lost}.
      */
     private void settleOpenDeliveries() {
+        membersWanted = !open.isEmpty() || !unsettledEnds.isEmpty();
         Members now = members.get();
         if (now == null || now.atMillis() == membersSeen || (open.isEmpty() && unsettledEnds.isEmpty())) {
             return;
