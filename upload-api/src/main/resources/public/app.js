@@ -180,7 +180,8 @@ function notePhoto(photo) {
   }
   const status = item.querySelector('.status');
   status.textContent = merged.status + (merged.duplicate ? ' (duplicate: done before)' : '')
-    + (merged.error ? ': ' + merged.error.slice(0, 60) : '');
+    + (merged.error ? ': ' + merged.error : '');
+  status.title = merged.error || '';
   status.className = 'status status-' + merged.status;
   const thumb = merged.variants && merged.variants.thumb;
   if (thumb) {
@@ -249,7 +250,15 @@ let partitionChart = null;
 let rateChart = null;
 
 function makeCharts() {
-  if (!window.Chart) return;
+  if (!window.Chart) {
+    // Said on the page rather than left as two blank boxes: the chart library did not load.
+    for (const id of ['partition-chart', 'rate-chart']) {
+      $(id).replaceWith(el('p', 'Chart unavailable: the chart library (/webjars/chart.js) did not load.',
+        'charts-missing'));
+    }
+    logEvent('charts unavailable: the chart library did not load');
+    return;
+  }
   partitionChart = new Chart($('partition-chart'), {
     type: 'bar',
     data: { labels: [], datasets: [
@@ -404,15 +413,32 @@ function updateCluster(cluster) {
     }));
 }
 
+// Why a user's two counts differ: a redelivery repeats a photo's outcome by accident, a replay or a
+// redrive publishes it again on purpose.
+function extraEvents(u) {
+  return [u.redelivered ? '+' + u.redelivered + ' from redeliveries' : '',
+    u.replayed ? '+' + u.replayed + ' from a replay or redrive (published again by design)' : '']
+    .filter((t) => t).join(', ');
+}
+
+// The ten users with the most events and a total over all of them: the table stays one card high.
 function updateStats(stats) {
-  $('stats').replaceChildren(...stats.users.map((u) => {
+  const rows = stats.users.map((u) => {
     const row = el('tr');
-    row.append(el('td', u.userId), el('td', u.counted), el('td', u.distinct),
-      el('td', [u.redelivered ? '+' + u.redelivered + ' from redeliveries' : '',
-        u.replayed ? '+' + u.replayed + ' from a replay or redrive (published again by design)' : '']
-        .filter((t) => t).join(', ')));
+    row.append(el('td', u.userId), el('td', u.counted), el('td', u.distinct), el('td', extraEvents(u)));
     return row;
-  }));
+  });
+  const hidden = stats.userCount - stats.users.length;
+  if (hidden > 0) {
+    const more = el('tr', null, 'muted');
+    more.append(el('td', 'and ' + hidden + ' more user' + (hidden === 1 ? '' : 's')), el('td'), el('td'), el('td'));
+    rows.push(more);
+  }
+  const total = el('tr', null, 'total');
+  total.append(el('th', 'all ' + stats.userCount + ' user' + (stats.userCount === 1 ? '' : 's')),
+    el('th', stats.total.counted), el('th', stats.total.distinct), el('th', extraEvents(stats.total)));
+  $('stats').replaceChildren(...rows);
+  $('stats-total').replaceChildren(total);
 }
 
 function updateDeadLetters(list) {

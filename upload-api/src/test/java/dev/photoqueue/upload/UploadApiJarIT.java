@@ -15,17 +15,21 @@ import java.util.Map;
 
 import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The packaged {@code upload-api.jar} in a process of its own, as the README starts it: accepts
  * uploads, is killed with SIGKILL right after answering 202, and after a restart on the same
- * DATA_DIR every accepted photo is processed and the log continues.
+ * DATA_DIR every accepted photo is processed and the log continues. Its first start on an empty
+ * DATA_DIR says nothing of recovery; the start after the kill does.
  */
 class UploadApiJarIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
+    /** What the in-house log says when it starts after a crash. */
+    static final String UNCLEAN = "was not shut down cleanly";
 
     @TempDir
     Path dataDir;
@@ -47,9 +51,13 @@ class UploadApiJarIT {
         } finally {
             first.destroyForcibly().waitFor();
         }
+        String firstStart = java.nio.file.Files.readString(lastLog);
+        assertFalse(firstStart.contains(UNCLEAN), "a new DATA_DIR is not a crash to recover from:\n" + firstStart);
         Process second = start(port);
         try {
             TestClient client = awaitUp(port, second);
+            String restart = java.nio.file.Files.readString(lastLog);
+            assertTrue(restart.contains(UNCLEAN), "the start after kill -9 says it recovers:\n" + restart);
             for (String id : ids) {
                 JsonNode photo = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT);
                 assertEquals(200, client.getBytes(photo.get("variants").get("thumb").asText()).statusCode());

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,18 @@ public final class PhotoStats implements AutoCloseable {
         /** Counts with every extra event from a redelivery. */
         public UserCount(String userId, long counted, long distinct) {
             this(userId, counted, distinct, counted - distinct, 0);
+        }
+    }
+
+    /**
+     * What a page shows of the counts: the {@code top} users by events counted (most first, ties
+     * by user id), how many users there are in all, and the sums over every user.
+     */
+    public record Summary(List<UserCount> top, int users, long counted, long distinct, long redelivered,
+                          long replayed) {
+
+        public Summary {
+            top = List.copyOf(top);
         }
     }
 
@@ -128,6 +141,29 @@ public final class PhotoStats implements AutoCloseable {
         new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).size(),
                 extra.get(user)[0], extra.get(user)[1])));
         return out;
+    }
+
+    /** The {@code limit} users with the most events counted, and the totals over all users. */
+    public Summary summary(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        List<UserCount> all = snapshot();
+        long counted = 0;
+        long distinct = 0;
+        long redelivered = 0;
+        long replayed = 0;
+        for (UserCount u : all) {
+            counted += u.counted();
+            distinct += u.distinct();
+            redelivered += u.redelivered();
+            replayed += u.replayed();
+        }
+        List<UserCount> top = all.stream()
+                .sorted(Comparator.comparingLong(UserCount::counted).reversed().thenComparing(UserCount::userId))
+                .limit(limit)
+                .toList();
+        return new Summary(top, all.size(), counted, distinct, redelivered, replayed);
     }
 
     @Override

@@ -139,11 +139,18 @@ public final class LogManager implements AutoCloseable {
             throw new StorageException(marker.toString(), "delete", e);
         }
         LogFiles.forceDirectory(io(), dir);
-        if (!clean) {
+        List<Path> entries;
+        try {
+            entries = io().list(dir);
+        } catch (IOException e) {
+            throw new StorageException(dir.toString(), "list data directory", e);
+        }
+        // A directory that holds no topic yet has nothing to recover: its first start is not a crash.
+        if (!clean && entries.stream().anyMatch(e -> io().exists(e.resolve(LogFiles.TOPIC_PROPERTIES)))) {
             LOG.info("{} was not shut down cleanly; recovering its partitions", dir);
         }
         try {
-            for (Path entry : io().list(dir)) {
+            for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!io().isDirectory(entry)) {
                     continue;

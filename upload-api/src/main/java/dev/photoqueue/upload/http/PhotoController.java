@@ -87,19 +87,7 @@ public final class PhotoController {
     }
 
     void list(Context ctx) {
-        String raw = ctx.queryParam("limit");
-        int limit = DEFAULT_LIMIT;
-        if (raw != null) {
-            try {
-                limit = Integer.parseInt(raw.trim());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("limit must be a whole number, was '" + raw + "'");
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
-            }
-        }
-        ctx.json(photos.recent(limit));
+        ctx.json(photos.recent(QueryParams.limit(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT)));
     }
 
     /** The variant of worker version v1, whose files keep the layout from before versions. */

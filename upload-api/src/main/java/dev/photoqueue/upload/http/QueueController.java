@@ -5,6 +5,7 @@ import dev.photoqueue.upload.service.QueueService;
 import dev.photoqueue.worker.PhotoStats;
 import io.javalin.http.Context;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +24,23 @@ public final class QueueController {
         this.stats = stats;
     }
 
+    /** The users shown by default: a page has room for ten rows and a total. */
+    static final int DEFAULT_STATS_USERS = 10;
+    static final int MAX_STATS_USERS = 1000;
+
     void stats(Context ctx) {
-        ctx.json(Map.of("group", PhotoStats.GROUP, "users", stats.snapshot()));
+        PhotoStats.Summary summary = stats.summary(
+                QueryParams.limit(ctx, "limit", DEFAULT_STATS_USERS, MAX_STATS_USERS));
+        ctx.json(new Stats(PhotoStats.GROUP, summary.top(), summary.users(),
+                new Totals(summary.counted(), summary.distinct(), summary.redelivered(), summary.replayed())));
+    }
+
+    /** The body of {@code GET /api/stats}: the top users by events counted, how many users in all, the sums. */
+    record Stats(String group, List<PhotoStats.UserCount> users, int userCount, Totals total) {
+    }
+
+    /** The two counts and where the extra events came from, summed over every user. */
+    record Totals(long counted, long distinct, long redelivered, long replayed) {
     }
 
     void queue(Context ctx) {
