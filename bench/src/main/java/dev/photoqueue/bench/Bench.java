@@ -30,6 +30,7 @@ public final class Bench {
         FAMILIES.put("compare", options -> new CompareBench(options.brokerJar()));
         FAMILIES.put("pipeline", options -> new PipelineBench(options.samples()));
         FAMILIES.put("delivery", options -> new DeliveryBench(options.samples()));
+        FAMILIES.put("images", options -> new ImagesBench(options.samples()));
     }
 
     private Bench() {

@@ -99,7 +99,7 @@ final class PipelineBench implements BenchFamily {
      * than the plain loop with the same busy share lost its time to slower processing (the cores
      * are shared with the queue's threads); one with a lower busy share lost it waiting for jobs.
      */
-    private record Run(double photosPerSecond, double busy) {
+    record Run(double photosPerSecond, double busy) {
         static Run of(int photos, long elapsedNanos, long processingMicros, int threads) {
             return new Run(photos / (elapsedNanos / 1e9), processingMicros * 1e3 / ((double) elapsedNanos * threads));
         }
@@ -116,8 +116,8 @@ final class PipelineBench implements BenchFamily {
         List<Rates> rounds = new ArrayList<>();
         Stats scaling = Rounds.measure(PIPELINE + " 2 vs 1", Unit.RATIO, photos.size() * COPIES,
                 (long) photos.size() * COPIES, options.rounds(), (size, measured) -> {
-                    Rates r = new Rates(plain(workDir, photos, 1), queued(workDir, photos, 1), plain(workDir, photos, 2),
-                            queued(workDir, photos, 2));
+                    Rates r = new Rates(plain(workDir, photos, COPIES, 1), queued(workDir, photos, COPIES, 1),
+                            plain(workDir, photos, COPIES, 2), queued(workDir, photos, COPIES, 2));
                     System.out.printf(Locale.ROOT, "[%s] photos/s: plain 1 %s, queue 1 %s, plain 2 %s, queue 2 %s%n",
                             PIPELINE, r.plain1(), r.queue1(), r.plain2(), r.queue2());
                     if (measured) {
@@ -178,11 +178,11 @@ final class PipelineBench implements BenchFamily {
                 "consumption.mode", "shared"));
     }
 
-    /** Stores every original; returns the jobs. */
-    private static List<PhotoUploaded> store(Path blobDir, List<byte[]> photos) {
+    /** Stores {@code copies} copies of every original; returns the jobs. */
+    private static List<PhotoUploaded> store(Path blobDir, List<byte[]> photos, int copies) {
         BlobStore blobs = BlobStore.onFileSystem(blobDir, true);
         List<PhotoUploaded> jobs = new ArrayList<>();
-        for (int copy = 0; copy < COPIES; copy++) {
+        for (int copy = 0; copy < copies; copy++) {
             for (int i = 0; i < photos.size(); i++) {
                 String id = "p" + copy + "-" + i;
                 byte[] bytes = photos.get(i);
@@ -194,16 +194,17 @@ final class PipelineBench implements BenchFamily {
     }
 
     /** A full collection and a moment for the threads of the last run to finish, before a timed run. */
-    private static void settle() throws InterruptedException {
+    static void settle() throws InterruptedException {
         System.gc();
         Thread.sleep(SETTLE_MILLIS);
     }
 
-    private static Run plain(WorkDir workDir, List<byte[]> photos, int threads) throws Exception {
+    /** {@code copies} copies of {@code photos} rendered by {@link PhotoProcessor} on {@code threads} threads. */
+    static Run plain(WorkDir workDir, List<byte[]> photos, int copies, int threads) throws Exception {
         Path dir = workDir.fresh("plain");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<PhotoUploaded> jobs = store(dir.resolve("blobs"), photos);
+            List<PhotoUploaded> jobs = store(dir.resolve("blobs"), photos, copies);
             settle();
             PhotoProcessor processor = PhotoProcessor.from(config(dir.resolve("blobs"), threads));
             long start = System.nanoTime();
@@ -221,11 +222,12 @@ final class PipelineBench implements BenchFamily {
         }
     }
 
-    private static Run queued(WorkDir workDir, List<byte[]> photos, int workers) throws Exception {
+    /** The same work through the in-house log and a {@link WorkerPool} of {@code workers} in SHARED mode. */
+    static Run queued(WorkDir workDir, List<byte[]> photos, int copies, int workers) throws Exception {
         Path dir = workDir.fresh("queue");
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "inhouse",
                 "data.dir", dir.resolve("queue").toString()))) {
-            List<PhotoUploaded> jobs = store(dir.resolve("blobs"), photos);
+            List<PhotoUploaded> jobs = store(dir.resolve("blobs"), photos, copies);
             backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, PARTITIONS));
             backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, PARTITIONS));
             WorkerPool pool = WorkerPool.start(backend, config(dir.resolve("blobs"), workers));
