@@ -94,6 +94,21 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads an interim answer (1xx, such as {@code 100 Continue} to {@code Expect: 100-continue})
+     * and returns its status; the final answer follows, for {@link #read}.
+     */
+    int readInterim() throws IOException {
+        String statusLine = line();
+        if (!statusLine.startsWith("HTTP/1.1 1")) {
+            throw new IOException("expected an interim 1xx answer, got '" + statusLine + "'");
+        }
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            // an interim answer's headers are of no interest here
+        }
+        return Integer.parseInt(statusLine.substring(9, 12));
+    }
+
     /** Reads one whole answer: by Content-Length, chunked, or to the end of the connection. */
     Response read() throws IOException {
         String statusLine = line();
