@@ -66,7 +66,7 @@ public final class HttpApi {
             cfg.routes.get("/api/photos/{id}/journey", c.photos()::journey);
             cfg.routes.get("/photos/{id}/{file}", c.photos()::variant);
             cfg.routes.get("/photos/{id}/{version}/{file}", c.photos()::versionedVariant);
-            cfg.routes.sse("/api/events", c.events()::connect);
+            cfg.routes.get("/api/events", c.events()::open);
 
             cfg.routes.get("/api/queue", c.queue()::queue);
             cfg.routes.get("/api/cluster", c.cluster()::cluster);
