@@ -32,12 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@code GET /openapi.json} against the code, on a real server with one worker: the routes the
- * server registers and the operations the document describes are the same set, both ways; the
- * document is well formed (every reference resolves, every operation has responses, every path
- * parameter is declared); and real answers, errors included, have a documented status and match
- * the documented schema (required properties, types, no undocumented properties where the schema
- * is closed).
+ * {@code GET /openapi.json} against the code, on a real server with one worker and an admin
+ * token: the routes the server registers and the operations the document describes are the same
+ * set, both ways; the document is well formed (every reference resolves, every operation has
+ * responses, every path parameter is declared); the operations marked for the admin token are the
+ * ones that refuse a request without it; and real answers, errors included, have a documented
+ * status and match the documented schema (required properties, types, no undocumented properties
+ * where the schema is closed).
  */
 class OpenApiDocumentTest {
 
@@ -55,7 +56,7 @@ class OpenApiDocumentTest {
 
     @BeforeAll
     static void start() {
-        running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "2"));
+        running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "2", "ADMIN_TOKEN", "openapi-secret"));
         client = running.client;
         HttpResponse<String> r = client.get("/openapi.json");
         assertEquals(200, r.statusCode(), r.body());
@@ -148,6 +149,29 @@ class OpenApiDocumentTest {
             });
         });
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theOperationsMarkedForTheAdminTokenAreExactlyTheOnesThatNeedIt() {
+        List<String> checked = new ArrayList<>();
+        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            String method = op.getKey().toUpperCase(Locale.ROOT);
+            boolean marked = op.getValue().has("security");
+            if (method.equals("GET")) {
+                assertFalse(marked, "GET " + path.getKey() + " is marked for the admin token; reads are open");
+                return;
+            }
+            String concrete = TEMPLATE_PARAMETER.matcher(path.getKey()).replaceAll("x");
+            HttpResponse<String> r = client.call(method, concrete, "{}", null);
+            if (marked) {
+                assertDescribed(401, method, path.getKey(), r);
+            } else {
+                assertTrue(r.statusCode() != 401, method + " " + path.getKey() + " needs the token but is not "
+                        + "marked for it: " + r.body());
+            }
+            checked.add(method + " " + path.getKey());
+        }));
+        assertTrue(checked.size() >= 8, checked.toString());
     }
 
     @Test
