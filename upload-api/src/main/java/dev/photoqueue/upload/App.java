@@ -211,6 +211,11 @@ public final class App implements AutoCloseable {
         return server.port();
     }
 
+    /** The HTTP server, for tests that read its route table. */
+    Javalin server() {
+        return server;
+    }
+
     public AppConfig config() {
         return config;
     }

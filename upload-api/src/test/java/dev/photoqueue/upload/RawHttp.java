@@ -94,18 +94,25 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads an interim answer (1xx, such as {@code 100 Continue} to {@code Expect: 100-continue})
+     * and returns its status; the final answer follows, for {@link #read}.
+     */
+    int readInterim() throws IOException {
+        String statusLine = line();
+        if (!statusLine.startsWith("HTTP/1.1 1")) {
+            throw new IOException("expected an interim 1xx answer, got '" + statusLine + "'");
+        }
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            // an interim answer's headers are of no interest here
+        }
+        return Integer.parseInt(statusLine.substring(9, 12));
+    }
+
     /** Reads one whole answer: by Content-Length, chunked, or to the end of the connection. */
     Response read() throws IOException {
-        String statusLine = line();
-        if (!statusLine.startsWith("HTTP/1.1 ")) {
-            throw new IOException("not an HTTP/1.1 status line: '" + statusLine + "'");
-        }
-        int status = Integer.parseInt(statusLine.substring(9, 12));
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = line(); !line.isEmpty(); line = line()) {
-            int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
+        Response head = readHead();
+        Map<String, String> headers = head.headers();
         byte[] body;
         if (headers.containsKey("content-length")) {
             body = exactly(Integer.parseInt(headers.get("content-length")));
@@ -124,7 +131,25 @@ final class RawHttp implements AutoCloseable {
             }
             body = all.toByteArray();
         }
-        return new Response(status, headers, body);
+        return new Response(head.status(), headers, body);
+    }
+
+    /**
+     * Reads an answer's status line and headers only, with an empty body: for answers whose body
+     * does not end, such as an event stream.
+     */
+    Response readHead() throws IOException {
+        String statusLine = line();
+        if (!statusLine.startsWith("HTTP/1.1 ")) {
+            throw new IOException("not an HTTP/1.1 status line: '" + statusLine + "'");
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return new Response(status, headers, new byte[0]);
     }
 
     /**

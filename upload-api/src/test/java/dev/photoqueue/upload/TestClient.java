@@ -63,6 +63,15 @@ final class TestClient {
 
     HttpResponse<String> upload(String query, Map<String, String> headers, Part... parts) {
         String boundary = "pq" + UUID.randomUUID();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/photos" + query))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, parts)));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    /** A multipart/form-data body of {@code parts} with {@code boundary}. */
+    static byte[] multipart(String boundary, Part... parts) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Part p : parts) {
             write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.name() + "\"");
@@ -74,11 +83,7 @@ final class TestClient {
             write(body, "\r\n");
         }
         write(body, "--" + boundary + "--\r\n");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/photos" + query))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        headers.forEach(b::header);
-        return send(b.build());
+        return body.toByteArray();
     }
 
     HttpResponse<String> uploadPhoto(String sample) {

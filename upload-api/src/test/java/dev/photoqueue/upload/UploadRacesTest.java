@@ -83,7 +83,7 @@ class UploadRacesTest {
     }
 
     /** The sum of the stored records of {@code photo.uploaded}'s partitions. */
-    private static long jobsWaiting(TestClient client) {
+    static long jobsWaiting(TestClient client) {
         JsonNode topic = QueueAdminApiTest.topic(json(client.get("/api/queue")), "photo.uploaded");
         long jobs = 0;
         for (JsonNode p : topic.get("partitions")) {
@@ -93,7 +93,7 @@ class UploadRacesTest {
     }
 
     /** Runs {@code call} for 0..n-1 on n threads released together; the answers in that order. */
-    private static <T> List<T> allAtOnce(int n, Function<Integer, T> call) throws Exception {
+    static <T> List<T> allAtOnce(int n, Function<Integer, T> call) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch ready = new CountDownLatch(n);

@@ -75,7 +75,8 @@ final class ErrorMapping {
         int status = switch (e.reason()) {
             case TOO_LARGE -> 413;
             case UNSUPPORTED_TYPE -> 415;
-            case TOO_MANY_PIXELS, CORRUPT_IMAGE -> 422;
+            case TOO_MANY_PIXELS, CORRUPT_IMAGE, IDEMPOTENCY_KEY_REUSED -> 422;
+            case IDEMPOTENCY_KEY_IN_USE -> 409;
             case BACKLOG_FULL, QUEUE_UNAVAILABLE, OUTCOME_UNKNOWN -> 503;
         };
         if (e.photoId() != null) {

@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.Timer;
  * The route table and the server settings: every path of the HTTP contract mapped to its
  * controller, the error mapping, the admin guard, the security headers, request timing, the page
  * from {@code /public} on the class path and the chart library's WebJar. An upload is answered
- * only once its body has been read, up to the size limit ({@link UploadBody}).
+ * only once its body has been read, up to the size limit ({@link UploadBody}). {@code /openapi.json}
+ * describes every route ({@link OpenApiDocument}): a route added here needs its description there.
  */
 public final class HttpApi {
 
@@ -66,7 +67,7 @@ public final class HttpApi {
             cfg.routes.get("/api/photos/{id}/journey", c.photos()::journey);
             cfg.routes.get("/photos/{id}/{file}", c.photos()::variant);
             cfg.routes.get("/photos/{id}/{version}/{file}", c.photos()::versionedVariant);
-            cfg.routes.sse("/api/events", c.events()::connect);
+            cfg.routes.get("/api/events", c.events()::open);
 
             cfg.routes.get("/api/queue", c.queue()::queue);
             cfg.routes.get("/api/cluster", c.cluster()::cluster);
@@ -87,6 +88,7 @@ public final class HttpApi {
             cfg.routes.get("/livez", c.health()::live);
             cfg.routes.get("/readyz", c.health()::ready);
             cfg.routes.get("/metrics", c.health()::metrics);
+            cfg.routes.get("/openapi.json", OpenApiDocument.load()::serve);
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.http;
 
+import dev.photoqueue.upload.service.IdempotencyClaim;
 import dev.photoqueue.upload.service.JourneyStep;
 import dev.photoqueue.upload.service.PhotoService;
 import dev.photoqueue.upload.service.PhotoView;
@@ -11,6 +12,7 @@ import io.javalin.http.UploadedFile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +42,23 @@ public final class PhotoController {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
                     + "Content-Type " + ctx.contentType());
         }
-        List<UploadedFile> files = ctx.uploadedFiles("file");
-        if (files.isEmpty()) {
-            throw ApiException.badRequest("the multipart body has no file part named 'file'");
-        }
-        if (files.size() > 1) {
-            throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
-        }
+        String key = idempotencyKey(ctx);
         UploadReceipt receipt;
-        try (InputStream in = files.get(0).content()) {
-            receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
-                    field(ctx.formParam("user"), "user", MAX_FIELD_CHARS), field(ctx.formParam("city"), "city", MAX_FIELD_CHARS),
-                    field(ctx.header("Idempotency-Key"), "Idempotency-Key", MAX_KEY_CHARS), sync, files.get(0).filename()));
+        // the key is held before the body is read: a repeat arriving while this body still streams in gets 409
+        try (IdempotencyClaim claim = photos.claim(key, sync)) {
+            List<UploadedFile> files = ctx.uploadedFiles("file");
+            if (files.isEmpty()) {
+                throw ApiException.badRequest("the multipart body has no file part named 'file'");
+            }
+            if (files.size() > 1) {
+                throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
+            }
+            try (InputStream in = files.get(0).content()) {
+                receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
+                        field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
+                        field(ctx.formParam("city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename()),
+                        claim);
+            }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", receipt.id());
@@ -120,6 +127,15 @@ public final class PhotoController {
             return true;
         }
         throw ApiException.badRequest("mode must be async or sync, was '" + mode + "'");
+    }
+
+    /** The one {@code Idempotency-Key} header, or null; the draft allows it once a request. */
+    private static String idempotencyKey(Context ctx) {
+        List<String> keys = Collections.list(ctx.req().getHeaders("Idempotency-Key"));
+        if (keys.size() > 1) {
+            throw ApiException.badRequest("Idempotency-Key must be sent once, came " + keys.size() + " times: " + keys);
+        }
+        return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
     }
 
     private static String field(String value, String name, int maxChars) {

@@ -64,11 +64,13 @@ import java.util.concurrent.TimeoutException;
  * would go to a partition the {@link ClusterMonitor} knows cannot take writes (no leader, too few
  * in-sync replicas, no controller quorum) is refused at once, saying which.
  *
- * <p>Idempotency: with a key, the photo id is derived from the key, and a repeat returns the
- * first upload's photo (from memory, or from the status view after a restart) instead of a new one.
- * Two requests with one key that overlap in time may both produce a job; both name the same photo
- * id and the same bytes, and the workers' idempotence makes the second a recorded duplicate. The
- * same holds for a retry after {@code outcome_unknown} whose first job Kafka wrote after all.
+ * <p>Idempotency ({@link IdempotencyKeys}): with a key, the photo id is derived from the key. An
+ * upload holds its key ({@link #claim}) from before its body is read until it is answered, and
+ * another upload with the key meanwhile is refused. A repeat with the same bytes returns the first
+ * upload's photo (found in memory, or in the status view after a restart) and produces nothing;
+ * with other bytes it is refused. A retry after {@code outcome_unknown} whose first job Kafka wrote
+ * after all produces a second job of the same photo and bytes, which the workers' idempotence
+ * makes a recorded duplicate.
  *
  * <p>Thread-safe.
  */
@@ -78,7 +80,6 @@ public final class PhotoService {
     static final int RETRY_AFTER_SECONDS = 5;
     /** Waited beyond the producer's own bound, for its callback to arrive. */
     static final Duration CALLBACK_MARGIN = Duration.ofSeconds(1);
-    private static final int IDEMPOTENCY_MEMORY = 10_000;
 
     private final BlobStore blobs;
     private final ImagePipeline pipeline;
@@ -94,12 +95,7 @@ public final class PhotoService {
     private final ClusterMonitor cluster;
     private final Duration sendWait;
     private final MessageCodec codec = new MessageCodec();
-    private final Map<String, UploadReceipt> byKey = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, UploadReceipt> eldest) {
-            return size() > IDEMPOTENCY_MEMORY;
-        }
-    };
+    private final IdempotencyKeys keys;
 
     /**
      * @param sendTimeout how long an async upload may take to queue its job; the producer must
@@ -119,6 +115,7 @@ public final class PhotoService {
         this.maxUploadBytes = maxUploadBytes;
         this.metrics = metrics;
         this.cluster = cluster;
+        this.keys = new IdempotencyKeys(view, blobs, maxUploadBytes);
         Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
         this.sendWait = producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN);
         this.admission = new BacklogAdmission(() -> queue.backlogWithin(admissionWait, cluster.problemsSummary()),
@@ -130,18 +127,41 @@ public final class PhotoService {
         return sendTimeout.multipliedBy(4).dividedBy(5);
     }
 
-    /** Accepts one upload; {@link UploadRejectedException} says why not. */
-    public UploadReceipt upload(UploadRequest request) {
+    /**
+     * Holds {@code idempotencyKey} (trimmed; null or blank: none) for one upload until the claim is
+     * closed; {@link UploadRejectedException} IDEMPOTENCY_KEY_IN_USE while another upload holds it.
+     * Taken before the upload's body is read, so that a repeat arriving while the first's body still
+     * streams in is refused too. {@code sync}: the upload's mode, for the count of refusals.
+     */
+    public IdempotencyClaim claim(String idempotencyKey, boolean sync) {
+        try {
+            return keys.claim(idempotencyKey);
+        } catch (UploadRejectedException e) {
+            count(sync ? "sync" : "async", e);
+            throw e;
+        }
+    }
+
+    /**
+     * Accepts one upload whose key (if any) {@code claim} holds; {@link UploadRejectedException} says
+     * why not. The caller closes the claim after the answer, whatever it was.
+     */
+    public UploadReceipt upload(UploadRequest request, IdempotencyClaim claim) {
+        claim.requireHolds(request.idempotencyKey());
         String mode = request.sync() ? "sync" : "async";
         try {
             UploadReceipt receipt = request.sync() ? uploadSync(request) : uploadAsync(request);
             metrics.counter("photoqueue.uploads", "mode", mode, "outcome", "accepted").increment();
             return receipt;
         } catch (UploadRejectedException e) {
-            String outcome = e.reason().name().toLowerCase(Locale.ROOT);
-            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
+            count(mode, e);
             throw e;
         }
+    }
+
+    private void count(String mode, UploadRejectedException e) {
+        String outcome = e.reason().name().toLowerCase(Locale.ROOT);
+        metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
     }
 
     /** The photo with this id, as the status view has it. */
@@ -180,13 +200,14 @@ public final class PhotoService {
 
     private UploadReceipt uploadAsync(UploadRequest request) {
         String id = photoId(request.idempotencyKey());
-        Optional<UploadReceipt> earlier = earlier(request.idempotencyKey(), id);
-        if (earlier.isPresent()) {
-            return earlier.get();
+        Optional<UploadReceipt> repeat = repeat(id, request);
+        if (repeat.isPresent()) {
+            return repeat.get();
         }
         requireQueueUp();
         requireWritable(id, partitionKey(id, request.user(), request.city()));
         try (StagedOriginal staged = stage(id, request)) {
+            keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
             check(id, staged);
             BacklogAdmission.Place place = admission.admit(id);
             RecordMetadata at;
@@ -208,20 +229,21 @@ public final class PhotoService {
             }
             UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.QUEUED, at.partition(), at.offset(), Map.of(),
                     false);
-            remember(request.idempotencyKey(), receipt);
+            keys.remember(request.idempotencyKey(), receipt, staged.sha256());
             return receipt;
         }
     }
 
     private UploadReceipt uploadSync(UploadRequest request) {
         String id = photoId(request.idempotencyKey());
-        Optional<UploadReceipt> earlier = earlier(request.idempotencyKey(), id);
-        if (earlier.isPresent()) {
-            return earlier.get();
+        Optional<UploadReceipt> repeat = repeat(id, request);
+        if (repeat.isPresent()) {
+            return repeat.get();
         }
         String location;
         String sha256;
         try (StagedOriginal staged = stage(id, request)) {
+            keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
             check(id, staged);
             location = staged.commit();
             sha256 = staged.sha256();
@@ -240,7 +262,7 @@ public final class PhotoService {
         Map<String, String> variants = new LinkedHashMap<>();
         done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(v)));
         UploadReceipt receipt = new UploadReceipt(id, PhotoStatus.DONE, -1, -1, variants, false);
-        remember(request.idempotencyKey(), receipt);
+        keys.remember(request.idempotencyKey(), receipt, sha256);
         return receipt;
     }
 
@@ -374,37 +396,26 @@ public final class PhotoService {
         }
     }
 
-    private static String photoId(String idempotencyKey) {
+    /** A random photo id, or with a key the one derived from it: every upload with a key names one photo. */
+    static String photoId(String idempotencyKey) {
         if (idempotencyKey == null) {
             return UUID.randomUUID().toString().replace("-", "");
         }
         return "k" + BlobStore.sha256(idempotencyKey.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
     }
 
-    private Optional<UploadReceipt> earlier(String idempotencyKey, String id) {
-        if (idempotencyKey == null) {
+    /**
+     * The answer to a repeat of an earlier upload with the request's key: its photo when the bytes
+     * are the same (read here only to take their digest, never stored), else IDEMPOTENCY_KEY_REUSED;
+     * empty for an upload without a key or with a key not used before.
+     */
+    private Optional<UploadReceipt> repeat(String id, UploadRequest request) {
+        Optional<IdempotencyKeys.First> first = keys.first(request.idempotencyKey(), id);
+        if (first.isEmpty()) {
             return Optional.empty();
         }
-        synchronized (byKey) {
-            UploadReceipt remembered = byKey.get(idempotencyKey);
-            if (remembered != null) {
-                return Optional.of(replayed(remembered));
-            }
+        try (StagedOriginal staged = stage(id, request)) {
+            return Optional.of(keys.repeat(request.idempotencyKey(), first.get(), staged.sha256()));
         }
-        return view.get(id).map(p -> new UploadReceipt(p.id(), p.status(), p.partition(), p.offset(), p.variants(),
-                true));
-    }
-
-    private void remember(String idempotencyKey, UploadReceipt receipt) {
-        if (idempotencyKey != null) {
-            synchronized (byKey) {
-                byKey.put(idempotencyKey, receipt);
-            }
-        }
-    }
-
-    private UploadReceipt replayed(UploadReceipt first) {
-        PhotoStatus now = view.get(first.id()).map(PhotoView::status).orElse(first.status());
-        return new UploadReceipt(first.id(), now, first.partition(), first.offset(), first.variants(), true);
     }
 }

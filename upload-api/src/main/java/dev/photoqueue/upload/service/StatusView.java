@@ -81,6 +81,8 @@ public final class StatusView implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, PhotoView> photos = new ConcurrentHashMap<>();
     private final Map<String, List<JourneyStep>> journeys = new ConcurrentHashMap<>();
+    /** The SHA-256 of each photo's original, as its latest job record names it. */
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
     /** The members of the thumbnailers group at a moment, read off the reading thread. */
     private final AtomicReference<Members> members = new AtomicReference<>();
     private final java.util.concurrent.ScheduledExecutorService memberReader;
@@ -151,12 +153,22 @@ public final class StatusView implements AutoCloseable {
     public void recordAccepted(PhotoUploaded job, RecordMetadata at) {
         Track t = new Track(job.photoId(), at.timestamp());
         t.job(job, at.partition(), at.offset(), at.timestamp());
+        // the digest first: whoever sees the photo sees its digest too
+        digests.putIfAbsent(job.photoId(), job.sha256());
         photos.putIfAbsent(job.photoId(), t.view());
     }
 
     /** The photo, or empty when no record names it. */
     public Optional<PhotoView> get(String id) {
         return Optional.ofNullable(photos.get(id)).map(this::withProgress);
+    }
+
+    /**
+     * The SHA-256 of the photo's original as its job record names it (durable: rebuilt from the log
+     * like everything here), or empty while no job of the photo was read (a sync upload has none).
+     */
+    public Optional<String> sourceDigest(String id) {
+        return Optional.ofNullable(digests.get(id));
     }
 
     /** The photo's journey, oldest step first, or empty when no record names the photo. */
@@ -315,6 +327,7 @@ public final class StatusView implements AutoCloseable {
             tracks.clear();
             photos.clear();
             journeys.clear();
+            digests.clear();
             open.clear();
             unsettledEnds.clear();
             consumer.seekToBeginning(consumer.assignment());
@@ -348,6 +361,9 @@ public final class StatusView implements AutoCloseable {
 
     private void publish(Track track) {
         PhotoView view = track.view();
+        if (track.sha256 != null) {
+            digests.put(view.id(), track.sha256); // before the photo, as in recordAccepted
+        }
         photos.put(view.id(), view);
         // by time: the three topics are read in any interleaving (a stable sort keeps an inferred
         // step before the delivery it was inferred from)
@@ -510,6 +526,8 @@ public final class StatusView implements AutoCloseable {
         String error;
         String user;
         String city;
+        /** The digest of the original, from the latest job; null while no job was read. */
+        String sha256;
         Instant uploadedAt;
 
         Track(String id, long firstSeen) {
@@ -525,6 +543,7 @@ public final class StatusView implements AutoCloseable {
             this.offset = offset;
             user = job.userId();
             city = job.city();
+            sha256 = job.sha256();
             uploadedAt = job.uploadedAt();
             updatedAt = timestamp;
         }

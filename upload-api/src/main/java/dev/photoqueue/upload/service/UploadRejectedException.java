@@ -26,7 +26,14 @@ public final class UploadRejectedException extends RuntimeException {
          * the original is kept and {@link #photoId} names the photo; a retry with the same
          * Idempotency-Key returns that photo, never a second one.
          */
-        OUTCOME_UNKNOWN
+        OUTCOME_UNKNOWN,
+        /**
+         * The upload's Idempotency-Key was first used for an upload of other bytes: a key names
+         * one upload, and a different file needs a key of its own.
+         */
+        IDEMPOTENCY_KEY_REUSED,
+        /** An upload with the same Idempotency-Key is still in progress; retry once it has ended. */
+        IDEMPOTENCY_KEY_IN_USE
     }
 
     private final Reason reason;
@@ -59,7 +66,10 @@ public final class UploadRejectedException extends RuntimeException {
         return reason;
     }
 
-    /** For BACKLOG_FULL, QUEUE_UNAVAILABLE and OUTCOME_UNKNOWN: when to try again, in seconds; 0 otherwise. */
+    /**
+     * For BACKLOG_FULL, QUEUE_UNAVAILABLE, OUTCOME_UNKNOWN and IDEMPOTENCY_KEY_IN_USE: when to try
+     * again, in seconds; 0 otherwise.
+     */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -52,7 +52,8 @@ public record UploadRequest(InputStream content, long size, String user, String 
         return printable.length() <= MAX_NAME_CHARS ? printable : printable.substring(0, MAX_NAME_CHARS);
     }
 
-    private static String blankToNull(String s) {
+    /** Null for null or blank, else trimmed: how the fields and the key are taken. */
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }
 }

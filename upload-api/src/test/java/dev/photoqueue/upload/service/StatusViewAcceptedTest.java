@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link StatusView#recordAccepted}, which an upload's 202 waits for, shows exactly what reading
- * the job's record shows, and never hides what was read already.
+ * the job's record shows, and never hides what was read already; the digest of the photo's original
+ * is known either way, and again after a restart, from the record.
  */
 class StatusViewAcceptedTest {
 
@@ -94,6 +95,27 @@ class StatusViewAcceptedTest {
                 assertTrue(view.recent(10).contains(read), "listed once, as read");
                 assertEquals(1, view.size());
             }
+        }
+    }
+
+    @Test
+    void theOriginalsDigestIsKnownFromTheAcceptanceAndFromTheRecordAfterARestart() throws Exception {
+        PhotoUploaded job = new PhotoUploaded("p3", "originals/p3", "ab".repeat(32), Instant.now(), null, null);
+        try (QueueBackend queue = open(dir.resolve("queue"));
+             QueueBackend unread = open(dir.resolve("unread"))) {
+            RecordMetadata at = produce(queue, job);
+            try (StatusView accepting = StatusView.start(unread, IDLE)) {
+                assertEquals(Optional.empty(), accepting.sourceDigest("p3"));
+                accepting.recordAccepted(job, at);
+                assertEquals(Optional.of(job.sha256()), accepting.sourceDigest("p3"));
+            }
+        }
+        try (QueueBackend reopened = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()));
+             StatusView rebuilt = StatusView.start(reopened, IDLE)) {
+            awaitPhoto(rebuilt, "p3");
+            assertEquals(Optional.of(job.sha256()), rebuilt.sourceDigest("p3"), "read again from the log");
+            assertEquals(Optional.empty(), rebuilt.sourceDigest("p4"), "no job, no digest");
         }
     }
 }
