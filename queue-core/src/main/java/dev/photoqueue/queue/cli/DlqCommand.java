@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code pq dlq}: the dead letters of a topic, records a consumer group rejected or gave up on,
  * kept in {@code T.dlq} with {@code pq.dlq.*} headers saying where they came from and why. Only
- * groups its commands ({@link DlqListCommand list}, {@link DlqRedriveCommand redrive}) and what
- * they share.
+ * groups its commands ({@link DlqListCommand list}, {@link DlqShowCommand show},
+ * {@link DlqRedriveCommand redrive}) and what they share.
  */
-@Command(name = "dlq", header = "Lists and redrives a topic's dead letters.",
+@Command(name = "dlq", header = "Lists, shows and redrives a topic's dead letters.",
         description = {
             "Dead letters are records a consumer group rejected or gave up on after 5 deliveries, kept in T.dlq "
                     + "with their key, value and headers and pq.dlq.* headers that say where they came from and "
@@ -34,7 +34,7 @@ final class DlqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "dlq needs a command: list or redrive");
+        throw new ParameterException(spec.commandLine(), "dlq needs a command: list, show or redrive");
     }
 
     /** The dead-letter topic of {@code topic}, which may name it already. */

@@ -91,6 +91,7 @@ public final class Pq {
     static CommandLine commandLine(Terminal terminal) {
         CommandLine dlq = new CommandLine(new DlqCommand())
                 .addSubcommand(new DlqListCommand(terminal))
+                .addSubcommand(new DlqShowCommand(terminal))
                 .addSubcommand(new DlqRedriveCommand(terminal));
         CommandLine pq = new CommandLine(new PqCommand())
                 .addSubcommand(new ProduceCommand(terminal))

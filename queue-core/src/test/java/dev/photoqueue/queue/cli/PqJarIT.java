@@ -140,9 +140,9 @@ class PqJarIT {
         assertEquals(0, version.exit(), version.toString());
         assertEquals("pq " + System.getProperty("pq.version") + "\n", version.out());
 
-        Exec help = pq("", "dlq", "redrive", "--help");
+        Exec help = pq("", "dlq", "show", "--help");
         assertEquals(0, help.exit(), help.toString());
-        assertTrue(help.out().startsWith("Sends dead letters back to their original partition."), help.out());
+        assertTrue(help.out().startsWith("Prints one dead letter whole"), help.out());
         assertEquals("", help.err());
 
         Exec completion = pq("", "generate-completion");

@@ -38,13 +38,14 @@ class UsageTest {
         commands.put("reset-offsets", List.of("--group=G", "--topic=T", "--to-earliest", "--to-latest",
                 "--to-offset=N", "--to-datetime=TIME"));
         commands.put("dlq list", List.of("--topic=T"));
+        commands.put("dlq show", List.of("--topic=T", "--offset=O"));
         commands.put("dlq redrive", List.of("--topic=T", "--all", "--offset=P:O"));
         commands.replaceAll((name, options) -> {
             List<String> all = new ArrayList<>(options);
             all.addAll(queue);
             return all;
         });
-        commands.put("dlq", List.of("list", "redrive"));
+        commands.put("dlq", List.of("list", "show", "redrive"));
         commands.put("generate-completion", List.of());
         return commands;
     }
@@ -100,7 +101,7 @@ class UsageTest {
         assertEquals(0, version.exit(), version.toString());
         assertTrue(version.out().startsWith("pq "), version.out());
         assertEquals(version.out(), pq("consume", "--version").out());
-        assertEquals(version.out(), pq("dlq", "list", "-V").out());
+        assertEquals(version.out(), pq("dlq", "show", "-V").out());
     }
 
     static Stream<Arguments> badCommandLines() {
@@ -173,12 +174,17 @@ class UsageTest {
                         "pq: --mode must not be empty"),
                 Arguments.of(List.of("consume", "--topic", "t", "--no-ack"),
                         "pq: --no-ack needs --group: without a group nothing is acked anyway"),
-                Arguments.of(List.of("dlq"), "pq: dlq needs a command: list or redrive"),
+                Arguments.of(List.of("dlq"), "pq: dlq needs a command: list, show or redrive"),
                 Arguments.of(List.of("dlq", "--bootstrap-server", "b", "list", "--topic", "n"),
                         "pq: give the queue (--data-dir or --bootstrap-server) once, to dlq or to dlq list"),
                 Arguments.of(List.of("dlq", "purge", "--topic", "n"),
-                        "pq: unknown dlq command 'purge'; dlq commands are list and redrive"),
+                        "pq: unknown dlq command 'purge'; dlq commands are list, show and redrive"),
                 Arguments.of(List.of("dlq", "list"), "pq: dlq list needs --topic"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n"), "pq: dlq show needs --offset"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n", "--offset", "-1"),
+                        "pq: --offset must be >= 0, got -1"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n", "--offset", "0:3"),
+                        "pq: --offset must be a whole number >= 0, got '0:3'"),
                 Arguments.of(List.of("dlq", "redrive", "--topic", "n"),
                         "pq: dlq redrive needs exactly one of --all and --offset P:O"),
                 Arguments.of(List.of("dlq", "redrive", "--topic", "n", "--all", "--offset", "0:0"),
