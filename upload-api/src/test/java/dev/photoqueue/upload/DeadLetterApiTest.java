@@ -87,6 +87,8 @@ class DeadLetterApiTest {
             assertEquals(HexFormat.of().formatHex(png, 0, 32), value.get("hex").asText());
             assertTrue(value.get("text").isNull(), value.toString());
             assertTrue(value.get("truncated").asBoolean());
+            assertTrue(value.get("summary").asText().startsWith("binary, 108 bytes: 89 50 4e 47 0d 0a 1a 0a 08 09"),
+                    value.toString());
 
             JsonNode note = byKey(letters, "note-1");
             assertOrigin(note, text);

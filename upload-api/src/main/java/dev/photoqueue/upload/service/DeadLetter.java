@@ -31,13 +31,14 @@ public record DeadLetter(long id, String photoId, String reason, int deliveryCou
 
     /**
      * {@link BytesPreview} for JSON: {@code kind} "text" or "binary", {@code size} in bytes, then
-     * {@code text} (text) or {@code hex} (binary's first bytes), cut short when {@code truncated}.
+     * {@code text} (text) or {@code hex} (binary's first bytes), cut short when {@code truncated};
+     * {@code summary} is the preview on one line as the page shows it.
      */
-    public record ValuePreview(String kind, int size, String text, String hex, boolean truncated) {
+    public record ValuePreview(String kind, int size, String text, String hex, boolean truncated, String summary) {
 
         static ValuePreview of(BytesPreview preview) {
             return new ValuePreview(preview.kind().name().toLowerCase(Locale.ROOT), preview.size(), preview.text(),
-                    preview.hex(), preview.truncated());
+                    preview.hex(), preview.truncated(), preview.summary());
         }
     }
 }
