@@ -54,20 +54,21 @@ final class UsageErrors implements IParameterExceptionHandler {
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             return unmatched(spec, unmatched.getUnmatched().get(0));
         }
+        String[] own = ownArgs(spec, args);
         if (ex instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
-            return missing(spec, missing.getMissing(), args);
+            return missing(spec, missing.getMissing(), own, args);
         }
         if (ex instanceof OverwrittenOptionException overwritten) {
             return name(overwritten.getOverwritten()) + " is given twice";
         }
         if (ex instanceof MaxValuesExceededException) {
-            OptionSpec flag = flagGivenAValue(spec, args);
+            OptionSpec flag = flagGivenAValue(spec, own);
             if (flag != null) {
                 return flag.longestName() + " is a flag and takes no value";
             }
         }
         if (ex instanceof MutuallyExclusiveArgsException) {
-            String message = exclusive(spec, args);
+            String message = exclusive(spec, own);
             if (message != null) {
                 return message;
             }
@@ -101,17 +102,40 @@ final class UsageErrors implements IParameterExceptionHandler {
         return "unexpected argument '" + token + "' for " + command + "; options start with --";
     }
 
-    /** A required option or argument absent, or an option given without its value. */
-    private static String missing(CommandSpec spec, List<ArgSpec> missing, String[] args) {
+    /**
+     * A required option or argument absent, or an option given without its value ({@code own} are
+     * the words after the command's name), or given before the command's name, to its parent.
+     */
+    private static String missing(CommandSpec spec, List<ArgSpec> missing, String[] own, String[] all) {
         ArgGroupSpec group = missing.get(0).group();
         if (group != null && missing.stream().allMatch(a -> a.group() == group)) {
             return command(spec) + " needs exactly one of " + list(synopses(group.options()));
         }
         ArgSpec first = missing.get(0);
-        if (first instanceof OptionSpec option && given(option, args)) {
+        if (first instanceof OptionSpec option && given(option, own)) {
             return option.longestName() + " needs a value";
         }
+        if (first instanceof OptionSpec option && given(option, all)) {
+            return command(spec) + " needs " + name(first) + " after " + spec.name()
+                    + ": an option follows the command it belongs to";
+        }
         return command(spec) + " needs " + name(first);
+    }
+
+    /** The words of the command line after the command's own name (all of them for pq itself). */
+    private static String[] ownArgs(CommandSpec spec, String[] args) {
+        List<CommandSpec> path = new ArrayList<>();
+        for (CommandSpec c = spec; c.parent() != null; c = c.parent()) {
+            path.add(0, c);
+        }
+        int at = 0;
+        for (CommandSpec c : path) {
+            while (at < args.length && !args[at].equals(c.name())) {
+                at++;
+            }
+            at++;
+        }
+        return at > args.length ? args : Arrays.copyOfRange(args, at, args.length);
     }
 
     /** Two options of a group that takes one at most; null when the group cannot be told. */

@@ -180,6 +180,8 @@ class UsageTest {
                 Arguments.of(List.of("dlq", "purge", "--topic", "n"),
                         "pq: unknown dlq command 'purge'; dlq commands are list, show and redrive"),
                 Arguments.of(List.of("dlq", "list"), "pq: dlq list needs --topic"),
+                Arguments.of(List.of("dlq", "--topic", "n", "list"),
+                        "pq: dlq list needs --topic after list: an option follows the command it belongs to"),
                 Arguments.of(List.of("dlq", "show", "--topic", "n"), "pq: dlq show needs --offset"),
                 Arguments.of(List.of("dlq", "show", "--topic", "n", "--offset", "-1"),
                         "pq: --offset must be >= 0, got -1"),
