@@ -441,20 +441,36 @@ function updateStats(stats) {
   $('stats-total').replaceChildren(total);
 }
 
+// One dead letter in two rows: photo, key, reason and its redrive button; under them where it came
+// from, its deliveries, when, and the start of its value. Cells too long for the card end in an
+// ellipsis; their title holds them whole (the value's also lists the headers).
 function updateDeadLetters(list) {
-  $('dlq').replaceChildren(...list.map((d) => {
-    const row = el('tr');
+  $('dlq').replaceChildren(...list.flatMap((d) => {
+    const row = el('tr', undefined, 'dead-letter');
     const button = el('button', 'Redrive', 'secondary');
     button.type = 'button';
     button.addEventListener('click', () => api('POST', '/api/dlq/' + d.id + '/redrive')
       .then(() => logEvent('redrove ' + d.photoId), (e) => showAdmin(e.message, true)));
-    const action = el('td');
+    const action = el('td', undefined, 'dlq-action');
     action.append(button);
-    row.append(el('td', (d.photoId || '?').slice(0, 12)), el('td', d.reason || ''), el('td', d.deliveryCount),
-      el('td', 'p' + d.originalPartition + '@' + d.originalOffset),
-      el('td', new Date(d.deadLetteredAt).toLocaleTimeString()), action);
-    return row;
+    row.append(dlqCell('photo', d.photoId || '?'), dlqCell('key', d.key === null ? '(no key)' : d.key),
+      dlqCell('reason', d.reason || ''), action);
+    const value = d.value === null ? 'no value' : 'value: ' + d.value.summary;
+    const detail = dlqCell('detail', d.originalTopic + '-' + d.originalPartition + '@' + d.originalOffset + ', '
+      + d.deliveryCount + (d.deliveryCount === 1 ? ' delivery, ' : ' deliveries, ')
+      + new Date(d.deadLetteredAt).toLocaleTimeString() + ', ' + value);
+    detail.colSpan = 4;
+    detail.title = value + '\n' + d.headers.map((h) => h.key + ': ' + (h.value === null ? 'null' : h.value)).join('\n');
+    const under = el('tr', undefined, 'dead-letter-detail');
+    under.append(detail);
+    return [row, under];
   }));
+}
+
+function dlqCell(name, text) {
+  const cell = el('td', text, 'dlq-' + name);
+  cell.title = text;
+  return cell;
 }
 
 async function loadRecent() {

@@ -131,6 +131,10 @@ class QueueAdminApiTest {
         assertEquals(json(r).get("offset").asLong(), entry.get("originalOffset").asLong());
         assertTrue(entry.get("deliveryCount").asInt() >= 1, entry.toString());
         assertTrue(entry.has("deadLetteredAt"), entry.toString());
+        assertEquals(entry.get("id").asLong(), entry.get("offset").asLong(), entry.toString());
+        assertEquals(id, entry.get("key").asText(), "photo jobs are keyed by photo id by default");
+        assertEquals("text", entry.get("value").get("kind").asText(), "a job is JSON");
+        assertTrue(entry.get("value").get("text").asText().contains(id), entry.toString());
 
         long dlqId = entry.get("id").asLong();
         HttpResponse<String> redriven = client.admin("POST", "/api/dlq/" + dlqId + "/redrive", null);

@@ -11,13 +11,13 @@ import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code pq consume}: prints record values from every partition of a topic, written as stored
@@ -29,7 +29,25 @@ import java.util.Set;
  * {@code --mode ordered|shared} (only with {@code --group}) picks the group's consumption mode;
  * ORDERED is the default.
  */
-final class ConsumeCommand implements Command {
+@Command(name = "consume", header = "Prints the values of a topic's records, one per line.",
+        description = {
+            "Reads every partition of T. Stops after N records or when no record arrived for M ms. A record "
+                    + "without a value prints as an empty line. A count goes to stderr.",
+            "",
+            "Without --group: starts at the end (only new records) unless --from-beginning, and remembers "
+                    + "nothing. With --group: joins consumer group G, acks each record once printed and leaves "
+                    + "the group on exit, so the next run with G continues where this one stopped; "
+                    + "--from-beginning only matters where G has no committed offset yet (a new group starts at "
+                    + "the end without it). With --no-ack nothing is acked, as if pq had crashed: each run is one "
+                    + "more delivery of the same records; after 5 such runs they go to T.dlq and the next run "
+                    + "gets the records behind them.",
+            "",
+            "--mode picks G's consumption mode: ordered (default) owns partitions and prints each in offset "
+                    + "order; shared locks records one by one, in no set order. G may change mode between runs. "
+                    + "In shared mode a record taken but not acked (--no-ack) stays locked only while pq runs: "
+                    + "on exit it is unlocked at once, so the next run prints it again (delivery count + 1), and "
+                    + "after 5 runs it goes to T.dlq, as in ordered mode."})
+final class ConsumeCommand extends QueueCommand {
 
     static final long DEFAULT_TIMEOUT_MS = 1000;
 
@@ -53,60 +71,58 @@ final class ConsumeCommand implements Command {
         }
     }
 
-    @Override
-    public String name() {
-        return "consume";
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+            description = "the topic to read")
+    String topic;
+
+    @Option(names = "--group", paramLabel = "G", converter = Converters.NonEmpty.class,
+            description = "read as a member of consumer group G, acking what was printed")
+    String group;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.Mode.class,
+            completionCandidates = Converters.ModeNames.class,
+            description = "G's consumption mode, ordered (default) or shared; needs --group")
+    ConsumptionMode mode;
+
+    @Option(names = "--no-ack", arity = "0", description = "ack nothing, as a crashed consumer; needs --group")
+    boolean noAck;
+
+    @Option(names = "--from-beginning", arity = "0",
+            description = "start at the first stored record (with --group: where G has no position yet)")
+    boolean fromBeginning;
+
+    @Option(names = "--max", paramLabel = "N", converter = Converters.PositiveLong.class,
+            description = "stop after N records")
+    Long max;
+
+    @Option(names = "--timeout-ms", paramLabel = "M", converter = Converters.NonNegativeLong.class,
+            description = "stop when no record came for M ms (default " + DEFAULT_TIMEOUT_MS + ")")
+    Long timeoutMs;
+
+    ConsumeCommand(Terminal terminal) {
+        super(terminal);
     }
 
     @Override
-    public Set<Option> options() {
-        return EnumSet.of(Option.TOPIC, Option.GROUP, Option.FROM_BEGINNING, Option.MAX, Option.TIMEOUT_MS,
-                Option.NO_ACK, Option.MODE);
-    }
-
-    @Override
-    public int run(Arguments args, Terminal terminal) {
-        String topic = args.required(Option.TOPIC);
-        String group = args.has(Option.GROUP) ? args.required(Option.GROUP) : null;
-        long max = args.longValue(Option.MAX, Long.MAX_VALUE, 1);
-        Duration idle = Duration.ofMillis(args.longValue(Option.TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 0));
-        boolean fromBeginning = args.has(Option.FROM_BEGINNING);
-        boolean noAck = args.has(Option.NO_ACK);
+    int run() {
         if (noAck && group == null) {
-            throw new UsageException(Option.NO_ACK + " needs --group: without a group nothing is acked anyway");
+            throw usageError("--no-ack needs --group: without a group nothing is acked anyway");
         }
-        if (args.has(Option.MODE) && group == null) {
-            throw new UsageException(Option.MODE + " needs --group: it is the consumer group's mode");
+        if (mode != null && group == null) {
+            throw usageError("--mode needs --group: it is the consumer group's mode");
         }
-        ConsumptionMode mode = mode(args);
-        int maxPollRecords = (int) Math.min(max, 500);
-        try (QueueBackend backend = DataDirectory.open(args, true)) {
+        long limit = max == null ? Long.MAX_VALUE : max;
+        Duration idle = Duration.ofMillis(timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs);
+        int maxPollRecords = (int) Math.min(limit, 500);
+        try (QueueBackend backend = queue.open(true)) {
             long printed = group == null
-                    ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, max, idle, terminal.out())
-                    : consumeInGroup(backend, topic, group, mode, fromBeginning, !noAck, maxPollRecords, max, idle,
-                    terminal.out());
+                    ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, limit, idle, terminal.out())
+                    : consumeInGroup(backend, topic, group, mode == null ? ConsumptionMode.ORDERED : mode,
+                    fromBeginning, !noAck, maxPollRecords, limit, idle, terminal.out());
             terminal.err().println("consumed " + Text.records(printed) + " from " + topic
                     + (group == null ? "" : " for group " + group));
             return Pq.EXIT_OK;
         }
-    }
-
-    /** {@code --mode ordered|shared}, any case; ORDERED when absent. */
-    private static ConsumptionMode mode(Arguments args) {
-        if (!args.has(Option.MODE)) {
-            return ConsumptionMode.ORDERED;
-        }
-        String value = args.required(Option.MODE);
-        for (ConsumptionMode m : ConsumptionMode.values()) {
-            if (m.name().equalsIgnoreCase(value.trim())) {
-                return m;
-            }
-        }
-        StringBuilder choices = new StringBuilder();
-        for (ConsumptionMode m : ConsumptionMode.values()) {
-            choices.append(choices.isEmpty() ? "" : ", ").append(m.name().toLowerCase(Locale.ROOT));
-        }
-        throw new UsageException(Option.MODE + " must be one of " + choices + ", got '" + value + "'");
     }
 
     private static long consumeAssigned(QueueBackend backend, String topic, boolean fromBeginning, int maxPollRecords,

@@ -6,44 +6,42 @@ import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code pq describe-group G}: the group's members and, per partition, its committed offset, the
+ * {@code pq describe-group GROUP}: the group's members and, per partition, its committed offset, the
  * end offset, the lag between them and the owner, like {@code kafka-consumer-groups --describe}.
  * A group without members (always the case here, since pq owns the directory while it runs) gets
  * a note on stderr instead of an empty members table, so stdout holds tables only.
  */
-final class DescribeGroupCommand implements Command {
+@Command(name = "describe-group", header = "Lists a consumer group's members and its position on each partition.",
+        description = {
+            "The members of GROUP (member id, client id, partitions) and, per partition, the committed offset "
+                    + "(the first record not yet acked), the end offset, the lag between them and the owning "
+                    + "member. Exit status 1 if GROUP is unknown."})
+final class DescribeGroupCommand extends QueueCommand {
 
     private static final List<String> MEMBER_HEADER = List.of("MEMBER", "CLIENT", "PARTITIONS");
     private static final List<String> PARTITION_HEADER =
             List.of("TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER");
 
-    @Override
-    public String name() {
-        return "describe-group";
+    @Parameters(index = "0", paramLabel = "GROUP", converter = Converters.NonEmpty.class,
+            description = "the consumer group's id")
+    String groupId;
+
+    DescribeGroupCommand(Terminal terminal) {
+        super(terminal);
     }
 
     @Override
-    public Set<Option> options() {
-        return EnumSet.noneOf(Option.class);
-    }
-
-    @Override
-    public String operand() {
-        return "group id";
-    }
-
-    @Override
-    public int run(Arguments args, Terminal terminal) {
-        String groupId = args.operand();
-        try (QueueBackend backend = DataDirectory.open(args, true)) {
+    int run() {
+        try (QueueBackend backend = queue.open(true)) {
             print(backend.admin().describeGroup(groupId), terminal.out(), terminal.err());
             return Pq.EXIT_OK;
         }

@@ -4,39 +4,46 @@ import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.CorruptRecordException;
 import dev.photoqueue.queue.log.LogInspector;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * {@code pq dump}: one line per stored record and a check of every batch, straight from the files
  * through {@link LogInspector}. It never opens the queue, so it takes no lock and runs next to the
  * process that owns the directory; it is also how to look at a directory that will not open.
  */
-final class DumpCommand implements Command {
+@Command(name = "dump", header = "Lists every stored record of a topic and checks every batch's CRC.",
+        description = {
+            "One line per record of T (or of partition P): partition, offset, timestamp (UTC), key (quoted, or "
+                    + "null) and value size in bytes (or null). Only reads files: works while another process owns "
+                    + "DIR, and on the in-house log only. Exit status 1 when a batch is corrupt, naming file, byte "
+                    + "and offset."})
+final class DumpCommand extends QueueCommand {
 
-    @Override
-    public String name() {
-        return "dump";
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+            description = "the topic to list")
+    String topic;
+
+    @Option(names = "--partition", paramLabel = "P", converter = Converters.NonNegativeInt.class,
+            description = "only this partition")
+    Integer partition;
+
+    DumpCommand(Terminal terminal) {
+        super(terminal);
     }
 
     @Override
-    public Set<Option> options() {
-        return EnumSet.of(Option.TOPIC, Option.PARTITION);
-    }
-
-    @Override
-    public int run(Arguments args, Terminal terminal) {
-        String topic = args.required(Option.TOPIC);
-        int partition = args.intValue(Option.PARTITION, -1, 0);
-        if (args.bootstrapServer() != null) {
-            throw new UsageException("dump reads the in-house log's files and checks their CRCs; it does not work on "
-                    + "a Kafka cluster (" + Option.BOOTSTRAP_SERVER + ")");
+    int run() {
+        if (queue.bootstrapServer() != null) {
+            throw usageError("dump reads the in-house log's files and checks their CRCs; it does not work on "
+                    + "a Kafka cluster (--bootstrap-server)");
         }
-        LogInspector inspector = LogInspector.open(DataDirectory.requireExisting(args.dataDir()), topic);
+        LogInspector inspector = LogInspector.open(queue.existingDataDir(), topic);
         Printer printer = new Printer(terminal.out(), terminal.err());
-        LogInspector.Summary summary = args.has(Option.PARTITION)
+        LogInspector.Summary summary = partition != null
                 ? inspector.inspect(partition, printer)
                 : inspector.inspectAll(printer);
         terminal.out().flush();

@@ -3,6 +3,8 @@ package dev.photoqueue.queue.cli;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.GroupDescription;
 
+import picocli.CommandLine.Command;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +13,11 @@ import java.util.List;
  * and total lag, through the Admin API. Groups are remembered by their committed positions, so a
  * group shows up here once a member joined it or its offsets were reset.
  */
+@Command(name = "groups", header = "Lists every consumer group with its member count and total lag.")
 final class GroupsCommand extends ListingCommand {
 
-    GroupsCommand() {
-        super("groups", List.of("GROUP", "MEMBERS", "LAG"), "consumer groups");
+    GroupsCommand(Terminal terminal) {
+        super(terminal, List.of("GROUP", "MEMBERS", "LAG"), "consumer groups");
     }
 
     @Override

@@ -1,41 +1,35 @@
 package dev.photoqueue.queue.cli;
 
 import dev.photoqueue.queue.api.QueueException;
-import dev.photoqueue.queue.api.UnknownGroupException;
-import dev.photoqueue.queue.api.UnknownTopicException;
+import picocli.AutoComplete;
+import picocli.CommandLine;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * {@code pq}, the command-line tool of the in-house queue: produce, consume, dump and list topics
- * of a data directory, and inspect and reset its consumer groups, from the shell (see
- * {@link Usage#TEXT}).
+ * {@code pq}, the command-line tool of the queue: produce, consume, dump and list topics of a data
+ * directory or a Kafka cluster, inspect and reset consumer groups, read and redrive dead letters,
+ * from the shell. picocli parses the command line, writes the help ({@code --help} on every
+ * command) and the bash completion script ({@code pq generate-completion}).
  *
  * <p>Every outcome is an exit status and at most one error line on stderr, {@code pq: <message>}:
- * {@value #EXIT_USAGE} for a bad command line (followed by the usage), {@value #EXIT_FAILED} for a
- * queue error or corrupt data. No stack traces: the queue's exceptions carry the topic, offset or
- * file at fault in their messages.
+ * {@value #EXIT_USAGE} for a bad command line (followed by the command's usage line, see
+ * {@link UsageErrors}), {@value #EXIT_FAILED} for a queue error or corrupt data. No stack traces:
+ * the queue's exceptions carry the topic, offset or file at fault in their messages.
  */
 public final class Pq {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
-
-    private static final Map<String, Command> COMMANDS = commands(new ProduceCommand(), new ConsumeCommand(),
-            new DumpCommand(), new TopicsCommand(), new GroupsCommand(), new DescribeGroupCommand(),
-            new ResetOffsetsCommand(), new DlqCommand());
 
     private Pq() {
     }
@@ -72,68 +66,67 @@ public final class Pq {
 
     /** Runs one command line and returns its exit status; never throws, never exits. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        Terminal terminal = new Terminal(in, out, err);
-        String where = null;
+        PrintWriter help = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         try {
-            if (args.length == 0) {
-                throw new UsageException("no command given");
-            }
-            String name = args[0];
-            if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
-                out.print(Usage.TEXT);
-                return EXIT_OK;
-            }
-            Command command = COMMANDS.get(name);
-            if (command == null) {
-                throw new UsageException(name.startsWith("-") ? "the command comes first, before " + name
-                        : "unknown command '" + name + "'; commands are " + String.join(", ", COMMANDS.keySet())
-                        + " and help");
-            }
-            Arguments arguments = Arguments.parse(name, List.of(args).subList(1, args.length), command.options(),
-                    command.operand());
-            if (arguments.has(Option.HELP)) {
-                out.print(Usage.TEXT);
-                return EXIT_OK;
-            }
-            where = arguments.where();
-            return command.run(arguments, terminal);
-        } catch (UsageException e) {
-            err.println("pq: " + oneLine(e.getMessage()));
-            err.print(Usage.TEXT);
-            return EXIT_USAGE;
-        } catch (CommandFailedException e) {
-            err.println("pq: " + oneLine(e.getMessage()));
-            return e.exitCode();
-        } catch (UnknownTopicException e) {
-            // The API's message suggests enabling automatic creation, which is no advice for pq.
-            err.println("pq: unknown topic \"" + e.topic() + "\" in " + where);
-            return EXIT_FAILED;
-        } catch (UnknownGroupException e) {
-            err.println("pq: unknown consumer group \"" + e.groupId() + "\" in " + where);
-            return EXIT_FAILED;
-        } catch (QueueException e) {
-            err.println("pq: " + oneLine(e.getMessage()));
-            return EXIT_FAILED;
-        } catch (UncheckedIOException e) {
-            err.println("pq: " + oneLine(e.getCause().toString()));
-            return EXIT_FAILED;
+            CommandLine pq = commandLine(new Terminal(in, out, err));
+            pq.setOut(help);
+            pq.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+            pq.setParameterExceptionHandler(new UsageErrors(err));
+            pq.setExecutionExceptionHandler((e, commandLine, parsed) -> failed(e, err));
+            return pq.execute(args);
         } catch (RuntimeException e) {
-            // A bug of pq or the queue: still one line, but with the exception's type to search for.
-            err.println("pq: unexpected error: " + oneLine(e.toString()));
-            return EXIT_FAILED;
+            return failed(e, err);
         } finally {
+            help.flush();
             out.flush();
             err.flush();
         }
     }
 
-    private static String oneLine(String message) {
-        return message == null ? "(no message)" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    /**
+     * The command tree: every command, in the order the help lists them. Options that apply to
+     * every command (not taking {@code @file} arguments, the handlers) are set after it is built,
+     * since picocli applies them to the subcommands there are.
+     */
+    static CommandLine commandLine(Terminal terminal) {
+        CommandLine dlq = new CommandLine(new DlqCommand())
+                .addSubcommand(new DlqListCommand(terminal))
+                .addSubcommand(new DlqShowCommand(terminal))
+                .addSubcommand(new DlqRedriveCommand(terminal));
+        CommandLine pq = new CommandLine(new PqCommand())
+                .addSubcommand(new ProduceCommand(terminal))
+                .addSubcommand(new ConsumeCommand(terminal))
+                .addSubcommand(new DumpCommand(terminal))
+                .addSubcommand(new TopicsCommand(terminal))
+                .addSubcommand(new GroupsCommand(terminal))
+                .addSubcommand(new DescribeGroupCommand(terminal))
+                .addSubcommand(new ResetOffsetsCommand(terminal))
+                .addSubcommand(dlq)
+                .addSubcommand(new AutoComplete.GenerateCompletion())
+                .addSubcommand(new CommandLine.HelpCommand());
+        pq.setExpandAtFiles(false);
+        return pq;
     }
 
-    private static Map<String, Command> commands(Command... commands) {
-        Map<String, Command> byName = new LinkedHashMap<>();
-        Arrays.stream(commands).forEach(c -> byName.put(c.name(), c));
-        return Collections.unmodifiableMap(byName);
+    /** A command stopped: its own status, 1 for a queue error, 1 and the type for a bug. */
+    private static int failed(Exception e, PrintStream err) {
+        if (e instanceof CommandFailedException failed) {
+            err.println("pq: " + oneLine(failed.getMessage()));
+            return failed.exitCode();
+        }
+        if (e instanceof QueueException) {
+            err.println("pq: " + oneLine(e.getMessage()));
+        } else if (e instanceof UncheckedIOException io) {
+            err.println("pq: " + oneLine(io.getCause().toString()));
+        } else {
+            // A bug of pq or the queue: still one line, but with the exception's type to search for.
+            err.println("pq: unexpected error: " + oneLine(e.toString()));
+        }
+        return EXIT_FAILED;
+    }
+
+    /** A message on one line: line breaks and the blanks around them become one space. */
+    static String oneLine(String message) {
+        return message == null ? "(no message)" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 }

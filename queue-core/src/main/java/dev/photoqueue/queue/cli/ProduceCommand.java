@@ -8,11 +8,12 @@ import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicDescription;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * {@code pq produce}: one record per line of standard input. Returns only when every record it
@@ -20,28 +21,39 @@ import java.util.Set;
  * disk. At a bad line it stops reading, still waits for the lines before, and says how many were
  * written: nothing half-done is left unreported.
  */
-final class ProduceCommand implements Command {
+@Command(name = "produce", header = "Appends one record per line of standard input.",
+        description = {
+            "The bytes of a line are stored as they are (UTF-8 expected); a trailing \\r is dropped and an empty "
+                    + "line is an empty record. With --keyed a line is KEY<TAB>VALUE and the key picks the "
+                    + "partition, as in Kafka.",
+            "",
+            "Creates T with N partitions (default 1) if missing; if T exists, an explicit --partitions must "
+                    + "match it. Returns once every record is acknowledged. Prints nothing on stdout, a summary on "
+                    + "stderr. Stops at the first bad line; the lines before it are kept."})
+final class ProduceCommand extends QueueCommand {
 
     private static final int DEFAULT_MAX_RECORD_BYTES = 10 << 20;
 
-    @Override
-    public String name() {
-        return "produce";
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+            description = "the topic to append to")
+    String topic;
+
+    @Option(names = "--partitions", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "partitions of T when it is created (default 1)")
+    Integer partitions;
+
+    @Option(names = "--keyed", arity = "0", description = "lines are KEY<TAB>VALUE")
+    boolean keyed;
+
+    ProduceCommand(Terminal terminal) {
+        super(terminal);
     }
 
     @Override
-    public Set<Option> options() {
-        return EnumSet.of(Option.TOPIC, Option.PARTITIONS, Option.KEYED);
-    }
-
-    @Override
-    public int run(Arguments args, Terminal terminal) {
-        String topic = args.required(Option.TOPIC);
-        int partitions = args.intValue(Option.PARTITIONS, 1, 1);
-        boolean keyed = args.has(Option.KEYED);
-        try (QueueBackend backend = DataDirectory.open(args, false)) {
-            TopicDescription description = ensureTopic(backend.admin(), topic, partitions,
-                    args.has(Option.PARTITIONS), terminal.err());
+    int run() {
+        try (QueueBackend backend = queue.open(false)) {
+            TopicDescription description = ensureTopic(backend.admin(), topic, partitions == null ? 1 : partitions,
+                    partitions != null, terminal.err());
             LineReader lines = new LineReader(terminal.in(), maxRecordBytes(description));
             try (Producer producer = backend.producer()) {
                 long written = send(producer, topic, keyed, lines);

@@ -5,15 +5,14 @@ import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * {@code pq reset-offsets}: moves a group's position on every partition of a topic, to replay
@@ -22,34 +21,65 @@ import java.util.stream.Collectors;
  * while it runs, so the group has no members then and nobody is mid-way through a record. A group
  * that did not exist is created at the new positions, as Kafka does; stderr says so.
  */
-final class ResetOffsetsCommand implements Command {
+@Command(name = "reset-offsets", header = "Moves a consumer group's committed offsets on a topic.",
+        description = {
+            "Moves group G's committed offset on every partition of T: to the first stored record, to the end, "
+                    + "to offset N (kept within start and end), or to the first record with a timestamp at or "
+                    + "after TIME, an ISO-8601 date and time with zone offset (2026-11-28T10:00:00Z, "
+                    + "2026-11-28T11:00:00+01:00). Prints the new offset per partition. The next consume --group G "
+                    + "reads from there. Creates G if it does not exist."})
+final class ResetOffsetsCommand extends QueueCommand {
 
-    private static final List<Option> TARGETS =
-            List.of(Option.TO_EARLIEST, Option.TO_LATEST, Option.TO_OFFSET, Option.TO_DATETIME);
     private static final List<String> HEADER = List.of("TOPIC", "PARTITION", "NEW-OFFSET");
 
-    @Override
-    public String name() {
-        return "reset-offsets";
+    /** Where to move the group: exactly one of these. */
+    static final class Target {
+        @Option(names = "--to-earliest", arity = "0", description = "to the first stored record")
+        boolean earliest;
+
+        @Option(names = "--to-latest", arity = "0", description = "to the end: skip everything stored")
+        boolean latest;
+
+        @Option(names = "--to-offset", paramLabel = "N", converter = Converters.NonNegativeLong.class,
+                description = "to offset N, kept within start and end")
+        Long offset;
+
+        @Option(names = "--to-datetime", paramLabel = "TIME", converter = Converters.EpochMillis.class,
+                description = "to the first record at or after TIME (ISO-8601 with zone offset)")
+        Long epochMillis;
+
+        OffsetSpec spec() {
+            if (earliest) {
+                return OffsetSpec.earliest();
+            }
+            if (latest) {
+                return OffsetSpec.latest();
+            }
+            return offset != null ? OffsetSpec.offset(offset) : OffsetSpec.timestamp(epochMillis);
+        }
+    }
+
+    @Option(names = "--group", paramLabel = "G", required = true, converter = Converters.NonEmpty.class,
+            description = "the consumer group to move")
+    String group;
+
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+            description = "the topic whose partitions it moves on")
+    String topic;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nTo (one of):%n")
+    Target target;
+
+    ResetOffsetsCommand(Terminal terminal) {
+        super(terminal);
     }
 
     @Override
-    public Set<Option> options() {
-        Set<Option> options = EnumSet.of(Option.GROUP, Option.TOPIC);
-        options.addAll(TARGETS);
-        return options;
-    }
-
-    @Override
-    public int run(Arguments args, Terminal terminal) {
-        String group = args.required(Option.GROUP);
-        String topic = args.required(Option.TOPIC);
-        Option target = target(args);
-        OffsetSpec spec = spec(args, target);
-        try (QueueBackend backend = DataDirectory.open(args, true)) {
+    int run() {
+        try (QueueBackend backend = queue.open(true)) {
             Admin admin = backend.admin();
             boolean existed = admin.listGroups().contains(group);
-            Map<TopicPartition, Long> positions = admin.resetOffsets(group, topic, spec);
+            Map<TopicPartition, Long> positions = admin.resetOffsets(group, topic, target.spec());
             List<List<String>> rows = new ArrayList<>();
             positions.forEach((tp, offset) -> rows.add(List.of(tp.topic(), Integer.toString(tp.partition()),
                     Long.toString(offset))));
@@ -57,41 +87,19 @@ final class ResetOffsetsCommand implements Command {
             if (!existed) {
                 terminal.err().println("created group " + group);
             }
-            terminal.err().println("reset group " + group + " on topic " + topic + " (" + target
-                    + (target.takesValue() ? " " + args.required(target) : "") + ")");
+            terminal.err().println("reset group " + group + " on topic " + topic + " (" + given() + ")");
             return Pq.EXIT_OK;
         }
     }
 
-    /** The one --to-... option given; a usage error for none or several. */
-    private static Option target(Arguments args) {
-        List<Option> given = TARGETS.stream().filter(args::has).toList();
-        if (given.size() != 1) {
-            String got = given.isEmpty() ? "" : "; got " + given.stream().map(Option::toString)
-                    .collect(Collectors.joining(", ")).replaceFirst(", ([^,]*)$", " and $1");
-            throw new UsageException("reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset N "
-                    + "and --to-datetime TIME" + got);
+    /** The target as it was typed, for the summary: "--to-offset 7". */
+    private String given() {
+        for (String name : List.of("--to-earliest", "--to-latest", "--to-offset", "--to-datetime")) {
+            OptionSpec option = spec.commandLine().getParseResult().matchedOption(name);
+            if (option != null) {
+                return option.arity().max() == 0 ? name : name + " " + option.originalStringValues().get(0);
+            }
         }
-        return given.get(0);
-    }
-
-    private static OffsetSpec spec(Arguments args, Option target) {
-        return switch (target) {
-            case TO_EARLIEST -> OffsetSpec.earliest();
-            case TO_LATEST -> OffsetSpec.latest();
-            case TO_OFFSET -> OffsetSpec.offset(args.longValue(Option.TO_OFFSET, 0, 0));
-            case TO_DATETIME -> OffsetSpec.timestamp(epochMillis(args.required(Option.TO_DATETIME)));
-            default -> throw new IllegalArgumentException("not a reset target: " + target);
-        };
-    }
-
-    /** An ISO-8601 date and time with its zone offset, as milliseconds since the epoch. */
-    static long epochMillis(String dateTime) {
-        try {
-            return OffsetDateTime.parse(dateTime, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new UsageException(Option.TO_DATETIME + " must be an ISO-8601 date and time with a zone offset, "
-                    + "like 2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '" + dateTime + "'");
-        }
+        throw new IllegalStateException("picocli let reset-offsets run without a target");
     }
 }

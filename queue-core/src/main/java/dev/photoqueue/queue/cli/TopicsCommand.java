@@ -4,6 +4,8 @@ import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.TopicDescription;
 
+import picocli.CommandLine.Command;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +14,12 @@ import java.util.List;
  * queue also runs the log's recovery when the last owner crashed, so the offsets shown are the
  * ones a consumer would see.
  */
+@Command(name = "topics", header = "Lists every partition of every topic.",
+        description = "Per partition: start offset, end offset, record count and bytes on disk.")
 final class TopicsCommand extends ListingCommand {
 
-    TopicsCommand() {
-        super("topics", List.of("TOPIC", "PARTITION", "START", "END", "RECORDS", "BYTES"), "topics");
+    TopicsCommand(Terminal terminal) {
+        super(terminal, List.of("TOPIC", "PARTITION", "START", "END", "RECORDS", "BYTES"), "topics");
     }
 
     @Override

@@ -14,7 +14,12 @@
  * acked) before it exits. {@code describe-group} and {@code reset-offsets} therefore always see a
  * group without members, which is also the only state in which Kafka lets offsets be reset.
  *
- * <p>Contract with the shell: data on stdout only (values, dump lines, tables), everything for
+ * <p>The command line is picocli's: each command is a class whose annotated fields are its options
+ * (typed and checked by {@link dev.photoqueue.queue.cli.Converters}), picocli writes the help of
+ * every command and the bash completion script, and {@link dev.photoqueue.queue.cli.UsageErrors}
+ * words its parse errors as pq's own.
+ *
+ * <p>Contract with the shell: data on stdout only (values, dump lines, tables, help), everything for
  * people on stderr (summaries, warnings, one {@code pq: <message>} line per error, never a stack
  * trace). Exit status 0 done, 1 queue error or corrupt data, 2 bad command line; a bad command line
  * is found before the data directory is touched. {@link dev.photoqueue.queue.cli.Pq#run} is the

@@ -127,6 +127,26 @@ class PqJarIT {
     void badCommandLineFromTheJarExitsTwoWithoutAStackTrace() throws Exception {
         Exec r = pq("", "consume", "--topic", "t", "--max", "abc");
         assertEquals(2, r.exit(), r.toString());
-        assertEquals("pq: --max must be a whole number >= 1, got 'abc'\n" + Usage.TEXT, r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals("pq: --max must be a whole number >= 1, got 'abc'", lines.get(0));
+        assertTrue(lines.get(1).startsWith("Usage: pq consume "), r.toString());
+        assertEquals("Try 'pq consume --help' for more information.", lines.get(lines.size() - 1));
+        assertTrue(lines.stream().noneMatch(l -> l.trim().startsWith("at ")), "no stack trace: " + r);
+    }
+
+    @Test
+    void theJarCarriesPicocliItsVersionAndTheCompletionScript() throws Exception {
+        Exec version = pq("", "--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertEquals("pq " + System.getProperty("pq.version") + "\n", version.out());
+
+        Exec help = pq("", "dlq", "show", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Prints one dead letter whole"), help.out());
+        assertEquals("", help.err());
+
+        Exec completion = pq("", "generate-completion");
+        assertEquals(0, completion.exit(), completion.toString());
+        assertTrue(completion.out().contains("complete -F _complete_pq"), completion.out());
     }
 }

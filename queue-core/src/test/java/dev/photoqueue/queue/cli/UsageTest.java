@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.photoqueue.queue.cli.PqRun.pq;
@@ -17,33 +19,96 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class UsageTest {
 
+    /** Every command as typed after pq, with the options its help must list. */
+    static final Map<String, List<String>> COMMANDS = commands();
+
     @TempDir
     Path dir;
 
+    private static Map<String, List<String>> commands() {
+        List<String> queue = List.of("--data-dir=DIR", "--bootstrap-server=HOST:PORT");
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        commands.put("produce", List.of("--topic=T", "--partitions=N", "--keyed"));
+        commands.put("consume", List.of("--topic=T", "--group=G", "--mode=MODE", "--no-ack", "--from-beginning",
+                "--max=N", "--timeout-ms=M"));
+        commands.put("dump", List.of("--topic=T", "--partition=P"));
+        commands.put("topics", List.of());
+        commands.put("groups", List.of());
+        commands.put("describe-group", List.of("GROUP"));
+        commands.put("reset-offsets", List.of("--group=G", "--topic=T", "--to-earliest", "--to-latest",
+                "--to-offset=N", "--to-datetime=TIME"));
+        commands.put("dlq list", List.of("--topic=T"));
+        commands.put("dlq show", List.of("--topic=T", "--offset=O"));
+        commands.put("dlq redrive", List.of("--topic=T", "--all", "--offset=P:O"));
+        commands.replaceAll((name, options) -> {
+            List<String> all = new ArrayList<>(options);
+            all.addAll(queue);
+            return all;
+        });
+        commands.put("dlq", List.of("list", "show", "redrive"));
+        commands.put("generate-completion", List.of());
+        return commands;
+    }
+
     @Test
-    void helpPrintsUsageOfEveryCommandOnStdoutAndExitsZero() {
-        for (String[] args : List.of(new String[] {"help"}, new String[] {"--help"}, new String[] {"-h"},
-                new String[] {"consume", "--help"})) {
+    void helpListsEveryCommandOnStdoutAndExitsZero() {
+        PqRun.Result help = pq("help");
+        assertEquals(0, help.exit(), help.toString());
+        assertEquals("", help.err());
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"})) {
             PqRun.Result r = pq(args);
             assertEquals(0, r.exit(), r.toString());
-            assertEquals(Usage.TEXT, r.out());
+            assertEquals(help.out(), r.out(), "pq " + args[0] + " prints what pq help does");
             assertEquals("", r.err());
         }
-        for (String command : List.of("produce --topic", "consume --topic", "dump --topic", "topics", "help",
-                "--data-dir DIR", "--bootstrap-server HOST:PORT", "--partitions N", "--keyed", "--from-beginning", "--max N", "--timeout-ms M",
-                "default 1000", "--partition P", "exit status", "--group G", "groups", "describe-group G",
-                "reset-offsets --group G --topic T", "--to-earliest", "--to-latest", "--to-offset N",
-                "--to-datetime TIME", "2026-11-28T10:00:00Z", "--no-ack", "dlq list --topic T",
-                "dlq redrive --topic T (--all | --offset P:O)")) {
-            assertTrue(Usage.TEXT.contains(command), "usage mentions " + command);
+        assertTrue(help.out().startsWith("Usage: pq [-hV] COMMAND\n"), help.out());
+        for (String command : List.of("produce", "consume", "dump", "topics", "groups", "describe-group",
+                "reset-offsets", "dlq", "generate-completion", "help")) {
+            assertTrue(help.out().contains("\n  " + command + " "), "help lists " + command + ":\n" + help.out());
         }
+        for (String words : List.of("--data-dir", "--bootstrap-server", "data/queue", "Exit status:", "0   done",
+                "1   queue error or corrupt data", "2   bad command line")) {
+            assertTrue(help.out().contains(words), "help mentions " + words + ":\n" + help.out());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelpThatListsItsOptions() {
+        for (Map.Entry<String, List<String>> command : COMMANDS.entrySet()) {
+            List<String> args = new ArrayList<>(List.of(command.getKey().split(" ")));
+            args.add("--help");
+            PqRun.Result r = pq(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("", r.err());
+            assertTrue(r.out().contains("Usage: pq " + command.getKey() + " "), r.out());
+            for (String option : command.getValue()) {
+                assertTrue(r.out().contains(option), "pq " + command.getKey() + " --help lists " + option + ":\n"
+                        + r.out());
+            }
+            assertTrue(r.out().contains("-h, --help"), r.out());
+
+            List<String> viaHelp = new ArrayList<>(List.of("help"));
+            viaHelp.addAll(args.subList(0, args.size() - 1));
+            if (viaHelp.size() == 2) {
+                assertEquals(r.out(), pq(viaHelp.toArray(String[]::new)).out(), "pq help " + command.getKey());
+            }
+        }
+    }
+
+    @Test
+    void versionIsPrintedByPqAndByEveryCommand() {
+        PqRun.Result version = pq("--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertTrue(version.out().startsWith("pq "), version.out());
+        assertEquals(version.out(), pq("consume", "--version").out());
+        assertEquals(version.out(), pq("dlq", "show", "-V").out());
     }
 
     static Stream<Arguments> badCommandLines() {
         return Stream.of(
                 Arguments.of(List.of(), "pq: no command given"),
                 Arguments.of(List.of("frobnicate"), "pq: unknown command 'frobnicate'; commands are produce, consume, "
-                        + "dump, topics, groups, describe-group, reset-offsets, dlq and help"),
+                        + "dump, topics, groups, describe-group, reset-offsets, dlq, generate-completion and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
                 Arguments.of(List.of("consume", "--topic"), "pq: --topic needs a value"),
@@ -72,10 +137,10 @@ class UsageTest {
                 Arguments.of(List.of("consume", "--topic", "t", "--group="), "pq: --group must not be empty"),
                 Arguments.of(List.of("produce", "--topic", "t", "--group", "g"), "pq: produce does not take --group"),
                 Arguments.of(List.of("groups", "g"), "pq: unexpected argument 'g' for groups; options start with --"),
-                Arguments.of(List.of("describe-group"), "pq: describe-group needs a group id"),
-                Arguments.of(List.of("describe-group", ""), "pq: the group id must not be empty"),
+                Arguments.of(List.of("describe-group"), "pq: describe-group needs GROUP"),
+                Arguments.of(List.of("describe-group", ""), "pq: GROUP must not be empty"),
                 Arguments.of(List.of("describe-group", "a", "b"),
-                        "pq: describe-group takes one group id; unexpected argument 'b'"),
+                        "pq: describe-group takes one GROUP; unexpected argument 'b'"),
                 Arguments.of(List.of("describe-group", "g", "--group", "g"), "pq: describe-group does not take --group"),
                 Arguments.of(List.of("reset-offsets", "--topic", "t", "--to-earliest"), "pq: reset-offsets needs --group"),
                 Arguments.of(List.of("reset-offsets", "--group", "g", "--to-earliest"), "pq: reset-offsets needs --topic"),
@@ -106,12 +171,33 @@ class UsageTest {
                 Arguments.of(List.of("consume", "--topic", "t", "--mode", "shared"),
                         "pq: --mode needs --group: it is the consumer group's mode"),
                 Arguments.of(List.of("consume", "--topic", "t", "--group", "g", "--mode="),
-                        "pq: --mode must not be empty"));
+                        "pq: --mode must not be empty"),
+                Arguments.of(List.of("consume", "--topic", "t", "--no-ack"),
+                        "pq: --no-ack needs --group: without a group nothing is acked anyway"),
+                Arguments.of(List.of("dlq"), "pq: dlq needs a command: list, show or redrive"),
+                Arguments.of(List.of("dlq", "--bootstrap-server", "b", "list", "--topic", "n"),
+                        "pq: give the queue (--data-dir or --bootstrap-server) once, to dlq or to dlq list"),
+                Arguments.of(List.of("dlq", "purge", "--topic", "n"),
+                        "pq: unknown dlq command 'purge'; dlq commands are list, show and redrive"),
+                Arguments.of(List.of("dlq", "list"), "pq: dlq list needs --topic"),
+                Arguments.of(List.of("dlq", "--topic", "n", "list"),
+                        "pq: dlq list needs --topic after list: an option follows the command it belongs to"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n"), "pq: dlq show needs --offset"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n", "--offset", "-1"),
+                        "pq: --offset must be >= 0, got -1"),
+                Arguments.of(List.of("dlq", "show", "--topic", "n", "--offset", "0:3"),
+                        "pq: --offset must be a whole number >= 0, got '0:3'"),
+                Arguments.of(List.of("dlq", "redrive", "--topic", "n"),
+                        "pq: dlq redrive needs exactly one of --all and --offset P:O"),
+                Arguments.of(List.of("dlq", "redrive", "--topic", "n", "--all", "--offset", "0:0"),
+                        "pq: dlq redrive needs exactly one of --all and --offset P:O; got --all and --offset"),
+                Arguments.of(List.of("dlq", "redrive", "--topic", "n", "--offset", "zero"),
+                        "pq: --offset must be PARTITION:OFFSET of the original record, got 'zero'"));
     }
 
     @ParameterizedTest
     @MethodSource("badCommandLines")
-    void badCommandLineExitsTwoWithOneLineErrorThenTheUsage(List<String> args, String expectedError) {
+    void badCommandLineExitsTwoWithOneLineErrorThenTheCommandsUsage(List<String> args, String expectedError) {
         Path dataDir = dir.resolve("untouched");
         List<String> withDir = new ArrayList<>(args);
         if (!args.isEmpty() && !args.get(0).startsWith("-")) {
@@ -120,7 +206,13 @@ class UsageTest {
         PqRun.Result r = pq(withDir.toArray(String[]::new));
         assertEquals(2, r.exit(), r.toString());
         assertEquals("", r.out());
-        assertEquals(expectedError + "\n" + Usage.TEXT, r.err());
+        List<String> lines = r.errLines();
+        assertEquals(expectedError, lines.get(0), r.toString());
+        String command = lines.get(lines.size() - 1).replaceFirst("^Try '(.*) --help' for more information\\.$", "$1");
+        assertTrue(command.startsWith("pq"), "the last line points to the command's help: " + r);
+        assertTrue(lines.get(1).startsWith("Usage: " + command + " "), "then the command's usage: " + r);
+        List<String> words = List.of(command.split(" "));
+        assertTrue(args.containsAll(words.subList(1, words.size())), "the usage is that of the command given: " + r);
         assertFalse(Files.exists(dataDir), "a bad command line must not touch the data directory");
     }
 }

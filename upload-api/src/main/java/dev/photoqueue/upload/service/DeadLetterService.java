@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.Admin;
+import dev.photoqueue.queue.api.BytesPreview;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
@@ -10,6 +11,7 @@ import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.Topics;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,10 +57,20 @@ public final class DeadLetterService {
         } catch (MalformedJobException e) {
             photoId = e.photoId() != null ? e.photoId() : r.keyAsString();
         }
+        List<DeadLetter.HeaderValue> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            headers.add(new DeadLetter.HeaderValue(h.key(), summary(h.value())));
+        }
         return new DeadLetter(r.offset(), photoId, text(r, DeadLetters.ERROR),
                 (int) number(r, DeadLetters.DELIVERY_COUNT, 0), (int) number(r, DeadLetters.PARTITION, -1),
                 number(r, DeadLetters.OFFSET, -1),
-                Instant.ofEpochMilli(number(r, DeadLetters.DEAD_LETTERED_AT, r.timestamp())));
+                Instant.ofEpochMilli(number(r, DeadLetters.DEAD_LETTERED_AT, r.timestamp())), r.offset(),
+                text(r, DeadLetters.TOPIC), summary(r.key()), headers,
+                r.value() == null ? null : DeadLetter.ValuePreview.of(BytesPreview.of(r.value())));
+    }
+
+    private static String summary(byte[] bytes) {
+        return bytes == null ? null : BytesPreview.of(bytes).summary();
     }
 
     private static String text(ConsumerRecord r, String key) {

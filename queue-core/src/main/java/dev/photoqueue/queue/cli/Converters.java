@@ -1,0 +1,153 @@
+package dev.photoqueue.queue.cli;
+
+import dev.photoqueue.queue.api.ConsumptionMode;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How pq's option values are checked and typed. Each converter's message is the end of a sentence
+ * that {@link UsageErrors} begins with the option's name ("--max" + " must be >= 1, got 0"), so
+ * that every bad value is named with the option it was given to.
+ */
+final class Converters {
+
+    private Converters() {
+    }
+
+    /** Any text but the empty one. */
+    static final class NonEmpty implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("must not be empty");
+            }
+            return value;
+        }
+    }
+
+    /** A whole number >= 0 (a timeout, an offset). */
+    static final class NonNegativeLong implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return wholeNumber(value, 0, Long.MAX_VALUE);
+        }
+    }
+
+    /** A whole number >= 1 (a count). */
+    static final class PositiveLong implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return wholeNumber(value, 1, Long.MAX_VALUE);
+        }
+    }
+
+    /** A whole number from 0 to {@link Integer#MAX_VALUE} (a partition). */
+    static final class NonNegativeInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) wholeNumber(value, 0, Integer.MAX_VALUE);
+        }
+    }
+
+    /** A whole number from 1 to {@link Integer#MAX_VALUE} (a partition count). */
+    static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) wholeNumber(value, 1, Integer.MAX_VALUE);
+        }
+    }
+
+    /** A consumer group's consumption mode, by name in any case. */
+    static final class Mode implements ITypeConverter<ConsumptionMode> {
+        @Override
+        public ConsumptionMode convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("must not be empty");
+            }
+            for (ConsumptionMode m : ConsumptionMode.values()) {
+                if (m.name().equalsIgnoreCase(value.trim())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("must be one of " + String.join(", ", new ModeNames()) + ", got '"
+                    + value + "'");
+        }
+    }
+
+    /** The consumption modes as typed on the command line, for help and shell completion. */
+    static final class ModeNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            for (ConsumptionMode m : ConsumptionMode.values()) {
+                names.add(m.name().toLowerCase(Locale.ROOT));
+            }
+            return names.iterator();
+        }
+    }
+
+    /** An ISO-8601 date and time with its zone offset, as milliseconds since the epoch. */
+    static final class EpochMillis implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new TypeConversionException("must be an ISO-8601 date and time with a zone offset, like "
+                        + "2026-11-28T10:00:00Z or 2026-11-28T11:00:00+01:00; got '" + value + "'");
+            }
+        }
+    }
+
+    /** Where a record was: its partition and offset, written {@code P:O}. */
+    record Position(int partition, long offset) {
+        @Override
+        public String toString() {
+            return partition + ":" + offset;
+        }
+    }
+
+    /** {@code P:O}, a partition and an offset, both whole numbers >= 0. */
+    static final class PartitionOffset implements ITypeConverter<Position> {
+        @Override
+        public Position convert(String value) {
+            String[] parts = value.split(":", -1);
+            try {
+                if (parts.length == 2) {
+                    int partition = Integer.parseInt(parts[0].trim());
+                    long offset = Long.parseLong(parts[1].trim());
+                    if (partition >= 0 && offset >= 0) {
+                        return new Position(partition, offset);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // worded below, as every other malformed value
+            }
+            throw new TypeConversionException("must be PARTITION:OFFSET of the original record, got '" + value + "'");
+        }
+    }
+
+    private static long wholeNumber(String value, long min, long max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("must be a whole number >= " + min + ", got '" + value + "'");
+        }
+        if (parsed < min) {
+            throw new TypeConversionException("must be >= " + min + ", got " + parsed);
+        }
+        if (parsed > max) {
+            throw new TypeConversionException("must be at most " + max + ", got '" + value + "'");
+        }
+        return parsed;
+    }
+}
