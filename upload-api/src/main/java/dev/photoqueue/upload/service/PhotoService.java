@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,7 +88,7 @@ public final class PhotoService {
     private final SyncProcessor sync;
     private final List<String> variantNames;
     private final long maxUploadBytes;
-    private final MeterRegistry metrics;
+    private final UploadMeters meters;
     private final BacklogAdmission admission;
     private final ClusterMonitor cluster;
     private final Duration sendWait;
@@ -117,7 +116,7 @@ public final class PhotoService {
         this.sync = new SyncProcessor(PhotoProcessor.of(blobs, maxPixels, variants, maxUploadBytes), producer);
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
-        this.metrics = metrics;
+        this.meters = new UploadMeters(metrics);
         this.cluster = cluster;
         Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
         this.sendWait = producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN);
@@ -132,14 +131,13 @@ public final class PhotoService {
 
     /** Accepts one upload; {@link UploadRejectedException} says why not. */
     public UploadReceipt upload(UploadRequest request) {
-        String mode = request.sync() ? "sync" : "async";
+        long started = System.nanoTime();
         try {
             UploadReceipt receipt = request.sync() ? uploadSync(request) : uploadAsync(request);
-            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", "accepted").increment();
+            meters.accepted(request.sync(), System.nanoTime() - started);
             return receipt;
         } catch (UploadRejectedException e) {
-            String outcome = e.reason().name().toLowerCase(Locale.ROOT);
-            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
+            meters.refused(request.sync(), e.reason());
             throw e;
         }
     }
