@@ -25,6 +25,9 @@ import dev.photoqueue.upload.http.HealthController;
 import dev.photoqueue.upload.http.HttpApi;
 import dev.photoqueue.upload.http.PhotoController;
 import dev.photoqueue.upload.http.QueueController;
+import dev.photoqueue.upload.metrics.EventMeters;
+import dev.photoqueue.upload.metrics.LogTimers;
+import dev.photoqueue.upload.metrics.QueueGauges;
 import dev.photoqueue.upload.service.Autoscaler;
 import dev.photoqueue.upload.service.ClusterMonitor;
 import dev.photoqueue.upload.service.DeadLetterService;
@@ -42,11 +45,10 @@ import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.job.Topics;
+import dev.photoqueue.worker.metrics.JvmMeters;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -139,8 +141,12 @@ public final class App implements AutoCloseable {
             ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
+            opened.add(JvmMeters.bindTo(metrics));
+            backend.timeLog(new LogTimers(metrics));
+            // the counters of what the workers did come from the events, all workers' alike; the
+            // embedded workers count nothing themselves (see docs/metrics.md)
+            opened.add(EventMeters.start(backend, metrics));
+            opened.add(QueueGauges.start(backend.admin(), metrics));
 
             WorkerConfig workerConfig = workerConfig(config);
             WorkerPool pool = WorkerPool.start(backend, workerConfig);
@@ -172,8 +178,11 @@ public final class App implements AutoCloseable {
             WorkerService workers = new WorkerService(pool);
             opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
                     Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
-            Gauge.builder("photoqueue.backlog", queue, QueueService::backlog).register(metrics);
-            Gauge.builder("photoqueue.workers", workers, WorkerService::count).register(metrics);
+            Gauge.builder("photoqueue.backlog", queue, QueueService::backlog)
+                    .description("Photo jobs the thumbnail workers have not finished (their group's lag on "
+                            + Topics.PHOTO_UPLOADED + ")").register(metrics);
+            Gauge.builder("photoqueue.workers", workers, WorkerService::count)
+                    .description("Thumbnail workers running embedded in this process").register(metrics);
             FunctionCounter.builder(QueueBackend.PERSIST_FAILURES, backend,
                             b -> b.counters().getOrDefault(QueueBackend.PERSIST_FAILURES, 0L))
                     .description("writes of consumer group positions that failed (each is retried)").register(metrics);

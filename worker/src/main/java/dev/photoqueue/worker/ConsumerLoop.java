@@ -90,6 +90,7 @@ final class ConsumerLoop implements Runnable {
     private final Delivery delivery;
     /** Exactly-once only: commits each done job's outcome with its ack; this loop's thread uses it. */
     private final TransactionalProducer transactions;
+    private final PhotoEventListener published;
     private volatile boolean stopRequested;
     private volatile boolean crashed;
     /** Runs the image work; created by {@link #run}, used by its thread only. */
@@ -104,6 +105,14 @@ final class ConsumerLoop implements Runnable {
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
                  MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
                  TransactionalProducer transactions) {
+        this(workerId, consumer, producer, processor, codec, config, chaos, delivery, transactions,
+                PhotoEventListener.NONE);
+    }
+
+    /** As above, telling {@code published} of each event this worker wrote. */
+    ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
+                 MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
+                 TransactionalProducer transactions, PhotoEventListener published) {
         if (delivery.transactional() != (transactions != null)) {
             throw new IllegalArgumentException("delivery " + delivery.wireName() + " with"
                     + (transactions == null ? "out" : "") + " a transactional producer");
@@ -117,6 +126,7 @@ final class ConsumerLoop implements Runnable {
         this.codec = codec;
         this.config = config;
         this.chaos = chaos;
+        this.published = published;
     }
 
     String workerId() {
@@ -274,6 +284,7 @@ final class ConsumerLoop implements Runnable {
             strike.at(Chaos.Point.AFTER_PUBLISH);
             transactions.ackInTransaction(consumer, record);
             transactions.commitTransaction();
+            published.published(event);
             return true;
         } catch (FencedMemberException e) {
             // the commit was refused and aborted: the partition or the record went to another member
@@ -322,6 +333,8 @@ final class ConsumerLoop implements Runnable {
                     codec.encode(event))).whenComplete((metadata, error) -> {
                         if (error != null) {
                             LOG.debug("worker {}: {} was not recorded: {}", workerId, event, error.toString());
+                        } else {
+                            published.published(event);
                         }
                     });
         } catch (QueueException e) {
@@ -360,6 +373,7 @@ final class ConsumerLoop implements Runnable {
         try {
             producer.send(ProducerRecord.of(Topics.PHOTO_EVENTS, key, codec.encode(event)))
                     .get(EVENT_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            published.published(event);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventNotPublishedException(photoId, "interrupted while waiting", e);

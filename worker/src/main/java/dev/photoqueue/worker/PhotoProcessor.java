@@ -11,7 +11,9 @@ import dev.photoqueue.worker.job.PhotoProcessed.Timings;
 import dev.photoqueue.worker.job.PhotoUploaded;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -99,16 +101,19 @@ public final class PhotoProcessor {
         RenderedPhoto photo = pipeline.render(photoId, source, specs, version.rendering());
         long rendered = System.nanoTime();
         List<VariantManifest.Entry> entries = new ArrayList<>(specs.size());
+        Map<String, Long> variantMicros = new LinkedHashMap<>();
         for (RenderedVariant v : photo.variants()) {
+            long writeStart = System.nanoTime();
             String path = blobs.writeVariant(photoId, version.wireName(), v.spec().name(), v.jpeg());
             entries.add(new VariantManifest.Entry(v.spec().name(), v.spec().key(), path, v.width(), v.height(),
                     v.jpeg().length, BlobStore.sha256(v.jpeg())));
+            variantMicros.put(v.spec().name(), micros(v.renderNanos() + System.nanoTime() - writeStart));
         }
         VariantManifest manifest = new VariantManifest(photoId, version.wireName(), job.sha256(), entries);
         blobs.writeManifest(manifest);
         long end = System.nanoTime();
         Timings timings = new Timings(micros(read - start), micros(photo.decodeNanos()), micros(photo.renderNanos()),
-                micros(end - rendered), micros(end - start));
+                micros(end - rendered), micros(end - start), variantMicros);
         return new Result(variantsOf(manifest), timings, false);
     }
 

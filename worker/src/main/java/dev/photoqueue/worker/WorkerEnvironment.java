@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
@@ -28,11 +29,14 @@ import java.util.Properties;
  * <tr><td>{@code WORKER_VERSION}</td><td>{@code v1}: the release the workers run ({@link WorkerVersion})</td></tr>
  * <tr><td>{@code HOSTNAME}</td><td>with the pid, the worker id when {@code PQ_WORKER_ID} is not set</td></tr>
  * <tr><td>{@code HEALTH_FILE}</td><td>the heartbeat file, {@code photoqueue-worker.health} in the temp folder</td></tr>
+ * <tr><td>{@code METRICS_PORT}</td><td>unset (off): the port of {@code GET /metrics}, Prometheus text of
+ *     this process's workers and JVM; 0 takes a free port, which the log names</td></tr>
  * </table>
  * The other worker settings ({@link WorkerConfig}) come from their {@code PQ_*} variables.
  */
 record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, WorkerConfig worker,
-                         Chaos.Crash chaosMode, double chaosProbability, String chaosNamePattern, Path healthFile) {
+                         Chaos.Crash chaosMode, double chaosProbability, String chaosNamePattern, Path healthFile,
+                         OptionalInt metricsPort) {
 
     static WorkerEnvironment from(Map<String, String> environment, Properties file) {
         Map<String, String> values = new HashMap<>();
@@ -80,7 +84,26 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
         return new WorkerEnvironment(dataDir, backend, values.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 WorkerConfig.fromSettings(worker), Chaos.parseMode(values.getOrDefault("CHAOS_MODE", "thread")),
                 probability, values.get("CHAOS_NAME_PATTERN"), Path.of(values.getOrDefault("HEALTH_FILE",
-                Path.of(System.getProperty("java.io.tmpdir"), "photoqueue-worker.health").toString())));
+                Path.of(System.getProperty("java.io.tmpdir"), "photoqueue-worker.health").toString())),
+                metricsPort(values.get("METRICS_PORT")));
+    }
+
+    /** Empty (no endpoint) when unset or blank; else a port from 0 (any free one) to 65535. */
+    private static OptionalInt metricsPort(String text) {
+        if (text == null || text.isBlank()) {
+            return OptionalInt.empty();
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("METRICS_PORT must be a port number from 0 to 65535, was '" + text
+                    + "'", e);
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("METRICS_PORT must be from 0 to 65535, was " + port);
+        }
+        return OptionalInt.of(port);
     }
 
     private static int integer(Map<String, String> values, String name, int fallback, int min, int max) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>While at least one worker runs, the process rewrites its health file every 5 s
  * ({@code HEALTH_FILE}, default {@code photoqueue-worker.health} in the temp folder); the
- * container's health check looks at its age.
+ * container's health check looks at its age. With {@code METRICS_PORT} set it serves its meters
+ * at {@code /metrics} on that port ({@link WorkerProcess}).
  *
  * <p>Separate worker processes are a Kafka-mode feature: the in-house log lives inside the upload
  * API's process (one process owns a data directory), where the workers run embedded.
@@ -44,7 +44,7 @@ public final class WorkerMain {
             return;
         }
         QueueBackend backend;
-        WorkerPool pool;
+        WorkerProcess process;
         try {
             backend = QueueBackends.open(env.backendSettings());
         } catch (QueueException e) {
@@ -53,25 +53,23 @@ public final class WorkerMain {
             return;
         }
         try {
-            pool = WorkerPool.start(backend, env.worker());
+            process = WorkerProcess.start(env, backend);
         } catch (RuntimeException e) {
             backend.close();
             System.err.println("worker: cannot start the workers: " + e.getMessage());
             System.exit(1);
             return;
         }
-        env.applyChaos(pool.chaos());
-        HealthFile health = new HealthFile(env.healthFile(), pool::workers, backend::health, Duration.ofSeconds(5));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: letting the jobs in hand finish (grace {})", env.worker().shutdownGrace());
-            health.close();
-            boolean clean = pool.stop();
+            boolean clean = process.stop();
             backend.close();
             LOG.info(clean ? "stopped; every worker left its group" : "stopped; some jobs go to other workers");
             stopped.countDown();
         }, "worker-shutdown"));
-        System.out.println("worker process started: " + env.describe() + ", workers " + pool.workerIds());
+        System.out.println("worker process started: " + env.describe() + ", workers " + process.pool().workerIds()
+                + process.metricsPort().stream().mapToObj(p -> ", metrics on port " + p).findFirst().orElse(""));
         stopped.await();
     }
 

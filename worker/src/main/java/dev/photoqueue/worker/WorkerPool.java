@@ -53,6 +53,7 @@ public final class WorkerPool implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
     private final Chaos chaos = new Chaos();
+    private final PhotoEventListener published;
     private final ScheduledExecutorService supervisor;
     /** The guarantee new workers consume with; {@link #setDelivery} changes it for all. */
     private Delivery delivery;
@@ -70,9 +71,10 @@ public final class WorkerPool implements AutoCloseable {
     private record Running(int slot, ConsumerLoop loop, Thread thread) {
     }
 
-    private WorkerPool(QueueBackend backend, WorkerConfig config) {
+    private WorkerPool(QueueBackend backend, WorkerConfig config, PhotoEventListener published) {
         this.backend = backend;
         this.config = config;
+        this.published = published;
         this.delivery = config.delivery();
         this.mode = config.mode();
         this.processor = PhotoProcessor.from(config);
@@ -90,10 +92,15 @@ public final class WorkerPool implements AutoCloseable {
      * backend stays the caller's: close it after {@link #stop}.
      */
     public static WorkerPool start(QueueBackend backend, WorkerConfig config) {
+        return start(backend, config, PhotoEventListener.NONE);
+    }
+
+    /** As {@link #start(QueueBackend, WorkerConfig)}, telling {@code published} of every event its workers write. */
+    public static WorkerPool start(QueueBackend backend, WorkerConfig config, PhotoEventListener published) {
         Admin admin = backend.admin();
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.uploadedPartitions()));
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.uploadedPartitions()));
-        WorkerPool pool = new WorkerPool(backend, config);
+        WorkerPool pool = new WorkerPool(backend, config, published);
         try {
             pool.setWorkers(config.workerCount());
         } catch (RuntimeException e) {
@@ -305,7 +312,7 @@ public final class WorkerPool implements AutoCloseable {
         ConsumerLoop loop;
         try {
             loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor, codec, config,
-                    chaos, delivery, transactions);
+                    chaos, delivery, transactions, published);
         } catch (RuntimeException e) {
             if (transactions != null) {
                 closeQuietly(transactions);

@@ -35,6 +35,8 @@ public final class DeadLetters {
     public static final String ERROR = HEADER_PREFIX + "error";
     /** When it was dead-lettered, epoch millis (decimal). */
     public static final String DEAD_LETTERED_AT = HEADER_PREFIX + "dead-lettered-at";
+    /** Why: a {@link DeadLetterCause#wireName}. */
+    public static final String CAUSE = HEADER_PREFIX + "cause";
 
     private DeadLetters() {
     }
@@ -56,8 +58,8 @@ public final class DeadLetters {
      * The headers of {@code record}'s dead letter: its own, then the {@code pq.dlq.*} ones (the
      * error only when there is one), as every backend writes them.
      */
-    public static List<Header> headersFor(ConsumerRecord record, String groupId, int deliveryCount, String error,
-                                          long deadLetteredAt) {
+    public static List<Header> headersFor(ConsumerRecord record, String groupId, int deliveryCount,
+                                          DeadLetterCause cause, String error, long deadLetteredAt) {
         List<Header> headers = new ArrayList<>(record.headers());
         headers.add(Header.of(TOPIC, record.topic()));
         headers.add(Header.of(PARTITION, String.valueOf(record.partition())));
@@ -69,6 +71,7 @@ public final class DeadLetters {
             headers.add(new Header(ERROR, error.getBytes(StandardCharsets.UTF_8)));
         }
         headers.add(Header.of(DEAD_LETTERED_AT, String.valueOf(deadLetteredAt)));
+        headers.add(Header.of(CAUSE, cause.wireName()));
         return headers;
     }
 

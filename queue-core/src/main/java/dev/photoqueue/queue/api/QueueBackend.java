@@ -46,6 +46,14 @@ public interface QueueBackend extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Binds {@code listener} to the timings of the backend's own log, replacing the one bound
+     * before; null unbinds. The in-house backend times each batch written and each force; Kafka's
+     * log is its brokers', so there nothing is timed here and the call does nothing.
+     */
+    default void timeLog(LogTimingListener listener) {
+    }
+
     /** Counter name: failed writes of group positions since the backend opened. */
     String PERSIST_FAILURES = "photoqueue.group.persist.failures";
 

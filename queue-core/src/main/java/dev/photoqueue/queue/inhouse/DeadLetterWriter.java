@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.log.LogManager;
@@ -30,10 +31,10 @@ final class DeadLetterWriter {
     }
 
     /** Writes the dead letter of {@code record}; returns its offset in the dead-letter topic. */
-    long deadLetter(String groupId, ConsumerRecord record, int deliveryCount, String error) {
+    long deadLetter(String groupId, ConsumerRecord record, int deliveryCount, DeadLetterCause cause, String error) {
         String dlq = DeadLetters.topicFor(record.topic());
         long now = log.clock().millis();
-        List<Header> headers = DeadLetters.headersFor(record, groupId, deliveryCount, error, now);
+        List<Header> headers = DeadLetters.headersFor(record, groupId, deliveryCount, cause, error, now);
         PartitionLog partition = dlqPartition(dlq);
         long offset;
         try {
@@ -41,7 +42,7 @@ final class DeadLetterWriter {
             // whatever the dead-letter topic's fsync policy, or a power loss could take both away.
             offset = partition.append(now, record.key(), record.value(), headers, true).join().offset();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
         }
         LOG.warn("group {} dead-lettered {}-{}@{} after {} deliveries to {}@{}{}", groupId, record.topic(),
                 record.partition(), record.offset(), deliveryCount, dlq, offset, error == null ? "" : ": " + error);

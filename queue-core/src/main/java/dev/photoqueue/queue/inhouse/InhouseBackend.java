@@ -9,6 +9,7 @@ import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidTopicException;
+import dev.photoqueue.queue.api.LogTimingListener;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -248,6 +249,11 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
     public Map<String, Long> counters() {
         return Map.of(PERSIST_FAILURES, coordinator.persistFailures(),
                 OFFLINE_PARTITIONS, (long) log.offlinePartitions().size());
+    }
+
+    @Override
+    public void timeLog(LogTimingListener listener) {
+        log.timeWith(listener);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
@@ -199,7 +200,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
                 if (out == null) {
                     out = new ArrayList<>(delivered.subList(0, i));
                 }
-                deadLetter(r, r.deliveryCount() - 1,
+                deadLetter(r, r.deliveryCount() - 1, DeadLetterCause.MAX_DELIVERIES,
                         DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
             } else if (out != null) {
                 out.add(r);
@@ -209,8 +210,8 @@ final class InhouseGroupConsumer implements GroupConsumer {
     }
 
     /** Writes the dead letter, waits for it to be acknowledged, then counts the record done. */
-    private void deadLetter(ConsumerRecord record, int deliveries, String error) {
-        deadLetters.deadLetter(config.groupId(), record, deliveries, error);
+    private void deadLetter(ConsumerRecord record, int deliveries, DeadLetterCause cause, String error) {
+        deadLetters.deadLetter(config.groupId(), record, deliveries, cause, error);
         session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
     }
 
@@ -264,7 +265,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
             case REJECT -> {
                 // Checks the delivery is current before the dead letter is written: a fenced reject writes nothing.
                 if (session.checkOutstanding(record.topicPartition(), record.offset(), record.deliveryCount())) {
-                    deadLetter(record, record.deliveryCount(), error);
+                    deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
                 }
             }
             case RENEW -> throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED "

@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
@@ -147,7 +148,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
             }
             for (ConsumerRecord r : taken) {
                 if (r.deliveryCount() > config.maxDeliveries()) {
-                    deadLetter(r, r.deliveryCount() - 1,
+                    deadLetter(r, r.deliveryCount() - 1, DeadLetterCause.MAX_DELIVERIES,
                             DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
                 } else {
                     if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
@@ -162,8 +163,8 @@ final class InhouseSharedConsumer implements GroupConsumer {
     }
 
     /** Writes the dead letter, waits for it to be acknowledged, then counts the record done. */
-    private void deadLetter(ConsumerRecord record, int deliveries, String error) {
-        deadLetters.deadLetter(config.groupId(), record, deliveries, error);
+    private void deadLetter(ConsumerRecord record, int deliveries, DeadLetterCause cause, String error) {
+        deadLetters.deadLetter(config.groupId(), record, deliveries, cause, error);
         session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
     }
 
@@ -184,7 +185,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
             case REJECT -> {
                 // A fenced reject writes no dead letter.
                 if (session.checkHolds(tp, record.offset(), record.deliveryCount())) {
-                    deadLetter(record, record.deliveryCount(), error);
+                    deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
                 }
             }
             case RENEW -> session.renew(tp, record.offset(), record.deliveryCount());

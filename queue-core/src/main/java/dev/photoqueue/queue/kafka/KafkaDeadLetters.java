@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -31,7 +32,7 @@ final class KafkaDeadLetters {
     }
 
     /** Writes the dead letter of {@code record}; returns its offset in the dead-letter topic. */
-    long write(String groupId, ConsumerRecord record, int deliveryCount, String error) {
+    long write(String groupId, ConsumerRecord record, int deliveryCount, DeadLetterCause cause, String error) {
         String dlq = DeadLetters.topicFor(record.topic());
         if (known.add(dlq)) {
             try {
@@ -42,7 +43,7 @@ final class KafkaDeadLetters {
             }
         }
         long now = System.currentTimeMillis();
-        List<Header> headers = DeadLetters.headersFor(record, groupId, deliveryCount, error, now);
+        List<Header> headers = DeadLetters.headersFor(record, groupId, deliveryCount, cause, error, now);
         ProducerRecord letter = new ProducerRecord(dlq, 0, record.key(), record.value(), now, headers);
         CompletableFuture<RecordMetadata> sent = backend.internalProducer().send(letter);
         RecordMetadata md = KafkaErrors.await(sent, backend.config(), "write a dead letter to " + dlq, dlq);

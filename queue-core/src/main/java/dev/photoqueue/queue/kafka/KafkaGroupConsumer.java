@@ -3,6 +3,7 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -214,7 +215,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
                     commits.acked(tp);
                 }
                 case REJECT -> {
-                    backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
+                    backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), DeadLetterCause.REJECTED,
+                            error);
                     o.outstanding.remove(record.offset());
                     o.lastError.remove(record.offset());
                     o.progress.ack(record.offset());

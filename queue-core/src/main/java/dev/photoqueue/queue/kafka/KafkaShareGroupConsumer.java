@@ -2,6 +2,7 @@ package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
@@ -223,7 +224,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
             Position position = Position.of(record);
             if (record.deliveryCount() > config.maxDeliveries()) {
                 backend.deadLetters().write(config.groupId(), record, record.deliveryCount() - 1,
-                        DeadLetters.pastMaxDeliveriesError(null, record.deliveryCount() - 1));
+                        DeadLetterCause.MAX_DELIVERIES, DeadLetters.pastMaxDeliveriesError(null, record.deliveryCount() - 1));
                 settleAfterDeadLetter(lane, position, record);
                 continue;
             }
@@ -285,13 +286,15 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
                 case ACCEPT -> settle(lane, position, record, AcknowledgeType.ACCEPT);
                 case RENEW -> settle(lane, position, record, AcknowledgeType.RENEW);
                 case REJECT -> {
-                    backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
+                    backend.deadLetters().write(config.groupId(), record, record.deliveryCount(),
+                            DeadLetterCause.REJECTED, error);
                     settleAfterDeadLetter(lane, position, record);
                 }
                 case RELEASE -> {
                     if (record.deliveryCount() >= config.maxDeliveries()) {
                         // Its next delivery would pass the maximum: dead-letter it now, with the release's error.
-                        backend.deadLetters().write(config.groupId(), record, record.deliveryCount(), error);
+                        backend.deadLetters().write(config.groupId(), record, record.deliveryCount(),
+                                DeadLetterCause.MAX_DELIVERIES, error);
                         settleAfterDeadLetter(lane, position, record);
                     } else {
                         settle(lane, position, record, AcknowledgeType.RELEASE);

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
@@ -190,7 +191,7 @@ final class OwnedPartitions {
             int previous = o.progress.deliveries(r.offset());
             if (previous + 1 > config.maxDeliveries()) {
                 ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
-                backend.deadLetters().write(config.groupId(), record, previous,
+                backend.deadLetters().write(config.groupId(), record, previous, DeadLetterCause.MAX_DELIVERIES,
                         DeadLetters.pastMaxDeliveriesError(o.lastError.remove(r.offset()), previous));
                 o.progress.ack(r.offset());
                 continue;

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.log;
 import dev.photoqueue.queue.api.FsyncPolicy;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.InvalidTopicException;
+import dev.photoqueue.queue.api.LogTimingListener;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicExistsException;
@@ -116,7 +117,7 @@ public final class LogManager implements AutoCloseable {
         }
         DataDirectoryLock lock = DataDirectoryLock.acquire(io, absolute);
         LogContext context = new LogContext(new LogWriter(options.env().newExecutor("photoqueue-log-writer")),
-                options.env().newScheduler("photoqueue-log-scheduler"), new DataSignal(), options.env());
+                options.env().newScheduler("photoqueue-log-scheduler"), new DataSignal(), options.env(), new LogTimer());
         LogManager manager = new LogManager(absolute, options, lock, context);
         try {
             manager.loadTopics();
@@ -286,6 +287,14 @@ public final class LogManager implements AutoCloseable {
 
     public Clock clock() {
         return context.clock();
+    }
+
+    /**
+     * Binds {@code listener} to the timings of every partition's batch writes and forces, replacing
+     * the one bound before; null unbinds. See {@link LogTimingListener}.
+     */
+    public void timeWith(LogTimingListener listener) {
+        context.timer().bind(listener);
     }
 
     /** Wakes readers when any partition's high watermark moves. */

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.log;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FsyncPolicy;
 import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.LogTimingListener;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
 import dev.photoqueue.queue.api.PartitionOfflineException;
@@ -333,8 +334,13 @@ public final class PartitionLog {
             maybeRoll(bytes.remaining(), count);
             LogSegment segment = active;
             long position = segment.size();
+            LogTimingListener timing = context.timer().listener();
+            long writeStarted = timing == null ? 0 : System.nanoTime();
             // Its age counts by the log's clock: producers may stamp records with any time, e.g. years ago.
             segment.append(bytes, base, count, context.clock().millis(), batch.maxTimestamp());
+            if (timing != null) {
+                timing.batchWritten(topicPartition, count, System.nanoTime() - writeStarted);
+            }
             if (config.fsync() == FsyncPolicy.ALWAYS || sends.forceRequested()) {
                 forceAppended(segment, position, base, count);
             }
@@ -374,7 +380,7 @@ public final class PartitionLog {
      */
     private void forceAppended(LogSegment segment, long position, long base, int count) {
         try {
-            segment.flush();
+            context.timer().timeForce(topicPartition, segment::flush);
         } catch (StorageException e) {
             segment.cutBackTo(position, e);
             goOffline("the force of offsets " + base + ".." + (base + count - 1) + " failed", e);
@@ -471,7 +477,8 @@ public final class PartitionLog {
             return;
         }
         try {
-            active.flush();
+            LogSegment segment = active;
+            context.timer().timeForce(topicPartition, segment::flush);
         } catch (StorageException e) {
             throw goOffline("the force of offsets " + flushedOffset.get() + ".." + (written - 1) + " failed", e);
         }

@@ -1252,6 +1252,7 @@ public abstract class QueueContractTest extends ContractFixture {
         assertEquals(group, headerValue(letter, DeadLetters.GROUP));
         assertEquals("1", headerValue(letter, DeadLetters.DELIVERY_COUNT));
         assertEquals("unreadable image", headerValue(letter, DeadLetters.ERROR));
+        assertEquals("rejected", headerValue(letter, DeadLetters.CAUSE));
         long at = Long.parseLong(headerValue(letter, DeadLetters.DEAD_LETTERED_AT));
         assertTrue(Math.abs(System.currentTimeMillis() - at) < WAIT.toMillis(), "dead-lettered at " + at);
     }
@@ -1282,6 +1283,7 @@ public abstract class QueueContractTest extends ContractFixture {
         assertEquals(tp + "/0", letters.get(0).valueAsString());
         assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
         assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
+        assertEquals("max-deliveries", headerValue(letters.get(0), DeadLetters.CAUSE));
     }
 
     // ---- SHARED mode: any member takes any record, locked for the visibility timeout ----
@@ -1470,6 +1472,29 @@ public abstract class QueueContractTest extends ContractFixture {
         assertEquals(tp + "/0", letters.get(0).valueAsString());
         assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
         assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
+        assertEquals("max-deliveries", headerValue(letters.get(0), DeadLetters.CAUSE));
+    }
+
+    @Test
+    void sharedRecordRejectedIsDeadLetteredAtOnceSayingItWasRejected() {
+        String topic = createTopic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        produce(tp, 2);
+        String group = name("g");
+        try (GroupConsumer c = sharedConsumer(config(group).maxDeliveries(3).maxPollRecords(1), topic)) {
+            ConsumerRecord r = pollRecords(c, 1).get(0);
+            c.acknowledge(r, AckType.REJECT, "unreadable image");
+            ConsumerRecord next = pollRecords(c, 1).get(0);
+            assertEquals(1, next.offset(), "the record behind the dead letter flows");
+            c.ack(next);
+            c.commitSync();
+            awaitFirstNotDone(group, tp, 2);
+        }
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        assertEquals("1", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
+        assertEquals("unreadable image", headerValue(letters.get(0), DeadLetters.ERROR));
+        assertEquals("rejected", headerValue(letters.get(0), DeadLetters.CAUSE));
     }
 
     @Test
@@ -1494,6 +1519,7 @@ public abstract class QueueContractTest extends ContractFixture {
         assertEquals(1, letters.size(), letters.toString());
         assertEquals("2", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
         assertEquals(DeadLetters.pastMaxDeliveriesError(null, 2), headerValue(letters.get(0), DeadLetters.ERROR));
+        assertEquals("max-deliveries", headerValue(letters.get(0), DeadLetters.CAUSE));
     }
 
     @Test

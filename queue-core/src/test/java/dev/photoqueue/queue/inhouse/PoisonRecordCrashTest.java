@@ -124,6 +124,7 @@ class PoisonRecordCrashTest {
             assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
                     "no delivery ended in a release: the dead letter says so");
             assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
+            assertEquals("max-deliveries", letter.header(DeadLetters.CAUSE).valueAsString());
             assertNotNull(letter.header(DeadLetters.TIMESTAMP));
             assertNotNull(letter.header(DeadLetters.DEAD_LETTERED_AT));
         }

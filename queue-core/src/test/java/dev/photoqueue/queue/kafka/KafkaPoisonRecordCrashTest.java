@@ -136,6 +136,7 @@ class KafkaPoisonRecordCrashTest {
             assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
                     "no delivery ended in a release: the dead letter says so");
             assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
+            assertEquals("max-deliveries", letter.header(DeadLetters.CAUSE).valueAsString());
         }
     }
 

@@ -9,7 +9,6 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The route table and the server settings: every path of the HTTP contract mapped to its
@@ -40,6 +39,7 @@ public final class HttpApi {
     public static Javalin create(Controllers c, String adminToken, long maxUploadBytes, ObjectMapper json,
                                  MeterRegistry metrics) {
         AdminGuard guard = new AdminGuard(adminToken);
+        RequestMeters requests = new RequestMeters(metrics);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
@@ -58,7 +58,7 @@ public final class HttpApi {
                     UploadBody.readToEndBeforeAnswer(ctx, maxUploadBytes + MULTIPART_OVERHEAD_BYTES);
                 }
             });
-            cfg.routes.after(ctx -> time(ctx, metrics));
+            cfg.routes.after(ctx -> time(ctx, requests));
             ErrorMapping.register(cfg.routes);
 
             cfg.routes.post("/api/photos", c.photos()::upload);
@@ -102,22 +102,10 @@ public final class HttpApi {
         cfg.http.maxRequestSize = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
     }
 
-    private static void time(Context ctx, MeterRegistry metrics) {
+    private static void time(Context ctx, RequestMeters requests) {
         Long started = ctx.attribute(STARTED);
-        if (started == null) {
-            return;
+        if (started != null) {
+            requests.record(ctx, System.nanoTime() - started);
         }
-        String route;
-        try {
-            route = ctx.endpoint().path;
-        } catch (RuntimeException e) {
-            route = "unmatched";
-        }
-        Timer.builder("http.server.requests")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", String.valueOf(ctx.statusCode()))
-                .register(metrics)
-                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

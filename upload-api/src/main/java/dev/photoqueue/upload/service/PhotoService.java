@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,7 +89,7 @@ public final class PhotoService {
     private final SyncProcessor sync;
     private final List<String> variantNames;
     private final long maxUploadBytes;
-    private final MeterRegistry metrics;
+    private final UploadMeters meters;
     private final BacklogAdmission admission;
     private final ClusterMonitor cluster;
     private final Duration sendWait;
@@ -113,7 +112,7 @@ public final class PhotoService {
         this.sync = new SyncProcessor(PhotoProcessor.of(blobs, maxPixels, variants, maxUploadBytes), producer);
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
-        this.metrics = metrics;
+        this.meters = new UploadMeters(metrics);
         this.cluster = cluster;
         this.keys = new IdempotencyKeys(view, blobs, maxUploadBytes);
         Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
@@ -137,7 +136,7 @@ public final class PhotoService {
         try {
             return keys.claim(idempotencyKey);
         } catch (UploadRejectedException e) {
-            count(sync ? "sync" : "async", e);
+            meters.refused(sync, e.reason());
             throw e;
         }
     }
@@ -148,20 +147,15 @@ public final class PhotoService {
      */
     public UploadReceipt upload(UploadRequest request, IdempotencyClaim claim) {
         claim.requireHolds(request.idempotencyKey());
-        String mode = request.sync() ? "sync" : "async";
+        long started = System.nanoTime();
         try {
             UploadReceipt receipt = request.sync() ? uploadSync(request) : uploadAsync(request);
-            metrics.counter("photoqueue.uploads", "mode", mode, "outcome", "accepted").increment();
+            meters.accepted(request.sync(), System.nanoTime() - started);
             return receipt;
         } catch (UploadRejectedException e) {
-            count(mode, e);
+            meters.refused(request.sync(), e.reason());
             throw e;
         }
-    }
-
-    private void count(String mode, UploadRejectedException e) {
-        String outcome = e.reason().name().toLowerCase(Locale.ROOT);
-        metrics.counter("photoqueue.uploads", "mode", mode, "outcome", outcome).increment();
     }
 
     /** The photo with this id, as the status view has it. */

@@ -95,6 +95,7 @@ public final class ImagePipeline {
      * (bilinear, as the cut is less than twice the target) into a scratch image, then encoded.
      */
     private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec, Rendering rendering) {
+        long start = System.nanoTime();
         VariantSpec.VariantPlan plan = spec.plan(pyramid.source().getWidth(), pyramid.source().getHeight());
         HalvingPyramid.Cut cut = pyramid.cut(plan);
         Rectangle r = cut.region();
@@ -106,7 +107,8 @@ public final class ImagePipeline {
             if (rendering == Rendering.UPSIDE_DOWN) {
                 turnHalfTurn(variant);
             }
-            return new RenderedVariant(spec, plan.targetWidth(), plan.targetHeight(), jpeg(variant, spec));
+            byte[] jpeg = jpeg(variant, spec);
+            return new RenderedVariant(spec, plan.targetWidth(), plan.targetHeight(), jpeg, System.nanoTime() - start);
         } finally {
             scratch.give(variant);
         }

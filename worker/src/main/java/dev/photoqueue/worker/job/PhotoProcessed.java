@@ -1,6 +1,9 @@
 package dev.photoqueue.worker.job;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,7 +36,23 @@ public record PhotoProcessed(String photoId, List<ProcessedVariant> variants, Ti
     public record ProcessedVariant(String name, String path, int width, int height, long bytes) {
     }
 
-    /** Microseconds spent reading the original, decoding it, rendering and writing the variants, and in all. */
-    public record Timings(long readMicros, long decodeMicros, long renderMicros, long writeMicros, long totalMicros) {
+    /**
+     * Microseconds spent reading the original, decoding it, rendering and writing the variants, and
+     * in all; and per variant name, the microseconds spent scaling, encoding and writing that
+     * variant (the decoding they share not counted). {@code variantMicros} is empty for a
+     * duplicate, which rendered nothing, and in the events of workers that did not time variants.
+     */
+    public record Timings(long readMicros, long decodeMicros, long renderMicros, long writeMicros, long totalMicros,
+                          Map<String, Long> variantMicros) {
+
+        public Timings {
+            variantMicros = variantMicros == null ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(variantMicros));
+        }
+
+        /** Timings without per-variant times. */
+        public Timings(long readMicros, long decodeMicros, long renderMicros, long writeMicros, long totalMicros) {
+            this(readMicros, decodeMicros, renderMicros, writeMicros, totalMicros, Map.of());
+        }
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -32,6 +33,22 @@ class MessageCodecTest {
         assertTrue(processedJson.contains("\"type\":\"PhotoProcessed\""), processedJson);
         assertEquals(processed, codec.decodeEvent(processedJson.getBytes(StandardCharsets.UTF_8)));
         assertEquals(failed, codec.decodeEvent(codec.encode(failed)));
+    }
+
+    @Test
+    void perVariantTimesSurviveARoundTripAndEventsWithoutThemDecodeWithNone() {
+        PhotoProcessed timed = new PhotoProcessed("p-3",
+                List.of(new PhotoProcessed.ProcessedVariant("thumb", "photos/p-3/thumb.jpg", 150, 150, 4321)),
+                new PhotoProcessed.Timings(1, 2, 3, 4, 10, Map.of("thumb", 3L)), "w-1", 1, false);
+        PhotoProcessed decoded = (PhotoProcessed) codec.decodeEvent(codec.encode(timed));
+        assertEquals(Map.of("thumb", 3L), decoded.timings().variantMicros());
+
+        String older = "{\"type\":\"PhotoProcessed\",\"photoId\":\"p-4\",\"variants\":[],\"timings\":"
+                + "{\"readMicros\":1,\"decodeMicros\":2,\"renderMicros\":3,\"writeMicros\":4,\"totalMicros\":10},"
+                + "\"workerId\":\"w-1\",\"deliveryCount\":1,\"duplicate\":false}";
+        PhotoProcessed old = (PhotoProcessed) codec.decodeEvent(older.getBytes(StandardCharsets.UTF_8));
+        assertEquals(10, old.timings().totalMicros());
+        assertEquals(Map.of(), old.timings().variantMicros(), "an event of a worker that did not time variants");
     }
 
     @Test
