@@ -141,7 +141,7 @@ class DlqReadTest {
         assertEquals("offset: 0\n"
                 + "timestamp: " + Instant.ofEpochMilli(letter.timestamp()) + "\n"
                 + "key: \"user-1\"\n"
-                + "headers: 10\n"
+                + "headers: 11\n"
                 + "  trace: \"abc\"\n"
                 + "  bin: 0x00ff\n"
                 + "  pq.dlq.topic: \"photos\"\n"
@@ -152,6 +152,7 @@ class DlqReadTest {
                 + "  pq.dlq.delivery-count: \"1\"\n"
                 + "  pq.dlq.error: \"unreadable image\\nsecond line\"\n"
                 + "  pq.dlq.dead-lettered-at: \"" + at + "\" (" + Instant.ofEpochMilli(Long.parseLong(at)) + ")\n"
+                + "  pq.dlq.cause: \"rejected\"\n"
                 + "value: text, 16 bytes\n"
                 + "line one\tcol \"x\"\n", show.out());
 
@@ -167,9 +168,9 @@ class DlqReadTest {
         assertEquals(0, show.exit(), show.toString());
         List<String> lines = show.outLines();
         assertEquals("key: null", lines.get(2));
-        assertEquals("headers: 8", lines.get(3), "the pq.dlq.* ones only: " + show.out());
+        assertEquals("headers: 9", lines.get(3), "the pq.dlq.* ones only: " + show.out());
         int value = lines.indexOf("value: binary, 108 bytes");
-        assertEquals(4 + 8, value, show.out());
+        assertEquals(4 + 9, value, show.out());
         assertEquals(List.of(
                 "00000000  89 50 4e 47 0d 0a 1a 0a  00 01 02 03 04 05 06 07  |.PNG............|",
                 "00000010  08 09 0a 0b 0c 0d 0e 0f  10 11 12 13 14 15 16 17  |................|",
