@@ -14,8 +14,8 @@ import java.awt.image.Raster;
  * <p>Why not Java2D: ImageIO gives grey images a linear grey colour space, and Java2D converts
  * grey-with-alpha from it to sRGB when drawing, which makes mid-tones far lighter (50% grey comes
  * out at 74%), while plain grey is drawn as stored. ImageIO also compares a low-bit grey image's
- * tRNS colour with samples already scaled to 8 bits, so the wrong pixels turn transparent. Reading
- * the samples here sidesteps both. Stateless and thread-safe.
+ * tRNS colour with samples already scaled to 8 bits, so it misses the pixels of that colour (and
+ * may hit others). Reading the samples here sidesteps both. Stateless and thread-safe.
  */
 final class PngOnWhite {
 
