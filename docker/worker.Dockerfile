@@ -1,10 +1,25 @@
 # A thumbnail worker process (Kafka backend). Build context: the repository root.
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY . .
-RUN mvn -B -q -pl worker -am package -DskipTests
+# Dependencies first, in a layer that only a pom change rebuilds: the poms alone (every module's, as
+# the parent lists them all), then every dependency and build plugin resolved from them. The
+# project's own modules are in no repository: they are left out here and built from source below.
+# Maven 3.9 or later: older ones fetch plexus-utils 1.1 for plugins during the build, which
+# go-offline does not, and the offline build then fails.
+COPY pom.xml ./
+COPY queue-core/pom.xml queue-core/
+COPY worker/pom.xml worker/
+COPY upload-api/pom.xml upload-api/
+COPY bench/pom.xml bench/
+COPY kafka-broker/pom.xml kafka-broker/
+COPY e2e/pom.xml e2e/
+RUN mvn -B -q -Dmaven.repo.local=/m2 -pl worker -am dependency:go-offline -DexcludeGroupIds=dev.photoqueue
+# Then the sources, built offline from that layer.
+COPY queue-core/src queue-core/src
+COPY worker/src worker/src
+RUN mvn -B -q -o -Dmaven.repo.local=/m2 -pl worker -am package -DskipTests
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.13_11-jre
 RUN useradd --system --uid 10001 --create-home photoqueue && mkdir -p /data && chown photoqueue /data
 COPY --from=build /src/worker/target/worker.jar /app/worker.jar
 USER photoqueue

@@ -81,6 +81,21 @@ class AppConfigTest {
         assertEquals(AppConfig.CONFIG_FILE, missing.variable());
     }
 
+    @Test
+    void namesEveryVariableItReadsTheOnesTheClassCommentLists() {
+        assertEquals(java.util.Set.of("CONFIG_FILE", "PORT", "HOST", "DATA_DIR", "QUEUE_BACKEND",
+                "KAFKA_BOOTSTRAP_SERVERS", "WORKERS", "PARTITIONS", "MAX_DELIVERIES", "SESSION_TIMEOUT_MS",
+                "MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_BACKLOG", "SEND_TIMEOUT_MS", "ADMIN_TOKEN", "WORKER_VERSION"),
+                AppConfig.variableNames());
+        // each named setting is really read: a value of the wrong kind is refused by that name
+        for (String variable : java.util.List.of("PORT", "WORKERS", "PARTITIONS", "MAX_DELIVERIES",
+                "SESSION_TIMEOUT_MS", "MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_BACKLOG", "SEND_TIMEOUT_MS",
+                "QUEUE_BACKEND", "WORKER_VERSION")) {
+            assertEquals(variable, assertThrows(InvalidSettingException.class,
+                    () -> AppConfig.fromSources(Map.of(variable, "not-a-value"), new Properties())).variable());
+        }
+    }
+
     private static void assertBad(String variable, String value, String rule) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,
                 () -> AppConfig.fromSources(Map.of(variable, value), new Properties()));

@@ -3,11 +3,15 @@ package dev.photoqueue.worker;
 import dev.photoqueue.queue.api.QueueBackends;
 
 import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A worker process's settings, from environment variables (over an optional properties file
@@ -42,6 +46,21 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
         Map<String, String> values = new HashMap<>();
         file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k)));
         values.putAll(environment);
+        return read(values);
+    }
+
+    /**
+     * The name of every environment variable a worker process's settings are read from: each name
+     * looked up while the defaults are read, so that the list is the code's own and cannot fall
+     * behind it.
+     */
+    static Set<String> variableNames() {
+        Set<String> names = new TreeSet<>();
+        read(new LookupRecorder(names));
+        return Collections.unmodifiableSet(names);
+    }
+
+    private static WorkerEnvironment read(Map<String, String> values) {
         Path dataDir = Path.of(values.getOrDefault("DATA_DIR", "./data"));
         String backend = values.getOrDefault("QUEUE_BACKEND", "kafka").trim().toLowerCase(Locale.ROOT);
         if (!backend.equals("kafka") && !backend.equals("inhouse")) {
@@ -127,6 +146,33 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'", e);
+        }
+    }
+
+    /** Values of nothing that note each name looked up in them. */
+    private static final class LookupRecorder extends AbstractMap<String, String> {
+
+        private final Set<String> names;
+
+        LookupRecorder(Set<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public String get(Object name) {
+            names.add((String) name);
+            return null;
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            names.add((String) name);
+            return false;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return Set.of();
         }
     }
 

@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -34,10 +37,23 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /** Names the properties file the settings are read from, under the environment's. */
+    private static final String CONFIG_FILE = "CONFIG_FILE";
+
+    /**
+     * The name of every environment variable a worker process reads: {@code CONFIG_FILE} and those
+     * of its settings ({@link WorkerEnvironment}), taken from the code that reads them.
+     */
+    public static Set<String> variableNames() {
+        Set<String> names = new TreeSet<>(WorkerEnvironment.variableNames());
+        names.add(CONFIG_FILE);
+        return Collections.unmodifiableSet(names);
+    }
+
     public static void main(String[] args) throws InterruptedException {
         WorkerEnvironment env;
         try {
-            env = WorkerEnvironment.from(System.getenv(), properties(System.getenv().get("CONFIG_FILE")));
+            env = WorkerEnvironment.from(System.getenv(), properties(System.getenv().get(CONFIG_FILE)));
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
             System.exit(2);

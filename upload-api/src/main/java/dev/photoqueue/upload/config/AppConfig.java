@@ -7,11 +7,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every setting of the upload API, typed and checked. Immutable. Each value comes from the
@@ -79,6 +83,49 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
         Map<String, String> values = new HashMap<>();
         file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k)));
         values.putAll(environment);
+        return read(values);
+    }
+
+    /**
+     * The name of every environment variable the upload API reads: {@link #CONFIG_FILE} and each
+     * name looked up while the defaults are read, so that the list is the code's own and cannot
+     * fall behind it (deployment files are checked against it).
+     */
+    public static Set<String> variableNames() {
+        Set<String> names = new TreeSet<>();
+        names.add(CONFIG_FILE);
+        read(new LookupRecorder(names));
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** Values of nothing that note each name looked up in them. */
+    private static final class LookupRecorder extends AbstractMap<String, String> {
+
+        private final Set<String> names;
+
+        LookupRecorder(Set<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public String get(Object name) {
+            names.add((String) name);
+            return null;
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            names.add((String) name);
+            return false;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return Set.of();
+        }
+    }
+
+    private static AppConfig read(Map<String, String> values) {
         Reader r = new Reader(values);
         return new AppConfig(
                 r.integer("PORT", 8080, 0, 65_535),

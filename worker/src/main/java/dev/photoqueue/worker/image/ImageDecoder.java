@@ -27,7 +27,8 @@ import java.util.Locale;
  * Turns image bytes into one upright, opaque 8-bit RGB image: the format from the magic number,
  * the dimensions from the header checked against {@code maxPixels} before any pixel is decoded,
  * the first frame only (GIF), the EXIF orientation applied (JPEG), transparency flattened on
- * white, 16-bit and greyscale samples drawn into RGB. Thread-safe: each call uses its own reader.
+ * white, 16-bit and greyscale samples drawn into RGB; PNGs of every colour type and bit depth as
+ * libvips and browsers show them ({@link PngOnWhite}). Thread-safe: each call uses its own reader.
  */
 final class ImageDecoder {
 
@@ -101,11 +102,17 @@ final class ImageDecoder {
             }
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            PngLayout png = format == ImageFormat.PNG ? PngLayout.of(bytes) : null;
             BufferedImage raw;
             BufferedImage buffer = null;
             try {
                 buffer = format == ImageFormat.JPEG ? buffers.take(reader, header.width(), header.height()) : null;
-                if (buffer == null) {
+                if (png != null && png.transparentKey() != null) {
+                    // the samples as stored: ImageIO would add an alpha band of its own making (see PngOnWhite)
+                    ImageReadParam param = reader.getDefaultReadParam();
+                    param.setDestinationType(reader.getRawImageType(0));
+                    raw = reader.read(0, param);
+                } else if (buffer == null) {
                     raw = reader.read(0);
                 } else {
                     ImageReadParam param = reader.getDefaultReadParam();
@@ -117,7 +124,7 @@ final class ImageDecoder {
             }
             requireComplete(photoId, format, bytes.length, warnings);
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
-            BufferedImage upright = uprightRgb(raw, orientation);
+            BufferedImage upright = png != null ? PngOnWhite.flatten(raw, png) : uprightRgb(raw, orientation);
             if (buffer != null && upright != raw) {
                 buffers.give(buffer); // drawn into a copy: the buffer is free again at once
                 buffer = null;
