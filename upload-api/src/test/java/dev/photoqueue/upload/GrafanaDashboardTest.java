@@ -1,6 +1,7 @@
 package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.worker.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.photoqueue.upload;
 
 import dev.photoqueue.queue.kafka.EmbeddedKafka;
 import dev.photoqueue.upload.TestClient.Part;
+import dev.photoqueue.worker.PrometheusText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

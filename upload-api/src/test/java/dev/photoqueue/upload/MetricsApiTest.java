@@ -2,6 +2,7 @@ package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.photoqueue.upload.TestClient.Part;
+import dev.photoqueue.worker.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,15 +3,12 @@ package dev.photoqueue.worker;
 import dev.photoqueue.queue.api.QueueBackends;
 
 import java.nio.file.Path;
-import java.util.AbstractMap;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A worker process's settings, from environment variables (over an optional properties file
@@ -55,9 +52,7 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
      * behind it.
      */
     static Set<String> variableNames() {
-        Set<String> names = new TreeSet<>();
-        read(new LookupRecorder(names));
-        return Collections.unmodifiableSet(names);
+        return VariableNames.lookedUpBy(WorkerEnvironment::read);
     }
 
     private static WorkerEnvironment read(Map<String, String> values) {
@@ -146,33 +141,6 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'", e);
-        }
-    }
-
-    /** Values of nothing that note each name looked up in them. */
-    private static final class LookupRecorder extends AbstractMap<String, String> {
-
-        private final Set<String> names;
-
-        LookupRecorder(Set<String> names) {
-            this.names = names;
-        }
-
-        @Override
-        public String get(Object name) {
-            names.add((String) name);
-            return null;
-        }
-
-        @Override
-        public boolean containsKey(Object name) {
-            names.add((String) name);
-            return false;
-        }
-
-        @Override
-        public Set<Entry<String, String>> entrySet() {
-            return Set.of();
         }
     }
 

@@ -12,15 +12,15 @@ import java.util.TreeSet;
  * sample with its labels. Enough of the format for the tests' assertions: escapes in label values
  * are decoded, timestamps ignored.
  */
-record PrometheusText(Map<String, String> help, Map<String, String> types, List<Sample> samples) {
+public record PrometheusText(Map<String, String> help, Map<String, String> types, List<Sample> samples) {
 
-    record Sample(String name, Map<String, String> labels, double value) {
-        boolean has(Map<String, String> wanted) {
+    public record Sample(String name, Map<String, String> labels, double value) {
+        public boolean has(Map<String, String> wanted) {
             return labels.entrySet().containsAll(wanted.entrySet());
         }
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         Map<String, String> help = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         List<Sample> samples = new ArrayList<>();
@@ -79,24 +79,24 @@ record PrometheusText(Map<String, String> help, Map<String, String> types, List<
     }
 
     /** The sum of the samples named {@code name} that carry every label of {@code labels}; 0 when none do. */
-    double sum(String name, Map<String, String> labels) {
+    public double sum(String name, Map<String, String> labels) {
         return samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).mapToDouble(Sample::value).sum();
     }
 
     /** The samples named {@code name} that carry every label of {@code labels}. */
-    List<Sample> all(String name, Map<String, String> labels) {
+    public List<Sample> all(String name, Map<String, String> labels) {
         return samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
     }
 
     /** Every sample name. */
-    Set<String> names() {
+    public Set<String> names() {
         Set<String> names = new TreeSet<>();
         samples.forEach(s -> names.add(s.name()));
         return names;
     }
 
     /** The families that have a TYPE but no HELP line, or an empty one. */
-    Set<String> familiesWithoutHelp() {
+    public Set<String> familiesWithoutHelp() {
         Set<String> missing = new TreeSet<>();
         types.keySet().forEach(family -> {
             String text = help.get(family);

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.config;
 
+import dev.photoqueue.worker.VariableNames;
 import dev.photoqueue.worker.WorkerVersion;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
@@ -92,37 +92,9 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
      * fall behind it (deployment files are checked against it).
      */
     public static Set<String> variableNames() {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(VariableNames.lookedUpBy(AppConfig::read));
         names.add(CONFIG_FILE);
-        read(new LookupRecorder(names));
         return Collections.unmodifiableSet(names);
-    }
-
-    /** Values of nothing that note each name looked up in them. */
-    private static final class LookupRecorder extends AbstractMap<String, String> {
-
-        private final Set<String> names;
-
-        LookupRecorder(Set<String> names) {
-            this.names = names;
-        }
-
-        @Override
-        public String get(Object name) {
-            names.add((String) name);
-            return null;
-        }
-
-        @Override
-        public boolean containsKey(Object name) {
-            names.add((String) name);
-            return false;
-        }
-
-        @Override
-        public Set<Entry<String, String>> entrySet() {
-            return Set.of();
-        }
     }
 
     private static AppConfig read(Map<String, String> values) {
