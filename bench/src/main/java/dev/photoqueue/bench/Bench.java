@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -37,6 +38,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Before any Chronicle class loads (the log family's peer): no usage analytics, no network.
+        ChronicleLog.disableAnalytics();
         // The queue logs one line per opened log; keep the benchmark output to figures.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
@@ -55,7 +58,12 @@ public final class Bench {
         List<Result> results;
         try (WorkDir workDir = WorkDir.create(options.dir())) {
             printEnvironment(family, options, workDir.path());
-            results = family.run(options, workDir);
+            Optional<StressBeside> stress = options.stressBeside() ? StressBeside.start() : Optional.empty();
+            try {
+                results = family.run(options, workDir);
+            } finally {
+                stress.ifPresent(StressBeside::close);
+            }
         }
         System.out.println();
         System.out.println("Results (" + family.name() + "; PASS/FAIL judges the median of the measured rounds;"
@@ -110,8 +118,9 @@ public final class Bench {
                 rt.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("os.arch"), loadAverage());
         System.out.printf(Locale.ROOT, "Data dir: %s (%s, %s)%n", workDir, store.type(), store.name());
-        System.out.printf(Locale.ROOT, "Options:  %,d records per round, 1 warm-up + %d measured rounds, phases %s%n",
-                options.records(), options.rounds(), options.only().isEmpty() ? "all" : options.only());
+        System.out.printf(Locale.ROOT, "Options:  %,d records per round, 1 warm-up + %d measured rounds, phases %s,"
+                        + " peer %s, beside %s%n", options.records(), options.rounds(),
+                options.only().isEmpty() ? "all" : options.only(), options.peer(), options.beside());
         System.out.println();
     }
 

@@ -22,6 +22,9 @@ import java.util.Locale;
  *     assign + poll (default consumer settings) each round, records/s;</li>
  * <li>{@code heap}: {@code --records} 100-byte appends in a child JVM capped at {@code -Xmx64m}.</li>
  * </ul>
+ * With {@code --peer chronicle}, {@code append-100} and {@code read} also run on Chronicle Queue
+ * ({@link ChronicleLog}) in turns within each round (the side that goes first alternates), each
+ * append on a fresh directory, and each round's in-house over Chronicle ratio is judged (>= 1.0).
  */
 final class LogBench implements BenchFamily {
 
@@ -33,6 +36,9 @@ final class LogBench implements BenchFamily {
     private static final double APPEND_100_TARGET = 1_000_000;
     private static final double APPEND_1K_TARGET = 250;
     private static final double READ_TARGET = 2_000_000;
+    /** The peer's rows: in-house over Chronicle Queue, per round. */
+    private static final String RATIO = " in-house / Chronicle";
+    private static final double PEER_RATIO_TARGET = 1.0;
     private static final int HEAP_CAP_MIB = 64;
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
@@ -56,13 +62,13 @@ final class LogBench implements BenchFamily {
     public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
         List<Result> results = new ArrayList<>();
         if (options.runs(APPEND_100)) {
-            results.add(append100(options, workDir));
+            results.addAll(append100(options, workDir));
         }
         if (options.runs(APPEND_1K)) {
             results.addAll(append1k(options, workDir));
         }
         if (options.runs(READ)) {
-            results.add(read(options, workDir));
+            results.addAll(read(options, workDir));
         }
         if (options.runs(HEAP)) {
             results.add(heap(options, workDir));
@@ -70,23 +76,71 @@ final class LogBench implements BenchFamily {
         return results;
     }
 
-    private Result append100(BenchOptions options, WorkDir workDir) throws Exception {
+    private List<Result> append100(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
         byte[] value = LogWorkload.randomValue(100);
         long[] diskBytes = new long[1];
-        Stats stats = Rounds.measure(APPEND_100, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+        boolean peer = options.chroniclePeer();
+        List<Double> own = new ArrayList<>();
+        List<Double> chronicle = new ArrayList<>();
+        int[] round = {0};
+        Stats stats = Rounds.measure(peer ? APPEND_100 + RATIO : APPEND_100, peer ? Unit.RATIO
+                        : Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
                 (size, measured) -> {
-                    Path dir = workDir.fresh(APPEND_100);
-                    try (LogWorkload log = LogWorkload.open(dir)) {
-                        double seconds = timedAppend(log, size, value);
-                        diskBytes[0] = log.sizeBytes();
-                        return size / seconds;
-                    } finally {
-                        WorkDir.deleteTree(dir);
+                    round[0]++;
+                    double[] rates = new double[2];
+                    // In turns: the side that goes first alternates round by round.
+                    for (int side : round[0] % 2 == 1 ? new int[] {0, 1} : new int[] {1, 0}) {
+                        if (side == 0) {
+                            rates[0] = inhouseAppend(workDir, size, value, diskBytes);
+                        } else if (peer) {
+                            rates[1] = chronicleAppend(workDir, size, value);
+                        }
                     }
+                    if (!peer) {
+                        return rates[0];
+                    }
+                    System.out.printf(Locale.ROOT, "[%s] in-house %s, Chronicle %s%n", APPEND_100,
+                            Unit.RECORDS_PER_SECOND.format(rates[0]), Unit.RECORDS_PER_SECOND.format(rates[1]));
+                    if (measured) {
+                        own.add(rates[0]);
+                        chronicle.add(rates[1]);
+                    }
+                    return rates[0] / rates[1];
                 });
-        return Result.atLeast(APPEND_100, stats, Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, String.format(Locale.ROOT,
-                "%,d x 100 B per round, %d B/record on disk", records, diskBytes[0] / records));
+        String workload = String.format(Locale.ROOT, "%,d x 100 B per round, %d B/record on disk", records,
+                diskBytes[0] / records);
+        if (!peer) {
+            return List.of(Result.atLeast(APPEND_100, stats, Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, workload));
+        }
+        return List.of(
+                Result.atLeast(APPEND_100, Stats.of(own), Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, workload),
+                Result.info(APPEND_100 + " Chronicle", Stats.of(chronicle), Unit.RECORDS_PER_SECOND,
+                        "same rounds, Chronicle Queue, writeBytes of one wrapped value, fresh dir"),
+                Result.atLeast(APPEND_100 + RATIO, stats, Unit.RATIO, PEER_RATIO_TARGET,
+                        "in-house over Chronicle, per round, in turns"));
+    }
+
+    private static double inhouseAppend(WorkDir workDir, long size, byte[] value, long[] diskBytes) {
+        Path dir = workDir.fresh(APPEND_100);
+        try (LogWorkload log = LogWorkload.open(dir)) {
+            double seconds = timedAppend(log, size, value);
+            diskBytes[0] = log.sizeBytes();
+            return size / seconds;
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
+    }
+
+    private static double chronicleAppend(WorkDir workDir, long size, byte[] value) {
+        Path dir = workDir.fresh(APPEND_100 + "-chronicle");
+        try (ChronicleLog log = ChronicleLog.open(dir)) {
+            Stopwatch stopwatch = Stopwatch.start();
+            log.append(size, value);
+            return size / stopwatch.elapsedSeconds();
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
     }
 
     /**
@@ -162,19 +216,61 @@ final class LogBench implements BenchFamily {
         return seconds;
     }
 
-    private Result read(BenchOptions options, WorkDir workDir) throws Exception {
+    private List<Result> read(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
+        boolean peer = options.chroniclePeer();
         Path dir = workDir.fresh(READ);
-        try (LogWorkload log = LogWorkload.open(dir)) {
+        Path peerDir = workDir.fresh(READ + "-chronicle");
+        byte[] value = LogWorkload.randomValue(100);
+        try (LogWorkload log = LogWorkload.open(dir);
+             ChronicleLog chronicle = peer ? ChronicleLog.open(peerDir) : null) {
             System.out.printf("[%s] writing %,d x 100 B records to read (not timed)%n", READ, records);
-            log.append(records, LogWorkload.randomValue(100));
+            log.append(records, value);
             log.requireEndOffset(records);
-            Stats stats = Rounds.measure(READ, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
-                    (size, measured) -> size / timedRead(log, size));
-            return Result.atLeast(READ, stats, Unit.RECORDS_PER_SECOND, READ_TARGET, String.format(Locale.ROOT,
-                    "%,d x 100 B from offset 0, default ConsumerConfig, page cache warm", records));
+            if (peer) {
+                chronicle.append(records, value);
+            }
+            List<Double> own = new ArrayList<>();
+            List<Double> theirs = new ArrayList<>();
+            int[] round = {0};
+            Stats stats = Rounds.measure(peer ? READ + RATIO : READ, peer ? Unit.RATIO : Unit.RECORDS_PER_SECOND,
+                    records / 5, records, options.rounds(), (size, measured) -> {
+                        round[0]++;
+                        double[] rates = new double[2];
+                        for (int side : round[0] % 2 == 1 ? new int[] {0, 1} : new int[] {1, 0}) {
+                            if (side == 0) {
+                                rates[0] = size / timedRead(log, size);
+                            } else if (peer) {
+                                Stopwatch stopwatch = Stopwatch.start();
+                                chronicle.read(size, value.length);
+                                rates[1] = size / stopwatch.elapsedSeconds();
+                            }
+                        }
+                        if (!peer) {
+                            return rates[0];
+                        }
+                        System.out.printf(Locale.ROOT, "[%s] in-house %s, Chronicle %s%n", READ,
+                                Unit.RECORDS_PER_SECOND.format(rates[0]), Unit.RECORDS_PER_SECOND.format(rates[1]));
+                        if (measured) {
+                            own.add(rates[0]);
+                            theirs.add(rates[1]);
+                        }
+                        return rates[0] / rates[1];
+                    });
+            String workload = String.format(Locale.ROOT, "%,d x 100 B from offset 0, default ConsumerConfig, page"
+                    + " cache warm", records);
+            if (!peer) {
+                return List.of(Result.atLeast(READ, stats, Unit.RECORDS_PER_SECOND, READ_TARGET, workload));
+            }
+            return List.of(
+                    Result.atLeast(READ, Stats.of(own), Unit.RECORDS_PER_SECOND, READ_TARGET, workload),
+                    Result.info(READ + " Chronicle", Stats.of(theirs), Unit.RECORDS_PER_SECOND,
+                            "same rounds, a new tailer from the start, readBytes into one reused buffer"),
+                    Result.atLeast(READ + RATIO, stats, Unit.RATIO, PEER_RATIO_TARGET,
+                            "in-house over Chronicle, per round, in turns"));
         } finally {
             WorkDir.deleteTree(dir);
+            WorkDir.deleteTree(peerDir);
         }
     }
 
