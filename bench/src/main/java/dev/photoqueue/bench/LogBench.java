@@ -37,7 +37,8 @@ final class LogBench implements BenchFamily {
     private static final double APPEND_1K_TARGET = 250;
     private static final double READ_TARGET = 2_000_000;
     /** The peer's rows: in-house over Chronicle Queue, per round. */
-    private static final String RATIO = " in-house / Chronicle";
+    private static final String PEER = "Chronicle";
+    private static final String RATIO = " in-house / " + PEER;
     private static final double PEER_RATIO_TARGET = 1.0;
     private static final int HEAP_CAP_MIB = 64;
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
@@ -80,64 +81,48 @@ final class LogBench implements BenchFamily {
         long records = options.records();
         byte[] value = LogWorkload.randomValue(100);
         long[] diskBytes = new long[1];
-        boolean peer = options.chroniclePeer();
-        List<Double> own = new ArrayList<>();
-        List<Double> chronicle = new ArrayList<>();
-        int[] round = {0};
-        Stats stats = Rounds.measure(peer ? APPEND_100 + RATIO : APPEND_100, peer ? Unit.RATIO
-                        : Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
-                (size, measured) -> {
-                    round[0]++;
-                    double[] rates = new double[2];
-                    // In turns: the side that goes first alternates round by round.
-                    for (int side : round[0] % 2 == 1 ? new int[] {0, 1} : new int[] {1, 0}) {
-                        if (side == 0) {
-                            rates[0] = inhouseAppend(workDir, size, value, diskBytes);
-                        } else if (peer) {
-                            rates[1] = chronicleAppend(workDir, size, value);
-                        }
-                    }
-                    if (!peer) {
-                        return rates[0];
-                    }
-                    System.out.printf(Locale.ROOT, "[%s] in-house %s, Chronicle %s%n", APPEND_100,
-                            Unit.RECORDS_PER_SECOND.format(rates[0]), Unit.RECORDS_PER_SECOND.format(rates[1]));
-                    if (measured) {
-                        own.add(rates[0]);
-                        chronicle.add(rates[1]);
-                    }
-                    return rates[0] / rates[1];
-                });
-        String workload = String.format(Locale.ROOT, "%,d x 100 B per round, %d B/record on disk", records,
-                diskBytes[0] / records);
-        if (!peer) {
-            return List.of(Result.atLeast(APPEND_100, stats, Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, workload));
+        SideBySide.Side own = size -> inhouseAppend(workDir, size, value, diskBytes);
+        if (!options.chroniclePeer()) {
+            Stats stats = Rounds.measure(APPEND_100, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+                    (size, measured) -> own.run(size).recordsPerSecond());
+            return List.of(Result.atLeast(APPEND_100, stats, Unit.RECORDS_PER_SECOND, APPEND_100_TARGET,
+                    append100Notes(records, diskBytes)));
         }
-        return List.of(
-                Result.atLeast(APPEND_100, Stats.of(own), Unit.RECORDS_PER_SECOND, APPEND_100_TARGET, workload),
-                Result.info(APPEND_100 + " Chronicle", Stats.of(chronicle), Unit.RECORDS_PER_SECOND,
-                        "same rounds, Chronicle Queue, writeBytes of one wrapped value, fresh dir"),
-                Result.atLeast(APPEND_100 + RATIO, stats, Unit.RATIO, PEER_RATIO_TARGET,
-                        "in-house over Chronicle, per round, in turns"));
+        SideBySide pair = new SideBySide(APPEND_100, PEER);
+        Stats ratio = Rounds.measure(APPEND_100 + RATIO, Unit.RATIO, records / 5, records, options.rounds(),
+                (size, measured) -> pair.round(size, measured, own, n -> chronicleAppend(workDir, n, value)));
+        List<Result> results = new ArrayList<>();
+        results.add(Result.atLeast(APPEND_100, pair.ownRates(), Unit.RECORDS_PER_SECOND, APPEND_100_TARGET,
+                append100Notes(records, diskBytes)));
+        results.add(Result.atLeast(APPEND_100 + RATIO, ratio, Unit.RATIO, PEER_RATIO_TARGET,
+                "in-house over Chronicle Queue, per round, in turns, each on a fresh dir"));
+        results.addAll(pair.infoRows("same rounds: writeBytes of one wrapped value, returns once in the mapped file"));
+        return results;
     }
 
-    private static double inhouseAppend(WorkDir workDir, long size, byte[] value, long[] diskBytes) {
+    private static String append100Notes(long records, long[] diskBytes) {
+        return String.format(Locale.ROOT, "%,d x 100 B per round, %d B/record on disk", records,
+                diskBytes[0] / records);
+    }
+
+    /** Times sends plus flush, then checks that every record was acknowledged. */
+    private static SideBySide.Measured inhouseAppend(WorkDir workDir, long size, byte[] value, long[] diskBytes)
+            throws Exception {
         Path dir = workDir.fresh(APPEND_100);
         try (LogWorkload log = LogWorkload.open(dir)) {
-            double seconds = timedAppend(log, size, value);
+            SideBySide.Measured measured = SideBySide.time(size, () -> log.append(size, value));
+            log.requireEndOffset(size);
             diskBytes[0] = log.sizeBytes();
-            return size / seconds;
+            return measured;
         } finally {
             WorkDir.deleteTree(dir);
         }
     }
 
-    private static double chronicleAppend(WorkDir workDir, long size, byte[] value) {
+    private static SideBySide.Measured chronicleAppend(WorkDir workDir, long size, byte[] value) throws Exception {
         Path dir = workDir.fresh(APPEND_100 + "-chronicle");
         try (ChronicleLog log = ChronicleLog.open(dir)) {
-            Stopwatch stopwatch = Stopwatch.start();
-            log.append(size, value);
-            return size / stopwatch.elapsedSeconds();
+            return SideBySide.time(size, () -> log.append(size, value));
         } finally {
             WorkDir.deleteTree(dir);
         }
@@ -207,15 +192,6 @@ final class LogBench implements BenchFamily {
         }
     }
 
-    /** Times sends plus flush, then checks that every record was acknowledged. */
-    private static double timedAppend(LogWorkload log, long records, byte[] value) {
-        Stopwatch stopwatch = Stopwatch.start();
-        log.append(records, value);
-        double seconds = stopwatch.elapsedSeconds();
-        log.requireEndOffset(records);
-        return seconds;
-    }
-
     private List<Result> read(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
         boolean peer = options.chroniclePeer();
@@ -227,47 +203,25 @@ final class LogBench implements BenchFamily {
             System.out.printf("[%s] writing %,d x 100 B records to read (not timed)%n", READ, records);
             log.append(records, value);
             log.requireEndOffset(records);
-            if (peer) {
-                chronicle.append(records, value);
-            }
-            List<Double> own = new ArrayList<>();
-            List<Double> theirs = new ArrayList<>();
-            int[] round = {0};
-            Stats stats = Rounds.measure(peer ? READ + RATIO : READ, peer ? Unit.RATIO : Unit.RECORDS_PER_SECOND,
-                    records / 5, records, options.rounds(), (size, measured) -> {
-                        round[0]++;
-                        double[] rates = new double[2];
-                        for (int side : round[0] % 2 == 1 ? new int[] {0, 1} : new int[] {1, 0}) {
-                            if (side == 0) {
-                                rates[0] = size / timedRead(log, size);
-                            } else if (peer) {
-                                Stopwatch stopwatch = Stopwatch.start();
-                                chronicle.read(size, value.length);
-                                rates[1] = size / stopwatch.elapsedSeconds();
-                            }
-                        }
-                        if (!peer) {
-                            return rates[0];
-                        }
-                        System.out.printf(Locale.ROOT, "[%s] in-house %s, Chronicle %s%n", READ,
-                                Unit.RECORDS_PER_SECOND.format(rates[0]), Unit.RECORDS_PER_SECOND.format(rates[1]));
-                        if (measured) {
-                            own.add(rates[0]);
-                            theirs.add(rates[1]);
-                        }
-                        return rates[0] / rates[1];
-                    });
-            String workload = String.format(Locale.ROOT, "%,d x 100 B from offset 0, default ConsumerConfig, page"
+            String notes = String.format(Locale.ROOT, "%,d x 100 B from offset 0, default ConsumerConfig, page"
                     + " cache warm", records);
+            SideBySide.Side own = size -> SideBySide.time(size, () -> readChecked(log, size));
             if (!peer) {
-                return List.of(Result.atLeast(READ, stats, Unit.RECORDS_PER_SECOND, READ_TARGET, workload));
+                Stats stats = Rounds.measure(READ, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+                        (size, measured) -> own.run(size).recordsPerSecond());
+                return List.of(Result.atLeast(READ, stats, Unit.RECORDS_PER_SECOND, READ_TARGET, notes));
             }
-            return List.of(
-                    Result.atLeast(READ, Stats.of(own), Unit.RECORDS_PER_SECOND, READ_TARGET, workload),
-                    Result.info(READ + " Chronicle", Stats.of(theirs), Unit.RECORDS_PER_SECOND,
-                            "same rounds, a new tailer from the start, readBytes into one reused buffer"),
-                    Result.atLeast(READ + RATIO, stats, Unit.RATIO, PEER_RATIO_TARGET,
-                            "in-house over Chronicle, per round, in turns"));
+            chronicle.append(records, value);
+            SideBySide pair = new SideBySide(READ, PEER);
+            Stats ratio = Rounds.measure(READ + RATIO, Unit.RATIO, records / 5, records, options.rounds(),
+                    (size, measured) -> pair.round(size, measured, own,
+                            n -> SideBySide.time(n, () -> chronicle.read(n, value.length))));
+            List<Result> results = new ArrayList<>();
+            results.add(Result.atLeast(READ, pair.ownRates(), Unit.RECORDS_PER_SECOND, READ_TARGET, notes));
+            results.add(Result.atLeast(READ + RATIO, ratio, Unit.RATIO, PEER_RATIO_TARGET,
+                    "in-house over Chronicle Queue, per round, in turns"));
+            results.addAll(pair.infoRows("same rounds: a new tailer from the start, readBytes into one reused buffer"));
+            return results;
         } finally {
             WorkDir.deleteTree(dir);
             WorkDir.deleteTree(peerDir);
@@ -275,8 +229,7 @@ final class LogBench implements BenchFamily {
     }
 
     /** Reads the first {@code records} records with a new consumer, checking every offset and value. */
-    private static double timedRead(LogWorkload log, long records) {
-        Stopwatch stopwatch = Stopwatch.start();
+    private static void readChecked(LogWorkload log, long records) {
         long next = 0;
         try (Consumer consumer = log.backend().consumer(ConsumerConfig.DEFAULTS)) {
             consumer.assign(List.of(LogWorkload.PARTITION));
@@ -293,7 +246,6 @@ final class LogBench implements BenchFamily {
                 }
             }
         }
-        return stopwatch.elapsedSeconds();
     }
 
     private Result heap(BenchOptions options, WorkDir workDir) throws Exception {

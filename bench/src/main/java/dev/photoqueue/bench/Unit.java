@@ -9,7 +9,9 @@ enum Unit {
     MB_PER_SECOND("MB/s", "%,.1f"),
     MIB("MiB", "%,.1f"),
     MILLISECONDS("ms", "%,.3f"),
-    RATIO("x", "%.2f");
+    RATIO("x", "%.2f"),
+    CPU_NANOS_PER_RECORD("ns CPU/record", "%,.0f"),
+    BYTES_PER_RECORD("B/record", "%,.0f");
 
     private final String label;
     private final String format;
