@@ -149,6 +149,11 @@ final class InhouseConsumer implements Consumer {
         }
     }
 
+    /**
+     * Up to {@code max.poll.records} from the partitions' fetched records, taking turns. A poll
+     * served by one fetch returns a read-only view of it rather than a copy: the fetch list is
+     * never changed after it is made, only replaced.
+     */
     private List<ConsumerRecord> collect() {
         int n = positions.size();
         if (n == 0) {
@@ -156,6 +161,7 @@ final class InhouseConsumer implements Consumer {
         }
         Position[] order = positions.values().toArray(new Position[0]);
         List<ConsumerRecord> out = null;
+        ArrayList<ConsumerRecord> merged = null;
         int max = config.maxPollRecords();
         for (int i = 0; i < n && (out == null || out.size() < max); i++) {
             Position p = order[(rotation + i) % n];
@@ -166,22 +172,32 @@ final class InhouseConsumer implements Consumer {
                 continue;
             }
             int count = Math.min(p.fetched.size() - p.taken, max - (out == null ? 0 : out.size()));
+            List<ConsumerRecord> taken = p.fetched.subList(p.taken, p.taken + count);
             if (out == null) {
-                out = new ArrayList<>(Math.min(max, Math.max(count, 16)));
+                out = taken;
+            } else {
+                if (merged == null) {
+                    merged = new ArrayList<>(Math.min(max, out.size() + count));
+                    merged.addAll(out);
+                    out = merged;
+                }
+                merged.addAll(taken);
             }
-            out.addAll(p.fetched.subList(p.taken, p.taken + count));
             p.taken += count;
-            p.next = out.get(out.size() - 1).offset() + 1;
+            p.next = taken.get(count - 1).offset() + 1;
         }
         rotation = (rotation + 1) % n;
-        return out == null ? List.of() : out;
+        if (out == null) {
+            return List.of();
+        }
+        return merged != null ? merged : Collections.unmodifiableList(out);
     }
 
     private void fetch(Position p) {
         if (p.next >= p.log.endOffset()) {
             return;
         }
-        PartitionLog.Fetch fetch = p.log.read(p.next, config.fetchMaxBytes(), p.lastFetch);
+        PartitionLog.Fetch fetch = p.log.read(p.next, config.fetchMaxBytes(), config.maxPollRecords(), p.lastFetch);
         p.lastFetch = fetch;
         p.fetched = fetch.records();
         p.taken = 0;

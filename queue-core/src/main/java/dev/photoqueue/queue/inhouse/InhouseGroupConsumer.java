@@ -225,7 +225,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
             }
             PartitionLog.Fetch hint = buffer.last != null && buffer.last.nextOffset() == next ? buffer.last : null;
             try {
-                buffer.last = log.read(next, config.fetchMaxBytes(), hint);
+                buffer.last = log.read(next, config.fetchMaxBytes(), config.maxPollRecords(), hint);
             } catch (OffsetOutOfRangeException e) {
                 repositionAfter(tp, e);
                 progressed = true;

@@ -70,8 +70,10 @@ final class BatchBuilder {
         b.putLong(timestamp);
         putBytes(b, key);
         putBytes(b, value);
-        b.putInt(headers.size());
-        for (Header h : headers) {
+        int headerCount = headers.size();
+        b.putInt(headerCount);
+        for (int i = 0; i < headerCount; i++) {
+            Header h = headers.get(i);
             putBytes(b, h.key().getBytes(StandardCharsets.UTF_8));
             putBytes(b, h.value());
         }

@@ -26,6 +26,10 @@ import java.util.List;
  */
 final class LogSegment {
 
+    /** How much of the file one system call reads for a read that is bounded by a record count. */
+    private static final int RECORD_BOUNDED_SPAN_BYTES = 64 << 10;
+
+
     private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
     private static final int SCAN_BUFFER_BYTES = 1 << 20;
 
@@ -229,13 +233,14 @@ final class LogSegment {
 
     /**
      * Reads records with offset >= {@code minOffset} from the batch at {@code startPosition} (an index
-     * position or a remembered one) until about {@code maxBytes} are read, never past
-     * {@code endPosition}. At least one whole batch is returned when there is one.
+     * position or a remembered one) until about {@code maxBytes} are read or {@code out} holds at
+     * least {@code maxRecords}, never past {@code endPosition}. At least one whole batch is returned
+     * when there is one.
      *
      * @return the file position after the last batch read
      */
     long read(String topic, int partition, long minOffset, long startPosition, long endPosition, int maxBytes,
-              List<ConsumerRecord> out) {
+              int maxRecords, List<ConsumerRecord> out) {
         // A remembered position is where the batch holding minOffset starts; an index entry names its batch's offset.
         OffsetIndex.Entry from = startPosition >= 0 ? new OffsetIndex.Entry(minOffset, (int) startPosition)
                 : offsetIndex.floorEntry(minOffset);
@@ -244,12 +249,15 @@ final class LogSegment {
             return start;
         }
         try {
-            BatchScanner scanner = new BatchScanner(channel, start, endPosition, maxBytes, config.maxBatchBytes());
+            // A read bounded by records stops long before maxBytes as a rule: reading the file in
+            // smaller spans keeps it from copying a megabyte to decode a few hundred records.
+            int span = maxRecords == Integer.MAX_VALUE ? maxBytes : Math.min(maxBytes, RECORD_BOUNDED_SPAN_BYTES);
+            BatchScanner scanner = new BatchScanner(channel, start, endPosition, span, config.maxBatchBytes());
             long readBytes = 0;
             // baseOffset is outside the CRC: each batch must start where the one before ended.
             long expected = from.offset();
             RecordBatch batch;
-            while (readBytes < maxBytes && (batch = scanner.next(expected)) != null) {
+            while (readBytes < maxBytes && out.size() < maxRecords && (batch = scanner.next(expected)) != null) {
                 expected = batch.lastOffset() + 1;
                 if (batch.lastOffset() >= minOffset) {
                     // Only batches returned count: those skipped on the way from the index entry must not

@@ -499,18 +499,27 @@ public final class PartitionLog {
         return flushedOffset.get();
     }
 
-    /** Reads from {@code offset}; see {@link #read(long, int, Fetch)}. */
+    /** Reads from {@code offset}; see {@link #read(long, int, int, Fetch)}. */
     public Fetch read(long offset, int maxBytes) {
-        return read(offset, maxBytes, null);
+        return read(offset, maxBytes, Integer.MAX_VALUE, null);
+    }
+
+    /** Reads from {@code offset}, bounded by bytes only; see {@link #read(long, int, int, Fetch)}. */
+    public Fetch read(long offset, int maxBytes, Fetch previous) {
+        return read(offset, maxBytes, Integer.MAX_VALUE, previous);
     }
 
     /**
-     * Reads records from {@code offset} on, about {@code maxBytes} worth (at least one batch when
-     * there is one), never past the high watermark. An empty fetch at the end offset; an
-     * {@link OffsetOutOfRangeException} before the start or past the end. {@code previous}, when it
-     * ended at {@code offset}, lets the read resume at the remembered file position.
+     * Reads records from {@code offset} on, whole batches until about {@code maxBytes} worth or at
+     * least {@code maxRecords} records are read (at least one batch when there is one), never past
+     * the high watermark. An empty fetch at the end offset; an {@link OffsetOutOfRangeException}
+     * before the start or past the end. {@code previous}, when it ended at {@code offset}, lets the
+     * read resume at the remembered file position. A consumer that hands out a few hundred records
+     * at a time should bound the records too: every record read is decoded into objects at once,
+     * and a fetch that far outgrows what it hands out next is no longer in the CPU's cache when the
+     * caller reaches its end.
      */
-    public Fetch read(long offset, int maxBytes, Fetch previous) {
+    public Fetch read(long offset, int maxBytes, int maxRecords, Fetch previous) {
         if (closed) {
             throw new QueueClosedException("partition " + topicPartition);
         }
@@ -534,7 +543,7 @@ public final class PartitionLog {
                         && previous.segmentBaseOffset == segment.baseOffset() ? previous.nextPosition : -1;
                 List<ConsumerRecord> out = new ArrayList<>();
                 long next = segment.read(topicPartition.topic(), topicPartition.partition(), offset, hint, end,
-                        maxBytes, out);
+                        maxBytes, maxRecords, out);
                 if (!out.isEmpty()) {
                     return new Fetch(out, out.get(out.size() - 1).offset() + 1, segment.baseOffset(), next);
                 }

@@ -87,6 +87,10 @@ final class RecordBatch {
         int end = start + sizeInBytes();
         ByteBuffer b = buffer.duplicate();
         b.limit(end).position(start + HEADER_SIZE);
+        if (out instanceof ArrayList<ConsumerRecord> list) {
+            // A fetch decodes thousands of records: grow the list once, not by halves.
+            list.ensureCapacity(list.size() + count);
+        }
         try {
             for (int i = 0; i < count; i++) {
                 int length = b.getInt();

@@ -57,7 +57,9 @@ final class RecordBatches {
     /** Bytes one record takes inside a batch, its own length field included. */
     static int recordSize(byte[] key, byte[] value, List<Header> headers) {
         long size = RECORD_OVERHEAD + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        for (Header h : headers) {
+        // Indexed, not for-each: an iterator per send (headers are mostly List.of()) is garbage on the hot path.
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header h = headers.get(i);
             size += 4 + utf8Length(h.key()) + 4 + (h.value() == null ? 0 : h.value().length);
         }
         return size > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) size;

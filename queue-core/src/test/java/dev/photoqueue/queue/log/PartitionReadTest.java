@@ -70,4 +70,41 @@ class PartitionReadTest {
             }
         }
     }
+
+    @Test
+    void readBoundedByRecordsStopsAtTheBatchThatReachesTheCountAndResumesThere() {
+        try (LogManager manager = LogManager.open(dir)) {
+            PartitionLog log = manager.createTopic("t", 1, settings()).partition(0);
+            List<Rec> written = new ArrayList<>();
+            // Batches of at most 10 records (drained after every tenth; the writer thread may cut them
+            // smaller), 300 records in all.
+            for (int i = 0; i < 300; i++) {
+                Rec rec = new Rec(i, null, bytes("value " + i), List.of());
+                written.add(rec);
+                log.append(rec.timestamp(), rec.key(), rec.value(), rec.headers());
+                if (i % 10 == 9) {
+                    log.drain();
+                }
+            }
+            List<ConsumerRecord> all = new ArrayList<>();
+            PartitionLog.Fetch previous = null;
+            long next = 0;
+            while (next < written.size()) {
+                PartitionLog.Fetch fetch = log.read(next, 1 << 20, 25, previous);
+                // Whole batches until the count is reached: at least 25 (or what is left), and at
+                // most 24 more than that from the batch that reached it.
+                int size = fetch.records().size();
+                long left = written.size() - next;
+                assertTrue(size >= Math.min(25, left) && size <= Math.min(34, left),
+                        "read at " + next + " returned " + size + " records");
+                all.addAll(fetch.records());
+                next = fetch.nextOffset();
+                previous = fetch;
+            }
+            assertEquals(written.size(), all.size());
+            for (int i = 0; i < all.size(); i++) {
+                written.get(i).assertMatches(i, all.get(i), "reads bounded by 25 records");
+            }
+        }
+    }
 }
