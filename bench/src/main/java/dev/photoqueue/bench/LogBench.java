@@ -37,6 +37,9 @@ final class LogBench implements BenchFamily {
     private static final double APPEND_1K_TARGET = 250;
     private static final double READ_TARGET = 2_000_000;
     /** The peer's rows: in-house over Chronicle Queue, per round. */
+    /** A 100-byte unkeyed record without headers in the in-house format, and a batch's header (RecordBatches). */
+    private static final int IN_HOUSE_RECORD_BYTES = 128;
+    private static final int IN_HOUSE_BATCH_HEADER_BYTES = 39;
     private static final String PEER = "Chronicle";
     private static final String RATIO = " in-house / " + PEER;
     private static final double PEER_RATIO_TARGET = 1.0;
@@ -100,9 +103,16 @@ final class LogBench implements BenchFamily {
         return results;
     }
 
+    /**
+     * With the bytes on disk per record, the records per batch they imply: each batch is one
+     * write of the log's writer thread, so this is how many records share one of its wake-ups.
+     */
     private static String append100Notes(long records, long[] diskBytes) {
-        return String.format(Locale.ROOT, "%,d x 100 B per round, %d B/record on disk", records,
-                diskBytes[0] / records);
+        long batchOverhead = diskBytes[0] - records * IN_HOUSE_RECORD_BYTES;
+        String perBatch = batchOverhead <= 0 ? "" : String.format(Locale.ROOT, ", ~%,.0f records/batch (last round)",
+                records * (double) IN_HOUSE_BATCH_HEADER_BYTES / batchOverhead);
+        return String.format(Locale.ROOT, "%,d x 100 B per round, %.2f B/record on disk%s", records,
+                diskBytes[0] / (double) records, perBatch);
     }
 
     /** Times sends plus flush, then checks that every record was acknowledged. */
@@ -221,11 +231,26 @@ final class LogBench implements BenchFamily {
             results.add(Result.atLeast(READ + RATIO, ratio, Unit.RATIO, PEER_RATIO_TARGET,
                     "in-house over Chronicle Queue, per round, in turns"));
             results.addAll(pair.infoRows("same rounds: a new tailer from the start, readBytes into one reused buffer"));
+            results.add(readOwned(options, chronicle, records, value.length));
             return results;
         } finally {
             WorkDir.deleteTree(dir);
             WorkDir.deleteTree(peerDir);
         }
+    }
+
+    /** Chronicle Queue handing out a byte[] per record, as {@code poll} does (info; its own rounds, after the pair's). */
+    private static Result readOwned(BenchOptions options, ChronicleLog chronicle, long records, int size)
+            throws Exception {
+        String phase = READ + " " + PEER + " byte[]";
+        Stats stats = Rounds.measure(phase, Unit.RECORDS_PER_SECOND, records / 5, records, options.rounds(),
+                (n, measured) -> {
+                    SideBySide.Measured m = SideBySide.time(n, () -> chronicle.readOwned(n, size));
+                    System.out.printf("[%s] %s%n", phase, m.cost());
+                    return m.recordsPerSecond();
+                });
+        return Result.info(phase, stats, Unit.RECORDS_PER_SECOND, "like for like with poll: readBytes, then a"
+                + " byte[] of its own per record (toByteArray); rounds of its own, after the pair's");
     }
 
     /** Reads the first {@code records} records with a new consumer, checking every offset and value. */
