@@ -1,5 +1,6 @@
 package dev.photoqueue.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
@@ -11,15 +12,16 @@ import java.util.Locale;
  */
 final class CostMeter {
 
-    /** Process CPU nanoseconds and bytes allocated so far. */
-    record Snapshot(long cpuNanos, long allocatedBytes) {
+    /** Process CPU nanoseconds, bytes allocated and milliseconds spent in garbage collections so far. */
+    record Snapshot(long cpuNanos, long allocatedBytes, long gcMillis) {
     }
 
-    /** The cost of one round per record. */
-    record PerRecord(double cpuNanos, double allocatedBytes) {
+    /** The cost of one round per record, and the round's time in garbage collections (pauses and concurrent work). */
+    record PerRecord(double cpuNanos, double allocatedBytes, long gcMillis) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.0f ns CPU, %.0f B allocated per record", cpuNanos, allocatedBytes);
+            return String.format(Locale.ROOT, "%.0f ns CPU, %.0f B allocated per record; GC %d ms", cpuNanos,
+                    allocatedBytes, gcMillis);
         }
     }
 
@@ -35,13 +37,18 @@ final class CostMeter {
         for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
             allocated += Math.max(0, bytes);
         }
-        return new Snapshot(cpu, allocated);
+        long gc = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, collector.getCollectionTime());
+        }
+        return new Snapshot(cpu, allocated, gc);
     }
 
     /** From {@code before} to now, over {@code records}; threads that ended meanwhile are not counted. */
     static PerRecord since(Snapshot before, long records) {
         Snapshot after = now();
         return new PerRecord((after.cpuNanos - before.cpuNanos) / (double) records,
-                Math.max(0, after.allocatedBytes - before.allocatedBytes) / (double) records);
+                Math.max(0, after.allocatedBytes - before.allocatedBytes) / (double) records,
+                after.gcMillis - before.gcMillis);
     }
 }

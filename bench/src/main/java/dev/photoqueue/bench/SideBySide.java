@@ -27,6 +27,7 @@ final class SideBySide {
     private final List<List<Double>> rates = List.of(new ArrayList<>(), new ArrayList<>());
     private final List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
     private final List<List<Double>> allocated = List.of(new ArrayList<>(), new ArrayList<>());
+    private final List<List<Double>> gc = List.of(new ArrayList<>(), new ArrayList<>());
     private int round;
 
     SideBySide(String phase, String peerName) {
@@ -53,6 +54,7 @@ final class SideBySide {
                 rates.get(i).add(sides[i].recordsPerSecond());
                 cpu.get(i).add(sides[i].cost().cpuNanos());
                 allocated.get(i).add(sides[i].cost().allocatedBytes());
+                gc.get(i).add((double) sides[i].cost().gcMillis());
             }
         }
         return sides[0].recordsPerSecond() / sides[1].recordsPerSecond();
@@ -72,7 +74,10 @@ final class SideBySide {
                 Result.info(phase + " alloc in-house", Stats.of(allocated.get(0)), Unit.BYTES_PER_RECORD,
                         "heap bytes allocated by the live threads over the timed part"),
                 Result.info(phase + " alloc " + peerName, Stats.of(allocated.get(1)), Unit.BYTES_PER_RECORD,
-                        "same"));
+                        "same"),
+                Result.info(phase + " GC in-house", Stats.of(gc.get(0)), Unit.MILLISECONDS,
+                        "per round: time in garbage collections over the timed part (young pauses, as a rule)"),
+                Result.info(phase + " GC " + peerName, Stats.of(gc.get(1)), Unit.MILLISECONDS, "same"));
     }
 
     /** Times {@code work} over {@code size} records, with its cost. */
