@@ -18,7 +18,10 @@
  * Reads take no lock. They find the segment by base offset in a skip-list map, the starting
  * position in its offset index (or the position the previous read ended at), and walk batches
  * with {@code BatchScanner}, which checks length, CRC and offset sequence of each batch before
- * anything is decoded. A read never passes the high watermark's byte position.
+ * anything is decoded. A read never passes the high watermark's byte position. Consumers bound
+ * their reads by record count as well as bytes ({@code max.poll.records}): every record read is
+ * decoded into objects at once, and a fetch much larger than a poll would be out of the CPU's
+ * cache before the consumer reached its end.
  *
  * <h2>Recovery</h2>
  * See {@code PartitionLoader}: without a clean-shutdown marker, every segment from the recovery
