@@ -37,8 +37,17 @@ public final class ImagePipeline {
     private final ImageDecoder decoder;
     private final ScratchImages scratch = new ScratchImages();
 
+    /** With the process's {@link JpegCodec#chosen()} codec. */
     public ImagePipeline(long maxPixels) {
-        this.decoder = new ImageDecoder(maxPixels);
+        this(maxPixels, JpegCodec.chosen());
+    }
+
+    /** With {@code codec}; {@link IllegalStateException} when it is not {@link JpegCodec#available()} here. */
+    public ImagePipeline(long maxPixels, JpegCodec codec) {
+        if (!codec.available()) {
+            throw new IllegalStateException("JPEG codec " + codec + " is not available: libturbojpeg.so.0 did not load");
+        }
+        this.decoder = new ImageDecoder(maxPixels, codec == JpegCodec.TURBO ? JpegCodec.turboLibrary().orElseThrow() : null);
     }
 
     public long maxPixels() {
@@ -76,10 +85,11 @@ public final class ImagePipeline {
     public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs, Rendering rendering) {
         VariantSpec.requireDistinctNames(specs);
         long start = System.nanoTime();
-        ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source);
+        ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source, specs);
         long decodedAt = System.nanoTime();
         List<RenderedVariant> variants = new ArrayList<>(specs.size());
-        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), scratch)) {
+        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), decoded.fullWidth(), decoded.fullHeight(),
+                scratch)) {
             for (VariantSpec spec : specs) {
                 variants.add(render(pyramid, spec, rendering));
             }
@@ -96,7 +106,7 @@ public final class ImagePipeline {
      */
     private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec, Rendering rendering) {
         long start = System.nanoTime();
-        VariantSpec.VariantPlan plan = spec.plan(pyramid.source().getWidth(), pyramid.source().getHeight());
+        VariantSpec.VariantPlan plan = spec.plan(pyramid.fullWidth(), pyramid.fullHeight());
         HalvingPyramid.Cut cut = pyramid.cut(plan);
         Rectangle r = cut.region();
         BufferedImage variant = scratch.take(plan.targetWidth(), plan.targetHeight());
