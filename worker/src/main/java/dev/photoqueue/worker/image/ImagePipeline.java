@@ -36,6 +36,8 @@ public final class ImagePipeline {
 
     private final ImageDecoder decoder;
     private final ScratchImages scratch = new ScratchImages();
+    /** Null: variants are encoded by ImageIO. */
+    private final TurboJpeg turbo;
 
     /** With the process's {@link JpegCodec#chosen()} codec. */
     public ImagePipeline(long maxPixels) {
@@ -47,7 +49,8 @@ public final class ImagePipeline {
         if (!codec.available()) {
             throw new IllegalStateException("JPEG codec " + codec + " is not available: libturbojpeg.so.0 did not load");
         }
-        this.decoder = new ImageDecoder(maxPixels, codec == JpegCodec.TURBO ? JpegCodec.turboLibrary().orElseThrow() : null);
+        this.turbo = codec == JpegCodec.TURBO ? JpegCodec.turboLibrary().orElseThrow() : null;
+        this.decoder = new ImageDecoder(maxPixels, turbo);
     }
 
     public long maxPixels() {
@@ -149,8 +152,22 @@ public final class ImagePipeline {
         }
     }
 
-    /** The image as a baseline JPEG of the spec's quality, written the way Thumbnailator writes one. */
-    private static byte[] jpeg(BufferedImage image, VariantSpec spec) {
+    /**
+     * ImageIO's quality (0 to 1] as libjpeg's 1 to 100: ImageIO scales the standard quantisation
+     * tables by the same formula from {@code quality x 100}, so the tables are the same.
+     */
+    static int turboQuality(float quality) {
+        return Math.max(1, Math.min(100, Math.round(quality * 100)));
+    }
+
+    /**
+     * The image as a baseline JPEG of the spec's quality, 4:2:0, standard Huffman tables: by
+     * TurboJPEG when the pipeline has it, else written the way Thumbnailator writes one.
+     */
+    private byte[] jpeg(BufferedImage image, VariantSpec spec) {
+        if (turbo != null && TurboJpeg.encodes(image)) {
+            return turbo.encode(image, turboQuality(spec.quality()));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpg").next();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {

@@ -7,15 +7,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which library decodes the worker's JPEGs. {@link #TURBO} (libjpeg-turbo through
+ * Which library decodes and encodes the worker's JPEGs. {@link #TURBO} (libjpeg-turbo through
  * {@link TurboJpeg}) where {@code libturbojpeg.so.0} loads, else {@link #IMAGEIO}; the system
  * property {@value #PROPERTY}{@code =imageio} forces ImageIO. Either way a photo's variants have
- * the same sizes; their pixels differ by rounding only (see {@code JpegCodecQualityTest}).
+ * the same sizes; their pixels differ by rounding only (see {@code JpegCodecTest}).
  */
 public enum JpegCodec {
     /** ImageIO at full size (TwelveMonkeys' reader, the JDK's writer). */
     IMAGEIO,
-    /** libjpeg-turbo, decoding at the variants' DCT scale; other formats still ImageIO. */
+    /** libjpeg-turbo: decoded at the variants' DCT scale, encoded with SIMD; other formats still ImageIO. */
     TURBO;
 
     public static final String PROPERTY = "photoqueue.jpeg.codec";

@@ -5,15 +5,20 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.NativeLongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
  * libjpeg-turbo's TurboJPEG C library (Debian's {@code libturbojpeg0}, API 2.x), called through
- * JNA: JPEG decoding scaled in the DCT (1/8 to 8/8 of the stored size). Every
- * decode opens and destroys its own TurboJPEG handle (a handle is not thread-safe, and
+ * JNA: JPEG decoding scaled in the DCT (1/8 to 8/8 of the stored size) and SIMD encoding. Every
+ * decode and encode opens and destroys its own TurboJPEG handle (a handle is not thread-safe, and
  * opening one costs microseconds), so an instance is thread-safe.
  *
  * <p>Decoding reports any error or warning as a failed decode and leaves the judgement to the
@@ -24,6 +29,8 @@ final class TurboJpeg {
 
     /** TurboJPEG's pixel formats, subsamplings, colour spaces and flags used here (turbojpeg.h). */
     static final int TJPF_BGR = 1;
+    static final int TJPF_BGRX = 3;
+    static final int TJSAMP_420 = 2;
     static final int TJCS_RGB = 0;
     static final int TJCS_YCBCR = 1;
     static final int TJCS_GRAY = 2;
@@ -41,6 +48,12 @@ final class TurboJpeg {
                           int height, int pixelFormat, int flags);
 
         Pointer tjInitCompress();
+
+        int tjCompress2(Pointer handle, Pointer srcBuf, int width, int pitch, int height, int pixelFormat,
+                        PointerByReference jpegBuf, NativeLongByReference jpegSize, int jpegSubsamp, int jpegQual,
+                        int flags);
+
+        void tjFree(Pointer buffer);
 
         int tjDestroy(Pointer handle);
 
@@ -159,6 +172,54 @@ final class TurboJpeg {
             api.tjDestroy(handle);
             source.close();
         }
+    }
+
+    /**
+     * {@code image}, a packed {@link BufferedImage#TYPE_INT_RGB} image ({@link #encodes}), as a
+     * baseline JPEG of {@code quality} (1 to 100) with 4:2:0 chroma subsampling and the standard
+     * Huffman tables: what ImageIO's writer makes of an RGB image.
+     */
+    byte[] encode(BufferedImage image, int quality) {
+        int[] pixels = packedRgb(image);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Pointer handle = api.tjInitCompress();
+        if (handle == null) {
+            throw new IllegalStateException("tjInitCompress failed");
+        }
+        PointerByReference out = new PointerByReference();
+        NativeLongByReference size = new NativeLongByReference(new NativeLong(0));
+        try (Memory source = new Memory((long) w * h * 4)) {
+            source.write(0, pixels, 0, w * h);
+            // 0x00RRGGBB ints lie in memory as B, G, R, 0 on a little-endian machine: TurboJPEG's BGRX
+            if (api.tjCompress2(handle, source, w, w * 4, h, TJPF_BGRX, out, size, TJSAMP_420, quality, 0) != 0) {
+                throw new IllegalStateException("tjCompress2 failed for a " + w + "x" + h + " image: "
+                        + api.tjGetErrorStr2(handle));
+            }
+            return out.getValue().getByteArray(0, (int) size.getValue().longValue());
+        } finally {
+            if (out.getValue() != null) {
+                api.tjFree(out.getValue());
+            }
+            api.tjDestroy(handle);
+        }
+    }
+
+    /** Whether {@link #encode} takes {@code image} as it is. */
+    static boolean encodes(BufferedImage image) {
+        return image.getType() == BufferedImage.TYPE_INT_RGB
+                && image.getRaster().getSampleModel() instanceof SinglePixelPackedSampleModel model
+                && model.getScanlineStride() == image.getWidth()
+                && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0
+                && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    private static int[] packedRgb(BufferedImage image) {
+        if (!encodes(image)) {
+            throw new IllegalArgumentException("TurboJPEG encodes packed INT_RGB images here, not " + image);
+        }
+        return ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
     }
 
     /** A side of {@code side} pixels decoded at {@code eighths}/8: rounded up, as TurboJPEG does. */

@@ -13,9 +13,9 @@ import static dev.photoqueue.worker.image.SampleImages.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * libjpeg-turbo against ImageIO on the same photos. The turbo path decodes at a DCT scale, so
- * its bytes differ; what must hold is the same variant sizes and pixels that differ by rounding
- * only.
+ * libjpeg-turbo against ImageIO on the same photos. The turbo path decodes at a DCT scale and
+ * encodes with another library, so its bytes differ; what must hold is the same variant sizes,
+ * the same JPEG settings, and pixels that differ by rounding only.
  */
 class JpegCodecTest {
 
@@ -87,6 +87,31 @@ class JpegCodecTest {
         assertTrue(unmanaged > 10, "with and without the profile: " + unmanaged);
     }
 
+    /**
+     * Both scale libjpeg's standard tables for quality 85 to 30 %; ImageIO in floating point
+     * (0.85f makes 0.2999...), libjpeg in integers, so an entry ending in exactly .5 rounds down
+     * in one and up in the other: entries may differ by one, never more.
+     */
+    @Test
+    void turboEncodesWithImageIosQuantisationTablesAndChromaSubsampling() {
+        for (RenderedVariant[] pair : variantPairs(photo("Garden.jpg"))) {
+            byte[] expected = segments(pair[0].jpeg(), 0xDB);
+            byte[] actual = segments(pair[1].jpeg(), 0xDB);
+            assertEquals(2 * 65, expected.length, "two 8-bit tables");
+            assertEquals(expected.length, actual.length);
+            int differing = 0;
+            for (int k = 0; k < expected.length; k++) {
+                int d = Math.abs((expected[k] & 0xFF) - (actual[k] & 0xFF));
+                assertTrue(d <= 1, pair[0].spec().name() + ": table entry " + k + " " + expected[k] + " vs " + actual[k]);
+                differing += d;
+            }
+            assertTrue(differing < 16, differing + " entries differ by one");
+            byte[] frame = segments(pair[1].jpeg(), 0xC0);
+            assertArrayEquals(segments(pair[0].jpeg(), 0xC0), frame, pair[0].spec().name() + ": baseline frame");
+            assertEquals(0x22, frame[7] & 0xFF, "luma sampled 2x2, chroma once: 4:2:0");
+        }
+    }
+
     @Test
     void choosesTurboWhenItLoadsUnlessImageIoIsAskedFor() {
         assertEquals(JpegCodec.TURBO, JpegCodec.choose("", true));
@@ -120,6 +145,20 @@ class JpegCodecTest {
             pairs.add(new RenderedVariant[] {a.get(i), b.get(i)});
         }
         return pairs;
+    }
+
+    /** The payloads of every segment with {@code marker} before the first scan, one after another. */
+    private static byte[] segments(byte[] jpeg, int marker) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = 2;
+        while (i + 4 <= jpeg.length && (jpeg[i + 1] & 0xFF) != 0xDA) {
+            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            if ((jpeg[i + 1] & 0xFF) == marker) {
+                out.write(jpeg, i + 4, length - 2);
+            }
+            i += 2 + length;
+        }
+        return out.toByteArray();
     }
 
     /** {@code jpeg} with Java's linear-RGB ICC profile embedded: its samples mean other colours than sRGB's. */
