@@ -103,7 +103,8 @@ final class ImageDecoder {
      * YCbCr, RGB or grey samples and no ICC profile, at the smallest DCT scale that still has
      * every variant's pixels ({@link DecodeScale}); everything else, and every JPEG TurboJPEG fails
      * on or warns about, with ImageIO at full size as {@link #decode(String, byte[])}, whose
-     * verdict on damaged data is the one given. The pixel limit is checked on the header before either decodes.
+     * verdict on damaged data is the one given. Either way the pixel limit is checked on the
+     * header before a pixel is decoded.
      */
     DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs) {
         if (turbo != null && ImageFormat.sniff(bytes) == ImageFormat.JPEG && !IccProfileSegment.present(bytes)) {
@@ -132,7 +133,8 @@ final class ImageDecoder {
             int width = TurboJpeg.scaled(header.width(), eighths);
             int height = TurboJpeg.scaled(header.height(), eighths);
             BufferedImage buffer = buffers.take(width, height);
-            BufferedImage target = buffer != null ? buffer : new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+            BufferedImage target = buffer != null ? buffer
+                    : new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
             String problem = jpeg.decode(stored, eighths, target);
             if (problem != null) {
                 if (buffer != null) {
@@ -154,7 +156,10 @@ final class ImageDecoder {
         }
     }
 
-    /** Decodes {@code bytes} with ImageIO at full size; the permanent image exceptions when they cannot or must not be. */
+    /**
+     * Decodes {@code bytes} with ImageIO at full size; the permanent image exceptions when they
+     * cannot or must not be.
+     */
     DecodedImage decode(String photoId, byte[] bytes) {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);

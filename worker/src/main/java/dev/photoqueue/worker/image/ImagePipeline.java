@@ -22,6 +22,10 @@ import java.util.List;
  * the same output bytes, every time, on every thread. The source is decoded once (see
  * {@link #render}); more pixels than {@code maxPixels} are refused from the header, before any
  * pixel is decoded, so a decompression bomb costs a few kilobytes of heap. Thread-safe.
+ *
+ * <p>JPEGs go through libjpeg-turbo where its library loads ({@link JpegCodec}): decoded at the
+ * smallest DCT scale that still has every variant's pixels, variants encoded by it too. The
+ * variants' sizes do not depend on the codec; their bytes do.
  */
 public final class ImagePipeline {
 
@@ -154,7 +158,8 @@ public final class ImagePipeline {
 
     /**
      * ImageIO's quality (0 to 1] as libjpeg's 1 to 100: ImageIO scales the standard quantisation
-     * tables by the same formula from {@code quality x 100}, so the tables are the same.
+     * tables by the same formula from {@code quality x 100}, so the tables are the same but for
+     * rounding (ImageIO's is in floating point: an entry may come out one apart).
      */
     static int turboQuality(float quality) {
         return Math.max(1, Math.min(100, Math.round(quality * 100)));
