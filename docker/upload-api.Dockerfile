@@ -22,7 +22,9 @@ COPY sample-images sample-images
 RUN mvn -B -q -o -Dmaven.repo.local=/m2 -pl upload-api -am package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+# curl for the health check; libjpeg-turbo's TurboJPEG library (Ubuntu's name for Debian's libturbojpeg0)
+# for the embedded workers' JPEGs, which fall back to ImageIO without it.
+RUN apt-get update && apt-get install -y --no-install-recommends curl libturbojpeg && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --create-home photoqueue && mkdir -p /data && chown photoqueue /data
 COPY --from=build /src/upload-api/target/upload-api.jar /app/upload-api.jar
 USER photoqueue

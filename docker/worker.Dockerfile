@@ -20,7 +20,10 @@ COPY worker/src worker/src
 RUN mvn -B -q -o -Dmaven.repo.local=/m2 -pl worker -am package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre
-RUN useradd --system --uid 10001 --create-home photoqueue && mkdir -p /data && chown photoqueue /data
+# libjpeg-turbo's TurboJPEG library (Ubuntu's name for Debian's libturbojpeg0): the worker decodes and
+# encodes JPEGs with it, about twice as fast as with ImageIO, which it falls back to without it.
+RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --create-home photoqueue && mkdir -p /data && chown photoqueue /data
 COPY --from=build /src/worker/target/worker.jar /app/worker.jar
 USER photoqueue
 ENV DATA_DIR=/data QUEUE_BACKEND=kafka HEALTH_FILE=/tmp/photoqueue-worker.health

@@ -94,16 +94,17 @@ final class ImagesBench implements BenchFamily {
         List<Rates> rounds = new ArrayList<>();
         int count = photos.size() * copies;
         Rounds.measure(phase, Unit.RATIO, count, count, options.rounds(), (size, measured) -> {
-            Rates r = new Rates(
-                    PipelineBench.plain(workDir, photos, copies, 1).photosPerSecond(),
-                    PipelineBench.queued(workDir, photos, copies, 1).photosPerSecond(),
-                    sharp(sharp, workDir, photos, copies, 1),
-                    PipelineBench.plain(workDir, photos, copies, 2).photosPerSecond(),
-                    PipelineBench.queued(workDir, photos, copies, 2).photosPerSecond(),
-                    sharp(sharp, workDir, photos, copies, 2));
-            System.out.printf(Locale.ROOT, "[%s] photos/s: plain 1 %.2f, queue 1 %.2f, sharp 1 %.2f, "
-                    + "plain 2 %.2f, queue 2 %.2f, sharp 2 %.2f%n", phase, r.plain1(), r.queue1(), r.sharp1(),
-                    r.plain2(), r.queue2(), r.sharp2());
+            PipelineBench.Run plain1 = PipelineBench.plain(workDir, photos, copies, 1);
+            PipelineBench.Run queue1 = PipelineBench.queued(workDir, photos, copies, 1);
+            double sharp1 = sharp(sharp, workDir, photos, copies, 1);
+            PipelineBench.Run plain2 = PipelineBench.plain(workDir, photos, copies, 2);
+            PipelineBench.Run queue2 = PipelineBench.queued(workDir, photos, copies, 2);
+            double sharp2 = sharp(sharp, workDir, photos, copies, 2);
+            Rates r = new Rates(plain1.photosPerSecond(), queue1.photosPerSecond(), sharp1,
+                    plain2.photosPerSecond(), queue2.photosPerSecond(), sharp2);
+            // the busy shares tell a queue run that waited for jobs from one that processed slower
+            System.out.printf(Locale.ROOT, "[%s] photos/s: plain 1 %s, queue 1 %s, sharp 1 %.2f, "
+                    + "plain 2 %s, queue 2 %s, sharp 2 %.2f%n", phase, plain1, queue1, sharp1, plain2, queue2, sharp2);
             if (measured) {
                 rounds.add(r);
             }

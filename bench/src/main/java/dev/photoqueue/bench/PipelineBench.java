@@ -98,15 +98,36 @@ final class PipelineBench implements BenchFamily {
      * {@link PhotoProcessor#process} (by the processor's own timings). A queue run that is slower
      * than the plain loop with the same busy share lost its time to slower processing (the cores
      * are shared with the queue's threads); one with a lower busy share lost it waiting for jobs.
+     * The stages say where a photo's time went inside the processor.
      */
-    record Run(double photosPerSecond, double busy) {
-        static Run of(int photos, long elapsedNanos, long processingMicros, int threads) {
-            return new Run(photos / (elapsedNanos / 1e9), processingMicros * 1e3 / ((double) elapsedNanos * threads));
+    record Run(double photosPerSecond, double busy, Stages stages) {
+        static Run of(int photos, long elapsedNanos, Stages stages, int threads) {
+            return new Run(photos / (elapsedNanos / 1e9), stages.totalMicros() * 1e3 / ((double) elapsedNanos * threads),
+                    stages);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.2f (busy %.0f%%)", photosPerSecond, busy * 100);
+            return String.format(Locale.ROOT, "%.2f (busy %.0f%%; %s)", photosPerSecond, busy * 100, stages);
+        }
+    }
+
+    /** The processor's own timings of a run's photos, summed. */
+    record Stages(int photos, long readMicros, long decodeMicros, long renderMicros, long writeMicros,
+                  long totalMicros) {
+        static final Stages NONE = new Stages(0, 0, 0, 0, 0, 0);
+
+        Stages plus(PhotoProcessed.Timings t) {
+            return new Stages(photos + 1, readMicros + t.readMicros(), decodeMicros + t.decodeMicros(),
+                    renderMicros + t.renderMicros(), writeMicros + t.writeMicros(), totalMicros + t.totalMicros());
+        }
+
+        /** Mean milliseconds a photo: read the original, decode it, scale and encode the variants, write them. */
+        @Override
+        public String toString() {
+            double n = Math.max(1, photos) * 1000.0;
+            return String.format(Locale.ROOT, "ms a photo: read %.1f, decode %.1f, render %.1f, write %.1f",
+                    readMicros / n, decodeMicros / n, renderMicros / n, writeMicros / n);
         }
     }
 
@@ -212,11 +233,11 @@ final class PipelineBench implements BenchFamily {
             for (PhotoUploaded job : jobs) {
                 done.add(pool.submit(() -> processor.process(job)));
             }
-            long processingMicros = 0;
+            Stages stages = Stages.NONE;
             for (Future<PhotoProcessor.Result> f : done) {
-                processingMicros += f.get().timings().totalMicros();
+                stages = stages.plus(f.get().timings());
             }
-            return Run.of(jobs.size(), System.nanoTime() - start, processingMicros, threads);
+            return Run.of(jobs.size(), System.nanoTime() - start, stages, threads);
         } finally {
             pool.shutdownNow();
         }
@@ -244,7 +265,7 @@ final class PipelineBench implements BenchFamily {
                             codec.encode(job)).withPartition(i % PARTITIONS));
                 }
                 int seen = 0;
-                long processingMicros = 0;
+                Stages stages = Stages.NONE;
                 long deadline = start + LIMIT.toNanos();
                 while (seen < jobs.size()) {
                     if (System.nanoTime() > deadline) {
@@ -258,12 +279,12 @@ final class PipelineBench implements BenchFamily {
                             throw new IllegalStateException("a photo failed: " + r.valueAsString());
                         }
                         if (event instanceof PhotoProcessed processed) { // deliveries are told too
-                            processingMicros += processed.timings().totalMicros();
+                            stages = stages.plus(processed.timings());
                             seen++;
                         }
                     }
                 }
-                return Run.of(jobs.size(), System.nanoTime() - start, processingMicros, workers);
+                return Run.of(jobs.size(), System.nanoTime() - start, stages, workers);
             } finally {
                 pool.stop();
             }

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * docker-compose.yml and the Dockerfiles it builds, checked for what can be checked without a
  * Docker engine (none runs where these tests run): the services the demo needs, a health check for
  * every service, a named volume wherever a service keeps data, only variables the apps read, every
- * base image pinned to an exact version, and image builds that resolve their dependencies in a
- * layer of their own before the sources are copied.
+ * base image pinned to an exact version, image builds that resolve their dependencies in a layer of
+ * their own before the sources are copied, and the native library the thumbnails are made with.
  *
  * <p>The rules hold for every service in the file, so a service added later (monitoring, say) is
  * checked like the others; {@link #REQUIRED_SERVICES} only says which must be there.
@@ -144,6 +144,24 @@ class DeploymentFilesTest {
             if (built != null) {
                 DockerfileRules.assertDependenciesLayerFirst(built, modules);
             }
+        }
+    }
+
+    /**
+     * The worker, and the upload API with its embedded workers, make thumbnails with libjpeg-turbo
+     * where its TurboJPEG library is installed and fall back to ImageIO, about half as fast,
+     * where it is not: their runtime images install it (Ubuntu's {@code libturbojpeg}).
+     */
+    @Test
+    void theImagesThatMakeThumbnailsInstallLibjpegTurbo() throws Exception {
+        for (String name : List.of("worker", "upload-api")) {
+            Dockerfile built = dockerfileOf(name);
+            assertTrue(built != null, "service " + name + " is built from a Dockerfile of this repository");
+            Dockerfile.Stage runtime = built.stages().get(built.stages().size() - 1);
+            boolean installs = runtime.all("RUN").stream().map(Dockerfile.Instruction::words)
+                    .anyMatch(words -> words.contains("install") && words.contains("libturbojpeg"));
+            assertTrue(installs, built.file() + ": the runtime stage (line " + runtime.from().line()
+                    + ") does not apt-get install libturbojpeg");
         }
     }
 

@@ -36,7 +36,12 @@ final class DecodeBuffers {
      * of the previous photo, which may be another user's.
      */
     BufferedImage take(ImageReader reader, int width, int height) throws IOException {
-        if ((long) width * height > MAX_PIXELS || !decodesToBgr(reader)) {
+        return decodesToBgr(reader) ? take(width, height) : null;
+    }
+
+    /** A 3-byte BGR buffer at least {@code width x height}, cleared as above; null when too large to keep. */
+    BufferedImage take(int width, int height) {
+        if ((long) width * height > MAX_PIXELS) {
             return null;
         }
         synchronized (free) {

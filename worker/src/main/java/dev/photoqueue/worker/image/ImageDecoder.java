@@ -1,5 +1,8 @@
 package dev.photoqueue.worker.image;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -38,14 +41,19 @@ final class ImageDecoder {
     /** Enough leading bytes for every magic number {@link ImageFormat#sniff} looks at. */
     private static final int SNIFF_BYTES = 64;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
+
     private final long maxPixels;
     private final DecodeBuffers buffers = new DecodeBuffers();
+    /** Null: every JPEG is decoded by ImageIO. */
+    private final TurboJpeg turbo;
 
-    ImageDecoder(long maxPixels) {
+    ImageDecoder(long maxPixels, TurboJpeg turbo) {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
         }
         this.maxPixels = maxPixels;
+        this.turbo = turbo;
     }
 
     long maxPixels() {
@@ -90,7 +98,68 @@ final class ImageDecoder {
         }
     }
 
-    /** Decodes {@code bytes}; the permanent image exceptions when they cannot or must not be. */
+    /**
+     * Decodes {@code bytes} for the variants {@code specs}: a JPEG that TurboJPEG reads, with
+     * YCbCr, RGB or grey samples and no ICC profile, at the smallest DCT scale that still has
+     * every variant's pixels ({@link DecodeScale}); everything else, and every JPEG TurboJPEG fails
+     * on or warns about, with ImageIO at full size as {@link #decode(String, byte[])}, whose
+     * verdict on damaged data is the one given. Either way the pixel limit is checked on the
+     * header before a pixel is decoded.
+     */
+    DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs) {
+        if (turbo != null && ImageFormat.sniff(bytes) == ImageFormat.JPEG && !IccProfileSegment.present(bytes)) {
+            DecodedImage scaled = decodeScaled(photoId, bytes, specs);
+            if (scaled != null) {
+                return scaled;
+            }
+        }
+        return decode(photoId, bytes);
+    }
+
+    /** The TurboJPEG decode of {@link #decode(String, byte[], List)}; null to leave it to ImageIO. */
+    private DecodedImage decodeScaled(String photoId, byte[] bytes, List<VariantSpec> specs) {
+        try (TurboJpeg.Decompression jpeg = turbo.open(bytes)) {
+            TurboJpeg.Header stored = jpeg.header();
+            if (stored == null || !(stored.colorspace() == TurboJpeg.TJCS_YCBCR
+                    || stored.colorspace() == TurboJpeg.TJCS_GRAY || stored.colorspace() == TurboJpeg.TJCS_RGB)) {
+                return null; // CMYK and YCCK (TwelveMonkeys converts them), or no header TurboJPEG can read
+            }
+            ImageHeader header = new ImageHeader(ImageFormat.JPEG, stored.width(), stored.height());
+            if (header.pixels() > maxPixels) {
+                throw new TooManyPixelsException(photoId, ImageFormat.JPEG, header.width(), header.height(), maxPixels);
+            }
+            int orientation = ExifOrientation.of(bytes);
+            int eighths = DecodeScale.eighths(header.width(), header.height(), orientation, specs);
+            int width = TurboJpeg.scaled(header.width(), eighths);
+            int height = TurboJpeg.scaled(header.height(), eighths);
+            BufferedImage buffer = buffers.take(width, height);
+            BufferedImage target = buffer != null ? buffer
+                    : new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+            String problem = jpeg.decode(stored, eighths, target);
+            if (problem != null) {
+                if (buffer != null) {
+                    buffers.give(buffer);
+                }
+                LOG.debug("photo {}: TurboJPEG said \"{}\"; decoding it with ImageIO", photoId, problem);
+                return null;
+            }
+            BufferedImage raw = target.getWidth() == width && target.getHeight() == height ? target
+                    : target.getSubimage(0, 0, width, height);
+            BufferedImage upright = uprightRgb(raw, orientation);
+            if (buffer != null && upright != raw) {
+                buffers.give(buffer); // drawn into a copy: the buffer is free again at once
+                buffer = null;
+            }
+            boolean swapped = orientation >= 5;
+            return new DecodedImage(header, orientation, upright, buffer, swapped ? header.height() : header.width(),
+                    swapped ? header.width() : header.height());
+        }
+    }
+
+    /**
+     * Decodes {@code bytes} with ImageIO at full size; the permanent image exceptions when they
+     * cannot or must not be.
+     */
     DecodedImage decode(String photoId, byte[] bytes) {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);
@@ -129,7 +198,7 @@ final class ImageDecoder {
                 buffers.give(buffer); // drawn into a copy: the buffer is free again at once
                 buffer = null;
             }
-            return new DecodedImage(header, orientation, upright, buffer);
+            return new DecodedImage(header, orientation, upright, buffer, upright.getWidth(), upright.getHeight());
         } catch (IOException e) {
             throw new UncheckedIOException("closing an in-memory image stream failed", e);
         } finally {
@@ -238,12 +307,14 @@ final class ImageDecoder {
         };
     }
 
-    /** An upright RGB image and where it came from. */
     /**
-     * A decoded photo. When {@code buffer} is set, {@code image} lives in that pooled buffer:
-     * {@link #release} it once the variants are rendered, and do not use the image after.
+     * A decoded photo, upright: {@code image} is the photo at its full upright size of
+     * {@code fullWidth x fullHeight}, or smaller when decoded at a DCT scale. When {@code buffer}
+     * is set, {@code image} lives in that pooled buffer: {@link #release} it once the variants are
+     * rendered, and do not use the image after.
      */
-    record DecodedImage(ImageHeader header, int orientation, BufferedImage image, BufferedImage buffer) {
+    record DecodedImage(ImageHeader header, int orientation, BufferedImage image, BufferedImage buffer,
+                        int fullWidth, int fullHeight) {
     }
 
     /** Gives the decoded image's pooled buffer, if it has one, back for the next photo. */

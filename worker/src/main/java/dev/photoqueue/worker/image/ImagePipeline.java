@@ -22,6 +22,10 @@ import java.util.List;
  * the same output bytes, every time, on every thread. The source is decoded once (see
  * {@link #render}); more pixels than {@code maxPixels} are refused from the header, before any
  * pixel is decoded, so a decompression bomb costs a few kilobytes of heap. Thread-safe.
+ *
+ * <p>JPEGs go through libjpeg-turbo where its library loads ({@link JpegCodec}): decoded at the
+ * smallest DCT scale that still has every variant's pixels, variants encoded by it too. The
+ * variants' sizes do not depend on the codec; their bytes do.
  */
 public final class ImagePipeline {
 
@@ -36,9 +40,21 @@ public final class ImagePipeline {
 
     private final ImageDecoder decoder;
     private final ScratchImages scratch = new ScratchImages();
+    /** Null: variants are encoded by ImageIO. */
+    private final TurboJpeg turbo;
 
+    /** With the process's {@link JpegCodec#chosen()} codec. */
     public ImagePipeline(long maxPixels) {
-        this.decoder = new ImageDecoder(maxPixels);
+        this(maxPixels, JpegCodec.chosen());
+    }
+
+    /** With {@code codec}; {@link IllegalStateException} when it is not {@link JpegCodec#available()} here. */
+    public ImagePipeline(long maxPixels, JpegCodec codec) {
+        if (!codec.available()) {
+            throw new IllegalStateException("JPEG codec " + codec + " is not available: libturbojpeg.so.0 did not load");
+        }
+        this.turbo = codec == JpegCodec.TURBO ? JpegCodec.turboLibrary().orElseThrow() : null;
+        this.decoder = new ImageDecoder(maxPixels, turbo);
     }
 
     public long maxPixels() {
@@ -76,10 +92,11 @@ public final class ImagePipeline {
     public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs, Rendering rendering) {
         VariantSpec.requireDistinctNames(specs);
         long start = System.nanoTime();
-        ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source);
+        ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source, specs);
         long decodedAt = System.nanoTime();
         List<RenderedVariant> variants = new ArrayList<>(specs.size());
-        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), scratch)) {
+        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), decoded.fullWidth(), decoded.fullHeight(),
+                scratch)) {
             for (VariantSpec spec : specs) {
                 variants.add(render(pyramid, spec, rendering));
             }
@@ -96,7 +113,7 @@ public final class ImagePipeline {
      */
     private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec, Rendering rendering) {
         long start = System.nanoTime();
-        VariantSpec.VariantPlan plan = spec.plan(pyramid.source().getWidth(), pyramid.source().getHeight());
+        VariantSpec.VariantPlan plan = spec.plan(pyramid.fullWidth(), pyramid.fullHeight());
         HalvingPyramid.Cut cut = pyramid.cut(plan);
         Rectangle r = cut.region();
         BufferedImage variant = scratch.take(plan.targetWidth(), plan.targetHeight());
@@ -139,8 +156,23 @@ public final class ImagePipeline {
         }
     }
 
-    /** The image as a baseline JPEG of the spec's quality, written the way Thumbnailator writes one. */
-    private static byte[] jpeg(BufferedImage image, VariantSpec spec) {
+    /**
+     * ImageIO's quality (0 to 1] as libjpeg's 1 to 100: ImageIO scales the standard quantisation
+     * tables by the same formula from {@code quality x 100}, so the tables are the same but for
+     * rounding (ImageIO's is in floating point: an entry may come out one apart).
+     */
+    static int turboQuality(float quality) {
+        return Math.max(1, Math.min(100, Math.round(quality * 100)));
+    }
+
+    /**
+     * The image as a baseline JPEG of the spec's quality, 4:2:0, standard Huffman tables: by
+     * TurboJPEG when the pipeline has it, else written the way Thumbnailator writes one.
+     */
+    private byte[] jpeg(BufferedImage image, VariantSpec spec) {
+        if (turbo != null && TurboJpeg.encodes(image)) {
+            return turbo.encode(image, turboQuality(spec.quality()));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpg").next();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {

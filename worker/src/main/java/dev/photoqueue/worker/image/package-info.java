@@ -8,7 +8,8 @@
  * {@link dev.photoqueue.worker.job.PermanentJobException}: trying again cannot change the bytes.
  *
  * <p>Thumbnailator honours EXIF orientation only when it reads a JPEG stream itself; this package
- * decodes each photo once with ImageIO (TwelveMonkeys' JPEG reader first, for CMYK and YCCK) and
- * applies the orientation itself, so all variants come from one decode.
+ * decodes each photo once, with libjpeg-turbo at a DCT scale where it can ({@code JpegCodec}) or
+ * else with ImageIO (TwelveMonkeys' JPEG reader first, for CMYK and YCCK), and applies the
+ * orientation itself, so all variants come from one decode.
  */
 package dev.photoqueue.worker.image;

@@ -36,6 +36,22 @@ class HalvingPyramidTest {
     }
 
     @Test
+    void mapsFullSizePlansOntoASourceDecodedAtHalfSize() {
+        // a 2560x1600 photo decoded at 1/2: plans stay in full-size pixels
+        HalvingPyramid pyramid = new HalvingPyramid(new BufferedImage(1280, 800, BufferedImage.TYPE_3BYTE_BGR),
+                2560, 1600, new ScratchImages());
+
+        HalvingPyramid.Cut medium = pyramid.cut(VariantSpec.longestEdge("medium", 1024).plan(2560, 1600));
+        assertSame(pyramid.source(), medium.image(), "1280 is less than twice 1024: the decoded source");
+        assertEquals(new Rectangle(0, 0, 1280, 800), medium.region());
+
+        HalvingPyramid.Cut thumb = pyramid.cut(VariantSpec.crop("thumb", 150, 150).plan(2560, 1600));
+        assertEquals(new Rectangle(60, 0, 200, 200), thumb.region(), "the centred 1600 square (480, 0), at 1/8");
+        assertEquals(200, thumb.image().getHeight());
+        assertEquals(3, pyramid.levelsMade(), "two halvings of the decoded source");
+    }
+
+    @Test
     void makesOnlyTheLevelsAskedFor() {
         HalvingPyramid pyramid = new HalvingPyramid(new BufferedImage(1000, 800, BufferedImage.TYPE_INT_RGB), new ScratchImages());
 
@@ -83,12 +99,12 @@ class HalvingPyramidTest {
     }
 
     /**
-     * The pipeline draws into reused scratch images and encodes them itself; the bytes are those
-     * Thumbnailator's builder makes from the same cut of the same pyramid.
+     * The ImageIO pipeline draws into reused scratch images and encodes them itself; the bytes are
+     * those Thumbnailator's builder makes from the same cut of the same pyramid.
      */
     @Test
-    void thePipelineWritesTheBytesThumbnailatorsBuilderWritesFromTheSameCut() throws Exception {
-        ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS);
+    void theImageIoPipelineWritesTheBytesThumbnailatorsBuilderWritesFromTheSameCut() throws Exception {
+        ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.IMAGEIO);
         for (String name : new String[] {"Dune.jpg", "Garden.jpg", "GreenMeadow.jpg"}) {
             byte[] photo = SampleImages.photo(name);
             RenderedPhoto rendered = pipeline.render("p", photo, VariantSpec.DEFAULTS);

@@ -17,10 +17,19 @@ import static dev.photoqueue.worker.image.Pixels.*;
 import static dev.photoqueue.worker.image.SampleImages.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+/** The pipeline with libjpeg-turbo for JPEGs; {@link ImagePipelineOnImageIoTest} runs every test with ImageIO. */
 class ImagePipelineTest {
 
     private static final VariantSpec WHOLE = VariantSpec.longestEdge("whole", 4096);
-    private final ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS);
+    private final ImagePipeline pipeline = pipeline(ImagePipeline.DEFAULT_MAX_PIXELS);
+
+    JpegCodec codec() {
+        return JpegCodec.TURBO;
+    }
+
+    private ImagePipeline pipeline(long maxPixels) {
+        return new ImagePipeline(maxPixels, codec());
+    }
 
     static List<String> photoNames() {
         return SampleImages.photoNames();
@@ -55,7 +64,7 @@ class ImagePipelineTest {
     void theSameBytesAndSpecsGiveTheSameOutputBytes() {
         byte[] bytes = photo("GreenMeadow.jpg");
         RenderedPhoto first = pipeline.render("p1", bytes, VariantSpec.DEFAULTS);
-        RenderedPhoto second = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS).render("p1", bytes,
+        RenderedPhoto second = pipeline(ImagePipeline.DEFAULT_MAX_PIXELS).render("p1", bytes,
                 VariantSpec.DEFAULTS);
         for (int i = 0; i < first.variants().size(); i++) {
             assertArrayEquals(first.variants().get(i).jpeg(), second.variants().get(i).jpeg());
@@ -246,7 +255,7 @@ class ImagePipelineTest {
             for (String name : names) {
                 byte[] bytes = photo(name);
                 RenderedPhoto reused = pipeline.render("p", bytes, VariantSpec.DEFAULTS);
-                RenderedPhoto fresh = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS)
+                RenderedPhoto fresh = pipeline(ImagePipeline.DEFAULT_MAX_PIXELS)
                         .render("p", bytes, VariantSpec.DEFAULTS);
                 for (int i = 0; i < fresh.variants().size(); i++) {
                     assertArrayEquals(fresh.variants().get(i).jpeg(), reused.variants().get(i).jpeg(),
@@ -286,9 +295,9 @@ class ImagePipelineTest {
     @Test
     void appliesThePixelLimitToTheHeaderDimensionsExactly() {
         byte[] bytes = jpeg(scaledPhoto("Aqua.jpg", 200, 100));
-        assertEquals(1, new ImagePipeline(200 * 100).render("p", bytes, List.of(WHOLE)).variants().size());
+        assertEquals(1, pipeline(200 * 100).render("p", bytes, List.of(WHOLE)).variants().size());
         TooManyPixelsException e = assertThrows(TooManyPixelsException.class,
-                () -> new ImagePipeline(200 * 100 - 1).render("p", bytes, List.of(WHOLE)));
+                () -> pipeline(200 * 100 - 1).render("p", bytes, List.of(WHOLE)));
         assertEquals(19_999, e.maxPixels());
     }
 

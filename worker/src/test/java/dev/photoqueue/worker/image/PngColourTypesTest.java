@@ -31,7 +31,7 @@ class PngColourTypesTest {
     /** Rounding differs between exact arithmetic and a decoder's integer steps by a unit or two. */
     private static final int TOLERANCE = 2;
 
-    private final ImageDecoder decoder = new ImageDecoder(ImagePipeline.DEFAULT_MAX_PIXELS);
+    private final ImageDecoder decoder = new ImageDecoder(ImagePipeline.DEFAULT_MAX_PIXELS, null);
 
     static List<PngImage> everyKindOfPng() {
         List<PngImage> pngs = new ArrayList<>();
