@@ -92,7 +92,7 @@ public final class StatusView implements AutoCloseable {
     static final int CHECKPOINT_PHOTOS = 50_000;
     /** The longest a change waits for a checkpoint. */
     static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
-    /** How long a poll waits for records once every topic is read to its end. */
+    /** How long a poll waits for records once every topic is read to its end (one of the three waits). */
     private static final Duration IDLE_POLL = Duration.ofMillis(30);
 
     private final QueueBackend backend;
@@ -396,8 +396,9 @@ public final class StatusView implements AutoCloseable {
             behind.idle = records.isEmpty();
             applyAll(behind, records);
         } else {
+            // one poll waits (an in-house poll wakes at a write to any partition), the others only look
             for (TopicReader r : readers) {
-                List<ConsumerRecord> records = r.consumer.poll(IDLE_POLL);
+                List<ConsumerRecord> records = r.consumer.poll(r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
                 r.idle = records.isEmpty();
                 applyAll(r, records);
             }

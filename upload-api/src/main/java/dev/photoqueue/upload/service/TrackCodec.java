@@ -34,7 +34,7 @@ final class TrackCodec {
     }
 
     static byte[] encode(StatusView.Track t) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048); // a photo with its journey: about 1 KB
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             string(out, t.id);
