@@ -638,11 +638,17 @@ public final class StatusView implements AutoCloseable {
         }
         photos.put(view.id(), view);
         journeys.put(view.id(), journeyOf(track));
+        // both sets only ever name photos in memory, so they do not grow with history (removing
+        // an absent id, or adding a present one, is no change to a set another loop iterates)
         if (track.delivered != null) {
             open.add(view.id());
+        } else {
+            open.remove(view.id());
         }
         if (track.unsettledEnd != null) {
             unsettledEnds.add(view.id());
+        } else {
+            unsettledEnds.remove(view.id());
         }
         finished.remove(track.id); // re-added last: the least recently changed are evicted first
         if (track.delivered == null && track.unsettledEnd == null && view.status() != PhotoStatus.QUEUED) {
