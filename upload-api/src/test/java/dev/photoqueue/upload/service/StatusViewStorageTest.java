@@ -222,6 +222,31 @@ class StatusViewStorageTest {
     }
 
     @Test
+    void aTimedReplayTellsTheStepsOfPhotosOnDiskOnceAsOfPhotosInMemory() throws Exception {
+        try (QueueBackend queue = open(dir.resolve("queue"))) {
+            int before = photos(queue, 0, 10, true);
+            long from = System.currentTimeMillis() + 1;
+            while (System.currentTimeMillis() <= from) {
+                Thread.onSpinWait(); // the records after this have later timestamps
+            }
+            int after = photos(queue, 10, 10, true);
+            try (StatusView everything = StatusView.start(queue, IDLE, dir.resolve("big"), 1_000);
+                 StatusView bounded = StatusView.start(queue, IDLE, dir.resolve("small"), 2)) {
+                awaitRead(everything, before + after);
+                awaitRead(bounded, before + after);
+                Map<String, Shown> expected = shown(everything, 20);
+                assertFalse(bounded.inMemory("p12"), "a photo of the re-read part is on disk");
+                everything.replay(Instant.ofEpochMilli(from));
+                bounded.replay(Instant.ofEpochMilli(from));
+                awaitRead(everything, before + 2L * after);
+                awaitRead(bounded, before + 2L * after);
+                assertEquals(expected, shown(everything, 20), "in memory: each step once");
+                assertEquals(expected, shown(bounded, 20), "from disk: each step once");
+            }
+        }
+    }
+
+    @Test
     void anIndexNewerThanTheLogIsThrownAwayAndRebuilt() throws Exception {
         try (QueueBackend queue = open(dir.resolve("queue"))) {
             int records = photos(queue, 0, 20, true);
