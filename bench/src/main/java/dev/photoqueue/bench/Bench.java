@@ -32,6 +32,7 @@ public final class Bench {
         FAMILIES.put("pipeline", options -> new PipelineBench(options.samples()));
         FAMILIES.put("delivery", options -> new DeliveryBench(options.samples()));
         FAMILIES.put("images", options -> new ImagesBench(options.samples()));
+        FAMILIES.put("scale", options -> new ScaleBench());
     }
 
     private Bench() {

@@ -154,7 +154,7 @@ public final class App implements AutoCloseable {
             Producer producer = backend.producer();
             opened.add(producer);
             QueueService queue = new QueueService(backend);
-            StatusView view = StatusView.start(backend, queue);
+            StatusView view = StatusView.start(backend, queue, config.statusIndexDir(), config.photoCacheSize());
             opened.add(view);
             EventStream events = new EventStream(json);
             opened.add(events);
@@ -191,7 +191,7 @@ public final class App implements AutoCloseable {
                     .description("partitions of the in-house log that stopped taking writes after a storage failure")
                     .register(metrics);
 
-            PhotoStats stats = PhotoStats.start(backend);
+            PhotoStats stats = PhotoStats.start(backend, config.dataDir().resolve("stats"));
             opened.add(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), stats),

@@ -85,12 +85,13 @@ class AppConfigTest {
     void namesEveryVariableItReadsTheOnesTheClassCommentLists() {
         assertEquals(java.util.Set.of("CONFIG_FILE", "PORT", "HOST", "DATA_DIR", "QUEUE_BACKEND",
                 "KAFKA_BOOTSTRAP_SERVERS", "WORKERS", "PARTITIONS", "MAX_DELIVERIES", "SESSION_TIMEOUT_MS",
-                "MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_BACKLOG", "SEND_TIMEOUT_MS", "ADMIN_TOKEN", "WORKER_VERSION"),
+                "MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_BACKLOG", "SEND_TIMEOUT_MS", "ADMIN_TOKEN", "WORKER_VERSION",
+                "PHOTO_CACHE_SIZE"),
                 AppConfig.variableNames());
         // each named setting is really read: a value of the wrong kind is refused by that name
         for (String variable : java.util.List.of("PORT", "WORKERS", "PARTITIONS", "MAX_DELIVERIES",
                 "SESSION_TIMEOUT_MS", "MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_BACKLOG", "SEND_TIMEOUT_MS",
-                "QUEUE_BACKEND", "WORKER_VERSION")) {
+                "QUEUE_BACKEND", "WORKER_VERSION", "PHOTO_CACHE_SIZE")) {
             assertEquals(variable, assertThrows(InvalidSettingException.class,
                     () -> AppConfig.fromSources(Map.of(variable, "not-a-value"), new Properties())).variable());
         }

@@ -178,6 +178,40 @@ class IdempotencyKeyTest {
         }
     }
 
+    @Test
+    void aKeyWhosePhotoLeftMemoryStillGetsTheFirstPhotoAlsoAfterARestart() throws IOException {
+        // one finished photo in memory, and as many keys: the keyed photo is read from the index
+        Map<String, String> tiny = Map.of("WORKERS", "1", "PARTITIONS", "2", "PHOTO_CACHE_SIZE", "1");
+        Path dir = Files.createTempDirectory("photoqueue-idempotency-evicted");
+        JsonNode first;
+        try (RunningApp running = RunningApp.start(dir, tiny)) {
+            TestClient client = running.client;
+            HttpResponse<String> a = upload(client, "", "evicted-key", MEADOW);
+            assertEquals(202, a.statusCode(), a.body());
+            first = json(a);
+            String path = "/api/photos/" + first.get("id").asText();
+            client.await(path, p -> p.get("status").asText().equals("DONE"), WAIT);
+            for (String later : List.of("later-1", "later-2", "later-3")) {
+                HttpResponse<String> s = upload(client, "?mode=sync", later, FLOWER);
+                assertEquals(201, s.statusCode(), s.body());
+            }
+            assertRepeatGetsTheFirst(client, first);
+        }
+        try (RunningApp restarted = RunningApp.start(dir, tiny)) {
+            assertRepeatGetsTheFirst(restarted.client, first);
+        }
+    }
+
+    private static void assertRepeatGetsTheFirst(TestClient client, JsonNode first) {
+        HttpResponse<String> again = upload(client, "", "evicted-key", MEADOW);
+        assertEquals(202, again.statusCode(), again.body());
+        assertEquals(first.get("id"), json(again).get("id"));
+        assertEquals(first.get("offset"), json(again).get("offset"), "the first job, not a second");
+        assertEquals("DONE", json(again).get("status").asText());
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse("(none)"));
+        assertError(upload(client, "", "evicted-key", FLOWER), 422, "idempotency_key_reused");
+    }
+
     private static Path original(RunningApp running, String id) {
         return running.dataDir.resolve("blobs/originals").resolve(id);
     }

@@ -6,6 +6,7 @@ import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.worker.index.PhotoIndex;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoProcessed;
@@ -13,14 +14,13 @@ import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,15 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code photo.events}, to show why consumers must be idempotent. {@code counted} adds one for
  * every {@code PhotoProcessed} event it reads (not idempotent: a job delivered again after its
  * worker died between publishing and acking publishes a second event, and it counts twice);
- * {@code distinct} is the size of the set of photo ids seen (idempotent: the same event twice
+ * {@code distinct} is the number of photo ids seen (idempotent: the same event twice
  * changes nothing). Under redelivery the two part, and under a replay or a redrive, which publish
  * a photo's outcome again by design: an extra event of a delivery after the first
  * ({@code deliveryCount > 1}) is counted as {@code redelivered}, one of a fresh first delivery (a
  * replay moved the group back, or a redrive sent the job again) as {@code replayed}.
  *
- * <p>The view lives in memory and is rebuilt by replay: on start the group is moved to the
- * beginning of {@code photo.events}. Thread-safe: one thread consumes, {@link #snapshot} may be
- * called from any.
+ * <p>The counts live in memory (a few numbers per user) and are rebuilt by replay: on start the
+ * group is moved to the beginning of {@code photo.events}. The photo ids seen, which grow with
+ * history, are kept on disk in a {@link PhotoIndex} (emptied at start, as the replay sees every
+ * photo again), so the heap does not grow with the photos counted. Thread-safe: one thread
+ * consumes, {@link #snapshot} may be called from any.
  */
 public final class PhotoStats implements AutoCloseable {
 
@@ -70,29 +72,48 @@ public final class PhotoStats implements AutoCloseable {
         }
     }
 
+    private static final byte[] NO_VALUE = new byte[0];
+    private static final byte[] NO_META = {1};
+    /** Photo ids held in memory before they are written out as a run of the index. */
+    private static final int FLUSH_EVERY = 50_000;
+
     private final GroupConsumer consumer;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, AtomicLong> counted = new HashMap<>();
-    private final Map<String, Set<String>> distinct = new HashMap<>();
+    private final Map<String, AtomicLong> distinct = new HashMap<>();
+    /** The photo ids counted so far, as keys with no value; consuming thread only (for writes). */
+    private final PhotoIndex seen;
     private final Map<String, long[]> extra = new HashMap<>(); // user -> {redelivered, replayed}
     private final Thread thread;
     private volatile boolean stopping;
 
-    private PhotoStats(GroupConsumer consumer) {
+    private PhotoStats(GroupConsumer consumer, PhotoIndex seen) {
         this.consumer = consumer;
+        this.seen = seen;
         this.thread = new Thread(this::run, "photo-stats");
         this.thread.setDaemon(true);
     }
 
-    /** Replays {@code photo.events} from its start into a fresh view, then follows it. */
-    public static PhotoStats start(QueueBackend backend) {
+    /**
+     * Replays {@code photo.events} from its start into a fresh view, then follows it, keeping the
+     * photo ids seen in {@code seenDir} (emptied first).
+     */
+    public static PhotoStats start(QueueBackend backend, Path seenDir) {
         try {
             backend.admin().resetOffsets(GROUP, Topics.PHOTO_EVENTS, OffsetSpec.earliest());
         } catch (QueueException e) {
             LOG.warn("could not move group {} to the start of {} ({}); counting from its last position", GROUP,
                     Topics.PHOTO_EVENTS, e.getMessage());
         }
-        PhotoStats stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()));
+        PhotoIndex seen = PhotoIndex.open(seenDir);
+        seen.clear();
+        PhotoStats stats;
+        try {
+            stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()), seen);
+        } catch (RuntimeException e) {
+            seen.close();
+            throw e;
+        }
         stats.consumer.subscribe(List.of(Topics.PHOTO_EVENTS));
         stats.thread.start();
         return stats;
@@ -112,6 +133,7 @@ public final class PhotoStats implements AutoCloseable {
             }
         } finally {
             consumer.close();
+            seen.close();
         }
     }
 
@@ -125,10 +147,20 @@ public final class PhotoStats implements AutoCloseable {
         }
         if (event instanceof PhotoProcessed p) {
             String user = p.userId() == null || p.userId().isBlank() ? ANONYMOUS : p.userId();
+            boolean first = seen.get(p.photoId()).isEmpty();
+            if (first) {
+                seen.put(p.photoId(), NO_VALUE);
+                if (seen.pending() >= FLUSH_EVERY) {
+                    seen.checkpoint(NO_META); // moves the ids from memory to a run on disk
+                }
+            }
             synchronized (this) {
                 counted.computeIfAbsent(user, u -> new AtomicLong()).incrementAndGet();
                 long[] more = extra.computeIfAbsent(user, u -> new long[2]);
-                if (!distinct.computeIfAbsent(user, u -> new HashSet<>()).add(p.photoId())) {
+                AtomicLong photos = distinct.computeIfAbsent(user, u -> new AtomicLong());
+                if (first) {
+                    photos.incrementAndGet();
+                } else {
                     more[p.deliveryCount() > 1 ? 0 : 1]++;
                 }
             }
@@ -138,7 +170,7 @@ public final class PhotoStats implements AutoCloseable {
     /** Every user's counts, by user id. */
     public synchronized List<UserCount> snapshot() {
         List<UserCount> out = new ArrayList<>();
-        new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).size(),
+        new TreeMap<>(counted).forEach((user, n) -> out.add(new UserCount(user, n.get(), distinct.get(user).get(),
                 extra.get(user)[0], extra.get(user)[1])));
         return out;
     }

@@ -98,7 +98,7 @@ class ChaosTest {
             assertEquals(List.of(false, true), events.stream().map(PhotoProcessed::duplicate).toList(),
                     "the second run found the variants written and wrote nothing");
 
-            try (PhotoStats stats = PhotoStats.start(backend)) {
+            try (PhotoStats stats = PhotoStats.start(backend, dir.resolve("stats"))) {
                 long until = System.nanoTime() + TIMEOUT.toNanos();
                 while (stats.snapshot().isEmpty() || stats.snapshot().get(0).counted() < 2) {
                     assertTrue(System.nanoTime() < until, "stats saw " + stats.snapshot() + " after " + TIMEOUT);

@@ -160,7 +160,7 @@ abstract class DeliveryGuaranteesUnderChaosTest {
 
     /** The stats group, reading the events from the start: counted and distinct of this test's user. */
     private void assertStats(long counted, long distinct) {
-        try (PhotoStats stats = PhotoStats.start(backend)) {
+        try (PhotoStats stats = PhotoStats.start(backend, dir.resolve("stats"))) {
             await(() -> stats.snapshot().stream().anyMatch(u -> u.userId().equals(run) && u.counted() >= counted),
                     "stats counted " + counted + " for " + run);
             PhotoStats.UserCount mine = stats.snapshot().stream().filter(u -> u.userId().equals(run)).findFirst()

@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * <caption>settings</caption>
  * <tr><td>{@code PORT}</td><td>HTTP port, 0 for any free one</td><td>8080</td></tr>
  * <tr><td>{@code HOST}</td><td>address to listen on</td><td>0.0.0.0</td></tr>
- * <tr><td>{@code DATA_DIR}</td><td>the in-house log ({@code queue/}) and the blob store ({@code blobs/})</td><td>./data</td></tr>
+ * <tr><td>{@code DATA_DIR}</td><td>the in-house log ({@code queue/}), the blob store ({@code blobs/}) and the
+ *     status view's photo index ({@code status-view/})</td><td>./data</td></tr>
  * <tr><td>{@code QUEUE_BACKEND}</td><td>{@code inhouse} or {@code kafka}</td><td>inhouse</td></tr>
  * <tr><td>{@code KAFKA_BOOTSTRAP_SERVERS}</td><td>brokers, with {@code QUEUE_BACKEND=kafka}</td><td>localhost:9092</td></tr>
  * <tr><td>{@code WORKERS}</td><td>embedded thumbnail workers, 0 for none</td><td>2</td></tr>
@@ -44,12 +45,14 @@ import java.util.TreeSet;
  * <tr><td>{@code ADMIN_TOKEN}</td><td>bearer token the admin endpoints require; unset: open</td><td>(unset)</td></tr>
  * <tr><td>{@code WORKER_VERSION}</td><td>the release the embedded workers start with, {@code v1}, {@code v2} (a
  *     deliberate bug) or {@code v3} (its fix); changeable at run time</td><td>v1</td></tr>
+ * <tr><td>{@code PHOTO_CACHE_SIZE}</td><td>finished photos the status view keeps in memory; older ones are read
+ *     from its photo index on disk (unfinished photos are always in memory)</td><td>10000</td></tr>
  * </table>
  */
 public record AppConfig(int port, String host, Path dataDir, QueueBackendKind backend, String kafkaBootstrapServers,
                         int workers, int partitions, int maxDeliveries, long sessionTimeoutMs, long maxUploadBytes,
                         long maxPixels, long maxBacklog, long sendTimeoutMs, String adminToken,
-                        WorkerVersion workerVersion) {
+                        WorkerVersion workerVersion, int photoCacheSize) {
 
     public static final String CONFIG_FILE = "CONFIG_FILE";
     static final String DEFAULT_FILE = "photoqueue.properties";
@@ -114,12 +117,18 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 r.longValue("MAX_BACKLOG", 1_000, 1, Long.MAX_VALUE),
                 r.longValue("SEND_TIMEOUT_MS", 15_000, 2_000, 300_000),
                 values.get("ADMIN_TOKEN"),
-                r.workerVersion("WORKER_VERSION"));
+                r.workerVersion("WORKER_VERSION"),
+                r.integer("PHOTO_CACHE_SIZE", 10_000, 1, 10_000_000));
     }
 
     /** The in-house log's folder. */
     public Path queueDir() {
         return dataDir.resolve("queue");
+    }
+
+    /** The status view's photo index (a cache of the log, rebuilt from it when missing). */
+    public Path statusIndexDir() {
+        return dataDir.resolve("status-view");
     }
 
     /** The blob store's root. */
@@ -149,7 +158,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, host, dataDir, backend, kafkaBootstrapServers, workers, partitions,
                 maxDeliveries, sessionTimeoutMs, maxUploadBytes, maxPixels, maxBacklog, sendTimeoutMs, adminToken,
-                workerVersion);
+                workerVersion, photoCacheSize);
     }
 
     @Override
@@ -160,7 +169,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 + sessionTimeoutMs + ", maxUploadBytes="
                 + maxUploadBytes + ", maxPixels=" + maxPixels + ", maxBacklog=" + maxBacklog + ", sendTimeoutMs="
                 + sendTimeoutMs + ", adminToken=" + (adminToken == null ? "unset" : "set") + ", workerVersion="
-                + workerVersion.wireName() + "]";
+                + workerVersion.wireName() + ", photoCacheSize=" + photoCacheSize + "]";
     }
 
     private static Properties propertiesFile(Map<String, String> environment, Path workingDir) {

@@ -110,6 +110,9 @@ public final class EventStream implements PhotoListener, AutoCloseable {
 
     /** Sends {@code data} as JSON under the event name {@code event} to every connected page. */
     public void publish(String event, Object data) {
+        if (clients.isEmpty()) {
+            return; // no page to tell: nothing to write (the status view's rebuild changes every photo)
+        }
         String text;
         try {
             text = json.writeValueAsString(data);

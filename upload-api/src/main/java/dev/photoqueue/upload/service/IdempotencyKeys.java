@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>A repeat with the same bytes is answered with the first upload's photo
  *     ({@link #repeat}); with other bytes it is refused
  *     ({@link UploadRejectedException.Reason#IDEMPOTENCY_KEY_REUSED}).</li>
- * <li>The first upload of a key is found in memory (the last {@value #MEMORY} keys), else in the
- *     status view, which is rebuilt from the log at every start; the first's fingerprint is then the
+ * <li>The first upload of a key is found in memory (the last keys, as many as the status view keeps
+ *     finished photos: {@link StatusView#cacheSize}), else in the status view, in memory or in its
+ *     photo index on disk, which is a cache of the log; the first's fingerprint is then the
  *     digest its job record carries (async uploads), else the digest of its stored original
  *     (sync uploads, whose records are their outcomes only). Both are on disk, so a restart on the
  *     same data directory changes no answer.</li>
@@ -38,24 +39,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class IdempotencyKeys {
 
-    /** Keys remembered in memory; older ones are found through the status view. */
-    static final int MEMORY = 10_000;
     /** Seconds a refused concurrent upload is told to wait before its retry. */
     static final int IN_USE_RETRY_AFTER_SECONDS = 1;
 
     private final StatusView view;
     private final BlobStore blobs;
     private final long maxUploadBytes;
+    /** Keys remembered in memory; older ones are found through the status view. */
+    private final int memory;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, First> recent = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, First> eldest) {
-            return size() > MEMORY;
+            return size() > memory;
         }
     };
 
     IdempotencyKeys(StatusView view, BlobStore blobs, long maxUploadBytes) {
         this.view = view;
+        this.memory = view.cacheSize();
         this.blobs = blobs;
         this.maxUploadBytes = maxUploadBytes;
     }

@@ -10,6 +10,7 @@ import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.index.PhotoIndex;
 import dev.photoqueue.worker.job.MalformedJobException;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
@@ -22,6 +23,7 @@ import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +62,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * not know, {@link #recordAccepted} shows the photo of a job the queue has just acknowledged before
  * its record is read, exactly as reading that record will show it.
  *
+ * <p>Memory is bounded: besides every unfinished photo (QUEUED, or with a delivery not yet
+ * settled: the live page and the inference need them), it keeps the {@code cacheSize} finished
+ * photos changed last; older ones go to a {@link PhotoIndex} on disk and are read from there
+ * (all of a photo: status, variants, digest, journey). A checkpoint ({@link ViewCheckpoint}: the
+ * log positions read, the photos in memory) is published with the index every
+ * {@value #CHECKPOINT_PHOTOS} photos written or {@link #CHECKPOINT_EVERY}, and on close, so a
+ * start reads only the log after it; an index that is missing, damaged or newer than the log is
+ * rebuilt from the start of the log. Reading follows the three topics in time order (the one
+ * read least far in time next), so a photo's job and its outcome are read close together and few
+ * photos are unfinished at any moment of a rebuild.
+ *
  * <p>Thread-safety: one thread of its own reads the queue and is the only writer of what it read;
  * {@link #recordAccepted} only adds a photo the view does not have yet. Readers on any thread see
  * immutable {@link PhotoView} snapshots. Listeners run on the reading thread.
@@ -75,6 +88,12 @@ public final class StatusView implements AutoCloseable {
     private static final long RETRY_MILLIS = 1_000;
     /** How often the group's members are read, to tell which open deliveries lost their worker. */
     static final Duration MEMBERS_EVERY = Duration.ofSeconds(1);
+    /** Photos written to the index since the last checkpoint that make the next one due. */
+    static final int CHECKPOINT_PHOTOS = 50_000;
+    /** The longest a change waits for a checkpoint. */
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
+    /** How long a poll waits for records once every topic is read to its end (one of the three waits). */
+    private static final Duration IDLE_POLL = Duration.ofMillis(30);
 
     private final QueueBackend backend;
     private final JobProgress progress;
@@ -94,10 +113,25 @@ public final class StatusView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long recordsRead;
+    private final PhotoIndex index;
+    private final int cacheSize;
+    /** Finished photos in memory, least recently changed first: the ones evicted to the index. */
+    private final java.util.LinkedHashSet<String> finished = new java.util.LinkedHashSet<>(); // reading thread only
+    /** Photos in memory changed since they were last written to the index. */
+    private final java.util.Set<String> dirty = new java.util.HashSet<>(); // reading thread only
+    /** The start of each timed replay, by epoch: the steps a stored photo drops when read again. */
+    private final List<Long> replays = new CopyOnWriteArrayList<>();
+    /** Held while a photo leaves memory, so that {@link #recordAccepted} never adds back a photo just stored. */
+    private final Object evicting = new Object();
+    private volatile long known;
+    private long readAtCheckpoint;
+    private long checkpointAt;
 
-    private StatusView(QueueBackend backend, JobProgress progress) {
+    private StatusView(QueueBackend backend, JobProgress progress, PhotoIndex index, int cacheSize) {
         this.backend = backend;
         this.progress = progress;
+        this.index = index;
+        this.cacheSize = cacheSize;
         this.thread = new Thread(this::run, "status-view");
         this.thread.setDaemon(true);
         this.memberReader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,9 +164,16 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-    /** Starts reading the three topics (which must exist) from their beginning. */
-    public static StatusView start(QueueBackend backend, JobProgress progress) {
-        StatusView view = new StatusView(backend, progress);
+    /**
+     * Starts reading the three topics (which must exist), keeping the photo index in
+     * {@code indexDir} and at most {@code cacheSize} finished photos in memory: from the index's
+     * checkpoint when it has a valid one, else from the beginning of the log.
+     */
+    public static StatusView start(QueueBackend backend, JobProgress progress, Path indexDir, int cacheSize) {
+        if (cacheSize < 1) {
+            throw new IllegalArgumentException("the status view's cache size must be >= 1, was " + cacheSize);
+        }
+        StatusView view = new StatusView(backend, progress, PhotoIndex.open(indexDir), cacheSize);
         view.thread.start();
         view.memberReader.scheduleWithFixedDelay(view::readMembers, 0, MEMBERS_EVERY.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -153,14 +194,39 @@ public final class StatusView implements AutoCloseable {
     public void recordAccepted(PhotoUploaded job, RecordMetadata at) {
         Track t = new Track(job.photoId(), at.timestamp());
         t.job(job, at.partition(), at.offset(), at.timestamp());
-        // the digest first: whoever sees the photo sees its digest too
-        digests.putIfAbsent(job.photoId(), job.sha256());
-        photos.putIfAbsent(job.photoId(), t.view());
+        synchronized (evicting) {
+            if (photos.containsKey(job.photoId()) || index.get(job.photoId()).isPresent()) {
+                return;
+            }
+            // the digest first: whoever sees the photo sees its digest too
+            digests.putIfAbsent(job.photoId(), job.sha256());
+            photos.putIfAbsent(job.photoId(), t.view());
+        }
     }
 
     /** The photo, or empty when no record names it. */
     public Optional<PhotoView> get(String id) {
-        return Optional.ofNullable(photos.get(id)).map(this::withProgress);
+        PhotoView inMemory = photos.get(id);
+        if (inMemory != null) {
+            return Optional.of(withProgress(inMemory));
+        }
+        return stored(id).map(Track::view);
+    }
+
+    /** The photo as the index has it (finished, so no progress to show), or empty. Any thread. */
+    private Optional<Track> stored(String id) {
+        return index.get(id).map(TrackCodec::decode).map(this::withReplays);
+    }
+
+    /** A stored track without the steps that the timed replays since it was stored read again. */
+    private Track withReplays(Track t) {
+        List<Long> starts = replays;
+        for (int epoch = t.replayEpoch; epoch < starts.size(); epoch++) {
+            long from = starts.get(epoch);
+            t.steps.removeIf(step -> step.at().toEpochMilli() >= from);
+        }
+        t.replayEpoch = starts.size();
+        return t;
     }
 
     /**
@@ -168,15 +234,28 @@ public final class StatusView implements AutoCloseable {
      * like everything here), or empty while no job of the photo was read (a sync upload has none).
      */
     public Optional<String> sourceDigest(String id) {
-        return Optional.ofNullable(digests.get(id));
+        String inMemory = digests.get(id);
+        if (inMemory != null || photos.containsKey(id)) {
+            return Optional.ofNullable(inMemory);
+        }
+        return stored(id).map(t -> t.sha256);
     }
 
     /** The photo's journey, oldest step first, or empty when no record names the photo. */
     public Optional<List<JourneyStep>> journey(String id) {
-        return Optional.ofNullable(journeys.get(id));
+        List<JourneyStep> inMemory = journeys.get(id);
+        if (inMemory != null) {
+            return Optional.of(inMemory);
+        }
+        return stored(id).map(StatusView::journeyOf);
     }
 
-    /** The {@code limit} most recently uploaded photos, newest first. */
+    /** By time: the three topics are read in any interleaving (a stable sort keeps an inferred step before the delivery it was inferred from). */
+    private static List<JourneyStep> journeyOf(Track track) {
+        return track.steps.stream().sorted(Comparator.comparing(JourneyStep::at)).toList();
+    }
+
+    /** The {@code limit} most recently uploaded photos in memory (the unfinished and the cache), newest first. */
     public List<PhotoView> recent(int limit) {
         return photos.values().stream()
                 .sorted(Comparator.comparing(PhotoView::uploadedAt).reversed().thenComparing(PhotoView::id))
@@ -185,7 +264,23 @@ public final class StatusView implements AutoCloseable {
                 .toList();
     }
 
-    public int size() {
+    /** The photos read from the log, in memory or in the index. */
+    public long size() {
+        return known;
+    }
+
+    /** Finished photos kept in memory at most. */
+    public int cacheSize() {
+        return cacheSize;
+    }
+
+    /** True when the photo is held in memory, not only in the index. */
+    boolean inMemory(String id) {
+        return photos.containsKey(id);
+    }
+
+    /** The photos held in memory: the unfinished ones and at most the cache size of finished ones. */
+    public int inMemory() {
         return photos.size();
     }
 
@@ -203,15 +298,23 @@ public final class StatusView implements AutoCloseable {
         pendingReplay.set(from.toEpochMilli());
     }
 
+    /**
+     * Stops reading and publishes a last checkpoint. The reading thread is not interrupted: an
+     * interrupt would close the index's file under a write; it stops within a poll.
+     */
     @Override
     public void close() {
         running = false;
         memberReader.shutdownNow();
-        thread.interrupt();
         try {
-            thread.join(5_000);
+            thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("status view: the reading thread did not stop; the photo index stays open");
+        } else {
+            index.close();
         }
     }
 
@@ -225,12 +328,31 @@ public final class StatusView implements AutoCloseable {
         return view;
     }
 
+    /** One consumer of one topic, and how far in time it has read. */
+    private static final class TopicReader {
+        final Consumer consumer;
+        long lastAt = Long.MIN_VALUE;
+        boolean idle;
+
+        TopicReader(Consumer consumer) {
+            this.consumer = consumer;
+        }
+    }
+
     private void run() {
-        try (Consumer consumer = backend.consumer(ConsumerConfig.builder().maxPollRecords(500).build())) {
-            consumer.assign(partitions());
+        List<TopicReader> readers = new ArrayList<>();
+        try {
+            for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
+                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(500)
+                        .build()));
+                readers.add(reader);
+                reader.consumer.assign(partitions(topic));
+            }
+            resume(readers);
             while (running) {
                 try {
-                    readOnce(consumer);
+                    readOnce(readers);
+                    maybeCheckpoint(readers);
                 } catch (RuntimeException e) {
                     if (!running) {
                         break;
@@ -241,23 +363,145 @@ public final class StatusView implements AutoCloseable {
                     pause();
                 }
             }
+            checkpoint(readers);
         } catch (RuntimeException e) {
             if (running) {
                 LOG.error("the status view could not start reading the queue", e);
+            } else {
+                LOG.warn("status view: the last checkpoint failed; the next start reads more of the log: {}",
+                        e.toString());
             }
+        } finally {
+            readers.forEach(r -> r.consumer.close());
         }
     }
 
-    private void readOnce(Consumer consumer) {
+    /**
+     * Reads the topic read least far in time; once every topic is at its end, waits for records
+     * on each in turn.
+     */
+    private void readOnce(List<TopicReader> readers) {
         Long from = pendingReplay.getAndSet(null);
         if (from != null) {
-            seek(consumer, from);
+            seek(readers, from);
         }
-        for (ConsumerRecord record : consumer.poll(POLL)) {
-            apply(record);
-            recordsRead++;
+        TopicReader behind = null;
+        for (TopicReader r : readers) {
+            if (!r.idle && (behind == null || r.lastAt < behind.lastAt)) {
+                behind = r;
+            }
+        }
+        if (behind != null) {
+            List<ConsumerRecord> records = behind.consumer.poll(Duration.ZERO);
+            behind.idle = records.isEmpty();
+            applyAll(behind, records);
+        } else {
+            // one poll waits (an in-house poll wakes at a write to any partition), the others only look
+            for (TopicReader r : readers) {
+                List<ConsumerRecord> records = r.consumer.poll(r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
+                r.idle = records.isEmpty();
+                applyAll(r, records);
+            }
         }
         settleOpenDeliveries();
+    }
+
+    private void applyAll(TopicReader reader, List<ConsumerRecord> records) {
+        for (ConsumerRecord record : records) {
+            apply(record);
+            reader.lastAt = record.timestamp();
+            recordsRead++;
+        }
+    }
+
+    /**
+     * Continues from the index's checkpoint: its photos in memory back, each topic from the
+     * position it covers. Without one, or when the log no longer has what it covers (the log is
+     * shorter than the checkpoint says: truncated or replaced), the index is emptied and the view
+     * rebuilt from the start of the log.
+     */
+    private void resume(List<TopicReader> readers) {
+        Optional<ViewCheckpoint> saved;
+        try {
+            saved = index.meta().map(ViewCheckpoint::decode);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("status view: the photo index's checkpoint is unreadable ({}), rebuilding it", e.getMessage());
+            saved = Optional.empty();
+        }
+        if (saved.isEmpty()) {
+            index.clear();
+            LOG.info("status view: no photo index to continue from, reading the log from its start");
+            return;
+        }
+        ViewCheckpoint checkpoint = saved.get();
+        for (TopicReader r : readers) {
+            Map<TopicPartition, Long> ends = r.consumer.endOffsets(r.consumer.assignment());
+            for (Map.Entry<TopicPartition, Long> p : checkpoint.positions().entrySet()) {
+                Long end = ends.get(p.getKey());
+                if (r.consumer.assignment().contains(p.getKey()) && p.getValue() > end) {
+                    index.clear();
+                    LOG.warn("status view: the photo index covers {} up to offset {}, but the log ends at {}: "
+                            + "rebuilding the index from the start of the log", p.getKey(), p.getValue(), end);
+                    return;
+                }
+            }
+        }
+        for (TopicReader r : readers) {
+            Map<TopicPartition, Long> starts = r.consumer.beginningOffsets(r.consumer.assignment());
+            for (TopicPartition tp : r.consumer.assignment()) {
+                Long position = checkpoint.positions().get(tp);
+                if (position == null) {
+                    continue; // a partition added since: read from its beginning
+                }
+                if (position < starts.get(tp)) {
+                    LOG.warn("status view: {} starts at offset {}, after the index's position {}: the records between "
+                            + "are gone (retention) and are not read", tp, starts.get(tp), position);
+                    position = starts.get(tp);
+                }
+                r.consumer.seek(tp, position);
+            }
+        }
+        known = checkpoint.known();
+        replays.addAll(checkpoint.replays());
+        for (String id : checkpoint.inMemory()) {
+            stored(id).ifPresent(t -> {
+                tracks.put(id, t);
+                show(t);
+            });
+        }
+        readAtCheckpoint = recordsRead;
+        checkpointAt = System.nanoTime();
+        LOG.info("status view: continuing from the photo index ({} photos, {} in memory)", known, tracks.size());
+    }
+
+    private void maybeCheckpoint(List<TopicReader> readers) {
+        boolean due = index.pending() + dirty.size() >= CHECKPOINT_PHOTOS
+                || (recordsRead != readAtCheckpoint
+                && System.nanoTime() - checkpointAt >= CHECKPOINT_EVERY.toNanos());
+        if (due) {
+            checkpoint(readers);
+        }
+    }
+
+    /**
+     * Writes the photos in memory changed since they were stored, then publishes the index with
+     * the positions read so far: everything read before them is in the index.
+     */
+    private void checkpoint(List<TopicReader> readers) {
+        for (String id : dirty) {
+            index.put(id, TrackCodec.encode(tracks.get(id)));
+        }
+        dirty.clear();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicReader r : readers) {
+            for (TopicPartition tp : r.consumer.assignment()) {
+                positions.put(tp, r.consumer.position(tp));
+            }
+        }
+        index.checkpoint(new ViewCheckpoint(positions, known, List.copyOf(replays), List.copyOf(tracks.keySet()))
+                .encode());
+        readAtCheckpoint = recordsRead;
+        checkpointAt = System.nanoTime();
     }
 
     /** Photos whose latest delivery has no outcome yet: the ones {@link #settleOpenDeliveries} looks at. */
@@ -312,37 +556,55 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-    private List<TopicPartition> partitions() {
+    private List<TopicPartition> partitions(String topic) {
         List<TopicPartition> all = new ArrayList<>();
-        for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
-            for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
-                all.add(new TopicPartition(topic, p.partition()));
-            }
+        for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
+            all.add(new TopicPartition(topic, p.partition()));
         }
         return all;
     }
 
-    private void seek(Consumer consumer, long fromMillis) {
+    private void seek(List<TopicReader> readers, long fromMillis) {
+        readers.forEach(r -> {
+            r.idle = false;
+            r.lastAt = Long.MIN_VALUE;
+        });
         if (fromMillis <= 0) {
-            tracks.clear();
-            photos.clear();
-            journeys.clear();
-            digests.clear();
-            open.clear();
-            unsettledEnds.clear();
-            consumer.seekToBeginning(consumer.assignment());
+            synchronized (evicting) {
+                tracks.clear();
+                photos.clear();
+                journeys.clear();
+                digests.clear();
+                open.clear();
+                unsettledEnds.clear();
+                finished.clear();
+                dirty.clear();
+                replays.clear();
+                index.clear();
+                known = 0;
+            }
+            readers.forEach(r -> r.consumer.seekToBeginning(r.consumer.assignment()));
             LOG.info("status view: rebuilding from the start of the log");
             return;
         }
-        // The records from then on are read again, and tell their steps again.
-        tracks.values().forEach(t -> t.steps.removeIf(step -> step.at().toEpochMilli() >= fromMillis));
-        Map<TopicPartition, Long> query = new HashMap<>();
-        consumer.assignment().forEach(tp -> query.put(tp, fromMillis));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-        for (TopicPartition tp : consumer.assignment()) {
-            OffsetAndTimestamp at = found.get(tp);
-            consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
+        // The records from then on are read again, and tell their steps again; stored photos drop
+        // theirs when next read (withReplays).
+        replays.add(fromMillis);
+        tracks.values().forEach(t -> {
+            t.steps.removeIf(step -> step.at().toEpochMilli() >= fromMillis);
+            t.replayEpoch = replays.size();
+            dirty.add(t.id);
+        });
+        for (TopicReader r : readers) {
+            Consumer consumer = r.consumer;
+            Map<TopicPartition, Long> query = new HashMap<>();
+            consumer.assignment().forEach(tp -> query.put(tp, fromMillis));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+            for (TopicPartition tp : consumer.assignment()) {
+                OffsetAndTimestamp at = found.get(tp);
+                consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
+            }
         }
         LOG.info("status view: reading again from {}", Instant.ofEpochMilli(fromMillis));
     }
@@ -360,20 +622,59 @@ public final class StatusView implements AutoCloseable {
     }
 
     private void publish(Track track) {
+        PhotoView shown = withProgress(show(track));
+        dirty.add(track.id);
+        for (PhotoListener listener : listeners) {
+            listener.photoChanged(shown);
+        }
+        evictFinished();
+    }
+
+    /** Makes the track's photo, digest and journey what readers see, and notes whether it may leave memory. */
+    private PhotoView show(Track track) {
         PhotoView view = track.view();
         if (track.sha256 != null) {
             digests.put(view.id(), track.sha256); // before the photo, as in recordAccepted
         }
         photos.put(view.id(), view);
-        // by time: the three topics are read in any interleaving (a stable sort keeps an inferred
-        // step before the delivery it was inferred from)
-        journeys.put(view.id(), track.steps.stream().sorted(Comparator.comparing(JourneyStep::at)).toList());
+        journeys.put(view.id(), journeyOf(track));
+        // both sets only ever name photos in memory, so they do not grow with history (removing
+        // an absent id, or adding a present one, is no change to a set another loop iterates)
         if (track.delivered != null) {
             open.add(view.id());
+        } else {
+            open.remove(view.id());
         }
-        PhotoView shown = withProgress(view);
-        for (PhotoListener listener : listeners) {
-            listener.photoChanged(shown);
+        if (track.unsettledEnd != null) {
+            unsettledEnds.add(view.id());
+        } else {
+            unsettledEnds.remove(view.id());
+        }
+        finished.remove(track.id); // re-added last: the least recently changed are evicted first
+        if (track.delivered == null && track.unsettledEnd == null && view.status() != PhotoStatus.QUEUED) {
+            finished.add(track.id);
+        }
+        return view;
+    }
+
+    /**
+     * Moves the least recently changed finished photos past the cache size to the index: written
+     * there before they leave memory, so a reader finds each photo in one or the other.
+     */
+    private void evictFinished() {
+        while (finished.size() > cacheSize) {
+            java.util.Iterator<String> eldest = finished.iterator();
+            String id = eldest.next();
+            eldest.remove();
+            Track t = tracks.remove(id);
+            synchronized (evicting) {
+                if (dirty.remove(id)) {
+                    index.put(id, TrackCodec.encode(t));
+                }
+                photos.remove(id);
+                journeys.remove(id);
+                digests.remove(id);
+            }
         }
     }
 
@@ -465,8 +766,19 @@ public final class StatusView implements AutoCloseable {
     }
 
 
+    /** The photo's track: in memory, else read back from the index, else a new photo. */
     private Track track(String photoId, long timestamp) {
-        return tracks.computeIfAbsent(photoId, id -> new Track(id, timestamp));
+        Track t = tracks.get(photoId);
+        if (t == null) {
+            t = stored(photoId).orElse(null);
+            if (t == null) {
+                t = new Track(photoId, timestamp);
+                t.replayEpoch = replays.size();
+                known++;
+            }
+            tracks.put(photoId, t);
+        }
+        return t;
     }
 
     private static long headerLong(ConsumerRecord record, String key, long fallback) {
@@ -496,9 +808,14 @@ public final class StatusView implements AutoCloseable {
         return "/" + variant.path();
     }
 
-    /** What the records said about one photo so far; touched by the reading thread only. */
-    private static final class Track {
+    /**
+     * What the records said about one photo so far; touched by the reading thread only (a copy
+     * decoded from the index by any).
+     */
+    static final class Track {
         final String id;
+        /** How many timed replays this track has dropped the re-read steps of. */
+        int replayEpoch;
         final Map<String, String> variants = new LinkedHashMap<>();
         long lastJobAt;
         long processedAt;

@@ -73,7 +73,8 @@ class StatusViewAcceptedTest {
         try (QueueBackend queue = open(dir.resolve("queue"));
              QueueBackend unread = open(dir.resolve("unread"))) {
             RecordMetadata at = produce(queue, job);
-            try (StatusView accepting = StatusView.start(unread, IDLE); StatusView reading = StatusView.start(queue, IDLE)) {
+            try (StatusView accepting = StatusView.start(unread, IDLE, dir.resolve("unread-view"), 100);
+                 StatusView reading = StatusView.start(queue, IDLE, dir.resolve("view"), 100)) {
                 accepting.recordAccepted(job, at);
                 PhotoView accepted = accepting.get("p1").orElseThrow();
                 assertEquals(PhotoStatus.QUEUED, accepted.status());
@@ -87,7 +88,7 @@ class StatusViewAcceptedTest {
         PhotoUploaded job = job("p2");
         try (QueueBackend queue = open(dir.resolve("queue"))) {
             RecordMetadata first = produce(queue, job);
-            try (StatusView view = StatusView.start(queue, IDLE)) {
+            try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), 100)) {
                 PhotoView read = awaitPhoto(view, "p2");
                 view.recordAccepted(job, new RecordMetadata(Topics.PHOTO_UPLOADED, first.partition(),
                         first.offset() + 100, first.timestamp() + 1));
@@ -104,7 +105,7 @@ class StatusViewAcceptedTest {
         try (QueueBackend queue = open(dir.resolve("queue"));
              QueueBackend unread = open(dir.resolve("unread"))) {
             RecordMetadata at = produce(queue, job);
-            try (StatusView accepting = StatusView.start(unread, IDLE)) {
+            try (StatusView accepting = StatusView.start(unread, IDLE, dir.resolve("unread-view"), 100)) {
                 assertEquals(Optional.empty(), accepting.sourceDigest("p3"));
                 accepting.recordAccepted(job, at);
                 assertEquals(Optional.of(job.sha256()), accepting.sourceDigest("p3"));
@@ -112,7 +113,7 @@ class StatusViewAcceptedTest {
         }
         try (QueueBackend reopened = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
                 dir.resolve("queue").toString()));
-             StatusView rebuilt = StatusView.start(reopened, IDLE)) {
+             StatusView rebuilt = StatusView.start(reopened, IDLE, dir.resolve("view"), 100)) {
             awaitPhoto(rebuilt, "p3");
             assertEquals(Optional.of(job.sha256()), rebuilt.sourceDigest("p3"), "read again from the log");
             assertEquals(Optional.empty(), rebuilt.sourceDigest("p4"), "no job, no digest");

@@ -1,0 +1,578 @@
+package dev.photoqueue.worker.index;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+
+/**
+ * A small storage engine for photo records by photo id, in one folder: an append-only data file
+ * of records and an index of sorted runs, published by a checkpoint. It is a cache of the queue's
+ * log, which stays the truth: whatever is missing or damaged here is thrown away and rebuilt by
+ * reading the log again.
+ *
+ * <pre>
+ * records.dat     [length int][crc32c int][key length int][key UTF-8][value]   appended, never changed
+ * run-N.idx       [hash long][record offset long] ...  sorted by hash; immutable once published
+ * checkpoint      [magic int][data length long][runs int]{[N long][entries long][crc long]}*
+ *                 [meta length int][meta][crc32c int]                            replaced atomically
+ * </pre>
+ *
+ * <p>Guarantees. {@link #put} appends a record and remembers its offset in a memory table, where
+ * {@link #get} finds it at once. {@link #checkpoint} makes everything put so far durable: it
+ * forces the data file, writes the memory table as a new sorted run (temp file, force, rename),
+ * then the checkpoint (temp file, force, rename, force the folder), and only then forgets the
+ * memory table. A crash anywhere (kill -9, power loss) leaves the old or the new checkpoint; on
+ * {@link #open}, data past the checkpoint's length is cut and run files it does not name are
+ * deleted, so what is seen is exactly what the checkpoint covers, with its {@link #meta} (the
+ * caller's log positions). A missing or damaged checkpoint, run or data file opens an empty index
+ * ({@link #recovered} false).
+ *
+ * <p>Memory: per record none, except the memory table of records put since the last checkpoint;
+ * runs are read through memory maps (outside the Java heap). A lookup binary-searches each run
+ * (newest first) for the key's 64-bit hash and reads the record to compare the key, so hash
+ * collisions cost a read, never a wrong answer. More than {@value #MAX_RUNS} runs are merged into
+ * one at a checkpoint. Records replaced by a later put stay in the data file (it is rewritten only
+ * by {@link #clear}).
+ *
+ * <p>Thread-safety: one writer thread calls {@link #put}, {@link #checkpoint} and {@link #clear};
+ * {@link #get} may be called from any thread at the same time.
+ */
+public final class PhotoIndex implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhotoIndex.class);
+    static final String DATA = "records.dat";
+    static final String CHECKPOINT = "checkpoint";
+    private static final int MAGIC = 0x50514958; // "PQIX"
+    static final int MAX_RUNS = 8;
+    private static final int ENTRY = 16;
+
+    private final Path dir;
+    private final FileChannel data;
+    /**
+     * Reads records for {@link #get}: a file, not a channel, as an interrupted reader thread would
+     * close a channel for everyone.
+     */
+    private final java.io.RandomAccessFile reader;
+    private final Map<String, Long> memtable = new ConcurrentHashMap<>();
+    private volatile List<Run> runs;
+    private volatile long dataLength;
+    private long nextRun;
+    private byte[] meta;
+    private final boolean recovered;
+
+    private PhotoIndex(Path dir, FileChannel data, List<Run> runs, long dataLength, byte[] meta, boolean recovered) {
+        this.dir = dir;
+        this.data = data;
+        try {
+            this.reader = new java.io.RandomAccessFile(dir.resolve(DATA).toFile(), "r");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + dir.resolve(DATA) + " for reading", e);
+        }
+        this.runs = runs;
+        this.dataLength = dataLength;
+        this.meta = meta;
+        this.recovered = recovered;
+        this.nextRun = runs.stream().mapToLong(Run::number).max().orElse(0) + 1;
+    }
+
+    /** A sorted run, mapped read-only. */
+    private record Run(long number, long entries, long crc, ByteBuffer map) {
+        long hash(long i) {
+            return map.getLong((int) (i * ENTRY));
+        }
+
+        long offset(long i) {
+            return map.getLong((int) (i * ENTRY + 8));
+        }
+    }
+
+    /**
+     * Opens the index in {@code dir} (created if missing) as its last checkpoint left it; an index
+     * whose checkpoint, runs or data do not check out is emptied, with a log line saying why.
+     */
+    public static PhotoIndex open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel data = FileChannel.open(dir.resolve(DATA), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                Path checkpoint = dir.resolve(CHECKPOINT);
+                if (Files.exists(checkpoint)) {
+                    try {
+                        return load(dir, data, Files.readAllBytes(checkpoint));
+                    } catch (DamagedIndexException e) {
+                        LOG.warn("photo index {}: {}; starting empty, to be rebuilt from the log", dir, e.getMessage());
+                    }
+                }
+                PhotoIndex empty = new PhotoIndex(dir, data, List.of(), 0, null, false);
+                empty.reset();
+                return empty;
+            } catch (IOException | RuntimeException e) {
+                data.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the photo index in " + dir, e);
+        }
+    }
+
+    /** The checkpoint or a file it names does not check out. */
+    private static final class DamagedIndexException extends Exception {
+        DamagedIndexException(String message) {
+            super(message);
+        }
+    }
+
+    private static PhotoIndex load(Path dir, FileChannel data, byte[] bytes) throws IOException, DamagedIndexException {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (bytes.length < 24 || in.getInt() != MAGIC) {
+            throw new DamagedIndexException("checkpoint " + dir.resolve(CHECKPOINT) + " is not a checkpoint ("
+                    + bytes.length + " bytes)");
+        }
+        if (crc(bytes, 0, bytes.length - 4) != ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()) {
+            throw new DamagedIndexException("checkpoint " + dir.resolve(CHECKPOINT) + " fails its CRC");
+        }
+        long dataLength = in.getLong();
+        if (data.size() < dataLength) {
+            throw new DamagedIndexException(dir.resolve(DATA) + " has " + data.size() + " bytes, the checkpoint "
+                    + "covers " + dataLength);
+        }
+        int count = in.getInt();
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long number = in.getLong();
+            long entries = in.getLong();
+            long crc = in.getLong();
+            Path file = runFile(dir, number);
+            if (!Files.exists(file) || Files.size(file) != entries * ENTRY) {
+                throw new DamagedIndexException("run " + file + " is missing or not " + entries * ENTRY + " bytes");
+            }
+            ByteBuffer map = map(file, entries);
+            if (crc(map) != crc) {
+                throw new DamagedIndexException("run " + file + " fails its CRC");
+            }
+            runs.add(new Run(number, entries, crc, map));
+        }
+        byte[] meta = new byte[in.getInt()];
+        in.get(meta);
+        data.truncate(dataLength); // records past the checkpoint were never published
+        boolean published = meta.length > 0; // an emptied index has a checkpoint with no meta
+        PhotoIndex index = new PhotoIndex(dir, data, List.copyOf(runs), dataLength, published ? meta : null,
+                published);
+        index.deleteUnnamedRuns();
+        return index;
+    }
+
+    /** True when the index was opened from a checkpoint with meta; false when it started empty. */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    /** What the caller gave the last checkpoint (its log positions), or empty for an empty index. */
+    public Optional<byte[]> meta() {
+        return Optional.ofNullable(meta).map(byte[]::clone);
+    }
+
+    /** Records put since the last checkpoint (the memory table's size). */
+    public int pending() {
+        return memtable.size();
+    }
+
+    /** The bytes the data file holds, published or not. */
+    public long dataBytes() {
+        return dataLength;
+    }
+
+    /** The latest value put under {@code key}, or empty. Any thread. */
+    public Optional<byte[]> get(String key) {
+        Long at = memtable.get(key);
+        if (at != null) {
+            return Optional.of(readRecord(at, key));
+        }
+        long hash = hash(key);
+        for (Run run : runs) {
+            for (long i = firstAtOrAfter(run, hash); i < run.entries() && run.hash(i) == hash; i++) {
+                byte[] value = readIfKey(run.offset(i), key);
+                if (value != null) {
+                    return Optional.of(value);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stores {@code value} under {@code key}, replacing what was there; durable at the next checkpoint. */
+    public void put(String key, byte[] value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer body = ByteBuffer.allocate(4 + k.length + value.length).putInt(k.length).put(k).put(value);
+        ByteBuffer record = ByteBuffer.allocate(8 + body.capacity());
+        record.putInt(body.capacity()).putInt(crc(body.array(), 0, body.capacity())).put(body.array()).flip();
+        long at = dataLength;
+        try {
+            while (record.hasRemaining()) {
+                data.write(record, at + record.position());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve(DATA) + " at offset " + at, e);
+        }
+        dataLength += record.capacity();
+        memtable.put(key, at); // published after the write: a reader finds a whole record
+    }
+
+    /**
+     * Makes every record put so far durable and publishes it with {@code meta} (the log positions
+     * the records cover): forces the data, writes the memory table as a run (merging the runs when
+     * there are too many), then replaces the checkpoint.
+     */
+    public void checkpoint(byte[] meta) {
+        try {
+            data.force(false);
+            List<Run> next = new ArrayList<>(runs);
+            if (!memtable.isEmpty()) {
+                Run fresh = writeRun(memtableEntries());
+                next.add(0, fresh);
+            }
+            List<Run> before = List.copyOf(next); // every run file there is now
+            if (next.size() > MAX_RUNS) {
+                next = List.of(merge(next));
+            }
+            writeCheckpoint(next, meta);
+            runs = List.copyOf(next);
+            this.meta = meta.clone();
+            memtable.clear(); // after the runs that hold its entries are published
+            for (Run old : before) {
+                if (!runs.contains(old)) {
+                    Files.deleteIfExists(runFile(dir, old.number()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint of the photo index in " + dir, e);
+        }
+    }
+
+    /** Forgets everything: an empty data file, no runs, a checkpoint with no meta. */
+    public void clear() {
+        try {
+            reset();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the photo index in " + dir, e);
+        }
+    }
+
+    private void reset() throws IOException {
+        writeCheckpoint(List.of(), new byte[0]);
+        meta = null;
+        List<Run> before = runs;
+        runs = List.of();
+        memtable.clear();
+        data.truncate(0);
+        dataLength = 0;
+        for (Run old : before) {
+            Files.deleteIfExists(runFile(dir, old.number()));
+        }
+        deleteUnnamedRuns();
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+            data.close();
+        } catch (IOException e) {
+            LOG.warn("photo index {}: closing {} failed: {}", dir, DATA, e.toString());
+        }
+    }
+
+    // --- runs ---
+
+    private long[] memtableEntries() {
+        long[] entries = new long[memtable.size() * 2];
+        int n = 0;
+        for (Map.Entry<String, Long> e : memtable.entrySet()) {
+            entries[n++] = hash(e.getKey());
+            entries[n++] = e.getValue();
+        }
+        sortPairs(entries, n / 2);
+        return java.util.Arrays.copyOf(entries, n);
+    }
+
+    /** Sorts (hash, offset) pairs by hash. */
+    private static void sortPairs(long[] pairs, int count) {
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(pairs[2 * a], pairs[2 * b]));
+        long[] copy = pairs.clone();
+        for (int i = 0; i < count; i++) {
+            pairs[2 * i] = copy[2 * order[i]];
+            pairs[2 * i + 1] = copy[2 * order[i] + 1];
+        }
+    }
+
+    private Run writeRun(long[] pairs) throws IOException {
+        long number = nextRun++;
+        Path file = runFile(dir, number);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        ByteBuffer buffer = ByteBuffer.allocate(pairs.length * 8);
+        buffer.asLongBuffer().put(pairs);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        long entries = pairs.length / 2;
+        ByteBuffer map = map(file, entries);
+        return new Run(number, entries, crc(map), map);
+    }
+
+    /**
+     * Merges the runs (newest first) into one, streaming: for each hash the newest entry of each
+     * key wins; entries of one hash from different runs are told apart by reading their keys.
+     */
+    private Run merge(List<Run> newestFirst) throws IOException {
+        long number = nextRun++;
+        Path file = runFile(dir, number);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        long[] cursor = new long[newestFirst.size()];
+        long written = 0;
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            List<String> keys = new ArrayList<>();
+            while (true) {
+                long min = Long.MAX_VALUE;
+                boolean any = false;
+                for (int r = 0; r < cursor.length; r++) {
+                    Run run = newestFirst.get(r);
+                    if (cursor[r] < run.entries() && (!any || run.hash(cursor[r]) < min)) {
+                        min = run.hash(cursor[r]);
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    break;
+                }
+                keys.clear();
+                List<Long> offsets = new ArrayList<>();
+                for (int r = 0; r < cursor.length; r++) { // newest run first: its entry of a key wins
+                    Run run = newestFirst.get(r);
+                    while (cursor[r] < run.entries() && run.hash(cursor[r]) == min) {
+                        offsets.add(run.offset(cursor[r]));
+                        cursor[r]++;
+                    }
+                }
+                for (long offset : offsets) {
+                    if (offsets.size() > 1) { // a collision or an older copy: keep the newest of each key
+                        String key = keyAt(offset);
+                        if (keys.contains(key)) {
+                            continue;
+                        }
+                        keys.add(key);
+                    }
+                    if (buffer.remaining() < ENTRY) {
+                        buffer.flip();
+                        while (buffer.hasRemaining()) {
+                            out.write(buffer);
+                        }
+                        buffer.clear();
+                    }
+                    buffer.putLong(min).putLong(offset);
+                    written++;
+                }
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        ByteBuffer map = map(file, written);
+        return new Run(number, written, crc(map), map);
+    }
+
+    private static long firstAtOrAfter(Run run, long hash) {
+        long lo = 0;
+        long hi = run.entries();
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (run.hash(mid) < hash) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void writeCheckpoint(List<Run> published, byte[] meta) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(MAGIC);
+        out.writeLong(dataLength);
+        out.writeInt(published.size());
+        for (Run run : published) {
+            out.writeLong(run.number());
+            out.writeLong(run.entries());
+            out.writeLong(run.crc());
+        }
+        out.writeInt(meta.length);
+        out.write(meta);
+        out.flush();
+        byte[] body = bytes.toByteArray();
+        ByteBuffer whole = ByteBuffer.allocate(body.length + 4).put(body).putInt(crc(body, 0, body.length)).flip();
+        Path temp = dir.resolve(CHECKPOINT + ".tmp");
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            while (whole.hasRemaining()) {
+                file.write(whole);
+            }
+            file.force(true);
+        }
+        Files.move(temp, dir.resolve(CHECKPOINT), StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(dir);
+    }
+
+    private void deleteUnnamedRuns() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                boolean named = runs.stream().anyMatch(r -> runFile(dir, r.number()).getFileName().toString()
+                        .equals(name));
+                if (!named) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    // --- records ---
+
+    private byte[] readRecord(long at, String key) {
+        byte[] value = readIfKey(at, key);
+        if (value == null) {
+            throw new UncheckedIOException(new IOException("the record at offset " + at + " of " + dir.resolve(DATA)
+                    + " is not of key " + key));
+        }
+        return value;
+    }
+
+    /** The value of the record at {@code at} when its key is {@code key}, else null. */
+    private byte[] readIfKey(long at, String key) {
+        ByteBuffer body = readBody(at);
+        int keyLength = body.getInt();
+        byte[] k = new byte[keyLength];
+        body.get(k);
+        if (!key.equals(new String(k, StandardCharsets.UTF_8))) {
+            return null;
+        }
+        byte[] value = new byte[body.remaining()];
+        body.get(value);
+        return value;
+    }
+
+    private String keyAt(long at) {
+        ByteBuffer body = readBody(at);
+        byte[] k = new byte[body.getInt()];
+        body.get(k);
+        return new String(k, StandardCharsets.UTF_8);
+    }
+
+    private ByteBuffer readBody(long at) {
+        try {
+            ByteBuffer head = ByteBuffer.allocate(8);
+            readFully(head, at);
+            int length = head.getInt(0);
+            int crc = head.getInt(4);
+            if (length < 4 || at + 8 + length > dataLength) {
+                throw new IOException("bad record length " + length);
+            }
+            ByteBuffer body = ByteBuffer.allocate(length);
+            readFully(body, at + 8);
+            if (crc(body.array(), 0, length) != crc) {
+                throw new IOException("the record fails its CRC");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the record at offset " + at + " of " + dir.resolve(DATA)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fills the whole of {@code buffer} (a heap buffer at position 0) from {@code at}. */
+    private void readFully(ByteBuffer buffer, long at) throws IOException {
+        synchronized (reader) {
+            reader.seek(at);
+            reader.readFully(buffer.array(), 0, buffer.capacity());
+        }
+    }
+
+    // --- helpers ---
+
+    private static Path runFile(Path dir, long number) {
+        return dir.resolve(String.format("run-%016d.idx", number));
+    }
+
+    private static ByteBuffer map(Path file, long entries) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, entries * ENTRY);
+        }
+    }
+
+    private static long crc(ByteBuffer map) {
+        CRC32C crc = new CRC32C();
+        crc.update(map.duplicate().clear());
+        return crc.getValue();
+    }
+
+    private static int crc(byte[] bytes, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, from, length);
+        return (int) crc.getValue();
+    }
+
+    /** A 64-bit hash of the key's UTF-8 bytes (FNV-1a, then a finaliser that spreads the bits). */
+    static long hash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a folder; the rename is then as durable as they make it
+            LOG.debug("cannot force the folder {}: {}", dir, e.toString());
+        }
+    }
+}

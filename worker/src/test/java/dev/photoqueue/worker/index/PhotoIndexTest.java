@@ -1,0 +1,159 @@
+package dev.photoqueue.worker.index;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PhotoIndexTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Optional<byte[]> value) {
+        return value.map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @Test
+    void findsWhatWasPutBeforeAndAfterACheckpointAndAfterReopening() {
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            assertFalse(index.recovered());
+            index.put("a", bytes("1"));
+            assertEquals("1", text(index.get("a")), "from the memory table");
+            index.checkpoint(bytes("positions-1"));
+            assertEquals(0, index.pending());
+            assertEquals("1", text(index.get("a")), "from the run");
+            index.put("a", bytes("2"));
+            index.put("b", bytes("3"));
+            index.checkpoint(bytes("positions-2"));
+            assertEquals(Optional.empty(), index.get("c"));
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertTrue(reopened.recovered());
+            assertEquals("positions-2", text(reopened.meta()));
+            assertEquals("2", text(reopened.get("a")), "the newest run wins");
+            assertEquals("3", text(reopened.get("b")));
+        }
+    }
+
+    @Test
+    void whatWasPutAfterTheLastCheckpointIsGoneAfterACrash() throws Exception {
+        PhotoIndex index = PhotoIndex.open(dir);
+        index.put("a", bytes("1"));
+        index.checkpoint(bytes("p1"));
+        long published = Files.size(dir.resolve(PhotoIndex.DATA));
+        index.put("a", bytes("2"));
+        index.put("b", bytes("3"));
+        // no checkpoint, no close: as after kill -9
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertEquals("p1", text(reopened.meta()));
+            assertEquals("1", text(reopened.get("a")));
+            assertEquals(Optional.empty(), reopened.get("b"));
+            assertEquals(published, Files.size(dir.resolve(PhotoIndex.DATA)), "the unpublished tail is cut");
+        }
+        index.close();
+    }
+
+    @Test
+    void aDamagedCheckpointOrAMissingRunOpensAnEmptyIndex() throws Exception {
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            index.put("a", bytes("1"));
+            index.checkpoint(bytes("p1"));
+        }
+        byte[] checkpoint = Files.readAllBytes(dir.resolve(PhotoIndex.CHECKPOINT));
+        checkpoint[10] ^= 0x55;
+        Files.write(dir.resolve(PhotoIndex.CHECKPOINT), checkpoint);
+        try (PhotoIndex damaged = PhotoIndex.open(dir)) {
+            assertFalse(damaged.recovered());
+            assertEquals(Optional.empty(), damaged.meta());
+            assertEquals(Optional.empty(), damaged.get("a"));
+            damaged.put("b", bytes("2"));
+            damaged.checkpoint(bytes("p2"));
+        }
+        try (Stream<Path> runs = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("run-"))) {
+            for (Path run : runs.toList()) {
+                Files.delete(run);
+            }
+        }
+        try (PhotoIndex missingRun = PhotoIndex.open(dir)) {
+            assertFalse(missingRun.recovered());
+            assertEquals(Optional.empty(), missingRun.get("b"));
+        }
+    }
+
+    @Test
+    void manyCheckpointsMergeIntoFewRunsAndAgreeWithAMapOfTheNewestValues() throws Exception {
+        Random random = new Random(42);
+        Map<String, String> model = new HashMap<>();
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            for (int round = 0; round < 3 * PhotoIndex.MAX_RUNS; round++) {
+                for (int i = 0; i < 200; i++) {
+                    String key = "photo-" + random.nextInt(1_000);
+                    String value = key + "@" + round + "." + i;
+                    index.put(key, bytes(value));
+                    model.put(key, value);
+                }
+                index.checkpoint(bytes("round " + round));
+            }
+            for (Map.Entry<String, String> e : model.entrySet()) {
+                assertEquals(e.getValue(), text(index.get(e.getKey())), e.getKey());
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            long runs = files.filter(p -> p.getFileName().toString().startsWith("run-")).count();
+            assertTrue(runs <= PhotoIndex.MAX_RUNS, runs + " run files");
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            for (Map.Entry<String, String> e : model.entrySet()) {
+                assertEquals(e.getValue(), text(reopened.get(e.getKey())), e.getKey());
+            }
+            assertEquals(Optional.empty(), reopened.get("photo-1000"));
+        }
+    }
+
+    @Test
+    void clearForgetsEverythingDurably() {
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            index.put("a", bytes("1"));
+            index.checkpoint(bytes("p1"));
+            index.clear();
+            assertEquals(Optional.empty(), index.get("a"));
+            assertEquals(0, index.dataBytes());
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertFalse(reopened.recovered());
+            assertEquals(Optional.empty(), reopened.get("a"));
+        }
+    }
+
+    @Test
+    void keysWithTheSameHashAreToldApartByTheirRecords() {
+        // the merge and the lookup compare keys whenever hashes are equal; equal keys are the
+        // one collision that can be made on purpose: later values of one key must win
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            for (int round = 0; round <= PhotoIndex.MAX_RUNS; round++) {
+                index.put("same", bytes("v" + round));
+                index.put("other" + round, bytes("o" + round));
+                index.checkpoint(bytes("r" + round));
+            }
+            assertArrayEquals(bytes("v" + PhotoIndex.MAX_RUNS), index.get("same").orElseThrow());
+            assertEquals("o0", text(index.get("other0")));
+        }
+    }
+}
