@@ -13,41 +13,54 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The thread one worker's image work runs on, at the worker's nice value, apart from the worker's
- * loop thread, which stays at normal priority and talks to the group. While a job runs, the loop
- * thread waits for it and vouches for the member (calls {@code keepAlive} every {@code interval}):
- * image work at nice 19 on a busy machine (a JVM just started, other processes) can take many
- * times the session timeout, and a member silent that long counts as crashed, so its job would be
- * handed to another member, and counted as delivered again, while this one is still on it.
+ * The threads one worker's image work runs on, apart from the worker's loop thread, which stays at
+ * normal priority and talks to the group: a yielding thread at the worker's nice value, and, for
+ * jobs run with {@code yieldCores} false, one at normal priority (made at the first such job; the
+ * kernel lets a thread lower its priority but never raise it again, so each priority has a thread
+ * of its own). While a job runs, the loop thread waits for it and vouches for the member (calls
+ * {@code keepAlive} every {@code interval}): image work at nice 19 on a busy machine (a JVM just
+ * started, other processes) can take many times the session timeout, and a member silent that
+ * long counts as crashed, so its job would be handed to another member, and counted as delivered
+ * again, while this one is still on it.
  *
  * <p>Vouching stops once a job has run for {@code maxKeepAlive}: a job that hangs makes its member
  * fall silent, and the job goes to another member after the session timeout, as when a worker
  * dies. A worker whose loop thread dies (a crash) stops vouching at once.
  *
- * <p>Used by one thread, the worker's loop; {@link #close} ends the job thread.
+ * <p>Used by one thread, the worker's loop; {@link #close} ends the job threads.
  */
 final class JobThread implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobThread.class);
 
-    private final ExecutorService executor;
+    private final String name;
+    private final int nice;
+    private final ExecutorService yielding;
+    /** The normal-priority thread, made at the first job that does not yield; null until then. */
+    private ExecutorService normal;
     private final Duration interval;
     private final Duration maxKeepAlive;
     private final Runnable keepAlive;
 
     /**
-     * A thread named {@code name}, which lowers itself to {@code nice} (0 to 19) before its first
-     * job; {@code keepAlive} is called on the caller's thread every {@code interval} while a job
-     * runs, until it has run for {@code maxKeepAlive}.
+     * Job threads named after {@code name}: the yielding one lowers itself to {@code nice} (0 to
+     * 19) before its first job; {@code keepAlive} is called on the caller's thread every
+     * {@code interval} while a job runs, until it has run for {@code maxKeepAlive}.
      */
     JobThread(String name, int nice, Duration interval, Duration maxKeepAlive, Runnable keepAlive) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the keep-alive interval of " + name + " must be > 0, was " + interval);
         }
+        this.name = name;
+        this.nice = nice;
         this.interval = interval;
         this.maxKeepAlive = maxKeepAlive;
         this.keepAlive = keepAlive;
-        this.executor = Executors.newSingleThreadExecutor(work -> {
+        this.yielding = executor(name, nice);
+    }
+
+    private static ExecutorService executor(String name, int nice) {
+        return Executors.newSingleThreadExecutor(work -> {
             Thread t = new Thread(() -> {
                 CpuPriority.lowerCurrentThread(nice);
                 work.run();
@@ -57,14 +70,20 @@ final class JobThread implements AutoCloseable {
         });
     }
 
+    /** As {@link #run(String, boolean, Supplier)} on the yielding thread. */
+    <T> T run(String what, Supplier<T> job) throws InterruptedException {
+        return run(what, true, job);
+    }
+
     /**
-     * Runs {@code job} ({@code what} names it in the log) on the job thread and returns its result,
+     * Runs {@code job} ({@code what} names it in the log) on the yielding job thread, or with
+     * {@code yieldCores} false on the normal-priority one, and returns its result,
      * or throws what it threw (a RuntimeException or Error, as it is), keeping the member alive
      * meanwhile. An interrupt of the caller interrupts the job and is thrown as
      * {@link InterruptedException}.
      */
-    <T> T run(String what, Supplier<T> job) throws InterruptedException {
-        Future<T> running = executor.submit(job::get);
+    <T> T run(String what, boolean yieldCores, Supplier<T> job) throws InterruptedException {
+        Future<T> running = lane(yieldCores).submit(job::get);
         long start = System.nanoTime();
         boolean vouching = true;
         try {
@@ -102,8 +121,21 @@ final class JobThread implements AutoCloseable {
         return new IllegalStateException("a job threw a checked exception: " + cause, cause);
     }
 
+    private ExecutorService lane(boolean yieldCores) {
+        if (yieldCores || nice == 0) {
+            return yielding;
+        }
+        if (normal == null) {
+            normal = executor(name + "-normal", 0);
+        }
+        return normal;
+    }
+
     @Override
     public void close() {
-        executor.shutdownNow();
+        yielding.shutdownNow();
+        if (normal != null) {
+            normal.shutdownNow();
+        }
     }
 }
