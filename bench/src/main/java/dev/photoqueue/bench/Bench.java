@@ -31,6 +31,7 @@ public final class Bench {
         FAMILIES.put("pipeline", options -> new PipelineBench(options.samples()));
         FAMILIES.put("delivery", options -> new DeliveryBench(options.samples()));
         FAMILIES.put("images", options -> new ImagesBench(options.samples()));
+        FAMILIES.put("upload", options -> new UploadBench(options.samples()));
     }
 
     private Bench() {
