@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  *     The hops of each async photo are read from its journey.</li>
  * <li>{@code 202}: no embedded workers (the API's own cost, without image work on the same cores).
  *     In turns, {@value #ACCEPTS} times a round: an upload to the app, timed to its 202, and the same
- *     upload to a {@link ReceiveOnlyServer} (the app's upload settings, nothing stored): the floor.</li>
+ *     upload to a {@link ReceiveOnlyServer} (the app's upload settings, nothing stored): the floor.
+ *     Beside them, in the same data dir, the disk alone ({@link DiskForces}): a file of the photo's
+ *     size stored durably, and a small record appended and forced, the two writes a 202 waits for.</li>
  * </ul>
  * {@code --records} does not apply.
  */
@@ -175,30 +177,36 @@ final class UploadBench implements BenchFamily {
     }
 
     private List<Result> accept(int rounds, WorkDir workDir, byte[] photo) throws Exception {
-        List<Double> app = new ArrayList<>();
-        List<Double> floor = new ArrayList<>();
-        List<Double> ratio = new ArrayList<>();
+        Map<String, List<Double>> figures = new LinkedHashMap<>();
         for (int round = 0; round <= rounds; round++) {
-            double[] r = acceptRound(workDir, photo);
-            System.out.printf(Locale.ROOT, "[%s] round %d: 202 p50 %.2f ms, receive only p50 %.2f ms, %.2fx%s%n",
-                    ACCEPT, round, r[0], r[1], r[0] / r[1], round == 0 ? " (warm-up)" : "");
+            Map<String, Double> r = acceptRound(workDir, photo);
+            System.out.printf(Locale.ROOT, "[%s] round %d: %s%s%n", ACCEPT, round, r, round == 0 ? " (warm-up)" : "");
             if (round > 0) {
-                app.add(r[0]);
-                floor.add(r[1]);
-                ratio.add(r[0] / r[1]);
+                r.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
         }
         String each = ACCEPTS + " uploads a round, p50, no workers";
-        return List.of(Result.info("202 p50", Stats.of(app), Unit.MILLISECONDS, each),
-                Result.info("receive only p50", Stats.of(floor), Unit.MILLISECONDS, each),
-                Result.atMost("202 / receive only", Stats.of(ratio), Unit.RATIO, 1.5, "per round, p50 over p50"));
+        return List.of(Result.info("202 p50", Stats.of(figures.get("202")), Unit.MILLISECONDS, each),
+                Result.info("receive only p50", Stats.of(figures.get("floor")), Unit.MILLISECONDS, each),
+                Result.atMost("202 / receive only", Stats.of(figures.get("ratio")), Unit.RATIO, 1.5,
+                        "per round, p50 over p50"),
+                Result.info("  disk: store the photo's bytes", Stats.of(figures.get("store")), Unit.MILLISECONDS,
+                        "p50: write, force, rename, force the folder"),
+                Result.info("  disk: append a record", Stats.of(figures.get("append")), Unit.MILLISECONDS,
+                        "p50: 300 bytes, forced"),
+                Result.info("  (receive + disk) / receive only", Stats.of(figures.get("bound")), Unit.RATIO,
+                        "per round: the floor of a 202 that forces both in turn"));
     }
 
-    private double[] acceptRound(WorkDir workDir, byte[] photo) throws Exception {
+    private Map<String, Double> acceptRound(WorkDir workDir, byte[] photo) throws Exception {
         List<Double> app = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
-        try (App running = start(workDir.fresh(ACCEPT), 0);
-             ReceiveOnlyServer bare = ReceiveOnlyServer.start(running.config().maxUploadBytes())) {
+        List<Double> store = new ArrayList<>();
+        List<Double> append = new ArrayList<>();
+        Path dir = workDir.fresh(ACCEPT);
+        try (App running = start(dir.resolve("app"), 0);
+             ReceiveOnlyServer bare = ReceiveOnlyServer.start(running.config().maxUploadBytes());
+             DiskForces disk = new DiskForces(dir.resolve("disk"), photo)) {
             UploadClient toApp = new UploadClient(base(running), photo, PHOTO);
             UploadClient toFloor = new UploadClient(bare.base(), photo, PHOTO);
             for (int i = 0; i < ACCEPTS; i++) {
@@ -208,9 +216,19 @@ final class UploadBench implements BenchFamily {
                 idle();
                 start = System.nanoTime();
                 floor.add(millis(toFloor.upload("", 202).answeredNanos() - start));
+                idle();
+                store.add(disk.storeFile());
+                append.add(disk.appendRecord());
             }
         }
-        return new double[] {p50(app), p50(floor)};
+        Map<String, Double> r = new LinkedHashMap<>();
+        r.put("202", p50(app));
+        r.put("floor", p50(floor));
+        r.put("ratio", p50(app) / p50(floor));
+        r.put("store", p50(store));
+        r.put("append", p50(append));
+        r.put("bound", (p50(floor) + p50(store) + p50(append)) / p50(floor));
+        return r;
     }
 
     private static App start(Path dataDir, int workers) {
