@@ -175,6 +175,10 @@ final class ConsumerLoop implements Runnable {
         Duration keepAliveEvery = Duration.ofMillis(Math.max(1, config.sessionTimeoutMs() / 3));
         jobs = new JobThread(Thread.currentThread().getName() + "-job", config.nice(), keepAliveEvery, MAX_KEEP_ALIVE,
                 this::keepAlive);
+        Runnable yieldToUpload = jobs::yieldNow;
+        if (foreground != null) {
+            foreground.whenStarted(yieldToUpload);
+        }
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
@@ -212,6 +216,9 @@ final class ConsumerLoop implements Runnable {
             crashed = true;
             throw e;
         } finally {
+            if (foreground != null) {
+                foreground.remove(yieldToUpload);
+            }
             jobs.close();
             if (!crashed) {
                 if (transactions != null) {

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * normal priority and talks to the group: a yielding thread at the worker's nice value, and, for
  * jobs run with {@code yieldCores} false, one at normal priority (made at the first such job; the
  * kernel lets a thread lower its priority but never raise it again, so each priority has a thread
- * of its own). While a job runs, the loop thread waits for it and vouches for the member (calls
+ * of its own; {@link #yieldNow} lowers a normal job while it runs, and the next gets a new thread).
+ * While a job runs, the loop thread waits for it and vouches for the member (calls
  * {@code keepAlive} every {@code interval}): image work at nice 19 on a busy machine (a JVM just
  * started, other processes) can take many times the session timeout, and a member silent that
  * long counts as crashed, so its job would be handed to another member, and counted as delivered
@@ -33,11 +34,25 @@ final class JobThread implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobThread.class);
 
+    /** Runs renice for {@link #yieldNow}, off the caller's thread (a request thread must not wait for it). */
+    private static final ExecutorService LOWERING = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "job-priority");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final String name;
     private final int nice;
     private final ExecutorService yielding;
+    /** Guards the normal lane's state below: the loop thread runs jobs, any thread may call {@link #yieldNow}. */
+    private final Object lane = new Object();
     /** The normal-priority thread, made at the first job that does not yield; null until then. */
     private ExecutorService normal;
+    /** The normal thread's id, as it read it when it started; null until then. */
+    private volatile String normalTid;
+    private boolean normalBusy;
+    /** The normal thread was lowered to {@code nice}: the next normal job gets a new thread. */
+    private boolean normalLowered;
     private final Duration interval;
     private final Duration maxKeepAlive;
     private final Runnable keepAlive;
@@ -83,7 +98,20 @@ final class JobThread implements AutoCloseable {
      * {@link InterruptedException}.
      */
     <T> T run(String what, boolean yieldCores, Supplier<T> job) throws InterruptedException {
-        Future<T> running = lane(yieldCores).submit(job::get);
+        boolean onNormal = !yieldCores && nice != 0;
+        try {
+            return runOn(onNormal ? normalLane() : yielding, what, job);
+        } finally {
+            if (onNormal) {
+                synchronized (lane) {
+                    normalBusy = false;
+                }
+            }
+        }
+    }
+
+    private <T> T runOn(ExecutorService executor, String what, Supplier<T> job) throws InterruptedException {
+        Future<T> running = executor.submit(job::get);
         long start = System.nanoTime();
         boolean vouching = true;
         try {
@@ -121,21 +149,56 @@ final class JobThread implements AutoCloseable {
         return new IllegalStateException("a job threw a checked exception: " + cause, cause);
     }
 
-    private ExecutorService lane(boolean yieldCores) {
-        if (yieldCores || nice == 0) {
-            return yielding;
+    /** The normal-priority thread, marked busy; a new one when there is none or the last was lowered. */
+    private ExecutorService normalLane() {
+        synchronized (lane) {
+            if (normal == null || normalLowered) {
+                if (normal != null) {
+                    normal.shutdown(); // its job is over: the thread ends
+                }
+                normalTid = null;
+                normalLowered = false;
+                normal = Executors.newSingleThreadExecutor(work -> {
+                    Thread t = new Thread(() -> {
+                        normalTid = CpuPriority.currentThreadId().orElse(null);
+                        work.run();
+                    }, name + "-normal");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            normalBusy = true;
+            return normal;
         }
-        if (normal == null) {
-            normal = executor(name + "-normal", 0);
+    }
+
+    /**
+     * Lowers the job running at normal priority, if any, to the worker's nice value, from any
+     * thread and without waiting: an upload has arrived, and its request threads must not wait
+     * behind this job. The job goes on where it is; the next job that need not yield gets a new
+     * normal-priority thread (the lowered one cannot rise again).
+     */
+    void yieldNow() {
+        String tid;
+        synchronized (lane) {
+            if (!normalBusy || normalLowered) {
+                return;
+            }
+            normalLowered = true;
+            tid = normalTid;
         }
-        return normal;
+        if (tid != null) {
+            LOWERING.execute(() -> CpuPriority.lowerThread(tid, nice));
+        }
     }
 
     @Override
     public void close() {
         yielding.shutdownNow();
-        if (normal != null) {
-            normal.shutdownNow();
+        synchronized (lane) {
+            if (normal != null) {
+                normal.shutdownNow();
+            }
         }
     }
 }

@@ -24,4 +24,16 @@ class ForegroundActivityTest {
         assertTrue(uploads.startedSince(jobBefore), "a newer upload arrived after this job");
         assertFalse(uploads.startedSince(jobAfter), "this job is newer than every upload");
     }
+
+    @Test
+    void anUploadStartingTellsEveryWorkerUntilItIsRemoved() {
+        ForegroundActivity uploads = new ForegroundActivity();
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = told::incrementAndGet;
+        uploads.whenStarted(worker);
+        uploads.started();
+        uploads.remove(worker);
+        uploads.started();
+        org.junit.jupiter.api.Assertions.assertEquals(1, told.get());
+    }
 }

@@ -38,6 +38,37 @@ class JobThreadTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aNormalJobIsLoweredWhileItRunsWhenAskedAndTheNextNormalJobGetsANewThread() throws Exception {
+        java.util.Optional<Integer> before = CpuPriority.currentNice();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before.isPresent() && before.get() < 19,
+                "the build already runs at the lowest priority");
+        int nice = Math.min(19, before.get() + 7);
+        CountDownLatch started = new CountDownLatch(1);
+        try (JobThread jobs = new JobThread("job-test", nice, OFTEN, Duration.ofMinutes(5), () -> { })) {
+            java.util.concurrent.CompletableFuture<java.util.Optional<Integer>> lowered =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return jobs.run("lowered while running", false, () -> {
+                                started.countDown();
+                                // runs until renice has lowered this very thread
+                                while (!CpuPriority.currentNice().equals(java.util.Optional.of(nice))) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                                }
+                                return CpuPriority.currentNice();
+                            });
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            jobs.yieldNow();
+            assertEquals(java.util.Optional.of(nice), lowered.get(30, TimeUnit.SECONDS));
+            assertEquals(before, jobs.run("normal again", false, CpuPriority::currentNice));
+        }
+    }
+
+    @Test
     void keepsTheMemberAliveWhileTheJobRunsOnItsOwnThread() throws Exception {
         AtomicInteger keepAlives = new AtomicInteger();
         CountDownLatch kept = new CountDownLatch(3);
