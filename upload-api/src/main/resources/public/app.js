@@ -214,17 +214,33 @@ async function refreshJourney() {
     const [journey, photo] = await Promise.all([api('GET', '/api/photos/' + encodeURIComponent(id) + '/journey'),
       api('GET', '/api/photos/' + encodeURIComponent(id))]);
     $('journey-status').textContent = photo.status + (photo.duplicate ? ', duplicate' : '');
+    // each step with its time and the time since the step before: the hops of the photo
+    let previous = null;
     $('journey').replaceChildren(...journey.steps.map((step) => {
+      const at = new Date(step.at);
       const details = Object.entries(step).filter(([k]) => k !== 'at' && k !== 'what')
-        .map(([k, v]) => k + ' ' + v).join(', ');
+        .map(([k, v]) => JOURNEY_TIMES.has(k) ? k + ' ' + clockTime(new Date(v)) + ' (' + signedMs(new Date(v) - at) + ')'
+          : k === 'processingMs' ? 'processing ' + v + ' ms' : k + ' ' + v).join(', ');
       const li = el('li', '', 'step step-' + step.what);
-      li.append(el('time', new Date(step.at).toLocaleTimeString() + '.' + String(new Date(step.at).getMilliseconds())
-        .padStart(3, '0')), el('strong', ' ' + step.what + ' '), el('span', details, 'muted'));
+      li.append(el('time', clockTime(at)), el('span', previous === null ? '' : ' ' + signedMs(at - previous), 'hop'),
+        el('strong', ' ' + step.what + ' '), el('span', details, 'muted'));
+      previous = at;
       return li;
     }));
   } catch (e) {
     $('journey-status').textContent = e.message;
   }
+}
+
+/** Journey details that are times: shown as clock times, with their distance from their step's own time. */
+const JOURNEY_TIMES = new Set(['received', 'stored', 'shown']);
+
+function clockTime(date) {
+  return date.toLocaleTimeString() + '.' + String(date.getMilliseconds()).padStart(3, '0');
+}
+
+function signedMs(ms) {
+  return (ms < 0 ? '-' : '+') + Math.abs(ms) + ' ms';
 }
 
 /** The worker version that made a variant, from its URL: /photos/<id>/<version>/<name>.jpg, or v1's /photos/<id>/<name>.jpg. */

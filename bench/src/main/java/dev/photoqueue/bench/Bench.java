@@ -33,6 +33,7 @@ public final class Bench {
         FAMILIES.put("delivery", options -> new DeliveryBench(options.samples()));
         FAMILIES.put("images", options -> new ImagesBench(options.samples()));
         FAMILIES.put("scale", options -> new ScaleBench());
+        FAMILIES.put("upload", options -> new UploadBench(options.samples()));
     }
 
     private Bench() {

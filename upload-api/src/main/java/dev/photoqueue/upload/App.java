@@ -40,6 +40,8 @@ import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.StatusView;
 import dev.photoqueue.upload.service.WorkerService;
 import dev.photoqueue.worker.Delivery;
+import dev.photoqueue.worker.ForegroundActivity;
+import dev.photoqueue.worker.PhotoEventListener;
 import dev.photoqueue.worker.PhotoStats;
 import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
@@ -70,9 +72,10 @@ public final class App implements AutoCloseable {
     /** The autoscaler adds embedded workers up to this many (or WORKERS, if more). */
     static final int AUTOSCALE_MAX_WORKERS = 8;
     /**
-     * The embedded workers' nice value, the lowest priority: they share the process and its cores
-     * with the request threads, and an upload must not wait behind a decode for its 202 (see
-     * CpuPriority).
+     * The embedded workers' nice value while newer uploads are arriving, the lowest priority: they
+     * share the process and its cores with the request threads, and an upload must not wait behind
+     * a decode for its 202 (see CpuPriority). A job with no newer upload beside it runs at normal
+     * priority (ForegroundActivity), so that an idle app's photo is done as fast as a sync one.
      */
     static final int EMBEDDED_WORKER_NICE = 19;
     /**
@@ -149,7 +152,8 @@ public final class App implements AutoCloseable {
             opened.add(QueueGauges.start(backend.admin(), metrics));
 
             WorkerConfig workerConfig = workerConfig(config);
-            WorkerPool pool = WorkerPool.start(backend, workerConfig);
+            ForegroundActivity uploads = new ForegroundActivity();
+            WorkerPool pool = WorkerPool.start(backend, workerConfig, PhotoEventListener.NONE, uploads);
             opened.add(pool);
             Producer producer = backend.producer();
             opened.add(producer);
@@ -174,7 +178,7 @@ public final class App implements AutoCloseable {
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics, cluster,
-                    config.sendTimeout());
+                    config.sendTimeout(), uploads);
             WorkerService workers = new WorkerService(pool);
             opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
                     Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());

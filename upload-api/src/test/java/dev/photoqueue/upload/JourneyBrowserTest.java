@@ -64,6 +64,11 @@ class JourneyBrowserTest {
                         .map(s -> s.getText().trim()).toList();
                 assertEquals(List.of("uploaded", "delivered", "processed", "crashed", "delivered", "processed"), steps);
                 assertTrue(journey.getText().contains("duplicate true"), journey.getText());
+                // every hop is timed: the time since the step before, the upload's receipt and the worker's time
+                assertEquals(5, journey.findElements(By.className("hop")).stream()
+                        .filter(hop -> hop.getText().trim().matches("\\+\\d+ ms")).count(), journey.getText());
+                assertTrue(journey.getText().matches("(?s).*uploaded .*received .*stored .*processing [0-9.]+ ms.*shown .*"),
+                        journey.getText());
                 assertTrue(driver.findElement(By.id("fact-workers")).getText().contains("1 restarted after a crash"),
                         driver.findElement(By.id("fact-workers")).getText());
 

@@ -68,6 +68,53 @@ class PhotoApiTest {
     }
 
     @Test
+    void theJourneyTimesEveryHopOfAnAsyncUploadInOrder() {
+        java.time.Instant before = java.time.Instant.now();
+        HttpResponse<String> r = client.uploadPhoto("GreenMeadow.jpg");
+        assertEquals(202, r.statusCode(), r.body());
+        String id = json(r).get("id").asText();
+        client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), PROCESSING);
+        JsonNode journey = client.await("/api/photos/" + id + "/journey", j -> j.get("steps").size() >= 3, PROCESSING);
+        JsonNode uploaded = step(journey, "uploaded");
+        JsonNode delivered = step(journey, "delivered");
+        JsonNode processed = step(journey, "processed");
+
+        java.time.Instant received = java.time.Instant.parse(uploaded.get("received").asText());
+        java.time.Instant stored = java.time.Instant.parse(uploaded.get("stored").asText());
+        java.time.Instant appended = java.time.Instant.parse(uploaded.get("at").asText());
+        java.time.Instant shown = java.time.Instant.parse(processed.get("shown").asText());
+        assertFalse(received.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), journey.toString());
+        assertFalse(stored.isBefore(received), "stored after received: " + journey);
+        // record times are whole milliseconds: the job is appended in the millisecond the original was stored, or later
+        assertFalse(appended.isBefore(stored.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), journey.toString());
+        assertFalse(java.time.Instant.parse(delivered.get("at").asText()).isBefore(appended), journey.toString());
+        java.time.Instant done = java.time.Instant.parse(processed.get("at").asText());
+        assertFalse(done.isBefore(java.time.Instant.parse(delivered.get("at").asText())), journey.toString());
+        assertFalse(shown.isBefore(done), "shown once read, after the outcome was appended: " + journey);
+        assertTrue(processed.get("processingMs").asDouble() > 0, journey.toString());
+    }
+
+    @Test
+    void aSyncUploadsJourneyIsItsOutcomeOnly() {
+        HttpResponse<String> r = client.upload("?mode=sync", Map.of(),
+                Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+        assertEquals(201, r.statusCode(), r.body());
+        String id = json(r).get("id").asText();
+        JsonNode journey = client.await("/api/photos/" + id + "/journey", j -> j.get("steps").size() >= 1, PROCESSING);
+        assertEquals("processed", journey.get("steps").get(0).get("what").asText(), journey.toString());
+        assertTrue(journey.get("steps").get(0).get("processingMs").asDouble() > 0, journey.toString());
+    }
+
+    private static JsonNode step(JsonNode journey, String what) {
+        for (JsonNode step : journey.get("steps")) {
+            if (step.get("what").asText().equals(what)) {
+                return step;
+            }
+        }
+        throw new AssertionError("no step '" + what + "' in " + journey);
+    }
+
+    @Test
     void syncUploadAnswers201WhenTheVariantsExist() {
         HttpResponse<String> r = client.upload("?mode=sync", Map.of(),
                 Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));

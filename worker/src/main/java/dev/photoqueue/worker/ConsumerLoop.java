@@ -61,7 +61,11 @@ import java.util.concurrent.TimeoutException;
  *     allowed delivery {@link PhotoFailed} first, since the queue will dead-letter it next.</li>
  * </ul>
  *
- * <p>Liveness: the image work runs on a {@link JobThread} at the worker's nice value, while this
+ * <p>Priority: the image work runs on a {@link JobThread} at the worker's nice value, or at normal
+ * priority when the worker runs beside an upload API ({@link ForegroundActivity}) and no upload
+ * arrived after the job was appended: an idle app's photo is then done as fast as a sync upload's.
+ *
+ * <p>Liveness: the image work runs on a {@link JobThread}, while this
  * loop's thread keeps normal priority and keeps the member in its group during a long job (for up
  * to {@link #MAX_KEEP_ALIVE}). So a job slowed down past the session timeout (nice 19 on a busy
  * machine, a JVM just started) is not mistaken for a crash and delivered again to another worker;
@@ -91,6 +95,8 @@ final class ConsumerLoop implements Runnable {
     /** Exactly-once only: commits each done job's outcome with its ack; this loop's thread uses it. */
     private final TransactionalProducer transactions;
     private final PhotoEventListener published;
+    /** Uploads arriving beside this worker, or null (all jobs yield the cores: the worker's nice value). */
+    private final ForegroundActivity foreground;
     private volatile boolean stopRequested;
     private volatile boolean crashed;
     /** Runs the image work; created by {@link #run}, used by its thread only. */
@@ -113,6 +119,16 @@ final class ConsumerLoop implements Runnable {
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
                  MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
                  TransactionalProducer transactions, PhotoEventListener published) {
+        this(workerId, consumer, producer, processor, codec, config, chaos, delivery, transactions, published, null);
+    }
+
+    /**
+     * As above; with a {@code foreground} (null: none), a job runs at normal priority unless an
+     * upload arrived after the job was appended, and at the worker's nice value otherwise.
+     */
+    ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
+                 MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
+                 TransactionalProducer transactions, PhotoEventListener published, ForegroundActivity foreground) {
         if (delivery.transactional() != (transactions != null)) {
             throw new IllegalArgumentException("delivery " + delivery.wireName() + " with"
                     + (transactions == null ? "out" : "") + " a transactional producer");
@@ -127,6 +143,7 @@ final class ConsumerLoop implements Runnable {
         this.config = config;
         this.chaos = chaos;
         this.published = published;
+        this.foreground = foreground;
     }
 
     String workerId() {
@@ -158,6 +175,10 @@ final class ConsumerLoop implements Runnable {
         Duration keepAliveEvery = Duration.ofMillis(Math.max(1, config.sessionTimeoutMs() / 3));
         jobs = new JobThread(Thread.currentThread().getName() + "-job", config.nice(), keepAliveEvery, MAX_KEEP_ALIVE,
                 this::keepAlive);
+        Runnable yieldToUpload = jobs::yieldNow;
+        if (foreground != null) {
+            foreground.whenStarted(yieldToUpload);
+        }
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
@@ -195,6 +216,9 @@ final class ConsumerLoop implements Runnable {
             crashed = true;
             throw e;
         } finally {
+            if (foreground != null) {
+                foreground.remove(yieldToUpload);
+            }
             jobs.close();
             if (!crashed) {
                 if (transactions != null) {
@@ -234,7 +258,10 @@ final class ConsumerLoop implements Runnable {
         try {
             PhotoProcessor.Result result;
             try {
-                result = jobs.run("photo " + job.photoId() + " (" + source + ")", () -> processor.process(job));
+                // an idle app's one photo gets the cores; behind newer uploads, it yields them
+                boolean yieldCores = foreground == null || foreground.startedSince(record.timestamp());
+                result = jobs.run("photo " + job.photoId() + " (" + source + ")", yieldCores,
+                        () -> processor.process(job));
             } catch (InterruptedException e) {
                 // Stopped past its grace period: the job is not settled and comes again, once this member has left.
                 Thread.currentThread().interrupt();

@@ -47,8 +47,27 @@ final class CpuPriority {
             warnOnce("the thread id is unknown (no " + THREAD_SELF + ")");
             return false;
         }
+        if (!renice(tid.get(), nice)) {
+            return false;
+        }
+        return currentNice().orElse(Integer.MIN_VALUE) == nice;
+    }
+
+    /**
+     * Sets the nice value of the thread with id {@code tid} (of this process, from
+     * {@link #currentThreadId} on that thread) to {@code nice}, upward only; whether renice did.
+     * From any thread: a running job can be lowered while it runs.
+     */
+    static boolean lowerThread(String tid, int nice) {
+        if (nice < 0 || nice > 19) {
+            throw new IllegalArgumentException("a worker's nice value must be between 0 and 19, was " + nice);
+        }
+        return nice == 0 || renice(tid, nice);
+    }
+
+    private static boolean renice(String tid, int nice) {
         try {
-            Process renice = new ProcessBuilder("renice", "-n", String.valueOf(nice), "-p", tid.get())
+            Process renice = new ProcessBuilder("renice", "-n", String.valueOf(nice), "-p", tid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!renice.waitFor(5, TimeUnit.SECONDS)) {
                 renice.destroyForcibly();
@@ -59,6 +78,7 @@ final class CpuPriority {
                 warnOnce("renice exited with status " + renice.exitValue());
                 return false;
             }
+            return true;
         } catch (IOException e) {
             warnOnce("renice cannot run: " + e.getMessage());
             return false;
@@ -66,7 +86,6 @@ final class CpuPriority {
             Thread.currentThread().interrupt();
             return false;
         }
-        return currentNice().orElse(Integer.MIN_VALUE) == nice;
     }
 
     /** The calling thread's nice value as the kernel reports it, where it does. */
@@ -82,7 +101,7 @@ final class CpuPriority {
     }
 
     /** "/proc/thread-self" links to "<pid>/task/<tid>" for the thread that reads it. */
-    private static Optional<String> currentThreadId() {
+    static Optional<String> currentThreadId() {
         try {
             Path target = Files.readSymbolicLink(THREAD_SELF);
             return Optional.of(target.getFileName().toString());

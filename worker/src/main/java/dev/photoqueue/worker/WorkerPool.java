@@ -54,6 +54,8 @@ public final class WorkerPool implements AutoCloseable {
     private final Producer producer;
     private final Chaos chaos = new Chaos();
     private final PhotoEventListener published;
+    /** Uploads arriving in this process, or null: see {@link ForegroundActivity}. */
+    private final ForegroundActivity foreground;
     private final ScheduledExecutorService supervisor;
     /** The guarantee new workers consume with; {@link #setDelivery} changes it for all. */
     private Delivery delivery;
@@ -71,8 +73,10 @@ public final class WorkerPool implements AutoCloseable {
     private record Running(int slot, ConsumerLoop loop, Thread thread) {
     }
 
-    private WorkerPool(QueueBackend backend, WorkerConfig config, PhotoEventListener published) {
+    private WorkerPool(QueueBackend backend, WorkerConfig config, PhotoEventListener published,
+                       ForegroundActivity foreground) {
         this.backend = backend;
+        this.foreground = foreground;
         this.config = config;
         this.published = published;
         this.delivery = config.delivery();
@@ -97,10 +101,20 @@ public final class WorkerPool implements AutoCloseable {
 
     /** As {@link #start(QueueBackend, WorkerConfig)}, telling {@code published} of every event its workers write. */
     public static WorkerPool start(QueueBackend backend, WorkerConfig config, PhotoEventListener published) {
+        return start(backend, config, published, null);
+    }
+
+    /**
+     * As above, for workers embedded beside an upload API that marks each upload in
+     * {@code foreground}: a job runs at normal priority unless a newer upload has arrived, then at
+     * {@link WorkerConfig#nice} (see {@link ForegroundActivity}). Null: every job at the nice value.
+     */
+    public static WorkerPool start(QueueBackend backend, WorkerConfig config, PhotoEventListener published,
+                                   ForegroundActivity foreground) {
         Admin admin = backend.admin();
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, config.uploadedPartitions()));
         admin.createTopicIfAbsent(new NewTopic(Topics.PHOTO_EVENTS, config.uploadedPartitions()));
-        WorkerPool pool = new WorkerPool(backend, config, published);
+        WorkerPool pool = new WorkerPool(backend, config, published, foreground);
         try {
             pool.setWorkers(config.workerCount());
         } catch (RuntimeException e) {
@@ -312,7 +326,7 @@ public final class WorkerPool implements AutoCloseable {
         ConsumerLoop loop;
         try {
             loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor, codec, config,
-                    chaos, delivery, transactions, published);
+                    chaos, delivery, transactions, published, foreground);
         } catch (RuntimeException e) {
             if (transactions != null) {
                 closeQuietly(transactions);

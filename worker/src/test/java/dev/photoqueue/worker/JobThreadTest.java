@@ -22,6 +22,53 @@ class JobThreadTest {
     private static final Duration OFTEN = Duration.ofMillis(10);
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aJobThatNeedNotYieldRunsAtNormalPriorityAndTheOthersAtTheWorkersNiceValue() throws Exception {
+        java.util.Optional<Integer> before = CpuPriority.currentNice();
+        assertTrue(before.isPresent(), "the test thread's nice value is readable");
+        org.junit.jupiter.api.Assumptions.assumeTrue(before.get() < 19, "the build already runs at the lowest priority");
+        int nice = Math.min(19, before.get() + 7);
+        try (JobThread jobs = new JobThread("job-test", nice, OFTEN, Duration.ofMinutes(5), () -> { })) {
+            assertEquals(java.util.Optional.of(nice), jobs.run("yielding", true, CpuPriority::currentNice));
+            assertEquals(before, jobs.run("normal", false, CpuPriority::currentNice),
+                    "a thread once lowered never rises again: the normal job runs on a thread of its own");
+            assertEquals(java.util.Optional.of(nice), jobs.run("yielding again", true, CpuPriority::currentNice));
+            assertEquals(before, jobs.run("normal again", false, CpuPriority::currentNice));
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aNormalJobIsLoweredWhileItRunsWhenAskedAndTheNextNormalJobGetsANewThread() throws Exception {
+        java.util.Optional<Integer> before = CpuPriority.currentNice();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before.isPresent() && before.get() < 19,
+                "the build already runs at the lowest priority");
+        int nice = Math.min(19, before.get() + 7);
+        CountDownLatch started = new CountDownLatch(1);
+        try (JobThread jobs = new JobThread("job-test", nice, OFTEN, Duration.ofMinutes(5), () -> { })) {
+            java.util.concurrent.CompletableFuture<java.util.Optional<Integer>> lowered =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return jobs.run("lowered while running", false, () -> {
+                                started.countDown();
+                                // runs until renice has lowered this very thread
+                                while (!CpuPriority.currentNice().equals(java.util.Optional.of(nice))) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                                }
+                                return CpuPriority.currentNice();
+                            });
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            jobs.yieldNow();
+            assertEquals(java.util.Optional.of(nice), lowered.get(30, TimeUnit.SECONDS));
+            assertEquals(before, jobs.run("normal again", false, CpuPriority::currentNice));
+        }
+    }
+
+    @Test
     void keepsTheMemberAliveWhileTheJobRunsOnItsOwnThread() throws Exception {
         AtomicInteger keepAlives = new AtomicInteger();
         CountDownLatch kept = new CountDownLatch(3);

@@ -170,6 +170,29 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aWaitingWorkerIsWokenByANewJobNotByItsPollTimeout() {
+        // polls that wait 10 minutes and heartbeats every 200 s: a job done within TIMEOUT was handed
+        // to the waiting poll when it was appended, not found by a poll that ran out
+        Map<String, String> settings = new HashMap<>(Map.of("blob.dir", dir.resolve("blobs").toString(),
+                "blob.fsync", "false", "worker.count", "1", "worker.id", "w", "poll.timeout.ms", "600000",
+                "session.timeout.ms", "600000", "shutdown.grace.ms", "100"));
+        WorkerPool pool = WorkerPool.start(backend, WorkerConfig.fromSettings(settings));
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
+            awaitMembers(1);
+            for (int i = 1; i <= 2; i++) {
+                // the second job comes while the worker waits again, after acking the first
+                PhotoUploaded job = stored("woken-" + i, SampleImages.eighthSizePhoto("LadyBird.jpg"));
+                produce(producer, job.photoId(), codec.encode(job));
+                int processed = i;
+                List<PhotoEvent> events = log.awaitUntil(e -> EventLog.processed(e).size() == processed, TIMEOUT);
+                assertEquals(job.photoId(), EventLog.processed(events).get(i - 1).photoId());
+            }
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
     void theSameJobSentTwiceLeavesIdenticalFilesAndTheSecondIsADuplicate() throws Exception {
         PhotoUploaded job = stored("twice", SampleImages.eighthSizePhoto("LadyBird.jpg"));
         WorkerPool pool = WorkerPool.start(backend, config(1, 3));

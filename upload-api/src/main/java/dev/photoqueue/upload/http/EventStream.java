@@ -119,15 +119,19 @@ public final class EventStream implements PhotoListener, AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + event + " cannot be written as JSON: " + e.getMessage(), e);
         }
-        sender.execute(() -> {
-            for (SseClient client : clients) {
-                if (client.terminated()) {
-                    clients.remove(client);
-                } else {
-                    client.sendEvent(event, text);
+        try {
+            sender.execute(() -> {
+                for (SseClient client : clients) {
+                    if (client.terminated()) {
+                        clients.remove(client);
+                    } else {
+                        client.sendEvent(event, text);
+                    }
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException closing) {
+            // the stream is closing with the app: there is no one left to tell
+        }
     }
 
     int connected() {

@@ -12,6 +12,7 @@ import io.javalin.http.UploadedFile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class PhotoController {
     }
 
     void upload(Context ctx) throws IOException {
+        Instant received = Instant.now();
         boolean sync = mode(ctx.queryParam("mode"));
         if (!ctx.isMultipart()) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
@@ -56,7 +58,8 @@ public final class PhotoController {
             try (InputStream in = files.get(0).content()) {
                 receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
                         field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
-                        field(ctx.formParam("city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename()),
+                        field(ctx.formParam("city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename(),
+                        received),
                         claim);
             }
         }

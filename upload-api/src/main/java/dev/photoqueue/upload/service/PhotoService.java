@@ -7,6 +7,7 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
+import dev.photoqueue.worker.ForegroundActivity;
 import dev.photoqueue.worker.PhotoProcessor;
 import dev.photoqueue.worker.WorkerVersion;
 import dev.photoqueue.worker.blob.BlobStore;
@@ -95,14 +96,19 @@ public final class PhotoService {
     private final Duration sendWait;
     private final MessageCodec codec = new MessageCodec();
     private final IdempotencyKeys keys;
+    /** Told of every upload as it starts, so that embedded workers yield the cores to it. */
+    private final ForegroundActivity uploads;
 
     /**
      * @param sendTimeout how long an async upload may take to queue its job; the producer must
      *                    complete a send within {@link #producerSendTimeout} of it
+     * @param uploads     marked as each upload starts, before its body is read
      */
     public PhotoService(BlobStore blobs, long maxPixels, List<VariantSpec> variants, Producer producer,
                         StatusView view, QueueService queue, SettingsService settings, long maxUploadBytes,
-                        MeterRegistry metrics, ClusterMonitor cluster, Duration sendTimeout) {
+                        MeterRegistry metrics, ClusterMonitor cluster, Duration sendTimeout,
+                        ForegroundActivity uploads) {
+        this.uploads = uploads;
         this.blobs = blobs;
         this.pipeline = new ImagePipeline(maxPixels);
         this.producer = producer;
@@ -130,9 +136,11 @@ public final class PhotoService {
      * Holds {@code idempotencyKey} (trimmed; null or blank: none) for one upload until the claim is
      * closed; {@link UploadRejectedException} IDEMPOTENCY_KEY_IN_USE while another upload holds it.
      * Taken before the upload's body is read, so that a repeat arriving while the first's body still
-     * streams in is refused too. {@code sync}: the upload's mode, for the count of refusals.
+     * streams in is refused too. {@code sync}: the upload's mode, for the count of refusals. Marks
+     * the upload as started: embedded workers starting a job from now on yield the cores to it.
      */
     public IdempotencyClaim claim(String idempotencyKey, boolean sync) {
+        uploads.started();
         try {
             return keys.claim(idempotencyKey);
         } catch (UploadRejectedException e) {
@@ -208,7 +216,7 @@ public final class PhotoService {
             try {
                 String location = staged.commit();
                 PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
-                        request.city(), request.name());
+                        request.city(), request.name(), request.receivedAt());
                 try {
                     at = produce(job, place);
                 } catch (UploadRejectedException e) {

@@ -686,8 +686,11 @@ public final class StatusView implements AutoCloseable {
         Track t = track(job.photoId(), record.timestamp());
         // a second job of the photo is a redrive's copy (an upload makes one job, a retried one none)
         boolean again = t.partition >= 0 && (t.partition != record.partition() || t.offset != record.offset());
+        // an upload's step says when its request came and when its original was on disk; a redrive's
+        // copy of the job would only repeat those times
         t.steps.add(JourneyStep.of(record.timestamp(), again ? "redriven" : "uploaded", "partition",
-                record.partition(), "offset", record.offset(), "key", record.keyAsString()));
+                record.partition(), "offset", record.offset(), "key", record.keyAsString(),
+                "received", again ? null : text(job.receivedAt()), "stored", again ? null : text(job.uploadedAt())));
         t.job(job, record.partition(), record.offset(), record.timestamp());
         return t;
     }
@@ -721,8 +724,10 @@ public final class StatusView implements AutoCloseable {
             t.attempts = Math.max(t.attempts, done.deliveryCount());
             t.variants.clear();
             done.variants().forEach(v -> t.variants.put(v.name(), variantUrl(v)));
+            // how long the worker took, and when this view read the outcome: the moment it showed DONE
             t.steps.add(JourneyStep.of(at, "processed", "delivery", done.deliveryCount(), "worker", done.workerId(),
-                    "duplicate", done.duplicate()));
+                    "duplicate", done.duplicate(), "processingMs", Math.round(done.timings().totalMicros() / 100.0) / 10.0,
+                    "shown", Instant.now().toString()));
         } else if (event instanceof PhotoFailed failed) {
             t.failedAt = Math.max(t.failedAt, at);
             t.attempts = Math.max(t.attempts, failed.attempts());
@@ -765,6 +770,10 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
 
     /** The photo's track: in memory, else read back from the index, else a new photo. */
     private Track track(String photoId, long timestamp) {

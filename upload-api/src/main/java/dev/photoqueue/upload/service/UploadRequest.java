@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param sync           process inline and answer when the variants exist (the naive way)
  * @param name           the client's file name, its last path segment only, printable characters, at
  *                       most {@value #MAX_NAME_CHARS} of them; or null
+ * @param receivedAt     when the request reached the HTTP layer, before its body was read (null: now);
+ *                       the job carries it, so the photo's journey shows how long the upload took
  */
 public record UploadRequest(InputStream content, long size, String user, String city, String idempotencyKey,
-                            boolean sync, String name) {
+                            boolean sync, String name, Instant receivedAt) {
 
     static final int MAX_NAME_CHARS = 200;
 
@@ -32,11 +35,12 @@ public record UploadRequest(InputStream content, long size, String user, String 
         city = blankToNull(city);
         idempotencyKey = blankToNull(idempotencyKey);
         name = label(name);
+        receivedAt = receivedAt == null ? Instant.now() : receivedAt;
     }
 
     /** An upload of {@code bytes} held in memory, without a file name. */
     public UploadRequest(byte[] bytes, String user, String city, String idempotencyKey, boolean sync) {
-        this(new ByteArrayInputStream(bytes), bytes.length, user, city, idempotencyKey, sync, null);
+        this(new ByteArrayInputStream(bytes), bytes.length, user, city, idempotencyKey, sync, null, null);
     }
 
     private static String label(String name) {

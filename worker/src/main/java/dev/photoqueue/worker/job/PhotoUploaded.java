@@ -11,14 +11,18 @@ import java.util.regex.Pattern;
  * @param photoId    the photo's id; it names the photo's folder in the blob store
  * @param blob       where the original lies, relative to the blob store's root
  * @param sha256     the SHA-256 of the original's bytes, 64 lower-case hex digits
- * @param uploadedAt when the upload was accepted
+ * @param uploadedAt when the upload was accepted: its original checked and stored on disk
  * @param userId     who uploaded it (may be null)
  * @param city       where it was taken or uploaded from (may be null)
  * @param name       the file name it was uploaded with, for people to read (may be null); never
  *                   used as a path
+ * @param receivedAt when the upload's request reached the upload API, before its body was read (may
+ *                   be null: jobs made elsewhere, and jobs written before this field existed); with
+ *                   {@code uploadedAt} and the record's own timestamp it times the hops of the
+ *                   upload in the photo's journey
  */
 public record PhotoUploaded(String photoId, String blob, String sha256, Instant uploadedAt, String userId,
-                            String city, String name) {
+                            String city, String name, Instant receivedAt) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -32,8 +36,14 @@ public record PhotoUploaded(String photoId, String blob, String sha256, Instant 
         }
     }
 
+    /** A job without the time its request arrived. */
+    public PhotoUploaded(String photoId, String blob, String sha256, Instant uploadedAt, String userId, String city,
+                         String name) {
+        this(photoId, blob, sha256, uploadedAt, userId, city, name, null);
+    }
+
     /** A job without a file name. */
     public PhotoUploaded(String photoId, String blob, String sha256, Instant uploadedAt, String userId, String city) {
-        this(photoId, blob, sha256, uploadedAt, userId, city, null);
+        this(photoId, blob, sha256, uploadedAt, userId, city, null, null);
     }
 }
