@@ -29,7 +29,6 @@ final class LogSegment {
     /** How much of the file one system call reads for a read that is bounded by a record count. */
     private static final int RECORD_BOUNDED_SPAN_BYTES = 64 << 10;
 
-
     private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
     private static final int SCAN_BUFFER_BYTES = 1 << 20;
 

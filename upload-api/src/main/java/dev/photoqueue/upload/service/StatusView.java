@@ -770,7 +770,6 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-
     private static String text(Instant at) {
         return at == null ? null : at.toString();
     }
