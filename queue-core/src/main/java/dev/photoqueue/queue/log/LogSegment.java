@@ -2,6 +2,7 @@ package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.CorruptRecordException;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.env.FileHandle;
 import dev.photoqueue.queue.env.FileIO;
@@ -288,9 +289,9 @@ final class LogSegment {
 
     /**
      * The first record with timestamp >= {@code timestamp} within the first {@code endPosition}
-     * bytes, as {offset, timestamp}, or null when there is none.
+     * bytes, or null when there is none.
      */
-    long[] findByTimestamp(long timestamp, long endPosition) {
+    OffsetAndTimestamp findByTimestamp(long timestamp, long endPosition) {
         long after = timeIndex.offsetBefore(timestamp);
         long from = after < 0 ? baseOffset : after + 1;
         OffsetIndex.Entry entry = offsetIndex.floorEntry(from);
@@ -304,12 +305,14 @@ final class LogSegment {
                 if (batch.maxTimestamp() < timestamp || batch.lastOffset() < from) {
                     continue;
                 }
-                List<ConsumerRecord> records = new java.util.ArrayList<>();
-                decode(batch, "", 0, from, scanner.position(), records);
-                for (ConsumerRecord r : records) {
-                    if (r.timestamp() >= timestamp) {
-                        return new long[] {r.offset(), r.timestamp()};
+                try {
+                    OffsetAndTimestamp found = batch.firstAtOrAfter(from, timestamp);
+                    if (found != null) {
+                        return found;
                     }
+                } catch (IllegalStateException e) {
+                    throw new CorruptRecordException(logFile.toString(), scanner.position(), batch.baseOffset(),
+                            e.getMessage());
                 }
             }
             if (scanner.stopReason() != null) {

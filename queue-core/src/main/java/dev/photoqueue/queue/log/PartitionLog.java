@@ -567,9 +567,9 @@ public final class PartitionLog {
                     continue;
                 }
                 long end = segment == hw.segment ? hw.position : segment.size();
-                long[] found = segment.findByTimestamp(timestamp, end);
+                OffsetAndTimestamp found = segment.findByTimestamp(timestamp, end);
                 if (found != null) {
-                    return new OffsetAndTimestamp(found[0], found[1]);
+                    return found;
                 }
             }
             return null;

@@ -2,6 +2,7 @@ package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -131,6 +132,40 @@ final class RecordBatch {
                 out.add(new ConsumerRecord(topic, partition, offset, timestamp, key, value, headers));
             }
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("record structure overruns batch at offset " + base + ": " + e, e);
+        }
+    }
+
+    /**
+     * The first record with offset >= {@code minOffset} and timestamp >= {@code timestamp}, or null
+     * when the batch has none. Reads only each record's length, offset delta and timestamp: keys,
+     * values and headers are skipped, not copied. Same precondition and failure as {@link #decode}.
+     */
+    OffsetAndTimestamp firstAtOrAfter(long minOffset, long timestamp) {
+        long base = baseOffset();
+        int count = recordCount();
+        int end = start + sizeInBytes();
+        ByteBuffer b = buffer.duplicate();
+        b.limit(end).position(start + HEADER_SIZE);
+        try {
+            for (int i = 0; i < count; i++) {
+                int length = b.getInt();
+                int recordEnd = b.position() + length;
+                if (length < RECORD_OVERHEAD - 4 || recordEnd > end) {
+                    throw new IllegalStateException("record " + i + " length " + length + " overruns its batch");
+                }
+                int delta = b.getInt();
+                if (delta != i) {
+                    throw new IllegalStateException("record " + i + " has offset delta " + delta);
+                }
+                long recordTimestamp = b.getLong();
+                if (base + delta >= minOffset && recordTimestamp >= timestamp) {
+                    return new OffsetAndTimestamp(base + delta, recordTimestamp);
+                }
+                b.position(recordEnd);
+            }
+            return null;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("record structure overruns batch at offset " + base + ": " + e, e);
         }
     }
