@@ -18,7 +18,7 @@ final class LogWriter implements AutoCloseable {
     }
 
     /** Called once per batch, by the sender that opened it. */
-    void schedule(PartitionLog partition) {
+    void schedule(GroupCommit partition) {
         thread.execute(partition.drainTask());
     }
 
