@@ -1,8 +1,5 @@
 package dev.photoqueue.queue.log;
 
-import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.CorruptRecordException;
-import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.env.FileHandle;
 import dev.photoqueue.queue.env.FileIO;
@@ -14,24 +11,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One segment of a partition: {@code <baseOffset>.log} with its {@code .index} and
  * {@code .timeindex}. Batches are only ever appended at the end; a segment is either active (the
  * partition's last, taking appends) or sealed (immutable, indexes trimmed).
  *
- * <p>Thread rule: one writer at a time (the partition's write lock) calls {@link #append},
- * {@link #seal}, {@link #recover}; readers call {@link #read} concurrently and never look past the
- * size the partition publishes as its high watermark.
+ * <p>Thread rule: one writer at a time (the partition's write lock) calls {@link #append} and
+ * {@link #seal}; {@link SegmentRecovery} changes it only before the partition opens; readers
+ * ({@link PartitionReader}) read the file concurrently and never look past the size the partition
+ * publishes as its high watermark.
  */
 final class LogSegment {
 
-    /** How much of the file one system call reads for a read that is bounded by a record count. */
-    private static final int RECORD_BOUNDED_SPAN_BYTES = 64 << 10;
-
     private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
-    private static final int SCAN_BUFFER_BYTES = 1 << 20;
 
     private final long baseOffset;
     private final FileIO io;
@@ -105,9 +98,9 @@ final class LogSegment {
     }
 
     /**
-     * Opens an existing segment. A sealed one trusts its indexes if they are consistent with the
-     * file and {@code nextOffset} and rebuilds them otherwise; the active one is {@link #recover}ed by
-     * the caller, or its tail is checked with {@link #tailIsClean}.
+     * Opens an existing segment with its files as they are. The caller then checks it with
+     * {@link SegmentRecovery}: a sealed one keeps its indexes if they are consistent with the file
+     * and rebuilds them otherwise, the active one is recovered or has its tail checked.
      */
     static LogSegment open(FileIO io, Path dir, long baseOffset, LogConfig config, boolean active) {
         return new LogSegment(io, dir, baseOffset, config, active);
@@ -231,237 +224,62 @@ final class LogSegment {
         return offsetIndex.lookup(offset);
     }
 
-    /**
-     * Reads records with offset >= {@code minOffset} from the batch at {@code startPosition} (an index
-     * position or a remembered one) until about {@code maxBytes} are read or {@code out} holds at
-     * least {@code maxRecords}, never past {@code endPosition}. At least one whole batch is returned
-     * when there is one.
-     *
-     * @return the file position after the last batch read
-     */
-    long read(String topic, int partition, long minOffset, long startPosition, long endPosition, int maxBytes,
-              int maxRecords, List<ConsumerRecord> out) {
-        // A remembered position is where the batch holding minOffset starts; an index entry names its batch's offset.
-        OffsetIndex.Entry from = startPosition >= 0 ? new OffsetIndex.Entry(minOffset, (int) startPosition)
-                : offsetIndex.floorEntry(minOffset);
-        long start = from.position();
-        if (start >= endPosition) {
-            return start;
-        }
-        try {
-            // A read bounded by records stops long before maxBytes as a rule: reading the file in
-            // smaller spans keeps it from copying a megabyte to decode a few hundred records.
-            int span = maxRecords == Integer.MAX_VALUE ? maxBytes : Math.min(maxBytes, RECORD_BOUNDED_SPAN_BYTES);
-            BatchScanner scanner = new BatchScanner(channel, start, endPosition, span, config.maxBatchBytes());
-            long readBytes = 0;
-            // baseOffset is outside the CRC: each batch must start where the one before ended.
-            long expected = from.offset();
-            RecordBatch batch;
-            while (readBytes < maxBytes && out.size() < maxRecords && (batch = scanner.next(expected)) != null) {
-                expected = batch.lastOffset() + 1;
-                if (batch.lastOffset() >= minOffset) {
-                    // Only batches returned count: those skipped on the way from the index entry must not
-                    // end the read before it reaches minOffset.
-                    readBytes += batch.sizeInBytes();
-                    decode(batch, topic, partition, minOffset, scanner.position(), out);
-                }
-            }
-            if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
-                        scanner.stopReason());
-            }
-            return scanner.validEnd();
-        } catch (ClosedChannelException e) {
-            throw new SegmentDeletedException(baseOffset);
-        } catch (IOException e) {
-            throw new StorageException(logFile.toString(), "read at " + start + " from", e);
-        }
+    // ------------------------------------------------------------------ for the read path and recovery
+
+    /** The log file, read by {@link PartitionReader} and {@link SegmentRecovery} through a {@link BatchScanner}. */
+    FileHandle file() {
+        return channel;
     }
 
-    private void decode(RecordBatch batch, String topic, int partition, long minOffset, long position,
-                        List<ConsumerRecord> out) {
-        try {
-            batch.decode(topic, partition, minOffset, out);
-        } catch (IllegalStateException e) {
-            throw new CorruptRecordException(logFile.toString(), position, batch.baseOffset(), e.getMessage());
-        }
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
     }
 
-    /**
-     * The first record with timestamp >= {@code timestamp} within the first {@code endPosition}
-     * bytes, or null when there is none.
-     */
-    OffsetAndTimestamp findByTimestamp(long timestamp, long endPosition) {
-        long after = timeIndex.offsetBefore(timestamp);
-        long from = after < 0 ? baseOffset : after + 1;
-        OffsetIndex.Entry entry = offsetIndex.floorEntry(from);
-        try {
-            BatchScanner scanner = new BatchScanner(channel, entry.position(), endPosition, 64 << 10,
-                    config.maxBatchBytes());
-            long expected = entry.offset();
-            RecordBatch batch;
-            while ((batch = scanner.next(expected)) != null) {
-                expected = batch.lastOffset() + 1;
-                if (batch.maxTimestamp() < timestamp || batch.lastOffset() < from) {
-                    continue;
-                }
-                try {
-                    OffsetAndTimestamp found = batch.firstAtOrAfter(from, timestamp);
-                    if (found != null) {
-                        return found;
-                    }
-                } catch (IllegalStateException e) {
-                    throw new CorruptRecordException(logFile.toString(), scanner.position(), batch.baseOffset(),
-                            e.getMessage());
-                }
-            }
-            if (scanner.stopReason() != null) {
-                throw new CorruptRecordException(logFile.toString(), scanner.stopPosition(), expected,
-                        scanner.stopReason());
-            }
-            return null;
-        } catch (ClosedChannelException e) {
-            throw new SegmentDeletedException(baseOffset);
-        } catch (IOException e) {
-            throw new StorageException(logFile.toString(), "search by time in", e);
-        }
+    TimeIndex timeIndex() {
+        return timeIndex;
     }
 
-    /**
-     * Checks every batch from the start, rebuilds both indexes, and cuts the file after the last
-     * valid batch when {@code truncate} is set. Sets size, next offset and max timestamp from what
-     * was found. Returns a description of what was cut or found invalid, or null when all was valid.
-     */
-    String recover(boolean truncate) {
+    LogConfig config() {
+        return config;
+    }
+
+    /** For recovery: forgets the indexes and the extent, to rebuild both batch by batch with {@link #trackRecovered}. */
+    void clearForRebuild() {
         offsetIndex.reset();
         timeIndex.reset();
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = -1;
         firstTimestamp = -1;
         nextOffset = baseOffset;
-        long fileSize;
-        try {
-            fileSize = channel.size();
-            BatchScanner scanner = new BatchScanner(channel, 0, fileSize, SCAN_BUFFER_BYTES, config.maxBatchBytes());
-            size = 0;
-            RecordBatch batch;
-            while ((batch = scanner.next(nextOffset)) != null) {
-                if (firstTimestamp < 0) {
-                    firstTimestamp = batch.firstTimestamp();
-                }
-                track(batch.baseOffset(), batch.lastOffset(), scanner.position(), batch.sizeInBytes(),
-                        batch.maxTimestamp());
-            }
-            long validEnd = scanner.validEnd();
-            if (validEnd == fileSize) {
-                if (truncate) {
-                    // What a crashed process wrote may still be only in the OS's cache: it becomes
-                    // readable now, so it must be as durable as what is written from now on.
-                    channel.force(true);
-                }
-                return null;
-            }
-            String what = "offset " + nextOffset + " at byte " + validEnd + ": " + scanner.stopReason();
-            if (truncate) {
-                channel.truncate(validEnd);
-                channel.force(true);
-                return "cut " + (fileSize - validEnd) + " bytes from " + logFile + " at " + what;
-            }
-            return "invalid data in " + logFile + " at " + what;
-        } catch (IOException e) {
-            throw new StorageException(logFile.toString(), "recover", e);
-        }
+        size = 0;
     }
 
-    /**
-     * After a clean shutdown: true when the bytes after the last index entry are whole, valid
-     * batches up to the end of the file, no index entry is missing among them (a missing or
-     * truncated index file has fewer), and both indexes agree with the file; sets the next offset
-     * and max timestamp on the way. False means the caller must {@link #recover}.
-     */
-    boolean tailIsClean() {
-        try {
-            long fileSize = channel.size();
-            // A non-empty segment's time index holds at least the entry written when it was closed;
-            // without it the segment's max timestamp would be taken from the tail alone.
-            if (fileSize > 0 && timeIndex.entries() == 0) {
-                return false;
-            }
-            int entries = offsetIndex.entries();
-            long startOffset = entries == 0 ? baseOffset : offsetIndex.lastOffset();
-            long startPosition = entries == 0 ? 0 : offsetIndex.lookup(startOffset);
-            if (startPosition < 0 || startPosition > fileSize) {
-                return false; // a garbage entry; the consistency checks below would catch it only after the scan
-            }
-            BatchScanner scanner = new BatchScanner(channel, startPosition, fileSize, SCAN_BUFFER_BYTES,
-                    config.maxBatchBytes());
-            long expected = startOffset;
-            long max = timeIndex.lastTimestamp();
-            long first = -1;
-            long bytesAfterEntry = 0;
-            RecordBatch batch;
-            while ((batch = scanner.next(expected)) != null) {
-                if (bytesAfterEntry >= config.indexIntervalBytes()) {
-                    return false; // this batch should have an index entry: the index lost its last entries
-                }
-                if (first < 0 && scanner.position() == 0) {
-                    first = batch.firstTimestamp();
-                }
-                expected = batch.lastOffset() + 1;
-                max = Math.max(max, batch.maxTimestamp());
-                bytesAfterEntry += batch.sizeInBytes();
-            }
-            if (scanner.validEnd() != fileSize
-                    || !offsetIndex.isConsistentWith(fileSize, expected)
-                    || !timeIndex.isConsistentWith(fileSize, expected)) {
-                return false;
-            }
-            nextOffset = expected;
-            maxTimestamp = max;
-            size = fileSize;
-            bytesSinceLastIndexEntry = (int) Math.min(Integer.MAX_VALUE, bytesAfterEntry);
-            firstTimestamp = first >= 0 ? first : readFirstTimestamp();
-            return true;
-        } catch (IOException e) {
-            throw new StorageException(logFile.toString(), "check the tail of", e);
+    /** For recovery: indexes a valid batch found at {@code position}; the first one found dates the segment. */
+    void trackRecovered(RecordBatch batch, long position) {
+        if (firstTimestamp < 0) {
+            firstTimestamp = batch.firstTimestamp();
         }
+        track(batch.baseOffset(), batch.lastOffset(), position, batch.sizeInBytes(), batch.maxTimestamp());
     }
 
-    /**
-     * For a sealed segment after a restart: keeps its indexes when its tail checks out as in
-     * {@link #tailIsClean} and ends at {@code next}, rebuilding both from the file otherwise.
-     */
-    void openSealed(long next) {
-        long fileSize = size;
-        // A consistent time index knows the newest timestamp even when the batch holding it is damaged.
-        long indexedMax = timeIndex.isConsistentWith(fileSize, next) ? timeIndex.lastTimestamp() : -1;
-        if (tailIsClean() && nextOffset == next) {
-            return;
-        }
-        LOG.warn("rebuilding the indexes of {}: they do not match the log file", logFile);
-        String problem = recover(false);
-        if (problem != null) {
-            LOG.warn("sealed segment has {}; reads at that point report it as corrupt", problem);
-            // Lookups by time must not skip this segment for records the rebuild could not read.
-            maxTimestamp = Math.max(maxTimestamp, indexedMax);
-        }
-        nextOffset = Math.max(nextOffset, next);
-        // Readers must meet the bad batch and be told, not silently skip what follows it.
+    /** For recovery: takes the extent that a check of the file's tail against the indexes found. */
+    void restore(long fileSize, long next, long newestTimestamp, long oldestTimestamp, int bytesAfterIndexEntry) {
+        nextOffset = next;
+        maxTimestamp = newestTimestamp;
         size = fileSize;
-        seal();
+        bytesSinceLastIndexEntry = bytesAfterIndexEntry;
+        firstTimestamp = oldestTimestamp;
     }
 
-    private long readFirstTimestamp() throws IOException {
-        if (channel.size() < RecordBatches.HEADER_SIZE) {
-            return -1;
-        }
-        ByteBuffer header = ByteBuffer.allocate(RecordBatches.HEADER_SIZE);
-        while (header.hasRemaining()) {
-            if (channel.read(header, header.position()) < 0) {
-                return -1;
-            }
-        }
-        return header.getLong(RecordBatches.FIRST_TIMESTAMP_POS);
+    /**
+     * For recovery of a sealed segment whose rebuild stopped at damaged bytes: readers are to read
+     * up to {@code fileSize}, to meet the damage and be told, and lookups by time to count on
+     * {@code newestTimestamp}.
+     */
+    void widen(long fileSize, long next, long newestTimestamp) {
+        maxTimestamp = newestTimestamp;
+        nextOffset = next;
+        size = fileSize;
     }
 
     /** Seals nothing: closes the file and indexes as they are (a clean shutdown trims the indexes first). */

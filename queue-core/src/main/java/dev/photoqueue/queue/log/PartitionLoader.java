@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -62,16 +63,14 @@ final class PartitionLoader {
             long nextBase = last ? Long.MAX_VALUE : ordered.get(i + 1);
             LogSegment segment = LogSegment.open(io, dir, base, config, last);
             boolean inRecoveryRange = !clean && nextBase > recoveryPoint;
-            if (inRecoveryRange || (last && !segment.tailIsClean())) {
-                String cut = segment.recover(true);
-                if (cut != null) {
-                    LOG.warn("recovering {}: {}", tp, cut);
-                }
-                if (!last && (cut != null || segment.nextOffset() > nextBase)) {
+            if (inRecoveryRange || (last && !SegmentRecovery.tailIsClean(segment))) {
+                Optional<SegmentRecovery.InvalidTail> cut = SegmentRecovery.recover(segment, true);
+                cut.ifPresent(tail -> LOG.warn("recovering {}: {}", tp, tail.describe()));
+                if (!last && (cut.isPresent() || segment.nextOffset() > nextBase)) {
                     deleteFrom(io, tp, dir, config, ordered.subList(i + 1, ordered.size()), segment.nextOffset());
                     segment.close();
                     segment = LogSegment.open(io, dir, base, config, true);
-                    segment.recover(true);
+                    SegmentRecovery.recover(segment, true);
                     segments.put(base, segment);
                     endOffset = segment.nextOffset();
                     break;
@@ -80,7 +79,7 @@ final class PartitionLoader {
                     segment.seal();
                 }
             } else if (!last) {
-                segment.openSealed(nextBase);
+                SegmentRecovery.openSealed(segment, nextBase);
             }
             segments.put(base, segment);
             endOffset = segment.nextOffset();

@@ -57,7 +57,7 @@ public final class PartitionLog {
         this.config = config;
         this.segments = new PartitionSegments(topicPartition, dir, config, context, segments, recoveredEndOffset);
         this.commit = new GroupCommit(config, context, this.segments, recoveredEndOffset);
-        this.reader = new PartitionReader(this.segments);
+        this.reader = new PartitionReader(config, this.segments);
         this.retention = new SegmentRetention(config, context, this.segments);
     }
 
