@@ -37,7 +37,6 @@ import java.util.TreeMap;
 public final class LogInspector {
 
     private static final int SCAN_BUFFER_BYTES = 1 << 20;
-    private static final String PARTITIONS_KEY = "partitions";
 
     /** Receives what a walk finds, in partition order and, within a partition, in offset order. */
     public interface Visitor {
@@ -72,24 +71,16 @@ public final class LogInspector {
      * none; {@link InvalidConfigException} when it does not parse.
      */
     public static LogInspector open(Path dataDir, String topic) {
-        LogManager.validateTopicName(topic);
+        TopicDirectories.validateName(topic);
         Path topicDir = dataDir.resolve(topic);
-        Path properties = topicDir.resolve(LogFiles.TOPIC_PROPERTIES);
-        if (!Files.isRegularFile(properties)) {
+        if (!Files.isRegularFile(topicDir.resolve(LogFiles.TOPIC_PROPERTIES))) {
             throw new UnknownTopicException(topic);
         }
-        Map<String, String> settings = LogManager.readProperties(FileIO.local(), properties);
-        String partitionsValue = settings.remove(PARTITIONS_KEY);
-        int partitions;
-        try {
-            partitions = Integer.parseInt(String.valueOf(partitionsValue));
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(properties + ": " + PARTITIONS_KEY, partitionsValue, "not a whole number");
-        }
+        TopicDirectories.TopicSettings settings = TopicDirectories.readSettings(FileIO.local(), topicDir);
         // Only what the file overrides is known here; the owner's defaults may differ. The batch
         // limit only guards against a flipped length field, so the stock default is good enough.
-        int maxBatchBytes = LogConfig.DEFAULTS.with(settings).maxBatchBytes();
-        return new LogInspector(topic, topicDir, partitions, maxBatchBytes);
+        int maxBatchBytes = LogConfig.DEFAULTS.with(settings.overrides()).maxBatchBytes();
+        return new LogInspector(topic, topicDir, settings.partitions(), maxBatchBytes);
     }
 
     public String topic() {

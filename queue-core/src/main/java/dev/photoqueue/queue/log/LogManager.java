@@ -15,12 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Guarantees: one process owns a directory at a time ({@link dev.photoqueue.queue.api.DataDirectoryLockedException}
  * for a second one); a topic either exists whole, with its settings and every partition
- * directory, or not at all; after a crash, opening recovers every partition (see
+ * directory, or not at all ({@link TopicDirectories}); after a crash, opening recovers every partition (see
  * {@link PartitionLoader}); {@link #close} writes what is pending, forces it and marks the
  * shutdown clean. Thread-safe.
  *
@@ -51,13 +49,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LogManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
-    /** Marks a topic directory being created; short, so that the longest topic name still fits a file name. */
-    private static final String CREATING_PREFIX = "~";
-    /** Names in the data directory that belong to the log itself. */
-    private static final Set<String> RESERVED_NAMES = Set.of(LogFiles.LOCK_FILE, LogFiles.CLEAN_SHUTDOWN,
-            LogFiles.CLEAN_SHUTDOWN + LogFiles.TEMP_SUFFIX);
-    private static final String PARTITIONS_KEY = "partitions";
-    private static final int MAX_TOPIC_NAME = 249;
 
     /**
      * @param defaults           settings for topics that do not override them
@@ -140,48 +131,17 @@ public final class LogManager implements AutoCloseable {
             throw new StorageException(marker.toString(), "delete", e);
         }
         LogFiles.forceDirectory(io(), dir);
-        List<Path> entries;
-        try {
-            entries = io().list(dir);
-        } catch (IOException e) {
-            throw new StorageException(dir.toString(), "list data directory", e);
-        }
+        List<Path> topicDirs = TopicDirectories.list(io(), dir);
         // A directory that holds no topic yet has nothing to recover: its first start is not a crash.
-        if (!clean && entries.stream().anyMatch(e -> io().exists(e.resolve(LogFiles.TOPIC_PROPERTIES)))) {
+        if (!clean && !topicDirs.isEmpty()) {
             LOG.info("{} was not shut down cleanly; recovering its partitions", dir);
         }
-        try {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!io().isDirectory(entry)) {
-                    continue;
-                }
-                if (name.startsWith(CREATING_PREFIX)) {
-                    deleteTree(entry);
-                } else if (io().exists(entry.resolve(LogFiles.TOPIC_PROPERTIES))) {
-                    loadTopic(name, entry, clean);
-                } else {
-                    LOG.warn("ignoring foreign directory {} in data directory {}: it has no {}", entry, dir,
-                            LogFiles.TOPIC_PROPERTIES);
-                }
-            }
-        } catch (IOException e) {
-            throw new StorageException(dir.toString(), "list data directory", e);
+        for (Path topicDir : topicDirs) {
+            String name = topicDir.getFileName().toString();
+            TopicDirectories.TopicSettings settings = TopicDirectories.readSettings(io(), topicDir);
+            LogConfig config = options.defaults().with(settings.overrides());
+            topics.put(name, openPartitions(name, topicDir, settings.partitions(), config, clean));
         }
-    }
-
-    private void loadTopic(String name, Path topicDir, boolean clean) {
-        Map<String, String> settings = readProperties(io(), topicDir.resolve(LogFiles.TOPIC_PROPERTIES));
-        String partitionsValue = settings.remove(PARTITIONS_KEY);
-        int partitions;
-        try {
-            partitions = Integer.parseInt(partitionsValue);
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(topicDir.resolve(LogFiles.TOPIC_PROPERTIES) + ": " + PARTITIONS_KEY,
-                    partitionsValue, "not a whole number");
-        }
-        LogConfig config = options.defaults().with(settings);
-        topics.put(name, openPartitions(name, topicDir, partitions, config, clean));
     }
 
     private TopicLog openPartitions(String name, Path topicDir, int partitions, LogConfig config, boolean clean) {
@@ -205,61 +165,20 @@ public final class LogManager implements AutoCloseable {
      */
     public synchronized TopicLog createTopic(String name, int partitions, Map<String, String> overrides) {
         ensureOpen();
-        validateTopicName(name);
+        TopicDirectories.validateName(name);
         if (partitions <= 0 || partitions > 10_000) {
-            throw new InvalidConfigException(PARTITIONS_KEY, String.valueOf(partitions), "must be 1..10000");
+            throw new InvalidConfigException(TopicDirectories.PARTITIONS_KEY, String.valueOf(partitions),
+                    "must be 1..10000");
         }
         if (topics.containsKey(name)) {
             throw new TopicExistsException(name);
         }
         LogConfig config = options.defaults().with(overrides);
-        Path staging = dir.resolve(CREATING_PREFIX + name);
-        Path topicDir = dir.resolve(name);
-        try {
-            deleteTree(staging);
-            io().createDirectories(staging);
-            for (int p = 0; p < partitions; p++) {
-                io().createDirectories(staging.resolve(Integer.toString(p)));
-            }
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put(PARTITIONS_KEY, Integer.toString(partitions));
-            settings.putAll(overrides);
-            // Forces the staging directory too: its partition directories and settings are durable.
-            LogFiles.writeAtomically(io(), staging.resolve(LogFiles.TOPIC_PROPERTIES), toProperties(settings));
-            // The rename is the commit point: before it the topic does not exist, after it it is whole.
-            io().move(staging, topicDir);
-            LogFiles.forceDirectory(io(), dir);
-        } catch (IOException e) {
-            throw new StorageException(topicDir.toString(), "create topic", e);
-        }
+        Path topicDir = TopicDirectories.create(io(), dir, name, partitions, overrides);
         TopicLog topic = openPartitions(name, topicDir, partitions, config, true);
         topics.put(name, topic);
         LOG.info("created topic {} with {} partitions in {}", name, partitions, topicDir);
         return topic;
-    }
-
-    static void validateTopicName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidTopicException(String.valueOf(name), "must not be empty");
-        }
-        if (name.length() > MAX_TOPIC_NAME) {
-            throw new InvalidTopicException(name, "longer than " + MAX_TOPIC_NAME + " characters");
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new InvalidTopicException(name, "'.' and '..' are not topic names");
-        }
-        if (RESERVED_NAMES.contains(name)) {
-            throw new InvalidTopicException(name, "reserved for the data directory's own files " + RESERVED_NAMES);
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                throw new InvalidTopicException(name, "character '" + c + "' at " + i
-                        + " is not allowed; use letters, digits, '.', '_' and '-'");
-            }
-        }
     }
 
     /** {@link UnknownTopicException} when the topic does not exist. */
@@ -390,45 +309,5 @@ public final class LogManager implements AutoCloseable {
 
     private FileIO io() {
         return context.files();
-    }
-
-    private static String toProperties(Map<String, String> settings) {
-        StringBuilder sb = new StringBuilder();
-        settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        return sb.toString();
-    }
-
-    /** Reads a {@code key=value} file written by {@link #toProperties}; also used by the read-only tools. */
-    static Map<String, String> readProperties(FileIO io, Path file) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        try {
-            String content = new String(io.readAllBytes(file), StandardCharsets.UTF_8);
-            for (String line : content.split("\n")) {
-                String trimmed = line.trim();
-                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                    continue;
-                }
-                int eq = trimmed.indexOf('=');
-                if (eq <= 0) {
-                    throw new InvalidConfigException(file.toString(), trimmed, "expected key=value");
-                }
-                settings.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
-            }
-        } catch (IOException e) {
-            throw new StorageException(file.toString(), "read", e);
-        }
-        return settings;
-    }
-
-    private void deleteTree(Path root) throws IOException {
-        if (!io().exists(root)) {
-            return;
-        }
-        if (io().isDirectory(root)) {
-            for (Path child : io().list(root)) {
-                deleteTree(child);
-            }
-        }
-        io().delete(root);
     }
 }
