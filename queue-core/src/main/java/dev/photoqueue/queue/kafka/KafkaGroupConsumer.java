@@ -1,7 +1,6 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.AckType;
-import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.FencedMemberException;
@@ -13,7 +12,6 @@ import dev.photoqueue.queue.spi.MemberChecks;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,13 +53,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
  * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
- * acked and then went quiet.
- *
- * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
- * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
  * acked and then went quiet. The parts share that lock and none of their own: the owned
- * partitions and the hand-out ({@link OwnedPartitions}), the commits ({@link BatchedAckCommitter})
- * and Kafka's rebalance callbacks ({@link RebalanceCallbacks}), which run inside this member's poll.
+ * partitions and the hand-out ({@link OwnedPartitions}), the commits ({@link BatchedAckCommitter}),
+ * Kafka's rebalance callbacks ({@link RebalanceCallbacks}), which run inside this member's poll, and
+ * the Kafka consumer's settings and join ({@link OrderedMemberClient}).
  */
 final class KafkaGroupConsumer implements GroupConsumer {
 
@@ -88,19 +83,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     KafkaGroupConsumer(KafkaBackend backend, GroupConsumerConfig config) {
         this.backend = backend;
         this.config = config;
-        Map<String, Object> props = backend.config().clientBase();
-        props.put("group.id", config.groupId());
-        props.put("client.id", config.clientId());
-        props.put("group.protocol", "consumer");
-        props.put("group.remote.assignor", config.assignor() == Assignor.RANGE ? "range" : "uniform");
-        props.put("enable.auto.commit", false);
-        // Records of transactions that did not commit are never read (exactly-once, TransactionalProducer).
-        props.put("isolation.level", "read_committed");
-        props.put("auto.offset.reset", config.autoOffsetReset().name().toLowerCase(java.util.Locale.ROOT));
-        props.put("max.poll.records", config.maxPollRecords());
-        props.put("max.partition.fetch.bytes", config.fetchMaxBytes());
-        props.put("max.poll.interval.ms", (int) Math.min(Integer.MAX_VALUE, config.sessionTimeoutMs()));
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = OrderedMemberClient.create(backend.config(), config);
         this.owned = new OwnedPartitions(backend, config, consumer, this::memberId);
         this.commits = new BatchedAckCommitter(backend, config, consumer, owned, this::memberId, lock,
                 this::timerMayCommit);
@@ -122,34 +105,13 @@ final class KafkaGroupConsumer implements GroupConsumer {
             subscribed = true;
             commits.startTimer(backend.ackCommitTimer());
             lastPollNanos = System.nanoTime();
-            awaitMemberId();
+            try {
+                OrderedMemberClient.awaitMemberId(consumer, backend.config(), config.groupId(), this::memberId);
+            } finally {
+                lastPollNanos = System.nanoTime();
+            }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Polls until Kafka has given this member its id, so that {@link #memberId} names the member
-     * from subscribe on, as on the in-house backend. Records fetched meanwhile (an assignment can
-     * come with the first heartbeat) are put back with a seek, uncounted, for the first poll.
-     */
-    private void awaitMemberId() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backend.config().connectTimeoutMs());
-        while (memberId() == null) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new dev.photoqueue.queue.api.BackendUnavailableException(backend.config().bootstrapServers(),
-                        backend.config().connectTimeoutMs(), "join group " + config.groupId(), null);
-            }
-            Map<org.apache.kafka.common.TopicPartition, Long> firsts = new HashMap<>();
-            try {
-                for (var r : consumer.poll(Duration.ofMillis(10))) {
-                    firsts.putIfAbsent(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
-                }
-            } catch (KafkaException e) {
-                throw KafkaErrors.translate(e, backend.config(), "join group " + config.groupId(), null);
-            }
-            firsts.forEach(consumer::seek);
-            lastPollNanos = System.nanoTime();
         }
     }
 
