@@ -12,7 +12,8 @@
  * it writes, senders fill the other buffer: that is the group commit. Offsets are assigned at
  * write time, so a batch that fails to reach the file consumes none. After the write (and the
  * force, under {@code fsync=always}) the partition publishes its new high watermark, wakes
- * readers through {@link dev.photoqueue.queue.log.DataSignal} and completes the futures.
+ * readers through {@link dev.photoqueue.queue.log.DataSignal} and completes the futures. All of
+ * this is {@code GroupCommit}'s; the segment list and rolls are {@code PartitionSegments}'.
  *
  * <h2>Read path</h2>
  * Reads take no lock. They find the segment by base offset in a skip-list map, the starting
@@ -21,13 +22,14 @@
  * anything is decoded. A read never passes the high watermark's byte position. Consumers bound
  * their reads by record count as well as bytes ({@code max.poll.records}): every record read is
  * decoded into objects at once, and a fetch much larger than a poll would be out of the CPU's
- * cache before the consumer reached its end.
+ * cache before the consumer reached its end. All of this is {@code PartitionReader}'s.
  *
  * <h2>Recovery</h2>
- * See {@code PartitionLoader}: without a clean-shutdown marker, every segment from the recovery
- * point on is checked batch by batch and cut after its last valid batch; indexes are rebuilt. The
- * rule that makes this enough: a byte is counted (high watermark, recovery point) only after the
- * write or force that puts it on disk, and every metadata file is replaced by temp file + rename.
+ * See {@code PartitionLoader} and, within a segment, {@code SegmentRecovery}: without a
+ * clean-shutdown marker, every segment from the recovery point on is checked batch by batch and
+ * cut after its last valid batch; indexes are rebuilt. The rule that makes this enough: a byte is
+ * counted (high watermark, recovery point) only after the write or force that puts it on disk,
+ * and every metadata file is replaced by temp file + rename.
  *
  * <h2>Threads</h2>
  * Per data directory: the writer thread, and one scheduler thread for periodic forcing,
