@@ -243,7 +243,7 @@ final class LogSegment {
         return config;
     }
 
-    /** For recovery: forgets the indexes and the extent, to rebuild both batch by batch with {@link #trackRecovered}. */
+    /** For recovery: forgets the indexes and the extent, to rebuild both batch by batch ({@link #trackRecovered}). */
     void clearForRebuild() {
         offsetIndex.reset();
         timeIndex.reset();
