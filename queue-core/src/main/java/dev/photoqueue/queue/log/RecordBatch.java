@@ -94,16 +94,10 @@ final class RecordBatch {
         }
         try {
             for (int i = 0; i < count; i++) {
-                int length = b.getInt();
-                int recordEnd = b.position() + length;
-                if (length < RECORD_OVERHEAD - 4 || recordEnd > end) {
-                    throw new IllegalStateException("record " + i + " length " + length + " overruns its batch");
-                }
-                int delta = b.getInt();
-                if (delta != i) {
-                    throw new IllegalStateException("record " + i + " has offset delta " + delta);
-                }
-                long offset = base + delta;
+                int lengthEnd = b.position() + 4;
+                int recordEnd = checkedRecordEnd(b, i, end);
+                int length = recordEnd - lengthEnd;
+                long offset = base + i;
                 if (offset < minOffset) {
                     b.position(recordEnd);
                     continue;
@@ -149,18 +143,10 @@ final class RecordBatch {
         b.limit(end).position(start + HEADER_SIZE);
         try {
             for (int i = 0; i < count; i++) {
-                int length = b.getInt();
-                int recordEnd = b.position() + length;
-                if (length < RECORD_OVERHEAD - 4 || recordEnd > end) {
-                    throw new IllegalStateException("record " + i + " length " + length + " overruns its batch");
-                }
-                int delta = b.getInt();
-                if (delta != i) {
-                    throw new IllegalStateException("record " + i + " has offset delta " + delta);
-                }
+                int recordEnd = checkedRecordEnd(b, i, end);
                 long recordTimestamp = b.getLong();
-                if (base + delta >= minOffset && recordTimestamp >= timestamp) {
-                    return new OffsetAndTimestamp(base + delta, recordTimestamp);
+                if (base + i >= minOffset && recordTimestamp >= timestamp) {
+                    return new OffsetAndTimestamp(base + i, recordTimestamp);
                 }
                 b.position(recordEnd);
             }
@@ -168,6 +154,23 @@ final class RecordBatch {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("record structure overruns batch at offset " + base + ": " + e, e);
         }
+    }
+
+    /**
+     * Reads record {@code i}'s length and offset delta at {@code b}'s position and checks both: the
+     * record must fit before {@code end} and its delta must be {@code i}. Returns where it ends.
+     */
+    private static int checkedRecordEnd(ByteBuffer b, int i, int end) {
+        int length = b.getInt();
+        int recordEnd = b.position() + length;
+        if (length < RECORD_OVERHEAD - 4 || recordEnd > end) {
+            throw new IllegalStateException("record " + i + " length " + length + " overruns its batch");
+        }
+        int delta = b.getInt();
+        if (delta != i) {
+            throw new IllegalStateException("record " + i + " has offset delta " + delta);
+        }
+        return recordEnd;
     }
 
     private static byte[] getBytes(ByteBuffer b) {
