@@ -18,8 +18,8 @@ final class LogWriter implements AutoCloseable {
     }
 
     /** Called once per batch, by the sender that opened it. */
-    void schedule(GroupCommit partition) {
-        thread.execute(partition.drainTask());
+    void schedule(GroupCommit commit) {
+        thread.execute(commit.drainTask());
     }
 
     /** Writes everything scheduled so far, then stops. */
