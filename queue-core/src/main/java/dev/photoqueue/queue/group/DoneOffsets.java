@@ -36,14 +36,21 @@ final class DoneOffsets {
         return committed;
     }
 
-    /** Starts from {@code position}'s done records; with {@code persistIt} the start is pending. */
-    void initialize(CommittedPosition position, boolean persistIt) {
+    /**
+     * Starts from {@code position}'s done records; with {@code persistIt} the start is pending.
+     * False, and nothing changes, when a starting position is set already.
+     */
+    boolean initialize(CommittedPosition position, boolean persistIt) {
+        if (isInitialized()) {
+            return false;
+        }
         committed = position.offset();
         ackedAbove.clear();
         ackedAbove.addAll(position.ackedAbove());
         if (persistIt) {
             changed();
         }
+        return true;
     }
 
     boolean isDone(long offset) {

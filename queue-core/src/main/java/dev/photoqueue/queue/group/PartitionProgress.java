@@ -48,10 +48,9 @@ final class PartitionProgress implements PartitionState {
 
     /** Sets the starting position of a partition the group has no committed position for. */
     synchronized void initialize(CommittedPosition position, boolean persistIt) {
-        if (done.isInitialized()) {
+        if (!done.initialize(position, persistIt)) {
             return;
         }
-        done.initialize(position, persistIt);
         highestDelivered = position.highestDelivered();
         redeliveries.clear();
         position.deliveryCounts().forEach((offset, count) -> {

@@ -63,10 +63,9 @@ final class SharedPartitionState implements PartitionState {
      * the process.
      */
     synchronized void initialize(CommittedPosition position, boolean persistIt) {
-        if (done.isInitialized()) {
+        if (!done.initialize(position, persistIt)) {
             return;
         }
-        done.initialize(position, persistIt);
         nextOffset = Math.max(position.offset(), position.highestDelivered() + 1);
         for (long o = position.offset(); o < nextOffset; o++) {
             if (!done.isAckedAbove(o)) {
