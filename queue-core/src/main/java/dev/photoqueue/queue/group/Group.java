@@ -1,48 +1,48 @@
 package dev.photoqueue.queue.group;
 
 import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.TopicPartition;
-import dev.photoqueue.queue.api.UnknownTopicException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiConsumer;
 
 /**
- * One consumer group: its members, the owner of each partition, and its progress per partition.
- *
- * <p>Membership changes (join, leave, expiry) rebalance at once. A partition whose owner is gone
- * moves at once; a partition to be taken from a live owner is first revoked: the owner is told at
- * its next poll, may finish its in-flight records, and confirms; only then does the new owner get
- * it (cooperative rebalancing: the partitions that stay put keep flowing meanwhile).
+ * One consumer group: its members, its position per partition, and its mode, which decides how
+ * records reach the members ({@link OrderedGroupMode}: partitions assigned to members;
+ * {@link SharedGroupMode}: records locked to members). All members of a group share one mode, the
+ * first member's; an empty group changes mode with its next member, and the positions move over,
+ * so the new mode starts where the old one stopped.
  *
  * <p>Thread rule: membership and ownership change under this object's monitor; progress under each
- * {@link PartitionProgress}'s own, always taken after this one.
+ * {@link PartitionState}'s own, always taken after this one.
  */
 final class Group {
 
     private static final Logger LOG = LoggerFactory.getLogger(Group.class);
 
     final String groupId;
-    private final PartitionSource source;
-    private final SortedMap<String, Member> members = new TreeMap<>();
+    final PartitionSource source;
+    /** Guarded by this object's monitor. */
+    final SortedMap<String, Member> members = new TreeMap<>();
+    /**
+     * The group's position per partition: in ORDERED mode the live progress; in SHARED mode where
+     * each partition's shared state starts from (loaded at start, or set by a reset).
+     */
     final Map<TopicPartition, PartitionProgress> progress = new ConcurrentSkipListMap<>();
-    /** SHARED mode's progress; {@code progress} then only holds positions loaded at start, to begin from. */
-    final Map<TopicPartition, SharedPartitionState> shared = new ConcurrentSkipListMap<>();
-    /** The mode of the first member; null before any member joined. */
-    private volatile ConsumptionMode mode;
+    /** ORDERED, with the positions loaded at start, until a member joins in SHARED mode. */
+    private volatile GroupMode mode = new OrderedGroupMode(this);
     private int generation;
-    private PartitionAssignor assignor = new StickyAssignor();
 
     Group(String groupId, PartitionSource source) {
         this.groupId = groupId;
@@ -65,170 +65,82 @@ final class Group {
         return progress.computeIfAbsent(tp, PartitionProgress::new);
     }
 
-    ConsumptionMode mode() {
-        return mode;
+    /** Where a partition the group has no position on starts for {@code member}: its {@code autoOffsetReset}. */
+    long startOffset(TopicPartition tp, Member member) {
+        return switch (member.config.autoOffsetReset()) {
+            case EARLIEST -> source.startOffset(tp);
+            case LATEST -> source.endOffset(tp);
+        };
     }
 
     /**
-     * The SHARED state of {@code tp}, created on first use from the position loaded at start, or
-     * where the member's {@code autoOffsetReset} says.
+     * The SHARED state of {@code tp} for {@code member}. {@link FencedMemberException} when the
+     * group consumes in ORDERED mode now: the member was removed, and the group joined again.
      */
     SharedPartitionState shared(TopicPartition tp, Member member) {
-        SharedPartitionState state = shared.computeIfAbsent(tp, SharedPartitionState::new);
-        if (!state.isInitialized()) {
-            PartitionProgress loaded = progress.get(tp);
-            if (loaded != null && loaded.isInitialized()) {
-                state.initialize(loaded.position(), false);
-            } else {
-                long start = switch (member.config.autoOffsetReset()) {
-                    case EARLIEST -> source.startOffset(tp);
-                    case LATEST -> source.endOffset(tp);
-                };
-                state.initialize(CommittedPosition.at(start), true);
-            }
+        GroupMode current = mode;
+        if (current instanceof SharedGroupMode shared) {
+            return shared.state(tp, member);
         }
-        return state;
+        throw new FencedMemberException(groupId, member.memberId, tp, "it was removed from the group ("
+                + member.removedBecause + "), which consumes in " + current.mode() + " mode now");
     }
 
-    /**
-     * An empty group changes mode with its next member: the positions move over, so the new mode
-     * starts where the old one stopped (SHARED locks are gone with their members).
-     */
+    /** The live state of each partition the group has a position on, as its mode keeps it. */
+    void forEachState(BiConsumer<TopicPartition, PartitionState> action) {
+        mode.forEachState(action);
+    }
+
+    /** Moves the group's position on {@code tp} to {@code offset}; the caller persists it. */
+    void reset(TopicPartition tp, long offset) {
+        PartitionProgress p = progress(tp);
+        p.initialize(CommittedPosition.at(offset), true);
+        p.reset(offset);
+        mode.reset(tp, offset);
+    }
+
+    void expireLocks(long nowNanos) {
+        mode.expireLocks(nowNanos);
+    }
+
     private void switchMode(ConsumptionMode wanted) {
-        if (wanted == ConsumptionMode.ORDERED) {
-            shared.forEach((tp, state) -> {
-                PartitionProgress p = new PartitionProgress(tp);
-                p.initialize(state.position(), true);
-                progress.put(tp, p);
-            });
+        if (mode instanceof SharedGroupMode shared) {
+            shared.handOverPositions();
+        }
+        // A group that never had a member starts in the first member's mode without switching.
+        if (generation > 0) {
+            LOG.info("group {} switches from {} to {} mode", groupId, mode.mode(), wanted);
         }
         // Either way the SHARED states go: to SHARED they are rebuilt from the ORDERED positions.
-        shared.clear();
-        LOG.info("group {} switches from {} to {} mode", groupId, mode, wanted);
+        mode = wanted == ConsumptionMode.ORDERED ? new OrderedGroupMode(this) : new SharedGroupMode(this);
     }
 
     synchronized void join(Member member) {
         ConsumptionMode wanted = member.config.mode();
-        if (members.isEmpty()) {
-            if (mode != null && mode != wanted) {
-                switchMode(wanted);
+        if (mode.mode() != wanted) {
+            if (!members.isEmpty()) {
+                throw new InvalidConfigException("mode", wanted.name(), "group " + groupId + " consumes in "
+                        + mode.mode() + " mode (its first member's); a member cannot join it in " + wanted + " mode");
             }
-            mode = wanted;
-        } else if (mode != wanted) {
-            throw new InvalidConfigException("mode", wanted.name(), "group " + groupId + " consumes in " + mode
-                    + " mode (its first member's); a member cannot join it in " + wanted + " mode");
+            switchMode(wanted);
         }
-        if (mode == ConsumptionMode.SHARED) {
-            members.put(member.memberId, member);
-            LOG.info("member {} joined group {} for {} (shared mode)", member.memberId, groupId, member.topics);
-            generation++;
-            return;
-        }
-        // The assignment strategy is the one of the newest member, as configured for its group.
-        assignor = switch (member.config.assignor()) {
-            case RANGE -> new RangeAssignor();
-            case STICKY -> new StickyAssignor();
-        };
         members.put(member.memberId, member);
-        LOG.info("member {} joined group {} for {}", member.memberId, groupId, member.topics);
-        rebalance();
+        LOG.info("member {} joined group {} for {}{}", member.memberId, groupId, member.topics,
+                wanted == ConsumptionMode.SHARED ? " (shared mode)" : "");
+        generation++;
+        mode.joined(member);
     }
 
-    /** Removes the member; its partitions move at once and its unacked records go to the next owners. */
+    /** Removes the member; its mode hands what it held (partitions, locked records) to the others. */
     synchronized void remove(Member member, String because) {
         if (members.remove(member.memberId) == null) {
             return;
         }
         member.removedBecause = because;
         member.removed = true;
-        for (TopicPartition tp : member.owned) {
-            progress(tp).transferTo(null);
-        }
-        member.owned.clear();
         LOG.info("member {} left group {} ({}); {} members remain", member.memberId, groupId, because, members.size());
-        if (mode == ConsumptionMode.SHARED) {
-            shared.values().forEach(state -> state.releaseAll(member));
-            generation++;
-            return;
-        }
-        rebalance();
-    }
-
-    private void rebalance() {
         generation++;
-        SortedMap<String, Set<String>> subscriptions = new TreeMap<>();
-        Map<String, Integer> partitionCounts = new TreeMap<>();
-        for (Member m : members.values()) {
-            subscriptions.put(m.memberId, m.topics);
-            for (String topic : m.topics) {
-                if (!partitionCounts.containsKey(topic)) {
-                    try {
-                        partitionCounts.put(topic, source.partitionCount(topic));
-                    } catch (UnknownTopicException e) {
-                        LOG.warn("group {} subscribes to unknown topic {}; it gets no partitions", groupId, topic);
-                    }
-                }
-            }
-        }
-        Map<TopicPartition, String> currentOwners = new HashMap<>();
-        progress.forEach((tp, p) -> {
-            Member owner = p.owner();
-            if (owner != null && !owner.removed) {
-                currentOwners.put(tp, owner.memberId);
-            }
-        });
-        Map<String, Set<TopicPartition>> target = assignor.assign(subscriptions, partitionCounts, currentOwners);
-        Map<TopicPartition, Member> targetOwner = new HashMap<>();
-        target.forEach((memberId, tps) -> tps.forEach(tp -> targetOwner.put(tp, members.get(memberId))));
-        for (Map.Entry<TopicPartition, Member> e : targetOwner.entrySet()) {
-            moveTowards(e.getKey(), e.getValue());
-        }
-        for (Member m : members.values()) {
-            for (TopicPartition tp : List.copyOf(m.owned)) {
-                if (!targetOwner.containsKey(tp)) {
-                    takeFrom(m, tp, null);
-                }
-            }
-        }
-    }
-
-    private void moveTowards(TopicPartition tp, Member next) {
-        PartitionProgress p = progress(tp);
-        if (!p.isInitialized()) {
-            long start = switch (next.config.autoOffsetReset()) {
-                case EARLIEST -> source.startOffset(tp);
-                case LATEST -> source.endOffset(tp);
-            };
-            // Persisted at once, so a restart does not start over from a later "latest".
-            p.initialize(CommittedPosition.at(start), true);
-        }
-        Member owner = p.owner();
-        if (owner == next) {
-            p.cancelRevocation();
-        } else if (owner == null || owner.removed) {
-            p.transferTo(next);
-            next.owned.add(tp);
-        } else {
-            takeFrom(owner, tp, next);
-        }
-    }
-
-    /**
-     * Takes {@code tp} from its live owner for {@code next} (null: nobody). An owner that was told
-     * it has the partition gives it up at its next poll, after its revoke callback; one that was
-     * never told has read nothing of it, so it moves at once and the owner hears nothing of it.
-     */
-    private void takeFrom(Member owner, TopicPartition tp, Member next) {
-        PartitionProgress p = progress(tp);
-        if (owner.reported.contains(tp)) {
-            p.requestRevocation(next);
-            return;
-        }
-        owner.owned.remove(tp);
-        p.transferTo(next);
-        if (next != null) {
-            next.owned.add(tp);
-        }
+        mode.removed(member);
     }
 
     /** What {@code member} must be told now; see {@link AssignmentChange}. */
@@ -238,66 +150,33 @@ final class Group {
             member.reported.clear();
             return new AssignmentChange(lost, List.of(), List.of());
         }
-        List<TopicPartition> revoked = new ArrayList<>();
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (TopicPartition tp : member.owned) {
-            if (progress(tp).isRevoking()) {
-                revoked.add(tp);
-            } else if (member.reported.add(tp)) {
-                assigned.add(tp);
-            }
-        }
-        if (revoked.isEmpty() && assigned.isEmpty()) {
-            return AssignmentChange.NONE;
-        }
-        return new AssignmentChange(List.of(), revoked, assigned);
+        return ordered().assignmentChange(member);
     }
 
     /** The member gave these partitions up: they go to their pending owners now. */
     synchronized void confirmRevoked(Member member, Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            PartitionProgress p = progress(tp);
-            if (p.owner() != member) {
-                continue;
-            }
-            if (!p.isRevoking()) {
-                // A rebalance cancelled the revocation after the member was told. It has given the
-                // partition up (its unacked records included), so it takes it anew: from the
-                // committed position, and told again at its next sync.
-                if (member.reported.remove(tp)) {
-                    p.transferTo(member);
-                }
-                continue;
-            }
-            Member next = p.completeRevocation();
-            member.owned.remove(tp);
-            member.reported.remove(tp);
-            if (next != null) {
-                next.owned.add(tp);
-            }
+        // A removed member owns nothing any more: what it gave up has moved already.
+        if (!member.removed) {
+            ordered().confirmRevoked(member, partitions);
         }
     }
 
     /** Partitions the member may fetch now: owned and not being revoked. */
     synchronized List<TopicPartition> fetchable(Member member) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (TopicPartition tp : member.reported) {
-            if (member.owned.contains(tp) && !progress(tp).isRevoking()) {
-                out.add(tp);
-            }
+        return member.removed ? new ArrayList<>() : ordered().fetchable(member);
+    }
+
+    /** The ORDERED mode, which a live member of a group that assigns partitions finds. */
+    private OrderedGroupMode ordered() {
+        if (mode instanceof OrderedGroupMode ordered) {
+            return ordered;
         }
-        return out;
+        throw new IllegalStateException("group " + groupId + " consumes in " + mode.mode()
+                + " mode, which assigns no partitions");
     }
 
     synchronized GroupDescription.MemberDescription describe(Member m) {
-        Map<TopicPartition, Integer> locked = new TreeMap<>();
-        shared.forEach((tp, state) -> {
-            int n = state.lockedBy(m);
-            if (n > 0) {
-                locked.put(tp, n);
-            }
-        });
         return new GroupDescription.MemberDescription(m.memberId, m.config.clientId(), new ArrayList<>(m.owned),
-                locked);
+                mode.lockedBy(m));
     }
 }

@@ -37,7 +37,7 @@ import java.util.function.LongSupplier;
  * positions. Thread-safe.
  *
  * <p>A SHARED-mode group ({@link #joinShared}) has no ownership: its members take records under
- * per-record locks ({@link SharedPartitionState}), which the periodic task also expires; its
+ * per-record locks ({@link SharedGroupMode}), which the periodic task also expires; its
  * positions are persisted the same way.
  */
 public final class GroupCoordinator implements AutoCloseable {
@@ -95,14 +95,10 @@ public final class GroupCoordinator implements AutoCloseable {
         return groups.computeIfAbsent(groupId, id -> new Group(id, source));
     }
 
-    /** Adds a member for these topics; it learns its partitions from {@link MemberSession#sync}. */
+    /** Adds an ORDERED-mode member for these topics; it learns its partitions from {@link MemberSession#sync}. */
     public MemberSession join(GroupConsumerConfig config, Collection<String> topics) {
-        for (String topic : topics) {
-            source.partitionCount(topic);
-        }
+        Member member = newMember(config, ConsumptionMode.ORDERED, topics);
         Group group = group(config.groupId());
-        String memberId = config.clientId() + "-" + memberCounter.incrementAndGet();
-        Member member = new Member(memberId, config, new TreeSet<>(topics), nanoTime());
         group.join(member);
         afterOwnershipChange(group);
         return new MemberSession(this, group, member);
@@ -110,18 +106,23 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Adds a SHARED-mode member for these topics: it owns no partitions and takes records under locks. */
     public SharedSession joinShared(GroupConsumerConfig config, Collection<String> topics) {
-        if (config.mode() != ConsumptionMode.SHARED) {
-            throw new IllegalArgumentException("joinShared needs a SHARED-mode config, group " + config.groupId()
-                    + " has " + config.mode());
+        Member member = newMember(config, ConsumptionMode.SHARED, topics);
+        Group group = group(config.groupId());
+        group.join(member);
+        return new SharedSession(this, group, member);
+    }
+
+    /** A member to join with, once its mode and topics are checked: a failed join leaves no trace. */
+    private Member newMember(GroupConsumerConfig config, ConsumptionMode mode, Collection<String> topics) {
+        if (config.mode() != mode) {
+            throw new IllegalArgumentException("a " + mode + "-mode session needs a " + mode + "-mode config, group "
+                    + config.groupId() + " has " + config.mode());
         }
         for (String topic : topics) {
             source.partitionCount(topic);
         }
-        Group group = group(config.groupId());
         String memberId = config.clientId() + "-" + memberCounter.incrementAndGet();
-        Member member = new Member(memberId, config, new TreeSet<>(topics), nanoTime());
-        group.join(member);
-        return new SharedSession(this, group, member);
+        return new Member(memberId, config, new TreeSet<>(topics), nanoTime());
     }
 
     void remove(Group group, Member member, String because) {
@@ -139,7 +140,7 @@ public final class GroupCoordinator implements AutoCloseable {
         for (Group group : groups.values()) {
             // One group's failure must not keep the others' members and locks from expiring.
             try {
-                group.shared.values().forEach(state -> state.expire(now));
+                group.expireLocks(now);
                 for (Member m : group.members()) {
                     long silentMs = TimeUnit.NANOSECONDS.toMillis(now - m.lastSeenNanos);
                     if (silentMs > m.config.sessionTimeoutMs()) {
@@ -192,21 +193,11 @@ public final class GroupCoordinator implements AutoCloseable {
         synchronized (persistLocks.computeIfAbsent(group.groupId, id -> new Object())) {
             Map<TopicPartition, CommittedPosition> changed = new LinkedHashMap<>();
             List<Runnable> markClean = new ArrayList<>();
-            group.shared.forEach((tp, s) -> {
-                PendingPosition pending = s.pendingPosition();
+            group.forEachState((tp, state) -> {
+                PendingPosition pending = state.pendingPosition();
                 if (pending != null) {
                     changed.put(tp, pending.position());
-                    markClean.add(() -> s.persisted(pending.version()));
-                }
-            });
-            group.progress.forEach((tp, p) -> {
-                if (group.shared.containsKey(tp)) {
-                    return;
-                }
-                PendingPosition pending = p.pendingPosition();
-                if (pending != null) {
-                    changed.put(tp, pending.position());
-                    markClean.add(() -> p.persisted(pending.version()));
+                    markClean.add(() -> state.persisted(pending.version()));
                 }
             });
             if (changed.isEmpty()) {
@@ -313,18 +304,11 @@ public final class GroupCoordinator implements AutoCloseable {
             members.add(group.describe(m));
         }
         List<GroupDescription.PartitionLag> partitions = new ArrayList<>();
-        group.shared.forEach((tp, s) -> {
+        group.forEachState((tp, state) -> {
             long end = source.endOffset(tp);
-            long committed = s.committed();
-            partitions.add(new GroupDescription.PartitionLag(tp, committed, end, Math.max(0, end - committed), null));
-        });
-        group.progress.forEach((tp, p) -> {
-            if (group.shared.containsKey(tp)) {
-                return;
-            }
-            long end = source.endOffset(tp);
-            long committed = p.isInitialized() ? p.committed() : -1;
-            Member owner = p.owner();
+            long committed = state.isInitialized() ? state.committed() : -1;
+            // A SHARED state has no owner: its records are locked to members one by one.
+            Member owner = state instanceof PartitionProgress p ? p.owner() : null;
             partitions.add(new GroupDescription.PartitionLag(tp, committed, end,
                     committed < 0 ? end - source.startOffset(tp) : Math.max(0, end - committed),
                     owner == null || owner.removed ? null : owner.memberId));
@@ -350,15 +334,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 case OFFSET -> Math.max(start, Math.min(end, spec.value()));
                 case TIMESTAMP -> source.offsetForTimestamp(tp, spec.value());
             };
-            PartitionProgress progress = group.progress(tp);
-            progress.initialize(CommittedPosition.at(target), true);
-            progress.reset(target);
-            // A SHARED group's live state is its SharedPartitionState; without one yet, it starts from progress.
-            SharedPartitionState shared = group.shared.get(tp);
-            if (shared != null) {
-                shared.initialize(CommittedPosition.at(target), true);
-                shared.reset(target);
-            }
+            group.reset(tp, target);
             result.put(tp, target);
         }
         persistNow(group, true);

@@ -10,37 +10,14 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A consumer's handle on its membership: what a group consumer of any storage calls to learn its
- * partitions, to take records it read, and to ack them. Each call is a heartbeat. Used by one
- * thread, the consumer's.
+ * An ORDERED-mode consumer's handle on its membership: what a group consumer of any storage calls
+ * to learn its partitions, to take records it read, and to ack them. Each call is a heartbeat.
+ * Used by one thread, the consumer's.
  */
-public final class MemberSession {
-
-    private final GroupCoordinator coordinator;
-    private final Group group;
-    private final Member member;
+public final class MemberSession extends GroupSession {
 
     MemberSession(GroupCoordinator coordinator, Group group, Member member) {
-        this.coordinator = coordinator;
-        this.group = group;
-        this.member = member;
-    }
-
-    public String memberId() {
-        return member.memberId;
-    }
-
-    public String groupId() {
-        return group.groupId;
-    }
-
-    /** True once the member was removed (left, or silent past the session timeout): rejoin. */
-    public boolean isRemoved() {
-        return member.removed;
-    }
-
-    private void heartbeat() {
-        member.lastSeenNanos = coordinator.nanoTime();
+        super(coordinator, group, member);
     }
 
     /** What changed for this member since the last call. */
@@ -98,12 +75,10 @@ public final class MemberSession {
      * {@link FencedMemberException} when the partition moved away from this member, or the record
      * was delivered again since.
      */
+    @Override
     public void ack(TopicPartition tp, long offset, int deliveryCount) {
         heartbeat();
-        PartitionProgress p = group.progress.get(tp);
-        if (p == null) {
-            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
-        }
+        PartitionProgress p = existing(tp);
         p.ack(group.groupId, member, offset, deliveryCount);
     }
 
@@ -113,10 +88,7 @@ public final class MemberSession {
      */
     public boolean checkOutstanding(TopicPartition tp, long offset, int deliveryCount) {
         heartbeat();
-        PartitionProgress p = group.progress.get(tp);
-        if (p == null) {
-            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
-        }
+        PartitionProgress p = existing(tp);
         return p.checkOutstanding(group.groupId, member, offset, deliveryCount);
     }
 
@@ -149,7 +121,17 @@ public final class MemberSession {
         }
     }
 
+    /** The progress on {@code tp} of a record to settle; fenced when the group has none. */
+    private PartitionProgress existing(TopicPartition tp) {
+        PartitionProgress p = group.progress.get(tp);
+        if (p == null) {
+            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
+        }
+        return p;
+    }
+
     /** The log no longer has the records from {@code nextFetch}: continue at {@code offset}. */
+    @Override
     public void skipTo(TopicPartition tp, long offset) {
         group.progress(tp).skipTo(offset);
     }
@@ -183,10 +165,7 @@ public final class MemberSession {
      */
     public void release(TopicPartition tp, long offset, int deliveryCount, String error) {
         heartbeat();
-        PartitionProgress p = group.progress.get(tp);
-        if (p == null) {
-            throw new FencedMemberException(group.groupId, member.memberId, tp, "the group has no such partition");
-        }
+        PartitionProgress p = existing(tp);
         RetryBackoff backoff = new RetryBackoff(member.config.retryBackoffMs(), member.config.retryBackoffMaxMs());
         long delayMs = backoff.delayMs(Math.max(1, deliveryCount), java.util.concurrent.ThreadLocalRandom.current()
                 .nextDouble());
@@ -202,14 +181,9 @@ public final class MemberSession {
     }
 
     /** The error the last release of the record at {@code offset} gave, or null. */
+    @Override
     public String lastError(TopicPartition tp, long offset) {
         return group.progress(tp).lastError(offset);
-    }
-
-    /** Persists the group's changed positions and waits for them. */
-    public void commitSync() {
-        heartbeat();
-        coordinator.persistNow(group);
     }
 
     /** As {@link #commitSync}, forced to disk whatever {@code internal.fsync} says (a transaction's positions). */
@@ -219,6 +193,7 @@ public final class MemberSession {
     }
 
     /** Leaves the group; the partitions move to the others at once. Positions are persisted first. */
+    @Override
     public void leave() {
         coordinator.persistNow(group);
         coordinator.remove(group, member, "left the group");

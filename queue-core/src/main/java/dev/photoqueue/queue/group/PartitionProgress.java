@@ -8,22 +8,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A group's progress on one partition in ORDERED mode, and who owns it.
  *
  * <p>{@code committed} is the first offset not yet acked; {@code ackedAbove} the acked offsets
- * after it. The owner is handed records from {@code nextFetch} on, in offset order; when the
+ * after it (both kept in a {@link DoneOffsets}). The owner is handed records from {@code nextFetch} on, in offset order; when the
  * partition changes owner, {@code nextFetch} goes back to {@code committed}, so the unacked tail is
  * delivered again, in order, minus what was acked meanwhile. Guarded by its own monitor; the group
  * lock, when also needed, is taken first.
  */
-final class PartitionProgress {
+final class PartitionProgress implements PartitionState {
 
     final TopicPartition topicPartition;
-    private long committed = -1;
-    private final TreeSet<Long> ackedAbove = new TreeSet<>();
+    private final DoneOffsets done = new DoneOffsets();
     private long nextFetch;
     /** The highest offset ever handed out (persisted): anything at or below it is a redelivery. */
     private long highestDelivered = -1;
@@ -32,45 +30,35 @@ final class PartitionProgress {
      * yet acked (persisted).
      */
     private final Map<Long, Integer> redeliveries = new HashMap<>();
-    /** The error of the last release of a record not yet acked, for its dead letter; kept in memory only. */
-    private final Map<Long, String> lastErrors = new HashMap<>();
     /** After a release: no record is handed out before this {@code System.nanoTime()}. */
     private long pausedUntilNanos;
     private boolean paused;
     private Member owner;
     private Member pendingOwner;
     private boolean revoking;
-    /** Counts the changes to what {@link #position} returns; persisted when it passes {@code persistedVersion}. */
-    private long version;
-    private long persistedVersion;
 
     PartitionProgress(TopicPartition topicPartition) {
         this.topicPartition = topicPartition;
     }
 
-    synchronized boolean isInitialized() {
-        return committed >= 0;
+    @Override
+    public synchronized boolean isInitialized() {
+        return done.isInitialized();
     }
 
     /** Sets the starting position of a partition the group has no committed position for. */
     synchronized void initialize(CommittedPosition position, boolean persistIt) {
-        if (committed >= 0) {
+        if (!done.initialize(position, persistIt)) {
             return;
         }
-        committed = position.offset();
-        ackedAbove.clear();
-        ackedAbove.addAll(position.ackedAbove());
         highestDelivered = position.highestDelivered();
         redeliveries.clear();
         position.deliveryCounts().forEach((offset, count) -> {
-            if (offset >= committed) {
+            if (offset >= position.offset()) {
                 redeliveries.put(offset, count);
             }
         });
-        nextFetch = committed;
-        if (persistIt) {
-            version++;
-        }
+        nextFetch = position.offset();
     }
 
     synchronized Member owner() {
@@ -81,8 +69,9 @@ final class PartitionProgress {
         return revoking;
     }
 
-    synchronized long committed() {
-        return committed;
+    @Override
+    public synchronized long committed() {
+        return done.committed();
     }
 
     synchronized long nextFetch() {
@@ -94,7 +83,7 @@ final class PartitionProgress {
         owner = member;
         pendingOwner = null;
         revoking = false;
-        nextFetch = committed;
+        nextFetch = done.committed();
     }
 
     /** Asks the current owner to give the partition up to {@code next} (null: to nobody) at its next poll. */
@@ -129,7 +118,7 @@ final class PartitionProgress {
         List<ConsumerRecord> out = new ArrayList<>(fetched.size());
         for (ConsumerRecord r : fetched) {
             long offset = r.offset();
-            if (offset < nextFetch || (!ackedAbove.isEmpty() && ackedAbove.contains(offset))) {
+            if (offset < nextFetch || done.isAckedAbove(offset)) {
                 continue;
             }
             int count = 1;
@@ -142,7 +131,7 @@ final class PartitionProgress {
         nextFetch = last + 1;
         highestDelivered = Math.max(highestDelivered, last);
         if (!out.isEmpty()) {
-            version++;
+            done.changed();
         }
         if (commitNow) {
             moveCommitted(nextFetch);
@@ -171,15 +160,13 @@ final class PartitionProgress {
      * before a crash (a committed transaction), applied when the queue opens again. Idempotent.
      */
     synchronized void markDone(long offset) {
-        if (committed < 0 || offset < committed || ackedAbove.contains(offset)) {
+        if (!done.isInitialized() || done.isDone(offset)) {
             return;
         }
-        if (offset == committed) {
-            moveCommitted(committed + 1);
+        if (offset == done.committed()) {
+            moveCommitted(offset + 1);
         } else {
-            ackedAbove.add(offset);
-            lastErrors.remove(offset);
-            version++;
+            done.markDone(offset);
         }
     }
 
@@ -196,9 +183,7 @@ final class PartitionProgress {
         }
         undoDeliveriesAfter(offset);
         nextFetch = offset;
-        if (error != null) {
-            lastErrors.put(offset, error);
-        }
+        done.recordError(offset, error);
         paused = true;
         pausedUntilNanos = resumeAtNanos;
     }
@@ -211,11 +196,11 @@ final class PartitionProgress {
      */
     private void undoDeliveriesAfter(long offset) {
         for (long o = offset + 1; o < nextFetch; o++) {
-            if (!ackedAbove.contains(o)) {
+            if (!done.isAckedAbove(o)) {
                 redeliveries.put(o, redeliveries.getOrDefault(o, 1) - 1);
             }
         }
-        version++;
+        done.changed();
     }
 
     /**
@@ -229,18 +214,16 @@ final class PartitionProgress {
         if (owner != member || fromOffset >= nextFetch) {
             return;
         }
-        if (committedBefore >= 0 && committed > committedBefore) {
-            committed = committedBefore;
-        }
+        done.takeBackCommitted(committedBefore);
         // Records done meanwhile (dead-lettered on the way) stay done: they are not handed out again.
-        long from = Math.max(fromOffset, committed);
+        long from = Math.max(fromOffset, done.committed());
         for (long o = from; o < nextFetch; o++) {
-            if (!ackedAbove.contains(o)) {
+            if (!done.isAckedAbove(o)) {
                 redeliveries.put(o, redeliveries.getOrDefault(o, 1) - 1);
             }
         }
         nextFetch = Math.min(nextFetch, from);
-        version++;
+        done.changed();
     }
 
     /** {@link #isOutstanding} under the monitor. */
@@ -262,7 +245,7 @@ final class PartitionProgress {
 
     /** The error the last release of {@code offset} gave, or null. */
     synchronized String lastError(long offset) {
-        return lastErrors.get(offset);
+        return done.lastError(offset);
     }
 
     /**
@@ -270,7 +253,7 @@ final class PartitionProgress {
      * nothing to settle (done already, or not handed out at the current position).
      */
     private boolean isOutstanding(String groupId, Member member, long offset, int deliveryCount) {
-        if (deliveryCount > 0 && offset >= committed) {
+        if (deliveryCount > 0 && offset >= done.committed()) {
             int latest = redeliveries.isEmpty() ? 1 : redeliveries.getOrDefault(offset, 1);
             if (deliveryCount < latest) {
                 throw new FencedMemberException(groupId, member.memberId, topicPartition, "offset " + offset
@@ -284,7 +267,7 @@ final class PartitionProgress {
                             : "the partition is owned by " + (owner == null ? "no member" : owner.memberId)
                             + " now; the ack of offset " + offset + " changed nothing");
         }
-        if (offset < committed || ackedAbove.contains(offset)) {
+        if (done.isDone(offset)) {
             return false;
         }
         // Not handed out at the current position when at or past nextFetch: a reset (replay) or a
@@ -293,69 +276,51 @@ final class PartitionProgress {
     }
 
     private void moveCommitted(long to) {
-        committed = Math.max(committed, to);
-        while (!ackedAbove.isEmpty() && ackedAbove.first() <= committed) {
-            if (ackedAbove.pollFirst() == committed) {
-                committed++;
-            }
-        }
+        done.moveCommittedTo(to);
+        long committed = done.committed();
         if (!redeliveries.isEmpty()) {
             redeliveries.keySet().removeIf(o -> o < committed);
-        }
-        if (!lastErrors.isEmpty()) {
-            lastErrors.keySet().removeIf(o -> o < committed);
         }
         // Settling acked-above records can carry committed past nextFetch (a new owner that read
         // the tail in small pieces): those records are done and must not be handed out again.
         nextFetch = Math.max(nextFetch, committed);
-        version++;
     }
 
     /** Moves the position to {@code offset} (replay or skip); the owner continues from there. */
     synchronized void reset(long offset) {
-        committed = offset;
-        ackedAbove.clear();
+        done.reset(offset);
         redeliveries.clear();
-        lastErrors.clear();
         // A replay starts counting afresh: what comes from the new position counts as new.
         highestDelivered = offset - 1;
         paused = false;
         nextFetch = offset;
-        version++;
     }
 
     /** When the log no longer holds {@code nextFetch} (retention), continue from its new start. */
     synchronized void skipTo(long startOffset) {
-        if (committed < startOffset) {
+        if (done.committed() < startOffset) {
             reset(startOffset);
         }
     }
 
-    synchronized CommittedPosition position() {
+    @Override
+    public synchronized CommittedPosition position() {
         Map<Long, Integer> counts = new HashMap<>();
         redeliveries.forEach((offset, count) -> {
-            if (offset >= committed && !ackedAbove.contains(offset)) {
+            if (offset >= done.committed() && !done.isAckedAbove(offset)) {
                 counts.put(offset, count);
             }
         });
-        return new CommittedPosition(Math.max(committed, 0), new ArrayList<>(ackedAbove),
-                Math.max(highestDelivered, -1), counts);
+        return done.position(Math.max(highestDelivered, -1), counts);
     }
 
-    /**
-     * The position and its version when it changed since it was last persisted, else null. The
-     * state stays dirty until {@link #persisted} says that version is durable, so a failed write
-     * is written again at the next persist.
-     */
-    synchronized PendingPosition pendingPosition() {
-        if (version == persistedVersion || committed < 0) {
-            return null;
-        }
-        return new PendingPosition(position(), version);
+    @Override
+    public synchronized PendingPosition pendingPosition() {
+        return done.pending(this::position);
     }
 
-    /** Marks the position of {@code persistedAt} (from {@link #pendingPosition}) durable. */
-    synchronized void persisted(long persistedAt) {
-        persistedVersion = Math.max(persistedVersion, persistedAt);
+    @Override
+    public synchronized void persisted(long persistedAt) {
+        done.persisted(persistedAt);
     }
 }

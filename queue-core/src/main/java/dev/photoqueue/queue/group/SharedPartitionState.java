@@ -22,18 +22,17 @@ import java.util.TreeSet;
  * (it expired, or another member took the record since) throws {@link FencedMemberException} and
  * changes nothing. A lock whose deadline passed is expired when next looked at, whether by a take,
  * by the coordinator's periodic task or by the late ack itself. {@code committed} is the first
- * record not done, as in ORDERED mode; delivery counts are kept in the same
+ * record not done, kept in a {@link DoneOffsets} as in ORDERED mode; delivery counts are kept in the same
  * {@link CommittedPosition} shape ({@code highestDelivered} is the last offset ever taken).
  * Guarded by its own monitor; the group lock, when also needed, is taken first.
  */
-final class SharedPartitionState {
+final class SharedPartitionState implements PartitionState {
 
     private record Lock(Member member, long deadlineNanos, int deliveryCount) {
     }
 
     final TopicPartition topicPartition;
-    private long committed = -1;
-    private final TreeSet<Long> ackedAbove = new TreeSet<>();
+    private final DoneOffsets done = new DoneOffsets();
     /** The next offset never taken; everything in [committed, nextOffset) not done is locked or available. */
     private long nextOffset;
     private final TreeMap<Long, Lock> locks = new TreeMap<>();
@@ -41,7 +40,6 @@ final class SharedPartitionState {
     private final TreeSet<Long> available = new TreeSet<>();
     /** Delivery counts of records taken at least once and not done. */
     private final Map<Long, Integer> deliveryCounts = new HashMap<>();
-    private final Map<Long, String> lastErrors = new HashMap<>();
     /**
      * The delivery that settled each recently done record delivered more than once, so a late ack
      * of an earlier delivery is fenced rather than taken for a harmless repeat. In memory only,
@@ -49,16 +47,14 @@ final class SharedPartitionState {
      */
     private final TreeMap<Long, Integer> settledRedeliveries = new TreeMap<>();
     static final int SETTLED_KEPT = 10_000;
-    /** Counts the changes to what {@link #position} returns; persisted when it passes {@code persistedVersion}. */
-    private long version;
-    private long persistedVersion;
 
     SharedPartitionState(TopicPartition topicPartition) {
         this.topicPartition = topicPartition;
     }
 
-    synchronized boolean isInitialized() {
-        return committed >= 0;
+    @Override
+    public synchronized boolean isInitialized() {
+        return done.isInitialized();
     }
 
     /**
@@ -67,25 +63,21 @@ final class SharedPartitionState {
      * the process.
      */
     synchronized void initialize(CommittedPosition position, boolean persistIt) {
-        if (committed >= 0) {
+        if (!done.initialize(position, persistIt)) {
             return;
         }
-        committed = position.offset();
-        ackedAbove.addAll(position.ackedAbove());
-        nextOffset = Math.max(committed, position.highestDelivered() + 1);
-        for (long o = committed; o < nextOffset; o++) {
-            if (!ackedAbove.contains(o)) {
+        nextOffset = Math.max(position.offset(), position.highestDelivered() + 1);
+        for (long o = position.offset(); o < nextOffset; o++) {
+            if (!done.isAckedAbove(o)) {
                 available.add(o);
                 deliveryCounts.put(o, position.deliveryCounts().getOrDefault(o, 1));
             }
         }
-        if (persistIt) {
-            version++;
-        }
     }
 
-    synchronized long committed() {
-        return committed;
+    @Override
+    public synchronized long committed() {
+        return done.committed();
     }
 
     synchronized int lockedCount() {
@@ -130,7 +122,7 @@ final class SharedPartitionState {
             out.add(r.withDeliveryCount(count));
         }
         if (!out.isEmpty()) {
-            version++;
+            done.changed();
         }
         return out;
     }
@@ -149,7 +141,7 @@ final class SharedPartitionState {
             locks.remove(r.offset());
             available.add(r.offset());
             deliveryCounts.computeIfPresent(r.offset(), (o, c) -> c > 1 ? c - 1 : null);
-            version++;
+            done.changed();
         }
     }
 
@@ -160,23 +152,13 @@ final class SharedPartitionState {
         }
         Lock settled = locks.remove(offset);
         deliveryCounts.remove(offset);
-        lastErrors.remove(offset);
         if (settled.deliveryCount() > 1) {
             settledRedeliveries.put(offset, settled.deliveryCount());
             if (settledRedeliveries.size() > SETTLED_KEPT) {
                 settledRedeliveries.pollFirstEntry();
             }
         }
-        if (offset == committed) {
-            committed++;
-            while (!ackedAbove.isEmpty() && ackedAbove.first() == committed) {
-                ackedAbove.pollFirst();
-                committed++;
-            }
-        } else {
-            ackedAbove.add(offset);
-        }
-        version++;
+        done.markDone(offset);
     }
 
     /** Unlocks {@code offset}: it is available again, its delivery count kept. Fenced like {@link #ack}. */
@@ -187,9 +169,7 @@ final class SharedPartitionState {
         }
         locks.remove(offset);
         available.add(offset);
-        if (error != null) {
-            lastErrors.put(offset, error);
-        }
+        done.recordError(offset, error);
     }
 
     /** Extends the lock on {@code offset} to {@code deadlineNanos}. Fenced like {@link #ack}. */
@@ -231,7 +211,7 @@ final class SharedPartitionState {
     }
 
     synchronized String lastError(long offset) {
-        return lastErrors.get(offset);
+        return done.lastError(offset);
     }
 
     /** How many records {@code member} holds locks on now (expired locks included until expired). */
@@ -250,30 +230,23 @@ final class SharedPartitionState {
      * again and counts afresh; the locks held now are dropped, so their acks are fenced.
      */
     synchronized void reset(long offset) {
-        committed = offset;
+        done.reset(offset);
         nextOffset = offset;
-        ackedAbove.clear();
         available.clear();
         locks.clear();
         deliveryCounts.clear();
-        lastErrors.clear();
         settledRedeliveries.clear();
-        version++;
     }
 
     /** The log no longer holds records below {@code startOffset} (retention): they count as done. */
     synchronized void skipTo(long startOffset) {
-        if (committed >= startOffset) {
+        if (!done.skipTo(startOffset)) {
             return;
         }
-        committed = startOffset;
         nextOffset = Math.max(nextOffset, startOffset);
-        ackedAbove.headSet(startOffset).clear();
         available.headSet(startOffset).clear();
         locks.headMap(startOffset).clear();
         deliveryCounts.keySet().removeIf(o -> o < startOffset);
-        lastErrors.keySet().removeIf(o -> o < startOffset);
-        version++;
     }
 
     /**
@@ -281,7 +254,7 @@ final class SharedPartitionState {
      * done already (a repeated ack is harmless); otherwise fenced.
      */
     private boolean holds(String groupId, Member member, long offset, int deliveryCount, long nowNanos, String what) {
-        if (offset < committed || ackedAbove.contains(offset)) {
+        if (done.isDone(offset)) {
             Integer settledBy = settledRedeliveries.get(offset);
             if (deliveryCount > 0 && settledBy != null && deliveryCount < settledBy) {
                 throw new FencedMemberException(groupId, member.memberId, topicPartition, "the " + what
@@ -305,31 +278,24 @@ final class SharedPartitionState {
         return true;
     }
 
-    synchronized CommittedPosition position() {
+    @Override
+    public synchronized CommittedPosition position() {
         Map<Long, Integer> counts = new HashMap<>();
         deliveryCounts.forEach((offset, count) -> {
             if (count > 1) {
                 counts.put(offset, count);
             }
         });
-        return new CommittedPosition(Math.max(committed, 0), new ArrayList<>(ackedAbove),
-                Math.max(nextOffset - 1, -1), counts);
+        return done.position(Math.max(nextOffset - 1, -1), counts);
     }
 
-    /**
-     * The position and its version when it changed since it was last persisted, else null. The
-     * state stays dirty until {@link #persisted} says that version is durable, so a failed write
-     * is written again at the next persist.
-     */
-    synchronized PendingPosition pendingPosition() {
-        if (version == persistedVersion || committed < 0) {
-            return null;
-        }
-        return new PendingPosition(position(), version);
+    @Override
+    public synchronized PendingPosition pendingPosition() {
+        return done.pending(this::position);
     }
 
-    /** Marks the position of {@code persistedAt} (from {@link #pendingPosition}) durable. */
-    synchronized void persisted(long persistedAt) {
-        persistedVersion = Math.max(persistedVersion, persistedAt);
+    @Override
+    public synchronized void persisted(long persistedAt) {
+        done.persisted(persistedAt);
     }
 }

@@ -13,31 +13,10 @@ import java.util.concurrent.TimeUnit;
  * under locks, and settling them. Each call is a heartbeat; a member removed for silence loses its
  * locks. Used by one thread, the consumer's.
  */
-public final class SharedSession {
-
-    private final GroupCoordinator coordinator;
-    private final Group group;
-    private final Member member;
+public final class SharedSession extends GroupSession {
 
     SharedSession(GroupCoordinator coordinator, Group group, Member member) {
-        this.coordinator = coordinator;
-        this.group = group;
-        this.member = member;
-    }
-
-    public String memberId() {
-        return member.memberId;
-    }
-
-    /** True once the member was removed (left, or silent past the session timeout): rejoin. */
-    public boolean isRemoved() {
-        return member.removed;
-    }
-
-    private long heartbeat() {
-        long now = coordinator.nanoTime();
-        member.lastSeenNanos = now;
-        return now;
+        super(coordinator, group, member);
     }
 
     private SharedPartitionState state(TopicPartition tp) {
@@ -73,6 +52,7 @@ public final class SharedSession {
     }
 
     /** Marks the record done. {@link FencedMemberException} unless this member holds its lock. */
+    @Override
     public void ack(TopicPartition tp, long offset, int deliveryCount) {
         long now = heartbeat();
         state(tp).ack(group.groupId, member, offset, deliveryCount, now);
@@ -98,22 +78,19 @@ public final class SharedSession {
     }
 
     /** The error the last release of the record gave, or null. */
+    @Override
     public String lastError(TopicPartition tp, long offset) {
         return state(tp).lastError(offset);
     }
 
     /** The log no longer has records below {@code startOffset}: they count as done. */
+    @Override
     public void skipTo(TopicPartition tp, long startOffset) {
         state(tp).skipTo(startOffset);
     }
 
-    /** Persists the group's changed positions and waits for them. */
-    public void commitSync() {
-        heartbeat();
-        coordinator.persistNow(group);
-    }
-
     /** Leaves the group; its locked records are available to the others at once. */
+    @Override
     public void leave() {
         coordinator.remove(group, member, "left the group");
         coordinator.persistNow(group);

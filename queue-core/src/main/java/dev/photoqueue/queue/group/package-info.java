@@ -9,6 +9,15 @@
  * {@link dev.photoqueue.queue.group.PartitionSource} (partition counts and extents) and
  * {@link dev.photoqueue.queue.group.GroupStateStore} (durable positions).
  *
+ * <h2>Modes</h2>
+ * A group consumes in the mode of its first member, which a {@code GroupMode} strategy carries:
+ * ORDERED ({@code OrderedGroupMode}) assigns partitions as below; SHARED ({@code SharedGroupMode})
+ * assigns none and locks records one by one to members, each partition's state a
+ * {@code SharedPartitionState}. Both partition states keep which records are done in a
+ * {@code DoneOffsets}; both sessions ({@link dev.photoqueue.queue.group.MemberSession},
+ * {@link dev.photoqueue.queue.group.SharedSession}) are a
+ * {@link dev.photoqueue.queue.group.GroupSession}.
+ *
  * <h2>Rebalancing</h2>
  * Every join, leave or expiry recomputes the assignment with the group's assignor (range or
  * sticky). Partitions whose owner is gone move at once. Partitions to be taken from a live owner

@@ -3,7 +3,6 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetterCause;
-import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -15,7 +14,6 @@ import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.MemberSession;
 import dev.photoqueue.queue.log.DataSignal;
 import dev.photoqueue.queue.log.PartitionLog;
-import dev.photoqueue.queue.spi.MemberChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * from where it reads; this class reads those partitions (keeping the rest of each fetch for the
  * next poll), hands the records over through its {@link MemberSession}, and runs the rebalance
  * listener. A member the coordinator removed (it stopped polling past the session timeout) is
- * told its partitions were lost and joins again under a new member id.
+ * told its partitions were lost and joins again under a new member id. What it shares with the
+ * SHARED-mode consumer (subscription, checks, rejoining, dead letters) is its
+ * {@link InhouseMembership}.
  *
  * <p>Failure handling: a poll persists the delivery counts of what it returns before returning
  * (one write a poll), so counting survives a crash; a record whose delivery would pass
@@ -58,16 +58,12 @@ final class InhouseGroupConsumer implements GroupConsumer {
         }
     }
 
-    private final InhouseBackend backend;
-    private final GroupCoordinator coordinator;
+    private final InhouseMembership<MemberSession> membership;
     private final GroupConsumerConfig config;
-    private final DeadLetterWriter deadLetters;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     /** What the listener was told this member holds: revoked in full on close, pending revocations included. */
     private final Set<TopicPartition> announced = new TreeSet<>();
-    private Set<String> topics;
     private RebalanceListener listener = RebalanceListener.NONE;
-    private MemberSession session;
     private int rotation;
     /** Set by a collect that moved a position without returning records (all skipped as acked, or repositioned). */
     private boolean progressed;
@@ -75,28 +71,28 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private long pausedForNanos;
     /** True from the start of {@link #close}, so a callback calling close again does nothing. */
     private boolean closing;
-    private boolean closed;
 
     InhouseGroupConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
-        this.backend = backend;
-        this.coordinator = coordinator;
+        this.membership = new InhouseMembership<>(backend, config, coordinator::join);
         this.config = config;
-        this.deadLetters = new DeadLetterWriter(backend.log());
+    }
+
+    /** The current session; null before subscribe. Changes when the member joins again. */
+    private MemberSession current() {
+        return membership.sessionOrNull();
     }
 
     @Override
     public void subscribe(Collection<String> newTopics, RebalanceListener newListener) {
-        MemberChecks.ensureUnsubscribed(closed, session != null, config.groupId(), memberId(), topics);
-        topics = backend.subscribableTopics(newTopics);
+        membership.subscribe(newTopics);
         listener = newListener;
-        session = coordinator.join(config, topics);
     }
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
+        membership.ensureSubscribed();
         long deadline = System.nanoTime() + timeout.toNanos();
-        DataSignal signal = backend.log().signal();
+        DataSignal signal = membership.signal();
         // Wake at least this often to heartbeat while there is nothing to read.
         long heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 3));
         while (true) {
@@ -119,6 +115,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
     }
 
     private void applyAssignmentChanges() {
+        MemberSession session = current();
         AssignmentChange change = session.sync();
         // A member removed while it owned nothing has no lost partitions to report, but must rejoin all the same.
         if (change.isEmpty() && !session.isRemoved()) {
@@ -130,8 +127,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
             if (!change.lost().isEmpty()) {
                 listener.onPartitionsLost(change.lost());
             }
-            LOG.info("member {} of group {} was removed; joining again", session.memberId(), config.groupId());
-            session = coordinator.join(config, topics);
+            session = membership.rejoin();
             change = session.sync();
         }
         if (!change.revoked().isEmpty()) {
@@ -147,6 +143,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
     }
 
     private List<ConsumerRecord> collect() {
+        MemberSession session = current();
         List<TopicPartition> partitions = session.fetchable();
         int n = partitions.size();
         List<ConsumerRecord> out = new ArrayList<>();
@@ -192,16 +189,15 @@ final class InhouseGroupConsumer implements GroupConsumer {
     }
 
     /** Hands on the records under the delivery maximum; dead-letters the others and counts them done. */
-    private List<ConsumerRecord> withoutExhausted(TopicPartition tp, List<ConsumerRecord> delivered) {
+    private List<ConsumerRecord> withoutExhausted(List<ConsumerRecord> delivered) {
         List<ConsumerRecord> out = null;
         for (int i = 0; i < delivered.size(); i++) {
             ConsumerRecord r = delivered.get(i);
-            if (r.deliveryCount() > config.maxDeliveries()) {
+            if (membership.isExhausted(r)) {
                 if (out == null) {
                     out = new ArrayList<>(delivered.subList(0, i));
                 }
-                deadLetter(r, r.deliveryCount() - 1, DeadLetterCause.MAX_DELIVERIES,
-                        DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
+                membership.deadLetterExhausted(r);
             } else if (out != null) {
                 out.add(r);
             }
@@ -209,17 +205,11 @@ final class InhouseGroupConsumer implements GroupConsumer {
         return out == null ? delivered : out;
     }
 
-    /** Writes the dead letter, waits for it to be acknowledged, then counts the record done. */
-    private void deadLetter(ConsumerRecord record, int deliveries, DeadLetterCause cause, String error) {
-        deadLetters.deadLetter(config.groupId(), record, deliveries, cause, error);
-        session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
-    }
-
     private List<ConsumerRecord> take(TopicPartition tp, int max) {
-        long next = session.nextFetch(tp);
+        long next = current().nextFetch(tp);
         Buffer buffer = buffers.computeIfAbsent(tp, k -> new Buffer());
         if (!buffer.startsAt(next)) {
-            PartitionLog log = backend.topic(tp.topic()).partition(tp.partition());
+            PartitionLog log = membership.partition(tp);
             if (next == log.endOffset()) {
                 return List.of();
             }
@@ -241,31 +231,27 @@ final class InhouseGroupConsumer implements GroupConsumer {
         List<ConsumerRecord> taken = buffer.records.subList(buffer.index, buffer.index + count);
         buffer.index += count;
         progressed |= count > 0;
-        return withoutExhausted(tp, session.deliver(tp, next, taken));
+        return withoutExhausted(current().deliver(tp, next, taken));
     }
 
     private void repositionAfter(TopicPartition tp, OffsetOutOfRangeException e) {
-        if (e.offset() < e.logStartOffset()) {
-            LOG.warn("group {}: records of {} from offset {} were deleted by retention; continuing at {}",
-                    config.groupId(), tp, e.offset(), e.logStartOffset());
-            session.skipTo(tp, e.logStartOffset());
-        } else {
+        if (!membership.skipDeletedRecords(tp, e)) {
             LOG.warn("group {}: {} ends at {}, before its position {}; continuing at the end",
                     config.groupId(), tp, e.logEndOffset(), e.offset());
-            session.rewindTo(tp, e.logEndOffset());
+            current().rewindTo(tp, e.logEndOffset());
         }
     }
 
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
+        MemberSession session = membership.session();
         switch (type) {
             case ACCEPT -> session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
             case RELEASE -> session.release(record.topicPartition(), record.offset(), record.deliveryCount(), error);
             case REJECT -> {
                 // Checks the delivery is current before the dead letter is written: a fenced reject writes nothing.
                 if (session.checkOutstanding(record.topicPartition(), record.offset(), record.deliveryCount())) {
-                    deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
+                    membership.deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
                 }
             }
             case RENEW -> throw new IllegalArgumentException("ack type RENEW extends a lock on a record in SHARED "
@@ -276,13 +262,12 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public void commitSync() {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
-        session.commitSync();
+        membership.session().commitSync();
     }
 
     /** The backend this member reads from: a transaction may only ack inputs of its own backend. */
     InhouseBackend backend() {
-        return backend;
+        return membership.backend();
     }
 
     GroupConsumerConfig config() {
@@ -291,13 +276,12 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     /** The current membership, for a transaction's acks; {@link IllegalStateException} before subscribe. */
     MemberSession session() {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
-        return session;
+        return membership.session();
     }
 
     @Override
     public Set<TopicPartition> assignment() {
-        return session == null ? Set.of() : new LinkedHashSet<>(session.fetchable());
+        return current() == null ? Set.of() : new LinkedHashSet<>(current().fetchable());
     }
 
     @Override
@@ -307,7 +291,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
 
     @Override
     public String memberId() {
-        return session == null ? null : session.memberId();
+        return membership.memberId();
     }
 
     /**
@@ -316,21 +300,19 @@ final class InhouseGroupConsumer implements GroupConsumer {
      */
     @Override
     public void close() {
-        if (closed || closing) {
+        if (membership.isClosed() || closing) {
             return;
         }
         closing = true;
         try {
+            MemberSession session = current();
             if (session != null && !session.isRemoved() && !announced.isEmpty()) {
                 listener.onPartitionsRevoked(List.copyOf(announced));
             }
         } finally {
-            closed = true;
             announced.clear();
             buffers.clear();
-            if (session != null && !session.isRemoved()) {
-                session.leave();
-            }
+            membership.closeAndLeave();
         }
     }
 }

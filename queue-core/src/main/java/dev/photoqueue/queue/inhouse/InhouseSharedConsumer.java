@@ -3,7 +3,6 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetterCause;
-import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
@@ -14,9 +13,6 @@ import dev.photoqueue.queue.group.GroupCoordinator;
 import dev.photoqueue.queue.group.SharedSession;
 import dev.photoqueue.queue.log.DataSignal;
 import dev.photoqueue.queue.log.PartitionLog;
-import dev.photoqueue.queue.spi.MemberChecks;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,49 +31,39 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Failure handling as in ORDERED mode: delivery counts are persisted before a poll returns; a
  * record whose delivery would pass {@code maxDeliveries} is dead-lettered and counted done instead
- * of returned. A member removed for silence loses its locks and joins again. Not thread-safe.
+ * of returned. A member removed for silence loses its locks and joins again. What it shares with
+ * the ORDERED-mode consumer is its {@link InhouseMembership}. Not thread-safe.
  */
 final class InhouseSharedConsumer implements GroupConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InhouseSharedConsumer.class);
     /** Releases and lock expiries by other members do not signal the log: look again at least this often. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final InhouseBackend backend;
-    private final GroupCoordinator coordinator;
+    private final InhouseMembership<SharedSession> membership;
     private final GroupConsumerConfig config;
-    private final DeadLetterWriter deadLetters;
-    private Set<String> topics;
-    private SharedSession session;
     private int rotation;
-    private boolean closed;
 
     InhouseSharedConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
-        this.backend = backend;
-        this.coordinator = coordinator;
+        this.membership = new InhouseMembership<>(backend, config, coordinator::joinShared);
         this.config = config;
-        this.deadLetters = new DeadLetterWriter(backend.log());
     }
 
     @Override
     public void subscribe(Collection<String> newTopics, RebalanceListener ignored) {
-        MemberChecks.ensureUnsubscribed(closed, session != null, config.groupId(), memberId(), topics);
-        topics = backend.subscribableTopics(newTopics);
-        session = coordinator.joinShared(config, topics);
+        membership.subscribe(newTopics);
     }
 
     @Override
     public List<ConsumerRecord> poll(Duration timeout) {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
+        SharedSession session = membership.session();
         long deadline = System.nanoTime() + timeout.toNanos();
-        DataSignal signal = backend.log().signal();
+        DataSignal signal = membership.signal();
         while (true) {
             long seen = signal.version();
             if (session.isRemoved()) {
-                LOG.info("member {} of group {} was removed; joining again", session.memberId(), config.groupId());
-                session = coordinator.joinShared(config, topics);
+                session = membership.rejoin();
             }
-            List<ConsumerRecord> records = collect();
+            List<ConsumerRecord> records = collect(session);
             if (!records.isEmpty()) {
                 return records;
             }
@@ -89,8 +75,8 @@ final class InhouseSharedConsumer implements GroupConsumer {
 
     private List<TopicPartition> partitions() {
         List<TopicPartition> out = new ArrayList<>();
-        for (String topic : topics) {
-            int n = backend.topic(topic).partitionCount();
+        for (String topic : membership.topics()) {
+            int n = membership.backend().topic(topic).partitionCount();
             for (int p = 0; p < n; p++) {
                 out.add(new TopicPartition(topic, p));
             }
@@ -98,13 +84,13 @@ final class InhouseSharedConsumer implements GroupConsumer {
         return out;
     }
 
-    private List<ConsumerRecord> collect() {
+    private List<ConsumerRecord> collect(SharedSession session) {
         List<TopicPartition> partitions = partitions();
         int n = partitions.size();
         List<ConsumerRecord> out = new ArrayList<>();
         try {
             for (int i = 0; i < n && out.size() < config.maxPollRecords(); i++) {
-                out.addAll(take(partitions.get((rotation + i) % n), config.maxPollRecords() - out.size()));
+                out.addAll(take(session, partitions.get((rotation + i) % n), config.maxPollRecords() - out.size()));
             }
             rotation = n == 0 ? 0 : (rotation + 1) % n;
             if (!out.isEmpty()) {
@@ -122,8 +108,8 @@ final class InhouseSharedConsumer implements GroupConsumer {
         return out;
     }
 
-    private List<ConsumerRecord> take(TopicPartition tp, int max) {
-        PartitionLog log = backend.topic(tp.topic()).partition(tp.partition());
+    private List<ConsumerRecord> take(SharedSession session, TopicPartition tp, int max) {
+        PartitionLog log = membership.partition(tp);
         List<ConsumerRecord> out = new ArrayList<>();
         while (out.size() < max) {
             long from = session.nextCandidate(tp);
@@ -134,10 +120,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
             try {
                 fetched = log.read(from, config.fetchMaxBytes(), null).records();
             } catch (OffsetOutOfRangeException e) {
-                if (e.offset() < e.logStartOffset()) {
-                    LOG.warn("group {}: records of {} from offset {} were deleted by retention; continuing at {}",
-                            config.groupId(), tp, e.offset(), e.logStartOffset());
-                    session.skipTo(tp, e.logStartOffset());
+                if (membership.skipDeletedRecords(tp, e)) {
                     continue;
                 }
                 break;
@@ -147,9 +130,8 @@ final class InhouseSharedConsumer implements GroupConsumer {
                 break;
             }
             for (ConsumerRecord r : taken) {
-                if (r.deliveryCount() > config.maxDeliveries()) {
-                    deadLetter(r, r.deliveryCount() - 1, DeadLetterCause.MAX_DELIVERIES,
-                            DeadLetters.pastMaxDeliveriesError(session.lastError(tp, r.offset()), r.deliveryCount() - 1));
+                if (membership.isExhausted(r)) {
+                    membership.deadLetterExhausted(r);
                 } else {
                     if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
                         // Done when handed out; persisted with the poll's delivery counts before it returns.
@@ -162,30 +144,24 @@ final class InhouseSharedConsumer implements GroupConsumer {
         return out;
     }
 
-    /** Writes the dead letter, waits for it to be acknowledged, then counts the record done. */
-    private void deadLetter(ConsumerRecord record, int deliveries, DeadLetterCause cause, String error) {
-        deadLetters.deadLetter(config.groupId(), record, deliveries, cause, error);
-        session.ack(record.topicPartition(), record.offset(), record.deliveryCount());
-    }
-
     /**
      * Settles the record under this member's lock; {@link dev.photoqueue.queue.api.FencedMemberException}
      * when the lock expired or another member holds it now. RELEASE makes it available at once (no backoff).
      */
     @Override
     public void acknowledge(ConsumerRecord record, AckType type, String error) {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
+        SharedSession session = membership.session();
         TopicPartition tp = record.topicPartition();
         switch (type) {
             case ACCEPT -> session.ack(tp, record.offset(), record.deliveryCount());
             case RELEASE -> {
                 session.release(tp, record.offset(), record.deliveryCount(), error);
-                backend.log().signal().signal();
+                membership.signal().signal();
             }
             case REJECT -> {
                 // A fenced reject writes no dead letter.
                 if (session.checkHolds(tp, record.offset(), record.deliveryCount())) {
-                    deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
+                    membership.deadLetter(record, record.deliveryCount(), DeadLetterCause.REJECTED, error);
                 }
             }
             case RENEW -> session.renew(tp, record.offset(), record.deliveryCount());
@@ -194,8 +170,7 @@ final class InhouseSharedConsumer implements GroupConsumer {
 
     @Override
     public void commitSync() {
-        MemberChecks.ensureSubscribed(closed, session != null, config.groupId());
-        session.commitSync();
+        membership.session().commitSync();
     }
 
     /** Empty: a SHARED member owns no partitions. */
@@ -211,19 +186,14 @@ final class InhouseSharedConsumer implements GroupConsumer {
 
     @Override
     public String memberId() {
-        return session == null ? null : session.memberId();
+        return membership.memberId();
     }
 
     /** Leaves the group: the records it holds are available to the others at once. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (session != null && !session.isRemoved()) {
-            session.leave();
-            backend.log().signal().signal();
+        if (!membership.isClosed() && membership.closeAndLeave()) {
+            membership.signal().signal();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.group;
 import dev.photoqueue.queue.api.Assignor;
 import dev.photoqueue.queue.api.AutoOffsetReset;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
@@ -298,5 +299,28 @@ class GroupCoordinatorTest {
         assertEquals(List.of(tp(2), tp(3)), revoke.revoked(), "range: a-1 keeps 0 and 1, b-2 takes 2 and 3");
         a.confirmRevoked(revoke.revoked());
         assertEquals(List.of(tp(2), tp(3)), b.sync().assigned());
+    }
+
+    @Test
+    void anEmptyGroupJoinedInTheOtherModeStartsWhereTheLastModeStoppedAndFencesItsOldSessions() {
+        start();
+        SharedSession shared = coordinator.joinShared(config("s").mode(ConsumptionMode.SHARED).build(), List.of(TOPIC));
+        TopicPartition p0 = tp(0);
+        List<ConsumerRecord> taken = shared.take(p0, records(p0, 0, 3), 4);
+        assertEquals(List.of(0L, 1L, 2L, 3L), offsets(taken));
+        shared.ack(p0, 0, taken.get(0).deliveryCount());
+        shared.ack(p0, 2, taken.get(2).deliveryCount());
+        shared.leave();
+
+        MemberSession ordered = join("o");
+        assertTrue(ordered.sync().assigned().contains(p0));
+        assertEquals(1, ordered.nextFetch(p0), "ORDERED starts at the first record SHARED left undone");
+        assertEquals(List.of(1L, 3L), offsets(ordered.deliver(p0, 1, records(p0, 1, 3))), "2 was done in SHARED mode");
+        assertThrows(FencedMemberException.class, () -> shared.ack(p0, 1, taken.get(1).deliveryCount()),
+                "the removed SHARED member's lock is gone with the mode");
+        ordered.ack(p0, 1, 0);
+        ordered.commitSync();
+        assertEquals(CommittedPosition.at(3), store.persisted(GROUP, p0).withoutDeliveryState(),
+                "the ORDERED progress is what is persisted, the late SHARED ack left no state behind");
     }
 }

@@ -1,0 +1,106 @@
+package dev.photoqueue.queue.group;
+
+import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.TopicPartition;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiConsumer;
+
+/**
+ * SHARED mode: members own no partitions; each partition's live state is a
+ * {@link SharedPartitionState}, created at first use from the group's position on it (its
+ * {@link PartitionProgress}, loaded at start or set by a reset), or where the member's
+ * {@code autoOffsetReset} says. Membership changes release the locks of the member gone and move
+ * nothing else. Thread-safe: the states guard themselves.
+ */
+final class SharedGroupMode implements GroupMode {
+
+    private final Group group;
+    private final Map<TopicPartition, SharedPartitionState> states = new ConcurrentSkipListMap<>();
+
+    SharedGroupMode(Group group) {
+        this.group = group;
+    }
+
+    @Override
+    public ConsumptionMode mode() {
+        return ConsumptionMode.SHARED;
+    }
+
+    /** The state of {@code tp}, created on first use. */
+    SharedPartitionState state(TopicPartition tp, Member member) {
+        SharedPartitionState state = states.computeIfAbsent(tp, SharedPartitionState::new);
+        if (!state.isInitialized()) {
+            PartitionProgress loaded = group.progress.get(tp);
+            if (loaded != null && loaded.isInitialized()) {
+                state.initialize(loaded.position(), false);
+            } else {
+                state.initialize(CommittedPosition.at(group.startOffset(tp, member)), true);
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void joined(Member member) {
+        // Nothing is assigned: the member takes available records of any partition.
+    }
+
+    @Override
+    public void removed(Member member) {
+        states.values().forEach(state -> state.releaseAll(member));
+    }
+
+    /** The shared states first, then the positions of the partitions that have none yet. */
+    @Override
+    public void forEachState(BiConsumer<TopicPartition, PartitionState> action) {
+        states.forEach(action);
+        group.progress.forEach((tp, p) -> {
+            if (!states.containsKey(tp)) {
+                action.accept(tp, p);
+            }
+        });
+    }
+
+    /** Partitions without a state yet start from the group's position, reset already. */
+    @Override
+    public void reset(TopicPartition tp, long offset) {
+        SharedPartitionState state = states.get(tp);
+        if (state != null) {
+            state.initialize(CommittedPosition.at(offset), true);
+            state.reset(offset);
+        }
+    }
+
+    @Override
+    public void expireLocks(long nowNanos) {
+        states.values().forEach(state -> state.expire(nowNanos));
+    }
+
+    @Override
+    public Map<TopicPartition, Integer> lockedBy(Member member) {
+        Map<TopicPartition, Integer> locked = new TreeMap<>();
+        states.forEach((tp, state) -> {
+            int n = state.lockedBy(member);
+            if (n > 0) {
+                locked.put(tp, n);
+            }
+        });
+        return locked;
+    }
+
+    /**
+     * The group turns ORDERED: each shared state's position becomes the group's position on its
+     * partition, persisted, so ORDERED mode starts where SHARED mode stopped (the locks are gone
+     * with their members).
+     */
+    void handOverPositions() {
+        states.forEach((tp, state) -> {
+            PartitionProgress p = new PartitionProgress(tp);
+            p.initialize(state.position(), true);
+            group.progress.put(tp, p);
+        });
+    }
+}
