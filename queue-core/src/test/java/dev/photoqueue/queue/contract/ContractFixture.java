@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
@@ -323,6 +324,20 @@ public abstract class ContractFixture {
     protected static String headerValue(ConsumerRecord r, String key) {
         Header h = r.header(key);
         return h == null ? null : h.valueAsString();
+    }
+
+    /**
+     * The one dead letter of {@code topic}, after checking its delivery count, error and cause;
+     * fails unless the topic has exactly one.
+     */
+    protected ConsumerRecord onlyDeadLetter(String topic, int deliveryCount, String error, String cause) {
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        ConsumerRecord letter = letters.get(0);
+        assertEquals(String.valueOf(deliveryCount), headerValue(letter, DeadLetters.DELIVERY_COUNT));
+        assertEquals(error, headerValue(letter, DeadLetters.ERROR));
+        assertEquals(cause, headerValue(letter, DeadLetters.CAUSE));
+        return letter;
     }
 
     protected static Set<Long> offsetsOf(List<ConsumerRecord> records) {

@@ -177,13 +177,22 @@ final class GroupFixtures {
         return g;
     }
 
+    /**
+     * A new member of {@code group} on {@code topic}, acking every record at once, polled until it
+     * received {@code records} records ({@code what}: those records, for the failure message).
+     */
+    TestMember memberThatReceived(String group, String topic, int records, String what) {
+        TestMember m = fixture.member(config(group), Acks.AT_ONCE);
+        m.subscribe(topic);
+        pollUntil(what, () -> m.receivedCount() == records, m);
+        return m;
+    }
+
     /** Two groups that consumed and acked everything on the topic, then closed their members. */
     List<String> twoGroupsDoneWith(String topic, int records) {
         List<String> groups = List.of(fixture.name("g"), fixture.name("g"));
         for (String group : groups) {
-            TestMember m = fixture.member(config(group), Acks.AT_ONCE);
-            m.subscribe(topic);
-            pollUntil(group + " consumed everything", () -> m.receivedCount() == records, m);
+            TestMember m = memberThatReceived(group, topic, records, group + " consumed everything");
             m.consumer.commitSync();
             m.close();
             assertEquals(0, fixture.describe(group).totalLag(), group + " is done with " + topic);

@@ -105,15 +105,11 @@ public abstract class ReplayAndOffsetsContractTest extends ContractFixture {
         assertEquals(0, describe(other).totalLag(), "the other group is untouched");
 
         produce(all, 1);
-        TestMember again = member(config(replaying), Acks.AT_ONCE);
-        again.subscribe(topic);
-        pollUntil("the replaying group got everything again", () -> again.receivedCount() == 8, again);
+        TestMember again = given.memberThatReceived(replaying, topic, 8, "the replaying group got everything again");
         for (TopicPartition tp : all) {
             assertEquals(range(0, 4), again.offsets(tp));
         }
-        TestMember untouched = member(config(other), Acks.AT_ONCE);
-        untouched.subscribe(topic);
-        pollUntil("the other group got only the new records", () -> untouched.receivedCount() == 2, untouched);
+        TestMember untouched = given.memberThatReceived(other, topic, 2, "the other group got only the new records");
         for (TopicPartition tp : all) {
             assertEquals(List.of(3L), untouched.offsets(tp));
         }
@@ -134,9 +130,7 @@ public abstract class ReplayAndOffsetsContractTest extends ContractFixture {
         assertEquals(8, describe(groups.get(1)).totalLag(), "the other group still has its backlog");
 
         produce(all, 1);
-        TestMember m = member(config(skipping), Acks.AT_ONCE);
-        m.subscribe(topic);
-        pollUntil("the records after the reset", () -> m.receivedCount() == 2, m);
+        TestMember m = given.memberThatReceived(skipping, topic, 2, "the records after the reset");
         for (TopicPartition tp : all) {
             assertEquals(List.of(7L), m.offsets(tp));
         }
@@ -155,9 +149,7 @@ public abstract class ReplayAndOffsetsContractTest extends ContractFixture {
             assertEquals(2, firstNotDone(groups.get(0), tp));
             assertEquals(5, firstNotDone(groups.get(1), tp), "the other group is untouched");
         }
-        TestMember m = member(config(groups.get(0)), Acks.AT_ONCE);
-        m.subscribe(topic);
-        pollUntil("the records from offset 2 on", () -> m.receivedCount() == 6, m);
+        TestMember m = given.memberThatReceived(groups.get(0), topic, 6, "the records from offset 2 on");
         for (TopicPartition tp : all) {
             assertEquals(range(2, 5), m.offsets(tp));
         }
@@ -178,9 +170,7 @@ public abstract class ReplayAndOffsetsContractTest extends ContractFixture {
                 "every record is older: the end");
         assertEquals(Map.of(tp, 2L), admin().resetOffsets(group, topic, OffsetSpec.timestamp(base + 1_500)));
         assertEquals(4, firstNotDone(groups.get(1), tp), "the other group is untouched");
-        TestMember m = member(config(group), Acks.AT_ONCE);
-        m.subscribe(topic);
-        pollUntil("the records from the time on", () -> m.receivedCount() == 2, m);
+        TestMember m = given.memberThatReceived(group, topic, 2, "the records from the time on");
         assertEquals(List.of(2L, 3L), m.offsets(tp));
     }
 }

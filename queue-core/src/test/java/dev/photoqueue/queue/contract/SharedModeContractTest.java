@@ -202,12 +202,8 @@ public abstract class SharedModeContractTest extends ContractFixture {
             c.commitSync();
             awaitFirstNotDone(group, tp, 2);
         }
-        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
-        assertEquals(1, letters.size(), letters.toString());
-        assertEquals(tp + "/0", letters.get(0).valueAsString());
-        assertEquals("3", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
-        assertEquals("failure 3", headerValue(letters.get(0), DeadLetters.ERROR));
-        assertEquals("max-deliveries", headerValue(letters.get(0), DeadLetters.CAUSE));
+        ConsumerRecord letter = onlyDeadLetter(topic, 3, "failure 3", "max-deliveries");
+        assertEquals(tp + "/0", letter.valueAsString());
     }
 
     @Test
@@ -225,11 +221,7 @@ public abstract class SharedModeContractTest extends ContractFixture {
             c.commitSync();
             awaitFirstNotDone(group, tp, 2);
         }
-        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
-        assertEquals(1, letters.size(), letters.toString());
-        assertEquals("1", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
-        assertEquals("unreadable image", headerValue(letters.get(0), DeadLetters.ERROR));
-        assertEquals("rejected", headerValue(letters.get(0), DeadLetters.CAUSE));
+        onlyDeadLetter(topic, 1, "unreadable image", "rejected");
     }
 
     @Test
@@ -250,11 +242,7 @@ public abstract class SharedModeContractTest extends ContractFixture {
                 assertEquals(List.of(), c.poll(Duration.ofMillis(100)), "the third delivery is past the maximum");
             }
         }
-        List<ConsumerRecord> letters = admin().deadLetters(dlq);
-        assertEquals(1, letters.size(), letters.toString());
-        assertEquals("2", headerValue(letters.get(0), DeadLetters.DELIVERY_COUNT));
-        assertEquals(DeadLetters.pastMaxDeliveriesError(null, 2), headerValue(letters.get(0), DeadLetters.ERROR));
-        assertEquals("max-deliveries", headerValue(letters.get(0), DeadLetters.CAUSE));
+        onlyDeadLetter(topic, 2, DeadLetters.pastMaxDeliveriesError(null, 2), "max-deliveries");
     }
 
     @Test

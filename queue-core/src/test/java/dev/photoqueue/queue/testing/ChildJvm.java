@@ -76,14 +76,7 @@ public final class ChildJvm {
 
     /** Waits for the child to end, up to {@link #WAIT}, and returns its exit status; its output is then complete. */
     public int awaitExit() {
-        try {
-            if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail(this + " did not end within " + WAIT.toSeconds() + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for " + this + " to end", e);
-        }
+        awaitEnd("end");
         stdout.awaitEnd();
         stderr.awaitEnd();
         return process.exitValue();
@@ -110,13 +103,17 @@ public final class ChildJvm {
     public void kill() {
         killedByTest = true;
         process.destroyForcibly();
+        awaitEnd("die of kill -9");
+    }
+
+    private void awaitEnd(String what) {
         try {
             if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail(this + " did not die within " + WAIT.toSeconds() + " s of kill -9");
+                fail(this + " did not " + what + " within " + WAIT.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for " + this + " to die", e);
+            throw new AssertionError("interrupted waiting for " + this + " to " + what, e);
         }
     }
 

@@ -67,7 +67,8 @@ class ChildJvmsTest {
         assertFalse(running.isAlive(), "the children are killed before their output is taken");
         List<String> report = Arrays.asList(failure.getSuppressed()[0].getMessage().split("\n"));
         assertTrue(report.containsAll(List.of("out-line", "err:err-line", "still-up")), String.join("\n", report));
-        assertTrue(report.stream().anyMatch(l -> l.startsWith("=== child-0") && l.endsWith("exit 0")), report.toString());
+        assertTrue(report.stream().anyMatch(l -> l.startsWith("=== child-0") && l.endsWith("exit 0")),
+                report.toString());
         assertTrue(report.stream().anyMatch(l -> l.startsWith("=== child-1") && l.contains("exit")), report.toString());
     }
 
