@@ -4,10 +4,14 @@ import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
+import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
+import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -25,11 +29,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,8 +46,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What every contract suite stands on: a backend opened on a storage directory and reopened on it
- * after a restart, names no other test uses, a producer, group members the fixture closes, and
- * waits that poll with a deadline of {@link #WAIT} instead of sleeping.
+ * after a restart, names no other test uses, a producer, group members the fixture closes, the
+ * group set-ups tests start from ({@link #given}), and waits that poll with a deadline of
+ * {@link #WAIT} instead of sleeping.
+ *
+ * <p>The promises of the queue API are checked through the API alone, so every backend runs the
+ * same suites: one abstract suite a subject ({@code MembershipContractTest}, {@code
+ * SharedModeContractTest}, ...), and for each an {@code Inhouse...} and a {@code Kafka...} class
+ * that say how to open the backend. Rules that keep the suites portable (the Kafka adapter runs
+ * them against a real broker): every test uses its own topics and groups; nothing waits by
+ * sleeping, waits are poll loops with a deadline of {@link #WAIT}; the only short timeout is the
+ * session timeout of a member a test lets go silent ({@link #SHORT_SESSION_MS}); every other
+ * member keeps the default session, so a slow machine does not expire it by accident. Positions
+ * are read through {@link Admin#describeGroup} after a {@code commitSync}, since a backend may
+ * persist them lazily.
  */
 public abstract class ContractFixture {
 
@@ -63,6 +84,8 @@ public abstract class ContractFixture {
     private Producer producer;
     private final List<TestMember> members = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
+    /** The group set-ups tests start from: {@code given.aTakesAllThenBJoins(...)}. */
+    protected final GroupFixtures given = new GroupFixtures(this);
     private String testName;
 
     /** Opens the backend on {@code storage}: empty the first time, as left by the last close afterwards. */
@@ -238,6 +261,87 @@ public abstract class ContractFixture {
     protected PartitionLag lag(String group, TopicPartition tp) {
         return describe(group).partitions().stream().filter(l -> l.topicPartition().equals(tp)).findFirst()
                 .orElseThrow(() -> new AssertionError("group " + group + " has no entry for " + tp));
+    }
+
+    /** A member of {@code config} subscribed to {@code topic}; the test closes it, or the backend's close does. */
+    protected GroupConsumer groupConsumer(GroupConsumerConfig.Builder config, String topic) {
+        GroupConsumer consumer = backend().groupConsumer(config.build());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    protected GroupConsumer sharedConsumer(GroupConsumerConfig.Builder config, String topic) {
+        return groupConsumer(config.mode(ConsumptionMode.SHARED), topic);
+    }
+
+    /** Member id to assigned partitions, as the admin sees the group. */
+    protected Map<String, Set<TopicPartition>> membersOf(String group) {
+        Map<String, Set<TopicPartition>> out = new HashMap<>();
+        for (MemberDescription m : describe(group).members()) {
+            out.put(m.memberId(), new TreeSet<>(m.assignment()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- members and records
+
+    /** The partitions the members own together. */
+    protected static Set<TopicPartition> union(TestMember... of) {
+        Set<TopicPartition> all = new TreeSet<>();
+        for (TestMember m : of) {
+            all.addAll(m.assignment());
+        }
+        return all;
+    }
+
+    protected static boolean owns(TestMember m, int count) {
+        return m.assignment().size() == count;
+    }
+
+    /** The members own {@code all} between them, each partition once. */
+    protected static boolean covers(List<TopicPartition> all, TestMember... of) {
+        return union(of).equals(new TreeSet<>(all)) && TestMember.disjoint(List.of(of));
+    }
+
+    protected static void assertListenersConsistent(TestMember... checked) {
+        for (TestMember m : checked) {
+            assertEquals(List.of(), m.listenerErrors(), "rebalance callbacks of " + m.memberId());
+        }
+    }
+
+    protected static void assertDeliveryCounts(int expected, List<ConsumerRecord> records) {
+        for (ConsumerRecord r : records) {
+            assertEquals(expected, r.deliveryCount(), "delivery count of " + r);
+        }
+    }
+
+    /** The record at {@code tp}@{@code offset} among {@code records}; fails when there is none. */
+    protected static ConsumerRecord at(List<ConsumerRecord> records, TopicPartition tp, long offset) {
+        return records.stream().filter(r -> r.topicPartition().equals(tp) && r.offset() == offset).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + tp + "@" + offset + " in " + records));
+    }
+
+    protected static String headerValue(ConsumerRecord r, String key) {
+        Header h = r.header(key);
+        return h == null ? null : h.valueAsString();
+    }
+
+    /**
+     * The one dead letter of {@code topic}, after checking its delivery count, error and cause;
+     * fails unless the topic has exactly one.
+     */
+    protected ConsumerRecord onlyDeadLetter(String topic, int deliveryCount, String error, String cause) {
+        List<ConsumerRecord> letters = admin().deadLetters(DeadLetters.topicFor(topic));
+        assertEquals(1, letters.size(), letters.toString());
+        ConsumerRecord letter = letters.get(0);
+        assertEquals(String.valueOf(deliveryCount), headerValue(letter, DeadLetters.DELIVERY_COUNT));
+        assertEquals(error, headerValue(letter, DeadLetters.ERROR));
+        assertEquals(cause, headerValue(letter, DeadLetters.CAUSE));
+        return letter;
+    }
+
+    protected static Set<Long> offsetsOf(List<ConsumerRecord> records) {
+        return records.stream().map(ConsumerRecord::offset).collect(Collectors.toCollection(TreeSet::new));
     }
 
     protected static List<Long> range(long fromInclusive, long toExclusive) {

@@ -6,7 +6,10 @@ import dev.photoqueue.queue.api.QueueBackends;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The exactly-once contract against the embedded in-house log. */
+/**
+ * The {@link TransactionContractTest} suite against the embedded in-house log, opened the way an
+ * application opens it, on the test's own storage directory.
+ */
 class InhouseTransactionContractTest extends TransactionContractTest {
 
     @Override

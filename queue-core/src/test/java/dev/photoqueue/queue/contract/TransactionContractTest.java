@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The exactly-once promises of {@link TransactionalProducer}, through the API alone: a
  * transaction's outputs and its input acks appear together or not at all; consumers never read
  * the outputs of a transaction that did not commit; stale inputs and replaced producers are
- * fenced. Runs against every backend, like {@link QueueContractTest}.
+ * fenced. Runs against every backend, like every suite on {@link ContractFixture}.
  */
 public abstract class TransactionContractTest extends ContractFixture {
 

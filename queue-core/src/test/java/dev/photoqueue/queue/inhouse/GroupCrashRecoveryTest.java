@@ -4,15 +4,16 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.testing.ChildJvm;
 import dev.photoqueue.queue.testing.ChildJvms;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static dev.photoqueue.queue.inhouse.GroupCrashChildMain.GROUP;
 import static dev.photoqueue.queue.inhouse.GroupCrashChildMain.TOPIC;
@@ -55,17 +55,8 @@ class GroupCrashRecoveryTest {
     @TempDir
     Path tmp;
 
-    private ChildJvms children;
-
-    @BeforeEach
-    void startChildren() {
-        children = new ChildJvms(tmp);
-    }
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.close();
-    }
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     /** One line of a worker's output: a record it processed, and when (its own System.nanoTime). */
     private record Processed(int partition, long offset, String value, long nanos) {
@@ -89,17 +80,16 @@ class GroupCrashRecoveryTest {
         }
 
         Path firstOut = tmp.resolve("first.txt");
-        Process first = startChild(dataDir, firstOut, 1000, ackOrder);
-        awaitLines(first, firstOut, KILL_AFTER_LINES);
-        first.destroyForcibly();
-        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first worker did not die");
+        ChildJvm first = startChild(dataDir, firstOut, 1000, ackOrder);
+        first.awaitCondition("the first worker wrote " + KILL_AFTER_LINES + " lines",
+                () -> countLines(firstOut) >= KILL_AFTER_LINES);
+        first.kill();
         List<Processed> before = read(firstOut);
         assertTrue(before.size() < RECORDS, "killed mid-stream, after " + before.size() + " records");
 
         Path secondOut = tmp.resolve("second.txt");
-        Process second = startChild(dataDir, secondOut, 0, "in-order");
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second worker did not finish");
-        assertEquals(0, second.exitValue(), "second worker failed; see " + tmp.resolve("child-1.err"));
+        ChildJvm second = startChild(dataDir, secondOut, 0, "in-order");
+        assertEquals(0, second.awaitExit(), "the second worker failed");
         List<Processed> after = read(secondOut);
 
         checkNothingLost(before, after);
@@ -115,32 +105,25 @@ class GroupCrashRecoveryTest {
         }
     }
 
-    private Process startChild(Path dataDir, Path out, long delayMicros, String ackOrder) throws IOException {
-        return children.startLogged(GroupCrashChildMain.class, dataDir.toString(), out.toString(),
+    private ChildJvm startChild(Path dataDir, Path out, long delayMicros, String ackOrder) throws IOException {
+        return children.start(GroupCrashChildMain.class, dataDir.toString(), out.toString(),
                 String.valueOf(delayMicros), ackOrder, "42");
     }
 
-    /** Waits until the worker has written {@code lines} lines; fails if it exits or takes a minute. */
-    private void awaitLines(Process child, Path out, int lines) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (countLines(out) < lines) {
-            if (!child.isAlive()) {
-                fail("the worker exited early (" + child.exitValue() + "); see its .err file in " + tmp);
-            }
-            assertTrue(System.nanoTime() < deadline, "the worker wrote fewer than " + lines + " lines in 60 s");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
-    }
-
-    private static int countLines(Path out) throws IOException {
+    /** Complete lines the worker has written so far; none before it created the file. */
+    private static int countLines(Path out) {
         if (!Files.exists(out)) {
             return 0;
         }
-        int n = 0;
-        for (byte b : Files.readAllBytes(out)) {
-            n += b == '\n' ? 1 : 0;
+        try {
+            int n = 0;
+            for (byte b : Files.readAllBytes(out)) {
+                n += b == '\n' ? 1 : 0;
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + out, e);
         }
-        return n;
     }
 
     /** Complete lines only: each is one write, so a kill cannot tear one, but be strict about it. */

@@ -11,13 +11,11 @@ import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.testing.ChildJvms;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,17 +47,8 @@ class PoisonRecordCrashTest {
     @TempDir
     Path tmp;
 
-    private ChildJvms children;
-
-    @BeforeEach
-    void startChildren() {
-        children = new ChildJvms(tmp);
-    }
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.close();
-    }
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     @Test
     void recordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed() throws Exception {
@@ -76,19 +65,8 @@ class PoisonRecordCrashTest {
         }
 
         Path out = tmp.resolve("processed.txt");
-        int halts = 0;
-        while (true) {
-            Process child = startChild(dataDir, out);
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.started() + " did not end");
-            if (child.exitValue() == 0) {
-                break;
-            }
-            assertEquals(HALT_STATUS, child.exitValue(), "run " + children.started() + " failed otherwise; see "
-                    + tmp.resolve("child-" + (children.started() - 1) + ".err"));
-            halts++;
-            assertTrue(halts <= MAX_DELIVERIES, "the poison record was delivered more than " + MAX_DELIVERIES
-                    + " times");
-        }
+        int halts = children.haltsBeforeCleanExit(HALT_STATUS, MAX_DELIVERIES, PoisonChildMain.class,
+                dataDir.toString(), out.toString());
         assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
 
         Set<String> processed = new TreeSet<>(Files.readAllLines(out));
@@ -128,9 +106,5 @@ class PoisonRecordCrashTest {
             assertNotNull(letter.header(DeadLetters.TIMESTAMP));
             assertNotNull(letter.header(DeadLetters.DEAD_LETTERED_AT));
         }
-    }
-
-    private Process startChild(Path dataDir, Path out) throws IOException {
-        return children.startLogged(PoisonChildMain.class, dataDir.toString(), out.toString());
     }
 }

@@ -8,16 +8,13 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.testing.ChildJvm;
 import dev.photoqueue.queue.testing.ChildJvms;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,17 +47,8 @@ class TransactionCrashTest {
     @TempDir
     Path tmp;
 
-    private ChildJvms children;
-
-    @BeforeEach
-    void startChildren() {
-        children = new ChildJvms(tmp);
-    }
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.close();
-    }
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     @Test
     void eachOutputAppearsOnceThoughTheProcessDiesBeforeAndDuringCommitsManyTimes() throws Exception {
@@ -83,11 +71,10 @@ class TransactionCrashTest {
         Map<String, Integer> crashes = new TreeMap<>();
         for (long seed = 1; ; seed++) {
             assertTrue(seed < 500, "the inputs were not all consumed after 500 runs; crashes " + crashes);
-            Process child = children.start(TransactionCrashChildMain.class, dataDir.toString(), Long.toString(seed));
-            String plan = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + seed + " did not end");
-            if (child.exitValue() == 0) {
+            ChildJvm child = children.start(TransactionCrashChildMain.class, dataDir.toString(), Long.toString(seed));
+            String plan = child.firstLine();
+            int exit = child.awaitExit();
+            if (exit == 0) {
                 if (crashes.values().stream().mapToInt(Integer::intValue).sum() >= MIN_CRASHES) {
                     break;
                 }
@@ -95,8 +82,7 @@ class TransactionCrashTest {
                 expected.addAll(produceMore(dataDir, seed));
                 continue;
             }
-            assertEquals(HALT_STATUS, child.exitValue(), "run " + seed + " failed otherwise (plan " + plan
-                    + "); see " + tmp.resolve("child-" + (children.started() - 1) + ".err"));
+            assertEquals(HALT_STATUS, exit, "run " + seed + " failed otherwise (plan " + plan + ")");
             crashes.merge(plan.split(" ")[1], 1, Integer::sum);
         }
         assertEquals(4, crashes.size(), "crashed at every moment: " + crashes);

@@ -13,11 +13,10 @@ import dev.photoqueue.queue.testing.ChildJvms;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -54,17 +53,8 @@ class KafkaPoisonRecordCrashTest {
     @TempDir
     Path tmp;
 
-    private ChildJvms children;
-
-    @BeforeEach
-    void startChildren() {
-        children = new ChildJvms(tmp);
-    }
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.close();
-    }
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     @Test
     void recordThatHaltsTheProcessOnEveryDeliveryEndsInTheDeadLetterTopicAndTheOthersAreProcessed() throws Exception {
@@ -99,19 +89,8 @@ class KafkaPoisonRecordCrashTest {
         shortenSessions(bootstrap, group);
 
         Path out = tmp.resolve("processed.txt");
-        int halts = 0;
-        while (true) {
-            Process child = children.startLogged(KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString(),
-                    mode.name());
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "run " + children.started() + " did not end");
-            if (child.exitValue() == 0) {
-                break;
-            }
-            assertEquals(KafkaPoisonChildMain.HALT_STATUS, child.exitValue(), "run " + children.started()
-                    + " failed otherwise; see " + tmp.resolve("child-" + (children.started() - 1) + ".err"));
-            halts++;
-            assertTrue(halts <= MAX_DELIVERIES, "the poison record was delivered more than " + MAX_DELIVERIES + " times");
-        }
+        int halts = children.haltsBeforeCleanExit(KafkaPoisonChildMain.HALT_STATUS, MAX_DELIVERIES,
+                KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString(), mode.name());
         assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
 
         Set<String> expected = new TreeSet<>();

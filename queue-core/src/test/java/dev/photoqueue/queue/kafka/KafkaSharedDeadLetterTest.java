@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Dead letters of a SHARED group on Kafka, with one record in the topic so that the order in which
  * Kafka's share consumer hands records out does not matter (see the disabled
- * {@code sharedRecordReleasedMaxDeliveriesTimesIsDeadLettered} of {@code KafkaContractTest}): the
+ * {@code sharedRecordReleasedMaxDeliveriesTimesIsDeadLettered} of {@code KafkaSharedModeContractTest}): the
  * headers are those of {@link DeadLetters}, as on the in-house backend, and the record is done for
  * the group once its dead letter is written.
  */

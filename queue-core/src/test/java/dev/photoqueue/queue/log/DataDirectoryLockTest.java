@@ -1,23 +1,17 @@
 package dev.photoqueue.queue.log;
 
 import dev.photoqueue.queue.api.DataDirectoryLockedException;
+import dev.photoqueue.queue.testing.ChildJvm;
 import dev.photoqueue.queue.testing.ChildJvms;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static dev.photoqueue.queue.log.LogTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -33,38 +27,11 @@ class DataDirectoryLockTest {
     @TempDir
     Path tmp;
 
-    private ChildJvms children;
-
-    @BeforeEach
-    void startChildren() {
-        children = new ChildJvms(tmp);
-    }
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.close();
-    }
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     private Path dataDir() {
         return tmp.resolve("data").toAbsolutePath();
-    }
-
-    private Process startChild(String... args) throws IOException {
-        return children.start(LockHolderMain.class, args);
-    }
-
-    /** The child's first line of output, waiting at most 60 s. */
-    private static String firstLine(Process child) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }).get(60, TimeUnit.SECONDS);
-        assertNotNull(line, "the child printed nothing; see its .err file in " + child);
-        return line;
     }
 
     @Test
@@ -88,10 +55,9 @@ class DataDirectoryLockTest {
         try {
             assertThrows(DataDirectoryLockedException.class, () -> LogManager.open(dataDir()));
             // The refused attempt must not have dropped the owner's OS lock: another process is still kept out.
-            Process probe = startChild("probe", dataDir().toString());
-            String line = firstLine(probe);
-            assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "probe did not exit");
-            assertEquals(LockHolderMain.LOCKED_EXIT, probe.exitValue(), "another process opened a locked directory: " + line);
+            ChildJvm probe = children.start(LockHolderMain.class, "probe", dataDir().toString());
+            String line = probe.firstLine();
+            assertEquals(LockHolderMain.LOCKED_EXIT, probe.awaitExit(), "another process opened a locked directory: " + line);
             assertTrue(line.startsWith("LOCKED") && line.contains(dataDir().toString()), line);
             assertTrue(line.contains("pid " + ProcessHandle.current().pid()), "the message names the owner: " + line);
         } finally {
@@ -107,16 +73,15 @@ class DataDirectoryLockTest {
                 appendAndWait(log, new Rec(i, null, bytes("parent-" + i), List.of()));
             }
         }
-        Process holder = startChild("hold", dataDir().toString(), "50");
-        assertEquals("READY 150", firstLine(holder));
+        ChildJvm holder = children.start(LockHolderMain.class, "hold", dataDir().toString(), "50");
+        assertEquals("READY 150", holder.firstLine());
 
         DataDirectoryLockedException e = assertThrows(DataDirectoryLockedException.class,
                 () -> LogManager.open(dataDir()));
         assertEquals(dataDir().toString(), e.directory());
         assertTrue(e.getMessage().contains("pid " + holder.pid()), "the message names the owner: " + e.getMessage());
 
-        holder.destroyForcibly();
-        assertTrue(holder.waitFor(60, TimeUnit.SECONDS), "the child did not die");
+        holder.kill();
         assertFalse(Files.exists(dataDir().resolve(LogFiles.CLEAN_SHUTDOWN)), "a killed owner cannot have shut down cleanly");
 
         try (LogManager manager = LogManager.open(dataDir())) {

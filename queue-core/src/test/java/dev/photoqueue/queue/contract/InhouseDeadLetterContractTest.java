@@ -6,8 +6,11 @@ import dev.photoqueue.queue.api.QueueBackends;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The queue contract against the embedded in-house log, opened the way an application opens it. */
-class InhouseContractTest extends QueueContractTest {
+/**
+ * The {@link DeadLetterContractTest} suite against the embedded in-house log, opened the way an
+ * application opens it, on the test's own storage directory.
+ */
+class InhouseDeadLetterContractTest extends DeadLetterContractTest {
 
     @Override
     protected QueueBackend open(Path storage) {
