@@ -6,7 +6,6 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
-import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.image.SampleImages;
 import dev.photoqueue.worker.image.VariantSpec;
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An {@link OutOfMemoryError} in a job is no transient failure of the photo: it is not caught and
@@ -83,7 +81,7 @@ class ConsumerLoopErrorTest {
                 ConsumerLoop next = loop("w-1", backend, producer, processor, codec, config);
                 Thread second = new Thread(next, "oom-worker-1");
                 second.start();
-                awaitAcked(backend);
+                SlowJobTest.awaitAllAcked(backend, 1);
                 next.requestStop();
                 second.join(WAIT.toMillis());
                 assertFalse(second.isAlive(), "the second worker stopped when asked");
@@ -121,23 +119,5 @@ class ConsumerLoopErrorTest {
                         throw e.getCause();
                     }
                 });
-    }
-
-    /** Waits until the group has acked the one job. */
-    private static void awaitAcked(QueueBackend backend) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                var group = backend.admin().describeGroup(Topics.THUMBNAILERS);
-                long committed = group.partitions().stream().mapToLong(p -> Math.max(0, p.committed())).sum();
-                if (committed == 1 && group.totalLag() == 0) {
-                    return;
-                }
-            } catch (UnknownGroupException notYet) {
-                // no member has joined yet
-            }
-            assertTrue(System.nanoTime() < deadline, "the job was not acked within " + WAIT);
-            Thread.sleep(20);
-        }
     }
 }
