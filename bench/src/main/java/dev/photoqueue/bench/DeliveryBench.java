@@ -42,7 +42,7 @@ import java.util.Map;
  * <li>{@code job to DONE p50}: {@value #PACED} photos one at a time to idle workers, each timed from
  *     its send until its {@code PhotoProcessed} is read, the moment the status view shows it DONE.
  *     The HTTP receive before the send is the same for every guarantee and is measured apart
- *     ({@code UploadLatencyBenchmark}).</li>
+ *     ({@code bench.jar upload}).</li>
  * </ul>
  * At-most-once commits the position at hand-out, at-least-once writes the outcome and then the
  * ack, exactly-once commits outcome and ack in one transaction (a forced transaction-log write).

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  *     upload to a {@link ReceiveOnlyServer} (the app's upload settings, nothing stored): the floor.
  *     Beside them, in the same data dir, the disk alone ({@link DiskForces}): a file of the photo's
  *     size stored durably, and a small record appended and forced, the two writes a 202 waits for.</li>
+ * <li>{@code steady}: two embedded workers, busy with the photos as they come. After
+ *     {@value #STEADY_WARM_UP} warm-up uploads, a steady {@value #STEADY_RATE} uploads a second for
+ *     {@value #STEADY_SECONDS} s, open loop (each sent when due from a pool of senders, so a slow
+ *     answer does not delay the next), each timed to its 202; then {@value #STEADY_SYNC} sync
+ *     uploads one after another, each timed to its 201; then, at the same rate, the same uploads to a
+ *     {@link ReceiveOnlyServer}: the floor under the 202.</li>
  * </ul>
  * {@code --records} does not apply.
  */
@@ -44,6 +54,13 @@ final class UploadBench implements BenchFamily {
     static final String PHOTO = "Dune.jpg";
     private static final int UPLOADS = 20;
     private static final int ACCEPTS = 50;
+    static final String STEADY = "steady";
+    static final int STEADY_RATE = 20;
+    static final int STEADY_SECONDS = 30;
+    static final int STEADY_WARM_UP = 40;
+    static final int STEADY_SYNC = 20;
+    /** Enough senders that an upload answered late never holds back the next one due. */
+    private static final int STEADY_SENDERS = 8;
     /** Between uploads: the workers' ack and the view's reading of the last photo are over. */
     private static final long IDLE_MILLIS = 50;
     private static final Duration LIMIT = Duration.ofMinutes(2);
@@ -66,12 +83,12 @@ final class UploadBench implements BenchFamily {
     @Override
     public String description() {
         return "the upload API: " + PHOTO + " one at a time, upload to DONE (SSE) against mode=sync, and the 202 "
-                + "against a receive-only floor, in turns";
+                + "against a receive-only floor, in turns; the 202 at a steady " + STEADY_RATE + " uploads a second";
     }
 
     @Override
     public List<String> phases() {
-        return List.of(DONE, ACCEPT);
+        return List.of(DONE, ACCEPT, STEADY);
     }
 
     @Override
@@ -85,18 +102,14 @@ final class UploadBench implements BenchFamily {
         if (all || options.only().contains(ACCEPT)) {
             results.addAll(accept(options.rounds(), workDir, photo));
         }
+        if (all || options.only().contains(STEADY)) {
+            results.addAll(steady(options.rounds(), workDir, photo));
+        }
         return results;
     }
 
     private List<Result> done(int rounds, WorkDir workDir, byte[] photo) throws Exception {
-        Map<String, List<Double>> figures = new LinkedHashMap<>();
-        for (int round = 0; round <= rounds; round++) {
-            Map<String, Double> r = doneRound(workDir, photo);
-            System.out.printf(Locale.ROOT, "[%s] round %d: %s%s%n", DONE, round, r, round == 0 ? " (warm-up)" : "");
-            if (round > 0) {
-                r.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-            }
-        }
+        Map<String, List<Double>> figures = figures(DONE, rounds, () -> doneRound(workDir, photo));
         String each = UPLOADS + " uploads a round, p50";
         List<Result> results = new ArrayList<>();
         results.add(Result.info("async 202 p50", Stats.of(figures.get("202")), Unit.MILLISECONDS, each));
@@ -177,14 +190,7 @@ final class UploadBench implements BenchFamily {
     }
 
     private List<Result> accept(int rounds, WorkDir workDir, byte[] photo) throws Exception {
-        Map<String, List<Double>> figures = new LinkedHashMap<>();
-        for (int round = 0; round <= rounds; round++) {
-            Map<String, Double> r = acceptRound(workDir, photo);
-            System.out.printf(Locale.ROOT, "[%s] round %d: %s%s%n", ACCEPT, round, r, round == 0 ? " (warm-up)" : "");
-            if (round > 0) {
-                r.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-            }
-        }
+        Map<String, List<Double>> figures = figures(ACCEPT, rounds, () -> acceptRound(workDir, photo));
         String each = ACCEPTS + " uploads a round, p50, no workers";
         return List.of(Result.info("202 p50", Stats.of(figures.get("202")), Unit.MILLISECONDS, each),
                 Result.info("receive only p50", Stats.of(figures.get("floor")), Unit.MILLISECONDS, each),
@@ -231,6 +237,101 @@ final class UploadBench implements BenchFamily {
         return r;
     }
 
+    private List<Result> steady(int rounds, WorkDir workDir, byte[] photo) throws Exception {
+        Map<String, List<Double>> figures = figures(STEADY, rounds, () -> steadyRound(workDir, photo));
+        String each = STEADY_RATE + " uploads a second for " + STEADY_SECONDS + " s, two workers";
+        return List.of(Result.info("steady 202 p50", Stats.of(figures.get("202 p50")), Unit.MILLISECONDS, each),
+                Result.atMost("steady 202 p99", Stats.of(figures.get("202 p99")), Unit.MILLISECONDS, 50, each),
+                Result.info("steady 202 max", Stats.of(figures.get("202 max")), Unit.MILLISECONDS, each),
+                Result.info("sync 201 p50", Stats.of(figures.get("sync p50")), Unit.MILLISECONDS,
+                        STEADY_SYNC + " one after another, after the steady uploads"),
+                Result.info("steady receive only p50", Stats.of(figures.get("floor p50")), Unit.MILLISECONDS,
+                        "the same rate, nothing stored"),
+                Result.info("steady receive only p99", Stats.of(figures.get("floor p99")), Unit.MILLISECONDS,
+                        "the same rate, nothing stored"),
+                Result.atLeast("sync p50 / steady 202 p50", Stats.of(figures.get("ratio")), Unit.RATIO, 20,
+                        "per round"));
+    }
+
+    private Map<String, Double> steadyRound(WorkDir workDir, byte[] photo) throws Exception {
+        List<Double> accepted;
+        List<Double> sync = new ArrayList<>();
+        long maxUploadBytes;
+        try (App app = start(workDir.fresh(STEADY), 2)) {
+            maxUploadBytes = app.config().maxUploadBytes();
+            UploadClient client = new UploadClient(base(app), photo, PHOTO);
+            for (int i = 0; i < STEADY_WARM_UP; i++) {
+                client.upload("", 202);
+            }
+            accepted = atSteadyRate(client);
+            for (int i = 0; i < STEADY_SYNC; i++) {
+                long start = System.nanoTime();
+                sync.add(millis(client.upload("?mode=sync", 201).answeredNanos() - start));
+            }
+        }
+        List<Double> floor;
+        try (ReceiveOnlyServer bare = ReceiveOnlyServer.start(maxUploadBytes)) {
+            UploadClient client = new UploadClient(bare.base(), photo, PHOTO);
+            for (int i = 0; i < STEADY_WARM_UP; i++) {
+                client.upload("", 202);
+            }
+            floor = atSteadyRate(client);
+        }
+        Map<String, Double> r = new LinkedHashMap<>();
+        r.put("202 p50", p50(accepted));
+        r.put("202 p99", percentile(accepted, 99));
+        r.put("202 max", percentile(accepted, 100));
+        r.put("sync p50", p50(sync));
+        r.put("floor p50", p50(floor));
+        r.put("floor p99", percentile(floor, 99));
+        r.put("ratio", p50(sync) / p50(accepted));
+        return r;
+    }
+
+    /**
+     * {@value #STEADY_RATE} uploads a second for {@value #STEADY_SECONDS} s, each sent when due
+     * (open loop), each timed from its send to its 202; in milliseconds.
+     */
+    private static List<Double> atSteadyRate(UploadClient client) throws Exception {
+        int total = STEADY_RATE * STEADY_SECONDS;
+        ExecutorService senders = Executors.newFixedThreadPool(STEADY_SENDERS);
+        try {
+            List<Future<Double>> timings = new ArrayList<>(total);
+            Pacer pacer = new Pacer(STEADY_RATE);
+            for (int i = 0; i < total; i++) {
+                pacer.awaitNext();
+                timings.add(senders.submit(() -> {
+                    long sent = System.nanoTime();
+                    return millis(client.upload("", 202).answeredNanos() - sent);
+                }));
+            }
+            List<Double> result = new ArrayList<>(total);
+            for (Future<Double> f : timings) {
+                result.add(f.get());
+            }
+            return result;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs {@code round} once to warm up (printed, not kept) and {@code rounds} times measured, each
+     * printed as it finishes; returns the measured rounds' figures by name, in round order.
+     */
+    private static Map<String, List<Double>> figures(String phase, int rounds, Callable<Map<String, Double>> round)
+            throws Exception {
+        Map<String, List<Double>> figures = new LinkedHashMap<>();
+        for (int i = 0; i <= rounds; i++) {
+            Map<String, Double> r = round.call();
+            System.out.printf(Locale.ROOT, "[%s] round %d: %s%s%n", phase, i, r, i == 0 ? " (warm-up)" : "");
+            if (i > 0) {
+                r.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            }
+        }
+        return figures;
+    }
+
     private static App start(Path dataDir, int workers) {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", "0");
@@ -259,7 +360,12 @@ final class UploadBench implements BenchFamily {
 
     /** Nearest-rank median. */
     private static double p50(List<Double> values) {
+        return percentile(values, 50);
+    }
+
+    /** Nearest-rank percentile {@code p} (100: the largest). */
+    private static double percentile(List<Double> values, int p) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[Math.max(0, (int) Math.ceil(sorted.length * 0.5) - 1)];
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
     }
 }

@@ -37,6 +37,7 @@ import dev.photoqueue.upload.service.QueueService;
 import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
+import dev.photoqueue.upload.service.StatsService;
 import dev.photoqueue.upload.service.StatusView;
 import dev.photoqueue.upload.service.WorkerService;
 import dev.photoqueue.worker.Delivery;
@@ -198,7 +199,8 @@ public final class App implements AutoCloseable {
             PhotoStats stats = PhotoStats.start(backend, config.dataDir().resolve("stats"));
             opened.add(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
-                    new QueueController(queue, new DeadLetterService(backend.admin()), stats),
+                    new QueueController(queue, new DeadLetterService(backend.admin()),
+                            new StatsService(stats)),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view, workers,
                             Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
                     new HealthController(backend, metrics), events, new ClusterController(cluster));

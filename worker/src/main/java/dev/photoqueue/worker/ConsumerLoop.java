@@ -14,11 +14,9 @@ import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.worker.job.MalformedJobException;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
-import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoJobException;
 import dev.photoqueue.worker.job.PhotoProcessed;
-import dev.photoqueue.worker.job.PhotoReleased;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
@@ -29,9 +27,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One worker: a member of the group {@value Topics#THUMBNAILERS} that polls {@code photo.uploaded}
@@ -61,6 +56,10 @@ import java.util.concurrent.TimeoutException;
  *     allowed delivery {@link PhotoFailed} first, since the queue will dead-letter it next.</li>
  * </ul>
  *
+ * <p>({@link JobSettler} writes those events and settles.) An {@link Error}, such as an
+ * {@link OutOfMemoryError}, is not a failure of a job: it ends the loop, its member leaves the
+ * group with the job unsettled (so it is delivered again), and the pool replaces the worker.
+ *
  * <p>Priority: the image work runs on a {@link JobThread} at the worker's nice value, or at normal
  * priority when the worker runs beside an upload API ({@link ForegroundActivity}) and no upload
  * arrived after the job was appended: an idle app's photo is then done as fast as a sync upload's.
@@ -80,13 +79,11 @@ import java.util.concurrent.TimeoutException;
 final class ConsumerLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final long EVENT_SEND_TIMEOUT_SECONDS = 30;
     /** How long a job may run with its worker kept in the group: Kafka's default {@code max.poll.interval.ms}. */
     static final Duration MAX_KEEP_ALIVE = Duration.ofMinutes(5);
 
     private final String workerId;
     private final GroupConsumer consumer;
-    private final Producer producer;
     private final PhotoProcessor processor;
     private final MessageCodec codec;
     private final WorkerConfig config;
@@ -95,6 +92,8 @@ final class ConsumerLoop implements Runnable {
     /** Exactly-once only: commits each done job's outcome with its ack; this loop's thread uses it. */
     private final TransactionalProducer transactions;
     private final PhotoEventListener published;
+    /** Writes this worker's events and settles its jobs outside transactions. */
+    private final JobSettler settler;
     /** Uploads arriving beside this worker, or null (all jobs yield the cores: the worker's nice value). */
     private final ForegroundActivity foreground;
     private volatile boolean stopRequested;
@@ -137,13 +136,13 @@ final class ConsumerLoop implements Runnable {
         this.transactions = transactions;
         this.workerId = workerId;
         this.consumer = consumer;
-        this.producer = producer;
         this.processor = processor;
         this.codec = codec;
         this.config = config;
         this.chaos = chaos;
         this.published = published;
         this.foreground = foreground;
+        this.settler = new JobSettler(workerId, consumer, producer, codec, config.maxDeliveries(), published);
     }
 
     String workerId() {
@@ -244,14 +243,18 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
-    /** Processes and settles one job; false when it was released. */
+    /**
+     * Processes and settles one job; false when it was released. An {@link Error} (an
+     * {@link OutOfMemoryError} above all) is no failure of the photo and is not caught: it leaves
+     * the JVM in a state nobody knows, so it ends the loop with the job unsettled.
+     */
     private boolean handle(ConsumerRecord record) {
         String source = record.topic() + "-" + record.partition() + "@" + record.offset();
         PhotoUploaded job;
         try {
             job = codec.decodeJob(record.value(), source);
         } catch (MalformedJobException e) {
-            return fail(record, e.photoId() != null ? e.photoId() : record.keyAsString(), e);
+            return settler.fail(record, e.photoId() != null ? e.photoId() : record.keyAsString(), e);
         }
         announce(job.photoId(), record);
         Chaos.Strike strike = chaos.decide(workerId, job);
@@ -274,26 +277,21 @@ final class ConsumerLoop implements Runnable {
             if (transactions != null) {
                 return commitInTransaction(record, event, strike);
             }
-            publish(job.photoId(), event);
+            settler.publish(job.photoId(), event);
             // The worst moment to die: the outcome is out, the job not acked. It comes again, and the
             // event goes out twice: consumers of photo.events must be idempotent.
             strike.at(Chaos.Point.AFTER_PUBLISH);
-            return settle(record, AckType.ACCEPT, null);
+            return settler.settle(record, AckType.ACCEPT, null);
         } catch (PhotoJobException e) {
-            return fail(record, job.photoId(), e);
+            return settler.fail(record, job.photoId(), e);
+        } catch (EventNotPublishedException e) {
+            return settler.release(record, job.photoId(), "publishing the outcome", e);
         } catch (QueueException e) {
-            LOG.warn("worker {}: publishing the outcome of photo {} failed, releasing {}: {}", workerId,
-                    job.photoId(), source, e.toString());
-            tell(new PhotoReleased(job.photoId(), record.deliveryCount(), workerId, "publishing the outcome failed: "
-                    + e.getMessage()));
-            return settle(record, AckType.RELEASE, "publishing the outcome failed: " + e);
-        } catch (OutOfMemoryError e) {
-            // the failed allocation was this job's image buffer; once unwound, the heap is free again
-            LOG.error("worker {}: photo {} ({}) ran out of heap", workerId, job.photoId(), source);
-            return fail(record, job.photoId(), new OutOfMemoryJobException(job.photoId(), e));
+            // the ack of a done job was refused (the backend away): it comes again, and is found done
+            return settler.release(record, job.photoId(), "acknowledging the job", e);
         } catch (RuntimeException e) {
             LOG.error("worker {}: unexpected error on photo {} ({})", workerId, job.photoId(), source, e);
-            return fail(record, job.photoId(), new UnexpectedJobException(job.photoId(), e));
+            return settler.fail(record, job.photoId(), new UnexpectedJobException(job.photoId(), e));
         }
     }
 
@@ -326,11 +324,7 @@ final class ConsumerLoop implements Runnable {
             return false;
         } catch (QueueException e) {
             abortQuietly(event.photoId());
-            LOG.warn("worker {}: committing the outcome of photo {} failed, releasing {}@{}: {}", workerId,
-                    event.photoId(), record.topicPartition(), record.offset(), e.toString());
-            tell(new PhotoReleased(event.photoId(), record.deliveryCount(), workerId, "committing the outcome failed: "
-                    + e.getMessage()));
-            return settle(record, AckType.RELEASE, "committing the outcome failed: " + e);
+            return settler.release(record, event.photoId(), "committing the outcome", e);
         }
     }
 
@@ -347,87 +341,7 @@ final class ConsumerLoop implements Runnable {
      * record only tells it. A failed send costs a line in the photo's history, nothing else.
      */
     private void announce(String photoId, ConsumerRecord record) {
-        tell(new PhotoDelivered(photoId, record.deliveryCount(), consumer.memberId(), workerId, delivery.wireName()));
-    }
-
-    /** Publishes a record of the photo's history without waiting; a failed send is logged and forgotten. */
-    private void tell(PhotoEvent event) {
-        if (event.photoId() == null) {
-            return;
-        }
-        try {
-            producer.send(ProducerRecord.of(Topics.PHOTO_EVENTS, event.photoId().getBytes(StandardCharsets.UTF_8),
-                    codec.encode(event))).whenComplete((metadata, error) -> {
-                        if (error != null) {
-                            LOG.debug("worker {}: {} was not recorded: {}", workerId, event, error.toString());
-                        } else {
-                            published.published(event);
-                        }
-                    });
-        } catch (QueueException e) {
-            LOG.debug("worker {}: {} was not recorded: {}", workerId, event, e.toString());
-        }
-    }
-
-    private boolean fail(ConsumerRecord record, String photoId, PhotoJobException e) {
-        int attempts = record.deliveryCount();
-        boolean last = e.permanent() || attempts >= config.maxDeliveries();
-        try {
-            if (last) {
-                publish(photoId, new PhotoFailed(photoId, e.getMessage(), attempts, e.permanent(), workerId));
-            }
-        } catch (QueueException publishError) {
-            LOG.warn("worker {}: publishing the failure of photo {} failed, releasing it: {}", workerId, photoId,
-                    publishError.toString());
-            return settle(record, AckType.RELEASE, e.getMessage());
-        }
-        if (e.permanent()) {
-            LOG.info("worker {}: photo {} rejected to the dead-letter topic: {}", workerId, photoId, e.getMessage());
-            settle(record, AckType.REJECT, e.getMessage());
-            return true;
-        }
-        LOG.info("worker {}: photo {} failed on delivery {} of {}, releasing it: {}", workerId, photoId, attempts,
-                config.maxDeliveries(), e.getMessage());
-        if (!last) {
-            tell(new PhotoReleased(photoId, attempts, workerId, e.getMessage()));
-        }
-        return settle(record, AckType.RELEASE, e.getMessage());
-    }
-
-    /** Sends an event and waits until the queue has it. */
-    private void publish(String photoId, PhotoEvent event) {
-        byte[] key = photoId == null ? null : photoId.getBytes(StandardCharsets.UTF_8);
-        try {
-            producer.send(ProducerRecord.of(Topics.PHOTO_EVENTS, key, codec.encode(event)))
-                    .get(EVENT_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            published.published(event);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EventNotPublishedException(photoId, "interrupted while waiting", e);
-        } catch (ExecutionException e) {
-            throw new EventNotPublishedException(photoId, String.valueOf(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new EventNotPublishedException(photoId, "no acknowledgement within " + EVENT_SEND_TIMEOUT_SECONDS
-                    + " s", e);
-        }
-    }
-
-    /** Settles the record; a fenced member's settlement is void (the job went to another member). */
-    private boolean settle(ConsumerRecord record, AckType type, String error) {
-        try {
-            consumer.acknowledge(record, type, error);
-        } catch (FencedMemberException e) {
-            LOG.info("worker {}: {} of {}@{} came too late, the job was handed to another member: {}", workerId, type,
-                    record.topicPartition(), record.offset(), e.getMessage());
-        }
-        return type != AckType.RELEASE;
-    }
-
-    /** The outcome event could not be written; the job is released and tried again. */
-    static final class EventNotPublishedException extends QueueException {
-        EventNotPublishedException(String photoId, String detail, Throwable cause) {
-            super("the outcome event of photo " + photoId + " was not written to " + Topics.PHOTO_EVENTS + ": "
-                    + detail, cause);
-        }
+        settler.tell(new PhotoDelivered(photoId, record.deliveryCount(), consumer.memberId(), workerId,
+                delivery.wireName()));
     }
 }

@@ -76,10 +76,6 @@ public final class PhotoProcessor {
         return version;
     }
 
-    BlobStore blobs() {
-        return blobs;
-    }
-
     /** What one job produced. */
     public record Result(List<ProcessedVariant> variants, Timings timings, boolean duplicate) {
     }

@@ -13,12 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,18 +55,13 @@ public final class WorkerPool implements AutoCloseable {
     /** The guarantee new workers consume with; {@link #setDelivery} changes it for all. */
     private Delivery delivery;
     private ConsumptionMode mode;
-    private final List<Running> running = new ArrayList<>();
-    private final List<Running> retiring = new ArrayList<>();
-    /** Slots whose worker died, by slot, with the producer it left (null when not transactional). */
-    private final Map<Integer, TransactionalProducer> dead = new HashMap<>();
+    /** The workers by slot, running, retiring or dead; guarded by this pool's lock. */
+    private final WorkerRoster roster = new WorkerRoster();
     private int target;
     private int nextIndex;
     private long restarts;
     private boolean stopped;
     private Boolean stopOutcome;
-
-    private record Running(int slot, ConsumerLoop loop, Thread thread) {
-    }
 
     private WorkerPool(QueueBackend backend, WorkerConfig config, PhotoEventListener published,
                        ForegroundActivity foreground) {
@@ -138,7 +128,7 @@ public final class WorkerPool implements AutoCloseable {
      * {@link UnknownWorkerException} when no such worker runs.
      */
     public synchronized void crash(String workerId) {
-        if (running.stream().noneMatch(r -> r.loop().workerId().equals(workerId) && r.thread().isAlive())) {
+        if (!roster.isAlive(workerId)) {
             throw new UnknownWorkerException(workerId, workerIds());
         }
         chaos.crashNext(workerId);
@@ -216,40 +206,21 @@ public final class WorkerPool implements AutoCloseable {
         int count = target;
         setWorkers(0);
         try {
-            awaitRetired(timeout);
+            roster.awaitRetired(timeout);
             return action.get();
         } finally {
             setWorkers(count);
         }
     }
 
-    /** Waits until every retiring worker's thread has ended, that is, it has left the group. */
-    private void awaitRetired(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Running r : retiring) {
-            try {
-                r.thread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the workers to leave their group", e);
-            }
-        }
-        List<String> busy = retiring.stream().filter(r -> r.thread().isAlive()).map(r -> r.loop().workerId()).toList();
-        retiring.removeIf(r -> !r.thread().isAlive());
-        if (!busy.isEmpty()) {
-            throw new IllegalStateException("workers " + busy + " were still busy after " + timeout
-                    + " and have not left their group yet");
-        }
-    }
-
     /** Workers running and not asked to stop (a crashed one counts again once replaced). */
     public synchronized int workers() {
-        return (int) running.stream().filter(r -> r.thread().isAlive()).count();
+        return roster.alive();
     }
 
     /** The ids of the running workers, oldest first. */
     public synchronized List<String> workerIds() {
-        return running.stream().filter(r -> r.thread().isAlive()).map(r -> r.loop().workerId()).toList();
+        return roster.aliveIds();
     }
 
     /** The number of workers the pool keeps: crashed ones are replaced up to it. */
@@ -264,7 +235,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Workers that died and wait for their replacement. */
     public synchronized int restarting() {
-        return dead.size();
+        return roster.dead();
     }
 
     /**
@@ -288,35 +259,17 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalStateException("the worker pool is stopped");
         }
         target = count;
-        retiring.removeIf(r -> !r.thread().isAlive());
-        while (running.size() + dead.size() < count) {
-            startWorker(freeSlot());
+        roster.forgetRetired();
+        while (roster.held() < count) {
+            startWorker(roster.freeSlot());
         }
-        while (running.size() > count) {
-            retire(running.remove(running.size() - 1));
+        while (roster.running() > count) {
+            roster.retireNewest();
         }
-        while (running.size() + dead.size() > count) { // dead slots beyond the new size are not replaced
-            int slot = dead.keySet().stream().max(Integer::compare).orElseThrow();
-            closeQuietly(dead.remove(slot));
+        while (roster.held() > count) { // dead slots beyond the new size are not replaced
+            roster.giveUpHighestDeadSlot();
         }
-        LOG.info("thumbnail worker pool at {} workers", running.size());
-    }
-
-    private void retire(Running r) {
-        r.loop().requestStop();
-        retiring.add(r);
-    }
-
-    /** The lowest slot no live, retiring or dead worker holds. */
-    private int freeSlot() {
-        Set<Integer> taken = new HashSet<>(dead.keySet());
-        running.forEach(r -> taken.add(r.slot()));
-        retiring.stream().filter(r -> r.thread().isAlive()).forEach(r -> taken.add(r.slot()));
-        int slot = 0;
-        while (taken.contains(slot)) {
-            slot++;
-        }
-        return slot;
+        LOG.info("thumbnail worker pool at {} workers", roster.running());
     }
 
     private void startWorker(int slot) {
@@ -333,30 +286,21 @@ public final class WorkerPool implements AutoCloseable {
             }
             throw e;
         }
-        Thread thread = new Thread(loop, "thumbnailer-" + id);
-        Running worker = new Running(slot, loop, thread);
-        thread.setUncaughtExceptionHandler((t, e) -> {
-            if (e instanceof Chaos.WorkerCrash) {
-                LOG.warn("worker {} crashed on purpose: {}", id, e.getMessage());
-            } else {
-                LOG.error("worker {} died", id, e);
-            }
+        roster.start(slot, loop, worker -> {
             try {
                 supervisor.execute(() -> died(worker)); // not on this thread: stop() may hold the lock, joining it
             } catch (RejectedExecutionException stopping) {
                 LOG.debug("worker {} died while the pool stops", id);
             }
         });
-        thread.start();
-        running.add(worker);
     }
 
     /** A worker's thread ended on a crash: its slot waits {@link WorkerConfig#restartDelay} for a new worker. */
-    private synchronized void died(Running worker) {
-        if (!running.remove(worker) || stopped) {
+    private synchronized void died(WorkerRoster.Running worker) {
+        if (!roster.removeRunning(worker) || stopped) {
             return;
         }
-        dead.put(worker.slot(), worker.loop().crashed() ? worker.loop().transactions() : null);
+        roster.markDead(worker.slot(), worker.loop().crashed() ? worker.loop().transactions() : null);
         if (worker.loop().crashed()) {
             // Its member went silent; once the group has surely noticed (its session is over), the
             // client object the dead worker left is closed, so crashes do not pile up open clients.
@@ -374,10 +318,10 @@ public final class WorkerPool implements AutoCloseable {
      * closed. When the new worker cannot start (the backend is away), tries again after the delay.
      */
     private synchronized void replace(int slot) {
-        if (stopped || !dead.containsKey(slot)) {
+        if (stopped || !roster.isDead(slot)) {
             return;
         }
-        TransactionalProducer left = dead.get(slot);
+        TransactionalProducer left = roster.leftBy(slot);
         try {
             startWorker(slot);
         } catch (RuntimeException e) {
@@ -387,13 +331,12 @@ public final class WorkerPool implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             return;
         }
-        dead.remove(slot);
+        roster.replaced(slot);
         restarts++;
         if (left != null) {
             closeQuietly(left); // fenced by the new worker's producer: its open transaction is aborted
         }
-        LOG.info("slot {} has a new worker {} (restart {})", slot, running.get(running.size() - 1).loop().workerId(),
-                restarts);
+        LOG.info("slot {} has a new worker {} (restart {})", slot, roster.newestId(), restarts);
     }
 
     /** Closes {@code resource} (null: nothing), logging a failure instead of throwing it. */
@@ -426,28 +369,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         stopped = true;
         supervisor.shutdownNow();
-        List<Running> all = new ArrayList<>(running);
-        all.addAll(retiring);
-        running.clear();
-        retiring.clear();
-        dead.values().forEach(WorkerPool::closeQuietly);
-        dead.clear();
-        all.forEach(r -> r.loop().requestStop());
-        long deadline = System.nanoTime() + grace.toNanos();
-        boolean allDone = true;
-        for (Running r : all) {
-            try {
-                r.thread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (r.thread().isAlive()) {
-                allDone = false;
-                LOG.warn("worker {} did not finish within the grace period of {}; interrupting it",
-                        r.loop().workerId(), grace);
-                r.thread().interrupt();
-            }
-        }
+        boolean allDone = WorkerRoster.join(roster.stopAll(), grace);
         producer.close();
         stopOutcome = allDone;
         return allDone;

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 /**
  * Reads {@code photo.events} in a group of its own, as the status view would: the outcomes
  * ({@link PhotoProcessed}, {@link PhotoFailed}) as {@code events}, the workers' announcements of
- * their deliveries ({@link PhotoDelivered}) apart, their releases ({@link PhotoReleased}) not at
- * all. Test thread only.
+ * their deliveries ({@link PhotoDelivered}) and releases ({@link PhotoReleased}) apart. Test
+ * thread only.
  */
 final class EventLog implements AutoCloseable {
 
@@ -33,6 +33,7 @@ final class EventLog implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final List<PhotoEvent> events = new ArrayList<>();
     private final List<PhotoDelivered> deliveries = new ArrayList<>();
+    private final List<PhotoReleased> releases = new ArrayList<>();
 
     /**
      * Reads every partition of {@code photo.events} from its start, once the topic exists (a pool
@@ -97,12 +98,19 @@ final class EventLog implements AutoCloseable {
                 PhotoEvent event = codec.decodeEvent(r.value());
                 if (event instanceof PhotoDelivered delivered) {
                     deliveries.add(delivered);
-                } else if (!(event instanceof PhotoReleased)) {
+                } else if (event instanceof PhotoReleased released) {
+                    releases.add(released);
+                } else {
                     events.add(event);
                 }
 
             }
         } while (System.nanoTime() < deadline);
+    }
+
+    /** The releases announced so far (jobs given back as transient failures), in the order read. */
+    List<PhotoReleased> releases() {
+        return List.copyOf(releases);
     }
 
     /** The deliveries announced so far, in the order read. */

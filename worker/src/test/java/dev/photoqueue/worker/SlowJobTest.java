@@ -121,8 +121,11 @@ class SlowJobTest {
                 });
     }
 
-    /** Waits until the group has acked {@code jobs} jobs: its committed positions cover them all. */
-    private static void awaitAllAcked(QueueBackend backend, int jobs) throws InterruptedException {
+    /**
+     * Waits until the group {@value Topics#THUMBNAILERS} has acked {@code jobs} jobs: its committed
+     * positions cover them all and it has no lag.
+     */
+    static void awaitAllAcked(QueueBackend backend, int jobs) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {

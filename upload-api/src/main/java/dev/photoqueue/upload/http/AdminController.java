@@ -6,8 +6,6 @@ import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.WorkerService;
-import dev.photoqueue.worker.Chaos;
-import dev.photoqueue.worker.UnknownWorkerException;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -45,11 +43,7 @@ public final class AdminController {
         if (!(count instanceof Integer n)) {
             throw ApiException.badRequest("expected {\"count\": <whole number>}, count was " + count);
         }
-        try {
-            ctx.json(workerBody(workers.resize(n)));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        ctx.json(workerBody(workers.resize(n)));
     }
 
     /** {@code POST /api/workers/{id}/crash} with an optional {@code {"mode": "thread"|"process"}}: 202. */
@@ -59,24 +53,17 @@ public final class AdminController {
         if (mode != null && !(mode instanceof String)) {
             throw ApiException.badRequest("mode must be \"thread\" or \"process\", was " + mode);
         }
-        try {
-            workers.crash(id, (String) mode);
-        } catch (UnknownWorkerException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-        Chaos.Point point = workers.chaos().point();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("worker", id);
-        answer.put("mode", workers.chaos().mode().name().toLowerCase(java.util.Locale.ROOT));
-        answer.put("when", point == null ? "with its next photo, at a point chosen by chance"
-                : "with its next photo, at " + point.wireName());
-        ctx.status(202).json(answer);
+        WorkerService.ChaosSettings chaos = workers.crash(id, (String) mode);
+        ctx.status(202).json(new CrashScheduled(id, chaos.mode(), chaos.point().equals("any")
+                ? "with its next photo, at a point chosen by chance" : "with its next photo, at " + chaos.point()));
+    }
+
+    /** The body of a 202 to a crash: the worker, how it dies and when. */
+    record CrashScheduled(String worker, String mode, String when) {
     }
 
     void chaos(Context ctx) {
-        ctx.json(chaosBody(workers.chaos()));
+        ctx.json(workers.chaos());
     }
 
     /**
@@ -86,45 +73,22 @@ public final class AdminController {
      */
     void updateChaos(Context ctx) {
         Map<String, Object> body = body(ctx);
-        Chaos chaos = workers.chaos();
-        try {
-            if (body.containsKey("mode")) {
-                chaos.mode(Chaos.parseMode(String.valueOf(body.get("mode"))));
-            }
-            if (body.containsKey("probability")) {
-                if (!(body.get("probability") instanceof Number p)) {
-                    throw new IllegalArgumentException("probability must be a number from 0 to 1, was "
-                            + body.get("probability"));
-                }
-                chaos.probability(p.doubleValue());
-            }
-            if (body.containsKey("point")) {
-                chaos.point(Chaos.parsePoint(String.valueOf(body.get("point"))));
-            }
-            if (body.containsKey("crashes")) {
-                if (!(body.get("crashes") instanceof Integer n)) {
-                    throw new IllegalArgumentException("crashes must be a whole number >= 0, was " + body.get("crashes"));
-                }
-                chaos.crashes(n);
-            }
-            if (body.containsKey("namePattern")) {
-                Object pattern = body.get("namePattern");
-                chaos.namePattern(pattern == null ? null : String.valueOf(pattern));
-            }
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
+        Object probability = body.get("probability");
+        if (body.containsKey("probability") && !(probability instanceof Number)) {
+            throw ApiException.badRequest("probability must be a number from 0 to 1, was " + probability);
         }
-        ctx.json(chaosBody(chaos));
-    }
-
-    private static Map<String, Object> chaosBody(Chaos chaos) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("mode", chaos.mode().name().toLowerCase(java.util.Locale.ROOT));
-        body.put("probability", chaos.probability());
-        body.put("namePattern", chaos.namePattern());
-        body.put("point", chaos.point() == null ? "any" : chaos.point().wireName());
-        body.put("crashes", chaos.crashesLeft());
-        return body;
+        Object crashes = body.get("crashes");
+        if (body.containsKey("crashes") && !(crashes instanceof Integer)) {
+            throw ApiException.badRequest("crashes must be a whole number >= 0, was " + crashes);
+        }
+        Object pattern = body.get("namePattern");
+        ctx.json(workers.updateChaos(new WorkerService.ChaosChange(
+                body.containsKey("mode") ? String.valueOf(body.get("mode")) : null,
+                probability == null ? null : ((Number) probability).doubleValue(),
+                body.containsKey("point") ? String.valueOf(body.get("point")) : null,
+                (Integer) crashes,
+                // JSON null turns the name rule off, as a blank pattern does
+                body.containsKey("namePattern") ? (pattern == null ? "" : String.valueOf(pattern)) : null)));
     }
 
     void settings(Context ctx) {
@@ -132,11 +96,7 @@ public final class AdminController {
     }
 
     void updateSettings(Context ctx) {
-        try {
-            ctx.json(settingsBody(settings.update(body(ctx))));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        ctx.json(settingsBody(settings.update(body(ctx))));
     }
 
     void replay(Context ctx) {
@@ -156,20 +116,12 @@ public final class AdminController {
             throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was '"
                     + fromText + "'");
         }
-        ReplayService.Result result;
-        try {
-            result = replay.replay(group, from);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (ReplayService.GroupBusyException e) {
-            throw ApiException.conflict(e.getMessage());
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("group", group);
-        answer.put("from", from.toString());
-        answer.put("positions", result.positions());
-        answer.put("workersPaused", result.workersPaused());
-        ctx.json(answer);
+        ReplayService.Result result = replay.replay(group, from);
+        ctx.json(new Replayed(group, from.toString(), result.positions(), result.workersPaused()));
+    }
+
+    /** The body of {@code POST /api/replay}: the group, the time, its new positions and the workers paused. */
+    record Replayed(String group, String from, Map<String, Long> positions, int workersPaused) {
     }
 
     private Map<String, Object> body(Context ctx) {
@@ -191,32 +143,28 @@ public final class AdminController {
         return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
-    private Map<String, Object> workerBody(List<String> ids) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("count", ids.size());
-        body.put("workers", ids);
-        body.put("target", workers.target());
-        body.put("restarting", workers.restarting());
-        body.put("restarts", workers.restarts());
-        body.put("restartDelayMs", workers.restartDelayMs());
-        return body;
+    private Workers workerBody(List<String> ids) {
+        return new Workers(ids.size(), ids, workers.target(), workers.restarting(), workers.restarts(),
+                workers.restartDelayMs());
     }
 
-    private Map<String, Object> settingsBody(RuntimeSettings s) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("partitionKey", s.partitionKey().wireName());
-        body.put("delivery", s.delivery());
-        body.put("maxBacklog", s.maxBacklog());
-        body.put("autoscale", s.autoscale());
-        body.put("consumption", s.consumption());
-        body.put("workerVersion", s.workerVersion().wireName());
-        body.put("workerVersions", settings.versionRuns().stream().map(run -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("version", run.version().wireName());
-            entry.put("description", run.version().description());
-            entry.put("since", run.since().toString());
-            return entry;
-        }).toList());
-        return body;
+    /** The body of {@code GET|PUT /api/workers}. */
+    record Workers(int count, List<String> workers, int target, int restarting, long restarts, long restartDelayMs) {
+    }
+
+    private Settings settingsBody(RuntimeSettings s) {
+        List<VersionRun> runs = settings.versionRuns().stream().map(run -> new VersionRun(run.version().wireName(),
+                run.version().description(), run.since().toString())).toList();
+        return new Settings(s.partitionKey().wireName(), s.delivery(), s.maxBacklog(), s.autoscale(), s.consumption(),
+                s.workerVersion().wireName(), runs);
+    }
+
+    /** The body of {@code GET|PUT /api/settings}: the settings, and the worker versions that ran, oldest first. */
+    record Settings(String partitionKey, String delivery, long maxBacklog, boolean autoscale, String consumption,
+                    String workerVersion, List<VersionRun> workerVersions) {
+    }
+
+    /** A worker version that ran, and since when. */
+    record VersionRun(String version, String description, String since) {
     }
 }

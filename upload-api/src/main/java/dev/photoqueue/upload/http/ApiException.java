@@ -20,10 +20,6 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", detail);
     }
 
-    static ApiException conflict(String detail) {
-        return new ApiException(409, "conflict", detail);
-    }
-
     int status() {
         return status;
     }

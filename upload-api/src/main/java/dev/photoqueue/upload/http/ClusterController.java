@@ -4,9 +4,8 @@ import dev.photoqueue.queue.api.ClusterDescription;
 import dev.photoqueue.upload.service.ClusterMonitor;
 import io.javalin.http.Context;
 
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /api/cluster}, HTTP only: where the records live, from the {@link ClusterMonitor}'s
@@ -26,26 +25,18 @@ public final class ClusterController {
 
     void cluster(Context ctx) {
         ClusterDescription d = monitor.current();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("replicated", d.replicated());
-        body.put("summary", d.summary());
-        body.put("at", d.at());
-        body.put("brokers", d.brokers());
-        body.put("quorum", d.quorum());
-        List<Map<String, Object>> partitions = d.partitions().stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("topic", p.topic());
-            m.put("partition", p.partition());
-            m.put("leader", p.leader());
-            m.put("replicas", p.replicas());
-            m.put("inSync", p.inSync());
-            m.put("minInSync", p.minInSync());
-            m.put("underReplicated", p.underReplicated());
-            m.put("writable", p.writable());
-            return m;
-        }).toList();
-        body.put("partitions", partitions);
-        body.put("problems", d.problems());
-        ctx.json(body);
+        List<Partition> partitions = d.partitions().stream().map(p -> new Partition(p.topic(), p.partition(),
+                p.leader(), p.replicas(), p.inSync(), p.minInSync(), p.underReplicated(), p.writable())).toList();
+        ctx.json(new Cluster(d.replicated(), d.summary(), d.at(), d.brokers(), d.quorum(), partitions, d.problems()));
+    }
+
+    /** The body of {@code GET /api/cluster}. */
+    record Cluster(boolean replicated, String summary, Instant at, List<ClusterDescription.Broker> brokers,
+                   ClusterDescription.Quorum quorum, List<Partition> partitions, List<String> problems) {
+    }
+
+    /** One partition's copies, with what they mean for writes. */
+    record Partition(String topic, int partition, int leader, List<Integer> replicas, List<Integer> inSync,
+                     int minInSync, boolean underReplicated, boolean writable) {
     }
 }

@@ -1,5 +1,8 @@
 package dev.photoqueue.upload.http;
 
+import dev.photoqueue.upload.service.InvalidValueException;
+import dev.photoqueue.upload.service.NotFoundException;
+import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.UploadRejectedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,7 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * Turns every failure into a JSON {@code {error, detail}} answer with the right status. Multipart
+ * Turns every failure into a JSON {@code {error, detail}} answer with the right status, by its
+ * type: the services' {@link NotFoundException} is a 404, {@link InvalidValueException} a 400,
+ * {@link ReplayService.GroupBusyException} a 409, {@link UploadRejectedException} as its reason
+ * says; controllers refuse with an {@link ApiException} that carries its status. Multipart
  * bodies over the size limit reach here as a {@link ServletException} (or an
  * {@link IllegalStateException}) whose cause chain speaks of the size: 413; any other broken
  * multipart body is a malformed request: 400. Both say {@code Connection: close}. Anything
@@ -28,6 +34,11 @@ final class ErrorMapping {
     static void register(RoutesConfig routes) {
         routes.exception(ApiException.class, safe((e, ctx) -> answer(ctx, e.status(), e.error(), e.getMessage())));
         routes.exception(UploadRejectedException.class, safe(ErrorMapping::rejected));
+        routes.exception(NotFoundException.class, safe((e, ctx) -> answer(ctx, 404, "not_found", e.getMessage())));
+        routes.exception(InvalidValueException.class, safe((e, ctx) -> answer(ctx, 400, "bad_request",
+                e.getMessage())));
+        routes.exception(ReplayService.GroupBusyException.class, safe((e, ctx) -> answer(ctx, 409, "conflict",
+                e.getMessage())));
         routes.exception(HttpResponseException.class, safe((e, ctx) ->
                 answer(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "bad_request", e.getMessage())));
         routes.exception(ServletException.class, safe(ErrorMapping::multipart));

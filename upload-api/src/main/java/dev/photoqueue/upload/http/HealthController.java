@@ -6,7 +6,6 @@ import dev.photoqueue.queue.api.QueueBackend;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,20 +49,30 @@ public final class HealthController {
     }
 
     void live(Context ctx) {
-        ctx.json(Map.of("status", "live"));
+        ctx.json(new Live("live"));
+    }
+
+    /** The body of {@code /livez}. */
+    record Live(String status) {
+    }
+
+    /** The body of a 200 from {@code /readyz}: the topics the backend listed, its addresses or directory. */
+    record Ready(String status, int topics, String detail, String since) {
+    }
+
+    /** The body of a 503 from {@code /readyz} while the backend's own health is down: since when. */
+    record NotReady(String error, String detail, String since) {
     }
 
     void ready(Context ctx) {
         BackendHealth backend = health.get();
         if (!backend.up()) {
-            ctx.status(503).json(Map.of("error", "not_ready", "detail", backend.detail(),
-                    "since", backend.since().toString()));
+            ctx.status(503).json(new NotReady("not_ready", backend.detail(), backend.since().toString()));
             return;
         }
         try {
             int topics = currentProbe().get(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            ctx.json(Map.of("status", "ready", "topics", topics, "detail", backend.detail(),
-                    "since", backend.since().toString()));
+            ctx.json(new Ready("ready", topics, backend.detail(), backend.since().toString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "not_ready", "interrupted while asking the queue backend");

@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import dev.photoqueue.upload.service.IdempotencyClaim;
 import dev.photoqueue.upload.service.JourneyStep;
 import dev.photoqueue.upload.service.PhotoService;
+import dev.photoqueue.upload.service.PhotoStatus;
 import dev.photoqueue.upload.service.PhotoView;
 import dev.photoqueue.upload.service.UploadReceipt;
 import dev.photoqueue.upload.service.UploadRequest;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,19 +63,22 @@ public final class PhotoController {
                         claim);
             }
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", receipt.id());
-        body.put("status", receipt.status());
-        body.put("partition", receipt.partition());
-        body.put("offset", receipt.offset());
-        if (sync) {
-            body.put("variants", receipt.variants());
-        }
+        Object body = sync
+                ? new Processed(receipt.id(), receipt.status(), receipt.partition(), receipt.offset(), receipt.variants())
+                : new Accepted(receipt.id(), receipt.status(), receipt.partition(), receipt.offset());
         ctx.header("Location", "/api/photos/" + receipt.id());
         if (receipt.replayed()) {
             ctx.header("Idempotent-Replayed", "true");
         }
         ctx.status(sync ? 201 : 202).json(body);
+    }
+
+    /** The body of a 202 (async): the photo and where its job went. */
+    record Accepted(String id, PhotoStatus status, int partition, long offset) {
+    }
+
+    /** The body of a 201 (sync): the photo, where its job went, and its variants. */
+    record Processed(String id, PhotoStatus status, int partition, long offset, Map<String, String> variants) {
     }
 
     void get(Context ctx) {

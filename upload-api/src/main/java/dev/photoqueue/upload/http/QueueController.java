@@ -2,11 +2,10 @@ package dev.photoqueue.upload.http;
 
 import dev.photoqueue.upload.service.DeadLetterService;
 import dev.photoqueue.upload.service.QueueService;
-import dev.photoqueue.worker.PhotoStats;
+import dev.photoqueue.upload.service.StatsService;
 import io.javalin.http.Context;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /api/queue}, {@code GET /api/dlq}, the redrive endpoints and {@code GET /api/stats}
@@ -16,9 +15,9 @@ public final class QueueController {
 
     private final QueueService queue;
     private final DeadLetterService deadLetters;
-    private final PhotoStats stats;
+    private final StatsService stats;
 
-    public QueueController(QueueService queue, DeadLetterService deadLetters, PhotoStats stats) {
+    public QueueController(QueueService queue, DeadLetterService deadLetters, StatsService stats) {
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.stats = stats;
@@ -29,14 +28,14 @@ public final class QueueController {
     static final int MAX_STATS_USERS = 1000;
 
     void stats(Context ctx) {
-        PhotoStats.Summary summary = stats.summary(
+        StatsService.Summary summary = stats.summary(
                 QueryParams.limit(ctx, "limit", DEFAULT_STATS_USERS, MAX_STATS_USERS));
-        ctx.json(new Stats(PhotoStats.GROUP, summary.top(), summary.users(),
+        ctx.json(new Stats(summary.group(), summary.top(), summary.users(),
                 new Totals(summary.counted(), summary.distinct(), summary.redelivered(), summary.replayed())));
     }
 
     /** The body of {@code GET /api/stats}: the top users by events counted, how many users in all, the sums. */
-    record Stats(String group, List<PhotoStats.UserCount> users, int userCount, Totals total) {
+    record Stats(String group, List<StatsService.UserCount> users, int userCount, Totals total) {
     }
 
     /** The two counts and where the extra events came from, summed over every user. */
@@ -62,10 +61,14 @@ public final class QueueController {
         if (!deadLetters.redrive(id)) {
             throw ApiException.notFound("no dead letter " + id + " waiting for a redrive");
         }
-        ctx.json(Map.of("redriven", 1));
+        ctx.json(new Redriven(1));
     }
 
     void redriveAll(Context ctx) {
-        ctx.json(Map.of("redriven", deadLetters.redriveAll()));
+        ctx.json(new Redriven(deadLetters.redriveAll()));
+    }
+
+    /** The body of the redrive endpoints: how many dead letters went back to their topic. */
+    record Redriven(long redriven) {
     }
 }

@@ -8,8 +8,7 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * The floor under an upload's answer, for the benchmarks ({@code bench.jar upload},
- * {@code UploadLatencyBenchmark}): a server taking
+ * The floor under an upload's answer, for the benchmarks ({@code bench.jar upload}): a server taking
  * multipart uploads on {@code POST /api/photos} exactly as the app does (Javalin, the same Jetty
  * upload settings), that reads part {@code file} to its end and answers 202, storing and queueing
  * nothing. What an upload costs here, the app's 202 cannot beat.

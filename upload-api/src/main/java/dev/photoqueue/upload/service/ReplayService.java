@@ -67,7 +67,7 @@ public final class ReplayService {
 
     /** The group cannot be moved now: members this process cannot pause, or that did not leave in time. */
     public static final class GroupBusyException extends RuntimeException {
-        GroupBusyException(String message) {
+        public GroupBusyException(String message) {
             super(message);
         }
 
@@ -77,7 +77,7 @@ public final class ReplayService {
     }
 
     /**
-     * Replays {@code group} from {@code from}. {@link IllegalArgumentException} for an unknown group,
+     * Replays {@code group} from {@code from}. {@link GroupNotFoundException} for an unknown group,
      * {@link GroupBusyException} when the workers' group keeps members it cannot pause.
      */
     public Result replay(String group, Instant from) {
@@ -87,8 +87,7 @@ public final class ReplayService {
         }
         List<String> topics = queue.topicsOf(group);
         if (topics.isEmpty()) {
-            throw new IllegalArgumentException("unknown consumer group '" + group + "'; known: "
-                    + admin.listGroups() + " and " + StatusView.REPLAY_NAME);
+            throw new GroupNotFoundException(group, admin.listGroups() + " and " + StatusView.REPLAY_NAME);
         }
         if (!Topics.THUMBNAILERS.equals(group)) {
             return new Result(reset(group, topics, from), 0);

@@ -62,12 +62,21 @@ public final class SettingsService {
     /**
      * Applies the fields present in {@code changes} ({@code partitionKey}, {@code delivery},
      * {@code maxBacklog}, {@code autoscale}, {@code consumption}, {@code workerVersion});
-     * {@link IllegalArgumentException} naming the field and value for an unknown field, a bad value
+     * {@link InvalidValueException} naming the field and value for an unknown field, a bad value
      * or a combination the workers cannot run (exactly-once with shared consumption), and then
      * nothing changes. A new worker version counts as running from when its workers were started
      * (the change applied).
      */
     public synchronized RuntimeSettings update(Map<String, Object> changes) {
+        try {
+            return apply(changes);
+        } catch (IllegalArgumentException e) {
+            // the parsers, the settings' own checks and onChange refuse with the field and value given
+            throw e instanceof InvalidValueException invalid ? invalid : new InvalidValueException(e);
+        }
+    }
+
+    private RuntimeSettings apply(Map<String, Object> changes) {
         RuntimeSettings old = current.get();
         PartitionKey key = old.partitionKey();
         String delivery = old.delivery();

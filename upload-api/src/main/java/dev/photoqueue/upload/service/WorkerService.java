@@ -6,11 +6,12 @@ import dev.photoqueue.worker.WorkerPool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The thumbnail workers embedded in this process: how many, their ids, and resizing. Thread-safe
- * (the pool is).
+ * The thumbnail workers embedded in this process: how many, their ids, resizing, and their chaos
+ * switch (crashes on demand, by chance or by file name). Thread-safe (the pool and its switch are).
  */
 public final class WorkerService {
 
@@ -33,18 +34,82 @@ public final class WorkerService {
     }
 
     /**
-     * Makes worker {@code id} die in the middle of its next photo: {@code thread} stops it without
-     * ack or heartbeat (its group notices after the session timeout), {@code process} halts the
-     * whole process (with embedded workers: this app). {@link UnknownWorkerException} for an
-     * unknown worker, {@link IllegalArgumentException} for an unknown mode.
+     * Makes worker {@code id} die with its next photo, at the chaos switch's point: {@code thread}
+     * (the default) stops it without ack or heartbeat (its group notices after the session
+     * timeout), {@code process} halts the whole process (with embedded workers: this app). Returns
+     * the switch as it is now. {@link WorkerNotFoundException} for an unknown worker,
+     * {@link InvalidValueException} for an unknown mode.
      */
-    public void crash(String id, String mode) {
-        Chaos.Crash crash = Chaos.parseMode(mode == null ? "thread" : mode);
-        if (!pool.workerIds().contains(id)) {
-            throw new UnknownWorkerException(id, pool.workerIds());
+    public ChaosSettings crash(String id, String mode) {
+        Chaos.Crash crash;
+        try {
+            crash = Chaos.parseMode(mode == null ? "thread" : mode);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException(e);
         }
-        pool.chaos().mode(crash);
-        pool.crash(id);
+        try {
+            if (!pool.workerIds().contains(id)) {
+                throw new UnknownWorkerException(id, pool.workerIds());
+            }
+            pool.chaos().mode(crash);
+            pool.crash(id); // throws too when the worker died since the look above
+        } catch (UnknownWorkerException e) {
+            throw new WorkerNotFoundException(e.getMessage(), e);
+        }
+        return chaos();
+    }
+
+    /**
+     * The chaos switch of the embedded workers, as the API shows it.
+     *
+     * @param mode        {@code thread} or {@code process}: how a worker dies
+     * @param probability the chance, 0 to 1, that a photo kills its worker
+     * @param namePattern photos whose file name matches it kill their worker; null: off
+     * @param point       {@code mid-photo}, {@code after-publish}, or {@code any} (either, by chance)
+     * @param crashes     the photos still due to kill their worker, whichever workers take them
+     */
+    public record ChaosSettings(String mode, double probability, String namePattern, String point, int crashes) {
+    }
+
+    /**
+     * A change of the chaos switch: each field null leaves that setting as it is. A blank
+     * {@code namePattern} turns the name rule off; {@code point} {@code any} lets chance choose.
+     */
+    public record ChaosChange(String mode, Double probability, String point, Integer crashes, String namePattern) {
+    }
+
+    public ChaosSettings chaos() {
+        Chaos chaos = pool.chaos();
+        return new ChaosSettings(chaos.mode().name().toLowerCase(Locale.ROOT), chaos.probability(),
+                chaos.namePattern(), chaos.point() == null ? "any" : chaos.point().wireName(), chaos.crashesLeft());
+    }
+
+    /**
+     * Applies {@code change} in the order of its fields; {@link InvalidValueException} naming the
+     * first bad value, and the settings before it stay applied.
+     */
+    public ChaosSettings updateChaos(ChaosChange change) {
+        Chaos chaos = pool.chaos();
+        try {
+            if (change.mode() != null) {
+                chaos.mode(Chaos.parseMode(change.mode()));
+            }
+            if (change.probability() != null) {
+                chaos.probability(change.probability());
+            }
+            if (change.point() != null) {
+                chaos.point(Chaos.parsePoint(change.point()));
+            }
+            if (change.crashes() != null) {
+                chaos.crashes(change.crashes());
+            }
+            if (change.namePattern() != null) {
+                chaos.namePattern(change.namePattern());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException(e);
+        }
+        return chaos();
     }
 
     /** The number of workers the pool keeps (crashed ones are replaced up to it). */
@@ -67,15 +132,10 @@ public final class WorkerService {
         return pool.config().restartDelay().toMillis();
     }
 
-    /** The chaos switch of the embedded workers (crash by chance or by file name). */
-    public Chaos chaos() {
-        return pool.chaos();
-    }
-
-    /** Grows or shrinks the pool; {@link IllegalArgumentException} outside 0..{@value #MAX_WORKERS}. */
+    /** Grows or shrinks the pool; {@link InvalidValueException} outside 0..{@value #MAX_WORKERS}. */
     public List<String> resize(int count) {
         if (count < 0 || count > MAX_WORKERS) {
-            throw new IllegalArgumentException("count must be between 0 and " + MAX_WORKERS + ", was " + count);
+            throw new InvalidValueException("count must be between 0 and " + MAX_WORKERS + ", was " + count);
         }
         pool.setWorkers(count);
         return ids();
