@@ -63,6 +63,8 @@ public final class PhotoIndex implements AutoCloseable {
     private static final int MAGIC = 0x50514958; // "PQIX"
     static final int MAX_RUNS = 8;
     private static final int ENTRY = 16;
+    /** The write buffer's size: records put are written to the data file in writes of about this. */
+    static final int WRITE_BUFFER = 256 * 1024;
 
     private final Path dir;
     private final FileChannel data;
@@ -74,6 +76,11 @@ public final class PhotoIndex implements AutoCloseable {
     private final Map<String, Long> memtable = new ConcurrentHashMap<>();
     private volatile List<Run> runs;
     private volatile long dataLength;
+    /** Records put but not yet written to the data file, which holds {@link #flushedLength} bytes; guarded by {@link #reader}. */
+    private byte[] pending = new byte[WRITE_BUFFER];
+    private int pendingLength;
+    private long flushedLength;
+    private final CRC32C crc = new CRC32C(); // writer thread only
     private long nextRun;
     private byte[] meta;
     private final boolean recovered;
@@ -88,6 +95,7 @@ public final class PhotoIndex implements AutoCloseable {
         }
         this.runs = runs;
         this.dataLength = dataLength;
+        this.flushedLength = dataLength;
         this.meta = meta;
         this.recovered = recovered;
         this.nextRun = runs.stream().mapToLong(Run::number).max().orElse(0) + 1;
@@ -219,22 +227,48 @@ public final class PhotoIndex implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Stores {@code value} under {@code key}, replacing what was there; durable at the next checkpoint. */
+    /**
+     * Stores {@code value} under {@code key}, replacing what was there; durable at the next
+     * checkpoint. Records are gathered in a write buffer and written to the data file when it is
+     * full or at the checkpoint (one write for many records; {@link #get} reads a buffered record
+     * from the buffer).
+     */
     public void put(String key, byte[] value) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = ByteBuffer.allocate(4 + k.length + value.length).putInt(k.length).put(k).put(value);
-        ByteBuffer record = ByteBuffer.allocate(8 + body.capacity());
-        record.putInt(body.capacity()).putInt(crc(body.array(), 0, body.capacity())).put(body.array()).flip();
+        int body = 4 + k.length + value.length;
         long at = dataLength;
-        try {
-            while (record.hasRemaining()) {
-                data.write(record, at + record.position());
+        synchronized (reader) {
+            if (pendingLength + 8 + body > pending.length) {
+                flush();
+                if (8 + body > pending.length) {
+                    pending = new byte[8 + body]; // one record larger than the buffer: a buffer of its size
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + dir.resolve(DATA) + " at offset " + at, e);
+            ByteBuffer out = ByteBuffer.wrap(pending, pendingLength, 8 + body);
+            out.putInt(body).putInt(0).putInt(k.length).put(k).put(value);
+            crc.reset();
+            crc.update(pending, pendingLength + 8, body);
+            ByteBuffer.wrap(pending).putInt(pendingLength + 4, (int) crc.getValue());
+            pendingLength += 8 + body;
+            dataLength += 8 + body;
         }
-        dataLength += record.capacity();
-        memtable.put(key, at); // published after the write: a reader finds a whole record
+        memtable.put(key, at); // published after the record is readable: a reader finds a whole record
+    }
+
+    /** Writes the write buffer to the data file (not forced). Writer thread. */
+    private void flush() {
+        synchronized (reader) {
+            ByteBuffer out = ByteBuffer.wrap(pending, 0, pendingLength);
+            try {
+                while (out.hasRemaining()) {
+                    data.write(out, flushedLength + out.position());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to " + dir.resolve(DATA) + " at offset " + flushedLength, e);
+            }
+            flushedLength += pendingLength;
+            pendingLength = 0;
+        }
     }
 
     /**
@@ -244,6 +278,7 @@ public final class PhotoIndex implements AutoCloseable {
      */
     public void checkpoint(byte[] meta) {
         try {
+            flush();
             data.force(false);
             List<Run> next = new ArrayList<>(runs);
             if (!memtable.isEmpty()) {
@@ -283,6 +318,10 @@ public final class PhotoIndex implements AutoCloseable {
         List<Run> before = runs;
         runs = List.of();
         memtable.clear();
+        synchronized (reader) {
+            pendingLength = 0;
+            flushedLength = 0;
+        }
         data.truncate(0);
         dataLength = 0;
         for (Run old : before) {
@@ -521,9 +560,21 @@ public final class PhotoIndex implements AutoCloseable {
         }
     }
 
-    /** Fills the whole of {@code buffer} (a heap buffer at position 0) from {@code at}. */
+    /**
+     * Fills the whole of {@code buffer} (a heap buffer at position 0) from {@code at}: from the
+     * write buffer when the record there is not written yet (a record is never split between the
+     * two).
+     */
     private void readFully(ByteBuffer buffer, long at) throws IOException {
         synchronized (reader) {
+            if (at >= flushedLength) {
+                int from = (int) (at - flushedLength);
+                if (from + buffer.capacity() > pendingLength) {
+                    throw new IOException("the record at offset " + at + " runs past the data put");
+                }
+                System.arraycopy(pending, from, buffer.array(), 0, buffer.capacity());
+                return;
+            }
             reader.seek(at);
             reader.readFully(buffer.array(), 0, buffer.capacity());
         }
