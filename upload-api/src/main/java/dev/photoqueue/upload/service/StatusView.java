@@ -98,10 +98,8 @@ public final class StatusView implements AutoCloseable {
     private final QueueBackend backend;
     private final JobProgress progress;
     private final MessageCodec codec = new MessageCodec();
-    private final Map<String, PhotoView> photos = new ConcurrentHashMap<>();
-    private final Map<String, List<JourneyStep>> journeys = new ConcurrentHashMap<>();
-    /** The SHA-256 of each photo's original, as its latest job record names it. */
-    private final Map<String, String> digests = new ConcurrentHashMap<>();
+    /** What readers see of each photo in memory: one entry, so they see its parts together. */
+    private final Map<String, Shown> photos = new ConcurrentHashMap<>();
     /** The members of the thumbnailers group at a moment, read off the reading thread. */
     private final AtomicReference<Members> members = new AtomicReference<>();
     private final java.util.concurrent.ScheduledExecutorService memberReader;
@@ -124,6 +122,11 @@ public final class StatusView implements AutoCloseable {
     /** Held while a photo leaves memory, so that {@link #recordAccepted} never adds back a photo just stored. */
     private final Object evicting = new Object();
     private volatile long known;
+    private final TrackCodec.Writer writer = new TrackCodec.Writer(); // reading thread only
+    /** The photos written to the index since it was last empty (a superset: a Bloom filter). Reading thread only. */
+    private final IdFilter storedThisRun = new IdFilter();
+    /** True when the index was empty when reading began from the start of the log (no lookups needed but of {@link #storedThisRun}). */
+    private boolean indexStartedEmpty;
     private long readAtCheckpoint;
     private long checkpointAt;
 
@@ -139,6 +142,14 @@ public final class StatusView implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * A photo in memory as readers see it: its view, the SHA-256 of its original as its latest job
+     * names it (null while no job was read), and its journey's steps in reading order (sorted by
+     * time when read; null for a photo only {@link #recordAccepted}, whose journey is not read yet).
+     */
+    private record Shown(PhotoView view, String sha256, List<JourneyStep> steps) {
     }
 
     /** Who was in the thumbnailers group when. */
@@ -198,17 +209,15 @@ public final class StatusView implements AutoCloseable {
             if (photos.containsKey(job.photoId()) || index.get(job.photoId()).isPresent()) {
                 return;
             }
-            // the digest first: whoever sees the photo sees its digest too
-            digests.putIfAbsent(job.photoId(), job.sha256());
-            photos.putIfAbsent(job.photoId(), t.view());
+            photos.putIfAbsent(job.photoId(), new Shown(t.view(), job.sha256(), null));
         }
     }
 
     /** The photo, or empty when no record names it. */
     public Optional<PhotoView> get(String id) {
-        PhotoView inMemory = photos.get(id);
+        Shown inMemory = photos.get(id);
         if (inMemory != null) {
-            return Optional.of(withProgress(inMemory));
+            return Optional.of(withProgress(inMemory.view()));
         }
         return stored(id).map(Track::view);
     }
@@ -234,30 +243,34 @@ public final class StatusView implements AutoCloseable {
      * like everything here), or empty while no job of the photo was read (a sync upload has none).
      */
     public Optional<String> sourceDigest(String id) {
-        String inMemory = digests.get(id);
-        if (inMemory != null || photos.containsKey(id)) {
-            return Optional.ofNullable(inMemory);
+        Shown inMemory = photos.get(id);
+        if (inMemory != null) {
+            return Optional.ofNullable(inMemory.sha256());
         }
         return stored(id).map(t -> t.sha256);
     }
 
     /** The photo's journey, oldest step first, or empty when no record names the photo. */
     public Optional<List<JourneyStep>> journey(String id) {
-        List<JourneyStep> inMemory = journeys.get(id);
-        if (inMemory != null) {
-            return Optional.of(inMemory);
+        Shown inMemory = photos.get(id);
+        if (inMemory != null && inMemory.steps() != null) {
+            return Optional.of(byTime(inMemory.steps()));
         }
-        return stored(id).map(StatusView::journeyOf);
+        return stored(id).map(t -> byTime(t.steps));
     }
 
-    /** By time: the three topics are read in any interleaving (a stable sort keeps an inferred step before the delivery it was inferred from). */
-    private static List<JourneyStep> journeyOf(Track track) {
-        return track.steps.stream().sorted(Comparator.comparing(JourneyStep::at)).toList();
+    /**
+     * By time: the three topics are read in any interleaving (a stable sort keeps an inferred step
+     * before the delivery it was inferred from). Sorted when read, not at every step read.
+     */
+    private static List<JourneyStep> byTime(List<JourneyStep> steps) {
+        return steps.stream().sorted(Comparator.comparing(JourneyStep::at)).toList();
     }
 
     /** The {@code limit} most recently uploaded photos in memory (the unfinished and the cache), newest first. */
     public List<PhotoView> recent(int limit) {
         return photos.values().stream()
+                .map(Shown::view)
                 .sorted(Comparator.comparing(PhotoView::uploadedAt).reversed().thenComparing(PhotoView::id))
                 .limit(limit)
                 .map(this::withProgress)
@@ -430,6 +443,7 @@ public final class StatusView implements AutoCloseable {
         }
         if (saved.isEmpty()) {
             index.clear();
+            indexStartedEmpty = true;
             LOG.info("status view: no photo index to continue from, reading the log from its start");
             return;
         }
@@ -440,6 +454,7 @@ public final class StatusView implements AutoCloseable {
                 Long end = ends.get(p.getKey());
                 if (r.consumer.assignment().contains(p.getKey()) && p.getValue() > end) {
                     index.clear();
+                    indexStartedEmpty = true;
                     LOG.warn("status view: the photo index covers {} up to offset {}, but the log ends at {}: "
                             + "rebuilding the index from the start of the log", p.getKey(), p.getValue(), end);
                     return;
@@ -489,7 +504,7 @@ public final class StatusView implements AutoCloseable {
      */
     private void checkpoint(List<TopicReader> readers) {
         for (String id : dirty) {
-            index.put(id, TrackCodec.encode(tracks.get(id)));
+            store(id, tracks.get(id));
         }
         dirty.clear();
         Map<TopicPartition, Long> positions = new HashMap<>();
@@ -573,14 +588,14 @@ public final class StatusView implements AutoCloseable {
             synchronized (evicting) {
                 tracks.clear();
                 photos.clear();
-                journeys.clear();
-                digests.clear();
                 open.clear();
                 unsettledEnds.clear();
                 finished.clear();
                 dirty.clear();
                 replays.clear();
                 index.clear();
+                storedThisRun.clear();
+                indexStartedEmpty = true;
                 known = 0;
             }
             readers.forEach(r -> r.consumer.seekToBeginning(r.consumer.assignment()));
@@ -633,11 +648,7 @@ public final class StatusView implements AutoCloseable {
     /** Makes the track's photo, digest and journey what readers see, and notes whether it may leave memory. */
     private PhotoView show(Track track) {
         PhotoView view = track.view();
-        if (track.sha256 != null) {
-            digests.put(view.id(), track.sha256); // before the photo, as in recordAccepted
-        }
-        photos.put(view.id(), view);
-        journeys.put(view.id(), journeyOf(track));
+        photos.put(view.id(), new Shown(view, track.sha256, List.copyOf(track.steps)));
         // both sets only ever name photos in memory, so they do not grow with history (removing
         // an absent id, or adding a present one, is no change to a set another loop iterates)
         if (track.delivered != null) {
@@ -669,13 +680,17 @@ public final class StatusView implements AutoCloseable {
             Track t = tracks.remove(id);
             synchronized (evicting) {
                 if (dirty.remove(id)) {
-                    index.put(id, TrackCodec.encode(t));
+                    store(id, t);
                 }
                 photos.remove(id);
-                journeys.remove(id);
-                digests.remove(id);
             }
         }
+    }
+
+    /** Writes the photo to the index, and notes that it may be there. */
+    private void store(String id, Track t) {
+        index.put(id, writer.encode(t));
+        storedThisRun.add(id);
     }
 
     private Track applyJob(ConsumerRecord record) {
@@ -778,7 +793,8 @@ public final class StatusView implements AutoCloseable {
     private Track track(String photoId, long timestamp) {
         Track t = tracks.get(photoId);
         if (t == null) {
-            t = stored(photoId).orElse(null);
+            // a photo not in memory is in the index only if stored there before this run or in it
+            t = indexStartedEmpty && !storedThisRun.mightContain(photoId) ? null : stored(photoId).orElse(null);
             if (t == null) {
                 t = new Track(photoId, timestamp);
                 t.replayEpoch = replays.size();
