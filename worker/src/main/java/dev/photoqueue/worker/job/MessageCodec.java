@@ -40,6 +40,16 @@ public final class MessageCodec {
         if (value == null || value.length == 0) {
             throw new MalformedJobException(source, null, "empty message", null);
         }
+        try {
+            // straight from the tokens into the record; only a job that fails is read again as a
+            // tree, to name what is wrong with it and its photo id
+            PhotoUploaded job = mapper.readValue(value, PhotoUploaded.class);
+            if (job != null) {
+                return job;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // told below
+        }
         JsonNode tree;
         try {
             tree = mapper.readTree(value);
