@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The compact binary form of everything the status view knows of one photo ({@link StatusView.Track}:
+ * The compact binary form of everything the status view knows of one photo ({@link Track}:
  * status fields, variants, digest, journey), for the on-disk photo index. Decoding gives back a
  * track equal to the one encoded, so a photo read from disk shows exactly what it showed in memory.
  * Journey details keep their type for strings, booleans, ints, longs and doubles; any other value
@@ -31,7 +31,7 @@ final class TrackCodec {
     private TrackCodec() {
     }
 
-    static byte[] encode(StatusView.Track t) {
+    static byte[] encode(Track t) {
         return new Writer().encode(t);
     }
 
@@ -44,7 +44,7 @@ final class TrackCodec {
         private byte[] buf = new byte[2048]; // a photo with its journey: about 1 KB
         private int n;
 
-        byte[] encode(StatusView.Track t) {
+        byte[] encode(Track t) {
             n = 0;
             writeByte(VERSION);
             string(t.id);
@@ -173,13 +173,13 @@ final class TrackCodec {
         }
     }
 
-    static StatusView.Track decode(byte[] bytes) {
+    static Track decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readUnsignedByte();
             if (version != VERSION) {
                 throw new IllegalArgumentException("a photo record of version " + version + ", expected " + VERSION);
             }
-            StatusView.Track t = new StatusView.Track(string(in), 0);
+            Track t = new Track(string(in), 0);
             t.replayEpoch = in.readInt();
             int variants = in.readInt();
             for (int i = 0; i < variants; i++) {
