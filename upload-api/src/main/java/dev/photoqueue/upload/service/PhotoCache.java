@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.service;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,18 +25,27 @@ final class PhotoCache {
 
     /**
      * A photo in memory as readers see it: its view, the SHA-256 of its original as its latest job
-     * names it (null while no job was read), and its journey's steps in reading order (sorted by
-     * time when read; null for a photo only accepted, whose journey is not read yet).
+     * names it (null while no job was read), and either its journey's steps in reading order (an
+     * unfinished photo) or all of it encoded as the store keeps it (a finished photo: one array, a
+     * fifth of the objects' memory, written to the store as it is when evicted); neither for a
+     * photo only accepted, whose journey is not read yet.
      */
-    record Shown(PhotoView view, String sha256, List<JourneyStep> steps) {
+    record Shown(PhotoView view, String sha256, List<JourneyStep> steps, byte[] encoded) {
+
+        /** The journey's steps in reading order, or null when none was read. */
+        List<JourneyStep> journey() {
+            return steps != null ? steps : encoded != null ? TrackCodec.decode(encoded).steps : null;
+        }
     }
 
     private final PhotoStore store;
     private final int cacheSize;
     /** What readers see of each photo in memory: one entry, so they see its parts together. */
     private final Map<String, Shown> photos = new ConcurrentHashMap<>();
+    /** The unfinished photos' tracks; a finished photo's is decoded again when a record of it comes. */
     private final Map<String, Track> tracks = new HashMap<>(); // reading thread only
-    /** Finished photos in memory, least recently changed first: the ones evicted to the store. */
+    private final TrackCodec.Writer writer = new TrackCodec.Writer(); // reading thread only
+    /** Finished photos in memory (encoded), least recently changed first: the ones evicted to the store. */
     private final LinkedHashSet<String> finished = new LinkedHashSet<>(); // reading thread only
     /** Photos in memory changed since they were last written to the store. */
     private final Set<String> dirty = new HashSet<>(); // reading thread only
@@ -93,7 +103,9 @@ final class PhotoCache {
     Track track(String photoId, long timestamp) {
         Track t = tracks.get(photoId);
         if (t == null) {
-            t = store.lookUp(photoId).orElse(null);
+            Shown finishedInMemory = photos.get(photoId);
+            t = finishedInMemory != null && finishedInMemory.encoded() != null
+                    ? TrackCodec.decode(finishedInMemory.encoded()) : store.lookUp(photoId).orElse(null);
             if (t == null) {
                 t = new Track(photoId, timestamp);
                 t.replayEpoch = store.epoch();
@@ -104,14 +116,16 @@ final class PhotoCache {
         return t;
     }
 
-    /** The track of a photo in memory, or null. */
+    /** The track of an unfinished photo in memory, or null. */
     Track tracked(String id) {
         return tracks.get(id);
     }
 
     /** The photos in memory, for the checkpoint. */
     List<String> ids() {
-        return List.copyOf(tracks.keySet());
+        List<String> ids = new ArrayList<>(tracks.keySet());
+        ids.addAll(finished);
+        return ids;
     }
 
     /** A photo read back from the store at start, shown as it was. */
@@ -127,10 +141,19 @@ final class PhotoCache {
         return view;
     }
 
-    /** Makes the track's photo, digest and journey what readers see, and notes whether it may leave memory. */
+    /**
+     * Makes the track's photo, digest and journey what readers see, and notes whether it may leave
+     * memory: a finished photo is kept encoded, not as its track.
+     */
     private PhotoView show(Track track) {
         PhotoView view = track.view();
-        photos.put(view.id(), new Shown(view, track.sha256, List.copyOf(track.steps)));
+        boolean done = track.delivered == null && track.unsettledEnd == null && view.status() != PhotoStatus.QUEUED;
+        if (done) {
+            photos.put(view.id(), new Shown(view, track.sha256, null, writer.encode(track)));
+            tracks.remove(track.id);
+        } else {
+            photos.put(view.id(), new Shown(view, track.sha256, List.copyOf(track.steps), null));
+        }
         // the sets only ever name photos in memory, so they do not grow with history (removing
         // an absent id, or adding a present one, is no change to a set another loop iterates)
         if (track.delivered != null) {
@@ -144,7 +167,7 @@ final class PhotoCache {
             unsettledEnds.remove(view.id());
         }
         finished.remove(track.id); // re-added last: the least recently changed are evicted first
-        if (track.delivered == null && track.unsettledEnd == null && view.status() != PhotoStatus.QUEUED) {
+        if (done) {
             finished.add(track.id);
         }
         return view;
@@ -156,10 +179,9 @@ final class PhotoCache {
             Iterator<String> eldest = finished.iterator();
             String id = eldest.next();
             eldest.remove();
-            Track t = tracks.remove(id);
             synchronized (evicting) {
                 if (dirty.remove(id)) {
-                    store.put(t);
+                    store.put(id, photos.get(id).encoded());
                 }
                 photos.remove(id);
             }
@@ -174,7 +196,12 @@ final class PhotoCache {
     /** Writes the photos changed since they were last stored to the store. */
     void storeChanged() {
         for (String id : dirty) {
-            store.put(tracks.get(id));
+            Track t = tracks.get(id);
+            if (t != null) {
+                store.put(id, writer.encode(t));
+            } else {
+                store.put(id, photos.get(id).encoded());
+            }
         }
         dirty.clear();
     }
@@ -196,6 +223,14 @@ final class PhotoCache {
             t.replayEpoch = epoch;
             dirty.add(t.id);
         });
+        for (String id : finished) {
+            Shown shown = photos.get(id);
+            Track t = TrackCodec.decode(shown.encoded());
+            t.steps.removeIf(step -> step.at().toEpochMilli() >= fromMillis);
+            t.replayEpoch = epoch;
+            photos.put(id, new Shown(shown.view(), shown.sha256(), null, writer.encode(t)));
+            dirty.add(id);
+        }
     }
 
     /** Forgets every photo, in memory and in the store. */

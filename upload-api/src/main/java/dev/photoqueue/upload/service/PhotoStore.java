@@ -21,7 +21,6 @@ final class PhotoStore implements AutoCloseable {
     private final PhotoIndex index;
     /** The start of each timed replay, by epoch: the steps a stored photo drops when read again. */
     private final List<Long> replays = new CopyOnWriteArrayList<>();
-    private final TrackCodec.Writer writer = new TrackCodec.Writer(); // reading thread only
     /** The photos put since the index was last empty (a superset: a Bloom filter). Reading thread only. */
     private final IdFilter putSinceEmpty = new IdFilter();
     /** True when the index was emptied in this run: then only the photos of {@link #putSinceEmpty} can be in it. */
@@ -67,10 +66,10 @@ final class PhotoStore implements AutoCloseable {
         return t;
     }
 
-    /** Stores the photo (durable at the next {@link #checkpoint}). */
-    void put(Track t) {
-        index.put(t.id, writer.encode(t));
-        putSinceEmpty.add(t.id);
+    /** Stores the photo, encoded by {@link TrackCodec} (durable at the next {@link #checkpoint}). */
+    void put(String id, byte[] encoded) {
+        index.put(id, encoded);
+        putSinceEmpty.add(id);
     }
 
     /** Records put since the last checkpoint. */

@@ -104,7 +104,7 @@ public final class StatusView implements AutoCloseable {
     public void recordAccepted(PhotoUploaded job, RecordMetadata at) {
         Track t = new Track(job.photoId(), at.timestamp());
         t.job(job, at.partition(), at.offset(), at.timestamp());
-        cache.accept(job.photoId(), new PhotoCache.Shown(t.view(), job.sha256(), null));
+        cache.accept(job.photoId(), new PhotoCache.Shown(t.view(), job.sha256(), null, null));
     }
 
     /** The photo, or empty when no record names it. */
@@ -131,8 +131,9 @@ public final class StatusView implements AutoCloseable {
     /** The photo's journey, oldest step first, or empty when no record names the photo. */
     public Optional<List<JourneyStep>> journey(String id) {
         PhotoCache.Shown inMemory = cache.get(id);
-        if (inMemory != null && inMemory.steps() != null) {
-            return Optional.of(byTime(inMemory.steps()));
+        List<JourneyStep> steps = inMemory != null ? inMemory.journey() : null;
+        if (steps != null) {
+            return Optional.of(byTime(steps));
         }
         return store.get(id).map(t -> byTime(t.steps));
     }
