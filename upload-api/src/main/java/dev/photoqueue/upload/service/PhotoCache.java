@@ -26,9 +26,9 @@ final class PhotoCache {
     /**
      * A photo in memory as readers see it: its view, the SHA-256 of its original as its latest job
      * names it (null while no job was read), and either its journey's steps in reading order (an
-     * unfinished photo) or all of it encoded as the store keeps it (a finished photo: one array, a
-     * fifth of the objects' memory, written to the store as it is when evicted); neither for a
-     * photo only accepted, whose journey is not read yet.
+     * unfinished photo) or all of it encoded as the store keeps it (a finished photo: one array
+     * instead of its track's many objects, written to the store as it is when evicted); neither for
+     * a photo only accepted, whose journey is not read yet.
      */
     record Shown(PhotoView view, String sha256, List<JourneyStep> steps, byte[] encoded) {
 
