@@ -110,7 +110,9 @@ final class ViewReader {
         List<TopicReader> readers = new ArrayList<>();
         try {
             for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
-                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(500)
+                // small polls keep the topics close in time: fewer jobs read after their photo's
+                // outcome, when the photo is already kept encoded and must be decoded again
+                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(100)
                         .build()));
                 readers.add(reader);
                 reader.consumer.assign(partitions(topic));
