@@ -125,8 +125,8 @@ final class ScaleBench implements BenchFamily {
                         Unit.MILLISECONDS, START_TARGET_SECONDS * 1000, setup + "; until every partition's sentinel"
                                 + " is DONE over HTTP"),
                 Result.info(phase + " stats replay", Stats.single(outcome.doubleFigure("statsSeconds") * 1000),
-                        Unit.MILLISECONDS, "from the start until the stats group has counted every photo again"
-                                + " (it replays photo.events at every start); the GETs below come after it"),
+                        Unit.MILLISECONDS, "from the start until the stats group has counted every photo (all of"
+                                + " photo.events without its checkpoint, the tail after it); the GETs below come after it"),
                 Result.atMost(phase + " heap", Stats.single(outcome.longFigure("usedAfterGcBytes") / 1048576.0),
                         Unit.MIB, HEAP_CAP_MIB, heapNotes),
                 Result.atMost(phase + " GET old p99", Stats.single(outcome.doubleFigure("oldP99Ms")),

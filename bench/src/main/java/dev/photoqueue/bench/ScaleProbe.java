@@ -54,7 +54,7 @@ final class ScaleProbe {
             String base = "http://127.0.0.1:" + app.port() + "/api/photos/";
             awaitSentinels(http, base, partitions);
             double startSeconds = start.elapsedSeconds();
-            // the stats group replays photo.events at every start; lookups are measured after it
+            // the stats group counts photo.events (all of it without its checkpoint); lookups are measured after it
             awaitStats(http, "http://127.0.0.1:" + app.port() + "/api/stats", photos + partitions);
             double statsSeconds = start.elapsedSeconds();
             long afterGc = HeapFigures.usedAfterGc();

@@ -1,15 +1,14 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.worker.index.PhotoIndex;
-import dev.photoqueue.worker.job.MessageCodec;
-import dev.photoqueue.worker.job.PhotoEvent;
-import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code deliveryCount > 1}) is counted as {@code redelivered}, one of a fresh first delivery (a
  * replay moved the group back, or a redrive sent the job again) as {@code replayed}.
  *
- * <p>The counts live in memory (a few numbers per user) and are rebuilt by replay: on start the
- * group is moved to the beginning of {@code photo.events}. The photo ids seen, which grow with
- * history, are kept on disk in a {@link PhotoIndex} (emptied at start, as the replay sees every
- * photo again), so the heap does not grow with the photos counted. Thread-safe: one thread
+ * <p>The counts live in memory (a few numbers per user). The photo ids seen, which grow with
+ * history, are kept on disk in a {@link PhotoIndex}, so the heap does not grow with the photos
+ * counted. Every {@value #FLUSH_EVERY} new photos and on close, the index is checkpointed with the
+ * counts and the positions of {@code photo.events} they cover ({@link StatsCheckpoint}), durable
+ * after the ids. A start continues from that checkpoint, reading only the records after it, when
+ * the group's committed positions are the ones it names (so no record was counted after it:
+ * the last close wrote it); otherwise (no checkpoint, a damaged one, a crash after it, a replay of
+ * the group since) the index is emptied and the group moved to the beginning of
+ * {@code photo.events}, and the counts are rebuilt from all of it. Thread-safe: one thread
  * consumes, {@link #snapshot} may be called from any.
  */
 public final class PhotoStats implements AutoCloseable {
@@ -73,43 +77,49 @@ public final class PhotoStats implements AutoCloseable {
     }
 
     private static final byte[] NO_VALUE = new byte[0];
-    private static final byte[] NO_META = {1};
     /** Photo ids held in memory before they are written out as a run of the index. */
     private static final int FLUSH_EVERY = 50_000;
 
     private final GroupConsumer consumer;
-    private final MessageCodec codec = new MessageCodec();
     private final Map<String, AtomicLong> counted = new HashMap<>();
     private final Map<String, AtomicLong> distinct = new HashMap<>();
     /** The photo ids counted so far, as keys with no value; consuming thread only (for writes). */
     private final PhotoIndex seen;
     private final Map<String, long[]> extra = new HashMap<>(); // user -> {redelivered, replayed}
+    /** The next offset to read of each partition of photo.events, as far as counted; consuming thread only. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile long recordsRead;
 
-    private PhotoStats(GroupConsumer consumer, PhotoIndex seen) {
+    private PhotoStats(GroupConsumer consumer, PhotoIndex seen, StatsCheckpoint from) {
         this.consumer = consumer;
         this.seen = seen;
+        positions.putAll(from.positions());
+        for (UserCount u : from.users()) {
+            counted.put(u.userId(), new AtomicLong(u.counted()));
+            distinct.put(u.userId(), new AtomicLong(u.distinct()));
+            extra.put(u.userId(), new long[]{u.redelivered(), u.replayed()});
+        }
         this.thread = new Thread(this::run, "photo-stats");
         this.thread.setDaemon(true);
     }
 
     /**
-     * Replays {@code photo.events} from its start into a fresh view, then follows it, keeping the
-     * photo ids seen in {@code seenDir} (emptied first).
+     * Continues from the checkpoint in {@code seenDir} when the group's positions are the ones it
+     * names; else empties it and replays {@code photo.events} from its start. Then follows it.
      */
     public static PhotoStats start(QueueBackend backend, Path seenDir) {
-        try {
-            backend.admin().resetOffsets(GROUP, Topics.PHOTO_EVENTS, OffsetSpec.earliest());
-        } catch (QueueException e) {
-            LOG.warn("could not move group {} to the start of {} ({}); counting from its last position", GROUP,
-                    Topics.PHOTO_EVENTS, e.getMessage());
-        }
         PhotoIndex seen = PhotoIndex.open(seenDir);
-        seen.clear();
         PhotoStats stats;
         try {
-            stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()), seen);
+            StatsCheckpoint from = resumable(backend, seen);
+            if (from == null) {
+                from = replayFromStart(backend, seen);
+            } else {
+                LOG.info("photo stats: continuing from their checkpoint at {}", from.positions());
+            }
+            stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()), seen, from);
         } catch (RuntimeException e) {
             seen.close();
             throw e;
@@ -119,40 +129,101 @@ public final class PhotoStats implements AutoCloseable {
         return stats;
     }
 
+    /** The index's checkpoint when it is readable and the group's committed positions are its own, else null. */
+    private static StatsCheckpoint resumable(QueueBackend backend, PhotoIndex seen) {
+        if (seen.meta().isEmpty()) {
+            return null;
+        }
+        StatsCheckpoint saved;
+        try {
+            saved = StatsCheckpoint.decode(seen.meta().get());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("photo stats: their checkpoint is unreadable ({}); counting from the start", e.getMessage());
+            return null;
+        }
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        try {
+            for (GroupDescription.PartitionLag p : backend.admin().describeGroup(GROUP).partitions()) {
+                if (p.topicPartition().topic().equals(Topics.PHOTO_EVENTS) && p.committed() >= 0) {
+                    committed.put(p.topicPartition(), p.committed());
+                }
+            }
+        } catch (QueueException e) {
+            LOG.info("photo stats: cannot read the positions of group {} ({}); counting from the start", GROUP,
+                    e.getMessage());
+            return null;
+        }
+        if (!committed.equals(saved.positions())) {
+            LOG.info("photo stats: group {} is at {}, their checkpoint at {}; counting from the start", GROUP,
+                    committed, saved.positions());
+            return null;
+        }
+        return saved;
+    }
+
+    /** Empties the index and moves the group to the start of photo.events: nothing counted yet. */
+    private static StatsCheckpoint replayFromStart(QueueBackend backend, PhotoIndex seen) {
+        seen.clear();
+        Map<TopicPartition, Long> positions = Map.of();
+        try {
+            positions = backend.admin().resetOffsets(GROUP, Topics.PHOTO_EVENTS, OffsetSpec.earliest());
+        } catch (QueueException e) {
+            LOG.warn("could not move group {} to the start of {} ({}); counting from its last position", GROUP,
+                    Topics.PHOTO_EVENTS, e.getMessage());
+        }
+        return new StatsCheckpoint(positions, List.of());
+    }
+
     private void run() {
         try {
             while (!stopping) {
                 for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
                     count(r);
                     consumer.ack(r);
+                    positions.put(r.topicPartition(), r.offset() + 1);
+                    recordsRead++;
+                }
+                if (seen.pending() >= FLUSH_EVERY) {
+                    checkpoint(); // also moves the ids from memory to a run on disk
                 }
             }
-        } catch (QueueException e) {
+            checkpoint();
+        } catch (RuntimeException e) {
             if (!stopping) {
                 LOG.error("photo stats stopped: {}", e.toString());
+            } else {
+                LOG.warn("photo stats: the last checkpoint failed; the next start counts from the start: {}",
+                        e.toString());
             }
         } finally {
-            consumer.close();
+            consumer.close(); // commits the positions the checkpoint names (the next start compares them)
             seen.close();
         }
     }
 
+    /** Publishes the ids seen with the counts and positions they make (durable after the ids). */
+    private void checkpoint() {
+        seen.checkpoint(new StatsCheckpoint(positions, snapshot()).encode());
+    }
+
+    /** Records of photo.events read since start: a continued start reads only those after its checkpoint. */
+    long recordsRead() {
+        return recordsRead;
+    }
+
     private void count(ConsumerRecord r) {
-        PhotoEvent event;
+        ProcessedEvents.Processed p;
         try {
-            event = codec.decodeEvent(r.value());
+            p = ProcessedEvents.read(r.value());
         } catch (RuntimeException e) {
             LOG.warn("skipping unreadable event at {}@{}: {}", r.topicPartition(), r.offset(), e.toString());
             return;
         }
-        if (event instanceof PhotoProcessed p) {
+        if (p != null) {
             String user = p.userId() == null || p.userId().isBlank() ? ANONYMOUS : p.userId();
             boolean first = seen.get(p.photoId()).isEmpty();
             if (first) {
                 seen.put(p.photoId(), NO_VALUE);
-                if (seen.pending() >= FLUSH_EVERY) {
-                    seen.checkpoint(NO_META); // moves the ids from memory to a run on disk
-                }
             }
             synchronized (this) {
                 counted.computeIfAbsent(user, u -> new AtomicLong()).incrementAndGet();

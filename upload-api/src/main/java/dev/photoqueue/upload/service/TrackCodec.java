@@ -3,18 +3,16 @@ package dev.photoqueue.upload.service;
 import dev.photoqueue.worker.job.PhotoDelivered;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The compact binary form of everything the status view knows of one photo ({@link StatusView.Track}:
+ * The compact binary form of everything the status view knows of one photo ({@link Track}:
  * status fields, variants, digest, journey), for the on-disk photo index. Decoding gives back a
  * track equal to the one encoded, so a photo read from disk shows exactly what it showed in memory.
  * Journey details keep their type for strings, booleans, ints, longs and doubles; any other value
@@ -33,58 +31,155 @@ final class TrackCodec {
     private TrackCodec() {
     }
 
-    static byte[] encode(StatusView.Track t) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048); // a photo with its journey: about 1 KB
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            string(out, t.id);
-            out.writeInt(t.replayEpoch);
-            out.writeInt(t.variants.size());
-            for (Map.Entry<String, String> v : t.variants.entrySet()) {
-                string(out, v.getKey());
-                string(out, v.getValue());
-            }
-            for (long value : new long[]{t.lastJobAt, t.processedAt, t.failedAt, t.deadAt, t.updatedAt, t.deliveredAt,
-                    t.lostAt, t.unsettledEndAt, t.offset, t.uploadedAt.toEpochMilli()}) {
-                out.writeLong(value);
-            }
-            out.writeInt(t.attempts);
-            out.writeInt(t.partition);
-            out.writeInt(t.unsettledEndIndex);
-            out.writeBoolean(t.duplicate);
-            out.writeBoolean(t.lastReleased);
-            out.writeBoolean(t.lastEnded);
-            delivery(out, t.delivered);
-            delivery(out, t.last);
-            delivery(out, t.unsettledEnd);
-            string(out, t.unsettledEndWhen);
-            string(out, t.error);
-            string(out, t.user);
-            string(out, t.city);
-            string(out, t.sha256);
-            out.writeInt(t.steps.size());
-            for (JourneyStep step : t.steps) {
-                out.writeLong(step.at().toEpochMilli());
-                string(out, step.what());
-                out.writeInt(step.details().size());
-                for (Map.Entry<String, Object> d : step.details().entrySet()) {
-                    string(out, d.getKey());
-                    value(out, d.getValue());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode photo " + t.id, e); // never: in memory
-        }
-        return bytes.toByteArray();
+    static byte[] encode(Track t) {
+        return new Writer().encode(t);
     }
 
-    static StatusView.Track decode(byte[] bytes) {
+    /**
+     * Encodes tracks into one buffer it reuses (grown as needed), so that encoding a photo
+     * allocates only its result; the bytes are those a {@code java.io.DataOutputStream} would write. One
+     * thread at a time.
+     */
+    static final class Writer {
+        private byte[] buf = new byte[2048]; // a photo with its journey: about 1 KB
+        private int n;
+
+        byte[] encode(Track t) {
+            n = 0;
+            writeByte(VERSION);
+            string(t.id);
+            writeInt(t.replayEpoch);
+            writeInt(t.variants.size());
+            for (Map.Entry<String, String> v : t.variants.entrySet()) {
+                string(v.getKey());
+                string(v.getValue());
+            }
+            writeLong(t.lastJobAt);
+            writeLong(t.processedAt);
+            writeLong(t.failedAt);
+            writeLong(t.deadAt);
+            writeLong(t.updatedAt);
+            writeLong(t.deliveredAt);
+            writeLong(t.lostAt);
+            writeLong(t.unsettledEndAt);
+            writeLong(t.offset);
+            writeLong(t.uploadedAt.toEpochMilli());
+            writeInt(t.attempts);
+            writeInt(t.partition);
+            writeInt(t.unsettledEndIndex);
+            writeByte(t.duplicate ? 1 : 0);
+            writeByte(t.lastReleased ? 1 : 0);
+            writeByte(t.lastEnded ? 1 : 0);
+            delivery(t.delivered);
+            delivery(t.last);
+            delivery(t.unsettledEnd);
+            string(t.unsettledEndWhen);
+            string(t.error);
+            string(t.user);
+            string(t.city);
+            string(t.sha256);
+            writeInt(t.steps.size());
+            for (JourneyStep step : t.steps) {
+                writeLong(step.at().toEpochMilli());
+                string(step.what());
+                writeInt(step.details().size());
+                for (Map.Entry<String, Object> d : step.details().entrySet()) {
+                    string(d.getKey());
+                    value(d.getValue());
+                }
+            }
+            return Arrays.copyOf(buf, n);
+        }
+
+        private void delivery(PhotoDelivered d) {
+            writeByte(d != null ? 1 : 0);
+            if (d != null) {
+                string(d.photoId());
+                writeInt(d.deliveryCount());
+                string(d.memberId());
+                string(d.workerId());
+                string(d.guarantee());
+            }
+        }
+
+        private void value(Object value) {
+            if (value == null) {
+                writeByte(NULL);
+            } else if (value instanceof Integer i) {
+                writeByte(INT);
+                writeInt(i);
+            } else if (value instanceof Long l) {
+                writeByte(LONG);
+                writeLong(l);
+            } else if (value instanceof Boolean b) {
+                writeByte(BOOLEAN);
+                writeByte(b ? 1 : 0);
+            } else if (value instanceof Double d) {
+                writeByte(DOUBLE);
+                writeLong(Double.doubleToLongBits(d)); // as DataOutputStream.writeDouble
+            } else {
+                writeByte(STRING);
+                string(value.toString());
+            }
+        }
+
+        /** A nullable string: its UTF-8 length (-1 for null), then its bytes (no 64 KiB limit, unlike writeUTF). */
+        private void string(String s) {
+            if (s == null) {
+                writeInt(-1);
+                return;
+            }
+            int length = s.length();
+            ensure(4 + length);
+            int start = n + 4;
+            for (int i = 0; i < length; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    writeInt(b.length);
+                    ensure(b.length);
+                    System.arraycopy(b, 0, buf, n, b.length);
+                    n += b.length;
+                    return;
+                }
+                buf[start + i] = (byte) c;
+            }
+            writeInt(length);
+            n += length;
+        }
+
+        private void writeByte(int v) {
+            ensure(1);
+            buf[n++] = (byte) v;
+        }
+
+        private void writeInt(int v) {
+            ensure(4);
+            buf[n++] = (byte) (v >>> 24);
+            buf[n++] = (byte) (v >>> 16);
+            buf[n++] = (byte) (v >>> 8);
+            buf[n++] = (byte) v;
+        }
+
+        private void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        private void ensure(int more) {
+            if (n + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+    }
+
+    static Track decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readUnsignedByte();
             if (version != VERSION) {
                 throw new IllegalArgumentException("a photo record of version " + version + ", expected " + VERSION);
             }
-            StatusView.Track t = new StatusView.Track(string(in), 0);
+            Track t = new Track(string(in), 0);
             t.replayEpoch = in.readInt();
             int variants = in.readInt();
             for (int i = 0; i < variants; i++) {
@@ -131,43 +226,11 @@ final class TrackCodec {
         }
     }
 
-    private static void delivery(DataOutputStream out, PhotoDelivered d) throws IOException {
-        out.writeBoolean(d != null);
-        if (d != null) {
-            string(out, d.photoId());
-            out.writeInt(d.deliveryCount());
-            string(out, d.memberId());
-            string(out, d.workerId());
-            string(out, d.guarantee());
-        }
-    }
-
     private static PhotoDelivered delivery(DataInputStream in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
         return new PhotoDelivered(string(in), in.readInt(), string(in), string(in), string(in));
-    }
-
-    private static void value(DataOutputStream out, Object value) throws IOException {
-        if (value == null) {
-            out.writeByte(NULL);
-        } else if (value instanceof Integer i) {
-            out.writeByte(INT);
-            out.writeInt(i);
-        } else if (value instanceof Long l) {
-            out.writeByte(LONG);
-            out.writeLong(l);
-        } else if (value instanceof Boolean b) {
-            out.writeByte(BOOLEAN);
-            out.writeBoolean(b);
-        } else if (value instanceof Double d) {
-            out.writeByte(DOUBLE);
-            out.writeDouble(d);
-        } else {
-            out.writeByte(STRING);
-            string(out, value.toString());
-        }
     }
 
     private static Object value(DataInputStream in) throws IOException {
@@ -181,17 +244,6 @@ final class TrackCodec {
             case STRING -> string(in);
             default -> throw new IOException("unknown value type " + type);
         };
-    }
-
-    /** A nullable string: its UTF-8 length (-1 for null), then its bytes (no 64 KiB limit, unlike writeUTF). */
-    private static void string(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
     }
 
     private static String string(DataInputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package dev.photoqueue.worker.index;
 
+import dev.photoqueue.worker.index.Runs.Run;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import java.util.zip.CRC32C;
  *                 [meta length int][meta][crc32c int]                            replaced atomically
  * </pre>
  *
- * <p>Guarantees. {@link #put} appends a record and remembers its offset in a memory table, where
+ * <p>Guarantees. {@link #put} appends a record ({@link RecordFile}: gathered in a write buffer,
+ * written in large writes) and remembers its offset in a memory table, where
  * {@link #get} finds it at once. {@link #checkpoint} makes everything put so far durable: it
  * forces the data file, writes the memory table as a new sorted run (temp file, force, rename),
  * then the checkpoint (temp file, force, rename, force the folder), and only then forgets the
@@ -62,46 +64,24 @@ public final class PhotoIndex implements AutoCloseable {
     static final String CHECKPOINT = "checkpoint";
     private static final int MAGIC = 0x50514958; // "PQIX"
     static final int MAX_RUNS = 8;
-    private static final int ENTRY = 16;
+    /** The write buffer's size: records put are written to the data file in writes of about this. */
+    static final int WRITE_BUFFER = 256 * 1024;
 
     private final Path dir;
-    private final FileChannel data;
-    /**
-     * Reads records for {@link #get}: a file, not a channel, as an interrupted reader thread would
-     * close a channel for everyone.
-     */
-    private final java.io.RandomAccessFile reader;
+    private final RecordFile records;
     private final Map<String, Long> memtable = new ConcurrentHashMap<>();
     private volatile List<Run> runs;
-    private volatile long dataLength;
     private long nextRun;
     private byte[] meta;
     private final boolean recovered;
 
     private PhotoIndex(Path dir, FileChannel data, List<Run> runs, long dataLength, byte[] meta, boolean recovered) {
         this.dir = dir;
-        this.data = data;
-        try {
-            this.reader = new java.io.RandomAccessFile(dir.resolve(DATA).toFile(), "r");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + dir.resolve(DATA) + " for reading", e);
-        }
+        this.records = new RecordFile(dir.resolve(DATA), data, dataLength);
         this.runs = runs;
-        this.dataLength = dataLength;
         this.meta = meta;
         this.recovered = recovered;
         this.nextRun = runs.stream().mapToLong(Run::number).max().orElse(0) + 1;
-    }
-
-    /** A sorted run, mapped read-only. */
-    private record Run(long number, long entries, long crc, ByteBuffer map) {
-        long hash(long i) {
-            return map.getLong((int) (i * ENTRY));
-        }
-
-        long offset(long i) {
-            return map.getLong((int) (i * ENTRY + 8));
-        }
     }
 
     /**
@@ -161,12 +141,12 @@ public final class PhotoIndex implements AutoCloseable {
             long number = in.getLong();
             long entries = in.getLong();
             long crc = in.getLong();
-            Path file = runFile(dir, number);
-            if (!Files.exists(file) || Files.size(file) != entries * ENTRY) {
-                throw new DamagedIndexException("run " + file + " is missing or not " + entries * ENTRY + " bytes");
+            Path file = Runs.file(dir, number);
+            if (!Files.exists(file) || Files.size(file) != entries * Run.ENTRY) {
+                throw new DamagedIndexException("run " + file + " is missing or not " + entries * Run.ENTRY + " bytes");
             }
-            ByteBuffer map = map(file, entries);
-            if (crc(map) != crc) {
+            ByteBuffer map = Runs.map(file, entries);
+            if (Runs.crc(map) != crc) {
                 throw new DamagedIndexException("run " + file + " fails its CRC");
             }
             runs.add(new Run(number, entries, crc, map));
@@ -198,19 +178,19 @@ public final class PhotoIndex implements AutoCloseable {
 
     /** The bytes the data file holds, published or not. */
     public long dataBytes() {
-        return dataLength;
+        return records.length();
     }
 
     /** The latest value put under {@code key}, or empty. Any thread. */
     public Optional<byte[]> get(String key) {
         Long at = memtable.get(key);
         if (at != null) {
-            return Optional.of(readRecord(at, key));
+            return Optional.of(records.valueAt(at, key));
         }
         long hash = hash(key);
         for (Run run : runs) {
-            for (long i = firstAtOrAfter(run, hash); i < run.entries() && run.hash(i) == hash; i++) {
-                byte[] value = readIfKey(run.offset(i), key);
+            for (long i = Runs.firstAtOrAfter(run, hash); i < run.entries() && run.hash(i) == hash; i++) {
+                byte[] value = records.readIfKey(run.offset(i), key);
                 if (value != null) {
                     return Optional.of(value);
                 }
@@ -219,22 +199,15 @@ public final class PhotoIndex implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Stores {@code value} under {@code key}, replacing what was there; durable at the next checkpoint. */
+    /**
+     * Stores {@code value} under {@code key}, replacing what was there; durable at the next
+     * checkpoint. Records are gathered in a write buffer and written to the data file when it is
+     * full or at the checkpoint (one write for many records; {@link #get} reads a buffered record
+     * from the buffer).
+     */
     public void put(String key, byte[] value) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = ByteBuffer.allocate(4 + k.length + value.length).putInt(k.length).put(k).put(value);
-        ByteBuffer record = ByteBuffer.allocate(8 + body.capacity());
-        record.putInt(body.capacity()).putInt(crc(body.array(), 0, body.capacity())).put(body.array()).flip();
-        long at = dataLength;
-        try {
-            while (record.hasRemaining()) {
-                data.write(record, at + record.position());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + dir.resolve(DATA) + " at offset " + at, e);
-        }
-        dataLength += record.capacity();
-        memtable.put(key, at); // published after the write: a reader finds a whole record
+        long at = records.append(key, value);
+        memtable.put(key, at); // published after the record is readable: a reader finds a whole record
     }
 
     /**
@@ -244,15 +217,15 @@ public final class PhotoIndex implements AutoCloseable {
      */
     public void checkpoint(byte[] meta) {
         try {
-            data.force(false);
+            records.force();
             List<Run> next = new ArrayList<>(runs);
             if (!memtable.isEmpty()) {
-                Run fresh = writeRun(memtableEntries());
+                Run fresh = Runs.write(dir, nextRun++, memtableEntries());
                 next.add(0, fresh);
             }
             List<Run> before = List.copyOf(next); // every run file there is now
             if (next.size() > MAX_RUNS) {
-                next = List.of(merge(next));
+                next = List.of(Runs.merge(dir, nextRun++, next, records));
             }
             writeCheckpoint(next, meta);
             runs = List.copyOf(next);
@@ -260,7 +233,7 @@ public final class PhotoIndex implements AutoCloseable {
             memtable.clear(); // after the runs that hold its entries are published
             for (Run old : before) {
                 if (!runs.contains(old)) {
-                    Files.deleteIfExists(runFile(dir, old.number()));
+                    Files.deleteIfExists(Runs.file(dir, old.number()));
                 }
             }
         } catch (IOException e) {
@@ -283,10 +256,9 @@ public final class PhotoIndex implements AutoCloseable {
         List<Run> before = runs;
         runs = List.of();
         memtable.clear();
-        data.truncate(0);
-        dataLength = 0;
+        records.clear();
         for (Run old : before) {
-            Files.deleteIfExists(runFile(dir, old.number()));
+            Files.deleteIfExists(Runs.file(dir, old.number()));
         }
         deleteUnnamedRuns();
     }
@@ -294,8 +266,7 @@ public final class PhotoIndex implements AutoCloseable {
     @Override
     public void close() {
         try {
-            reader.close();
-            data.close();
+            records.close();
         } catch (IOException e) {
             LOG.warn("photo index {}: closing {} failed: {}", dir, DATA, e.toString());
         }
@@ -310,128 +281,15 @@ public final class PhotoIndex implements AutoCloseable {
             entries[n++] = hash(e.getKey());
             entries[n++] = e.getValue();
         }
-        sortPairs(entries, n / 2);
+        Runs.sortPairs(entries, n / 2);
         return java.util.Arrays.copyOf(entries, n);
-    }
-
-    /** Sorts (hash, offset) pairs by hash. */
-    private static void sortPairs(long[] pairs, int count) {
-        Integer[] order = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(pairs[2 * a], pairs[2 * b]));
-        long[] copy = pairs.clone();
-        for (int i = 0; i < count; i++) {
-            pairs[2 * i] = copy[2 * order[i]];
-            pairs[2 * i + 1] = copy[2 * order[i] + 1];
-        }
-    }
-
-    private Run writeRun(long[] pairs) throws IOException {
-        long number = nextRun++;
-        Path file = runFile(dir, number);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        ByteBuffer buffer = ByteBuffer.allocate(pairs.length * 8);
-        buffer.asLongBuffer().put(pairs);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        long entries = pairs.length / 2;
-        ByteBuffer map = map(file, entries);
-        return new Run(number, entries, crc(map), map);
-    }
-
-    /**
-     * Merges the runs (newest first) into one, streaming: for each hash the newest entry of each
-     * key wins; entries of one hash from different runs are told apart by reading their keys.
-     */
-    private Run merge(List<Run> newestFirst) throws IOException {
-        long number = nextRun++;
-        Path file = runFile(dir, number);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        long[] cursor = new long[newestFirst.size()];
-        long written = 0;
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            List<String> keys = new ArrayList<>();
-            while (true) {
-                long min = Long.MAX_VALUE;
-                boolean any = false;
-                for (int r = 0; r < cursor.length; r++) {
-                    Run run = newestFirst.get(r);
-                    if (cursor[r] < run.entries() && (!any || run.hash(cursor[r]) < min)) {
-                        min = run.hash(cursor[r]);
-                        any = true;
-                    }
-                }
-                if (!any) {
-                    break;
-                }
-                keys.clear();
-                List<Long> offsets = new ArrayList<>();
-                for (int r = 0; r < cursor.length; r++) { // newest run first: its entry of a key wins
-                    Run run = newestFirst.get(r);
-                    while (cursor[r] < run.entries() && run.hash(cursor[r]) == min) {
-                        offsets.add(run.offset(cursor[r]));
-                        cursor[r]++;
-                    }
-                }
-                for (long offset : offsets) {
-                    if (offsets.size() > 1) { // a collision or an older copy: keep the newest of each key
-                        String key = keyAt(offset);
-                        if (keys.contains(key)) {
-                            continue;
-                        }
-                        keys.add(key);
-                    }
-                    if (buffer.remaining() < ENTRY) {
-                        buffer.flip();
-                        while (buffer.hasRemaining()) {
-                            out.write(buffer);
-                        }
-                        buffer.clear();
-                    }
-                    buffer.putLong(min).putLong(offset);
-                    written++;
-                }
-            }
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        ByteBuffer map = map(file, written);
-        return new Run(number, written, crc(map), map);
-    }
-
-    private static long firstAtOrAfter(Run run, long hash) {
-        long lo = 0;
-        long hi = run.entries();
-        while (lo < hi) {
-            long mid = (lo + hi) >>> 1;
-            if (run.hash(mid) < hash) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     private void writeCheckpoint(List<Run> published, byte[] meta) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(MAGIC);
-        out.writeLong(dataLength);
+        out.writeLong(records.length());
         out.writeInt(published.size());
         for (Run run : published) {
             out.writeLong(run.number());
@@ -459,7 +317,7 @@ public final class PhotoIndex implements AutoCloseable {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                boolean named = runs.stream().anyMatch(r -> runFile(dir, r.number()).getFileName().toString()
+                boolean named = runs.stream().anyMatch(r -> Runs.file(dir, r.number()).getFileName().toString()
                         .equals(name));
                 if (!named) {
                     Files.deleteIfExists(file);
@@ -470,84 +328,9 @@ public final class PhotoIndex implements AutoCloseable {
 
     // --- records ---
 
-    private byte[] readRecord(long at, String key) {
-        byte[] value = readIfKey(at, key);
-        if (value == null) {
-            throw new UncheckedIOException(new IOException("the record at offset " + at + " of " + dir.resolve(DATA)
-                    + " is not of key " + key));
-        }
-        return value;
-    }
-
-    /** The value of the record at {@code at} when its key is {@code key}, else null. */
-    private byte[] readIfKey(long at, String key) {
-        ByteBuffer body = readBody(at);
-        int keyLength = body.getInt();
-        byte[] k = new byte[keyLength];
-        body.get(k);
-        if (!key.equals(new String(k, StandardCharsets.UTF_8))) {
-            return null;
-        }
-        byte[] value = new byte[body.remaining()];
-        body.get(value);
-        return value;
-    }
-
-    private String keyAt(long at) {
-        ByteBuffer body = readBody(at);
-        byte[] k = new byte[body.getInt()];
-        body.get(k);
-        return new String(k, StandardCharsets.UTF_8);
-    }
-
-    private ByteBuffer readBody(long at) {
-        try {
-            ByteBuffer head = ByteBuffer.allocate(8);
-            readFully(head, at);
-            int length = head.getInt(0);
-            int crc = head.getInt(4);
-            if (length < 4 || at + 8 + length > dataLength) {
-                throw new IOException("bad record length " + length);
-            }
-            ByteBuffer body = ByteBuffer.allocate(length);
-            readFully(body, at + 8);
-            if (crc(body.array(), 0, length) != crc) {
-                throw new IOException("the record fails its CRC");
-            }
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the record at offset " + at + " of " + dir.resolve(DATA)
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Fills the whole of {@code buffer} (a heap buffer at position 0) from {@code at}. */
-    private void readFully(ByteBuffer buffer, long at) throws IOException {
-        synchronized (reader) {
-            reader.seek(at);
-            reader.readFully(buffer.array(), 0, buffer.capacity());
-        }
-    }
-
     // --- helpers ---
 
-    private static Path runFile(Path dir, long number) {
-        return dir.resolve(String.format("run-%016d.idx", number));
-    }
-
-    private static ByteBuffer map(Path file, long entries) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, entries * ENTRY);
-        }
-    }
-
-    private static long crc(ByteBuffer map) {
-        CRC32C crc = new CRC32C();
-        crc.update(map.duplicate().clear());
-        return crc.getValue();
-    }
-
-    private static int crc(byte[] bytes, int from, int length) {
+    static int crc(byte[] bytes, int from, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, from, length);
         return (int) crc.getValue();

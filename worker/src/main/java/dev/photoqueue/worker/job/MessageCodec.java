@@ -40,6 +40,20 @@ public final class MessageCodec {
         if (value == null || value.length == 0) {
             throw new MalformedJobException(source, null, "empty message", null);
         }
+        PhotoUploaded read = TokenDecoder.job(value); // the common form, read from the tokens by hand
+        if (read != null) {
+            return read;
+        }
+        try {
+            // straight from the tokens into the record; only a job that fails is read again as a
+            // tree, to name what is wrong with it and its photo id
+            PhotoUploaded job = mapper.readValue(value, PhotoUploaded.class);
+            if (job != null) {
+                return job;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // told below
+        }
         JsonNode tree;
         try {
             tree = mapper.readTree(value);
@@ -66,6 +80,10 @@ public final class MessageCodec {
 
     /** Reads an event; {@link IllegalArgumentException} when the bytes are not one. */
     public PhotoEvent decodeEvent(byte[] value) {
+        PhotoEvent read = TokenDecoder.event(value); // the common events, read from the tokens by hand
+        if (read != null) {
+            return read;
+        }
         try {
             return mapper.readValue(value, PhotoEvent.class);
         } catch (IOException e) {

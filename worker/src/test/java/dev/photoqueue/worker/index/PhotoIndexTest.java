@@ -53,6 +53,32 @@ class PhotoIndexTest {
     }
 
     @Test
+    void recordsPutAreReadBackWhetherStillInTheWriteBufferWrittenOutOrLargerThanIt() {
+        Random random = new Random(3);
+        Map<String, byte[]> expected = new HashMap<>();
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            // about three write buffers' worth, then one record larger than the buffer
+            for (int i = 0; i < 3 * PhotoIndex.WRITE_BUFFER / 1_000; i++) {
+                byte[] value = new byte[500 + random.nextInt(1_000)];
+                random.nextBytes(value);
+                expected.put("k" + i, value);
+                index.put("k" + i, value);
+                assertArrayEquals(value, index.get("k" + i).orElseThrow(), "k" + i + " just put");
+            }
+            byte[] large = new byte[PhotoIndex.WRITE_BUFFER + 1];
+            random.nextBytes(large);
+            expected.put("large", large);
+            index.put("large", large);
+            expected.forEach((k, v) -> assertArrayEquals(v, index.get(k).orElseThrow(), k + " before the checkpoint"));
+            index.checkpoint(bytes("m"));
+            assertEquals(index.dataBytes(), dir.resolve(PhotoIndex.DATA).toFile().length(), "all of it written");
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            expected.forEach((k, v) -> assertArrayEquals(v, reopened.get(k).orElseThrow(), k + " after reopening"));
+        }
+    }
+
+    @Test
     void whatWasPutAfterTheLastCheckpointIsGoneAfterACrash() throws Exception {
         PhotoIndex index = PhotoIndex.open(dir);
         index.put("a", bytes("1"));

@@ -1,0 +1,317 @@
+package dev.photoqueue.upload.service;
+
+import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.ConsumerConfig;
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.OffsetAndTimestamp;
+import dev.photoqueue.queue.api.PartitionInfo;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.job.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The status view's reading of the log: one consumer per topic, read in time order (the topic
+ * read least far in time next), so a photo's job and its outcome are read close together and few
+ * photos are unfinished at any moment of a rebuild. It continues from the {@link PhotoStore}'s
+ * checkpoint when it has a valid one, else from the beginning of the log, and publishes a
+ * checkpoint every {@value #CHECKPOINT_PHOTOS} photos written or {@link #CHECKPOINT_EVERY}, and at
+ * the end. Each record's photo goes through the {@link RecordApplier} to {@code publish}. One
+ * thread of its own.
+ */
+final class ViewReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusView.class);
+    private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
+    private static final long RETRY_MILLIS = 1_000;
+    /** Photos written to the index since the last checkpoint that make the next one due. */
+    static final int CHECKPOINT_PHOTOS = 50_000;
+    /** The longest a change waits for a checkpoint. */
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
+    /** How long a poll waits for records once every topic is read to its end (one of the three waits). */
+    private static final Duration IDLE_POLL = Duration.ofMillis(30);
+
+    private final QueueBackend backend;
+    private final PhotoCache cache;
+    private final PhotoStore store;
+    private final RecordApplier applier;
+    private final DeliverySettler settler;
+    private final java.util.function.Consumer<Track> publish;
+    private final AtomicReference<Long> pendingReplay = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long recordsRead;
+    private long readAtCheckpoint;
+    private long checkpointAt;
+
+    ViewReader(QueueBackend backend, PhotoCache cache, PhotoStore store, DeliverySettler settler,
+               java.util.function.Consumer<Track> publish) {
+        this.backend = backend;
+        this.cache = cache;
+        this.store = store;
+        this.applier = new RecordApplier(cache);
+        this.settler = settler;
+        this.publish = publish;
+        this.thread = new Thread(this::run, "status-view");
+        this.thread.setDaemon(true);
+    }
+
+    /** One consumer of one topic, and how far in time it has read. */
+    private static final class TopicReader {
+        final Consumer consumer;
+        long lastAt = Long.MIN_VALUE;
+        boolean idle;
+
+        TopicReader(Consumer consumer) {
+            this.consumer = consumer;
+        }
+    }
+
+    /** Starts reading on a thread of its own. */
+    void start() {
+        thread.start();
+    }
+
+    /** Reads again from {@code fromMillis} (from the start, forgetting everything, at the epoch or before). */
+    void replay(long fromMillis) {
+        pendingReplay.set(fromMillis);
+    }
+
+    long recordsRead() {
+        return recordsRead;
+    }
+
+    /**
+     * Stops reading and publishes a last checkpoint; true when the thread stopped. It is not
+     * interrupted: an interrupt would close the index's file under a write; it stops within a poll.
+     */
+    boolean stop() {
+        running = false;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    private void run() {
+        List<TopicReader> readers = new ArrayList<>();
+        try {
+            for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
+                // small polls keep the topics close in time: fewer jobs read after their photo's
+                // outcome, when the photo is already kept encoded and must be decoded again
+                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(100)
+                        .build()));
+                readers.add(reader);
+                reader.consumer.assign(partitions(topic));
+            }
+            resume(readers);
+            while (running) {
+                try {
+                    readOnce(readers);
+                    maybeCheckpoint(readers);
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // the view must outlive a bad moment of the backend: it is the only source of status
+                    LOG.warn("status view: reading the queue failed, trying again in {} ms: {}", RETRY_MILLIS,
+                            e.toString());
+                    pause();
+                }
+            }
+            checkpoint(readers);
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("the status view could not start reading the queue", e);
+            } else {
+                LOG.warn("status view: the last checkpoint failed; the next start reads more of the log: {}",
+                        e.toString());
+            }
+        } finally {
+            readers.forEach(r -> r.consumer.close());
+        }
+    }
+
+    /**
+     * Reads the topic read least far in time; once every topic is at its end, waits for records
+     * on each in turn.
+     */
+    private void readOnce(List<TopicReader> readers) {
+        Long from = pendingReplay.getAndSet(null);
+        if (from != null) {
+            seek(readers, from);
+        }
+        TopicReader behind = null;
+        for (TopicReader r : readers) {
+            if (!r.idle && (behind == null || r.lastAt < behind.lastAt)) {
+                behind = r;
+            }
+        }
+        if (behind != null) {
+            List<ConsumerRecord> records = behind.consumer.poll(Duration.ZERO);
+            behind.idle = records.isEmpty();
+            applyAll(behind, records);
+        } else {
+            // one poll waits (an in-house poll wakes at a write to any partition), the others only look
+            for (TopicReader r : readers) {
+                List<ConsumerRecord> records = r.consumer.poll(r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
+                r.idle = records.isEmpty();
+                applyAll(r, records);
+            }
+        }
+        settler.settle(cache, publish);
+    }
+
+    private void applyAll(TopicReader reader, List<ConsumerRecord> records) {
+        for (ConsumerRecord record : records) {
+            Track track = applier.apply(record);
+            if (track != null) {
+                publish.accept(track);
+            }
+            reader.lastAt = record.timestamp();
+            recordsRead++;
+        }
+    }
+
+    /**
+     * Continues from the index's checkpoint: its photos in memory back, each topic from the
+     * position it covers. Without one, or when the log no longer has what it covers (the log is
+     * shorter than the checkpoint says: truncated or replaced), the index is emptied and the view
+     * rebuilt from the start of the log.
+     */
+    private void resume(List<TopicReader> readers) {
+        Optional<ViewCheckpoint> saved;
+        try {
+            saved = store.saved();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("status view: the photo index's checkpoint is unreadable ({}), rebuilding it", e.getMessage());
+            saved = Optional.empty();
+        }
+        if (saved.isEmpty()) {
+            store.clear();
+            LOG.info("status view: no photo index to continue from, reading the log from its start");
+            return;
+        }
+        ViewCheckpoint checkpoint = saved.get();
+        for (TopicReader r : readers) {
+            Map<TopicPartition, Long> ends = r.consumer.endOffsets(r.consumer.assignment());
+            for (Map.Entry<TopicPartition, Long> p : checkpoint.positions().entrySet()) {
+                Long end = ends.get(p.getKey());
+                if (r.consumer.assignment().contains(p.getKey()) && p.getValue() > end) {
+                    store.clear();
+                    LOG.warn("status view: the photo index covers {} up to offset {}, but the log ends at {}: "
+                            + "rebuilding the index from the start of the log", p.getKey(), p.getValue(), end);
+                    return;
+                }
+            }
+        }
+        for (TopicReader r : readers) {
+            Map<TopicPartition, Long> starts = r.consumer.beginningOffsets(r.consumer.assignment());
+            for (TopicPartition tp : r.consumer.assignment()) {
+                Long position = checkpoint.positions().get(tp);
+                if (position == null) {
+                    continue; // a partition added since: read from its beginning
+                }
+                if (position < starts.get(tp)) {
+                    LOG.warn("status view: {} starts at offset {}, after the index's position {}: the records between "
+                            + "are gone (retention) and are not read", tp, starts.get(tp), position);
+                    position = starts.get(tp);
+                }
+                r.consumer.seek(tp, position);
+            }
+        }
+        cache.known(checkpoint.known());
+        store.restoreReplays(checkpoint.replays());
+        for (String id : checkpoint.inMemory()) {
+            store.get(id).ifPresent(cache::restore);
+        }
+        readAtCheckpoint = recordsRead;
+        checkpointAt = System.nanoTime();
+        LOG.info("status view: continuing from the photo index ({} photos, {} in memory)", cache.known(),
+                cache.size());
+    }
+
+    private void maybeCheckpoint(List<TopicReader> readers) {
+        boolean due = store.pending() + cache.dirty() >= CHECKPOINT_PHOTOS
+                || (recordsRead != readAtCheckpoint
+                && System.nanoTime() - checkpointAt >= CHECKPOINT_EVERY.toNanos());
+        if (due) {
+            checkpoint(readers);
+        }
+    }
+
+    /**
+     * Writes the photos in memory changed since they were stored, then publishes the index with
+     * the positions read so far: everything read before them is in the index.
+     */
+    private void checkpoint(List<TopicReader> readers) {
+        cache.storeChanged();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicReader r : readers) {
+            for (TopicPartition tp : r.consumer.assignment()) {
+                positions.put(tp, r.consumer.position(tp));
+            }
+        }
+        store.checkpoint(new ViewCheckpoint(positions, cache.known(), store.replays(), cache.ids()));
+        readAtCheckpoint = recordsRead;
+        checkpointAt = System.nanoTime();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<TopicPartition> all = new ArrayList<>();
+        for (PartitionInfo p : backend.admin().describeTopic(topic).partitions()) {
+            all.add(new TopicPartition(topic, p.partition()));
+        }
+        return all;
+    }
+
+    private void seek(List<TopicReader> readers, long fromMillis) {
+        readers.forEach(r -> {
+            r.idle = false;
+            r.lastAt = Long.MIN_VALUE;
+        });
+        if (fromMillis <= 0) {
+            cache.clear();
+            readers.forEach(r -> r.consumer.seekToBeginning(r.consumer.assignment()));
+            LOG.info("status view: rebuilding from the start of the log");
+            return;
+        }
+        // The records from then on are read again, and tell their steps again; stored photos drop
+        // theirs when next read (withReplays).
+        cache.dropStepsFrom(fromMillis, store.addReplay(fromMillis));
+        for (TopicReader r : readers) {
+            Consumer consumer = r.consumer;
+            Map<TopicPartition, Long> query = new HashMap<>();
+            consumer.assignment().forEach(tp -> query.put(tp, fromMillis));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+            for (TopicPartition tp : consumer.assignment()) {
+                OffsetAndTimestamp at = found.get(tp);
+                consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
+            }
+        }
+        LOG.info("status view: reading again from {}", Instant.ofEpochMilli(fromMillis));
+    }
+}
