@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The issue's speed check, run on demand ({@code -Dphotoqueue.bench=true}, see the README): a
+ * The issue's speed check, run on demand ({@code -Dphotoqueue.bench=true}, see bench/README.md): a
  * steady 20 uploads a second of a 1 MB photo (Dune.jpg) for {@value #SECONDS} s against a real
  * server with two embedded workers, timing each 202 (open loop: a slow answer does not delay the
  * next upload); then the same photo {@value #SYNC_UPLOADS} times with {@code mode=sync}; then, at the

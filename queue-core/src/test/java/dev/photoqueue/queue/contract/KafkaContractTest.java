@@ -36,7 +36,7 @@ class KafkaContractTest extends QueueContractTest {
                 "kafka.bootstrap.servers", EmbeddedKafka.bootstrapServers()));
     }
 
-    // ---- not passing on Kafka; each says why. Listed in the README's table of backend differences.
+    // ---- not passing on Kafka; each says why. Listed in docs/kafka.md's table of backend differences.
 
     /** Seen in this suite's runs with Kafka 4.3.1's client debug log (ShareConsumeRequestManager). */
     private static final String SHARE_CONSUMER_FETCHES_AHEAD = "Kafka 4.3.1's KafkaShareConsumer can lock records "
