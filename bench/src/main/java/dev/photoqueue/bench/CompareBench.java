@@ -17,7 +17,7 @@ import java.util.Map;
  * idempotence (the adapter's defaults) on one broker that, as by default, leaves flushing to the
  * OS. Each round's ratio is in-house records/s over Kafka records/s; the target is 2x.
  *
- * <p>Phase {@code e2e}: {@code --records} per round for each backend (the README uses 1,000,000).
+ * <p>Phase {@code e2e}: {@code --records} per round for each backend (bench/README.md uses 300,000).
  * Every record must arrive once, in order, and the lag be 0, on both.
  */
 final class CompareBench implements BenchFamily {

@@ -1,5 +1,5 @@
 /**
- * The benchmark harness whose figures the README reports: a plain {@code main}, not JMH, so the
+ * The benchmark harness whose figures bench/README.md reports: a plain {@code main}, not JMH, so the
  * figures are whole-system throughput through the public queue API, as an application sees it.
  *
  * <p>Run {@code java -jar bench/target/bench.jar <family> [--records N] [--rounds N] [--only a,b]

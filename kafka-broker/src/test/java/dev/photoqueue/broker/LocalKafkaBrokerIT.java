@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs {@code kafka-broker.jar} as the README says, in a child JVM on free loopback ports: it
+ * Runs {@code kafka-broker.jar} as docs/kafka.md says, in a child JVM on free loopback ports: it
  * formats its storage, serves a producer and a consumer, stops on SIGTERM, and starts again on
  * the same storage with the records still there. Failsafe passes the jar as {@code broker.jar}.
  */

@@ -29,7 +29,7 @@
  * (Kafka's {@code max.poll.interval.ms}), not by acking; rebalances take a few broker heartbeats;
  * offsets of a group with live members cannot be reset; in SHARED mode Kafka's floors apply (locks
  * of at least 1 s, at least 100 locked records per partition), a member joins at its first poll,
- * and Kafka's share consumer may lock records ahead of its polls (KAFKA-20015). The README's table
+ * and Kafka's share consumer may lock records ahead of its polls (KAFKA-20015). docs/kafka.md's table
  * of backend differences lists them all.
  */
 package dev.photoqueue.queue.kafka;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The {@link SharedModeContractTest} suite against the real Kafka broker in the test JVM
  * ({@link EmbeddedKafka}: one broker for the whole run), opened the way an application opens it.
- * What Kafka cannot pass is disabled here, each saying why; the README's table of backend
+ * What Kafka cannot pass is disabled here, each saying why; docs/kafka.md's table of backend
  * differences lists it.
  */
 @ExtendWith(EmbeddedKafka.class)

@@ -294,7 +294,7 @@ public abstract class SharedModeContractTest extends ContractFixture {
         // Done means never handed out again: a record behind them is the first thing the next member
         // gets (shared members take available records from the lowest offset). The group's reported
         // position is no proof on Kafka: the persisted start offset of a share partition lags the
-        // accepts (see the README's differences), and stayed at 1 for a minute under stress-verify.
+        // accepts (see docs/kafka.md's differences), and stayed at 1 for a minute under stress-verify.
         produce(tp, 1);
         try (GroupConsumer b = sharedConsumer(config(group), topic)) {
             List<ConsumerRecord> next = pollRecords(b, 1);
