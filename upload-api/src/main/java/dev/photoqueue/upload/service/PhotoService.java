@@ -1,10 +1,6 @@
 package dev.photoqueue.upload.service;
 
-import dev.photoqueue.queue.api.BackendHealth;
-import dev.photoqueue.queue.api.BackendUnavailableException;
-import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.Producer;
-import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
 import dev.photoqueue.worker.ForegroundActivity;
@@ -20,10 +16,8 @@ import dev.photoqueue.worker.image.NotAnImageException;
 import dev.photoqueue.worker.image.TooManyPixelsException;
 import dev.photoqueue.worker.image.UnsupportedImageFormatException;
 import dev.photoqueue.worker.image.VariantSpec;
-import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
-import dev.photoqueue.worker.job.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Accepts photos. An async upload is checked (size, type from the bytes, pixels from the header),
@@ -83,18 +73,14 @@ public final class PhotoService {
 
     private final BlobStore blobs;
     private final ImagePipeline pipeline;
-    private final Producer producer;
     private final StatusView view;
-    private final QueueService queue;
     private final SettingsService settings;
     private final SyncProcessor sync;
     private final List<String> variantNames;
     private final long maxUploadBytes;
     private final UploadMeters meters;
     private final BacklogAdmission admission;
-    private final ClusterMonitor cluster;
-    private final Duration sendWait;
-    private final MessageCodec codec = new MessageCodec();
+    private final JobSender sender;
     private final IdempotencyKeys keys;
     /** Told of every upload as it starts, so that embedded workers yield the cores to it. */
     private final ForegroundActivity uploads;
@@ -111,18 +97,16 @@ public final class PhotoService {
         this.uploads = uploads;
         this.blobs = blobs;
         this.pipeline = new ImagePipeline(maxPixels);
-        this.producer = producer;
         this.view = view;
-        this.queue = queue;
         this.settings = settings;
         this.sync = new SyncProcessor(PhotoProcessor.of(blobs, maxPixels, variants, maxUploadBytes), producer);
         this.variantNames = variants.stream().map(VariantSpec::name).toList();
         this.maxUploadBytes = maxUploadBytes;
         this.meters = new UploadMeters(metrics);
-        this.cluster = cluster;
         this.keys = new IdempotencyKeys(view, blobs, maxUploadBytes);
         Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
-        this.sendWait = producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN);
+        this.sender = new JobSender(producer, queue, settings, cluster,
+                producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN));
         this.admission = new BacklogAdmission(() -> queue.backlogWithin(admissionWait, cluster.problemsSummary()),
                 () -> settings.current().maxBacklog(), admissionWait, RETRY_AFTER_SECONDS);
     }
@@ -206,8 +190,8 @@ public final class PhotoService {
         if (repeat.isPresent()) {
             return repeat.get();
         }
-        requireQueueUp();
-        requireWritable(id, partitionKey(id, request.user(), request.city()));
+        sender.requireQueueUp();
+        sender.requireWritable(id, request.user(), request.city());
         try (StagedOriginal staged = stage(id, request)) {
             keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
             check(id, staged);
@@ -218,7 +202,7 @@ public final class PhotoService {
                 PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
                         request.city(), request.name(), request.receivedAt());
                 try {
-                    at = produce(job, place);
+                    at = sender.send(job, place);
                 } catch (UploadRejectedException e) {
                     if (e.reason() != UploadRejectedException.Reason.OUTCOME_UNKNOWN) {
                         deleteOriginal(id, location);
@@ -269,40 +253,6 @@ public final class PhotoService {
     }
 
     /**
-     * Refuses at once while the backend knows itself down: a send would wait out its whole timeout
-     * (30 s on Kafka) on the request thread, and a burst of uploads during an outage would hold
-     * every thread of the server, the dashboard's too.
-     */
-    private void requireQueueUp() {
-        BackendHealth health = queue.health();
-        if (!health.up()) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue backend "
-                    + "is down since " + health.since() + ": " + health.detail(), RETRY_AFTER_SECONDS, null);
-        }
-    }
-
-    /**
-     * Refuses at once when the cluster, as last described, cannot acknowledge a job keyed
-     * {@code key}: the send could only wait out its timeout.
-     */
-    private void requireWritable(String id, String key) {
-        Optional<String> why = cluster.whyNotWritable(key);
-        if (why.isPresent()) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue cannot "
-                    + "acknowledge the job of photo " + id + " now: " + why.get() + " (as seen at "
-                    + cluster.current().at() + ")", RETRY_AFTER_SECONDS, null);
-        }
-    }
-
-    private String partitionKey(String photoId, String user, String city) {
-        return switch (settings.current().partitionKey()) {
-            case PHOTO_ID -> photoId;
-            case USER_ID -> user != null ? user : photoId;
-            case CITY -> city != null ? city : photoId;
-        };
-    }
-
-    /**
      * The upload streamed to a temporary file beside its place in the blob store, its digest taken
      * on the way: no upload is held whole in the heap, and a refused one leaves nothing behind.
      */
@@ -337,53 +287,6 @@ public final class PhotoService {
                     header.height(), pipeline.maxPixels());
             throw new UploadRejectedException(UploadRejectedException.Reason.TOO_MANY_PIXELS, e.getMessage());
         }
-    }
-
-    /**
-     * Sends the job and waits for the queue's acknowledgement; the send holds {@code place} until it
-     * completes, either way, even if this thread stopped waiting for it first.
-     */
-    private RecordMetadata produce(PhotoUploaded job, BacklogAdmission.Place place) {
-        String key = partitionKey(job.photoId(), job.userId(), job.city());
-        ProducerRecord record = ProducerRecord.of(Topics.PHOTO_UPLOADED, key.getBytes(StandardCharsets.UTF_8),
-                codec.encode(job));
-        CompletableFuture<RecordMetadata> sent = producer.trySend(record);
-        place.heldUntil(sent);
-        try {
-            return sent.get(sendWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unknown(job, "interrupted while waiting for the queue's acknowledgement", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BacklogFullException full) {
-                throw new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, full.getMessage(),
-                        RETRY_AFTER_SECONDS, full);
-            }
-            if (e.getCause() instanceof BackendUnavailableException b && b.outcomeUnknown()) {
-                throw unknown(job, b.getMessage(), b);
-            }
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
-                    + "take the job of photo " + job.photoId() + ": " + e.getCause() + why(), RETRY_AFTER_SECONDS,
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw unknown(job, "no acknowledgement within " + sendWait.toMillis() + " ms", e);
-        }
-    }
-
-    /** A send that failed but may be written yet: the original stays, and the answer says what to do. */
-    private UploadRejectedException unknown(PhotoUploaded job, String what, Throwable cause) {
-        LOG.warn("photo {}: the queue's answer to its job is unknown ({}); its original is kept", job.photoId(), what);
-        return new UploadRejectedException(UploadRejectedException.Reason.OUTCOME_UNKNOWN, "the queue did not "
-                + "confirm the job of photo " + job.photoId() + " (" + what + ")" + why() + ". It may still be "
-                + "written: the original is kept, GET /api/photos/" + job.photoId() + " shows the photo if it was, "
-                + "and a retry with the same Idempotency-Key returns this photo instead of making a second",
-                RETRY_AFTER_SECONDS, cause, job.photoId());
-    }
-
-    /** The cluster's problems as last described, for an error message; empty when none are known. */
-    private String why() {
-        String problems = cluster.problemsSummary();
-        return problems.isEmpty() ? "" : "; " + problems;
     }
 
     private void deleteOriginal(String id, String location) {
