@@ -104,11 +104,7 @@ final class KafkaQueueAdmin extends BackendAdmin {
 
     @Override
     public TopicDescription describeTopic(String topic) {
-        int count = backend.partitionCount(topic);
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
-            tps.add(new TopicPartition(topic, p));
-        }
+        List<TopicPartition> tps = partitionsOf(topic);
         Map<TopicPartition, Long> start = offsets(tps, org.apache.kafka.clients.admin.OffsetSpec.earliest());
         Map<TopicPartition, Long> end = offsets(tps, org.apache.kafka.clients.admin.OffsetSpec.latest());
         Map<TopicPartition, Long> sizes = sizes(topic);
@@ -238,13 +234,19 @@ final class KafkaQueueAdmin extends BackendAdmin {
         }
     }
 
-    @Override
-    public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec) {
+    /** Every partition of {@code topic}, in order, as the backend counts them. */
+    private List<TopicPartition> partitionsOf(String topic) {
         int count = backend.partitionCount(topic);
-        List<TopicPartition> tps = new ArrayList<>();
+        List<TopicPartition> tps = new ArrayList<>(count);
         for (int p = 0; p < count; p++) {
             tps.add(new TopicPartition(topic, p));
         }
+        return tps;
+    }
+
+    @Override
+    public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec) {
+        List<TopicPartition> tps = partitionsOf(topic);
         Map<TopicPartition, Long> start = offsets(tps, org.apache.kafka.clients.admin.OffsetSpec.earliest());
         Map<TopicPartition, Long> end = offsets(tps, org.apache.kafka.clients.admin.OffsetSpec.latest());
         Map<TopicPartition, Long> byTime = spec.kind() == OffsetSpec.Kind.TIMESTAMP

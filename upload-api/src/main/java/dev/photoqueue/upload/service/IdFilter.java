@@ -1,5 +1,7 @@
 package dev.photoqueue.upload.service;
 
+import dev.photoqueue.worker.index.PhotoIndex;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +29,7 @@ final class IdFilter {
             inLast = 0;
         }
         long[] bits = filters.get(filters.size() - 1);
-        long h = hash(id);
+        long h = PhotoIndex.hash(id);
         int h1 = (int) h;
         int h2 = (int) (h >>> 32);
         long size = bits.length * 64L;
@@ -43,7 +45,7 @@ final class IdFilter {
         if (filters.isEmpty()) {
             return false;
         }
-        long h = hash(id);
+        long h = PhotoIndex.hash(id);
         int h1 = (int) h;
         int h2 = (int) (h >>> 32);
         for (long[] bits : filters) {
@@ -70,19 +72,5 @@ final class IdFilter {
             }
         }
         return true;
-    }
-
-    /** A 64-bit hash of the id's chars (FNV-1a, then a finaliser that spreads the bits). */
-    private static long hash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
     }
 }

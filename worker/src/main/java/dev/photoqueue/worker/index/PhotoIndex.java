@@ -336,8 +336,11 @@ public final class PhotoIndex implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    /** A 64-bit hash of the key's UTF-8 bytes (FNV-1a, then a finaliser that spreads the bits). */
-    static long hash(String key) {
+    /**
+     * A 64-bit hash of the key's UTF-8 bytes (FNV-1a, then a finaliser that spreads the bits): the
+     * index's runs are sorted by it, so it never changes for a key; filters of ids may share it.
+     */
+    public static long hash(String key) {
         long h = 0xcbf29ce484222325L;
         for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
