@@ -7,7 +7,6 @@ import dev.photoqueue.upload.service.PhotoStatus;
 import dev.photoqueue.upload.service.PhotoView;
 import dev.photoqueue.upload.service.UploadReceipt;
 import dev.photoqueue.upload.service.UploadRequest;
-import dev.photoqueue.worker.blob.BlobStore;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 
@@ -105,7 +104,7 @@ public final class PhotoController {
 
     /** The variant of worker version v1, whose files keep the layout from before versions. */
     void variant(Context ctx) {
-        variant(ctx, BlobStore.ORIGINAL_VERSION);
+        variant(ctx, PhotoService.UNVERSIONED);
     }
 
     void versionedVariant(Context ctx) {

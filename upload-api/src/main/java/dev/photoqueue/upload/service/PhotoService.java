@@ -68,6 +68,11 @@ public final class PhotoService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoService.class);
     static final int RETRY_AFTER_SECONDS = 5;
+    /**
+     * The worker version whose variants the unversioned URL {@code /api/photos/{id}/{file}} serves:
+     * the first, whose files keep the layout from before versions.
+     */
+    public static final String UNVERSIONED = BlobStore.ORIGINAL_VERSION;
     /** Waited beyond the producer's own bound, for its callback to arrive. */
     static final Duration CALLBACK_MARGIN = Duration.ofSeconds(1);
 
