@@ -179,7 +179,7 @@ public final class App implements AutoCloseable {
             blobs.deleteAbandonedTemporaryFiles(ABANDONED_WRITE_AGE);
             PhotoService photos = new PhotoService(blobs, config.maxPixels(),
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics, cluster,
-                    config.sendTimeout(), uploads);
+                    config.sendTimeout(), config.producerSendTimeout(), uploads);
             WorkerService workers = new WorkerService(pool);
             opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
                     Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());

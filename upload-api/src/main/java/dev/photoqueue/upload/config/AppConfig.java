@@ -145,10 +145,17 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
         } else {
             settings.put("kafka.bootstrap.servers", kafkaBootstrapServers);
             // the producer decides within the upload's wait, so the API never answers before Kafka has
-            settings.put("kafka.send.timeout.ms", String.valueOf(
-                    dev.photoqueue.upload.service.PhotoService.producerSendTimeout(sendTimeout()).toMillis()));
+            settings.put("kafka.send.timeout.ms", String.valueOf(producerSendTimeout().toMillis()));
         }
         return settings;
+    }
+
+    /**
+     * The producer's share of an upload's {@link #sendTimeout}: four fifths, within which it has
+     * acknowledged, failed or given up a send; the admission's look at the backlog has the rest.
+     */
+    public java.time.Duration producerSendTimeout() {
+        return sendTimeout().multipliedBy(4).dividedBy(5);
     }
 
     public java.time.Duration sendTimeout() {

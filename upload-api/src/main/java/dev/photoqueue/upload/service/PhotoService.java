@@ -91,14 +91,15 @@ public final class PhotoService {
     private final ForegroundActivity uploads;
 
     /**
-     * @param sendTimeout how long an async upload may take to queue its job; the producer must
-     *                    complete a send within {@link #producerSendTimeout} of it
+     * @param sendTimeout         how long an async upload may take to queue its job
+     * @param producerSendTimeout the share of it within which the producer completes a send, either
+     *                            way; the admission's look at the backlog has the rest
      * @param uploads     marked as each upload starts, before its body is read
      */
     public PhotoService(BlobStore blobs, long maxPixels, List<VariantSpec> variants, Producer producer,
                         StatusView view, QueueService queue, SettingsService settings, long maxUploadBytes,
                         MeterRegistry metrics, ClusterMonitor cluster, Duration sendTimeout,
-                        ForegroundActivity uploads) {
+                        Duration producerSendTimeout, ForegroundActivity uploads) {
         this.uploads = uploads;
         this.blobs = blobs;
         this.pipeline = new ImagePipeline(maxPixels);
@@ -109,16 +110,14 @@ public final class PhotoService {
         this.maxUploadBytes = maxUploadBytes;
         this.meters = new UploadMeters(metrics);
         this.keys = new IdempotencyKeys(view, blobs, maxUploadBytes);
-        Duration admissionWait = sendTimeout.minus(producerSendTimeout(sendTimeout));
-        this.sender = new JobSender(producer, queue, settings, cluster,
-                producerSendTimeout(sendTimeout).plus(CALLBACK_MARGIN));
+        if (producerSendTimeout.compareTo(sendTimeout) >= 0) {
+            throw new IllegalArgumentException("the producer's send timeout " + producerSendTimeout
+                    + " leaves nothing of the upload's " + sendTimeout + " for the admission");
+        }
+        Duration admissionWait = sendTimeout.minus(producerSendTimeout);
+        this.sender = new JobSender(producer, queue, settings, cluster, producerSendTimeout.plus(CALLBACK_MARGIN));
         this.admission = new BacklogAdmission(() -> queue.backlogWithin(admissionWait, cluster.problemsSummary()),
                 () -> settings.current().maxBacklog(), admissionWait, RETRY_AFTER_SECONDS);
-    }
-
-    /** The producer's share of an upload's {@code sendTimeout}: four fifths; the admission has the rest. */
-    public static Duration producerSendTimeout(Duration sendTimeout) {
-        return sendTimeout.multipliedBy(4).dividedBy(5);
     }
 
     /**
