@@ -82,27 +82,13 @@ final class GroupBench implements BenchFamily {
                 + PARTITIONS + " partitions, at-least-once, fsync=interval";
     }
 
+    /** Each phase on fresh data. */
     @Override
-    public List<String> phases() {
-        return List.of(E2E, LATENCY, BACKLOG_HEAP, INTERNAL_FSYNC);
-    }
-
-    @Override
-    public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
-        List<Result> results = new ArrayList<>();
-        if (options.runs(E2E)) {
-            results.addAll(endToEnd(options, workDir));
-        }
-        if (options.runs(LATENCY)) {
-            results.addAll(latency(options, workDir));
-        }
-        if (options.runs(BACKLOG_HEAP)) {
-            results.add(backlogHeap(options, workDir));
-        }
-        if (options.runs(INTERNAL_FSYNC)) {
-            results.addAll(internalFsyncCost(options, workDir));
-        }
-        return results;
+    public List<NamedPhase> namedPhases() {
+        return List.of(new NamedPhase(E2E, this::endToEnd),
+                new NamedPhase(LATENCY, this::latency),
+                new NamedPhase(BACKLOG_HEAP, (o, w) -> List.of(backlogHeap(o, w))),
+                new NamedPhase(INTERNAL_FSYNC, this::internalFsyncCost));
     }
 
     private List<Result> endToEnd(BenchOptions options, WorkDir workDir) throws Exception {

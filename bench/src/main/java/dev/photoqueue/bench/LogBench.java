@@ -57,27 +57,13 @@ final class LogBench implements BenchFamily {
         return "the in-house log through the queue API, 1 producer thread, 1 partition, fsync=interval";
     }
 
+    /** Each phase on fresh data. */
     @Override
-    public List<String> phases() {
-        return List.of(APPEND_100, APPEND_1K, READ, HEAP);
-    }
-
-    @Override
-    public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
-        List<Result> results = new ArrayList<>();
-        if (options.runs(APPEND_100)) {
-            results.addAll(append100(options, workDir));
-        }
-        if (options.runs(APPEND_1K)) {
-            results.addAll(append1k(options, workDir));
-        }
-        if (options.runs(READ)) {
-            results.addAll(read(options, workDir));
-        }
-        if (options.runs(HEAP)) {
-            results.add(heap(options, workDir));
-        }
-        return results;
+    public List<NamedPhase> namedPhases() {
+        return List.of(new NamedPhase(APPEND_100, this::append100),
+                new NamedPhase(APPEND_1K, this::append1k),
+                new NamedPhase(READ, this::read),
+                new NamedPhase(HEAP, (o, w) -> List.of(heap(o, w))));
     }
 
     private List<Result> append100(BenchOptions options, WorkDir workDir) throws Exception {
