@@ -457,10 +457,19 @@ function updateStats(stats) {
   $('stats-total').replaceChildren(total);
 }
 
+// The dead letters last drawn, as JSON: the table is drawn again only when they change, so that a
+// Redrive button is never replaced under the pointer between a press and its release.
+let drawnDeadLetters = null;
+
 // One dead letter in two rows: photo, key, reason and its redrive button; under them where it came
 // from, its deliveries, when, and the start of its value. Cells too long for the card end in an
 // ellipsis; their title holds them whole (the value's also lists the headers).
 function updateDeadLetters(list) {
+  const drawn = JSON.stringify(list);
+  if (drawn === drawnDeadLetters) {
+    return;
+  }
+  drawnDeadLetters = drawn;
   $('dlq').replaceChildren(...list.flatMap((d) => {
     const row = el('tr', undefined, 'dead-letter');
     const button = el('button', 'Redrive', 'secondary');

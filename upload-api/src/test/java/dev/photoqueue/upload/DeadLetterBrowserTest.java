@@ -111,6 +111,20 @@ class DeadLetterBrowserTest {
                     assertTrue(row.findElement(By.tagName("button")).isDisplayed(), "its redrive button is visible");
                 }
 
+                // The page reads /api/dlq every second: unchanged dead letters keep their rows and buttons, so
+                // a press on Redrive is never lost to a row drawn again under the pointer.
+                js.executeScript("""
+                        window.firstDeadLetter = document.querySelector('#dlq tr.dead-letter');
+                        window.deadLetterReads = 0;
+                        const fetchBefore = window.fetch;
+                        window.fetch = (...args) => fetchBefore(...args).then((response) => {
+                          if (String(args[0]).startsWith('/api/dlq')) window.deadLetterReads++;
+                          return response;
+                        });""");
+                wait.until(d -> ((Number) js.executeScript("return window.deadLetterReads")).intValue() >= 3);
+                assertEquals(Boolean.TRUE, js.executeScript("return document.contains(window.firstDeadLetter)"),
+                        "after two more reads of the same dead letters, the first row is still the one drawn before");
+
                 Path shots = Files.createDirectories(Path.of("target", "screenshots"));
                 File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
                 Files.copy(shot.toPath(), shots.resolve("dead-letters.png"), StandardCopyOption.REPLACE_EXISTING);
