@@ -33,12 +33,39 @@ final class ChildJvm {
         double doubleFigure(String key) {
             return Double.parseDouble(figures.get(key));
         }
+
+        /** The child's garbage collector, as its result line names it ({@code gc=G1_Young_Generation...}). */
+        String collector() {
+            return figures.get("gc").split("_")[0];
+        }
     }
+
+    /** The exit status of a child that ran out of its heap under {@code -XX:+ExitOnOutOfMemoryError}. */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
+    /** The longest a probe may run before the bench gives up on it. */
+    private static final Duration PROBE_LIMIT = Duration.ofMinutes(30);
 
     private ChildJvm() {
     }
 
-    static Outcome run(String phase, List<String> jvmFlags, Class<?> mainClass, List<String> args,
+    /**
+     * Runs a probe whose heap is capped at {@code capMib}: an {@code OutOfMemoryError} ends the
+     * child at once rather than letting it crawl on, so finishing at all proves the cap holds.
+     */
+    static Outcome runCapped(String phase, int capMib, Class<?> probe, List<String> args, String resultPrefix)
+            throws IOException, InterruptedException {
+        return run(phase, List.of("-Xmx" + capMib + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), probe, args, resultPrefix, PROBE_LIMIT);
+    }
+
+    /** The failed result of {@code phase} for a capped child that did not report: no figure, and why. */
+    static Result unreported(String phase, int capMib, Outcome outcome) {
+        String why = outcome.exitCode() == OUT_OF_MEMORY_EXIT ? "OutOfMemoryError" : "no result line";
+        return new Result(phase, Stats.single(Double.NaN), Unit.MIB, capMib, true, true,
+                "child -Xmx" + capMib + "m exited with " + outcome.exitCode() + ": " + why);
+    }
+
+    private static Outcome run(String phase, List<String> jvmFlags, Class<?> mainClass, List<String> args,
                        String resultPrefix, Duration limit) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

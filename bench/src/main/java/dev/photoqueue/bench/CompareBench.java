@@ -49,36 +49,24 @@ final class CompareBench implements BenchFamily {
 
     @Override
     public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
-        List<Double> inhouse = new ArrayList<>();
-        List<Double> kafka = new ArrayList<>();
         byte[] value = LogWorkload.randomValue(GroupBench.VALUE_SIZE);
         long records = options.records();
         int[] round = {0};
-        Stats ratio;
+        Rounds.InTurns rates;
         try (LocalBroker broker = LocalBroker.start(brokerJar, workDir.fresh("kafka"))) {
-            ratio = Rounds.measure(E2E + " ratio", Unit.RATIO, records / 5, records, options.rounds(),
-                    (size, measured) -> {
-                        round[0]++;
-                        double own = inhouseRound(workDir, size, value);
-                        double theirs = kafkaRound(broker, round[0], size, value);
-                        System.out.printf(Locale.ROOT, "[%s] in-house %s, Kafka %s%n", E2E,
-                                Unit.RECORDS_PER_SECOND.format(own), Unit.RECORDS_PER_SECOND.format(theirs));
-                        if (measured) {
-                            inhouse.add(own);
-                            kafka.add(theirs);
-                        }
-                        return own / theirs;
-                    });
+            rates = Rounds.inTurns(E2E, "in-house", size -> inhouseRound(workDir, size, value),
+                    "Kafka", size -> kafkaRound(broker, ++round[0], size, value),
+                    records / 5, records, options.rounds());
         }
         String workload = String.format(Locale.ROOT, "%,d x 100 B per round, first send to last ack, %d members"
                 + " ack each record, %d partitions; all delivered once, in order, lag 0", records, GroupBench.MEMBERS,
                 GroupBench.PARTITIONS);
         return List.of(
-                Result.info(E2E + " in-house", Stats.of(inhouse), Unit.RECORDS_PER_SECOND, workload
+                Result.info(E2E + " in-house", rates.first(), Unit.RECORDS_PER_SECOND, workload
                         + "; fsync=interval"),
-                Result.info(E2E + " Kafka", Stats.of(kafka), Unit.RECORDS_PER_SECOND, "same rounds, one local "
+                Result.info(E2E + " Kafka", rates.second(), Unit.RECORDS_PER_SECOND, "same rounds, one local "
                         + "broker (kafka-broker.jar), acks=all, idempotent producer"),
-                Result.atLeast(E2E + " ratio", ratio, Unit.RATIO, RATIO_TARGET,
+                Result.atLeast(E2E + " ratio", rates.ratio(), Unit.RATIO, RATIO_TARGET,
                         "in-house over Kafka, each round's pair measured back to back"));
     }
 

@@ -51,7 +51,6 @@ final class GroupBench implements BenchFamily {
     /** A round fails when no record was acked for this long. */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
     private static final Duration BALANCE_LIMIT = Duration.ofSeconds(30);
-    private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
 
     /** The clock readings of one round: first send, producer flushed, last ack. */
     record RoundTimes(long startNanos, long producedNanos, long lastAckNanos) {
@@ -127,26 +126,15 @@ final class GroupBench implements BenchFamily {
      */
     private List<Result> internalFsyncCost(BenchOptions options, WorkDir workDir) throws Exception {
         byte[] value = LogWorkload.randomValue(VALUE_SIZE);
-        List<Double> always = new ArrayList<>();
-        List<Double> interval = new ArrayList<>();
-        Stats ratio = Rounds.measure(INTERNAL_FSYNC, Unit.RATIO, options.records() / 5, options.records(),
-                options.rounds(), (size, measured) -> {
-                    double forced = endToEndRate(workDir, size, value, "always");
-                    double lazy = endToEndRate(workDir, size, value, "interval");
-                    System.out.printf(Locale.ROOT, "[%s] always %s, interval %s%n", INTERNAL_FSYNC,
-                            Unit.RECORDS_PER_SECOND.format(forced), Unit.RECORDS_PER_SECOND.format(lazy));
-                    if (measured) {
-                        always.add(forced);
-                        interval.add(lazy);
-                    }
-                    return forced / lazy;
-                });
+        Rounds.InTurns rates = Rounds.inTurns(INTERNAL_FSYNC, "always", size -> endToEndRate(workDir, size, value,
+                "always"), "interval", size -> endToEndRate(workDir, size, value, "interval"),
+                options.records() / 5, options.records(), options.rounds());
         return List.of(
-                Result.info(INTERNAL_FSYNC + " always", Stats.of(always), Unit.RECORDS_PER_SECOND,
+                Result.info(INTERNAL_FSYNC + " always", rates.first(), Unit.RECORDS_PER_SECOND,
                         "e2e with positions and delivery counts forced before every hand-out"),
-                Result.info(INTERNAL_FSYNC + " interval", Stats.of(interval), Unit.RECORDS_PER_SECOND,
+                Result.info(INTERNAL_FSYNC + " interval", rates.second(), Unit.RECORDS_PER_SECOND,
                         "the same rounds, positions and delivery counts forced every flush.ms (the default)"),
-                Result.info(INTERNAL_FSYNC + " always / interval", ratio, Unit.RATIO,
+                Result.info(INTERNAL_FSYNC + " always / interval", rates.ratio(), Unit.RATIO,
                         "per round; below 1 is the cost of forcing"));
     }
 
@@ -305,10 +293,9 @@ final class GroupBench implements BenchFamily {
         Path dir = workDir.fresh(BACKLOG_HEAP);
         ChildJvm.Outcome outcome;
         try {
-            outcome = ChildJvm.run(BACKLOG_HEAP, List.of("-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), GroupHeapProbe.class,
+            outcome = ChildJvm.runCapped(BACKLOG_HEAP, HEAP_CAP_MIB, GroupHeapProbe.class,
                     List.of(dir.toString(), Long.toString(records), Integer.toString(VALUE_SIZE),
-                            Integer.toString(PARTITIONS)), GroupHeapProbe.RESULT_PREFIX, CHILD_LIMIT);
+                            Integer.toString(PARTITIONS)), GroupHeapProbe.RESULT_PREFIX);
         } finally {
             WorkDir.deleteTree(dir);
         }
@@ -316,20 +303,17 @@ final class GroupBench implements BenchFamily {
     }
 
     private static Result backlogHeapResult(long records, ChildJvm.Outcome outcome) {
-        double cap = HEAP_CAP_MIB;
         if (!outcome.reported("peakHeapBytes")) {
-            String why = outcome.exitCode() == 3 ? "OutOfMemoryError" : "no result line";
-            return new Result(BACKLOG_HEAP, Stats.single(Double.NaN), Unit.MIB, cap, true, true,
-                    "child -Xmx64m exited with " + outcome.exitCode() + ": " + why);
+            return ChildJvm.unreported(BACKLOG_HEAP, HEAP_CAP_MIB, outcome);
         }
         double peak = outcome.longFigure("peakHeapBytes") / 1048576.0;
         String notes = String.format(Locale.ROOT, "child -Xmx64m (%s), %d member, %d partitions: backlog of %,d x 100 B"
                         + " (lag %,d), %.1f MiB live with it; then consumed %,d (lag %,d), %.1f MiB after GC;"
                         + " RSS peak %,d MiB",
-                outcome.figures().get("gc").split("_")[0], outcome.longFigure("members"), PARTITIONS, records,
+                outcome.collector(), outcome.longFigure("members"), PARTITIONS, records,
                 outcome.longFigure("lag"), outcome.longFigure("liveWithBacklogBytes") / 1048576.0,
                 outcome.longFigure("consumed"), outcome.longFigure("lagAfter"),
                 outcome.longFigure("usedAfterGcBytes") / 1048576.0, outcome.longFigure("peakRssKb") / 1024);
-        return new Result(BACKLOG_HEAP, Stats.single(peak), Unit.MIB, cap, true, false, notes);
+        return new Result(BACKLOG_HEAP, Stats.single(peak), Unit.MIB, HEAP_CAP_MIB, true, false, notes);
     }
 }

@@ -45,7 +45,6 @@ final class LogBench implements BenchFamily {
     private static final double PEER_RATIO_TARGET = 1.0;
     private static final int HEAP_CAP_MIB = 64;
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
 
     @Override
     public String name() {
@@ -264,9 +263,8 @@ final class LogBench implements BenchFamily {
         Path dir = workDir.fresh(HEAP);
         ChildJvm.Outcome outcome;
         try {
-            outcome = ChildJvm.run(HEAP, List.of("-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), HeapProbe.class,
-                    List.of(dir.toString(), Long.toString(records), "100"), HeapProbe.RESULT_PREFIX, CHILD_LIMIT);
+            outcome = ChildJvm.runCapped(HEAP, HEAP_CAP_MIB, HeapProbe.class,
+                    List.of(dir.toString(), Long.toString(records), "100"), HeapProbe.RESULT_PREFIX);
         } finally {
             WorkDir.deleteTree(dir);
         }
@@ -274,19 +272,15 @@ final class LogBench implements BenchFamily {
     }
 
     private static Result heapResult(long records, ChildJvm.Outcome outcome) {
-        double cap = HEAP_CAP_MIB;
         if (!outcome.reported("peakHeapBytes")) {
-            String why = outcome.exitCode() == 3 ? "OutOfMemoryError" : "no result line";
-            return new Result(HEAP, Stats.single(Double.NaN), Unit.MIB, cap, true, true,
-                    "child -Xmx64m exited with " + outcome.exitCode() + ": " + why);
+            return ChildJvm.unreported(HEAP, HEAP_CAP_MIB, outcome);
         }
         double peak = outcome.longFigure("peakHeapBytes") / 1048576.0;
         double afterGc = outcome.longFigure("usedAfterGcBytes") / 1048576.0;
         double seconds = outcome.doubleFigure("seconds");
         long rssMib = outcome.longFigure("peakRssKb") / 1024;
-        String gc = outcome.figures().get("gc").split("_")[0];
         String notes = String.format(Locale.ROOT, "child -Xmx64m (%s) appended %,d x 100 B, %,.0f records/s;"
-                + " %.1f MiB after GC; RSS peak %,d MiB", gc, records, records / seconds, afterGc, rssMib);
-        return new Result(HEAP, Stats.single(peak), Unit.MIB, cap, true, false, notes);
+                + " %.1f MiB after GC; RSS peak %,d MiB", outcome.collector(), records, records / seconds, afterGc, rssMib);
+        return new Result(HEAP, Stats.single(peak), Unit.MIB, HEAP_CAP_MIB, true, false, notes);
     }
 }

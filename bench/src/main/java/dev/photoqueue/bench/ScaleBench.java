@@ -18,7 +18,6 @@ import dev.photoqueue.worker.job.Topics;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,6 @@ final class ScaleBench implements BenchFamily {
     static final double P99_TARGET_MS = 5;
     static final int PARTITIONS = 6;
     static final int CACHE = 10_000;
-    private static final Duration CHILD_LIMIT = Duration.ofMinutes(30);
     private static final MessageCodec CODEC = new MessageCodec();
 
     @Override
@@ -105,20 +103,17 @@ final class ScaleBench implements BenchFamily {
     }
 
     private static ChildJvm.Outcome probe(String phase, Path dir, long photos) throws Exception {
-        return ChildJvm.run(phase, List.of("-Xmx" + HEAP_CAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), ScaleProbe.class,
+        return ChildJvm.runCapped(phase, HEAP_CAP_MIB, ScaleProbe.class,
                 List.of(dir.toString(), Long.toString(photos), Integer.toString(PARTITIONS), Integer.toString(CACHE)),
-                ScaleProbe.RESULT_PREFIX, CHILD_LIMIT);
+                ScaleProbe.RESULT_PREFIX);
     }
 
     private static List<Result> results(String phase, ChildJvm.Outcome outcome, String setup) {
         if (!outcome.reported("startSeconds")) {
-            String why = outcome.exitCode() == 3 ? "OutOfMemoryError" : "no result line";
-            return List.of(new Result(phase + " heap", Stats.single(Double.NaN), Unit.MIB, HEAP_CAP_MIB, true, true,
-                    "child -Xmx" + HEAP_CAP_MIB + "m exited with " + outcome.exitCode() + ": " + why));
+            return List.of(ChildJvm.unreported(phase + " heap", HEAP_CAP_MIB, outcome));
         }
         String heapNotes = String.format(Locale.ROOT, "after a full GC, child -Xmx%dm (%s); peak %.0f MiB, RSS peak"
-                        + " %,d MiB; cache %,d photos", HEAP_CAP_MIB, outcome.figures().get("gc").split("_")[0],
+                        + " %,d MiB; cache %,d photos", HEAP_CAP_MIB, outcome.collector(),
                 outcome.longFigure("peakHeapBytes") / 1048576.0, outcome.longFigure("peakRssKb") / 1024, CACHE);
         return List.of(
                 Result.atMost(phase + " start-up", Stats.single(outcome.doubleFigure("startSeconds") * 1000),
