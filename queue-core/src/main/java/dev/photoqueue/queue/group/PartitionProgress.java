@@ -18,10 +18,8 @@ import java.util.Map;
  * delivered again, in order, minus what was acked meanwhile. Guarded by its own monitor; the group
  * lock, when also needed, is taken first.
  */
-final class PartitionProgress implements PartitionState {
+final class PartitionProgress extends PartitionState {
 
-    final TopicPartition topicPartition;
-    private final DoneOffsets done = new DoneOffsets();
     private long nextFetch;
     /** The highest offset ever handed out (persisted): anything at or below it is a redelivery. */
     private long highestDelivered = -1;
@@ -38,12 +36,7 @@ final class PartitionProgress implements PartitionState {
     private boolean revoking;
 
     PartitionProgress(TopicPartition topicPartition) {
-        this.topicPartition = topicPartition;
-    }
-
-    @Override
-    public synchronized boolean isInitialized() {
-        return done.isInitialized();
+        super(topicPartition);
     }
 
     /** Sets the starting position of a partition the group has no committed position for. */
@@ -67,11 +60,6 @@ final class PartitionProgress implements PartitionState {
 
     synchronized boolean isRevoking() {
         return revoking;
-    }
-
-    @Override
-    public synchronized long committed() {
-        return done.committed();
     }
 
     synchronized long nextFetch() {
@@ -243,11 +231,6 @@ final class PartitionProgress implements PartitionState {
         return pausedUntilNanos;
     }
 
-    /** The error the last release of {@code offset} gave, or null. */
-    synchronized String lastError(long offset) {
-        return done.lastError(offset);
-    }
-
     /**
      * Checks an ack or release of {@code offset}: throws when fenced, returns false when there is
      * nothing to settle (done already, or not handed out at the current position).
@@ -304,7 +287,7 @@ final class PartitionProgress implements PartitionState {
     }
 
     @Override
-    public synchronized CommittedPosition position() {
+    synchronized CommittedPosition position() {
         Map<Long, Integer> counts = new HashMap<>();
         redeliveries.forEach((offset, count) -> {
             if (offset >= done.committed() && !done.isAckedAbove(offset)) {
@@ -312,15 +295,5 @@ final class PartitionProgress implements PartitionState {
             }
         });
         return done.position(Math.max(highestDelivered, -1), counts);
-    }
-
-    @Override
-    public synchronized PendingPosition pendingPosition() {
-        return done.pending(this::position);
-    }
-
-    @Override
-    public synchronized void persisted(long persistedAt) {
-        done.persisted(persistedAt);
     }
 }

@@ -26,13 +26,11 @@ import java.util.TreeSet;
  * {@link CommittedPosition} shape ({@code highestDelivered} is the last offset ever taken).
  * Guarded by its own monitor; the group lock, when also needed, is taken first.
  */
-final class SharedPartitionState implements PartitionState {
+final class SharedPartitionState extends PartitionState {
 
     private record Lock(Member member, long deadlineNanos, int deliveryCount) {
     }
 
-    final TopicPartition topicPartition;
-    private final DoneOffsets done = new DoneOffsets();
     /** The next offset never taken; everything in [committed, nextOffset) not done is locked or available. */
     private long nextOffset;
     private final TreeMap<Long, Lock> locks = new TreeMap<>();
@@ -49,12 +47,7 @@ final class SharedPartitionState implements PartitionState {
     static final int SETTLED_KEPT = 10_000;
 
     SharedPartitionState(TopicPartition topicPartition) {
-        this.topicPartition = topicPartition;
-    }
-
-    @Override
-    public synchronized boolean isInitialized() {
-        return done.isInitialized();
+        super(topicPartition);
     }
 
     /**
@@ -73,11 +66,6 @@ final class SharedPartitionState implements PartitionState {
                 deliveryCounts.put(o, position.deliveryCounts().getOrDefault(o, 1));
             }
         }
-    }
-
-    @Override
-    public synchronized long committed() {
-        return done.committed();
     }
 
     synchronized int lockedCount() {
@@ -210,10 +198,6 @@ final class SharedPartitionState implements PartitionState {
         }
     }
 
-    synchronized String lastError(long offset) {
-        return done.lastError(offset);
-    }
-
     /** How many records {@code member} holds locks on now (expired locks included until expired). */
     synchronized int lockedBy(Member member) {
         int n = 0;
@@ -279,7 +263,7 @@ final class SharedPartitionState implements PartitionState {
     }
 
     @Override
-    public synchronized CommittedPosition position() {
+    synchronized CommittedPosition position() {
         Map<Long, Integer> counts = new HashMap<>();
         deliveryCounts.forEach((offset, count) -> {
             if (count > 1) {
@@ -287,15 +271,5 @@ final class SharedPartitionState implements PartitionState {
             }
         });
         return done.position(Math.max(nextOffset - 1, -1), counts);
-    }
-
-    @Override
-    public synchronized PendingPosition pendingPosition() {
-        return done.pending(this::position);
-    }
-
-    @Override
-    public synchronized void persisted(long persistedAt) {
-        done.persisted(persistedAt);
     }
 }

@@ -4,7 +4,6 @@ import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
-import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
 import dev.photoqueue.queue.api.RebalanceListener;
@@ -35,15 +34,15 @@ import java.util.concurrent.TimeUnit;
  * next poll), hands the records over through its {@link MemberSession}, and runs the rebalance
  * listener. A member the coordinator removed (it stopped polling past the session timeout) is
  * told its partitions were lost and joins again under a new member id. What it shares with the
- * SHARED-mode consumer (subscription, checks, rejoining, dead letters) is its
- * {@link InhouseMembership}.
+ * SHARED-mode consumer (subscription, checks, rejoining, dead letters, commits, ids) is in
+ * {@link InhouseMember} and its {@link InhouseMembership}.
  *
  * <p>Failure handling: a poll persists the delivery counts of what it returns before returning
  * (one write a poll), so counting survives a crash; a record whose delivery would pass
  * {@code maxDeliveries} is dead-lettered (written and acknowledged first) and acked instead of
  * returned; a partition with a released record is skipped until its backoff ends. Not thread-safe.
  */
-final class InhouseGroupConsumer implements GroupConsumer {
+final class InhouseGroupConsumer extends InhouseMember<MemberSession> {
 
     private static final Logger LOG = LoggerFactory.getLogger(InhouseGroupConsumer.class);
 
@@ -58,8 +57,6 @@ final class InhouseGroupConsumer implements GroupConsumer {
         }
     }
 
-    private final InhouseMembership<MemberSession> membership;
-    private final GroupConsumerConfig config;
     private final Map<TopicPartition, Buffer> buffers = new HashMap<>();
     /** What the listener was told this member holds: revoked in full on close, pending revocations included. */
     private final Set<TopicPartition> announced = new TreeSet<>();
@@ -73,8 +70,7 @@ final class InhouseGroupConsumer implements GroupConsumer {
     private boolean closing;
 
     InhouseGroupConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
-        this.membership = new InhouseMembership<>(backend, config, coordinator::join);
-        this.config = config;
+        super(new InhouseMembership<>(backend, config, coordinator::join), config);
     }
 
     /** The current session; null before subscribe. Changes when the member joins again. */
@@ -260,16 +256,6 @@ final class InhouseGroupConsumer implements GroupConsumer {
         }
     }
 
-    @Override
-    public void commitSync() {
-        membership.session().commitSync();
-    }
-
-    /** The backend this member reads from: a transaction may only ack inputs of its own backend. */
-    InhouseBackend backend() {
-        return membership.backend();
-    }
-
     GroupConsumerConfig config() {
         return config;
     }
@@ -282,16 +268,6 @@ final class InhouseGroupConsumer implements GroupConsumer {
     @Override
     public Set<TopicPartition> assignment() {
         return current() == null ? Set.of() : new LinkedHashSet<>(current().fetchable());
-    }
-
-    @Override
-    public String groupId() {
-        return config.groupId();
-    }
-
-    @Override
-    public String memberId() {
-        return membership.memberId();
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
-import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.OffsetOutOfRangeException;
 import dev.photoqueue.queue.api.RebalanceListener;
@@ -32,20 +31,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Failure handling as in ORDERED mode: delivery counts are persisted before a poll returns; a
  * record whose delivery would pass {@code maxDeliveries} is dead-lettered and counted done instead
  * of returned. A member removed for silence loses its locks and joins again. What it shares with
- * the ORDERED-mode consumer is its {@link InhouseMembership}. Not thread-safe.
+ * the ORDERED-mode consumer is in {@link InhouseMember} and its {@link InhouseMembership}. Not
+ * thread-safe.
  */
-final class InhouseSharedConsumer implements GroupConsumer {
+final class InhouseSharedConsumer extends InhouseMember<SharedSession> {
 
     /** Releases and lock expiries by other members do not signal the log: look again at least this often. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final InhouseMembership<SharedSession> membership;
-    private final GroupConsumerConfig config;
     private int rotation;
 
     InhouseSharedConsumer(InhouseBackend backend, GroupCoordinator coordinator, GroupConsumerConfig config) {
-        this.membership = new InhouseMembership<>(backend, config, coordinator::joinShared);
-        this.config = config;
+        super(new InhouseMembership<>(backend, config, coordinator::joinShared), config);
     }
 
     @Override
@@ -168,25 +165,10 @@ final class InhouseSharedConsumer implements GroupConsumer {
         }
     }
 
-    @Override
-    public void commitSync() {
-        membership.session().commitSync();
-    }
-
     /** Empty: a SHARED member owns no partitions. */
     @Override
     public Set<TopicPartition> assignment() {
         return new LinkedHashSet<>();
-    }
-
-    @Override
-    public String groupId() {
-        return config.groupId();
-    }
-
-    @Override
-    public String memberId() {
-        return membership.memberId();
     }
 
     /** Leaves the group: the records it holds are available to the others at once. */
