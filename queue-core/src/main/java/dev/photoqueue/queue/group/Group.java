@@ -91,6 +91,11 @@ final class Group {
         mode.forEachState(action);
     }
 
+    /** The live state of {@code tp} in the group's current mode, or null when the group has no position on it. */
+    PartitionState stateOf(TopicPartition tp) {
+        return mode.stateOf(tp);
+    }
+
     /** Moves the group's position on {@code tp} to {@code offset}; the caller persists it. */
     void reset(TopicPartition tp, long offset) {
         PartitionProgress p = progress(tp);

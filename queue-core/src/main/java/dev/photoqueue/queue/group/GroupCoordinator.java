@@ -277,14 +277,15 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * The smallest committed position any group has on {@code tp}, or -1 when no group has one:
-     * where the backlog of the partition's slowest consumer starts. Takes no group lock.
+     * where the backlog of the partition's slowest consumer starts, in whichever mode each group
+     * consumes (a SHARED group's is its shared state's first record not done). Takes no group lock.
      */
     public long slowestCommitted(TopicPartition tp) {
         long slowest = -1;
         for (Group group : groups.values()) {
-            PartitionProgress p = group.progress.get(tp);
-            if (p != null) {
-                long committed = p.committed();
+            PartitionState state = group.stateOf(tp);
+            if (state != null) {
+                long committed = state.committed();
                 if (committed >= 0 && (slowest < 0 || committed < slowest)) {
                     slowest = committed;
                 }

@@ -25,6 +25,9 @@ sealed interface GroupMode permits OrderedGroupMode, SharedGroupMode {
     /** The live state of each partition the group has a position on, the one to persist and describe. */
     void forEachState(BiConsumer<TopicPartition, PartitionState> action);
 
+    /** The live state of {@code tp}, as {@link #forEachState} would give it, or null when it has none. */
+    PartitionState stateOf(TopicPartition tp);
+
     /** The group's position on {@code tp} was reset to {@code offset}: the mode's own state follows. */
     void reset(TopicPartition tp, long offset);
 

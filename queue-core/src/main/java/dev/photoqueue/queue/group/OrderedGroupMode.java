@@ -69,6 +69,11 @@ final class OrderedGroupMode implements GroupMode {
     }
 
     @Override
+    public PartitionState stateOf(TopicPartition tp) {
+        return group.progress.get(tp);
+    }
+
+    @Override
     public void reset(TopicPartition tp, long offset) {
         // The group's position is the live state: moved already.
     }

@@ -64,6 +64,13 @@ final class SharedGroupMode implements GroupMode {
         });
     }
 
+    /** The shared state once a member used the partition, else the position it will start from. */
+    @Override
+    public PartitionState stateOf(TopicPartition tp) {
+        SharedPartitionState state = states.get(tp);
+        return state != null ? state : group.progress.get(tp);
+    }
+
     /** Partitions without a state yet start from the group's position, reset already. */
     @Override
     public void reset(TopicPartition tp, long offset) {

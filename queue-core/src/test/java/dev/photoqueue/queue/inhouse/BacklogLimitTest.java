@@ -2,6 +2,7 @@ package dev.photoqueue.queue.inhouse;
 
 import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidConfigException;
@@ -50,7 +51,13 @@ class BacklogLimitTest {
 
     /** A member of {@code group} that owns the topic's partition and has a committed position on it. */
     private static GroupConsumer joinedMember(QueueBackend backend, String group) {
-        GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder(group).build());
+        return joinedMember(backend, GroupConsumerConfig.builder(group).build());
+    }
+
+    /** A member of the group of {@code config} once the group has a committed position on the partition. */
+    private static GroupConsumer joinedMember(QueueBackend backend, GroupConsumerConfig config) {
+        String group = config.groupId();
+        GroupConsumer member = backend.groupConsumer(config);
         member.subscribe(List.of(TOPIC));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -99,6 +106,31 @@ class BacklogLimitTest {
                 assertEquals(TopicConfigs.MAX_BACKLOG_RECORDS, full.setting());
                 assertTrue(full.getMessage().contains("\"jobs\"") && full.getMessage().contains("5"),
                         full.getMessage());
+
+                consume(member, 2);
+                assertEquals(5, await(producer.trySend(record(5))).offset());
+                assertEquals(6, await(producer.trySend(record(6))).offset());
+                assertInstanceOf(BacklogFullException.class, failureOf(producer.trySend(record(7))));
+            }
+        }
+    }
+
+    /**
+     * A SHARED group's backlog counts too, and shrinks as its members settle records: its
+     * position is its shared state's, not the one it was loaded with.
+     */
+    @Test
+    void aSharedGroupsBacklogHoldsBackSendsUntilItsMembersAck() {
+        try (QueueBackend backend = open(dir)) {
+            createTopic(backend, TopicConfigs.MAX_BACKLOG_RECORDS, "5");
+            GroupConsumerConfig shared = GroupConsumerConfig.builder("shared").mode(ConsumptionMode.SHARED).build();
+            try (GroupConsumer member = joinedMember(backend, shared); Producer producer = backend.producer()) {
+                for (int i = 0; i < 5; i++) {
+                    await(producer.trySend(record(i)));
+                }
+                BacklogFullException full = assertInstanceOf(BacklogFullException.class,
+                        failureOf(producer.trySend(record(5))));
+                assertEquals(5, full.backlog());
 
                 consume(member, 2);
                 assertEquals(5, await(producer.trySend(record(5))).offset());
