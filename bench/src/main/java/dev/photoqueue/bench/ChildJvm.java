@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs a probe class of this jar in a child JVM with its own flags (a heap cap), echoing its
@@ -56,6 +57,21 @@ final class ChildJvm {
             throws IOException, InterruptedException {
         return run(phase, List.of("-Xmx" + capMib + "m", "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), probe, args, resultPrefix, PROBE_LIMIT);
+    }
+
+    /**
+     * {@link #runCapped} on a fresh directory of {@code workDir} named after the phase, whose path
+     * {@code args} puts among the probe's arguments; the directory is deleted afterwards.
+     */
+    static Outcome runCappedIn(WorkDir workDir, String phase, int capMib, Class<?> probe,
+                               Function<Path, List<String>> args, String resultPrefix)
+            throws IOException, InterruptedException {
+        Path dir = workDir.fresh(phase);
+        try {
+            return runCapped(phase, capMib, probe, args.apply(dir), resultPrefix);
+        } finally {
+            WorkDir.deleteTree(dir);
+        }
     }
 
     /** The failed result of {@code phase} for a capped child that did not report: no figure, and why. */

@@ -290,15 +290,9 @@ final class GroupBench implements BenchFamily {
 
     private Result backlogHeap(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
-        Path dir = workDir.fresh(BACKLOG_HEAP);
-        ChildJvm.Outcome outcome;
-        try {
-            outcome = ChildJvm.runCapped(BACKLOG_HEAP, HEAP_CAP_MIB, GroupHeapProbe.class,
-                    List.of(dir.toString(), Long.toString(records), Integer.toString(VALUE_SIZE),
-                            Integer.toString(PARTITIONS)), GroupHeapProbe.RESULT_PREFIX);
-        } finally {
-            WorkDir.deleteTree(dir);
-        }
+        ChildJvm.Outcome outcome = ChildJvm.runCappedIn(workDir, BACKLOG_HEAP, HEAP_CAP_MIB, GroupHeapProbe.class,
+                dir -> List.of(dir.toString(), Long.toString(records), Integer.toString(VALUE_SIZE),
+                        Integer.toString(PARTITIONS)), GroupHeapProbe.RESULT_PREFIX);
         return backlogHeapResult(records, outcome);
     }
 

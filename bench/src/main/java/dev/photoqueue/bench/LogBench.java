@@ -260,14 +260,8 @@ final class LogBench implements BenchFamily {
 
     private Result heap(BenchOptions options, WorkDir workDir) throws Exception {
         long records = options.records();
-        Path dir = workDir.fresh(HEAP);
-        ChildJvm.Outcome outcome;
-        try {
-            outcome = ChildJvm.runCapped(HEAP, HEAP_CAP_MIB, HeapProbe.class,
-                    List.of(dir.toString(), Long.toString(records), "100"), HeapProbe.RESULT_PREFIX);
-        } finally {
-            WorkDir.deleteTree(dir);
-        }
+        ChildJvm.Outcome outcome = ChildJvm.runCappedIn(workDir, HEAP, HEAP_CAP_MIB, HeapProbe.class,
+                dir -> List.of(dir.toString(), Long.toString(records), "100"), HeapProbe.RESULT_PREFIX);
         return heapResult(records, outcome);
     }
 
