@@ -15,16 +15,15 @@ import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static dev.photoqueue.e2e.BuiltProject.freePort;
+import static dev.photoqueue.e2e.BuiltProject.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code worker.jar} processes on a real Kafka broker ({@code kafka-broker.jar}), killed with
@@ -59,42 +59,21 @@ class WorkerCrashIT {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
     private String bootstrap;
 
     @BeforeAll
     static void findBuild() {
-        String path = System.getProperty("project.root");
-        assumeTrue(path != null, "project.root not set; run mvn verify");
-        root = Path.of(path).toAbsolutePath().normalize();
-        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar")) {
-            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
-        }
-    }
-
-    @AfterEach
-    void killAll() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar");
     }
 
     private void startBroker() throws IOException {
         int port = freePort();
-        Process broker = new ProcessBuilder(java(), "-jar", root.resolve("kafka-broker/target/kafka-broker.jar").toString(),
-                "--data-dir", dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
-                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()).start();
-        processes.add(broker);
+        Process broker = processes.start(new ProcessBuilder(java(), "-jar",
+                root.resolve("kafka-broker/target/kafka-broker.jar").toString(), "--data-dir",
+                dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
+                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()));
         BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.equals("ready 127.0.0.1:" + port)) {
@@ -111,9 +90,7 @@ class WorkerCrashIT {
         pb.environment().putAll(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "DATA_DIR", dir.resolve("data").toString(), "WORKERS", "1", "PARTITIONS", "4",
                 "PQ_BLOB_FSYNC", "false"));
-        Process worker = pb.start();
-        processes.add(worker);
-        return worker;
+        return processes.start(pb);
     }
 
     @Test
