@@ -21,9 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +36,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import static dev.photoqueue.e2e.BuiltProject.freePort;
 import static dev.photoqueue.e2e.BuiltProject.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,22 +65,6 @@ class WorkerCrashIT {
         root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar");
     }
 
-    private void startBroker() throws IOException {
-        int port = freePort();
-        Process broker = processes.start(new ProcessBuilder(java(), "-jar",
-                root.resolve("kafka-broker/target/kafka-broker.jar").toString(), "--data-dir",
-                dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
-                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()));
-        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.equals("ready 127.0.0.1:" + port)) {
-                bootstrap = "127.0.0.1:" + port;
-                return;
-            }
-        }
-        throw new AssertionError("the broker ended before it was ready: " + Files.readString(dir.resolve("broker.err")));
-    }
-
     private Process startWorker(int n) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(java(), "-jar", root.resolve("worker/target/worker.jar").toString())
                 .redirectOutput(dir.resolve("worker-" + n + ".log").toFile()).redirectErrorStream(true);
@@ -95,7 +76,7 @@ class WorkerCrashIT {
 
     @Test
     void everyJobCompletesThoughWorkerProcessesAreKilledMidRun() throws Exception {
-        startBroker();
+        bootstrap = processes.startKafkaBroker(root, dir);
         Map<String, String> kafka = Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap);
         Set<String> ids = new TreeSet<>();
         try (QueueBackend backend = QueueBackends.open(kafka)) {

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.photoqueue.e2e.BuiltProject.freePort;
 import static dev.photoqueue.e2e.BuiltProject.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +60,7 @@ class WorkerMetricsIT {
 
     @Test
     void workerProcessServesItsOwnOutcomesOnTheMetricsPortItNames() throws Exception {
-        String bootstrap = startBroker();
+        String bootstrap = processes.startKafkaBroker(root, dir);
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
                 "kafka.bootstrap.servers", bootstrap))) {
             backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 2));
@@ -120,20 +119,5 @@ class WorkerMetricsIT {
         }
         throw new AssertionError("the worker ended before it named its metrics port: "
                 + Files.readString(dir.resolve("worker.err")));
-    }
-
-    private String startBroker() throws IOException {
-        int port = freePort();
-        Process broker = processes.start(new ProcessBuilder(java(), "-jar",
-                root.resolve("kafka-broker/target/kafka-broker.jar").toString(), "--data-dir",
-                dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
-                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()));
-        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.equals("ready 127.0.0.1:" + port)) {
-                return "127.0.0.1:" + port;
-            }
-        }
-        throw new AssertionError("the broker ended before it was ready: " + Files.readString(dir.resolve("broker.err")));
     }
 }
