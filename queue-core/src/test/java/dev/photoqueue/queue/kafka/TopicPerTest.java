@@ -21,16 +21,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class TopicPerTest implements BeforeEachCallback, AfterEachCallback {
 
     private QueueBackend backend;
-    private String topic;
-    private String group;
+    /** The test method's name and a suffix no other test or earlier run has. */
+    private String run;
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        String run = context.getRequiredTestMethod().getName() + "-" + EmbeddedKafka.uniqueSuffix();
-        topic = "t-" + run;
-        group = "g-" + run;
+        run = context.getRequiredTestMethod().getName() + "-" + EmbeddedKafka.uniqueSuffix();
         backend = EmbeddedKafka.openBackend();
-        backend.admin().createTopic(new NewTopic(topic, 1));
+        backend.admin().createTopic(new NewTopic(topic(), 1));
     }
 
     @Override
@@ -48,11 +46,11 @@ final class TopicPerTest implements BeforeEachCallback, AfterEachCallback {
 
     /** This test's topic, of one partition. */
     String topic() {
-        return topic;
+        return "t-" + run;
     }
 
     /** This test's group id, not used before. */
     String group() {
-        return group;
+        return "g-" + run;
     }
 }
