@@ -28,10 +28,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static dev.photoqueue.e2e.BuiltProject.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Replication you can break: {@code scripts/topology.sh up 1 --brokers 3} (three KRaft nodes from
@@ -67,13 +67,8 @@ class ReplicatedTopologyIT {
 
     @BeforeAll
     static void findBuild() throws IOException {
-        String path = System.getProperty("project.root");
-        assumeTrue(path != null, "project.root not set; run mvn verify");
-        root = Path.of(path).toAbsolutePath().normalize();
-        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "upload-api/target/upload-api.jar",
-                "worker/target/worker.jar")) {
-            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
-        }
+        root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "upload-api/target/upload-api.jar",
+                "worker/target/worker.jar");
         photo = Files.readAllBytes(root.resolve("sample-images/FreshFlower.jpg"));
     }
 
@@ -217,12 +212,6 @@ class ReplicatedTopologyIT {
             }
         }
         throw new AssertionError("no " + topic + "-" + partition + " in " + cluster);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** A base port B with B to B+5 free: three brokers and their controllers (topology.sh's layout). */

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.photoqueue.e2e.BuiltProject.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The no-Docker topology as a user runs it ({@code scripts/topology.sh}): a real Kafka broker, the
@@ -54,19 +53,8 @@ class TopologyIT {
 
     @BeforeAll
     static void findBuild() {
-        String path = System.getProperty("project.root");
-        assumeTrue(path != null, "project.root not set; run mvn verify");
-        root = Path.of(path).toAbsolutePath().normalize();
-        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "upload-api/target/upload-api.jar",
-                "worker/target/worker.jar")) {
-            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "upload-api/target/upload-api.jar",
+                "worker/target/worker.jar");
     }
 
     /** Runs {@code scripts/topology.sh args}; returns its output, failing on a non-zero exit. */

@@ -15,16 +15,13 @@ import dev.photoqueue.worker.job.PhotoFailed;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +36,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static dev.photoqueue.e2e.BuiltProject.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code worker.jar} processes on a real Kafka broker ({@code kafka-broker.jar}), killed with
@@ -59,50 +56,13 @@ class WorkerCrashIT {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
     private String bootstrap;
 
     @BeforeAll
     static void findBuild() {
-        String path = System.getProperty("project.root");
-        assumeTrue(path != null, "project.root not set; run mvn verify");
-        root = Path.of(path).toAbsolutePath().normalize();
-        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar")) {
-            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
-        }
-    }
-
-    @AfterEach
-    void killAll() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private void startBroker() throws IOException {
-        int port = freePort();
-        Process broker = new ProcessBuilder(java(), "-jar", root.resolve("kafka-broker/target/kafka-broker.jar").toString(),
-                "--data-dir", dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
-                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()).start();
-        processes.add(broker);
-        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.equals("ready 127.0.0.1:" + port)) {
-                bootstrap = "127.0.0.1:" + port;
-                return;
-            }
-        }
-        throw new AssertionError("the broker ended before it was ready: " + Files.readString(dir.resolve("broker.err")));
+        root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar");
     }
 
     private Process startWorker(int n) throws IOException {
@@ -111,14 +71,12 @@ class WorkerCrashIT {
         pb.environment().putAll(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "DATA_DIR", dir.resolve("data").toString(), "WORKERS", "1", "PARTITIONS", "4",
                 "PQ_BLOB_FSYNC", "false"));
-        Process worker = pb.start();
-        processes.add(worker);
-        return worker;
+        return processes.start(pb);
     }
 
     @Test
     void everyJobCompletesThoughWorkerProcessesAreKilledMidRun() throws Exception {
-        startBroker();
+        bootstrap = processes.startKafkaBroker(root, dir);
         Map<String, String> kafka = Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap);
         Set<String> ids = new TreeSet<>();
         try (QueueBackend backend = QueueBackends.open(kafka)) {

@@ -9,16 +9,15 @@ import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,16 +26,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.photoqueue.e2e.BuiltProject.java;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A {@code worker.jar} process with {@code METRICS_PORT=0} on a real Kafka broker
@@ -51,29 +49,18 @@ class WorkerMetricsIT {
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void findBuild() {
-        String path = System.getProperty("project.root");
-        assumeTrue(path != null, "project.root not set; run mvn verify");
-        root = Path.of(path).toAbsolutePath().normalize();
-        for (String jar : List.of("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar")) {
-            assumeTrue(Files.isRegularFile(root.resolve(jar)), jar + " not built; run mvn verify");
-        }
-    }
-
-    @AfterEach
-    void killAll() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        root = BuiltProject.rootWith("kafka-broker/target/kafka-broker.jar", "worker/target/worker.jar");
     }
 
     @Test
     void workerProcessServesItsOwnOutcomesOnTheMetricsPortItNames() throws Exception {
-        String bootstrap = startBroker();
+        String bootstrap = processes.startKafkaBroker(root, dir);
         try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
                 "kafka.bootstrap.servers", bootstrap))) {
             backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 2));
@@ -122,8 +109,7 @@ class WorkerMetricsIT {
         pb.environment().putAll(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "DATA_DIR", dir.resolve("data").toString(), "WORKERS", "1", "PARTITIONS", "2",
                 "PQ_BLOB_FSYNC", "false", "METRICS_PORT", "0", "HEALTH_FILE", dir.resolve("health").toString()));
-        Process worker = pb.start();
-        processes.add(worker);
+        Process worker = processes.start(pb);
         BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             Matcher m = METRICS_PORT.matcher(line);
@@ -133,30 +119,5 @@ class WorkerMetricsIT {
         }
         throw new AssertionError("the worker ended before it named its metrics port: "
                 + Files.readString(dir.resolve("worker.err")));
-    }
-
-    private String startBroker() throws IOException {
-        int port = freePort();
-        Process broker = new ProcessBuilder(java(), "-jar", root.resolve("kafka-broker/target/kafka-broker.jar").toString(),
-                "--data-dir", dir.resolve("kafka").toString(), "--port", String.valueOf(port), "--controller-port",
-                String.valueOf(freePort())).redirectError(dir.resolve("broker.err").toFile()).start();
-        processes.add(broker);
-        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.equals("ready 127.0.0.1:" + port)) {
-                return "127.0.0.1:" + port;
-            }
-        }
-        throw new AssertionError("the broker ended before it was ready: " + Files.readString(dir.resolve("broker.err")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

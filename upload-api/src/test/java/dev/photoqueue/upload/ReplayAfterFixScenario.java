@@ -8,17 +8,15 @@ import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.env.FileIO;
 import dev.photoqueue.upload.config.AppConfig;
 import dev.photoqueue.worker.image.ImagePipeline;
+import dev.photoqueue.worker.image.Quadrants;
 import dev.photoqueue.worker.image.RenderedVariant;
 import dev.photoqueue.worker.image.Rendering;
 import dev.photoqueue.worker.image.VariantSpec;
 import dev.photoqueue.worker.job.Topics;
 
 import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -36,6 +34,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static dev.photoqueue.upload.TestClient.json;
+import static dev.photoqueue.worker.image.Quadrants.assertQuadrants;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -51,8 +50,6 @@ final class ReplayAfterFixScenario implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(120);
     private static final int WORKERS = 2;
-    /** The test photos' quadrants, clockwise from the top left: any turn or mirror shows. */
-    private static final Color[] QUADRANTS = {Color.RED, Color.GREEN, Color.WHITE, Color.BLUE};
 
     private final App app;
     private final QueueBackend backend;
@@ -185,7 +182,7 @@ final class ReplayAfterFixScenario implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int n = photosMade++;
-            byte[] png = quadrants(520 + 40 * n, 390 + 30 * n);
+            byte[] png = Quadrants.png(520 + 40 * n, 390 + 30 * n);
             HttpResponse<String> r = client.upload("", Map.of(), TestClient.Part.file("file", user + n + ".png", png),
                     TestClient.Part.field("user", user));
             assertEquals(202, r.statusCode(), r.body());
@@ -306,39 +303,6 @@ final class ReplayAfterFixScenario implements AutoCloseable {
         return positions;
     }
 
-    /** Asserts the four quadrants' colours: as drawn, or turned half a turn. */
-    private static void assertQuadrants(BufferedImage image, boolean upsideDown, String what) {
-        int w = image.getWidth() / 2;
-        int h = image.getHeight() / 2;
-        int[][] corners = {{0, 0}, {w, 0}, {w, h}, {0, h}};
-        for (int q = 0; q < 4; q++) {
-            Color expected = QUADRANTS[upsideDown ? (q + 2) % 4 : q];
-            // the inner part of each quadrant: JPEG and scaling blur the borders between them
-            double[] rgb = meanRgb(image, corners[q][0] + w / 4, corners[q][1] + h / 4, w / 2, h / 2);
-            double[] want = {expected.getRed(), expected.getGreen(), expected.getBlue()};
-            for (int c = 0; c < 3; c++) {
-                assertEquals(want[c], rgb[c], 24, what + ": quadrant " + q + ", channel " + c
-                        + (upsideDown ? " (expected upside down)" : " (expected upright)"));
-            }
-        }
-    }
-
-    private static double[] meanRgb(BufferedImage image, int x0, int y0, int w, int h) {
-        double[] sum = new double[3];
-        for (int y = y0; y < y0 + h; y++) {
-            for (int x = x0; x < x0 + w; x++) {
-                int p = image.getRGB(x, y);
-                sum[0] += (p >> 16) & 255;
-                sum[1] += (p >> 8) & 255;
-                sum[2] += p & 255;
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            sum[i] /= (double) w * h;
-        }
-        return sum;
-    }
-
     private static BufferedImage decode(byte[] jpeg) {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
@@ -347,25 +311,6 @@ final class ReplayAfterFixScenario implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** A PNG of {@code width x height} whose quadrants are {@link #QUADRANTS}. */
-    static byte[] quadrants(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        int[][] corners = {{0, 0}, {width / 2, 0}, {width / 2, height / 2}, {0, height / 2}};
-        for (int q = 0; q < 4; q++) {
-            g.setColor(QUADRANTS[q]);
-            g.fillRect(corners[q][0], corners[q][1], width / 2, height / 2);
-        }
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload;
 
+import dev.photoqueue.worker.image.Quadrants;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,7 +34,7 @@ class ReplayBrowserTest {
         DashboardBrowserTest.requireBrowser();
         Path profile = Files.createTempDirectory("photoqueue-chromium");
         Path photo = Files.createTempFile("quadrants", ".png");
-        Files.write(photo, ReplayAfterFixScenario.quadrants(640, 480));
+        Files.write(photo, Quadrants.png(640, 480));
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "3"))) {
             WebDriver driver = DashboardBrowserTest.chromium(profile);
             try {

@@ -1,6 +1,7 @@
 package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.queue.testing.AllAtOnce;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,12 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static dev.photoqueue.upload.TestClient.json;
@@ -41,7 +36,8 @@ class UploadRacesTest {
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "0", "PARTITIONS", "2",
                 "MAX_BACKLOG", String.valueOf(maxBacklog)))) {
             TestClient client = running.client;
-            List<HttpResponse<String>> answers = allAtOnce(uploads, i -> client.uploadPhoto(SAMPLES[i % SAMPLES.length]));
+            List<HttpResponse<String>> answers = AllAtOnce.run(uploads, WAIT,
+                    i -> client.uploadPhoto(SAMPLES[i % SAMPLES.length]));
             Map<Integer, Integer> byStatus = new TreeMap<>();
             answers.forEach(r -> byStatus.merge(r.statusCode(), 1, Integer::sum));
             for (HttpResponse<String> r : answers) {
@@ -66,7 +62,7 @@ class UploadRacesTest {
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "0", "PARTITIONS", "2"))) {
             TestClient client = running.client;
             List<String> problems = new ArrayList<>();
-            List<HttpResponse<String>> follows = allAtOnce(uploads, i -> {
+            List<HttpResponse<String>> follows = AllAtOnce.run(uploads, WAIT, i -> {
                 HttpResponse<String> accepted = client.uploadPhoto(SAMPLES[i % SAMPLES.length]);
                 assertEquals(202, accepted.statusCode(), accepted.body());
                 String location = accepted.headers().firstValue("Location").orElseThrow();
@@ -90,37 +86,5 @@ class UploadRacesTest {
             jobs += p.get("end").asLong() - p.get("start").asLong();
         }
         return jobs;
-    }
-
-    /** Runs {@code call} for 0..n-1 on n threads released together; the answers in that order. */
-    static <T> List<T> allAtOnce(int n, Function<Integer, T> call) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<T>> calls = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                calls.add(CompletableFuture.supplyAsync(() -> {
-                    ready.countDown();
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                    return call.apply(index);
-                }, threads));
-            }
-            assertTrue(ready.await(WAIT.toSeconds(), TimeUnit.SECONDS), "callers ready");
-            go.countDown();
-            List<T> answers = new ArrayList<>();
-            for (CompletableFuture<T> c : calls) {
-                answers.add(c.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-            }
-            return answers;
-        } finally {
-            threads.shutdownNow();
-        }
     }
 }

@@ -20,11 +20,11 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
+import static dev.photoqueue.worker.ProcessedFiles.contents;
+import static dev.photoqueue.worker.ProcessedFiles.fileKeys;
 import static org.junit.jupiter.api.Assertions.*;
 
 class PhotoProcessorTest {
@@ -66,29 +66,29 @@ class PhotoProcessorTest {
     void theSameJobTwiceLeavesTheSameFilesUntouchedAndIsADuplicate() throws Exception {
         PhotoUploaded job = upload("garden", SampleImages.photo("Garden.jpg"));
         PhotoProcessor.Result first = processor.process(job);
-        List<byte[]> bytes = contents(first);
-        List<Object> identities = fileKeys(first);
+        List<byte[]> bytes = contents(root, first);
+        List<Object> identities = fileKeys(root, first);
 
         PhotoProcessor.Result second = processor.process(job);
 
         assertTrue(second.duplicate());
         assertEquals(first.variants(), second.variants());
         for (int i = 0; i < bytes.size(); i++) {
-            assertArrayEquals(bytes.get(i), contents(second).get(i));
+            assertArrayEquals(bytes.get(i), contents(root, second).get(i));
         }
-        assertEquals(identities, fileKeys(second), "a duplicate rewrote a file");
+        assertEquals(identities, fileKeys(root, second), "a duplicate rewrote a file");
     }
 
     @Test
     void processingAgainFromScratchGivesIdenticalBytes() throws Exception {
         PhotoUploaded job = upload("meadow", SampleImages.photo("GreenMeadow.jpg"));
-        List<byte[]> first = contents(processor.process(job));
+        List<byte[]> first = contents(root, processor.process(job));
         Files.delete(root.resolve("photos/meadow/manifest.json"));
 
         PhotoProcessor.Result again = processor.process(job);
 
         assertFalse(again.duplicate());
-        List<byte[]> second = contents(again);
+        List<byte[]> second = contents(root, again);
         for (int i = 0; i < first.size(); i++) {
             assertArrayEquals(first.get(i), second.get(i));
         }
@@ -97,7 +97,7 @@ class PhotoProcessorTest {
     @Test
     void aDamagedVariantOrANewSourceIsNotADuplicate() throws Exception {
         PhotoUploaded job = upload("wings", SampleImages.photo("TwoWings.jpg"));
-        byte[] thumb = contents(processor.process(job)).get(0);
+        byte[] thumb = contents(root, processor.process(job)).get(0);
         Path thumbFile = root.resolve("photos/wings/thumb.jpg");
         Files.write(thumbFile, "damaged".getBytes(StandardCharsets.UTF_8));
 
@@ -147,24 +147,5 @@ class PhotoProcessorTest {
     private void assertTransient(Class<? extends PhotoJobException> type, PhotoUploaded job) {
         PhotoJobException e = assertThrows(type, () -> processor.process(job));
         assertFalse(e.permanent(), e.getMessage());
-    }
-
-    private List<byte[]> contents(PhotoProcessor.Result result) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        for (ProcessedVariant v : result.variants()) {
-            out.add(Files.readAllBytes(root.resolve(v.path())));
-        }
-        return out;
-    }
-
-    /** The file system's identity of each file (device and inode on Linux): a rename over it changes it. */
-    private List<Object> fileKeys(PhotoProcessor.Result result) throws Exception {
-        List<Object> out = new ArrayList<>();
-        for (ProcessedVariant v : result.variants()) {
-            Object key = Files.readAttributes(root.resolve(v.path()), BasicFileAttributes.class).fileKey();
-            assertNotNull(key, "this file system reports no file keys");
-            out.add(key);
-        }
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.blob.VariantManifest;
 import dev.photoqueue.worker.image.ImagePipeline;
 import dev.photoqueue.worker.image.Pixels;
+import dev.photoqueue.worker.image.Quadrants;
 import dev.photoqueue.worker.image.SampleImages;
 import dev.photoqueue.worker.image.VariantSpec;
 import dev.photoqueue.worker.job.PhotoProcessed.ProcessedVariant;
@@ -12,17 +13,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.photoqueue.worker.ProcessedFiles.contents;
+import static dev.photoqueue.worker.ProcessedFiles.fileKeys;
+import static dev.photoqueue.worker.image.Quadrants.assertQuadrants;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -31,9 +31,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * skips what it made itself.
  */
 class VersionedProcessingTest {
-
-    /** The test photo's quadrants, clockwise from the top left. */
-    static final Color[] QUADRANTS = {Color.RED, Color.GREEN, Color.WHITE, Color.BLUE};
 
     @TempDir
     Path root;
@@ -49,14 +46,14 @@ class VersionedProcessingTest {
 
     @Test
     void theFaultyVersionRendersUpsideDownIntoFilesOfItsOwn() throws Exception {
-        PhotoUploaded job = upload("flip", quadrants(640, 480));
+        PhotoUploaded job = upload("flip", Quadrants.png(640, 480));
 
         PhotoProcessor.Result bad = v1.withVersion(WorkerVersion.V2).process(job);
 
         assertFalse(bad.duplicate());
         for (ProcessedVariant v : bad.variants()) {
             assertEquals("photos/flip/v2/" + v.name() + ".jpg", v.path());
-            assertQuadrants(SampleImages.decode(Files.readAllBytes(root.resolve(v.path()))), true);
+            assertQuadrants(SampleImages.decode(Files.readAllBytes(root.resolve(v.path()))), true, v.path());
         }
         assertTrue(Files.exists(root.resolve("photos/flip/v2/manifest.json")));
         assertFalse(Files.exists(root.resolve("photos/flip/thumb.jpg")), "v2 wrote into v1's files");
@@ -65,10 +62,10 @@ class VersionedProcessingTest {
 
     @Test
     void theFixedVersionReRendersWhatTheFaultyOneMadeAndSkipsWhatItMadeItself() throws Exception {
-        PhotoUploaded job = upload("heal", quadrants(640, 480));
+        PhotoUploaded job = upload("heal", Quadrants.png(640, 480));
         PhotoProcessor.Result bad = v1.withVersion(WorkerVersion.V2).process(job);
-        List<Object> badKeys = fileKeys(bad);
-        List<byte[]> badBytes = contents(bad);
+        List<Object> badKeys = fileKeys(root, bad);
+        List<byte[]> badBytes = contents(root, bad);
 
         PhotoProcessor v3 = v1.withVersion(WorkerVersion.V3);
         PhotoProcessor.Result fixed = v3.process(job);
@@ -76,18 +73,18 @@ class VersionedProcessingTest {
         assertFalse(fixed.duplicate(), "v3 took v2's variants for its own");
         for (ProcessedVariant v : fixed.variants()) {
             assertEquals("photos/heal/v3/" + v.name() + ".jpg", v.path());
-            assertQuadrants(SampleImages.decode(Files.readAllBytes(root.resolve(v.path()))), false);
+            assertQuadrants(SampleImages.decode(Files.readAllBytes(root.resolve(v.path()))), false, v.path());
         }
-        assertEquals(badKeys, fileKeys(bad), "v3 rewrote v2's files");
+        assertEquals(badKeys, fileKeys(root, bad), "v3 rewrote v2's files");
         for (int i = 0; i < badBytes.size(); i++) {
-            assertArrayEquals(badBytes.get(i), contents(bad).get(i));
+            assertArrayEquals(badBytes.get(i), contents(root, bad).get(i));
         }
 
-        List<Object> fixedKeys = fileKeys(fixed);
+        List<Object> fixedKeys = fileKeys(root, fixed);
         PhotoProcessor.Result again = v3.process(job);
         assertTrue(again.duplicate(), "v3 did its own job twice");
         assertEquals(fixed.variants(), again.variants());
-        assertEquals(fixedKeys, fileKeys(again), "a duplicate rewrote a file");
+        assertEquals(fixedKeys, fileKeys(root, again), "a duplicate rewrote a file");
     }
 
     @Test
@@ -99,9 +96,10 @@ class VersionedProcessingTest {
 
         assertEquals("photos/dune/thumb.jpg", first.variants().get(0).path(), "v1 keeps the layout it always had");
         for (int i = 0; i < first.variants().size(); i++) {
-            assertArrayEquals(contents(first).get(i), contents(fixed).get(i), first.variants().get(i).name());
-            BufferedImage upright = SampleImages.decode(contents(first).get(i));
-            BufferedImage turned = SampleImages.decode(contents(faulty).get(i));
+            assertArrayEquals(contents(root, first).get(i), contents(root, fixed).get(i),
+                    first.variants().get(i).name());
+            BufferedImage upright = SampleImages.decode(contents(root, first).get(i));
+            BufferedImage turned = SampleImages.decode(contents(root, faulty).get(i));
             // JPEG blocks fall on other pixels once turned, so a small difference remains
             double apart = Pixels.meanDifference(upright, halfTurn(turned));
             double asIs = Pixels.meanDifference(upright, turned);
@@ -112,7 +110,7 @@ class VersionedProcessingTest {
 
     @Test
     void aManifestOfAnotherVersionIsNotTakenForThisVersionsOwn() throws Exception {
-        PhotoUploaded job = upload("copy", quadrants(320, 240));
+        PhotoUploaded job = upload("copy", Quadrants.png(320, 240));
         v1.withVersion(WorkerVersion.V2).process(job);
         Files.createDirectories(root.resolve("photos/copy/v3"));
         Files.copy(root.resolve("photos/copy/v2/manifest.json"), root.resolve("photos/copy/v3/manifest.json"));
@@ -123,7 +121,7 @@ class VersionedProcessingTest {
 
     @Test
     void aManifestWrittenBeforeVersionsExistedBelongsToTheFirstVersion() throws Exception {
-        PhotoUploaded job = upload("old", quadrants(320, 240));
+        PhotoUploaded job = upload("old", Quadrants.png(320, 240));
         PhotoProcessor.Result result = v1.process(job);
         Path manifest = root.resolve("photos/old/manifest.json");
         String text = Files.readString(manifest);
@@ -153,36 +151,6 @@ class VersionedProcessingTest {
                 WorkerEnvironment.from(Map.of("WORKER_VERSION", "v3"), new java.util.Properties()).worker().version());
     }
 
-    /** Asserts the four quadrants' colours: as drawn, or turned half a turn. */
-    static void assertQuadrants(BufferedImage image, boolean upsideDown) {
-        int w = image.getWidth() / 2;
-        int h = image.getHeight() / 2;
-        int[][] corners = {{0, 0}, {w, 0}, {w, h}, {0, h}};
-        for (int q = 0; q < 4; q++) {
-            Color expected = QUADRANTS[upsideDown ? (q + 2) % 4 : q];
-            // the inner part of each quadrant: JPEG and scaling blur the borders between them
-            double[] rgb = Pixels.meanRgb(image, corners[q][0] + w / 4, corners[q][1] + h / 4, w / 2, h / 2);
-            double[] want = {expected.getRed(), expected.getGreen(), expected.getBlue()};
-            for (int c = 0; c < 3; c++) {
-                assertEquals(want[c], rgb[c], 24, "quadrant " + q + " channel " + c + " of " + image.getWidth() + "x"
-                        + image.getHeight() + (upsideDown ? " (upside down)" : ""));
-            }
-        }
-    }
-
-    /** A PNG whose quadrants are {@link #QUADRANTS}: any turn or mirror of it shows. */
-    static byte[] quadrants(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        int[][] corners = {{0, 0}, {width / 2, 0}, {width / 2, height / 2}, {0, height / 2}};
-        for (int q = 0; q < 4; q++) {
-            g.setColor(QUADRANTS[q]);
-            g.fillRect(corners[q][0], corners[q][1], width / 2, height / 2);
-        }
-        g.dispose();
-        return SampleImages.encode(image, "png");
-    }
-
     private static BufferedImage halfTurn(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < image.getHeight(); y++) {
@@ -196,24 +164,5 @@ class VersionedProcessingTest {
     private PhotoUploaded upload(String photoId, byte[] bytes) {
         String location = blobs.storeOriginal(photoId, bytes);
         return new PhotoUploaded(photoId, location, BlobStore.sha256(bytes), Instant.now(), "u1", "Porto");
-    }
-
-    private List<byte[]> contents(PhotoProcessor.Result result) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        for (ProcessedVariant v : result.variants()) {
-            out.add(Files.readAllBytes(root.resolve(v.path())));
-        }
-        return out;
-    }
-
-    /** The file system's identity of each file (device and inode on Linux): a rename over it changes it. */
-    private List<Object> fileKeys(PhotoProcessor.Result result) throws Exception {
-        List<Object> out = new ArrayList<>();
-        for (ProcessedVariant v : result.variants()) {
-            Object key = Files.readAttributes(root.resolve(v.path()), BasicFileAttributes.class).fileKey();
-            assertNotNull(key, "this file system reports no file keys");
-            out.add(key);
-        }
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.contract;
 
+import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
@@ -338,6 +339,20 @@ public abstract class ContractFixture {
         assertEquals(error, headerValue(letter, DeadLetters.ERROR));
         assertEquals(cause, headerValue(letter, DeadLetters.CAUSE));
         return letter;
+    }
+
+    /**
+     * Polls {@code c} (one record a poll) {@code deliveries} times, asserting that each brings the
+     * record at offset 0 with its next delivery count, and releases it each time with the error
+     * {@code "failure <delivery count>"}.
+     */
+    protected static void releaseTheFirstRecordAtEachDelivery(GroupConsumer c, int deliveries) {
+        for (int delivery = 1; delivery <= deliveries; delivery++) {
+            ConsumerRecord r = pollRecords(c, 1).get(0);
+            assertEquals(0, r.offset());
+            assertEquals(delivery, r.deliveryCount());
+            c.acknowledge(r, AckType.RELEASE, "failure " + delivery);
+        }
     }
 
     protected static Set<Long> offsetsOf(List<ConsumerRecord> records) {

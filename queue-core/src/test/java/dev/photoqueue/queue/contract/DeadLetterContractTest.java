@@ -140,12 +140,7 @@ public abstract class DeadLetterContractTest extends ContractFixture {
         String group = name("g");
         try (GroupConsumer c = groupConsumer(config(group).maxDeliveries(3).retryBackoffMs(0).retryBackoffMaxMs(0)
                 .maxPollRecords(1), topic)) {
-            for (int delivery = 1; delivery <= 3; delivery++) {
-                ConsumerRecord r = pollRecords(c, 1).get(0);
-                assertEquals(0, r.offset());
-                assertEquals(delivery, r.deliveryCount());
-                c.acknowledge(r, AckType.RELEASE, "failure " + delivery);
-            }
+            releaseTheFirstRecordAtEachDelivery(c, 3);
             ConsumerRecord next = pollRecords(c, 1).get(0);
             assertEquals(1, next.offset(), "the record behind the dead letter flows");
             assertEquals(1, next.deliveryCount());

@@ -190,12 +190,7 @@ public abstract class SharedModeContractTest extends ContractFixture {
         produce(tp, 2);
         String group = name("g");
         try (GroupConsumer c = sharedConsumer(config(group).maxDeliveries(3).maxPollRecords(1), topic)) {
-            for (int delivery = 1; delivery <= 3; delivery++) {
-                ConsumerRecord r = pollRecords(c, 1).get(0);
-                assertEquals(0, r.offset());
-                assertEquals(delivery, r.deliveryCount());
-                c.acknowledge(r, AckType.RELEASE, "failure " + delivery);
-            }
+            releaseTheFirstRecordAtEachDelivery(c, 3);
             ConsumerRecord next = pollRecords(c, 1).get(0);
             assertEquals(1, next.offset(), "the record behind the dead letter flows");
             c.ack(next);

@@ -1,9 +1,6 @@
 package dev.photoqueue.queue.env;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -38,28 +35,7 @@ public final class VirtualTime {
     }
 
     public Clock clock() {
-        VirtualTime time = this;
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(time.millis());
-            }
-
-            @Override
-            public long millis() {
-                return time.millis();
-            }
-        };
+        return new MillisClock(this::millis);
     }
 
     /** An environment on {@code files} and this time. */

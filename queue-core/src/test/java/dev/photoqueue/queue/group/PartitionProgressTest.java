@@ -7,11 +7,10 @@ import dev.photoqueue.queue.api.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static dev.photoqueue.queue.group.LogReads.records;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -41,18 +40,8 @@ class PartitionProgressTest {
         return new Member(id, GroupConsumerConfig.builder(GROUP).build(), Set.of(TP.topic()), 0);
     }
 
-    /** Records {@code from} to {@code to}, inclusive, as a read of the log returns them. */
-    private static List<ConsumerRecord> records(long from, long to) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        for (long o = from; o <= to; o++) {
-            out.add(new ConsumerRecord(TP.topic(), TP.partition(), o, 1000 + o, null,
-                    ("v" + o).getBytes(StandardCharsets.UTF_8), List.of()));
-        }
-        return out;
-    }
-
     private List<ConsumerRecord> deliver(Member member, long from, long to) {
-        return progress.deliver(member, from, records(from, to), false);
+        return progress.deliver(member, from, records(TP, from, to), false);
     }
 
     private static List<Long> offsets(List<ConsumerRecord> records) {
@@ -135,7 +124,7 @@ class PartitionProgressTest {
     void aReadFromAStalePositionOrByANonOwnerHandsOutNothing() {
         deliver(a, 0, 2);
         assertNull(deliver(a, 0, 2), "the position moved to 3 meanwhile");
-        assertNull(progress.deliver(b, 3, records(3, 4), false), "b does not own the partition");
+        assertNull(progress.deliver(b, 3, records(TP, 3, 4), false), "b does not own the partition");
         assertEquals(3, progress.nextFetch());
     }
 
@@ -175,7 +164,7 @@ class PartitionProgressTest {
 
     @Test
     void atMostOnceCommitsWhatItHandsOut() {
-        List<ConsumerRecord> out = progress.deliver(a, 0, records(0, 4), true);
+        List<ConsumerRecord> out = progress.deliver(a, 0, records(TP, 0, 4), true);
         assertEquals(5, out.size());
         assertEquals(new CommittedPosition(5, List.of()), progress.position().withoutDeliveryState());
         progress.transferTo(b);
@@ -290,7 +279,7 @@ class PartitionProgressTest {
         PartitionProgress restarted = new PartitionProgress(TP);
         restarted.initialize(persisted, false);
         restarted.transferTo(a);
-        List<ConsumerRecord> again = restarted.deliver(a, 1, records(1, 5), false);
+        List<ConsumerRecord> again = restarted.deliver(a, 1, records(TP, 1, 5), false);
         assertEquals(List.of(3, 2, 2, 1, 1), deliveryCounts(again), "1 was delivered twice, 2 and 3 once, 4 and 5 never");
     }
 

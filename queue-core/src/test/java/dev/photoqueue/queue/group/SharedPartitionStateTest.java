@@ -8,11 +8,10 @@ import dev.photoqueue.queue.api.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static dev.photoqueue.queue.group.LogReads.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,17 +46,8 @@ class SharedPartitionStateTest {
                 Set.of(TP.topic()), 0);
     }
 
-    private static List<ConsumerRecord> records(long from, long to) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        for (long o = from; o <= to; o++) {
-            out.add(new ConsumerRecord(TP.topic(), TP.partition(), o, 1000 + o, null,
-                    ("v" + o).getBytes(StandardCharsets.UTF_8), List.of()));
-        }
-        return out;
-    }
-
     private List<ConsumerRecord> take(Member m, long from, long to, int max, long now) {
-        return state.take(m, records(from, to), max, CAP, now, now + LOCK);
+        return state.take(m, records(TP, from, to), max, CAP, now, now + LOCK);
     }
 
     private static List<Long> offsets(List<ConsumerRecord> records) {
@@ -151,12 +141,12 @@ class SharedPartitionStateTest {
 
     @Test
     void inFlightCapLimitsLockedRecords() {
-        assertEquals(3, state.take(a, records(0, 9), 10, 3, 0, LOCK).size());
+        assertEquals(3, state.take(a, records(TP, 0, 9), 10, 3, 0, LOCK).size());
         assertEquals(-1, state.nextCandidate(1, 3));
-        assertEquals(0, state.take(b, records(3, 9), 10, 3, 1, LOCK).size());
+        assertEquals(0, state.take(b, records(TP, 3, 9), 10, 3, 1, LOCK).size());
         state.ack(GROUP, a, 1, 1, 2);
         assertEquals(3, state.nextCandidate(2, 3));
-        assertEquals(List.of(3L), offsets(state.take(b, records(3, 9), 10, 3, 2, LOCK)));
+        assertEquals(List.of(3L), offsets(state.take(b, records(TP, 3, 9), 10, 3, 2, LOCK)));
     }
 
     @Test
@@ -178,7 +168,7 @@ class SharedPartitionStateTest {
         SharedPartitionState restarted = new SharedPartitionState(TP);
         restarted.initialize(persisted, false);
         assertEquals(0, restarted.nextCandidate(0, CAP));
-        List<ConsumerRecord> again = restarted.take(b, records(0, 5), 10, CAP, 0, LOCK);
+        List<ConsumerRecord> again = restarted.take(b, records(TP, 0, 5), 10, CAP, 0, LOCK);
         assertEquals(List.of(0L, 1L, 3L, 4L, 5L), offsets(again));
         assertEquals(List.of(2, 3, 1, 1, 1), again.stream().map(ConsumerRecord::deliveryCount).toList());
         assertTrue(restarted.position().highestDelivered() >= 5);

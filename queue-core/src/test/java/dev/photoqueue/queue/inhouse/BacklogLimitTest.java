@@ -14,13 +14,13 @@ import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.log.LogTestSupport;
 import dev.photoqueue.queue.log.PartitionLog;
+import dev.photoqueue.queue.testing.AllAtOnce;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -175,36 +175,17 @@ class BacklogLimitTest {
         }
     }
 
-    /** Starts {@code senders} threads that send one record each as soon as all are ready; their futures. */
+    /** Sends one record from each of {@code senders} threads released together; their futures, each complete. */
     private static List<CompletableFuture<RecordMetadata>> sendAllAtOnce(Producer producer, int senders,
                                                                          boolean trySend) throws Exception {
-        CountDownLatch ready = new CountDownLatch(senders);
-        CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<CompletableFuture<RecordMetadata>>> started = new ArrayList<>();
-        for (int i = 0; i < senders; i++) {
-            ProducerRecord record = record(i);
-            started.add(CompletableFuture.supplyAsync(() -> {
-                ready.countDown();
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                return trySend ? producer.trySend(record) : producer.send(record);
-            }, runnable -> new Thread(runnable, "sender").start()));
-        }
-        assertTrue(ready.await(30, TimeUnit.SECONDS), "senders ready");
-        go.countDown();
-        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
-        for (CompletableFuture<CompletableFuture<RecordMetadata>> s : started) {
-            CompletableFuture<RecordMetadata> send = s.get(30, TimeUnit.SECONDS);
+        List<CompletableFuture<RecordMetadata>> sends = AllAtOnce.run(senders, Duration.ofSeconds(30),
+                i -> trySend ? producer.trySend(record(i)) : producer.send(record(i)));
+        for (CompletableFuture<RecordMetadata> send : sends) {
             try {
                 send.get(30, TimeUnit.SECONDS);
             } catch (ExecutionException expectedForRefusedSends) {
                 // refused: checked by the caller
             }
-            sends.add(send);
         }
         return sends;
     }

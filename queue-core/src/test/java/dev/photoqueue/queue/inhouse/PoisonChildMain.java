@@ -4,9 +4,9 @@ import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.testing.PoisonRecords;
 
 import java.io.FileOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +14,10 @@ import java.util.List;
 /**
  * Run by {@link PoisonRecordCrashTest} in a child JVM: a worker of group {@value #GROUP} on topic
  * {@value #TOPIC}, at-least-once, one record a poll. It appends each record's value as a line to
- * the output file and acks it, except the record with value {@value #POISON}: on that one the
- * whole process dies at once ({@code Runtime.halt}, exit {@value #HALT_STATUS}), as on a crash no
- * catch block survives. It exits 0 once the group has no lag left.
+ * the output file and acks it, except the record with value {@value PoisonRecords#POISON}: on that
+ * one the whole process dies at once ({@code Runtime.halt}, exit
+ * {@value PoisonRecords#HALT_STATUS}), as on a crash no catch block survives. It exits 0 once the
+ * group has no lag left.
  *
  * <p>One record a poll: each poll persists the acks before it together with the new delivery
  * count, so only the poison record is counted again by the next run.
@@ -27,8 +28,6 @@ public final class PoisonChildMain {
 
     static final String GROUP = "P";
     static final String TOPIC = "jobs";
-    static final String POISON = "poison";
-    static final int HALT_STATUS = 3;
 
     private PoisonChildMain() {
     }
@@ -44,13 +43,7 @@ public final class PoisonChildMain {
                 if (records.isEmpty() && backend.admin().describeGroup(GROUP).totalLag() == 0) {
                     break;
                 }
-                for (ConsumerRecord r : records) {
-                    if (POISON.equals(r.valueAsString())) {
-                        Runtime.getRuntime().halt(HALT_STATUS);
-                    }
-                    lines.write((r.valueAsString() + "\n").getBytes(StandardCharsets.UTF_8));
-                    consumer.ack(r);
-                }
+                PoisonRecords.processOrHalt(records, consumer, lines);
             }
             consumer.close();
         }

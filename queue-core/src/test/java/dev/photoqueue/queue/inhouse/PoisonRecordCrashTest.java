@@ -4,13 +4,13 @@ import dev.photoqueue.queue.api.Consumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
-import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.testing.ChildJvms;
+import dev.photoqueue.queue.testing.PoisonRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,13 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static dev.photoqueue.queue.inhouse.PoisonChildMain.GROUP;
-import static dev.photoqueue.queue.inhouse.PoisonChildMain.HALT_STATUS;
-import static dev.photoqueue.queue.inhouse.PoisonChildMain.POISON;
 import static dev.photoqueue.queue.inhouse.PoisonChildMain.TOPIC;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -56,27 +53,19 @@ class PoisonRecordCrashTest {
         try (QueueBackend backend = InhouseTestSupport.open(dataDir)) {
             backend.admin().createTopic(new NewTopic(TOPIC, 1));
             try (Producer producer = backend.producer()) {
-                for (int i = 0; i < RECORDS; i++) {
-                    String value = i == POISON_AT ? POISON : "r" + i;
-                    producer.send(new ProducerRecord(TOPIC, 0, InhouseTestSupport.bytes("k" + i),
-                            InhouseTestSupport.bytes(value), null, List.of(Header.of("trace", "t" + i))));
+                for (ProducerRecord record : PoisonRecords.records(TOPIC, RECORDS, POISON_AT)) {
+                    producer.send(record);
                 }
             }
         }
 
         Path out = tmp.resolve("processed.txt");
-        int halts = children.haltsBeforeCleanExit(HALT_STATUS, MAX_DELIVERIES, PoisonChildMain.class,
+        int halts = children.haltsBeforeCleanExit(PoisonRecords.HALT_STATUS, MAX_DELIVERIES, PoisonChildMain.class,
                 dataDir.toString(), out.toString());
         assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
 
-        Set<String> processed = new TreeSet<>(Files.readAllLines(out));
-        Set<String> expected = new TreeSet<>();
-        for (int i = 0; i < RECORDS; i++) {
-            if (i != POISON_AT) {
-                expected.add("r" + i);
-            }
-        }
-        assertEquals(expected, processed, "every other record was processed");
+        assertEquals(PoisonRecords.processedValues(RECORDS, POISON_AT), new TreeSet<>(Files.readAllLines(out)),
+                "every other record was processed");
 
         try (QueueBackend backend = InhouseTestSupport.open(dataDir);
              Consumer consumer = backend.consumer(ConsumerConfig.DEFAULTS)) {
@@ -91,18 +80,9 @@ class PoisonRecordCrashTest {
             }
             assertEquals(1, letters.size(), "one dead letter: " + letters);
             ConsumerRecord letter = letters.get(0);
-            assertEquals(POISON, letter.valueAsString());
-            assertEquals("k" + POISON_AT, letter.keyAsString());
-            assertEquals("t" + POISON_AT, letter.header("trace").valueAsString());
+            PoisonRecords.assertPoisonDeadLetter(letter, POISON_AT, GROUP, MAX_DELIVERIES);
             assertEquals(TOPIC, letter.header(DeadLetters.TOPIC).valueAsString());
             assertEquals("0", letter.header(DeadLetters.PARTITION).valueAsString());
-            assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
-            assertEquals(GROUP, letter.header(DeadLetters.GROUP).valueAsString());
-            assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
-            assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
-                    "no delivery ended in a release: the dead letter says so");
-            assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
-            assertEquals("max-deliveries", letter.header(DeadLetters.CAUSE).valueAsString());
             assertNotNull(letter.header(DeadLetters.TIMESTAMP));
             assertNotNull(letter.header(DeadLetters.DEAD_LETTERED_AT));
         }

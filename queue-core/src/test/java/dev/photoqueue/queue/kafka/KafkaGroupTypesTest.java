@@ -5,15 +5,12 @@ import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.InvalidConfigException;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
-import dev.photoqueue.queue.api.QueueBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,37 +34,28 @@ class KafkaGroupTypesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private QueueBackend backend;
-    private String topic;
-    private String group;
+    @RegisterExtension
+    final TopicPerTest kafka = new TopicPerTest();
 
     @BeforeEach
-    void openBackendWithFourRecords(TestInfo info) throws Exception {
-        String run = info.getTestMethod().orElseThrow().getName() + "-"
-                + EmbeddedKafka.uniqueSuffix();
-        topic = "t-" + run;
-        group = "g-" + run;
-        backend = EmbeddedKafka.openBackend();
-        backend.admin().createTopic(new NewTopic(topic, 1));
-        try (Producer producer = backend.producer()) {
+    void fourRecords() throws Exception {
+        try (Producer producer = kafka.backend().producer()) {
             for (int i = 0; i < 4; i++) {
-                producer.send(ProducerRecord.of(topic, "k" + i, "v" + i).withPartition(0)).get(10, TimeUnit.SECONDS);
+                producer.send(ProducerRecord.of(kafka.topic(), "k" + i, "v" + i).withPartition(0))
+                        .get(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    @AfterEach
-    void closeBackend() {
-        backend.close();
     }
 
     @Test
     void sharedMemberJoiningAnOrderedGroupWithMembersIsRefusedNamingBothModes() {
         try (GroupConsumer ordered = member(ConsumptionMode.ORDERED);
-             GroupConsumer shared = backend.groupConsumer(config(ConsumptionMode.SHARED).build())) {
-            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> shared.subscribe(List.of(topic)));
+             GroupConsumer shared = kafka.backend().groupConsumer(config(ConsumptionMode.SHARED).build())) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> shared.subscribe(List.of(kafka.topic())));
             assertTrue(e.getMessage().contains("SHARED") && e.getMessage().contains("ORDERED"), e.getMessage());
-            assertEquals(ordered.memberId(), backend.admin().describeGroup(group).members().get(0).memberId());
+            assertEquals(ordered.memberId(),
+                    kafka.backend().admin().describeGroup(kafka.group()).members().get(0).memberId());
         }
     }
 
@@ -86,16 +74,16 @@ class KafkaGroupTypesTest {
             assertTrue(rest.stream().allMatch(r -> r.deliveryCount() == 1), rest.toString());
             rest.forEach(shared::ack);
         }
-        assertEquals(4, backend.admin().describeGroup(group).partitions().get(0).committed());
+        assertEquals(4, kafka.backend().admin().describeGroup(kafka.group()).partitions().get(0).committed());
     }
 
     private GroupConsumerConfig.Builder config(ConsumptionMode mode) {
-        return GroupConsumerConfig.builder(group).mode(mode).maxPollRecords(2);
+        return GroupConsumerConfig.builder(kafka.group()).mode(mode).maxPollRecords(2);
     }
 
     private GroupConsumer member(ConsumptionMode mode) {
-        GroupConsumer c = backend.groupConsumer(config(mode).build());
-        c.subscribe(List.of(topic));
+        GroupConsumer c = kafka.backend().groupConsumer(config(mode).build());
+        c.subscribe(List.of(kafka.topic()));
         return c;
     }
 

@@ -6,9 +6,9 @@ import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.testing.PoisonRecords;
 
 import java.io.FileOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +16,16 @@ import java.util.Map;
 /**
  * Run by {@link KafkaPoisonRecordCrashTest} in a child JVM: a worker of a group on a topic of the
  * Kafka cluster, at-least-once, one record a poll. It appends each record's value as a line to
- * the output file and acks it, except the record with value {@value #POISON}: on that one the
- * whole process dies at once ({@code Runtime.halt}, exit {@value #HALT_STATUS}), as on a crash no
- * catch block, shutdown hook or Kafka client close runs. It exits 0 once the group has no lag left.
+ * the output file and acks it, except the record with value {@value PoisonRecords#POISON}: on that
+ * one the whole process dies at once ({@code Runtime.halt}, exit
+ * {@value PoisonRecords#HALT_STATUS}), as on a crash no catch block, shutdown hook or Kafka client
+ * close runs. It exits 0 once the group has no lag left.
  *
  * <p>Arguments: {@code BOOTSTRAP_SERVERS TOPIC GROUP OUT_FILE [MODE]}; MODE is {@code ORDERED}
  * (default) or {@code SHARED}, the latter with a three-second visibility timeout so that a dead
  * worker's lock ends soon, and a live one's does not while a loaded machine stalls it.
  */
 public final class KafkaPoisonChildMain {
-
-    static final String POISON = "poison";
-    static final int HALT_STATUS = 3;
 
     private KafkaPoisonChildMain() {
     }
@@ -54,13 +52,7 @@ public final class KafkaPoisonChildMain {
                         break;
                     }
                 }
-                for (ConsumerRecord r : records) {
-                    if (POISON.equals(r.valueAsString())) {
-                        Runtime.getRuntime().halt(HALT_STATUS);
-                    }
-                    lines.write((r.valueAsString() + "\n").getBytes(StandardCharsets.UTF_8));
-                    consumer.ack(r);
-                }
+                PoisonRecords.processOrHalt(records, consumer, lines);
             }
             consumer.close();
         }

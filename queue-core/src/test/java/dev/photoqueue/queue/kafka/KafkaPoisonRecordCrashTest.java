@@ -3,13 +3,13 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.DeadLetters;
-import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.testing.ChildJvms;
+import dev.photoqueue.queue.testing.PoisonRecords;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -19,18 +19,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The poison-record promise on Kafka, with real crashes: a record that halts the consuming process
@@ -79,43 +76,26 @@ class KafkaPoisonRecordCrashTest {
         try (QueueBackend backend = open(bootstrap)) {
             backend.admin().createTopic(new NewTopic(topic, 1));
             try (Producer producer = backend.producer()) {
-                for (int i = 0; i < RECORDS; i++) {
-                    String value = i == POISON_AT ? KafkaPoisonChildMain.POISON : "r" + i;
-                    producer.send(new ProducerRecord(topic, 0, bytes("k" + i), bytes(value), null,
-                            List.of(Header.of("trace", "t" + i)))).get(10, TimeUnit.SECONDS);
+                for (ProducerRecord record : PoisonRecords.records(topic, RECORDS, POISON_AT)) {
+                    producer.send(record).get(10, TimeUnit.SECONDS);
                 }
             }
         }
         shortenSessions(bootstrap, group);
 
         Path out = tmp.resolve("processed.txt");
-        int halts = children.haltsBeforeCleanExit(KafkaPoisonChildMain.HALT_STATUS, MAX_DELIVERIES,
+        int halts = children.haltsBeforeCleanExit(PoisonRecords.HALT_STATUS, MAX_DELIVERIES,
                 KafkaPoisonChildMain.class, bootstrap, topic, group, out.toString(), mode.name());
         assertEquals(MAX_DELIVERIES, halts, "one death a delivery, up to the maximum");
 
-        Set<String> expected = new TreeSet<>();
-        for (int i = 0; i < RECORDS; i++) {
-            if (i != POISON_AT) {
-                expected.add("r" + i);
-            }
-        }
-        assertEquals(expected, new TreeSet<>(Files.readAllLines(out)), "every other record was processed");
+        assertEquals(PoisonRecords.processedValues(RECORDS, POISON_AT), new TreeSet<>(Files.readAllLines(out)),
+                "every other record was processed");
 
         try (QueueBackend backend = open(bootstrap)) {
             assertEquals(0, backend.admin().describeGroup(group).totalLag());
             List<ConsumerRecord> letters = backend.admin().deadLetters(DeadLetters.topicFor(topic));
             assertEquals(1, letters.size(), "one dead letter: " + letters);
-            ConsumerRecord letter = letters.get(0);
-            assertEquals(KafkaPoisonChildMain.POISON, letter.valueAsString());
-            assertEquals("k" + POISON_AT, letter.keyAsString());
-            assertEquals("t" + POISON_AT, letter.header("trace").valueAsString());
-            assertEquals(String.valueOf(POISON_AT), letter.header(DeadLetters.OFFSET).valueAsString());
-            assertEquals(group, letter.header(DeadLetters.GROUP).valueAsString());
-            assertEquals(String.valueOf(MAX_DELIVERIES), letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
-            assertEquals(DeadLetters.pastMaxDeliveriesError(null, MAX_DELIVERIES), letter.header(DeadLetters.ERROR).valueAsString(),
-                    "no delivery ended in a release: the dead letter says so");
-            assertTrue(letter.header(DeadLetters.ERROR).valueAsString().startsWith("no acknowledgement in " + MAX_DELIVERIES));
-            assertEquals("max-deliveries", letter.header(DeadLetters.CAUSE).valueAsString());
+            PoisonRecords.assertPoisonDeadLetter(letters.get(0), POISON_AT, group, MAX_DELIVERIES);
         }
     }
 
@@ -132,9 +112,5 @@ class KafkaPoisonRecordCrashTest {
 
     private static QueueBackend open(String bootstrap) {
         return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

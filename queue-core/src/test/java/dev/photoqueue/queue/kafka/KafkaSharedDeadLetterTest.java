@@ -7,15 +7,12 @@ import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.Header;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
-import dev.photoqueue.queue.api.QueueBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,32 +36,20 @@ class KafkaSharedDeadLetterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private QueueBackend backend;
-    private String topic;
-    private String group;
+    @RegisterExtension
+    final TopicPerTest kafka = new TopicPerTest();
 
     @BeforeEach
-    void openBackendWithOneRecord(TestInfo info) throws Exception {
-        String run = info.getTestMethod().orElseThrow().getName() + "-"
-                + EmbeddedKafka.uniqueSuffix();
-        topic = "t-" + run;
-        group = "g-" + run;
-        backend = EmbeddedKafka.openBackend();
-        backend.admin().createTopic(new NewTopic(topic, 1));
-        try (Producer producer = backend.producer()) {
-            producer.send(new ProducerRecord(topic, 0, bytes("k0"), bytes("v0"), null,
+    void oneRecord() throws Exception {
+        try (Producer producer = kafka.backend().producer()) {
+            producer.send(new ProducerRecord(kafka.topic(), 0, bytes("k0"), bytes("v0"), null,
                     List.of(Header.of("trace", "t0")))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
-    @AfterEach
-    void closeBackend() {
-        backend.close();
-    }
-
     @Test
     void recordReleasedMaxDeliveriesTimesIsDeadLetteredWithTheLastErrorAndIsDoneForTheGroup() {
-        try (GroupConsumer c = shared(GroupConsumerConfig.builder(group).maxDeliveries(3))) {
+        try (GroupConsumer c = shared(GroupConsumerConfig.builder(kafka.group()).maxDeliveries(3))) {
             for (int delivery = 1; delivery <= 3; delivery++) {
                 ConsumerRecord r = pollOne(c);
                 assertEquals(0, r.offset());
@@ -76,12 +61,12 @@ class KafkaSharedDeadLetterTest {
         ConsumerRecord letter = onlyDeadLetter();
         assertEquals("3", letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
         assertEquals("failure 3", letter.header(DeadLetters.ERROR).valueAsString());
-        assertEquals(1, backend.admin().describeGroup(group).partitions().get(0).committed());
+        assertEquals(1, kafka.backend().admin().describeGroup(kafka.group()).partitions().get(0).committed());
     }
 
     @Test
     void rejectedRecordIsDeadLetteredAtOnceWithItsOriginAndHeaders() {
-        try (GroupConsumer c = shared(GroupConsumerConfig.builder(group))) {
+        try (GroupConsumer c = shared(GroupConsumerConfig.builder(kafka.group()))) {
             ConsumerRecord r = pollOne(c);
             c.acknowledge(r, AckType.REJECT, "cannot parse");
             c.ack(r); // acking a settled record again is harmless
@@ -90,22 +75,22 @@ class KafkaSharedDeadLetterTest {
         assertEquals("v0", letter.valueAsString());
         assertEquals("k0", letter.keyAsString());
         assertEquals("t0", letter.header("trace").valueAsString());
-        assertEquals(topic, letter.header(DeadLetters.TOPIC).valueAsString());
+        assertEquals(kafka.topic(), letter.header(DeadLetters.TOPIC).valueAsString());
         assertEquals("0", letter.header(DeadLetters.PARTITION).valueAsString());
         assertEquals("0", letter.header(DeadLetters.OFFSET).valueAsString());
-        assertEquals(group, letter.header(DeadLetters.GROUP).valueAsString());
+        assertEquals(kafka.group(), letter.header(DeadLetters.GROUP).valueAsString());
         assertEquals("1", letter.header(DeadLetters.DELIVERY_COUNT).valueAsString());
         assertEquals("cannot parse", letter.header(DeadLetters.ERROR).valueAsString());
-        assertEquals(1, backend.admin().describeGroup(group).partitions().get(0).committed());
+        assertEquals(1, kafka.backend().admin().describeGroup(kafka.group()).partitions().get(0).committed());
     }
 
     @Test
     void redrivenDeadLetterComesBackToTheSharedGroupWithAFreshCount() {
-        try (GroupConsumer c = shared(GroupConsumerConfig.builder(group))) {
+        try (GroupConsumer c = shared(GroupConsumerConfig.builder(kafka.group()))) {
             c.acknowledge(pollOne(c), AckType.REJECT, null);
             ConsumerRecord letter = onlyDeadLetter();
             assertNull(letter.header(DeadLetters.ERROR), "no error given, no error header");
-            backend.admin().redrive(DeadLetters.topicFor(topic), letter.offset());
+            kafka.backend().admin().redrive(DeadLetters.topicFor(kafka.topic()), letter.offset());
             ConsumerRecord again = pollOne(c);
             assertEquals("v0", again.valueAsString());
             assertEquals(1, again.offset());
@@ -115,8 +100,8 @@ class KafkaSharedDeadLetterTest {
     }
 
     private GroupConsumer shared(GroupConsumerConfig.Builder config) {
-        GroupConsumer c = backend.groupConsumer(config.mode(ConsumptionMode.SHARED).build());
-        c.subscribe(List.of(topic));
+        GroupConsumer c = kafka.backend().groupConsumer(config.mode(ConsumptionMode.SHARED).build());
+        c.subscribe(List.of(kafka.topic()));
         return c;
     }
 
@@ -134,7 +119,7 @@ class KafkaSharedDeadLetterTest {
     }
 
     private ConsumerRecord onlyDeadLetter() {
-        List<ConsumerRecord> letters = backend.admin().deadLetters(DeadLetters.topicFor(topic));
+        List<ConsumerRecord> letters = kafka.backend().admin().deadLetters(DeadLetters.topicFor(kafka.topic()));
         assertEquals(1, letters.size(), letters.toString());
         return letters.get(0);
     }

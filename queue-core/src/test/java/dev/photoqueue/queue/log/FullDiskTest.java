@@ -3,12 +3,11 @@ package dev.photoqueue.queue.log;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicConfigs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.photoqueue.queue.testing.SmallFileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The log on a file system that really fills up: a 4 MB tmpfs the test mounts (it needs root, or
@@ -35,41 +33,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FullDiskTest {
 
     private static final long FILE_SYSTEM_BYTES = 4L << 20;
-    private static Path mountPoint;
-    private static boolean mounted;
-    private static String whyNotMounted = "";
 
-    @BeforeAll
-    static void mountASmallFileSystem() throws IOException, InterruptedException {
-        mountPoint = Files.createTempDirectory("photoqueue-full-log");
-        String result = run("mount", "-t", "tmpfs", "-o", "size=" + FILE_SYSTEM_BYTES, "tmpfs", mountPoint.toString());
-        mounted = result.isEmpty();
-        whyNotMounted = result;
-    }
-
-    @AfterAll
-    static void unmount() throws IOException, InterruptedException {
-        if (mounted) {
-            // The indexes' mappings are released by the GC, not by close: until then the mount is
-            // busy, so it is detached lazily (the kernel frees it once the last mapping is gone).
-            assertEquals("", run("umount", "-l", mountPoint.toString()), "unmounting " + mountPoint);
-        }
-        Files.deleteIfExists(mountPoint);
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return String.join(" ", command) + " did not finish in 60 s";
-        }
-        return p.exitValue() == 0 ? "" : String.join(" ", command) + " exited " + p.exitValue() + ": " + out;
-    }
+    /** The indexes' mappings are released by the GC, not by close: the mount is busy until then. */
+    @RegisterExtension
+    static final SmallFileSystem disk = SmallFileSystem.ofBytes(FILE_SYSTEM_BYTES).unmountedLazily();
 
     @Test
     void anIndexEntryThatNeedsAPageOnAFullDiskFailsAsAStorageErrorNotAnErrorThatEndsTheWriter() throws Exception {
-        assumeTrue(mounted, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + whyNotMounted);
+        Path mountPoint = disk.mountPoint();
         Path dir = Files.createDirectories(mountPoint.resolve("index"));
         OffsetIndex index = new OffsetIndex(dev.photoqueue.queue.env.FileIO.local(), dir.resolve("0.index"), 0,
                 64 << 10, true);
@@ -96,7 +67,7 @@ class FullDiskTest {
 
     @Test
     void aFullDiskFailsSendsLeavesNothingHalfWrittenAndWritesResumeOnceThereIsRoom() throws Exception {
-        assumeTrue(mounted, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + whyNotMounted);
+        Path mountPoint = disk.mountPoint();
         Path dataDir = mountPoint.resolve("queue");
         LogManager.Options options = LogTestSupport.options(Clock.systemUTC())
                 .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.MAX_INDEX_BYTES, "65536",

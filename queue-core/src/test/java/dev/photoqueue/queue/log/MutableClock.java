@@ -1,41 +1,24 @@
 package dev.photoqueue.queue.log;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import dev.photoqueue.queue.env.MillisClock;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand, for segment age and retention. Thread-safe. */
-public final class MutableClock extends Clock {
+public final class MutableClock extends MillisClock {
 
     private final AtomicLong millis;
 
     public MutableClock(long startMillis) {
-        this.millis = new AtomicLong(startMillis);
+        this(new AtomicLong(startMillis));
+    }
+
+    private MutableClock(AtomicLong millis) {
+        super(millis::get);
+        this.millis = millis;
     }
 
     public void advance(long deltaMillis) {
         millis.addAndGet(deltaMillis);
-    }
-
-    @Override
-    public long millis() {
-        return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-        return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 }

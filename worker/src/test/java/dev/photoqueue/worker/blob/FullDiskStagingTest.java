@@ -1,21 +1,17 @@
 package dev.photoqueue.worker.blob;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.photoqueue.queue.testing.SmallFileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The blob store on a file system that really fills up: an 8 MB tmpfs the test mounts (it needs
@@ -26,31 +22,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FullDiskStagingTest {
 
     private static final long FILE_SYSTEM_BYTES = 8L << 20;
-    private static Path mountPoint;
-    private static boolean mounted;
-    private static String whyNotMounted = "";
 
-    @BeforeAll
-    static void mountASmallFileSystem() throws IOException, InterruptedException {
-        mountPoint = Files.createTempDirectory("photoqueue-full-disk");
-        String result = run("mount", "-t", "tmpfs", "-o", "size=" + FILE_SYSTEM_BYTES, "tmpfs", mountPoint.toString());
-        mounted = result.isEmpty();
-        whyNotMounted = result;
-    }
-
-    @AfterAll
-    static void unmount() throws IOException, InterruptedException {
-        if (mounted) {
-            String result = run("umount", mountPoint.toString());
-            assertEquals("", result, "unmounting " + mountPoint);
-        }
-        Files.deleteIfExists(mountPoint);
-    }
+    @RegisterExtension
+    static final SmallFileSystem disk = SmallFileSystem.ofBytes(FILE_SYSTEM_BYTES);
 
     @Test
     void anUploadLargerThanTheFreeSpaceFailsAsDiskFullAndLeavesTheSpaceFree() throws Exception {
-        assumeTrue(mounted, "cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): " + whyNotMounted);
-        Path root = mountPoint.resolve("blobs");
+        Path root = disk.mountPoint().resolve("blobs");
         BlobStore store = BlobStore.onFileSystem(root, true);
         long free = Files.getFileStore(root).getUsableSpace();
 
@@ -96,22 +74,5 @@ class FullDiskStagingTest {
                 return n;
             }
         };
-    }
-
-    /** Runs a command to its end; "" when it succeeded, else its exit status and output. */
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return String.join(" ", command) + " could not start: " + e.getMessage();
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return String.join(" ", command) + " did not end within 30 s";
-        }
-        return process.exitValue() == 0 ? "" : String.join(" ", command) + " exited " + process.exitValue() + ": "
-                + output;
     }
 }
