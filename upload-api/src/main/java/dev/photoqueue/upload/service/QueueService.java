@@ -19,9 +19,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -43,16 +43,21 @@ public final class QueueService implements JobProgress {
     private volatile Cached cached = new Cached(null, 0);
     private volatile CachedHealth cachedHealth;
     /**
-     * Runs {@link #backlogWithin}'s lookups: at most {@value #MAX_LOOKUPS} at once (one stuck on a
-     * dead broker must not stop the next, which may find the new leaders), none queued; daemon
-     * threads, so they never hold the JVM up.
+     * Runs {@link #backlogWithin}'s lookups on daemon threads, so they never hold the JVM up. How
+     * many run at once is bounded by {@link #lookupSlots}, not by the pool: a pool's thread that
+     * has answered is not at once ready for the next task, and must not count as a lookup.
      */
-    private final ExecutorService lookups = new ThreadPoolExecutor(0, MAX_LOOKUPS, 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "backlog-lookup");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "backlog-lookup");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * Lookups running now: at most {@value #MAX_LOOKUPS} (one stuck on a dead broker must not stop
+     * the next, which may find the new leaders), none queued. A slot is given back when its lookup
+     * ends, before its answer is published.
+     */
+    private final Semaphore lookupSlots = new Semaphore(MAX_LOOKUPS);
     static final int MAX_LOOKUPS = 4;
     /** The latest lookup of {@link #backlogWithin} and when it started; guarded by {@code this}. */
     private CompletableFuture<Long> lookup;
@@ -142,11 +147,21 @@ public final class QueueService implements JobProgress {
         synchronized (this) {
             long now = System.nanoTime();
             if (lookup == null || lookup.isDone() || now - lookupStartedNanos > wait.toNanos()) {
-                try {
-                    lookup = CompletableFuture.supplyAsync(this::backlogNow, lookups);
-                } catch (RejectedExecutionException e) {
+                if (!lookupSlots.tryAcquire()) {
                     throw unavailable(MAX_LOOKUPS + " lookups of the thumbnail workers' backlog are still waiting "
-                            + "for the queue", why, e);
+                            + "for the queue", why, null);
+                }
+                try {
+                    lookup = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return backlogNow();
+                        } finally {
+                            lookupSlots.release();
+                        }
+                    }, lookups);
+                } catch (RejectedExecutionException e) {
+                    lookupSlots.release();
+                    throw unavailable("the backlog lookups' threads are shut down", why, e);
                 }
                 lookupStartedNanos = now;
             }

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +101,40 @@ class QueueServiceTest {
                         TimeUnit.SECONDS);
                 assertEquals(0, queue.backlog(), "the cached look does not know the job yet");
                 assertEquals(1, queue.backlogNow(), "admission does: a stale figure would let one upload too many in");
+            }
+        }
+    }
+
+    /**
+     * Many uploads asking at once, each as soon as the one before it was answered: none is turned
+     * away while no lookup is stuck. A lookup whose thread has answered but not yet gone back to
+     * its pool still counted against the limit of lookups at once, and refused uploads on a busy
+     * machine.
+     */
+    @Test
+    void callersAskingAtOnceAreNeverRefusedWhileNoLookupIsStuck() throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+            QueueService queue = new QueueService(backend);
+            int callers = 4 * QueueService.MAX_LOOKUPS;
+            int callsEach = 500;
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            try {
+                List<Future<Integer>> answered = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    answered.add(pool.submit(() -> {
+                        for (int i = 0; i < callsEach; i++) {
+                            assertEquals(0, queue.backlogWithin(WAIT, ""));
+                        }
+                        return callsEach;
+                    }));
+                }
+                for (Future<Integer> f : answered) {
+                    assertEquals(callsEach, f.get(WAIT.toSeconds() * 4, TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }
