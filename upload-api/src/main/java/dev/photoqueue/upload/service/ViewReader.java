@@ -132,8 +132,8 @@ final class ViewReader {
             for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
                 List<TopicPartition> partitions = partitions(topic);
                 int numbered = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
-                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(POLL_RECORDS)
-                        .build()), numbered);
+                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder()
+                        .maxPollRecords(POLL_RECORDS).build()), numbered);
                 readers.add(reader);
                 reader.consumer.assign(partitions);
             }
@@ -201,7 +201,10 @@ final class ViewReader {
         settler.settle(cache, publish);
     }
 
-    /** Polls the topic and hands what it read to the decoding thread; the topic is as far in time as its last record. */
+    /**
+     * Polls the topic, notes how far in time it is now read, and hands what it read to the decoding
+     * thread. The caller keeps the pipeline below its depth ({@link DecodeAhead#full}).
+     */
     private void poll(TopicReader reader, Duration timeout) {
         List<ConsumerRecord> records = reader.consumer.poll(timeout);
         reader.idle = records.isEmpty();
