@@ -21,7 +21,8 @@ import java.time.Instant;
  * What each record of the status view's three topics tells of its photo, applied to the photo's
  * {@link Track}: a job on {@code photo.uploaded} (uploaded, or redriven), an outcome or a delivery
  * on {@code photo.events}, a dead letter on {@code photo.uploaded.dlq}. A record that cannot be
- * read is skipped with a log line. Reading thread only.
+ * read is skipped with a log line. {@link #decode} is thread-safe (the codec is); {@link #apply} is for
+ * the reading thread only.
  */
 final class RecordApplier {
 
@@ -34,20 +35,50 @@ final class RecordApplier {
         this.cache = cache;
     }
 
+    /**
+     * The record's message: its job ({@link PhotoUploaded}, on {@code photo.uploaded} and the dead
+     * letter topic) or its event ({@link PhotoEvent}), or null when it cannot be read (skipped with a
+     * log line). Touches no photo, so it may run on another thread than {@link #apply}, ahead of it.
+     */
+    Object decode(ConsumerRecord record) {
+        if (Topics.PHOTO_EVENTS.equals(record.topic())) {
+            try {
+                return codec.decodeEvent(record.value());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("status view: skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+                return null;
+            }
+        }
+        try {
+            return codec.decodeJob(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
+        } catch (MalformedJobException e) {
+            LOG.warn("status view: skipping a malformed job: {}", e.getMessage());
+            return null;
+        }
+    }
+
     /** Applies the record to its photo's track; returns the track, or null when the record was skipped. */
     Track apply(ConsumerRecord record) {
+        return apply(record, decode(record));
+    }
+
+    /**
+     * Applies the record, whose message {@link #decode} read as {@code message}, to its photo's
+     * track; returns the track, or null when the record is skipped (no message, or no photo named).
+     */
+    Track apply(ConsumerRecord record, Object message) {
+        if (message == null) {
+            return null;
+        }
         return switch (record.topic()) {
-            case Topics.PHOTO_UPLOADED -> applyJob(record);
-            case Topics.PHOTO_EVENTS -> applyEvent(record);
-            default -> applyDeadLetter(record);
+            case Topics.PHOTO_UPLOADED -> applyJob(record, (PhotoUploaded) message);
+            case Topics.PHOTO_EVENTS -> applyEvent(record, (PhotoEvent) message);
+            default -> applyDeadLetter(record, (PhotoUploaded) message);
         };
     }
 
-    private Track applyJob(ConsumerRecord record) {
-        PhotoUploaded job = decodeJob(record);
-        if (job == null) {
-            return null;
-        }
+    private Track applyJob(ConsumerRecord record, PhotoUploaded job) {
         Track t = cache.track(job.photoId(), record.timestamp());
         // a second job of the photo is a redrive's copy (an upload makes one job, a retried one none)
         boolean again = t.partition >= 0 && (t.partition != record.partition() || t.offset != record.offset());
@@ -60,15 +91,7 @@ final class RecordApplier {
         return t;
     }
 
-    private Track applyEvent(ConsumerRecord record) {
-        PhotoEvent event;
-        try {
-            event = codec.decodeEvent(record.value());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("status view: skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            return null;
-        }
+    private Track applyEvent(ConsumerRecord record, PhotoEvent event) {
         if (event.photoId() == null) {
             return null;
         }
@@ -105,11 +128,7 @@ final class RecordApplier {
         return t;
     }
 
-    private Track applyDeadLetter(ConsumerRecord record) {
-        PhotoUploaded job = decodeJob(record);
-        if (job == null) {
-            return null;
-        }
+    private Track applyDeadLetter(ConsumerRecord record, PhotoUploaded job) {
         long at = headerLong(record, DeadLetters.DEAD_LETTERED_AT, record.timestamp());
         Track t = cache.track(job.photoId(), record.timestamp());
         t.deadAt = Math.max(t.deadAt, at);
@@ -122,15 +141,6 @@ final class RecordApplier {
         t.steps.add(JourneyStep.of(at, "dead-lettered", "reason", t.error, "deliveries",
                 (int) headerLong(record, DeadLetters.DELIVERY_COUNT, 0), "offset", record.offset()));
         return t;
-    }
-
-    private PhotoUploaded decodeJob(ConsumerRecord record) {
-        try {
-            return codec.decodeJob(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
-        } catch (MalformedJobException e) {
-            LOG.warn("status view: skipping a malformed job: {}", e.getMessage());
-            return null;
-        }
     }
 
     private static String text(Instant at) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -214,11 +213,12 @@ final class TrackCodec {
                 long at = in.readLong();
                 String what = string(in);
                 int count = in.readInt();
-                Map<String, Object> details = new LinkedHashMap<>();
-                for (int d = 0; d < count; d++) {
-                    details.put(string(in), value(in));
+                Object[] details = new Object[2 * count]; // names distinct: encoded from a map
+                for (int d = 0; d < 2 * count; d += 2) {
+                    details[d] = string(in);
+                    details[d + 1] = value(in);
                 }
-                t.steps.add(new JourneyStep(Instant.ofEpochMilli(at), what, details));
+                t.steps.add(JourneyStep.ofPairs(at, what, details));
             }
             return t;
         } catch (IOException e) {

@@ -23,12 +23,21 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The status view's reading of the log: one consumer per topic, read in time order (the topic
- * read least far in time next), so a photo's job and its outcome are read close together and few
- * photos are unfinished at any moment of a rebuild. It continues from the {@link PhotoStore}'s
+ * read least far in time next, as far as its partition read least far: {@link TopicTime}), so a
+ * photo's job and its outcome are read close together, few photos are unfinished at any moment of
+ * a rebuild, and few jobs come after their photo's outcome (when the finished photo is kept encoded
+ * and must be decoded again). It continues from the {@link PhotoStore}'s
  * checkpoint when it has a valid one, else from the beginning of the log, and publishes a
  * checkpoint every {@value #CHECKPOINT_PHOTOS} photos written or {@link #CHECKPOINT_EVERY}, and at
- * the end. Each record's photo goes through the {@link RecordApplier} to {@code publish}. One
- * thread of its own.
+ * the end. Each record's photo goes through the {@link RecordApplier} to {@code publish}.
+ *
+ * <p>Two threads: {@code status-view} polls and applies, and {@code status-view-decode} decodes the
+ * batches polled ahead ({@link DecodeAhead}, at most {@value #DECODE_AHEAD} batches), so decoding
+ * runs on the other core beside applying. Batches are applied in the order they were polled, so
+ * every record is applied in the order it was read. A topic's place in time is taken when it is
+ * polled, from the same records, so the topics are read in the same order as if each batch were
+ * applied at once; everything polled is applied before a checkpoint takes the consumers' positions,
+ * before a replay seeks, and before the view waits for new records.
  */
 final class ViewReader {
 
@@ -41,6 +50,14 @@ final class ViewReader {
     static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
     /** How long a poll waits for records once every topic is read to its end (one of the three waits). */
     private static final Duration IDLE_POLL = Duration.ofMillis(30);
+    /**
+     * Records a poll returns at most: few, so that a poll moves its partition little in time and
+     * the topics are read close together (a photo's job read after its outcome decodes the
+     * finished photo again); 25 read fewer jobs late but cost more in polls than they saved.
+     */
+    static final int POLL_RECORDS = 100;
+    /** Batches polled and handed to the decoding thread, not yet applied, at most. */
+    static final int DECODE_AHEAD = 2;
 
     private final QueueBackend backend;
     private final PhotoCache cache;
@@ -54,6 +71,7 @@ final class ViewReader {
     private volatile long recordsRead;
     private long readAtCheckpoint;
     private long checkpointAt;
+    private DecodeAhead decoding; // the reading thread's
 
     ViewReader(QueueBackend backend, PhotoCache cache, PhotoStore store, DeliverySettler settler,
                java.util.function.Consumer<Track> publish) {
@@ -70,11 +88,12 @@ final class ViewReader {
     /** One consumer of one topic, and how far in time it has read. */
     private static final class TopicReader {
         final Consumer consumer;
-        long lastAt = Long.MIN_VALUE;
+        final TopicTime time;
         boolean idle;
 
-        TopicReader(Consumer consumer) {
+        TopicReader(Consumer consumer, int partitions) {
             this.consumer = consumer;
+            this.time = new TopicTime(partitions);
         }
     }
 
@@ -108,14 +127,15 @@ final class ViewReader {
 
     private void run() {
         List<TopicReader> readers = new ArrayList<>();
+        decoding = new DecodeAhead(applier::decode, DECODE_AHEAD, "status-view-decode");
         try {
             for (String topic : List.of(Topics.PHOTO_UPLOADED, Topics.PHOTO_EVENTS, DLQ)) {
-                // small polls keep the topics close in time: fewer jobs read after their photo's
-                // outcome, when the photo is already kept encoded and must be decoded again
-                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder().maxPollRecords(100)
-                        .build()));
+                List<TopicPartition> partitions = partitions(topic);
+                int numbered = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
+                TopicReader reader = new TopicReader(backend.consumer(ConsumerConfig.builder()
+                        .maxPollRecords(POLL_RECORDS).build()), numbered);
                 readers.add(reader);
-                reader.consumer.assign(partitions(topic));
+                reader.consumer.assign(partitions);
             }
             resume(readers);
             while (running) {
@@ -141,6 +161,7 @@ final class ViewReader {
                         e.toString());
             }
         } finally {
+            decoding.close();
             readers.forEach(r -> r.consumer.close());
         }
     }
@@ -152,36 +173,60 @@ final class ViewReader {
     private void readOnce(List<TopicReader> readers) {
         Long from = pendingReplay.getAndSet(null);
         if (from != null) {
+            applyPolled();
             seek(readers, from);
         }
         TopicReader behind = null;
         for (TopicReader r : readers) {
-            if (!r.idle && (behind == null || r.lastAt < behind.lastAt)) {
+            if (!r.idle && (behind == null || r.time.at() < behind.time.at())) {
                 behind = r;
             }
         }
         if (behind != null) {
-            List<ConsumerRecord> records = behind.consumer.poll(Duration.ZERO);
-            behind.idle = records.isEmpty();
-            applyAll(behind, records);
+            poll(behind, Duration.ZERO);
+            if (decoding.full()) {
+                applyOldest();
+            }
         } else {
+            applyPolled(); // everything read is shown before waiting for more
             // one poll waits (an in-house poll wakes at a write to any partition), the others only look
             for (TopicReader r : readers) {
-                List<ConsumerRecord> records = r.consumer.poll(r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
-                r.idle = records.isEmpty();
-                applyAll(r, records);
+                poll(r, r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
+                if (decoding.full()) {
+                    applyOldest();
+                }
             }
+            applyPolled();
         }
         settler.settle(cache, publish);
     }
 
-    private void applyAll(TopicReader reader, List<ConsumerRecord> records) {
-        for (ConsumerRecord record : records) {
-            Track track = applier.apply(record);
+    /**
+     * Polls the topic, notes how far in time it is now read, and hands what it read to the decoding
+     * thread. The caller keeps the pipeline below its depth ({@link DecodeAhead#full}).
+     */
+    private void poll(TopicReader reader, Duration timeout) {
+        List<ConsumerRecord> records = reader.consumer.poll(timeout);
+        reader.idle = records.isEmpty();
+        reader.time.read(records);
+        decoding.submit(records);
+    }
+
+    /** Applies every batch polled and not yet applied. */
+    private void applyPolled() {
+        while (!decoding.isEmpty()) {
+            applyOldest();
+        }
+    }
+
+    private void applyOldest() {
+        DecodeAhead.Batch batch = decoding.next();
+        List<ConsumerRecord> records = batch.records();
+        for (int i = 0; i < records.size(); i++) {
+            Track track = applier.apply(records.get(i), batch.message(i));
             if (track != null) {
                 publish.accept(track);
             }
-            reader.lastAt = record.timestamp();
             recordsRead++;
         }
     }
@@ -258,6 +303,7 @@ final class ViewReader {
      * the positions read so far: everything read before them is in the index.
      */
     private void checkpoint(List<TopicReader> readers) {
+        applyPolled(); // the positions below cover them
         cache.storeChanged();
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (TopicReader r : readers) {
@@ -290,7 +336,7 @@ final class ViewReader {
     private void seek(List<TopicReader> readers, long fromMillis) {
         readers.forEach(r -> {
             r.idle = false;
-            r.lastAt = Long.MIN_VALUE;
+            r.time.reset();
         });
         if (fromMillis <= 0) {
             cache.clear();
