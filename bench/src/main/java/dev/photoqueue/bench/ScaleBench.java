@@ -131,7 +131,7 @@ final class ScaleBench implements BenchFamily {
                 Result.atMost(phase + " GET new p99", Stats.single(outcome.doubleFigure("newP99Ms")),
                         Unit.MILLISECONDS, P99_TARGET_MS, String.format(Locale.ROOT, "p50 %.3f ms; %,d GETs of random"
                                 + " photos among the last %,d (in memory)", outcome.doubleFigure("newP50Ms"),
-                                ScaleProbe.REQUESTS, CACHE / 2)));
+                                ScaleProbe.REQUESTS, ScaleProbe.NEW_PHOTOS)));
     }
 
     /**

@@ -28,6 +28,12 @@ import java.util.Random;
  */
 final class ScaleProbe {
 
+    /**
+     * The newest photos the "new" lookups pick from: in memory after a rebuild, which keeps the
+     * last 1,000 finished photos while it catches up with the log (the cache fills up afterwards).
+     */
+    static final int NEW_PHOTOS = 500;
+
     static final String RESULT_PREFIX = "scale-probe ";
     static final int REQUESTS = 2_000;
     private static final int WARM_UP = 500;
@@ -61,7 +67,7 @@ final class ScaleProbe {
             Random random = new Random(7);
             int oldEnd = Math.max(1, photos - 2 * cache); // finished long ago: on disk only
             double[] old = latencies(http, base, random, 0, oldEnd);
-            double[] fresh = latencies(http, base, random, Math.max(0, photos - cache / 2), photos);
+            double[] fresh = latencies(http, base, random, Math.max(0, photos - NEW_PHOTOS), photos);
             long peak = HeapFigures.peakHeapUsed();
             System.out.printf(Locale.ROOT, "%sphotos=%d startSeconds=%.3f statsSeconds=%.3f usedAfterGcBytes=%d"
                             + " peakHeapBytes=%d"

@@ -16,7 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The status view's photos in memory: every unfinished photo (QUEUED, or with a delivery not yet
  * settled) and the {@code cacheSize} finished photos changed last; older ones are moved to the
  * {@link PhotoStore} on disk, written there before they leave memory, so a reader finds each photo
- * in one or the other.
+ * in one or the other. While the view catches up with the log (at start and after a replay, until
+ * it first reads every topic to its end) it keeps at most {@value #CATCHING_UP_FINISHED} finished
+ * photos: what it reads then is history, and a larger cache only kept each photo alive long enough
+ * for the collector to promote it to the old generation, where it died (see bench/README, family
+ * {@code scale}).
  *
  * <p>Thread-safety: the reading thread owns the tracks and changes everything; readers on any
  * thread see immutable {@link Shown} snapshots. {@link #accept} may add a photo from any thread.
@@ -38,8 +42,13 @@ final class PhotoCache {
         }
     }
 
+    /** The finished photos kept in memory while the view catches up with the log. */
+    static final int CATCHING_UP_FINISHED = 1_000;
+
     private final PhotoStore store;
     private final int cacheSize;
+    /** False until the view has read every topic to its end, and again during a replay. Written by the reading thread. */
+    private volatile boolean caughtUp;
     /** What readers see of each photo in memory: one entry, so they see its parts together. */
     private final Map<String, Shown> photos = new ConcurrentHashMap<>();
     /** The unfinished photos' tracks; a finished photo's is decoded again when a record of it comes. */
@@ -173,9 +182,23 @@ final class PhotoCache {
         return view;
     }
 
-    /** Moves the least recently changed finished photos past the cache size to the store. */
+    /** The view read every topic to its end ({@code true}), or starts reading far behind it again. */
+    void caughtUp(boolean value) {
+        caughtUp = value;
+    }
+
+    /** Whether the view has read every topic to its end since it started or replayed. Any thread. */
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Moves the least recently changed finished photos past the cache size (past
+     * {@value #CATCHING_UP_FINISHED} while catching up) to the store.
+     */
     void evictFinished() {
-        while (finished.size() > cacheSize) {
+        int keep = caughtUp ? cacheSize : Math.min(cacheSize, CATCHING_UP_FINISHED);
+        while (finished.size() > keep) {
             Iterator<String> eldest = finished.iterator();
             String id = eldest.next();
             eldest.remove();

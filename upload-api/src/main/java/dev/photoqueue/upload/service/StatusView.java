@@ -167,6 +167,11 @@ public final class StatusView implements AutoCloseable {
     }
 
     /** True when the photo is held in memory, not only in the index. */
+    /** Whether the view has read the log to its end since it started (or last replayed). */
+    boolean caughtUp() {
+        return cache.caughtUp();
+    }
+
     boolean inMemory(String id) {
         return cache.get(id) != null;
     }

@@ -189,6 +189,7 @@ final class ViewReader {
             }
         } else {
             applyPolled(); // everything read is shown before waiting for more
+            cache.caughtUp(true); // every topic read to its end: from now on the whole cache is kept
             // one poll waits (an in-house poll wakes at a write to any partition), the others only look
             for (TopicReader r : readers) {
                 poll(r, r == readers.get(0) ? IDLE_POLL : Duration.ZERO);
@@ -338,6 +339,7 @@ final class ViewReader {
             r.idle = false;
             r.time.reset();
         });
+        cache.caughtUp(false);
         if (fromMillis <= 0) {
             cache.clear();
             readers.forEach(r -> r.consumer.seekToBeginning(r.consumer.assignment()));

@@ -6,6 +6,7 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
 import dev.photoqueue.worker.job.PhotoEvent;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -60,14 +62,13 @@ class StatusViewStorageTest {
 
     /** Writes the records of {@code count} photos from {@code first}; returns how many records. */
     private static int photos(QueueBackend backend, int first, int count, boolean finish) throws Exception {
-        int records = 0;
+        List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
         try (Producer producer = backend.producer()) {
             for (int i = first; i < first + count; i++) {
                 String id = "p" + i;
-                send(producer, Topics.PHOTO_UPLOADED, id, CODEC.encode(new PhotoUploaded(id, "originals/" + id,
+                sent.add(send(producer, Topics.PHOTO_UPLOADED, id, CODEC.encode(new PhotoUploaded(id, "originals/" + id,
                         String.format("%064x", i), Instant.parse("2024-05-01T10:00:00Z").plusSeconds(i),
-                        "user" + (i % 3), "Lisbon", "photo.jpg")));
-                records++;
+                        "user" + (i % 3), "Lisbon", "photo.jpg"))));
                 if (!finish) {
                     continue;
                 }
@@ -86,16 +87,19 @@ class StatusViewStorageTest {
                             "user" + (i % 3)));
                 }
                 for (PhotoEvent event : events) {
-                    send(producer, Topics.PHOTO_EVENTS, id, CODEC.encode(event));
-                    records++;
+                    sent.add(send(producer, Topics.PHOTO_EVENTS, id, CODEC.encode(event)));
                 }
             }
+            for (CompletableFuture<RecordMetadata> written : sent) {
+                written.get(30, TimeUnit.SECONDS);
+            }
         }
-        return records;
+        return sent.size();
     }
 
-    private static void send(Producer producer, String topic, String key, byte[] value) throws Exception {
-        producer.send(ProducerRecord.of(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(30, TimeUnit.SECONDS);
+    /** Sends one record; one producer's records of a partition are appended in the order sent. */
+    private static CompletableFuture<RecordMetadata> send(Producer producer, String topic, String key, byte[] value) {
+        return producer.send(ProducerRecord.of(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -177,6 +181,36 @@ class StatusViewStorageTest {
                 assertEquals(2, view.journey("p5").orElseThrow().stream().filter(s -> s.what().equals("uploaded")
                         || s.what().equals("redriven")).count(), "the earlier steps of p5 were kept");
                 assertTrue(view.inMemory() <= 4 + 5);
+            }
+        }
+    }
+
+    /**
+     * While it catches up with the log the view keeps only the last
+     * {@value PhotoCache#CATCHING_UP_FINISHED} finished photos in memory; once it has read to the
+     * end, the whole cache fills with the photos that come.
+     */
+    @Test
+    void aRebuildKeepsFewerFinishedPhotosInMemoryUntilItHasReadToTheEnd() throws Exception {
+        int early = PhotoCache.CATCHING_UP_FINISHED + 300;
+        int late = 400;
+        try (QueueBackend queue = open(dir.resolve("queue"))) {
+            int records = photos(queue, 0, early, true);
+            try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), early + late + 100)) {
+                awaitRead(view, records);
+                await(view::caughtUp, "the view reads to the end of the log");
+                assertEquals(PhotoCache.CATCHING_UP_FINISHED, view.inMemory(), "finished photos in memory after"
+                        + " the rebuild");
+                assertFalse(view.inMemory("p0"), "the first photo went to disk");
+                assertTrue(view.get("p0").isPresent(), "and is read from there");
+
+                records += photos(queue, early, late, true);
+                awaitRead(view, records);
+                await(() -> view.inMemory() == PhotoCache.CATCHING_UP_FINISHED + late, "every photo that came is"
+                        + " shown");
+                assertEquals(PhotoCache.CATCHING_UP_FINISHED + late, view.inMemory(), "caught up, the photos that"
+                        + " came are all kept");
+                assertEquals(early + late, view.size());
             }
         }
     }
