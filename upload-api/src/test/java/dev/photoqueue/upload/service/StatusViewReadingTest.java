@@ -1,11 +1,8 @@
 package dev.photoqueue.upload.service;
 
-import dev.photoqueue.queue.api.DeadLetters;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
 import dev.photoqueue.worker.job.PhotoProcessed;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -32,21 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StatusViewReadingTest {
 
-    private static final JobProgress IDLE = (partition, offset) -> false;
+    private static final JobProgress IDLE = ViewLogs.IDLE;
     private static final MessageCodec CODEC = new MessageCodec();
 
     @TempDir
     Path dir;
 
     private static QueueBackend open(Path dataDir) {
-        QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir", dataDir.toString()));
-        for (NewTopic topic : List.of(new NewTopic(Topics.PHOTO_UPLOADED, 3), new NewTopic(Topics.PHOTO_EVENTS, 3),
-                new NewTopic(DeadLetters.topicFor(Topics.PHOTO_UPLOADED), 1))) {
-            if (!backend.admin().listTopics().contains(topic.name())) {
-                backend.admin().createTopic(topic);
-            }
-        }
-        return backend;
+        return ViewLogs.open(dataDir, 3);
     }
 
     /** Job, delivery and outcome of photos {@code first} to {@code first + count - 1}; returns how many records. */
@@ -69,13 +58,7 @@ class StatusViewReadingTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("within 60 s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        ViewLogs.await(condition, what);
     }
 
     private static boolean done(StatusView view, String id) {

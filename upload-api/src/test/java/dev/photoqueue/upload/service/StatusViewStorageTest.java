@@ -1,11 +1,8 @@
 package dev.photoqueue.upload.service;
 
-import dev.photoqueue.queue.api.DeadLetters;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
@@ -43,21 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StatusViewStorageTest {
 
-    private static final JobProgress IDLE = (partition, offset) -> false;
+    private static final JobProgress IDLE = ViewLogs.IDLE;
     private static final MessageCodec CODEC = new MessageCodec();
 
     @TempDir
     Path dir;
 
     private static QueueBackend open(Path dataDir) {
-        QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir", dataDir.toString()));
-        for (NewTopic topic : List.of(new NewTopic(Topics.PHOTO_UPLOADED, 2), new NewTopic(Topics.PHOTO_EVENTS, 2),
-                new NewTopic(DeadLetters.topicFor(Topics.PHOTO_UPLOADED), 1))) {
-            if (!backend.admin().listTopics().contains(topic.name())) {
-                backend.admin().createTopic(topic);
-            }
-        }
-        return backend;
+        return ViewLogs.open(dataDir, 2);
     }
 
     /** Writes the records of {@code count} photos from {@code first}; returns how many records. */
@@ -103,13 +93,7 @@ class StatusViewStorageTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("within 60 s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        ViewLogs.await(condition, what);
     }
 
     private static void awaitRead(StatusView view, long records) throws InterruptedException {
