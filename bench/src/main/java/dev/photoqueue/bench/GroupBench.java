@@ -28,7 +28,7 @@ import java.util.Locale;
  *     within each round; the cost of forcing is the ratio.</li>
  * </ul>
  */
-final class GroupBench implements BenchFamily {
+final class GroupBench implements PhasedFamily {
 
     static final String E2E = "e2e";
     static final String LATENCY = "latency";

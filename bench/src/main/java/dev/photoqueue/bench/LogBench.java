@@ -26,7 +26,7 @@ import java.util.Locale;
  * ({@link ChronicleLog}) in turns within each round (the side that goes first alternates), each
  * append on a fresh directory, and each round's in-house over Chronicle ratio is judged (>= 1.0).
  */
-final class LogBench implements BenchFamily {
+final class LogBench implements PhasedFamily {
 
     static final String APPEND_100 = "append-100";
     static final String APPEND_1K = "append-1k";

@@ -42,10 +42,10 @@ public final class LockHolderMain {
         }
         System.out.println("READY " + log.endOffset());
         System.out.flush();
-        // Never closes: the parent kills this process with kill -9.
+        // Holds the lock until the parent kills this process with kill -9; ends when the parent is
+        // gone (its end of stdin closes), so no child outlives a test run.
         while (System.in.read() >= 0) {
             // wait
         }
-        Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -22,11 +22,11 @@ public final class PrintingChildMain {
         System.out.flush();
         System.err.flush();
         if (wait) {
-            // Never ends by itself: the parent keeps stdin open and kills this process.
+            // Runs until the parent kills it; ends when the parent is gone (its end of stdin closes),
+            // so no child outlives a test run.
             while (System.in.read() >= 0) {
                 // wait
             }
-            Thread.sleep(Long.MAX_VALUE);
         }
     }
 }
