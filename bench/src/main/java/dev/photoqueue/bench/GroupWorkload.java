@@ -23,22 +23,13 @@ import java.util.Map;
  * {@code fsync=interval} (stated explicitly, as in {@link LogWorkload}), and one consumer group
  * whose members consume at-least-once (the default, stated explicitly too). Closing closes the
  * backend; the caller deletes the dir. Thread-safe as the backend is; each member it hands out
- * belongs to one thread.
+ * belongs to one thread. The {@code open} factories create the topic; the constructor expects it
+ * to exist.
  */
-final class GroupWorkload implements AutoCloseable {
+record GroupWorkload(QueueBackend backend, String topic, String group) implements AutoCloseable {
 
     static final String TOPIC = "bench-group";
     static final String GROUP = "bench";
-
-    private final QueueBackend backend;
-    private final String topic;
-    private final String group;
-
-    private GroupWorkload(QueueBackend backend, String topic, String group) {
-        this.backend = backend;
-        this.topic = topic;
-        this.group = group;
-    }
 
     /** On the in-house backend, on its own data dir, with topic {@value #TOPIC} and group {@value #GROUP}. */
     static GroupWorkload open(Path dataDir, int partitions) {
@@ -66,14 +57,6 @@ final class GroupWorkload implements AutoCloseable {
             throw e;
         }
         return new GroupWorkload(backend, topic, group);
-    }
-
-    QueueBackend backend() {
-        return backend;
-    }
-
-    String topic() {
-        return topic;
     }
 
     /**
