@@ -12,6 +12,11 @@ public record ConsumerConfig(int maxPollRecords, int fetchMaxBytes) {
     public static final ConsumerConfig DEFAULTS = builder().build();
 
     public ConsumerConfig {
+        checkReadLimits(maxPollRecords, fetchMaxBytes);
+    }
+
+    /** The read limits' rules, for a plain consumer and a group member ({@link GroupConsumerConfig}) alike. */
+    static void checkReadLimits(int maxPollRecords, int fetchMaxBytes) {
         if (maxPollRecords <= 0) {
             throw new InvalidConfigException("max.poll.records", String.valueOf(maxPollRecords), "must be > 0");
         }

@@ -43,12 +43,7 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         if (sessionTimeoutMs < 10) {
             throw new InvalidConfigException("session.timeout.ms", String.valueOf(sessionTimeoutMs), "must be >= 10");
         }
-        if (maxPollRecords <= 0) {
-            throw new InvalidConfigException("max.poll.records", String.valueOf(maxPollRecords), "must be > 0");
-        }
-        if (fetchMaxBytes <= 0) {
-            throw new InvalidConfigException("fetch.max.bytes", String.valueOf(fetchMaxBytes), "must be > 0");
-        }
+        ConsumerConfig.checkReadLimits(maxPollRecords, fetchMaxBytes);
         if (maxDeliveries <= 0) {
             throw new InvalidConfigException("max.deliveries", String.valueOf(maxDeliveries), "must be > 0");
         }
@@ -110,8 +105,8 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         private Assignor assignor = Assignor.STICKY;
         private AutoOffsetReset autoOffsetReset = AutoOffsetReset.EARLIEST;
         private long sessionTimeoutMs = 10_000;
-        private int maxPollRecords = 500;
-        private int fetchMaxBytes = 1 << 20;
+        private int maxPollRecords = ConsumerConfig.DEFAULTS.maxPollRecords();
+        private int fetchMaxBytes = ConsumerConfig.DEFAULTS.fetchMaxBytes();
         private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
         private long retryBackoffMs = DEFAULT_RETRY_BACKOFF_MS;
         private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
