@@ -61,18 +61,8 @@ public final class Chaos {
     }
 
     /** The decision for one photo: where its worker dies, or {@link #NONE}. */
-    static final class Strike {
+    record Strike(Point point, String message, Crash crash) {
         static final Strike NONE = new Strike(null, null, null);
-
-        private final Point point;
-        private final String message;
-        private final Crash crash;
-
-        private Strike(Point point, String message, Crash crash) {
-            this.point = point;
-            this.message = message;
-            this.crash = crash;
-        }
 
         /** Kills the worker when this photo's crash is due {@code here}. */
         void at(Point here) {

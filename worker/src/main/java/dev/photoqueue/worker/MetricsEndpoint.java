@@ -2,6 +2,7 @@ package dev.photoqueue.worker;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.photoqueue.worker.metrics.JvmMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -13,9 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * {@code GET /metrics} of a worker process: the registry's Prometheus text, on a port of its own
- * (the JDK's HTTP server, one daemon thread: a scrape every few seconds needs no more). Any other
- * path is 404, any other method 405. Thread-safe.
+ * {@code GET /metrics} of a worker process: the registry's Prometheus text, with the JVM's own
+ * meters ({@link JvmMeters}) bound to it while it serves, on a port of its own (the JDK's HTTP
+ * server, one daemon thread: a scrape every few seconds needs no more). Any other path is 404, any
+ * other method 405. Thread-safe.
  */
 final class MetricsEndpoint implements AutoCloseable {
 
@@ -28,14 +30,17 @@ final class MetricsEndpoint implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Closed with the endpoint: unhooks the JVM meters' garbage-collection listener. */
+    private final AutoCloseable jvm;
 
-    private MetricsEndpoint(HttpServer server) {
+    private MetricsEndpoint(HttpServer server, AutoCloseable jvm) {
         this.server = server;
+        this.jvm = jvm;
     }
 
     /**
      * Serves {@code registry} on every interface at {@code port} (0: a free one, see {@link #port});
-     * {@link UncheckedIOException} naming the port when it cannot be bound.
+     * {@link UncheckedIOException} naming the port when it cannot be bound, before any meter is bound.
      */
     static MetricsEndpoint start(int port, PrometheusMeterRegistry registry) {
         HttpServer server;
@@ -44,7 +49,7 @@ final class MetricsEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("METRICS_PORT " + port + " cannot be bound: " + e.getMessage(), e);
         }
-        MetricsEndpoint endpoint = new MetricsEndpoint(server);
+        MetricsEndpoint endpoint = new MetricsEndpoint(server, JvmMeters.bindTo(registry));
         server.createContext("/", exchange -> endpoint.answer(exchange, registry));
         server.setExecutor(endpoint.thread);
         server.start();
@@ -83,5 +88,6 @@ final class MetricsEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         thread.shutdownNow();
+        WorkerPool.closeQuietly(jvm);
     }
 }

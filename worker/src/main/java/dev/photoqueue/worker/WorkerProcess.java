@@ -1,7 +1,6 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.worker.metrics.JvmMeters;
 import dev.photoqueue.worker.metrics.PhotoEventMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,15 +28,13 @@ final class WorkerProcess {
 
     private final WorkerPool pool;
     private final HealthFile health;
-    /** Null while METRICS_PORT is unset, as is {@link #jvm}. */
+    /** Null while METRICS_PORT is unset. */
     private final MetricsEndpoint metrics;
-    private final AutoCloseable jvm;
 
-    private WorkerProcess(WorkerPool pool, HealthFile health, MetricsEndpoint metrics, AutoCloseable jvm) {
+    private WorkerProcess(WorkerPool pool, HealthFile health, MetricsEndpoint metrics) {
         this.pool = pool;
         this.health = health;
         this.metrics = metrics;
-        this.jvm = jvm;
     }
 
     /**
@@ -47,24 +44,16 @@ final class WorkerProcess {
     static WorkerProcess start(WorkerEnvironment env, QueueBackend backend) {
         if (env.metricsPort().isEmpty()) {
             WorkerPool pool = WorkerPool.start(backend, env.worker());
-            return started(env, backend, pool, null, null);
+            return started(env, backend, pool, null);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AutoCloseable jvm = JvmMeters.bindTo(registry);
         PhotoEventMetrics events = new PhotoEventMetrics(registry, METER_PREFIX, "by the workers of this process");
-        MetricsEndpoint endpoint;
+        MetricsEndpoint endpoint = MetricsEndpoint.start(env.metricsPort().getAsInt(), registry);
         WorkerPool pool;
-        try {
-            endpoint = MetricsEndpoint.start(env.metricsPort().getAsInt(), registry);
-        } catch (RuntimeException e) {
-            WorkerPool.closeQuietly(jvm);
-            throw e;
-        }
         try {
             pool = WorkerPool.start(backend, env.worker(), events::record);
         } catch (RuntimeException e) {
             endpoint.close();
-            WorkerPool.closeQuietly(jvm);
             throw e;
         }
         Gauge.builder(METER_PREFIX + ".workers", pool, WorkerPool::workers)
@@ -72,14 +61,14 @@ final class WorkerProcess {
         FunctionCounter.builder(METER_PREFIX + ".restarts", pool, WorkerPool::restarts)
                 .description("Workers of this process replaced after they died").register(registry);
         LOG.info("metrics of this worker process at http://0.0.0.0:{}{}", endpoint.port(), MetricsEndpoint.PATH);
-        return started(env, backend, pool, endpoint, jvm);
+        return started(env, backend, pool, endpoint);
     }
 
     private static WorkerProcess started(WorkerEnvironment env, QueueBackend backend, WorkerPool pool,
-                                         MetricsEndpoint metrics, AutoCloseable jvm) {
+                                         MetricsEndpoint metrics) {
         env.applyChaos(pool.chaos());
         HealthFile health = new HealthFile(env.healthFile(), pool::workers, backend::health, HEALTH_EVERY);
-        return new WorkerProcess(pool, health, metrics, jvm);
+        return new WorkerProcess(pool, health, metrics);
     }
 
     WorkerPool pool() {
@@ -100,7 +89,6 @@ final class WorkerProcess {
         boolean clean = pool.stop();
         if (metrics != null) {
             metrics.close();
-            WorkerPool.closeQuietly(jvm);
         }
         return clean;
     }

@@ -11,18 +11,12 @@ import java.nio.file.Path;
  */
 public final class DigestMismatchException extends TransientJobException {
 
-    private final String expected;
     private final String actual;
 
     public DigestMismatchException(String photoId, Path path, String expected, String actual) {
         super(photoId, "original of photo " + photoId + " at " + path + " has SHA-256 " + actual + ", the job says "
                 + expected, null);
-        this.expected = expected;
         this.actual = actual;
-    }
-
-    public String expected() {
-        return expected;
     }
 
     public String actual() {

@@ -1,30 +1,30 @@
 package dev.photoqueue.worker.image;
 
+import java.util.Locale;
+
 /**
  * Image formats as told by their first bytes (magic numbers), never by a file name. Only the
  * supported ones are decoded; the others are recognised so that the rejection can name them.
  */
 public enum ImageFormat {
-    JPEG("jpeg", true),
-    PNG("png", true),
-    GIF("gif", true),
-    BMP("bmp", true),
-    TIFF("tiff", false),
-    WEBP("webp", false),
-    HEIF("heif", false),
-    AVIF("avif", false);
+    JPEG(true),
+    PNG(true),
+    GIF(true),
+    BMP(true),
+    TIFF(false),
+    WEBP(false),
+    HEIF(false),
+    AVIF(false);
 
-    private final String readerName;
     private final boolean supported;
 
-    ImageFormat(String readerName, boolean supported) {
-        this.readerName = readerName;
+    ImageFormat(boolean supported) {
         this.supported = supported;
     }
 
-    /** The ImageIO format name of its readers. */
+    /** The ImageIO format name of its readers: the constant's name in lower case. */
     String readerName() {
-        return readerName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean supported() {
