@@ -49,7 +49,13 @@ final class MetricsEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("METRICS_PORT " + port + " cannot be bound: " + e.getMessage(), e);
         }
-        MetricsEndpoint endpoint = new MetricsEndpoint(server, JvmMeters.bindTo(registry));
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = new MetricsEndpoint(server, JvmMeters.bindTo(registry));
+        } catch (RuntimeException e) {
+            server.stop(0); // the socket is bound already: release the port
+            throw e;
+        }
         server.createContext("/", exchange -> endpoint.answer(exchange, registry));
         server.setExecutor(endpoint.thread);
         server.start();
