@@ -4,9 +4,9 @@ import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.log.LogConfig;
 import dev.photoqueue.queue.log.LogManager;
+import dev.photoqueue.queue.spi.BackendSettings;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,44 +50,17 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
 
     static InhouseConfig parse(Map<String, String> settings) {
         Path dataDir = Path.of(settings.getOrDefault(DATA_DIR, "data/queue"));
-        boolean autoCreate = parseBoolean(AUTO_CREATE_TOPICS, settings.getOrDefault(AUTO_CREATE_TOPICS, "true"));
-        int partitions = parseInt(DEFAULT_PARTITIONS, settings.getOrDefault(DEFAULT_PARTITIONS, "1"), 1, 10_000);
-        int retentionCheck = parseInt(RETENTION_CHECK_INTERVAL_MS,
-                settings.getOrDefault(RETENTION_CHECK_INTERVAL_MS, "60000"), 1, Integer.MAX_VALUE);
-        int maxBlockMs = parseInt(PRODUCER_MAX_BLOCK_MS, settings.getOrDefault(PRODUCER_MAX_BLOCK_MS, "60000"), 0,
+        boolean autoCreate = BackendSettings.booleanSetting(settings, AUTO_CREATE_TOPICS, true);
+        int partitions = BackendSettings.intSetting(settings, DEFAULT_PARTITIONS, 1, 1, 10_000);
+        int retentionCheck = BackendSettings.intSetting(settings, RETENTION_CHECK_INTERVAL_MS, 60_000, 1,
                 Integer.MAX_VALUE);
+        int maxBlockMs = BackendSettings.intSetting(settings, PRODUCER_MAX_BLOCK_MS, 60_000, 0, Integer.MAX_VALUE);
         String internalFsync = settings.getOrDefault(INTERNAL_FSYNC, "interval").trim().toLowerCase(java.util.Locale.ROOT);
         if (!internalFsync.equals("always") && !internalFsync.equals("interval")) {
             throw new InvalidConfigException(INTERNAL_FSYNC, settings.get(INTERNAL_FSYNC), "expected always or interval");
         }
-        Map<String, String> topicDefaults = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (k.startsWith(TOPIC_PREFIX)) {
-                topicDefaults.put(k.substring(TOPIC_PREFIX.length()), v);
-            }
-        });
-        LogConfig defaults = LogConfig.DEFAULTS.with(topicDefaults);
+        LogConfig defaults = LogConfig.DEFAULTS.with(BackendSettings.withPrefix(settings, TOPIC_PREFIX));
         LogManager.Options options = new LogManager.Options(defaults, retentionCheck, Env.system());
         return new InhouseConfig(dataDir, autoCreate, partitions, maxBlockMs, internalFsync.equals("always"), options);
-    }
-
-    private static boolean parseBoolean(String key, String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new InvalidConfigException(key, value, "expected true or false");
-        };
-    }
-
-    private static int parseInt(String key, String value, int min, int max) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                throw new InvalidConfigException(key, value, "must be " + min + ".." + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key, value, "not a whole number");
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.spi.BackendSettings;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,15 +55,11 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
         if (bootstrap.isEmpty() || !bootstrap.contains(":")) {
             throw new InvalidConfigException(BOOTSTRAP_SERVERS, bootstrap, "expected host:port[,host:port...]");
         }
-        int connect = parseInt(CONNECT_TIMEOUT_MS, settings.getOrDefault(CONNECT_TIMEOUT_MS, "15000"), 1,
-                Integer.MAX_VALUE);
-        int request = parseInt(REQUEST_TIMEOUT_MS, settings.getOrDefault(REQUEST_TIMEOUT_MS, "30000"), 1,
-                Integer.MAX_VALUE);
-        int replication = parseInt(REPLICATION_FACTOR, settings.getOrDefault(REPLICATION_FACTOR, "-1"), -1,
-                Short.MAX_VALUE);
-        int health = parseInt(HEALTH_INTERVAL_MS, settings.getOrDefault(HEALTH_INTERVAL_MS, "5000"), 10,
-                Integer.MAX_VALUE);
-        int send = parseInt(SEND_TIMEOUT_MS, settings.getOrDefault(SEND_TIMEOUT_MS, "-1"), -1, Integer.MAX_VALUE);
+        int connect = BackendSettings.intSetting(settings, CONNECT_TIMEOUT_MS, 15_000, 1, Integer.MAX_VALUE);
+        int request = BackendSettings.intSetting(settings, REQUEST_TIMEOUT_MS, 30_000, 1, Integer.MAX_VALUE);
+        int replication = BackendSettings.intSetting(settings, REPLICATION_FACTOR, -1, -1, Short.MAX_VALUE);
+        int health = BackendSettings.intSetting(settings, HEALTH_INTERVAL_MS, 5_000, 10, Integer.MAX_VALUE);
+        int send = BackendSettings.intSetting(settings, SEND_TIMEOUT_MS, -1, -1, Integer.MAX_VALUE);
         if (send != -1 && send < MIN_SEND_TIMEOUT_MS) {
             throw new InvalidConfigException(SEND_TIMEOUT_MS, String.valueOf(send), "must be -1 (Kafka's defaults) or >= "
                     + MIN_SEND_TIMEOUT_MS);
@@ -71,12 +67,7 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
         if (replication == 0) {
             throw new InvalidConfigException(REPLICATION_FACTOR, "0", "must be -1 (broker default) or >= 1");
         }
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (k.startsWith(CLIENT_PREFIX)) {
-                overrides.put(k.substring(CLIENT_PREFIX.length()), v);
-            }
-        });
+        Map<String, Object> overrides = new LinkedHashMap<>(BackendSettings.withPrefix(settings, CLIENT_PREFIX));
         return new KafkaConfig(bootstrap, connect, request, (short) replication, health, send, overrides);
     }
 
@@ -109,17 +100,5 @@ record KafkaConfig(String bootstrapServers, int connectTimeoutMs, int requestTim
         props.put("default.api.timeout.ms", Math.max(requestTimeoutMs, connectTimeoutMs));
         props.putAll(clientOverrides);
         return props;
-    }
-
-    private static int parseInt(String key, String value, int min, int max) {
-        try {
-            int parsed = Integer.parseInt(value.trim().toLowerCase(Locale.ROOT));
-            if (parsed < min || parsed > max) {
-                throw new InvalidConfigException(key, value, "must be " + min + ".." + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key, value, "not a whole number");
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.photoqueue.queue.env.MappedRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.function.IntConsumer;
 
 /**
  * A sparse, memory-mapped index file of fixed-size entries sorted by their key, belonging to one
@@ -81,16 +82,15 @@ abstract class AbstractIndex implements AutoCloseable {
         return n * entrySize;
     }
 
-    protected final void publishAppended() {
-        entries = entries + 1;
-    }
-
     /**
-     * Runs the writes of entry {@code n} into the mapping, first reserving the disk's room for a
-     * page no entry was written to yet: a full disk then fails here as a {@link StorageException}
-     * instead of faulting the mapping, which the JVM would report as an error at some later point.
+     * Appends one entry: {@code puts} writes its bytes into the mapping from the given position,
+     * then the entry is published to readers. The disk's room for a page no entry was written to
+     * yet is reserved first: a full disk then fails here as a {@link StorageException}, before any
+     * byte is written, instead of faulting the mapping, which the JVM would report as an error at
+     * some later point. Writer only.
      */
-    protected final void writeEntry(int n, Runnable puts) {
+    protected final void appendEntry(IntConsumer puts) {
+        int n = entries;
         long at = slot(n);
         // Entries before this one filled the file up to 'at': the page holding 'at' has its room
         // unless 'at' starts it; a page the entry reaches into past it is new.
@@ -102,7 +102,8 @@ abstract class AbstractIndex implements AutoCloseable {
                 throw new StorageException(file.toString(), "make room for index entry " + n + " in", e);
             }
         }
-        puts.run();
+        puts.accept(slot(n));
+        entries = n + 1;
     }
 
     /**

@@ -59,44 +59,27 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         }
     }
 
-    /** These settings with {@code overrides} applied; unknown keys are rejected by name. */
+    /**
+     * These settings with {@code overrides} applied; unknown keys are rejected by name. Every value
+     * is read from its string form (this config's {@link #toMap} under the overrides), so a
+     * setting has one parser whichever way it comes in.
+     */
     public LogConfig with(Map<String, String> overrides) {
-        FsyncPolicy fsync = this.fsync;
-        long flushMs = this.flushMs;
-        long flushMessages = this.flushMessages;
-        int segmentBytes = this.segmentBytes;
-        long segmentMs = this.segmentMs;
-        long retentionMs = this.retentionMs;
-        long retentionBytes = this.retentionBytes;
-        int maxRecordBytes = this.maxRecordBytes;
-        int indexIntervalBytes = this.indexIntervalBytes;
-        int maxIndexBytes = this.maxIndexBytes;
-        int batchBytes = this.batchBytes;
-        long maxBacklogRecords = this.maxBacklogRecords;
-        long maxBacklogBytes = this.maxBacklogBytes;
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String key = e.getKey();
-            String value = e.getValue();
-            switch (key) {
-                case TopicConfigs.FSYNC -> fsync = FsyncPolicy.parse(value);
-                case TopicConfigs.FLUSH_MS -> flushMs = parseLong(key, value);
-                case TopicConfigs.FLUSH_MESSAGES -> flushMessages = parseLong(key, value);
-                case TopicConfigs.SEGMENT_BYTES -> segmentBytes = parseInt(key, value);
-                case TopicConfigs.SEGMENT_MS -> segmentMs = parseLong(key, value);
-                case TopicConfigs.RETENTION_MS -> retentionMs = parseLong(key, value);
-                case TopicConfigs.RETENTION_BYTES -> retentionBytes = parseLong(key, value);
-                case TopicConfigs.MAX_RECORD_BYTES -> maxRecordBytes = parseInt(key, value);
-                case INDEX_INTERVAL_BYTES -> indexIntervalBytes = parseInt(key, value);
-                case MAX_INDEX_BYTES -> maxIndexBytes = parseInt(key, value);
-                case BATCH_BYTES -> batchBytes = parseInt(key, value);
-                case TopicConfigs.MAX_BACKLOG_RECORDS -> maxBacklogRecords = parseLong(key, value);
-                case TopicConfigs.MAX_BACKLOG_BYTES -> maxBacklogBytes = parseLong(key, value);
-                default -> throw new InvalidConfigException(key, value, "unknown topic setting; known: "
-                        + String.join(", ", DEFAULTS.toMap().keySet()));
+        Map<String, String> merged = toMap();
+        overrides.forEach((key, value) -> {
+            if (!merged.containsKey(key)) {
+                throw new InvalidConfigException(key, value, "unknown topic setting; known: "
+                        + String.join(", ", merged.keySet()));
             }
-        }
-        return new LogConfig(fsync, flushMs, flushMessages, segmentBytes, segmentMs, retentionMs, retentionBytes,
-                maxRecordBytes, indexIntervalBytes, maxIndexBytes, batchBytes, maxBacklogRecords, maxBacklogBytes);
+            merged.put(key, value);
+        });
+        return new LogConfig(FsyncPolicy.parse(merged.get(TopicConfigs.FSYNC)),
+                parseLong(merged, TopicConfigs.FLUSH_MS), parseLong(merged, TopicConfigs.FLUSH_MESSAGES),
+                parseInt(merged, TopicConfigs.SEGMENT_BYTES), parseLong(merged, TopicConfigs.SEGMENT_MS),
+                parseLong(merged, TopicConfigs.RETENTION_MS), parseLong(merged, TopicConfigs.RETENTION_BYTES),
+                parseInt(merged, TopicConfigs.MAX_RECORD_BYTES), parseInt(merged, INDEX_INTERVAL_BYTES),
+                parseInt(merged, MAX_INDEX_BYTES), parseInt(merged, BATCH_BYTES),
+                parseLong(merged, TopicConfigs.MAX_BACKLOG_RECORDS), parseLong(merged, TopicConfigs.MAX_BACKLOG_BYTES));
     }
 
     public Map<String, String> toMap() {
@@ -127,7 +110,8 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         return Math.max(batchBytes, maxRecordBytes + RecordBatches.HEADER_SIZE);
     }
 
-    private static long parseLong(String key, String value) {
+    private static long parseLong(Map<String, String> settings, String key) {
+        String value = settings.get(key);
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
@@ -135,10 +119,10 @@ public record LogConfig(FsyncPolicy fsync, long flushMs, long flushMessages, int
         }
     }
 
-    private static int parseInt(String key, String value) {
-        long parsed = parseLong(key, value);
+    private static int parseInt(Map<String, String> settings, String key) {
+        long parsed = parseLong(settings, key);
         if (parsed > Integer.MAX_VALUE || parsed < Integer.MIN_VALUE) {
-            throw new InvalidConfigException(key, value, "must be at most " + Integer.MAX_VALUE);
+            throw new InvalidConfigException(key, settings.get(key), "must be at most " + Integer.MAX_VALUE);
         }
         return (int) parsed;
     }

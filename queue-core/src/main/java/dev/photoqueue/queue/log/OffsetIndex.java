@@ -21,12 +21,10 @@ final class OffsetIndex extends AbstractIndex {
 
     /** Adds an entry; offsets and positions must grow. Only the writer calls this. */
     void append(long offset, int position) {
-        int n = entries();
-        writeEntry(n, () -> {
-            mmap.putInt(slot(n), (int) (offset - baseOffset));
-            mmap.putInt(slot(n) + 4, position);
+        appendEntry(at -> {
+            mmap.putInt(at, (int) (offset - baseOffset));
+            mmap.putInt(at + 4, position);
         });
-        publishAppended();
     }
 
     /** A batch that starts at {@code offset} and sits at byte {@code position} of the log file. */

@@ -22,15 +22,13 @@ final class TimeIndex extends AbstractIndex {
 
     /** Adds (timestamp, offset) when {@code timestamp} is above the last entry's. Only the writer calls this. */
     void maybeAppend(long timestamp, long offset) {
-        int n = entries();
-        if (n > 0 && timestamp <= lastTimestamp()) {
+        if (entries() > 0 && timestamp <= lastTimestamp()) {
             return;
         }
-        writeEntry(n, () -> {
-            mmap.putLong(slot(n), timestamp);
-            mmap.putInt(slot(n) + 8, (int) (offset - baseOffset));
+        appendEntry(at -> {
+            mmap.putLong(at, timestamp);
+            mmap.putInt(at + 8, (int) (offset - baseOffset));
         });
-        publishAppended();
     }
 
     /** The largest timestamp indexed, or -1 for an empty index. */
