@@ -227,7 +227,7 @@ public final class PhotoIndex implements AutoCloseable {
             if (next.size() > MAX_RUNS) {
                 next = List.of(Runs.merge(dir, nextRun++, next, records));
             }
-            writeCheckpoint(next, meta);
+            writeCheckpoint(next, records.length(), meta);
             runs = List.copyOf(next);
             this.meta = meta.clone();
             memtable.clear(); // after the runs that hold its entries are published
@@ -251,7 +251,9 @@ public final class PhotoIndex implements AutoCloseable {
     }
 
     private void reset() throws IOException {
-        writeCheckpoint(List.of(), new byte[0]);
+        // the empty state is published first and covers no data: a stop before the files below are
+        // gone opens as this empty index, and records put after it are unpublished until a checkpoint
+        writeCheckpoint(List.of(), 0, new byte[0]);
         meta = null;
         List<Run> before = runs;
         runs = List.of();
@@ -285,11 +287,12 @@ public final class PhotoIndex implements AutoCloseable {
         return java.util.Arrays.copyOf(entries, n);
     }
 
-    private void writeCheckpoint(List<Run> published, byte[] meta) throws IOException {
+    /** Durably replaces the checkpoint: {@code dataLength} bytes of the data file and {@code published} runs. */
+    private void writeCheckpoint(List<Run> published, long dataLength, byte[] meta) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(MAGIC);
-        out.writeLong(records.length());
+        out.writeLong(dataLength);
         out.writeInt(published.size());
         for (Run run : published) {
             out.writeLong(run.number());

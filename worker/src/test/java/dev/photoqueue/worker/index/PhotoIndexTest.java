@@ -169,6 +169,25 @@ class PhotoIndexTest {
     }
 
     @Test
+    void recordsPutAfterAClearAreUnpublishedUntilTheNextCheckpoint() {
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            index.put("a", bytes("1"));
+            index.checkpoint(bytes("p1"));
+            index.clear();
+            // more than a write buffer, so that most reach the file; none of them checkpointed
+            for (int i = 0; i < 2 * PhotoIndex.WRITE_BUFFER / 1024; i++) {
+                index.put("photo-" + i, new byte[1024]);
+            }
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertFalse(reopened.recovered());
+            assertEquals(0, reopened.dataBytes(), "the cleared checkpoint covers no data");
+            assertEquals(Optional.empty(), reopened.get("photo-0"));
+            assertEquals(Optional.empty(), reopened.get("a"));
+        }
+    }
+
+    @Test
     void keysWithTheSameHashAreToldApartByTheirRecords() {
         // the merge and the lookup compare keys whenever hashes are equal; equal keys are the
         // one collision that can be made on purpose: later values of one key must win
