@@ -33,6 +33,7 @@ public interface Consumer extends AutoCloseable {
     /**
      * Returns the next records of the assigned partitions, waiting up to {@code timeout} when none
      * are there yet; an empty list after the timeout. Advances the positions past what it returns.
+     * The list is unmodifiable: every backend refuses a change with {@link UnsupportedOperationException}.
      */
     List<ConsumerRecord> poll(Duration timeout);
 

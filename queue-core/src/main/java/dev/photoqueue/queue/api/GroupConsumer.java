@@ -31,6 +31,7 @@ public interface GroupConsumer extends AutoCloseable {
      * Returns the next records of the partitions this member owns, waiting up to {@code timeout}
      * when there are none; runs the rebalance listener first when the assignment changed. Under
      * at-most-once the records are committed before they are returned.
+     * The list is unmodifiable: every backend refuses a change with {@link UnsupportedOperationException}.
      */
     List<ConsumerRecord> poll(Duration timeout);
 

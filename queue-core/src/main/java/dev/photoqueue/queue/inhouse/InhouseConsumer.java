@@ -190,7 +190,7 @@ final class InhouseConsumer implements Consumer {
         if (out == null) {
             return List.of();
         }
-        return merged != null ? merged : Collections.unmodifiableList(out);
+        return Collections.unmodifiableList(out);
     }
 
     private void fetch(Position p) {

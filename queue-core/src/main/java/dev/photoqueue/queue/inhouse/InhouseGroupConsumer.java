@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ final class InhouseGroupConsumer extends InhouseMember<MemberSession> {
             progressed = false;
             List<ConsumerRecord> records = collect();
             if (!records.isEmpty()) {
-                return records;
+                return Collections.unmodifiableList(records);
             }
             if (progressed) {
                 // Everything read was already done; more may be readable right away.

@@ -16,6 +16,7 @@ import dev.photoqueue.queue.log.PartitionLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class InhouseSharedConsumer extends InhouseMember<SharedSession> {
             }
             List<ConsumerRecord> records = collect(session);
             if (!records.isEmpty()) {
-                return records;
+                return Collections.unmodifiableList(records);
             }
             if (!signal.awaitBefore(seen, deadline, RECHECK_NANOS)) {
                 return List.of();

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,7 +127,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
             while (true) {
                 List<ConsumerRecord> out = pollOnce(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
-                    return out;
+                    return Collections.unmodifiableList(out);
                 }
             }
         } finally {

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,7 +102,7 @@ final class KafkaQueueConsumer implements Consumer {
     public List<ConsumerRecord> poll(Duration timeout) {
         ensureOpen();
         try {
-            return fromKafka(consumer.poll(timeout), 0);
+            return Collections.unmodifiableList(fromKafka(consumer.poll(timeout), 0));
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll " + consumer.assignment(), null);
         }

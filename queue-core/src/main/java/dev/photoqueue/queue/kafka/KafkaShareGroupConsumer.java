@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,7 +139,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
             abandonExpiredLanes();
             List<ConsumerRecord> waiting = drainWaiting();
             if (!waiting.isEmpty()) {
-                return waiting;
+                return Collections.unmodifiableList(waiting);
             }
             ShareLane lane = idleLane();
             long left = Math.max(0, deadline - System.nanoTime());
@@ -158,7 +159,7 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
                         null);
             }
             if (!out.isEmpty() || deadline - System.nanoTime() <= 0) {
-                return out;
+                return Collections.unmodifiableList(out);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.contract;
 
 import dev.photoqueue.queue.api.Consumer;
+import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.ConsumerConfig;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.Header;
@@ -12,15 +13,18 @@ import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What a producer and a plain (assigned, not grouped) consumer promise: where a record lands and
@@ -134,5 +138,42 @@ public abstract class ProduceAndReadContractTest extends ContractFixture {
             assertEquals(new OffsetAndTimestamp(4, base + 3_000), consumer.offsetsForTimes(Map.of(tp, base + 2_001)).get(tp));
             assertNull(consumer.offsetsForTimes(Map.of(tp, base + 3_001)).get(tp), "every record is older");
         }
+    }
+
+    @Test
+    void pollHandsOutAListTheCallerCannotChange() {
+        String topic = createTopic(2);
+        produce(partitions(topic, 2), 3);
+        try (Consumer consumer = backend().consumer(ConsumerConfig.DEFAULTS)) {
+            consumer.assign(partitions(topic, 2));
+            consumer.seekToBeginning(partitions(topic, 2));
+            assertUnmodifiable("a consumer's poll", firstRecords(consumer::poll));
+        }
+        try (GroupConsumer ordered = groupConsumer(config(name("ordered")), topic)) {
+            assertUnmodifiable("an ORDERED member's poll", firstRecords(ordered::poll));
+        }
+        try (GroupConsumer shared = sharedConsumer(config(name("shared")), topic)) {
+            assertUnmodifiable("a SHARED member's poll", firstRecords(shared::poll));
+        }
+    }
+
+    /** The first records a poll returns; fails after {@link #WAIT}. */
+    private static List<ConsumerRecord> firstRecords(Function<Duration, List<ConsumerRecord>> poll) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            List<ConsumerRecord> records = poll.apply(POLL);
+            if (!records.isEmpty()) {
+                return records;
+            }
+        }
+        return fail("waited " + WAIT.toSeconds() + " s for a poll to return records");
+    }
+
+    private static void assertUnmodifiable(String what, List<ConsumerRecord> records) {
+        ConsumerRecord first = records.get(0);
+        assertThrows(UnsupportedOperationException.class, () -> records.add(first), what + ": add");
+        assertThrows(UnsupportedOperationException.class, () -> records.set(0, first), what + ": set");
+        assertThrows(UnsupportedOperationException.class, () -> records.remove(0), what + ": remove");
+        assertEquals(first, records.get(0), what + ": the list is as it was returned");
     }
 }
