@@ -1,29 +1,18 @@
 package dev.photoqueue.upload;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The page in Debian's headless Chromium, driven by Selenium through /usr/bin/chromedriver:
@@ -34,19 +23,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class DashboardBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Duration WAIT = Duration.ofSeconds(60);
-
     @Test
     void aPhotoUploadedThroughTheFormAppearsAsAThumbnail() throws Exception {
-        requireBrowser();
-        Path profile = Files.createTempDirectory("photoqueue-chromium");
+        HeadlessChromium.requireBrowser();
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "3"))) {
-            WebDriver driver = chromium(profile);
+            WebDriver driver = HeadlessChromium.start();
             try {
                 driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                WebDriverWait wait = new WebDriverWait(driver, HeadlessChromium.WAIT);
                 wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
                 wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2);
 
@@ -69,37 +53,10 @@ class DashboardBrowserTest {
                 assertTrue(driver.findElement(By.id("members")).getText().contains("photo.uploaded-"),
                         "the group's members are shown with their partitions");
 
-                Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), shots.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+                HeadlessChromium.saveScreenshot(driver, "dashboard.png");
             } finally {
                 driver.quit();
             }
         }
-    }
-
-    static void requireBrowser() {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (present) {
-            return;
-        }
-        String missing = CHROMIUM + " and " + CHROMEDRIVER + " (Debian packages chromium and chromium-driver)";
-        if (System.getenv("CI") != null) {
-            fail("CI must run the browser test, but " + missing + " are not installed; .ci/run installs them");
-        }
-        Assumptions.abort("browser test skipped: " + missing + " are not installed; "
-                + "apt-get install -y chromium chromium-driver");
-    }
-
-    static WebDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1400,1800", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -54,8 +53,7 @@ class DeadLetterApiTest {
 
     @Test
     void eachDeadLetterShowsItsOffsetOriginKeyHeadersReasonAndAPreviewOfItsValue() throws Exception {
-        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "DATA_DIR", dataDir.toString(), "WORKERS", "1", "PARTITIONS", "2"), new Properties());
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "1", "PARTITIONS", "2"));
         QueueBackend backend = QueueBackends.open(config.backendSettings());
         try (App app = App.start(config, backend, FileIO.local())) {
             TestClient client = new TestClient(app.port(), config.adminToken());

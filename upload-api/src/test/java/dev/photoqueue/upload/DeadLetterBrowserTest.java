@@ -11,20 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,10 +41,8 @@ class DeadLetterBrowserTest {
 
     @Test
     void theDeadLetterTableFitsItsCardAndShowsKeyAndReason() throws Exception {
-        DashboardBrowserTest.requireBrowser();
-        Path profile = Files.createTempDirectory("photoqueue-chromium");
-        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "DATA_DIR", dataDir.toString(), "WORKERS", "1", "PARTITIONS", "2"), new Properties());
+        HeadlessChromium.requireBrowser();
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "1", "PARTITIONS", "2"));
         QueueBackend backend = QueueBackends.open(config.backendSettings());
         try (App app = App.start(config, backend, FileIO.local())) {
             TestClient client = new TestClient(app.port(), config.adminToken());
@@ -62,12 +54,12 @@ class DeadLetterBrowserTest {
             String truncatedId = TestClient.json(client.upload("", Map.of(),
                     TestClient.Part.file("file", "cut.jpg", Arrays.copyOf(photo, photo.length * 2 / 5))))
                     .get("id").asText();
-            client.await("/api/dlq", l -> l.size() == 2, DashboardBrowserTest.WAIT);
+            client.await("/api/dlq", l -> l.size() == 2, HeadlessChromium.WAIT);
 
-            WebDriver driver = DashboardBrowserTest.chromium(profile);
+            WebDriver driver = HeadlessChromium.start();
             try {
                 driver.get(client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, DashboardBrowserTest.WAIT);
+                WebDriverWait wait = new WebDriverWait(driver, HeadlessChromium.WAIT);
                 wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
                 List<WebElement> rows = wait.until(d -> {
                     List<WebElement> found = d.findElements(By.cssSelector("#dlq tr.dead-letter"));
@@ -125,9 +117,7 @@ class DeadLetterBrowserTest {
                 assertEquals(Boolean.TRUE, js.executeScript("return document.contains(window.firstDeadLetter)"),
                         "after two more reads of the same dead letters, the first row is still the one drawn before");
 
-                Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), shots.resolve("dead-letters.png"), StandardCopyOption.REPLACE_EXISTING);
+                HeadlessChromium.saveScreenshot(driver, "dead-letters.png");
             } finally {
                 driver.quit();
             }

@@ -4,23 +4,16 @@ import dev.photoqueue.upload.TestClient.Part;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
-import static dev.photoqueue.upload.DashboardBrowserTest.WAIT;
-import static dev.photoqueue.upload.DashboardBrowserTest.chromium;
-import static dev.photoqueue.upload.DashboardBrowserTest.requireBrowser;
+import static dev.photoqueue.upload.HeadlessChromium.WAIT;
+import static dev.photoqueue.upload.HeadlessChromium.requireBrowser;
 import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +29,6 @@ class JourneyBrowserTest {
     @Test
     void clickingARedeliveredPhotoShowsItsJourneyWithTheCrashAndTheDuplicate() throws Exception {
         requireBrowser();
-        Path profile = Files.createTempDirectory("photoqueue-chromium");
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1",
                 "SESSION_TIMEOUT_MS", "3000"))) {
             HttpResponse<String> armed = running.client.admin("PUT", "/api/chaos",
@@ -47,7 +39,7 @@ class JourneyBrowserTest {
             assertEquals(202, up.statusCode(), up.body());
             String id = json(up).get("id").asText();
 
-            WebDriver driver = chromium(profile);
+            WebDriver driver = HeadlessChromium.start();
             try {
                 driver.manage().window().setSize(new Dimension(1400, 1800));
                 driver.get(running.client.base() + "/");
@@ -72,9 +64,7 @@ class JourneyBrowserTest {
                 assertTrue(driver.findElement(By.id("fact-workers")).getText().contains("1 restarted after a crash"),
                         driver.findElement(By.id("fact-workers")).getText());
 
-                Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), shots.resolve("journey.png"), StandardCopyOption.REPLACE_EXISTING);
+                HeadlessChromium.saveScreenshot(driver, "journey.png");
             } finally {
                 driver.quit();
             }

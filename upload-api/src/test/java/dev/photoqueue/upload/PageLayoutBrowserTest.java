@@ -4,16 +4,10 @@ import dev.photoqueue.upload.TestClient.Part;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -73,8 +67,7 @@ class PageLayoutBrowserTest {
 
     @Test
     void atFourteenHundredPixelsTheChartsAreDrawnAndEveryElementStaysInItsCard() throws Exception {
-        DashboardBrowserTest.requireBrowser();
-        Path profile = Files.createTempDirectory("photoqueue-chromium");
+        HeadlessChromium.requireBrowser();
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "3"))) {
             TestClient client = running.client;
             for (int u = 0; u < 12; u++) {
@@ -90,7 +83,7 @@ class PageLayoutBrowserTest {
             client.await("/api/dlq", l -> l.size() == 1, WAIT);
             client.await("/api/stats", s -> s.get("total").get("counted").asInt() == 12, WAIT);
 
-            WebDriver driver = DashboardBrowserTest.chromium(profile);
+            WebDriver driver = HeadlessChromium.start();
             try {
                 driver.get(client.base() + "/");
                 WebDriverWait wait = new WebDriverWait(driver, WAIT);
@@ -121,9 +114,7 @@ class PageLayoutBrowserTest {
                 assertTrue(driver.findElement(By.id("stats-total")).getText().startsWith("all 12 users 12 12"),
                         driver.findElement(By.id("stats-total")).getText());
 
-                Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), shots.resolve("page-1400.png"), StandardCopyOption.REPLACE_EXISTING);
+                HeadlessChromium.saveScreenshot(driver, "page-1400.png");
                 assertEquals(List.of(), js.executeScript(OVERFLOWING), "elements outside their card at 1400 px");
                 assertEquals(Boolean.TRUE, js.executeScript(
                         "return document.documentElement.scrollWidth <= window.innerWidth"),

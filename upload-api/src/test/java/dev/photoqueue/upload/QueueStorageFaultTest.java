@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,8 +33,7 @@ class QueueStorageFaultTest {
 
     @Test
     void aFailedForceOfAJobTakesItsPartitionOfflineAndReadyzNamesItUntilTheQueueIsReopened() throws Exception {
-        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "DATA_DIR", dataDir.toString(), "WORKERS", "0"), new Properties());
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
         Path uploaded = config.queueDir().toAbsolutePath().normalize().resolve("photo.uploaded");
         FaultyFileIO files = new FaultyFileIO();
         QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));

@@ -4,17 +4,13 @@ import dev.photoqueue.worker.image.Quadrants;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -31,15 +27,14 @@ class ReplayBrowserTest {
 
     @Test
     void theGalleryHealsAfterAReplayUnderTheFixedVersion() throws Exception {
-        DashboardBrowserTest.requireBrowser();
-        Path profile = Files.createTempDirectory("photoqueue-chromium");
+        HeadlessChromium.requireBrowser();
         Path photo = Files.createTempFile("quadrants", ".png");
         Files.write(photo, Quadrants.png(640, 480));
         try (RunningApp running = RunningApp.start(Map.of("WORKERS", "2", "PARTITIONS", "3"))) {
-            WebDriver driver = DashboardBrowserTest.chromium(profile);
+            WebDriver driver = HeadlessChromium.start();
             try {
                 driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, DashboardBrowserTest.WAIT);
+                WebDriverWait wait = new WebDriverWait(driver, HeadlessChromium.WAIT);
                 wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
                 wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2);
 
@@ -68,9 +63,7 @@ class ReplayBrowserTest {
                         && "red".equals(topLeftColour(d, thumb)));
                 wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2);
 
-                Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), shots.resolve("replay-healed.png"), StandardCopyOption.REPLACE_EXISTING);
+                HeadlessChromium.saveScreenshot(driver, "replay-healed.png");
             } finally {
                 driver.quit();
             }

@@ -32,12 +32,20 @@ final class RunningApp implements AutoCloseable {
     }
 
     static RunningApp start(Path dataDir, Map<String, String> environment) {
+        AppConfig config = config(dataDir, environment);
+        return new RunningApp(App.start(config), dataDir, config.adminToken());
+    }
+
+    /**
+     * The configuration {@code environment} gives an app on a free loopback port with its data in
+     * {@code dataDir}, for tests that start the app on a backend or files of their own.
+     */
+    static AppConfig config(Path dataDir, Map<String, String> environment) {
         Map<String, String> env = new HashMap<>(environment);
         env.put("PORT", "0");
         env.put("HOST", "127.0.0.1");
         env.put("DATA_DIR", dataDir.toString());
-        AppConfig config = AppConfig.fromSources(env, new Properties());
-        return new RunningApp(App.start(config), dataDir, config.adminToken());
+        return AppConfig.fromSources(env, new Properties());
     }
 
     @Override

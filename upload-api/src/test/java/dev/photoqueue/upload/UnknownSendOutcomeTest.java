@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -62,8 +61,7 @@ class UnknownSendOutcomeTest {
     }
 
     private void runScenario(NextJob fault) throws Exception {
-        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "DATA_DIR", dataDir.toString(), "WORKERS", "1", "PARTITIONS", "2"), new Properties());
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "1", "PARTITIONS", "2"));
         AtomicReference<NextJob> next = new AtomicReference<>(NextJob.SEND);
         QueueBackend backend = new UnknownOutcomeBackend(QueueBackends.open(config.backendSettings()), next);
         try (App app = App.start(config, backend, FileIO.local())) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,8 +35,7 @@ class UploadStorageFaultTest {
 
     @Test
     void anUploadWhoseOriginalCannotBeForcedGetsAnErrorNamingTheCauseAndProducesNoJob() throws Exception {
-        AppConfig config = AppConfig.fromSources(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "DATA_DIR", dataDir.toString(), "WORKERS", "0"), new Properties());
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
         Path originals = config.blobDir().toAbsolutePath().normalize().resolve("originals");
         FaultyFileIO files = new FaultyFileIO().failAlways(Op.FORCE, FaultyFileIO.under(originals));
         String key = "original-cannot-be-forced";

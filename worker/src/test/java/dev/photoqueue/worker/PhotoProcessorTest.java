@@ -37,8 +37,7 @@ class PhotoProcessorTest {
     @BeforeEach
     void setUp() {
         blobs = BlobStore.onFileSystem(root, true);
-        processor = new PhotoProcessor(blobs, new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS), VariantSpec.DEFAULTS,
-                64L << 20);
+        processor = PhotoProcessor.of(blobs, ImagePipeline.DEFAULT_MAX_PIXELS, VariantSpec.DEFAULTS, 64L << 20);
     }
 
     private PhotoUploaded upload(String photoId, byte[] bytes) {
@@ -114,7 +113,7 @@ class PhotoProcessorTest {
     void changedVariantSpecsAreNotADuplicate() {
         PhotoUploaded job = upload("dune", SampleImages.photo("Dune.jpg"));
         processor.process(job);
-        PhotoProcessor wider = new PhotoProcessor(blobs, new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS),
+        PhotoProcessor wider = PhotoProcessor.of(blobs, ImagePipeline.DEFAULT_MAX_PIXELS,
                 List.of(VariantSpec.crop("thumb", 200, 200)), 64L << 20);
         PhotoProcessor.Result result = wider.process(job);
         assertFalse(result.duplicate());

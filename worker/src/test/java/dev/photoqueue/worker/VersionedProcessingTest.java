@@ -40,8 +40,7 @@ class VersionedProcessingTest {
     @BeforeEach
     void setUp() {
         blobs = BlobStore.onFileSystem(root, true);
-        v1 = new PhotoProcessor(blobs, new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS), VariantSpec.DEFAULTS,
-                64L << 20);
+        v1 = PhotoProcessor.of(blobs, ImagePipeline.DEFAULT_MAX_PIXELS, VariantSpec.DEFAULTS, 64L << 20);
     }
 
     @Test

@@ -36,11 +36,17 @@ class QueueServiceTest {
     @TempDir
     Path dir;
 
+    /** The in-house backend in the test's folder, with the jobs' topic in {@code partitions} partitions. */
+    private QueueBackend openWithJobs(int partitions) {
+        QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()));
+        backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, partitions));
+        return backend;
+    }
+
     @Test
     void aBacklogThatEmptiedSinceTheCachedLookIsSeenAtOnceByAdmission() throws Exception {
-        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
-                dir.resolve("queue").toString()))) {
-            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+        try (QueueBackend backend = openWithJobs(2)) {
             try (Producer producer = backend.producer();
                  GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS).build())) {
                 for (int i = 0; i < 2; i++) {
@@ -64,9 +70,7 @@ class QueueServiceTest {
 
     @Test
     void aGroupThatStartedAndCaughtUpSinceTheCachedLookIsSeenAtOnceByAdmission() throws Exception {
-        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
-                dir.resolve("queue").toString()))) {
-            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+        try (QueueBackend backend = openWithJobs(2)) {
             try (Producer producer = backend.producer()) {
                 for (int i = 0; i < 2; i++) {
                     producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "k" + i, "job " + i)).get(WAIT.toSeconds(),
@@ -89,9 +93,7 @@ class QueueServiceTest {
 
     @Test
     void aJobSentSinceTheCachedLookIsSeenByAdmission() throws Exception {
-        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
-                dir.resolve("queue").toString()))) {
-            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 1));
+        try (QueueBackend backend = openWithJobs(1)) {
             try (Producer producer = backend.producer();
                  GroupConsumer worker = backend.groupConsumer(GroupConsumerConfig.builder(Topics.THUMBNAILERS).build())) {
                 worker.subscribe(List.of(Topics.PHOTO_UPLOADED));
@@ -113,9 +115,7 @@ class QueueServiceTest {
      */
     @Test
     void callersAskingAtOnceAreNeverRefusedWhileNoLookupIsStuck() throws Exception {
-        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
-                dir.resolve("queue").toString()))) {
-            backend.admin().createTopicIfAbsent(new NewTopic(Topics.PHOTO_UPLOADED, 2));
+        try (QueueBackend backend = openWithJobs(2)) {
             QueueService queue = new QueueService(backend);
             int callers = 4 * QueueService.MAX_LOOKUPS;
             int callsEach = 500;

@@ -31,6 +31,11 @@ class ImagePipelineTest {
         return new ImagePipeline(maxPixels, codec());
     }
 
+    /** What the pipeline makes of {@code bytes} at full size, decoded back for comparing with the source. */
+    private BufferedImage renderWhole(byte[] bytes) {
+        return decode(pipeline.render("p", bytes, List.of(WHOLE)).variants().get(0).jpeg());
+    }
+
     static List<String> photoNames() {
         return SampleImages.photoNames();
     }
@@ -78,7 +83,7 @@ class ImagePipelineTest {
         BufferedImage source = scaledPhoto("FreshFlower.jpg", 400, 300);
         byte[] progressive = progressiveJpeg(source);
         assertTrue(isProgressive(progressive));
-        BufferedImage out = decode(pipeline.render("p", progressive, List.of(WHOLE)).variants().get(0).jpeg());
+        BufferedImage out = renderWhole(progressive);
         assertTrue(meanDifference(source, out) < 6, "differs by " + meanDifference(source, out));
     }
 
@@ -109,7 +114,7 @@ class ImagePipelineTest {
         BufferedImage source = scaledPhoto("GreenMeadow.jpg", 320, 256);
         for (boolean ycck : new boolean[]{false, true}) {
             byte[] bytes = adobeJpeg(source, ycck);
-            BufferedImage out = decode(pipeline.render("p", bytes, List.of(WHOLE)).variants().get(0).jpeg());
+            BufferedImage out = renderWhole(bytes);
             double diff = meanDifference(source, out);
             assertTrue(diff < 15, (ycck ? "YCCK" : "CMYK") + " differs from the RGB source by " + diff);
         }
@@ -119,7 +124,7 @@ class ImagePipelineTest {
     void flattensPngTransparencyOnWhite() {
         BufferedImage source = scaledPhoto("Aqua.jpg", 200, 120);
         byte[] png = pngWithTransparentLeftHalf(source);
-        BufferedImage out = decode(pipeline.render("p", png, List.of(WHOLE)).variants().get(0).jpeg());
+        BufferedImage out = renderWhole(png);
         double[] left = meanRgb(out, 0, 0, 90, 120);
         for (double channel : left) {
             assertTrue(channel > 250, "transparent half is not white: " + java.util.Arrays.toString(left));
@@ -135,7 +140,7 @@ class ImagePipelineTest {
     void takesTheFirstFrameOfAGif() {
         BufferedImage source = scaledPhoto("GreenMeadow.jpg", 160, 128);
         byte[] gif = twoFrameGif(source);
-        BufferedImage out = decode(pipeline.render("p", gif, List.of(WHOLE)).variants().get(0).jpeg());
+        BufferedImage out = renderWhole(gif);
         double[] mean = meanRgb(out, 0, 0, 160, 128);
         double[] expected = meanRgb(source, 0, 0, 160, 128);
         for (int i = 0; i < 3; i++) {
@@ -155,11 +160,9 @@ class ImagePipelineTest {
     @Test
     void decodesSixteenBitColourAndGreyPngs() {
         BufferedImage source = scaledPhoto("YellowFlower.jpg", 240, 150);
-        BufferedImage colour = decode(pipeline.render("p", sixteenBitPng(source, false), List.of(WHOLE))
-                .variants().get(0).jpeg());
+        BufferedImage colour = renderWhole(sixteenBitPng(source, false));
         assertTrue(meanDifference(source, colour) < 6, "16-bit colour differs by " + meanDifference(source, colour));
-        BufferedImage grey = decode(pipeline.render("p", sixteenBitPng(source, true), List.of(WHOLE))
-                .variants().get(0).jpeg());
+        BufferedImage grey = renderWhole(sixteenBitPng(source, true));
         BufferedImage greySource = toRgb(grey(source));
         assertTrue(meanDifference(greySource, grey) < 6, "16-bit grey differs by " + meanDifference(greySource, grey));
     }
@@ -168,8 +171,7 @@ class ImagePipelineTest {
     void keepsGreyscaleJpegsAndPngsAtTheirBrightness() {
         BufferedImage greySource = grey(scaledPhoto("Dune.jpg", 240, 150));
         for (String format : new String[]{"jpg", "png"}) {
-            BufferedImage out = decode(pipeline.render("p", encode(greySource, format), List.of(WHOLE))
-                    .variants().get(0).jpeg());
+            BufferedImage out = renderWhole(encode(greySource, format));
             double diff = meanDifference(toRgb(greySource), out);
             assertTrue(diff < 6, format + " grey differs by " + diff);
         }
