@@ -4,6 +4,7 @@ import dev.photoqueue.worker.image.Quadrants;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -51,11 +52,11 @@ class ReplayBrowserTest {
 
                 deploy(driver, wait, "v3");
                 new Select(driver.findElement(By.id("replay-group"))).selectByValue("thumbnailers");
-                wait.until(d -> new Select(d.findElement(By.id("replay-start"))).getOptions().stream()
-                        .anyMatch(o -> o.getText().startsWith("the start of v2")));
-                Select start = new Select(driver.findElement(By.id("replay-start")));
-                start.getOptions().stream().filter(o -> o.getText().startsWith("the start of v2")).findFirst()
-                        .orElseThrow().click();
+                // the page draws the list of starts again when v3's run shows up: wait for that
+                // (an option read during the redraw is stale), then the list stays as it is
+                new WebDriverWait(driver, HeadlessChromium.WAIT).ignoring(StaleElementReferenceException.class)
+                        .until(d -> replayStart(d, "the start of v3") != null);
+                replayStart(driver, "the start of v2").click();
                 driver.findElement(By.cssSelector("#replay-form button")).click();
                 wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers"));
 
@@ -68,6 +69,12 @@ class ReplayBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    /** The option of the replay form's start whose text begins with {@code prefix}, or null. */
+    private static WebElement replayStart(WebDriver driver, String prefix) {
+        return new Select(driver.findElement(By.id("replay-start"))).getOptions().stream()
+                .filter(o -> o.getText().startsWith(prefix)).findFirst().orElse(null);
     }
 
     /** Picks {@code version} in the settings form and applies it; waits until the page reports it. */
