@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,10 +56,6 @@ class StatusViewReadingTest {
         producer.send(ProducerRecord.of(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(30, TimeUnit.SECONDS);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        ViewLogs.await(condition, what);
-    }
-
     private static boolean done(StatusView view, String id) {
         return view.get(id).map(p -> p.status() == PhotoStatus.DONE).orElse(false);
     }
@@ -77,7 +72,7 @@ class StatusViewReadingTest {
             }
             int all = records;
             try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), 10)) {
-                await(() -> view.recordsRead() >= all, "every record read, read " + view.recordsRead());
+                ViewLogs.await(() -> view.recordsRead() >= all, "every record read, read " + view.recordsRead());
                 assertEquals(all, view.recordsRead(), "the skipped records count as read, once");
                 for (int i = 0; i < 80; i++) {
                     String id = "p" + i;
@@ -101,13 +96,13 @@ class StatusViewReadingTest {
             }
             long firstRead;
             try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), 100)) {
-                await(() -> view.recordsRead() > 0, "the view starts reading");
+                ViewLogs.await(() -> view.recordsRead() > 0, "the view starts reading");
                 view.close(); // mid-rebuild: batches may be polled and not yet applied
                 firstRead = view.recordsRead();
             }
             try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), 100)) {
-                await(() -> done(view, "p" + (photos - 1)), "the last photo done");
-                await(() -> view.recordsRead() >= records - firstRead, "the rest read");
+                ViewLogs.await(() -> done(view, "p" + (photos - 1)), "the last photo done");
+                ViewLogs.await(() -> view.recordsRead() >= records - firstRead, "the rest read");
                 assertEquals(records, firstRead + view.recordsRead(),
                         "every record read once over both starts (first start read " + firstRead + ")");
                 for (int i = 0; i < photos; i += 97) {

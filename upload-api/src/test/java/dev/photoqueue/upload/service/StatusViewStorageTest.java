@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,12 +91,8 @@ class StatusViewStorageTest {
         return producer.send(ProducerRecord.of(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        ViewLogs.await(condition, what);
-    }
-
     private static void awaitRead(StatusView view, long records) throws InterruptedException {
-        await(() -> view.recordsRead() >= records, "the view reads " + records + " records, read "
+        ViewLogs.await(() -> view.recordsRead() >= records, "the view reads " + records + " records, read "
                 + view.recordsRead());
     }
 
@@ -182,7 +177,7 @@ class StatusViewStorageTest {
             int records = photos(queue, 0, early, true);
             try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), early + late + 100)) {
                 awaitRead(view, records);
-                await(view::caughtUp, "the view reads to the end of the log");
+                ViewLogs.await(view::caughtUp, "the view reads to the end of the log");
                 assertEquals(PhotoCache.CATCHING_UP_FINISHED, view.inMemory(), "finished photos in memory after"
                         + " the rebuild");
                 assertFalse(view.inMemory("p0"), "the first photo went to disk");
@@ -190,7 +185,7 @@ class StatusViewStorageTest {
 
                 records += photos(queue, early, late, true);
                 awaitRead(view, records);
-                await(() -> view.inMemory() == PhotoCache.CATCHING_UP_FINISHED + late, "every photo that came is"
+                ViewLogs.await(() -> view.inMemory() == PhotoCache.CATCHING_UP_FINISHED + late, "every photo that came is"
                         + " shown");
                 assertEquals(PhotoCache.CATCHING_UP_FINISHED + late, view.inMemory(), "caught up, the photos that"
                         + " came are all kept");
@@ -213,7 +208,7 @@ class StatusViewStorageTest {
         try (QueueBackend queue = open(dir.resolve("queue"))) {
             int tail = photos(queue, 30, 3, true);
             try (StatusView view = StatusView.start(queue, IDLE, dir.resolve("view"), 5)) {
-                await(() -> view.get("p32").map(p -> p.status() == PhotoStatus.DONE).orElse(false), "p32 done");
+                ViewLogs.await(() -> view.get("p32").map(p -> p.status() == PhotoStatus.DONE).orElse(false), "p32 done");
                 assertEquals(tail, view.recordsRead(), "only the records after the checkpoint are read");
                 assertEquals(before, shown(view, 30), "the photos before, from the index");
                 assertEquals(33, view.size());

@@ -43,7 +43,7 @@ final class ViewLogs {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("within 60 s: " + what);
             }
-            Thread.sleep(5);
+            Thread.sleep(5); // between looks at the condition, which is what is waited for
         }
     }
 }
