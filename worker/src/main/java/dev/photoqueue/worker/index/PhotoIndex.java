@@ -4,18 +4,13 @@ import dev.photoqueue.worker.index.Runs.Run;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +26,10 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * records.dat     [length int][crc32c int][key length int][key UTF-8][value]   appended, never changed
+ *                 (records-N.dat after the Nth compaction)
  * run-N.idx       [hash long][record offset long] ...  sorted by hash; immutable once published
- * checkpoint      [magic int][data length long][runs int]{[N long][entries long][crc long]}*
- *                 [meta length int][meta][crc32c int]                            replaced atomically
+ * checkpoint      the data file's generation, its published length, the runs, the caller's meta
+ *                 ({@link Checkpoint})                                          replaced atomically
  * </pre>
  *
  * <p>Guarantees. {@link #put} appends a record ({@link RecordFile}: gathered in a write buffer,
@@ -42,8 +38,8 @@ import java.util.zip.CRC32C;
  * forces the data file, writes the memory table as a new sorted run (temp file, force, rename),
  * then the checkpoint (temp file, force, rename, force the folder), and only then forgets the
  * memory table. A crash anywhere (kill -9, power loss) leaves the old or the new checkpoint; on
- * {@link #open}, data past the checkpoint's length is cut and run files it does not name are
- * deleted, so what is seen is exactly what the checkpoint covers, with its {@link #meta} (the
+ * {@link #open}, data past the checkpoint's length is cut and run and data files it does not name
+ * are deleted, so what is seen is exactly what the checkpoint covers, with its {@link #meta} (the
  * caller's log positions). A missing or damaged checkpoint, run or data file opens an empty index
  * ({@link #recovered} false).
  *
@@ -51,37 +47,43 @@ import java.util.zip.CRC32C;
  * runs are read through memory maps (outside the Java heap). A lookup binary-searches each run
  * (newest first) for the key's 64-bit hash and reads the record to compare the key, so hash
  * collisions cost a read, never a wrong answer. More than {@value #MAX_RUNS} runs are merged into
- * one at a checkpoint. Records replaced by a later put stay in the data file (it is rewritten only
- * by {@link #clear}).
+ * one at a checkpoint. Disk: records replaced by a later put stay in the data file until a merge
+ * finds it mostly replaced; then the live records are copied into a new data file
+ * ({@link Compaction}), published by the same checkpoint, and the old file is deleted.
  *
  * <p>Thread-safety: one writer thread calls {@link #put}, {@link #checkpoint} and {@link #clear};
- * {@link #get} may be called from any thread at the same time.
+ * {@link #get} may be called from any thread at the same time, also while a compaction replaces
+ * the data file (it then reads the new one).
  */
 public final class PhotoIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoIndex.class);
+    /** The data file of generation 0. */
     static final String DATA = "records.dat";
     static final String CHECKPOINT = "checkpoint";
-    private static final int MAGIC = 0x50514958; // "PQIX"
     static final int MAX_RUNS = 8;
     /** The write buffer's size: records put are written to the data file in writes of about this. */
     static final int WRITE_BUFFER = 256 * 1024;
 
+    /**
+     * What a lookup reads, replaced whole: a data file, the runs that name its records (newest
+     * first) and the memory table of the records put since they were written.
+     */
+    private record Snapshot(long generation, RecordFile records, List<Run> runs, Map<String, Long> memtable) {
+    }
+
     private final Path dir;
-    private final RecordFile records;
-    private final Map<String, Long> memtable = new ConcurrentHashMap<>();
-    private volatile List<Run> runs;
+    private volatile Snapshot snapshot;
     private long nextRun;
     private byte[] meta;
     private final boolean recovered;
 
-    private PhotoIndex(Path dir, FileChannel data, List<Run> runs, long dataLength, byte[] meta, boolean recovered) {
+    private PhotoIndex(Path dir, Snapshot snapshot, byte[] meta, boolean recovered) {
         this.dir = dir;
-        this.records = new RecordFile(dir.resolve(DATA), data, dataLength);
-        this.runs = runs;
+        this.snapshot = snapshot;
         this.meta = meta;
         this.recovered = recovered;
-        this.nextRun = runs.stream().mapToLong(Run::number).max().orElse(0) + 1;
+        this.nextRun = snapshot.runs().stream().mapToLong(Run::number).max().orElse(0) + 1;
     }
 
     /**
@@ -91,73 +93,60 @@ public final class PhotoIndex implements AutoCloseable {
     public static PhotoIndex open(Path dir) {
         try {
             Files.createDirectories(dir);
-            FileChannel data = FileChannel.open(dir.resolve(DATA), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            try {
-                Path checkpoint = dir.resolve(CHECKPOINT);
-                if (Files.exists(checkpoint)) {
-                    try {
-                        return load(dir, data, Files.readAllBytes(checkpoint));
-                    } catch (DamagedIndexException e) {
-                        LOG.warn("photo index {}: {}; starting empty, to be rebuilt from the log", dir, e.getMessage());
-                    }
+            Path checkpoint = dir.resolve(CHECKPOINT);
+            if (Files.exists(checkpoint)) {
+                try {
+                    return load(dir, Checkpoint.decode(Files.readAllBytes(checkpoint), checkpoint));
+                } catch (DamagedIndexException e) {
+                    LOG.warn("photo index {}: {}; starting empty, to be rebuilt from the log", dir, e.getMessage());
                 }
-                PhotoIndex empty = new PhotoIndex(dir, data, List.of(), 0, null, false);
+            }
+            RecordFile records = RecordFile.open(RecordFile.path(dir, 0), 0, 0);
+            PhotoIndex empty = new PhotoIndex(dir, new Snapshot(0, records, List.of(), new ConcurrentHashMap<>()),
+                    null, false);
+            try {
                 empty.reset();
-                return empty;
             } catch (IOException | RuntimeException e) {
-                data.close();
+                empty.close();
                 throw e;
             }
+            return empty;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the photo index in " + dir, e);
         }
     }
 
-    /** The checkpoint or a file it names does not check out. */
-    private static final class DamagedIndexException extends Exception {
-        DamagedIndexException(String message) {
-            super(message);
+    private static PhotoIndex load(Path dir, Checkpoint checkpoint) throws IOException, DamagedIndexException {
+        Path data = RecordFile.path(dir, checkpoint.generation());
+        long size = Files.exists(data) ? Files.size(data) : -1;
+        if (size < checkpoint.dataLength()) {
+            throw new DamagedIndexException(data + (size < 0 ? " is missing" : " has " + size + " bytes")
+                    + ", the checkpoint covers " + checkpoint.dataLength());
         }
-    }
-
-    private static PhotoIndex load(Path dir, FileChannel data, byte[] bytes) throws IOException, DamagedIndexException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (bytes.length < 24 || in.getInt() != MAGIC) {
-            throw new DamagedIndexException("checkpoint " + dir.resolve(CHECKPOINT) + " is not a checkpoint ("
-                    + bytes.length + " bytes)");
-        }
-        if (crc(bytes, 0, bytes.length - 4) != ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()) {
-            throw new DamagedIndexException("checkpoint " + dir.resolve(CHECKPOINT) + " fails its CRC");
-        }
-        long dataLength = in.getLong();
-        if (data.size() < dataLength) {
-            throw new DamagedIndexException(dir.resolve(DATA) + " has " + data.size() + " bytes, the checkpoint "
-                    + "covers " + dataLength);
-        }
-        int count = in.getInt();
         List<Run> runs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long number = in.getLong();
-            long entries = in.getLong();
-            long crc = in.getLong();
-            Path file = Runs.file(dir, number);
-            if (!Files.exists(file) || Files.size(file) != entries * Run.ENTRY) {
-                throw new DamagedIndexException("run " + file + " is missing or not " + entries * Run.ENTRY + " bytes");
+        for (Checkpoint.RunName name : checkpoint.runs()) {
+            Path file = Runs.file(dir, name.number());
+            long bytes = name.entries() * Run.ENTRY;
+            if (!Files.exists(file) || Files.size(file) != bytes) {
+                throw new DamagedIndexException("run " + file + " is missing or not " + bytes + " bytes");
             }
-            ByteBuffer map = Runs.map(file, entries);
-            if (Runs.crc(map) != crc) {
+            ByteBuffer map = Runs.map(file, name.entries());
+            if (Runs.crc(map) != name.crc()) {
                 throw new DamagedIndexException("run " + file + " fails its CRC");
             }
-            runs.add(new Run(number, entries, crc, map));
+            runs.add(new Run(name.number(), name.entries(), name.crc(), map));
         }
-        byte[] meta = new byte[in.getInt()];
-        in.get(meta);
-        data.truncate(dataLength); // records past the checkpoint were never published
-        boolean published = meta.length > 0; // an emptied index has a checkpoint with no meta
-        PhotoIndex index = new PhotoIndex(dir, data, List.copyOf(runs), dataLength, published ? meta : null,
-                published);
-        index.deleteUnnamedRuns();
+        // records past the checkpoint were never published: cut
+        RecordFile records = RecordFile.open(data, checkpoint.dataLength(), checkpoint.records());
+        boolean published = checkpoint.meta().length > 0; // an emptied index has a checkpoint with no meta
+        PhotoIndex index = new PhotoIndex(dir, new Snapshot(checkpoint.generation(), records, List.copyOf(runs),
+                new ConcurrentHashMap<>()), published ? checkpoint.meta() : null, published);
+        try {
+            index.deleteUnnamedFiles();
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
         return index;
     }
 
@@ -173,24 +162,40 @@ public final class PhotoIndex implements AutoCloseable {
 
     /** Records put since the last checkpoint (the memory table's size). */
     public int pending() {
-        return memtable.size();
+        return snapshot.memtable().size();
     }
 
     /** The bytes the data file holds, published or not. */
     public long dataBytes() {
-        return records.length();
+        return snapshot.records().length();
     }
 
     /** The latest value put under {@code key}, or empty. Any thread. */
     public Optional<byte[]> get(String key) {
-        Long at = memtable.get(key);
-        if (at != null) {
-            return Optional.of(records.valueAt(at, key));
+        Snapshot reading = snapshot;
+        while (true) {
+            try {
+                Long at = reading.memtable().get(key);
+                if (at != null) {
+                    return Optional.of(reading.records().valueAt(at, key));
+                }
+                // a memory table is emptied only after the runs that hold its entries are published
+                reading = snapshot;
+                return find(reading, key);
+            } catch (UncheckedIOException e) {
+                if (snapshot == reading) {
+                    throw e;
+                }
+                reading = snapshot; // a compaction closed the data file under this read: read the new one
+            }
         }
+    }
+
+    private static Optional<byte[]> find(Snapshot snapshot, String key) {
         long hash = hash(key);
-        for (Run run : runs) {
+        for (Run run : snapshot.runs()) {
             for (long i = Runs.firstAtOrAfter(run, hash); i < run.entries() && run.hash(i) == hash; i++) {
-                byte[] value = records.readIfKey(run.offset(i), key);
+                byte[] value = snapshot.records().readIfKey(run.offset(i), key);
                 if (value != null) {
                     return Optional.of(value);
                 }
@@ -206,39 +211,87 @@ public final class PhotoIndex implements AutoCloseable {
      * from the buffer).
      */
     public void put(String key, byte[] value) {
-        long at = records.append(key, value);
-        memtable.put(key, at); // published after the record is readable: a reader finds a whole record
+        Snapshot now = snapshot;
+        long at = now.records().append(key, value);
+        now.memtable().put(key, at); // published after the record is readable: a reader finds a whole record
     }
 
     /**
      * Makes every record put so far durable and publishes it with {@code meta} (the log positions
      * the records cover): forces the data, writes the memory table as a run (merging the runs when
-     * there are too many), then replaces the checkpoint.
+     * there are too many, and compacting the data file when a merge finds it mostly replaced),
+     * then replaces the checkpoint.
      */
     public void checkpoint(byte[] meta) {
         try {
-            records.force();
-            List<Run> next = new ArrayList<>(runs);
-            if (!memtable.isEmpty()) {
-                Run fresh = Runs.write(dir, nextRun++, memtableEntries());
-                next.add(0, fresh);
+            Snapshot now = snapshot;
+            now.records().force();
+            List<Run> next = new ArrayList<>(now.runs());
+            if (!now.memtable().isEmpty()) {
+                next.add(0, Runs.write(dir, nextRun++, memtableEntries(now.memtable())));
             }
-            List<Run> before = List.copyOf(next); // every run file there is now
+            List<Run> written = new ArrayList<>(next); // every run file there is now
+            Snapshot published = new Snapshot(now.generation(), now.records(), List.copyOf(next), now.memtable());
             if (next.size() > MAX_RUNS) {
-                next = List.of(Runs.merge(dir, nextRun++, next, records));
+                Run merged = Runs.merge(dir, nextRun++, next, now.records());
+                written.add(merged);
+                published = new Snapshot(now.generation(), now.records(), List.of(merged), now.memtable());
+                if (Compaction.due(now.records(), merged)) {
+                    published = compacted(published);
+                }
             }
-            writeCheckpoint(next, records.length(), meta);
-            runs = List.copyOf(next);
+            publish(published, meta);
             this.meta = meta.clone();
-            memtable.clear(); // after the runs that hold its entries are published
-            for (Run old : before) {
-                if (!runs.contains(old)) {
+            now.memtable().clear(); // after the runs that hold its entries are published
+            if (published.records() != now.records()) {
+                now.records().close(); // a read of it still running finishes; a later one reads the new file
+                Files.deleteIfExists(now.records().file());
+            }
+            for (Run old : written) {
+                if (!published.runs().contains(old)) {
                     Files.deleteIfExists(Runs.file(dir, old.number()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint of the photo index in " + dir, e);
         }
+    }
+
+    /**
+     * The snapshot with its live records copied into the next generation's data file, or the
+     * snapshot itself when the copy fails (a full disk): the copy saves space and is tried again
+     * at a later merge.
+     */
+    private Snapshot compacted(Snapshot merged) {
+        Run live = merged.runs().get(0);
+        try {
+            Compaction.Compacted copy = Compaction.copyLive(dir, merged.generation() + 1, nextRun++, live,
+                    merged.records());
+            LOG.info("photo index {}: compacted {} records in {} bytes to the {} live in {} bytes", dir,
+                    merged.records().count(), merged.records().length(), live.entries(), copy.records().length());
+            return new Snapshot(merged.generation() + 1, copy.records(), List.of(copy.run()), new ConcurrentHashMap<>());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("photo index {}: compacting the data file failed, keeping it as it is: {}", dir, e.toString());
+            return merged;
+        }
+    }
+
+    /**
+     * Durably replaces the checkpoint with one of {@code next} and {@code meta}, then makes
+     * {@code next} what lookups read. When the checkpoint cannot be written, a compacted data file
+     * {@code next} brings is closed and deleted, and lookups read what they read before.
+     */
+    private void publish(Snapshot next, byte[] meta) throws IOException {
+        try {
+            writeCheckpoint(next, meta);
+        } catch (IOException | RuntimeException e) {
+            if (next.records() != snapshot.records()) {
+                next.records().close();
+                Files.deleteIfExists(next.records().file());
+            }
+            throw e;
+        }
+        snapshot = next;
     }
 
     /** Forgets everything: an empty data file, no runs, a checkpoint with no meta. */
@@ -253,30 +306,31 @@ public final class PhotoIndex implements AutoCloseable {
     private void reset() throws IOException {
         // the empty state is published first and covers no data: a stop before the files below are
         // gone opens as this empty index, and records put after it are unpublished until a checkpoint
-        writeCheckpoint(List.of(), 0, new byte[0]);
+        Snapshot before = snapshot;
+        Snapshot empty = new Snapshot(before.generation(), before.records(), List.of(), before.memtable());
+        new Checkpoint(before.generation(), 0, 0, List.of(), new byte[0]).writeTo(dir);
         meta = null;
-        List<Run> before = runs;
-        runs = List.of();
-        memtable.clear();
-        records.clear();
-        for (Run old : before) {
+        snapshot = empty;
+        before.memtable().clear();
+        before.records().clear();
+        for (Run old : before.runs()) {
             Files.deleteIfExists(Runs.file(dir, old.number()));
         }
-        deleteUnnamedRuns();
+        deleteUnnamedFiles();
     }
 
     @Override
     public void close() {
         try {
-            records.close();
+            snapshot.records().close();
         } catch (IOException e) {
-            LOG.warn("photo index {}: closing {} failed: {}", dir, DATA, e.toString());
+            LOG.warn("photo index {}: closing {} failed: {}", dir, snapshot.records().file(), e.toString());
         }
     }
 
-    // --- runs ---
+    // --- files ---
 
-    private long[] memtableEntries() {
+    private static long[] memtableEntries(Map<String, Long> memtable) {
         long[] entries = new long[memtable.size() * 2];
         int n = 0;
         for (Map.Entry<String, Long> e : memtable.entrySet()) {
@@ -287,49 +341,25 @@ public final class PhotoIndex implements AutoCloseable {
         return java.util.Arrays.copyOf(entries, n);
     }
 
-    /** Durably replaces the checkpoint: {@code dataLength} bytes of the data file and {@code published} runs. */
-    private void writeCheckpoint(List<Run> published, long dataLength, byte[] meta) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeLong(dataLength);
-        out.writeInt(published.size());
-        for (Run run : published) {
-            out.writeLong(run.number());
-            out.writeLong(run.entries());
-            out.writeLong(run.crc());
-        }
-        out.writeInt(meta.length);
-        out.write(meta);
-        out.flush();
-        byte[] body = bytes.toByteArray();
-        ByteBuffer whole = ByteBuffer.allocate(body.length + 4).put(body).putInt(crc(body, 0, body.length)).flip();
-        Path temp = dir.resolve(CHECKPOINT + ".tmp");
-        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            while (whole.hasRemaining()) {
-                file.write(whole);
-            }
-            file.force(true);
-        }
-        Files.move(temp, dir.resolve(CHECKPOINT), StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(dir);
+    /** Durably replaces the checkpoint with one that publishes {@code published} and {@code meta}. */
+    private void writeCheckpoint(Snapshot published, byte[] meta) throws IOException {
+        Checkpoint.of(published.generation(), published.records(), published.runs(), meta).writeTo(dir);
     }
 
-    private void deleteUnnamedRuns() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*")) {
+    /** Deletes the run and data files the snapshot does not name: left by a crash before their checkpoint. */
+    private void deleteUnnamedFiles() throws IOException {
+        Snapshot now = snapshot;
+        List<Path> named = new ArrayList<>();
+        named.add(now.records().file());
+        now.runs().forEach(r -> named.add(Runs.file(dir, r.number())));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "{run-*,records*}")) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                boolean named = runs.stream().anyMatch(r -> Runs.file(dir, r.number()).getFileName().toString()
-                        .equals(name));
-                if (!named) {
+                if (!named.contains(file)) {
                     Files.deleteIfExists(file);
                 }
             }
         }
     }
-
-    // --- records ---
 
     // --- helpers ---
 
@@ -356,12 +386,4 @@ public final class PhotoIndex implements AutoCloseable {
         return h ^ (h >>> 33);
     }
 
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // some file systems cannot open a folder; the rename is then as durable as they make it
-            LOG.debug("cannot force the folder {}: {}", dir, e.toString());
-        }
-    }
 }

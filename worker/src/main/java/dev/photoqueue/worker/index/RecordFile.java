@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,9 +17,18 @@ import java.util.zip.CRC32C;
  * write for many records); a record is read from the buffer until it is written. Forced only by
  * {@link #force}.
  *
- * <p>Thread-safety: one writer thread appends, flushes, forces and truncates; any thread reads.
+ * <p>A compaction ({@link Compaction}) copies the records still named into a data file of the next
+ * generation: generation 0 is {@code records.dat}, generation N {@code records-N.dat} (N in 16
+ * digits).
+ *
+ * <p>Thread-safety: one writer thread appends, flushes, forces and truncates; any thread reads. A
+ * read of a closed file fails with {@link UncheckedIOException}, never with another file's bytes.
  */
 final class RecordFile implements AutoCloseable {
+
+    /** A record read back whole. */
+    record Record(String key, byte[] value) {
+    }
 
     private final Path file;
     private final FileChannel data;
@@ -32,24 +42,54 @@ final class RecordFile implements AutoCloseable {
     private int pendingLength;
     private long flushedLength;
     private volatile long length;
+    /** Records appended, published or not. */
+    private long count;
+    /** Set by {@link #close}; guarded by {@link #reader}. */
+    private boolean closed;
     private final CRC32C crc = new CRC32C(); // writer thread only
 
-    /** The file {@code data} of {@code file}, whose first {@code length} bytes are records. */
-    RecordFile(Path file, FileChannel data, long length) {
+    private RecordFile(Path file, FileChannel data, RandomAccessFile reader, long length, long count) {
         this.file = file;
         this.data = data;
-        try {
-            this.reader = new RandomAccessFile(file.toFile(), "r");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file + " for reading", e);
-        }
+        this.reader = reader;
         this.length = length;
         this.flushedLength = length;
+        this.count = count;
+    }
+
+    /** The data file of {@code generation} in {@code dir}. */
+    static Path path(Path dir, long generation) {
+        return dir.resolve(generation == 0 ? PhotoIndex.DATA : String.format("records-%016d.dat", generation));
+    }
+
+    /**
+     * Opens {@code file} (created if missing) as holding {@code count} records in its first
+     * {@code length} bytes; whatever follows them, never published, is cut.
+     */
+    static RecordFile open(Path file, long length, long count) throws IOException {
+        FileChannel data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            data.truncate(length);
+            return new RecordFile(file, data, new RandomAccessFile(file.toFile(), "r"), length, count);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    Path file() {
+        return file;
     }
 
     /** The bytes of the records appended, written out or not. */
     long length() {
         return length;
+    }
+
+    /** How many records were appended, live or replaced by a later one of their key. Writer thread. */
+    long count() {
+        return count;
     }
 
     /** Appends a record; returns its offset. It can be read at once. */
@@ -71,6 +111,7 @@ final class RecordFile implements AutoCloseable {
             ByteBuffer.wrap(pending).putInt(pendingLength + 4, (int) crc.getValue());
             pendingLength += 8 + body;
             length += 8 + body;
+            count++;
         }
         return at;
     }
@@ -105,6 +146,7 @@ final class RecordFile implements AutoCloseable {
         }
         data.truncate(0);
         length = 0;
+        count = 0;
     }
 
     /** The value of the record at {@code at}, which must be of {@code key}. */
@@ -119,23 +161,18 @@ final class RecordFile implements AutoCloseable {
 
     /** The value of the record at {@code at} when its key is {@code key}, else null. */
     byte[] readIfKey(long at, String key) {
-        ByteBuffer body = readBody(at);
-        int keyLength = body.getInt();
-        byte[] k = new byte[keyLength];
-        body.get(k);
-        if (!key.equals(new String(k, StandardCharsets.UTF_8))) {
-            return null;
-        }
-        byte[] value = new byte[body.remaining()];
-        body.get(value);
-        return value;
+        Record record = recordAt(at);
+        return record.key().equals(key) ? record.value() : null;
     }
 
-    String keyAt(long at) {
+    /** The record at {@code at}, key and value. */
+    Record recordAt(long at) {
         ByteBuffer body = readBody(at);
         byte[] k = new byte[body.getInt()];
         body.get(k);
-        return new String(k, StandardCharsets.UTF_8);
+        byte[] value = new byte[body.remaining()];
+        body.get(value);
+        return new Record(new String(k, StandardCharsets.UTF_8), value);
     }
 
     private ByteBuffer readBody(long at) {
@@ -166,6 +203,9 @@ final class RecordFile implements AutoCloseable {
      */
     private void readFully(ByteBuffer buffer, long at) throws IOException {
         synchronized (reader) {
+            if (closed) {
+                throw new IOException(file + " is closed");
+            }
             if (at >= flushedLength) {
                 int from = (int) (at - flushedLength);
                 if (from + buffer.capacity() > pendingLength) {
@@ -179,9 +219,13 @@ final class RecordFile implements AutoCloseable {
         }
     }
 
+    /** Closes the file; a read still running finishes first, a later one fails. */
     @Override
     public void close() throws IOException {
-        reader.close();
+        synchronized (reader) {
+            closed = true;
+            reader.close();
+        }
         data.close();
     }
 }

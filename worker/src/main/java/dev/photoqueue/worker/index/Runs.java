@@ -50,21 +50,69 @@ final class Runs {
 
     /** Writes {@code pairs} (sorted) as run {@code number} in {@code dir}. */
     static Run write(Path dir, long number, long[] pairs) throws IOException {
-        Path file = file(dir, number);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        ByteBuffer buffer = ByteBuffer.allocate(pairs.length * 8);
-        buffer.asLongBuffer().put(pairs);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (Writer out = new Writer(dir, number)) {
+            for (int i = 0; i < pairs.length; i += 2) {
+                out.add(pairs[i], pairs[i + 1]);
+            }
+            return out.publish();
+        }
+    }
+
+    /**
+     * Writes one run entry by entry, in hash order, through a buffer into a temp file; {@link
+     * #publish} forces it, renames it to its name and maps it. Closed unpublished, it deletes the
+     * temp file.
+     */
+    static final class Writer implements AutoCloseable {
+        private final Path file;
+        private final Path temp;
+        private final long number;
+        private final FileChannel out;
+        private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        private long entries;
+        private boolean published;
+
+        Writer(Path dir, long number) throws IOException {
+            this.file = file(dir, number);
+            this.temp = file.resolveSibling(file.getFileName() + ".tmp");
+            this.number = number;
+            this.out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        }
+
+        void add(long hash, long offset) throws IOException {
+            if (buffer.remaining() < Run.ENTRY) {
+                drain();
+            }
+            buffer.putLong(hash).putLong(offset);
+            entries++;
+        }
+
+        Run publish() throws IOException {
+            drain();
+            out.force(true);
+            out.close();
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
+            ByteBuffer map = map(file, entries);
+            return new Run(number, entries, crc(map), map);
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
-            out.force(true);
+            buffer.clear();
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        long entries = pairs.length / 2;
-        ByteBuffer map = map(file, entries);
-        return new Run(number, entries, crc(map), map);
+
+        @Override
+        public void close() throws IOException {
+            if (!published) {
+                out.close();
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 
     /**
@@ -72,13 +120,8 @@ final class Runs {
      * key wins; entries of one hash from different runs are told apart by reading their keys.
      */
     static Run merge(Path dir, long number, List<Run> newestFirst, RecordFile records) throws IOException {
-        Path file = file(dir, number);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         long[] cursor = new long[newestFirst.size()];
-        long written = 0;
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        try (Writer out = new Writer(dir, number)) {
             List<String> keys = new ArrayList<>();
             while (true) {
                 long min = Long.MAX_VALUE;
@@ -104,32 +147,17 @@ final class Runs {
                 }
                 for (long offset : offsets) {
                     if (offsets.size() > 1) { // a collision or an older copy: keep the newest of each key
-                        String key = records.keyAt(offset);
+                        String key = records.recordAt(offset).key();
                         if (keys.contains(key)) {
                             continue;
                         }
                         keys.add(key);
                     }
-                    if (buffer.remaining() < Run.ENTRY) {
-                        buffer.flip();
-                        while (buffer.hasRemaining()) {
-                            out.write(buffer);
-                        }
-                        buffer.clear();
-                    }
-                    buffer.putLong(min).putLong(offset);
-                    written++;
+                    out.add(min, offset);
                 }
             }
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
+            return out.publish();
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        ByteBuffer map = map(file, written);
-        return new Run(number, written, crc(map), map);
     }
 
     static long firstAtOrAfter(Run run, long hash) {

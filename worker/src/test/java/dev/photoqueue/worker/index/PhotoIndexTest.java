@@ -3,6 +3,8 @@ package dev.photoqueue.worker.index;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,6 +201,48 @@ class PhotoIndexTest {
             }
             assertArrayEquals(bytes("v" + PhotoIndex.MAX_RUNS), index.get("same").orElseThrow());
             assertEquals("o0", text(index.get("other0")));
+        }
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeDataFilesHadGenerationsStillOpens() throws Exception {
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            index.put("a", bytes("1"));
+            index.checkpoint(bytes("p1"));
+            index.put("a", bytes("2"));
+            index.put("b", bytes("3"));
+            index.checkpoint(bytes("p2"));
+        }
+        // the same checkpoint as the index wrote it before generations: magic "PQIX", no generation, no count
+        Checkpoint now = Checkpoint.decode(Files.readAllBytes(dir.resolve(PhotoIndex.CHECKPOINT)), dir);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(body);
+        out.writeInt(0x50514958);
+        out.writeLong(now.dataLength());
+        out.writeInt(now.runs().size());
+        for (Checkpoint.RunName run : now.runs()) {
+            out.writeLong(run.number());
+            out.writeLong(run.entries());
+            out.writeLong(run.crc());
+        }
+        out.writeInt(now.meta().length);
+        out.write(now.meta());
+        byte[] old = body.toByteArray();
+        out.writeInt(PhotoIndex.crc(old, 0, old.length));
+        Files.write(dir.resolve(PhotoIndex.CHECKPOINT), body.toByteArray());
+
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertTrue(reopened.recovered());
+            assertEquals("p2", text(reopened.meta()));
+            assertEquals("2", text(reopened.get("a")));
+            assertEquals("3", text(reopened.get("b")));
+            reopened.put("c", bytes("4"));
+            reopened.checkpoint(bytes("p3"));
+        }
+        try (PhotoIndex upgraded = PhotoIndex.open(dir)) {
+            assertEquals("p3", text(upgraded.meta()));
+            assertEquals("4", text(upgraded.get("c")));
+            assertEquals("2", text(upgraded.get("a")));
         }
     }
 }
