@@ -22,10 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /api/events}: Server-Sent Events to every connected page. A photo's every status
- * change goes out as event {@code photo} (uploaded = QUEUED, PROCESSING, DONE, FAILED,
- * DEAD_LETTERED) with the photo's JSON; {@code workers} when the pool is resized. Sending happens on
- * one thread of its own, in the order the events arrived, so a slow page never holds up the status
+ * {@code GET /api/events}: Server-Sent Events to every connected page: {@code hello} once the
+ * stream is listening, then each status change of a photo as event {@code photo} (uploaded =
+ * QUEUED, PROCESSING, DONE, FAILED, DEAD_LETTERED) with the photo's JSON. Sending happens on one
+ * thread of its own, in the order the events arrived, so a slow page never holds up the status
  * view. A comment every {@value #HEARTBEAT_SECONDS} s finds connections that went away. A request
  * whose {@code Accept} allows no {@value #MEDIA_TYPE} ({@link AcceptHeader}) gets 406
  * {@code not_acceptable}, one whose Accept cannot be read 400. Thread-safe.

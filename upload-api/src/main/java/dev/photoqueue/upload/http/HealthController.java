@@ -19,9 +19,10 @@ import java.util.function.Supplier;
  * {@code /livez} (the process answers), {@code /readyz} and {@code /metrics} (Prometheus text).
  * Ready means: the backend's own health ({@link QueueBackend#health}: the Kafka cluster answered
  * its last background check, the in-house data directory is writable with room left) is up,
- * and the backend answers an admin call within {@value #READY_TIMEOUT_MILLIS} ms. Otherwise 503,
- * with {@code {error: "not_ready", detail, since}}; the body names the backend's addresses or
- * directory either way.
+ * and the backend answers an admin call within {@value #READY_TIMEOUT_MILLIS} ms. Otherwise 503:
+ * {@code {error: "not_ready", detail, since}} while its own health is down (the body names the
+ * backend's addresses or directory), {@code {error: "not_ready", detail}} when the admin call
+ * fails or does not answer in time.
  */
 public final class HealthController {
 
