@@ -62,6 +62,13 @@ final class ConsumeCommand extends QueueCommand {
      */
     static final long SESSION_TIMEOUT_MS = 5 * 60 * 1000;
 
+    /**
+     * The longest lock a Kafka broker grants a share group by default
+     * ({@code group.share.max.record.lock.duration.ms}); it refuses a group that asks for more, so on
+     * Kafka a SHARED member's visibility timeout is this rather than {@link #SESSION_TIMEOUT_MS}.
+     */
+    static final long KAFKA_MAX_LOCK_MS = 60 * 1000;
+
     /** Where printed records come from, and what becomes of them once printed. */
     private interface Source {
         List<ConsumerRecord> poll(Duration timeout);
@@ -118,11 +125,20 @@ final class ConsumeCommand extends QueueCommand {
             long printed = group == null
                     ? consumeAssigned(backend, topic, fromBeginning, maxPollRecords, limit, idle, terminal.out())
                     : consumeInGroup(backend, topic, group, mode == null ? ConsumptionMode.ORDERED : mode,
-                    fromBeginning, !noAck, maxPollRecords, limit, idle, terminal.out());
+                    fromBeginning, !noAck, lockMs(), maxPollRecords, limit, idle, terminal.out());
             terminal.err().println("consumed " + Text.records(printed) + " from " + topic
                     + (group == null ? "" : " for group " + group));
             return Pq.EXIT_OK;
         }
+    }
+
+    /**
+     * A SHARED member's visibility timeout: the session timeout's five minutes in-house, for the
+     * same reason as that (a blocked standard output must not let the lock expire and the ack be
+     * fenced); on Kafka the most a broker grants by default, {@link #KAFKA_MAX_LOCK_MS}.
+     */
+    private long lockMs() {
+        return queue.bootstrapServer() != null ? KAFKA_MAX_LOCK_MS : SESSION_TIMEOUT_MS;
     }
 
     private static long consumeAssigned(QueueBackend backend, String topic, boolean fromBeginning, int maxPollRecords,
@@ -149,19 +165,18 @@ final class ConsumeCommand extends QueueCommand {
      * group's maximum and go to the dead-letter topic. In SHARED mode the records are locked to
      * this member rather than its partitions owned; leaving the group unlocks what was not acked at
      * once (locks live in memory only), so a {@code --no-ack} run never makes the next one wait for
-     * the visibility timeout. That timeout is the session timeout's five minutes for the same reason
-     * as that: a blocked standard output must not let the lock expire and the ack be fenced.
+     * the visibility timeout. That timeout is {@code lockMs} ({@link #lockMs}).
      */
     private static long consumeInGroup(QueueBackend backend, String topic, String group, ConsumptionMode mode,
-                                       boolean fromBeginning,
-                                       boolean ack, int maxPollRecords, long max, Duration idle, PrintStream out) {
+                                       boolean fromBeginning, boolean ack, long lockMs,
+                                       int maxPollRecords, long max, Duration idle, PrintStream out) {
         GroupConsumerConfig config = GroupConsumerConfig.builder(group)
                 .clientId(CLIENT_ID)
                 .autoOffsetReset(fromBeginning ? AutoOffsetReset.EARLIEST : AutoOffsetReset.LATEST)
                 .sessionTimeoutMs(SESSION_TIMEOUT_MS)
                 .maxPollRecords(maxPollRecords)
                 .mode(mode)
-                .visibilityTimeoutMs(SESSION_TIMEOUT_MS)
+                .visibilityTimeoutMs(lockMs)
                 .build();
         try (GroupConsumer consumer = backend.groupConsumer(config)) {
             consumer.subscribe(List.of(topic));

@@ -4,7 +4,9 @@ import dev.photoqueue.queue.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.photoqueue.queue.cli.PqRun.pq;
@@ -47,6 +49,32 @@ class KafkaCliTest {
         assertTrue(described.out().contains(topic), described.out());
         PqRun.Result groups = pq("groups", "--bootstrap-server", bootstrap);
         assertTrue(groups.out().contains(group), groups.toString());
+    }
+
+    @Test
+    void sharedModeOnKafkaPrintsAndAcksEveryRecordOnceWithinTheBrokersLockLimit() {
+        // The broker keeps Kafka's default group.share.max.record.lock.duration.ms (60 s): the lock
+        // pq asks for must fit under it, or the broker refuses the share group's settings.
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        String topic = "cli-shared-" + run;
+        String group = "cli-sharers-" + run;
+        // one partition: the first run starts its share-partition state, so the second run's group
+        // has a position there, and --from-beginning or not does not matter to it
+        assertEquals(0, pqWithInput("1\n2\n3\n", "produce", "--bootstrap-server", bootstrap, "--topic", topic,
+                "--partitions", "1").exit());
+
+        PqRun.Result first = pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+                "--mode", "shared", "--from-beginning", "--max", "3", "--timeout-ms", "60000");
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals(Set.of("1", "2", "3"), new HashSet<>(first.outLines()), first.toString());
+        assertEquals(3, first.outLines().size(), first.toString());
+
+        // acked, so the next run's first record is the new one, not one of those again
+        assertEquals(0, pqWithInput("4\n", "produce", "--bootstrap-server", bootstrap, "--topic", topic).exit());
+        PqRun.Result second = pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+                "--mode", "shared", "--max", "1", "--timeout-ms", "60000");
+        assertEquals(0, second.exit(), second.toString());
+        assertEquals(List.of("4"), second.outLines(), second.toString());
     }
 
     @Test
