@@ -78,6 +78,47 @@ class KafkaCliTest {
     }
 
     @Test
+    void neverAckedRecordsBecomeDeadLettersToListShowAndRedriveAndResetOffsetsRewindsOnKafka() {
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        String topic = "cli-dlq-" + run;
+        String group = "cli-retriers-" + run;
+        assertEquals(0, pqWithInput("k1\tpoison\nk2\tnext\n", "produce", "--bootstrap-server", bootstrap, "--topic",
+                topic, "--partitions", "1", "--keyed").exit());
+        for (int delivery = 1; delivery <= 5; delivery++) {
+            PqRun.Result taken = pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+                    "--from-beginning", "--max", "1", "--no-ack", "--timeout-ms", "60000");
+            assertEquals(List.of("poison"), taken.outLines(), "delivery " + delivery + ": " + taken);
+        }
+        PqRun.Result behind = pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group,
+                "--max", "1", "--timeout-ms", "60000");
+        assertEquals(List.of("next"), behind.outLines(), "a sixth delivery is a dead letter: " + behind);
+
+        PqRun.Result list = pq("dlq", "list", "--bootstrap-server", bootstrap, "--topic", topic);
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(2, list.outLines().size(), list.out());
+        assertTrue(list.outLines().get(1).matches("0\\s+" + topic + "\\s+0\\s+0\\s+5\\s+\\S+Z\\s+"
+                + "no acknowledgement in 5 deliveries: .*\"k1\".*\"poison\"\\s*"), list.outLines().get(1));
+
+        PqRun.Result show = pq("dlq", "show", "--bootstrap-server", bootstrap, "--topic", topic, "--offset", "0");
+        assertEquals(0, show.exit(), show.toString());
+        assertTrue(show.outLines().contains("  pq.dlq.delivery-count: \"5\""), show.out());
+        assertEquals("poison", show.outLines().get(show.outLines().size() - 1), show.out());
+
+        PqRun.Result redrive = pq("dlq", "redrive", "--bootstrap-server", bootstrap, "--topic", topic, "--offset", "0:0");
+        assertEquals(0, redrive.exit(), redrive.toString());
+        assertEquals(List.of("redrove 1 record from " + topic + ".dlq"), redrive.errLines());
+        assertEquals(List.of("poison"), pq("consume", "--bootstrap-server", bootstrap, "--topic", topic, "--group",
+                group, "--max", "1", "--timeout-ms", "60000").outLines(), "the redriven copy, at the end");
+
+        PqRun.Result reset = pq("reset-offsets", "--bootstrap-server", bootstrap, "--group", group, "--topic", topic,
+                "--to-offset", "1");
+        assertEquals(0, reset.exit(), reset.toString());
+        assertEquals(List.of("reset group " + group + " on topic " + topic + " (--to-offset 1)"), reset.errLines());
+        assertEquals(List.of("next", "poison"), pq("consume", "--bootstrap-server", bootstrap, "--topic", topic,
+                "--group", group, "--max", "2", "--timeout-ms", "60000").outLines());
+    }
+
+    @Test
     void dumpAndTwoQueuesAtOnceAreRefusedAsUsageErrors() {
         PqRun.Result dump = pq("dump", "--topic", "t", "--bootstrap-server", "localhost:9092");
         assertEquals(2, dump.exit(), dump.toString());
