@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.group;
 
+import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupDescription;
@@ -7,6 +8,8 @@ import dev.photoqueue.queue.api.InvalidConfigException;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,10 +133,18 @@ final class Group {
             switchMode(wanted);
         }
         members.put(member.memberId, member);
-        LOG.info("member {} joined group {} for {}{}", member.memberId, groupId, member.topics,
+        membershipLog().log("member {} joined group {} for {}{}", member.memberId, groupId, member.topics,
                 wanted == ConsumptionMode.SHARED ? " (shared mode)" : "");
         generation++;
         mode.joined(member);
+    }
+
+    /**
+     * Where a member joining or leaving is logged: info, except for the queue's internal groups
+     * ({@value Admin#INTERNAL_PREFIX}...), whose members come and go with every listing of dead letters.
+     */
+    private LoggingEventBuilder membershipLog() {
+        return LOG.atLevel(groupId.startsWith(Admin.INTERNAL_PREFIX) ? Level.DEBUG : Level.INFO);
     }
 
     /** Removes the member; its mode hands what it held (partitions, locked records) to the others. */
@@ -143,7 +154,8 @@ final class Group {
         }
         member.removedBecause = because;
         member.removed = true;
-        LOG.info("member {} left group {} ({}); {} members remain", member.memberId, groupId, because, members.size());
+        membershipLog().log("member {} left group {} ({}); {} members remain", member.memberId, groupId, because,
+                members.size());
         generation++;
         mode.removed(member);
     }
