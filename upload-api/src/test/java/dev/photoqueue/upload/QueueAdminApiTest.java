@@ -5,12 +5,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.photoqueue.upload.PhotoApiTest.assertError;
@@ -67,6 +70,22 @@ class QueueAdminApiTest {
         assertError(client.call("POST", "/api/dlq/0/redrive", null, null), 401, "unauthorized");
         assertEquals(200, client.get("/api/queue").statusCode(), "reading stays open");
         assertEquals(200, client.get("/api/dlq").statusCode(), "reading stays open");
+    }
+
+    @Test
+    void aRefusedAdminCallChallengesForABearerTokenWhoseSchemeMatchesInAnyCase() {
+        HttpResponse<String> none = client.call("PUT", "/api/settings", "{\"autoscale\":false}", null);
+        assertEquals(401, none.statusCode());
+        assertEquals(Optional.of("Bearer realm=\"photoqueue\""), none.headers().firstValue("WWW-Authenticate"));
+        HttpResponse<String> wrong = client.call("PUT", "/api/settings", "{\"autoscale\":false}", "wrong");
+        assertEquals(Optional.of("Bearer realm=\"photoqueue\", error=\"invalid_token\""),
+                wrong.headers().firstValue("WWW-Authenticate"));
+
+        HttpResponse<String> lowerCase = client.send(HttpRequest.newBuilder(URI.create(client.base() + "/api/settings"))
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"autoscale\":false}"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "bearer " + TOKEN).build());
+        assertEquals(200, lowerCase.statusCode(), lowerCase.body());
     }
 
     @Test

@@ -10,11 +10,16 @@ import java.security.MessageDigest;
  * When an admin token is configured, the admin endpoints (changing workers, settings, replay,
  * redrive, chaos: every non-GET under {@code /api/workers}, {@code /api/settings}, {@code /api/replay},
  * {@code /api/chaos},
- * {@code /api/dlq}) require it as {@code Authorization: Bearer <token>}; else 401. The comparison
- * takes the same time whatever the token. Without a token every endpoint is open. Immutable.
+ * {@code /api/dlq}) require it as {@code Authorization: Bearer <token>}; else 401 with the
+ * challenge {@code WWW-Authenticate: Bearer realm="photoqueue"} (RFC 6750), naming
+ * {@code error="invalid_token"} when a token was given but is not the admin token. The scheme's name
+ * is matched in any case, as HTTP authentication schemes are (RFC 9110). The comparison takes the
+ * same time whatever the token. Without a token every endpoint is open. Immutable.
  */
 final class AdminGuard {
 
+    private static final String SCHEME = "Bearer ";
+    static final String CHALLENGE = "Bearer realm=\"photoqueue\"";
     private static final String[] ADMIN_PREFIXES = {"/api/workers", "/api/settings", "/api/replay", "/api/dlq",
         "/api/chaos"};
 
@@ -29,12 +34,14 @@ final class AdminGuard {
             return;
         }
         String header = ctx.header("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
+        if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            ctx.header("WWW-Authenticate", CHALLENGE);
             throw new ApiException(401, "unauthorized", ctx.method() + " " + ctx.path()
                     + " needs the admin token as 'Authorization: Bearer <token>'");
         }
-        byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] given = header.substring(SCHEME.length()).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token)) {
+            ctx.header("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
             throw new ApiException(401, "unauthorized", "the bearer token is not the admin token");
         }
     }
