@@ -56,7 +56,28 @@ public final class LocalKafkaBroker {
     private LocalKafkaBroker() {
     }
 
+    /** {@code --help}: the usage, then each option with its default. */
+    static String help() {
+        Map<String, String> d = defaults();
+        return String.join(System.lineSeparator(), USAGE, "",
+                "A Kafka broker and KRaft controller in one process, formatted on first start; it prints",
+                "'ready HOST:PORT' once clients can connect, and stops cleanly on Ctrl-C or SIGTERM.", "",
+                "  --data-dir DIR              its log and metadata (default " + d.get("data-dir") + ")",
+                "  --host HOST                 the address to listen on and advertise (default " + d.get("host") + ")",
+                "  --port PORT                 for clients (default " + d.get("port") + ")",
+                "  --controller-port PORT      for the controller quorum (default " + d.get("controller-port")
+                        + "; in a cluster, this node's quorum entry)",
+                "  --node-id ID                this node's id in a cluster (default " + d.get("node-id") + ")",
+                "  --controller-quorum VOTERS  a cluster's voters, ID@HOST:PORT,... (default: this node alone)",
+                "  --cluster-id ID             the id every node of a cluster shares (default: a new one, alone)",
+                "  --help, -h                  this text");
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(help());
+            return;
+        }
         BrokerOptions options;
         try {
             options = BrokerOptions.parse(args);

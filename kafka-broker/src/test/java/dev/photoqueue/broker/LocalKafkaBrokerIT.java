@@ -86,6 +86,22 @@ class LocalKafkaBrokerIT {
     }
 
     @Test
+    void helpPrintsEveryOptionWithItsDefaultAndExitsZero() throws Exception {
+        Process help = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "--help").redirectErrorStream(true).start();
+        String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(help.waitFor(60, TimeUnit.SECONDS), "still running after --help");
+        assertEquals(0, help.exitValue(), out);
+        assertTrue(out.startsWith(LocalKafkaBroker.USAGE), out);
+        for (String option : List.of("--data-dir DIR", "--host HOST", "--port PORT", "--controller-port PORT",
+                "--node-id ID", "--controller-quorum VOTERS", "--cluster-id ID")) {
+            assertTrue(out.contains("\n  " + option + " "), option + " in: " + out);
+        }
+        LocalKafkaBroker.defaults().forEach((option, value) ->
+                assertTrue(out.contains("(default " + value), "--" + option + "'s default " + value + " in: " + out));
+    }
+
+    @Test
     void startsFromItsOwnBuildServesClientsAndKeepsRecordsAcrossARestart() throws Exception {
         Path data = dir.resolve("kafka");
         int port = freePort();
