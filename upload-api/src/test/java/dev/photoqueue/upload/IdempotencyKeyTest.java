@@ -67,6 +67,37 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void aSyncRepeatOfAnAsyncUploadAnswers201OnlyOnceItsVariantsExist() throws IOException {
+        try (RunningApp running = RunningApp.start(NO_WORKERS)) {
+            TestClient client = running.client;
+            HttpResponse<String> first = upload(client, "", "async-then-sync", MEADOW);
+            assertEquals(202, first.statusCode(), first.body());
+
+            HttpResponse<String> pending = upload(client, "?mode=sync", "async-then-sync", MEADOW);
+            assertEquals(202, pending.statusCode(), "no variants yet, so not created: " + pending.body());
+            assertEquals(json(first).get("id"), json(pending).get("id"));
+            assertEquals("QUEUED", json(pending).get("status").asText());
+            assertFalse(json(pending).has("variants"), pending.body());
+            assertEquals("/api/photos/" + json(first).get("id").asText(),
+                    pending.headers().firstValue("Location").orElse("(none)"));
+            assertEquals("true", pending.headers().firstValue("Idempotent-Replayed").orElse("(none)"));
+            assertEquals(1, jobsWaiting(client), "the repeat made no job and processed nothing");
+        }
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "2"))) {
+            TestClient client = running.client;
+            HttpResponse<String> first = upload(client, "", "async-then-sync-done", MEADOW);
+            assertEquals(202, first.statusCode(), first.body());
+            JsonNode done = client.await("/api/photos/" + json(first).get("id").asText(),
+                    p -> p.get("status").asText().equals("DONE"), WAIT);
+
+            HttpResponse<String> repeat = upload(client, "?mode=sync", "async-then-sync-done", MEADOW);
+            assertEquals(201, repeat.statusCode(), repeat.body());
+            assertEquals(done.get("variants"), json(repeat).get("variants"), "the variants the worker made");
+            assertEquals("DONE", json(repeat).get("status").asText());
+        }
+    }
+
+    @Test
     void aRepeatWhileTheFirstUploadStillRunsGets409AndOnlyTheFirstMakesAJob() throws Exception {
         try (RunningApp running = RunningApp.start(NO_WORKERS)) {
             TestClient client = running.client;

@@ -62,14 +62,16 @@ public final class PhotoController {
                         claim);
             }
         }
-        Object body = sync
+        // 201 only with the variants: a sync repeat of an async upload not yet done is accepted, not created
+        boolean created = sync && !receipt.variants().isEmpty();
+        Object body = created
                 ? new Processed(receipt.id(), receipt.status(), receipt.partition(), receipt.offset(), receipt.variants())
                 : new Accepted(receipt.id(), receipt.status(), receipt.partition(), receipt.offset());
         ctx.header("Location", "/api/photos/" + receipt.id());
         if (receipt.replayed()) {
             ctx.header("Idempotent-Replayed", "true");
         }
-        ctx.status(sync ? 201 : 202).json(body);
+        ctx.status(created ? 201 : 202).json(body);
     }
 
     /** The body of a 202 (async): the photo and where its job went. */

@@ -100,7 +100,7 @@ final class IdempotencyKeys {
 
     /**
      * The answer to a repeat of {@code first} whose bytes have {@code sha256}: the first upload's
-     * receipt, marked replayed, with the photo's status now; {@link UploadRejectedException}
+     * receipt, marked replayed, with the photo's status and variants now; {@link UploadRejectedException}
      * IDEMPOTENCY_KEY_REUSED when the bytes differ or cannot be compared.
      */
     UploadReceipt repeat(String key, First first, String sha256) {
@@ -113,8 +113,11 @@ final class IdempotencyKeys {
             requireNoOtherOriginal(key, photoId, sha256, true);
         }
         UploadReceipt r = first.receipt();
-        PhotoStatus now = view.get(photoId).map(PhotoView::status).orElse(r.status());
-        return new UploadReceipt(r.id(), now, r.partition(), r.offset(), r.variants(), true);
+        Optional<PhotoView> now = view.get(photoId);
+        // the variants made since an async first upload, so that a sync repeat can answer with them
+        Map<String, String> variants = now.map(PhotoView::variants).filter(v -> !v.isEmpty()).orElse(r.variants());
+        return new UploadReceipt(r.id(), now.map(PhotoView::status).orElse(r.status()), r.partition(), r.offset(),
+                variants, true);
     }
 
     /**
