@@ -1,6 +1,7 @@
 package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.worker.WorkerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,17 @@ class QueueAdminApiTest {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "bearer " + TOKEN).build());
         assertEquals(200, lowerCase.statusCode(), lowerCase.body());
+    }
+
+    @Test
+    void anAppStartsWithMoreWorkersThanTheAutoscalerAddsAndTheApiTakesTheSameLimitAsWorkers() {
+        int limit = WorkerConfig.MAX_WORKER_COUNT;
+        try (RunningApp many = RunningApp.start(Map.of("WORKERS", "17", "PARTITIONS", "2"))) {
+            assertEquals(17, json(many.client.get("/api/workers")).get("count").asInt());
+            HttpResponse<String> over = many.client.call("PUT", "/api/workers", "{\"count\":" + (limit + 1) + "}", null);
+            assertError(over, 400, "bad_request");
+            assertTrue(json(over).get("detail").asText().contains("between 0 and " + limit), over.body());
+        }
     }
 
     @Test

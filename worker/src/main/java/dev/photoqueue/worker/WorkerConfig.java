@@ -67,8 +67,9 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         Objects.requireNonNull(version, "version");
         requirePositive("max.pixels", maxPixels);
         requirePositive("max.source.bytes", maxSourceBytes);
-        if (workerCount < 0) {
-            throw new IllegalArgumentException("worker.count must be >= 0, was " + workerCount);
+        if (workerCount < 0 || workerCount > MAX_WORKER_COUNT) {
+            throw new IllegalArgumentException("worker.count must be between 0 and " + MAX_WORKER_COUNT + ", was "
+                    + workerCount);
         }
         requirePositive("max.deliveries", maxDeliveries);
         requirePositive("max.poll.records", maxPollRecords);
@@ -128,6 +129,12 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         }
         return fromSettings(merged);
     }
+
+    /**
+     * The most workers one pool runs, however it is asked (WORKERS, worker.count, PUT /api/workers,
+     * the autoscaler): a bound against a typo, well past what one machine runs usefully.
+     */
+    public static final int MAX_WORKER_COUNT = 64;
 
     static final List<String> KEYS = List.of("blob.dir", "blob.fsync", "variants", "max.pixels", "max.source.bytes",
             "worker.count", "worker.id", "max.deliveries", "retry.backoff.ms", "retry.backoff.max.ms",

@@ -63,7 +63,7 @@ record WorkerEnvironment(Path dataDir, String backend, String bootstrapServers, 
         }
         Map<String, String> worker = new HashMap<>();
         worker.put("blob.dir", dataDir.resolve("blobs").toString());
-        worker.put("worker.count", String.valueOf(integer(values, "WORKERS", 2, 0, 64)));
+        worker.put("worker.count", String.valueOf(integer(values, "WORKERS", 2, 0, WorkerConfig.MAX_WORKER_COUNT)));
         worker.put("uploaded.partitions", String.valueOf(integer(values, "PARTITIONS", 6, 1, 1_000)));
         worker.put("max.deliveries", String.valueOf(integer(values, "MAX_DELIVERIES", 5, 1, 1_000)));
         worker.put("max.pixels", String.valueOf(number(values, "MAX_PIXELS", 50_000_000L)));

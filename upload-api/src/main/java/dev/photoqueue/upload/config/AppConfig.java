@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.config;
 
 import dev.photoqueue.worker.VariableNames;
+import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerVersion;
 
 import java.io.IOException;
@@ -108,7 +109,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
                 Path.of(r.string("DATA_DIR", "./data")),
                 r.backend("QUEUE_BACKEND"),
                 r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                r.integer("WORKERS", 2, 0, 64),
+                r.integer("WORKERS", 2, 0, WorkerConfig.MAX_WORKER_COUNT),
                 r.integer("PARTITIONS", 6, 1, 1_000),
                 r.integer("MAX_DELIVERIES", 5, 1, 1_000),
                 r.longValue("SESSION_TIMEOUT_MS", 10_000, 100, 3_600_000),

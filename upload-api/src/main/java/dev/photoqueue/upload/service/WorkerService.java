@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.worker.Chaos;
 import dev.photoqueue.worker.UnknownWorkerException;
+import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
 
 import java.time.Duration;
@@ -15,8 +16,8 @@ import java.util.function.Supplier;
  */
 public final class WorkerService {
 
-    /** The most embedded workers the API lets anyone ask for. */
-    public static final int MAX_WORKERS = 16;
+    /** The most embedded workers the API lets anyone ask for: as many as WORKERS may start. */
+    public static final int MAX_WORKERS = WorkerConfig.MAX_WORKER_COUNT;
 
     private final WorkerPool pool;
 
