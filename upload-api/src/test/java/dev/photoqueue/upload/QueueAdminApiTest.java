@@ -133,7 +133,8 @@ class QueueAdminApiTest {
             HttpResponse<String> refused = client.admin("PUT", "/api/settings",
                     "{\"delivery\":\"exactly-once\",\"consumption\":\"shared\"}");
             assertError(refused, 400, "bad_request");
-            assertTrue(refused.body().contains("exactly-once") && refused.body().contains("ordered"), refused.body());
+            assertTrue(refused.body().contains("delivery exactly-once needs consumption ordered, not shared"),
+                    refused.body());
             assertEquals("at-least-once", json(client.get("/api/settings")).get("delivery").asText(),
                     "a refused combination changes nothing");
             assertError(client.admin("PUT", "/api/settings", "{\"maxBacklog\":0}"), 400, "bad_request");

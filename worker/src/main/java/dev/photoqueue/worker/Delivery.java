@@ -61,9 +61,9 @@ public enum Delivery {
      */
     public void requireSupportedBy(ConsumptionMode mode) {
         if (transactional() && mode == ConsumptionMode.SHARED) {
-            throw new IllegalArgumentException("delivery " + wireName + " needs ordered consumption: the workers "
-                    + "consume shared, and a shared record's lock cannot be acknowledged in a transaction (neither can "
-                    + "a Kafka share group's); start the workers with consumption mode ordered");
+            throw new IllegalArgumentException("delivery " + wireName + " needs consumption ordered, not shared: "
+                    + "a shared record's lock cannot be acknowledged in a transaction (neither can a Kafka share "
+                    + "group's); choose consumption ordered, or another delivery");
         }
     }
 
