@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.service;
 
+import dev.photoqueue.worker.WorkerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,9 @@ public final class Autoscaler implements AutoCloseable {
 
     public Autoscaler(QueueService queue, WorkerService workers, SettingsService settings, int minWorkers,
                       int maxWorkers) {
-        if (minWorkers < 0 || maxWorkers < minWorkers || maxWorkers > WorkerService.MAX_WORKERS) {
+        if (minWorkers < 0 || maxWorkers < minWorkers || maxWorkers > WorkerConfig.MAX_WORKER_COUNT) {
             throw new IllegalArgumentException("autoscaler bounds must satisfy 0 <= min <= max <= "
-                    + WorkerService.MAX_WORKERS + ", were " + minWorkers + " and " + maxWorkers);
+                    + WorkerConfig.MAX_WORKER_COUNT + ", were " + minWorkers + " and " + maxWorkers);
         }
         this.queue = queue;
         this.workers = workers;

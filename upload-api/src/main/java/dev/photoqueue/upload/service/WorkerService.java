@@ -16,9 +16,6 @@ import java.util.function.Supplier;
  */
 public final class WorkerService {
 
-    /** The most embedded workers the API lets anyone ask for: as many as WORKERS may start. */
-    public static final int MAX_WORKERS = WorkerConfig.MAX_WORKER_COUNT;
-
     private final WorkerPool pool;
 
     public WorkerService(WorkerPool pool) {
@@ -133,10 +130,11 @@ public final class WorkerService {
         return pool.config().restartDelay().toMillis();
     }
 
-    /** Grows or shrinks the pool; {@link InvalidValueException} outside 0..{@value #MAX_WORKERS}. */
+    /** Grows or shrinks the pool; {@link InvalidValueException} outside 0..{@value WorkerConfig#MAX_WORKER_COUNT}. */
     public List<String> resize(int count) {
-        if (count < 0 || count > MAX_WORKERS) {
-            throw new InvalidValueException("count must be between 0 and " + MAX_WORKERS + ", was " + count);
+        if (count < 0 || count > WorkerConfig.MAX_WORKER_COUNT) {
+            throw new InvalidValueException("count must be between 0 and " + WorkerConfig.MAX_WORKER_COUNT + ", was "
+                    + count);
         }
         pool.setWorkers(count);
         return ids();

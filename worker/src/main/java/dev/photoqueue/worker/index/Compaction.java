@@ -48,8 +48,7 @@ final class Compaction {
     static Compacted copyLive(Path dir, long generation, long runNumber, Run live, RecordFile from)
             throws IOException {
         Path file = RecordFile.path(dir, generation);
-        Files.deleteIfExists(file); // a copy a crash left unpublished
-        RecordFile to = RecordFile.open(file, 0, 0);
+        RecordFile to = RecordFile.open(file, 0, 0); // cuts a copy a crash left unpublished
         try (Runs.Writer run = new Runs.Writer(dir, runNumber)) {
             for (long i = 0; i < live.entries(); i++) {
                 Record record = from.recordAt(live.offset(i));

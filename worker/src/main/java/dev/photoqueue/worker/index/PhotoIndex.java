@@ -283,7 +283,7 @@ public final class PhotoIndex implements AutoCloseable {
      */
     private void publish(Snapshot next, byte[] meta) throws IOException {
         try {
-            writeCheckpoint(next, meta);
+            Checkpoint.of(next.generation(), next.records(), next.runs(), meta).writeTo(dir);
         } catch (IOException | RuntimeException e) {
             if (next.records() != snapshot.records()) {
                 next.records().close();
@@ -339,11 +339,6 @@ public final class PhotoIndex implements AutoCloseable {
         }
         Runs.sortPairs(entries, n / 2);
         return java.util.Arrays.copyOf(entries, n);
-    }
-
-    /** Durably replaces the checkpoint with one that publishes {@code published} and {@code meta}. */
-    private void writeCheckpoint(Snapshot published, byte[] meta) throws IOException {
-        Checkpoint.of(published.generation(), published.records(), published.runs(), meta).writeTo(dir);
     }
 
     /** Deletes the run and data files the snapshot does not name: left by a crash before their checkpoint. */
