@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the group's committed positions are the ones it names (so no record was counted after it:
  * the last close wrote it); otherwise (no checkpoint, a damaged one, a crash after it, a replay of
  * the group since) the index is emptied and the group moved to the beginning of
- * {@code photo.events}, and the counts are rebuilt from all of it. Thread-safe: one thread
+ * {@code photo.events}, and the counts are rebuilt from all of it. A failed read (the backend
+ * away, the member fenced) is tried again until {@link #close}. Thread-safe: one thread
  * consumes, {@link #snapshot} may be called from any.
  */
 public final class PhotoStats implements AutoCloseable {
@@ -79,6 +80,8 @@ public final class PhotoStats implements AutoCloseable {
     private static final byte[] NO_VALUE = new byte[0];
     /** Photo ids held in memory before they are written out as a run of the index. */
     private static final int FLUSH_EVERY = 50_000;
+    /** The pause after a failed read before the next one. */
+    private static final long RETRY_MILLIS = 500;
 
     private final GroupConsumer consumer;
     private final Map<String, AtomicLong> counted = new HashMap<>();
@@ -177,27 +180,48 @@ public final class PhotoStats implements AutoCloseable {
     private void run() {
         try {
             while (!stopping) {
-                for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
-                    count(r);
-                    consumer.ack(r);
-                    positions.put(r.topicPartition(), r.offset() + 1);
-                    recordsRead++;
-                }
-                if (seen.pending() >= FLUSH_EVERY) {
-                    checkpoint(); // also moves the ids from memory to a run on disk
+                try {
+                    readOnce();
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    // The counts must outlive a bad moment of the backend (a broker away, a member
+                    // fenced after a long pause): the next poll reconnects or rejoins. A record
+                    // counted but not acked comes again and is counted as redelivered.
+                    LOG.warn("photo stats: reading {} failed, trying again in {} ms: {}", Topics.PHOTO_EVENTS,
+                            RETRY_MILLIS, e.toString());
+                    pause();
                 }
             }
             checkpoint();
         } catch (RuntimeException e) {
-            if (!stopping) {
-                LOG.error("photo stats stopped: {}", e.toString());
-            } else {
-                LOG.warn("photo stats: the last checkpoint failed; the next start counts from the start: {}",
-                        e.toString());
-            }
+            LOG.warn("photo stats: the last checkpoint failed; the next start counts from the start: {}",
+                    e.toString());
         } finally {
             consumer.close(); // commits the positions the checkpoint names (the next start compares them)
             seen.close();
+        }
+    }
+
+    private void readOnce() {
+        for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
+            count(r);
+            consumer.ack(r);
+            positions.put(r.topicPartition(), r.offset() + 1);
+            recordsRead++;
+        }
+        if (seen.pending() >= FLUSH_EVERY) {
+            checkpoint(); // also moves the ids from memory to a run on disk
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
         }
     }
 
