@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +55,22 @@ final class StartedProcesses implements AfterEachCallback {
         }
         throw new AssertionError("the broker ended before it was ready: "
                 + Files.readString(dir.resolve("broker.err")));
+    }
+
+    /**
+     * Starts {@code worker.jar} of the repository {@code root} with {@code workers} workers on the
+     * Kafka broker at {@code bootstrap}, with its data in {@code dir/data}, its worker id
+     * {@code name}, its output in {@code dir/name.log} and its health file beside it.
+     */
+    Process startWorker(Path root, Path dir, String bootstrap, String name, int workers) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(BuiltProject.java(), "-jar",
+                root.resolve("worker/target/worker.jar").toString())
+                .redirectOutput(dir.resolve(name + ".log").toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("QUEUE_BACKEND", "kafka", "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "DATA_DIR", dir.resolve("data").toString(), "WORKERS", String.valueOf(workers), "PARTITIONS", "4",
+                "PQ_WORKER_ID", name, "PQ_BLOB_FSYNC", "false",
+                "HEALTH_FILE", dir.resolve(name + ".health").toString()));
+        return start(pb);
     }
 
     @Override

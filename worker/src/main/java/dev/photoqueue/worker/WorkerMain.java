@@ -19,8 +19,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar worker/target/worker.jar}: a thumbnail worker process with
  * {@code WORKERS} consumers, configured like the upload API (see {@link WorkerEnvironment}). On
- * SIGTERM (or Ctrl-C) it lets the jobs in hand finish within the grace period, leaves the group,
- * and exits 0. Exit 2: a setting is wrong; 1: the queue could not be reached.
+ * SIGTERM (or Ctrl-C) it lets the jobs in hand finish within the grace period, acks them, leaves
+ * the group, and exits with the JVM's status for the signal (143 for SIGTERM, 130 for Ctrl-C: 128
+ * plus the signal's number, which orchestrators read as a stop on request). Exit 2: a setting is
+ * wrong; 1: the queue could not be reached.
  *
  * <p>While at least one worker runs, the process rewrites its health file every 5 s
  * ({@code HEALTH_FILE}, default {@code photoqueue-worker.health} in the temp folder); the
