@@ -13,6 +13,7 @@ import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.RebalanceListener;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TopicPartition;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,72 @@ class GroupChurnTest {
         } finally {
             stopWorkers();
             backend.close();
+        }
+    }
+
+    /**
+     * The ledger's side of the claim above, with the interleaving forced: the driver is woken by a
+     * record's processing and may order a crash while that record's acks run, after its check. When
+     * that record is the last of a poll, the worker stops with records processed and not acked;
+     * they count as such, and they are exactly what the next owner processes again.
+     */
+    @Test
+    @Timeout(value = 60)
+    void aCrashOrderedAfterTheLastRecordOfAPollCountsTheRecordsLeftUnacked() throws Exception {
+        backend = open(dir);
+        Worker crashing = null;
+        Worker next = null;
+        try {
+            backend.admin().createTopic(new NewTopic(TOPIC, 1));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < 8; i++) {
+                    InhouseTestSupport.await(producer.send(ProducerRecord.of(TOPIC, "key", "v" + i)));
+                }
+            }
+            crashing = new Worker("w0", 1);
+            crashing.consumer.subscribe(List.of(TOPIC), crashing);
+            List<ConsumerRecord> polled = pollRecords(crashing);
+            Worker w = crashing;
+            int[] recordsDone = {0};
+            int[] leftUnacked = {-1};
+            crashing.afterRecord = () -> {
+                if (++recordsDone[0] == polled.size()) {
+                    leftUnacked[0] = w.pending.size();
+                    w.command.set(Command.CRASH);
+                }
+            };
+            assertFalse(crashing.process(polled), "the worker went on after the order to crash");
+            assertTrue(leftUnacked[0] > 0, "the worker acked all " + polled.size()
+                    + " records it polled before the crash: its seed no longer makes the case");
+            assertEquals(leftUnacked[0], crashing.processedNotAcked, "records processed and never acked");
+
+            next = new Worker("w1", 2);
+            next.consumer.subscribe(List.of(TOPIC), next);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (backend.admin().describeGroup(GROUP).totalLag() != 0) {
+                assertTrue(System.nanoTime() < deadline, "lag stayed at " + backend.admin().describeGroup(GROUP).totalLag());
+                assertTrue(next.process(next.consumer.poll(Duration.ofMillis(20))));
+            }
+            assertEquals(List.of(), ledger.violations());
+            assertEquals(leftUnacked[0], ledger.repeats(), "records processed again after the crash");
+        } finally {
+            for (Worker w : new Worker[] {next, crashing}) {
+                if (w != null) {
+                    w.consumer.close();
+                }
+            }
+            backend.close();
+        }
+    }
+
+    private static List<ConsumerRecord> pollRecords(Worker w) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            List<ConsumerRecord> records = w.consumer.poll(Duration.ofMillis(20));
+            if (!records.isEmpty()) {
+                return records;
+            }
+            assertTrue(System.nanoTime() < deadline, w.name + " polled nothing");
         }
     }
 
@@ -298,6 +365,9 @@ class GroupChurnTest {
         int processedNotAcked;
         int stalls;
         int rejoinsAfterStall;
+        /** Runs after each record's processing and acks: the window in which a driver's order may land. */
+        Runnable afterRecord = () -> {
+        };
 
         Worker(String name, long seed) {
             this.name = name;
@@ -382,8 +452,7 @@ class GroupChurnTest {
                 ledger.processed(name, r);
                 pending.add(r);
                 if (command.get() == Command.CRASH) {
-                    processedNotAcked += pending.size();
-                    return false;
+                    return crash();
                 }
                 int keep = random.nextInt(4);
                 while (pending.size() > keep) {
@@ -394,8 +463,18 @@ class GroupChurnTest {
                         return true;
                     }
                 }
+                afterRecord.run();
             }
-            return command.get() != Command.CRASH;
+            // The driver is woken by a record's processing, so its order often lands while that
+            // record's acks run, after its check above: what is still pending counts here too.
+            return command.get() != Command.CRASH || crash();
+        }
+
+        /** Stops for good: what it processed and did not ack stays unacked, for the next owner to process again. */
+        private boolean crash() {
+            processedNotAcked += pending.size();
+            pending.clear();
+            return false;
         }
 
         private boolean ack(ConsumerRecord r) {
