@@ -134,7 +134,8 @@ class GroupChurnTest {
             next.consumer.subscribe(List.of(TOPIC), next);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (backend.admin().describeGroup(GROUP).totalLag() != 0) {
-                assertTrue(System.nanoTime() < deadline, "lag stayed at " + backend.admin().describeGroup(GROUP).totalLag());
+                assertTrue(System.nanoTime() < deadline,
+                        "lag stayed at " + backend.admin().describeGroup(GROUP).totalLag());
                 assertTrue(next.process(next.consumer.poll(Duration.ofMillis(20))));
             }
             assertEquals(List.of(), ledger.violations());
