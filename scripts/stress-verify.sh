@@ -7,7 +7,8 @@
 #
 # Settings (environment): STRESS_CPUS (workers of the hog; default: the number of cores),
 # MVN_ARGS (extra Maven arguments, e.g. "-pl queue-core -am"), LOG_DIR (where each run's Maven
-# output goes; default target/stress-verify). Installs stress-ng from Debian when it is missing.
+# output goes; default target/stress-verify). Installs stress-ng from Debian when it is missing, and
+# what the tests need (scripts/install-test-deps.sh).
 # Exit status: 0 when every run passed, 1 otherwise.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ case "$RUNS" in
     ''|*[!0-9]*|0) echo "stress-verify: N must be a positive whole number, got '$RUNS'" >&2; exit 2 ;;
 esac
 
+"$(dirname "$0")/install-test-deps.sh"
 if ! command -v stress-ng >/dev/null 2>&1; then
     echo "stress-verify: installing stress-ng from Debian"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
