@@ -96,6 +96,19 @@ class UsageTest {
     }
 
     @Test
+    void everyCommandsHelpDescribesThatCommandNotPq() {
+        String pqDescription = "pq, the queue's command-line tool.";
+        assertTrue(pq("--help").out().contains(pqDescription), "the sentence checked for is pq's own");
+        for (String command : COMMANDS.keySet()) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            PqRun.Result r = pq(args.toArray(String[]::new));
+            assertFalse(r.out().contains(pqDescription), "pq " + command + " --help describes pq instead of "
+                    + command + ":\n" + r.out());
+        }
+    }
+
+    @Test
     void versionIsPrintedByPqAndByEveryCommand() {
         PqRun.Result version = pq("--version");
         assertEquals(0, version.exit(), version.toString());
