@@ -31,7 +31,7 @@ final class QueueLocation {
                 description = "the in-house queue's data directory (default " + DEFAULT_DATA_DIR + ")")
         String dataDir;
 
-        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", converter = Converters.NonEmpty.class,
+        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", converter = Converters.BootstrapServers.class,
                 description = "work on the Kafka cluster at HOST:PORT instead")
         String bootstrapServer;
     }
