@@ -166,6 +166,10 @@ class PhotoApiTest {
         assertEquals(400, bad.statusCode());
         assertEquals("bad_request", json(bad).get("error").asText());
         assertTrue(json(bad).get("detail").asText().contains("ten"), bad.body());
+        HttpResponse<String> huge = client.get("/api/photos?limit=99999999999");
+        assertEquals(400, huge.statusCode());
+        assertEquals("limit must be between 1 and 500, was 99999999999", json(huge).get("detail").asText(),
+                "a whole number out of range is told as one");
     }
 
     @Test
