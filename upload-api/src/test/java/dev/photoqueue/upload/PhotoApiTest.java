@@ -155,6 +155,32 @@ class PhotoApiTest {
     }
 
     @Test
+    void requestsRefusedBeforeAnyRouteGetTheJsonErrorBodyToo() throws java.io.IOException {
+        Map<String, RawHttp.Response> answers = new java.util.LinkedHashMap<>();
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("PUT", "/api/settings", Map.of("Idempotency-Key", "k".repeat(20_000)));
+            answers.put("headers_too_large", raw.read());
+        }
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("GET", "/api/photos/" + "a".repeat(20_000), Map.of());
+            answers.put("uri_too_long", raw.read());
+        }
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("GET", "/api/photos/%ZZ", Map.of());
+            answers.put("bad_request", raw.read());
+        }
+        Map<String, Integer> statuses = Map.of("headers_too_large", 431, "uri_too_long", 414, "bad_request", 400);
+        for (Map.Entry<String, RawHttp.Response> answer : answers.entrySet()) {
+            RawHttp.Response r = answer.getValue();
+            assertEquals(statuses.get(answer.getKey()), r.status(), r.text());
+            assertTrue(String.valueOf(r.header("Content-Type")).startsWith("application/json"), r.text());
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertEquals(answer.getKey(), body.get("error").asText(), r.text());
+            assertTrue(body.get("detail").asText().contains(Integer.toString(r.status())), r.text());
+        }
+    }
+
+    @Test
     void recentPhotosComeNewestFirstAndLimitIsChecked() {
         String older = json(client.uploadPhoto("GreenMeadow.jpg")).get("id").asText();
         String newer = json(client.uploadPhoto("FreshFlower.jpg")).get("id").asText();
