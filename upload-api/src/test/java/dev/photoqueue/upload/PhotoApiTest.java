@@ -169,7 +169,12 @@ class PhotoApiTest {
             raw.head("GET", "/api/photos/%ZZ", Map.of());
             answers.put("bad_request", raw.read());
         }
-        Map<String, Integer> statuses = Map.of("headers_too_large", 431, "uri_too_long", 414, "bad_request", 400);
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.write("GET /api/photos HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            answers.put("version_not_supported", raw.read());
+        }
+        Map<String, Integer> statuses = Map.of("headers_too_large", 431, "uri_too_long", 414, "bad_request", 400,
+                "version_not_supported", 505);
         for (Map.Entry<String, RawHttp.Response> answer : answers.entrySet()) {
             RawHttp.Response r = answer.getValue();
             assertEquals(statuses.get(answer.getKey()), r.status(), r.text());

@@ -33,8 +33,9 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws JsonProcessingException {
         String reason = HttpStatus.getMessage(code);
+        String why = message == null || message.equals(reason) ? cause == null ? null : cause.getMessage() : message;
         String detail = "the server refused the request before reading it: " + code + " " + reason
-                + (message == null || message.equals(reason) ? "" : " (" + message + ")");
+                + (why == null || why.contains(reason) ? "" : " (" + why + ")");
         byte[] body = json.writeValueAsBytes(new ErrorBody(error(code), detail));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -47,6 +48,7 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
+            case 505 -> "version_not_supported";
             default -> status >= 500 ? "internal" : "bad_request";
         };
     }
