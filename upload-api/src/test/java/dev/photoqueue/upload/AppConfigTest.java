@@ -82,6 +82,15 @@ class AppConfigTest {
     }
 
     @Test
+    void aDataDirThatIsAFileIsABadValue(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("data"), "not a folder");
+        assertBad("DATA_DIR", file.toString(), "is a file, not a directory");
+        Path missing = dir.resolve("not-yet");
+        assertEquals(missing, AppConfig.fromSources(Map.of("DATA_DIR", missing.toString()), new Properties()).dataDir(),
+                "a folder that does not exist yet is fine: the start creates it");
+    }
+
+    @Test
     void namesEveryVariableItReadsTheOnesTheClassCommentLists() {
         assertEquals(java.util.Set.of("CONFIG_FILE", "PORT", "HOST", "DATA_DIR", "QUEUE_BACKEND",
                 "KAFKA_BOOTSTRAP_SERVERS", "WORKERS", "PARTITIONS", "MAX_DELIVERIES", "SESSION_TIMEOUT_MS",

@@ -155,6 +155,37 @@ class PhotoApiTest {
     }
 
     @Test
+    void requestsRefusedBeforeAnyRouteGetTheJsonErrorBodyToo() throws java.io.IOException {
+        Map<String, RawHttp.Response> answers = new java.util.LinkedHashMap<>();
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("PUT", "/api/settings", Map.of("Idempotency-Key", "k".repeat(20_000)));
+            answers.put("headers_too_large", raw.read());
+        }
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("GET", "/api/photos/" + "a".repeat(20_000), Map.of());
+            answers.put("uri_too_long", raw.read());
+        }
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("GET", "/api/photos/%ZZ", Map.of());
+            answers.put("bad_request", raw.read());
+        }
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.write("GET /api/photos HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            answers.put("version_not_supported", raw.read());
+        }
+        Map<String, Integer> statuses = Map.of("headers_too_large", 431, "uri_too_long", 414, "bad_request", 400,
+                "version_not_supported", 505);
+        for (Map.Entry<String, RawHttp.Response> answer : answers.entrySet()) {
+            RawHttp.Response r = answer.getValue();
+            assertEquals(statuses.get(answer.getKey()), r.status(), r.text());
+            assertTrue(String.valueOf(r.header("Content-Type")).startsWith("application/json"), r.text());
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertEquals(answer.getKey(), body.get("error").asText(), r.text());
+            assertTrue(body.get("detail").asText().contains(Integer.toString(r.status())), r.text());
+        }
+    }
+
+    @Test
     void recentPhotosComeNewestFirstAndLimitIsChecked() {
         String older = json(client.uploadPhoto("GreenMeadow.jpg")).get("id").asText();
         String newer = json(client.uploadPhoto("FreshFlower.jpg")).get("id").asText();
@@ -166,6 +197,10 @@ class PhotoApiTest {
         assertEquals(400, bad.statusCode());
         assertEquals("bad_request", json(bad).get("error").asText());
         assertTrue(json(bad).get("detail").asText().contains("ten"), bad.body());
+        HttpResponse<String> huge = client.get("/api/photos?limit=99999999999");
+        assertEquals(400, huge.statusCode());
+        assertEquals("limit must be between 1 and 500, was 99999999999", json(huge).get("detail").asText(),
+                "a whole number out of range is told as one");
     }
 
     @Test

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real app whose upload blob store writes through a {@link FaultyFileIO}: an upload whose
  * original cannot be forced to disk is answered with a 5xx JSON error that names the cause, never
  * a 202, and no job reaches {@code photo.uploaded}; once the disk is healthy the same upload is
- * accepted and its job counted, which shows the count would have seen one.
+ * accepted and its job counted, which shows the count would have seen one. A full disk is told
+ * apart: 507 {@code storage_full}, not an internal error.
  */
 class UploadStorageFaultTest {
 
@@ -58,6 +59,34 @@ class UploadStorageFaultTest {
             HttpResponse<String> accepted = upload(client, key);
             assertEquals(202, accepted.statusCode(), accepted.body());
             client.await("/api/queue", queue -> uploadedJobs(queue) == 1, Duration.ofSeconds(60));
+            assertEquals(List.of(photoId), names(originals));
+        }
+    }
+
+    @Test
+    void anUploadThatFindsTheDiskFullGets507StorageFullAndIsAcceptedOnceThereIsRoom() throws Exception {
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
+        Path originals = config.blobDir().toAbsolutePath().normalize().resolve("originals");
+        FaultyFileIO files = new FaultyFileIO().diskFullAfter(10_000, FaultyFileIO.under(originals));
+        String key = "disk-full";
+        String photoId = "k" + BlobStore.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 31);
+
+        try (App app = App.start(config, QueueBackends.open(config.backendSettings()), files)) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            HttpResponse<String> refused = upload(client, key);
+
+            assertEquals(507, refused.statusCode(), refused.body());
+            JsonNode error = TestClient.json(refused);
+            assertEquals("storage_full", error.get("error").asText(), refused.body());
+            String detail = error.get("detail").asText();
+            assertTrue(detail.contains("No space left on device") && detail.contains(photoId)
+                    && detail.contains(originals.toString()), refused.body());
+            assertEquals(0, uploadedJobs(client.get("/api/queue")), "no job was produced");
+            assertEquals(List.of(), names(originals), "neither the original nor its temporary file is left");
+
+            files.heal();
+            HttpResponse<String> accepted = upload(client, key);
+            assertEquals(202, accepted.statusCode(), accepted.body());
             assertEquals(List.of(photoId), names(originals));
         }
     }

@@ -33,6 +33,35 @@ final class Converters {
         }
     }
 
+    /**
+     * Kafka's bootstrap list, {@code HOST:PORT[,HOST:PORT...]}, each port a whole number from 1 to
+     * 65535: a mistyped address is a bad command line (exit 2) naming the option, not a queue error.
+     */
+    static final class BootstrapServers implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("must not be empty");
+            }
+            for (String entry : value.split(",", -1)) {
+                String server = entry.trim();
+                int colon = server.lastIndexOf(':');
+                if (colon <= 0 || !validPort(server.substring(colon + 1))) {
+                    throw new TypeConversionException("must be HOST:PORT[,HOST:PORT...], got '" + value + "'");
+                }
+            }
+            return value;
+        }
+
+        private static boolean validPort(String port) {
+            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+            int number = Integer.parseInt(port);
+            return number >= 1 && number <= 65535;
+        }
+    }
+
     /** A whole number >= 0 (a timeout, an offset). */
     static final class NonNegativeLong implements ITypeConverter<Long> {
         @Override

@@ -13,7 +13,11 @@ import java.util.List;
  * and total lag, through the Admin API. Groups are remembered by their committed positions, so a
  * group shows up here once a member joined it or its offsets were reset.
  */
-@Command(name = "groups", header = "Lists every consumer group with its member count and total lag.")
+// Every command needs a description of its own: pq's is inherited (ScopeType.INHERIT) by one without.
+@Command(name = "groups", header = "Lists every consumer group with its member count and total lag.",
+        description = "Per group: how many members it has now and its lag, end offset minus committed offset "
+                + "summed over its partitions. A group shows up once a member joined it or its offsets were "
+                + "reset; describe-group GROUP shows one partition by partition.")
 final class GroupsCommand extends ListingCommand {
 
     GroupsCommand(Terminal terminal) {

@@ -31,7 +31,7 @@ final class QueueLocation {
                 description = "the in-house queue's data directory (default " + DEFAULT_DATA_DIR + ")")
         String dataDir;
 
-        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", converter = Converters.NonEmpty.class,
+        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", converter = Converters.BootstrapServers.class,
                 description = "work on the Kafka cluster at HOST:PORT instead")
         String bootstrapServer;
     }
@@ -79,15 +79,24 @@ final class QueueLocation {
             return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
         }
         Path dir = mustExist ? existingDataDir() : dataDir();
+        requireNoFile(dir);
         return QueueBackends.open(Map.of("data.dir", dir.toString(), "auto.create.topics", "false"));
     }
 
     /** The data directory, which must exist: exit status 1 naming it otherwise. */
     Path existingDataDir() {
         Path dir = dataDir();
+        requireNoFile(dir);
         if (!Files.isDirectory(dir)) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " does not exist");
         }
         return dir;
+    }
+
+    /** A path that is a file is no data directory: exit status 1 saying so, rather than "does not exist". */
+    private static void requireNoFile(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " is a file, not a directory");
+        }
     }
 }

@@ -59,6 +59,20 @@ class TopicsTest {
         assertFalse(Files.exists(dir.resolve("missing")));
     }
 
+    @Test
+    void topicsOfADataDirectoryThatIsAFileSaysSo() throws IOException {
+        Path file = Files.writeString(dir.resolve("queue.txt"), "not a queue");
+        PqRun.Result r = pq("topics", "--data-dir", file.toString());
+        assertEquals(List.of("pq: data directory " + file + " is a file, not a directory"), r.errLines());
+        assertEquals(1, r.exit());
+        assertEquals("not a queue", Files.readString(file), "the file is left as it was");
+
+        PqRun.Result produce = PqRun.pqWithInput("a\n", "produce", "--topic", "t", "--data-dir", file.toString());
+        assertEquals(List.of("pq: data directory " + file + " is a file, not a directory"), produce.errLines());
+        assertEquals(1, produce.exit());
+        assertEquals("not a queue", Files.readString(file), "the file is left as it was");
+    }
+
     private static List<String> cells(String line) {
         return List.of(line.trim().split("\\s+"));
     }

@@ -96,6 +96,19 @@ class UsageTest {
     }
 
     @Test
+    void everyCommandsHelpDescribesThatCommandNotPq() {
+        String pqDescription = "pq, the queue's command-line tool.";
+        assertTrue(pq("--help").out().contains(pqDescription), "the sentence checked for is pq's own");
+        for (String command : COMMANDS.keySet()) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            PqRun.Result r = pq(args.toArray(String[]::new));
+            assertFalse(r.out().contains(pqDescription), "pq " + command + " --help describes pq instead of "
+                    + command + ":\n" + r.out());
+        }
+    }
+
+    @Test
     void versionIsPrintedByPqAndByEveryCommand() {
         PqRun.Result version = pq("--version");
         assertEquals(0, version.exit(), version.toString());
@@ -126,6 +139,12 @@ class UsageTest {
                 Arguments.of(List.of("dump", "--topic", "t", "--partition", "-1"),
                         "pq: --partition must be >= 0, got -1"),
                 Arguments.of(List.of("consume", "--topic", "t", "--bogus"), "pq: unknown option --bogus for consume"),
+                Arguments.of(List.of("topics", "--bootstrap-server", "kafka-1"),
+                        "pq: --bootstrap-server must be HOST:PORT[,HOST:PORT...], got 'kafka-1'"),
+                Arguments.of(List.of("groups", "--bootstrap-server", "kafka-1:9092,kafka-2"),
+                        "pq: --bootstrap-server must be HOST:PORT[,HOST:PORT...], got 'kafka-1:9092,kafka-2'"),
+                Arguments.of(List.of("topics", "--bootstrap-server", "kafka-1:ninety"),
+                        "pq: --bootstrap-server must be HOST:PORT[,HOST:PORT...], got 'kafka-1:ninety'"),
                 Arguments.of(List.of("topics", "--topic", "t"), "pq: topics does not take --topic"),
                 Arguments.of(List.of("produce", "--topic", "t", "--from-beginning"),
                         "pq: produce does not take --from-beginning"),
@@ -175,7 +194,7 @@ class UsageTest {
                 Arguments.of(List.of("consume", "--topic", "t", "--no-ack"),
                         "pq: --no-ack needs --group: without a group nothing is acked anyway"),
                 Arguments.of(List.of("dlq"), "pq: dlq needs a command: list, show or redrive"),
-                Arguments.of(List.of("dlq", "--bootstrap-server", "b", "list", "--topic", "n"),
+                Arguments.of(List.of("dlq", "--bootstrap-server", "b:9092", "list", "--topic", "n"),
                         "pq: give the queue (--data-dir or --bootstrap-server) once, to dlq or to dlq list"),
                 Arguments.of(List.of("dlq", "purge", "--topic", "n"),
                         "pq: unknown dlq command 'purge'; dlq commands are list, show and redrive"),

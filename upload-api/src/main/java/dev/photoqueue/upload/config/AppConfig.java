@@ -106,7 +106,7 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
         return new AppConfig(
                 r.integer("PORT", 8080, 0, 65_535),
                 r.string("HOST", "0.0.0.0"),
-                Path.of(r.string("DATA_DIR", "./data")),
+                r.directory("DATA_DIR", "./data"),
                 r.backend("QUEUE_BACKEND"),
                 r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 r.integer("WORKERS", 2, 0, WorkerConfig.MAX_WORKER_COUNT),
@@ -204,6 +204,19 @@ public record AppConfig(int port, String host, Path dataDir, QueueBackendKind ba
         String string(String name, String fallback) {
             String value = values.get(name);
             return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        /**
+         * A folder that may not exist yet (it is created at start), but must not be a file: the
+         * start would otherwise fail later with a stack trace from the first write under it.
+         */
+        Path directory(String name, String fallback) {
+            String value = string(name, fallback);
+            Path path = Path.of(value);
+            if (Files.exists(path) && !Files.isDirectory(path)) {
+                throw new InvalidSettingException(name, value, "is a file, not a directory");
+            }
+            return path;
         }
 
         long longValue(String name, long fallback, long min, long max) {

@@ -89,6 +89,7 @@ final class ErrorMapping {
             case TOO_MANY_PIXELS, CORRUPT_IMAGE, IDEMPOTENCY_KEY_REUSED -> 422;
             case IDEMPOTENCY_KEY_IN_USE -> 409;
             case BACKLOG_FULL, QUEUE_UNAVAILABLE, OUTCOME_UNKNOWN -> 503;
+            case STORAGE_FULL -> 507;
         };
         if (e.photoId() != null) {
             // where the photo shows up if the queue wrote its job after all

@@ -43,6 +43,8 @@ public final class HttpApi {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
+            // what Jetty refuses before any route (431, 414, a bad URI) answers JSON as the routes do
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
             configureUploads(cfg, maxUploadBytes);
             cfg.staticFiles.add("/public", Location.CLASSPATH);
             cfg.staticFiles.enableWebjars();

@@ -2,6 +2,8 @@ package dev.photoqueue.upload.http;
 
 import io.javalin.http.Context;
 
+import java.math.BigInteger;
+
 /** Query parameters read the same way on every route: a bad value is a 400 naming it. */
 final class QueryParams {
 
@@ -14,15 +16,15 @@ final class QueryParams {
         if (raw == null) {
             return fallback;
         }
-        int value;
-        try {
-            value = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
+        String trimmed = raw.trim();
+        if (!trimmed.matches("[+-]?[0-9]+")) {
             throw ApiException.badRequest(name + " must be a whole number, was '" + raw + "'");
         }
-        if (value < 1 || value > max) {
+        // compared whole: a number too long for an int is out of range, not malformed
+        BigInteger value = new BigInteger(trimmed);
+        if (value.compareTo(BigInteger.ONE) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw ApiException.badRequest(name + " must be between 1 and " + max + ", was " + value);
         }
-        return value;
+        return value.intValueExact();
     }
 }

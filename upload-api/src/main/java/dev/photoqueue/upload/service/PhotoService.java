@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.worker.blob.BlobIOException;
 import dev.photoqueue.worker.blob.BlobNotFoundException;
 import dev.photoqueue.worker.ForegroundActivity;
 import dev.photoqueue.worker.PhotoProcessor;
@@ -202,7 +203,7 @@ public final class PhotoService {
             BacklogAdmission.Place place = admission.admit(id);
             RecordMetadata at;
             try {
-                String location = staged.commit();
+                String location = commit(id, staged);
                 PhotoUploaded job = new PhotoUploaded(id, location, staged.sha256(), Instant.now(), request.user(),
                         request.city(), request.name(), request.receivedAt());
                 try {
@@ -235,7 +236,7 @@ public final class PhotoService {
         try (StagedOriginal staged = stage(id, request)) {
             keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
             check(id, staged);
-            location = staged.commit();
+            location = commit(id, staged);
             sha256 = staged.sha256();
         }
         PhotoProcessed done;
@@ -268,7 +269,30 @@ public final class PhotoService {
             return blobs.stageOriginal(id, request.content(), maxUploadBytes);
         } catch (SourceTooLargeException e) {
             throw tooLarge(e.size());
+        } catch (BlobIOException e) {
+            throw refusedIfDiskFull(id, e);
         }
+    }
+
+    /** The staged original made durable under its name; a full disk refuses the upload as staging does. */
+    private static String commit(String id, StagedOriginal staged) {
+        try {
+            return staged.commit();
+        } catch (BlobIOException e) {
+            throw refusedIfDiskFull(id, e);
+        }
+    }
+
+    /**
+     * A full disk is no fault of the app: STORAGE_FULL (507, naming the file) rather than an internal
+     * error. Any other I/O error stays what it is.
+     */
+    private static RuntimeException refusedIfDiskFull(String id, BlobIOException e) {
+        if (!e.diskFull()) {
+            return e;
+        }
+        return new UploadRejectedException(UploadRejectedException.Reason.STORAGE_FULL, "no room to store photo "
+                + id + ": " + e.getMessage(), 0, e);
     }
 
     private UploadRejectedException tooLarge(long size) {

@@ -21,6 +21,8 @@ public final class UploadRejectedException extends RuntimeException {
         BACKLOG_FULL,
         /** The queue did not take the job; try again later. */
         QUEUE_UNAVAILABLE,
+        /** The blob store's disk has no room for the original (ENOSPC or quota); nothing is kept. */
+        STORAGE_FULL,
         /**
          * The queue did not confirm the job, and may still write it (a Kafka send that timed out):
          * the original is kept and {@link #photoId} names the photo; a retry with the same

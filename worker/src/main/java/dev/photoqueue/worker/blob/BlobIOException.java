@@ -18,4 +18,13 @@ public final class BlobIOException extends TransientJobException {
     public Path path() {
         return path;
     }
+
+    /**
+     * Whether the disk had no room (ENOSPC) or the quota was used up (EDQUOT): Java has no type for
+     * either, so they are told by the operating system's words in the I/O error's message.
+     */
+    public boolean diskFull() {
+        String message = String.valueOf(getCause().getMessage());
+        return message.contains("No space left on device") || message.contains("Disk quota exceeded");
+    }
 }
