@@ -81,6 +81,18 @@ public final class PhotoProcessor {
     }
 
     /**
+     * The free space under which a worker takes no job: one taken then could only fail on a full
+     * disk and spend one of its deliveries, and enough such failures dead-letter a good photo. The
+     * same reserve as the in-house log's ({@code InhouseBackend}'s health).
+     */
+    static final long MIN_FREE_BYTES = 16L << 20;
+
+    /** Bytes free for the blob store's files ({@link Long#MAX_VALUE} when the file system cannot tell). */
+    long freeBytes() {
+        return blobs.usableSpace();
+    }
+
+    /**
      * Writes the job's variants (or finds them written); {@link dev.photoqueue.worker.job.PhotoJobException}
      * when the photo cannot be processed, now (transient) or ever (permanent).
      */

@@ -67,6 +67,12 @@ public interface BlobStore {
 
     Path root();
 
+    /**
+     * Bytes still free for this store's files on the file system that holds them, or
+     * {@link Long#MAX_VALUE} when the file system cannot tell (a write then finds out).
+     */
+    long usableSpace();
+
     /** Stores an original atomically; returns its location for the job ({@code originals/<photoId>}). */
     String storeOriginal(String photoId, byte[] bytes);
 

@@ -117,6 +117,16 @@ final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public long usableSpace() {
+        try {
+            return files.usableSpace(root);
+        } catch (IOException e) {
+            LOG.debug("cannot read the free space under {}: {}", root, e.toString());
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
     public String storeOriginal(String photoId, byte[] bytes) {
         try (StagedFile staged = newOriginal(photoId)) {
             try {
