@@ -50,6 +50,7 @@ import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.job.Topics;
 import dev.photoqueue.worker.metrics.JvmMeters;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -103,9 +104,14 @@ public final class App implements AutoCloseable {
     /** Starts the app from the environment; a setting that cannot work ends the process with status 2 and says why. */
     public static void main(String[] args) {
         AppConfig config;
-        App app;
         try {
             config = AppConfig.fromEnvironment();
+        } catch (InvalidSettingException e) {
+            exit(2, "configuration error: " + e.getMessage());
+            return;
+        }
+        App app;
+        try {
             app = start(config);
         } catch (InvalidSettingException e) {
             exit(2, "configuration error: " + e.getMessage());
@@ -116,6 +122,11 @@ public final class App implements AutoCloseable {
             return;
         } catch (DataDirectoryLockedException | BackendUnavailableException e) {
             exit(1, "cannot start: " + e.getMessage());
+            return;
+        } catch (JavalinBindException e) {
+            // start closed what it had opened; the port is another process's
+            exit(1, "cannot start: port " + config.port() + " on " + config.host()
+                    + " is in use by another process (set PORT to a free one)");
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "photoqueue-shutdown"));

@@ -79,6 +79,19 @@ class UploadApiJarIT {
         assertRefused(Map.of("MAX_PIXELS", "-5"), "MAX_PIXELS='-5'");
     }
 
+    @Test
+    void aPortInUseStopsTheStartWithOneLineNamingIt() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = start(taken.getLocalPort());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the app did not stop");
+            String output = java.nio.file.Files.readString(lastLog);
+            assertEquals(1, p.exitValue(), output);
+            assertTrue(output.contains("photoqueue: cannot start: port " + taken.getLocalPort() + " on 127.0.0.1 is in "
+                    + "use by another process (set PORT to a free one)"), output);
+            assertFalse(output.contains("\tat "), "no stack trace:\n" + output);
+        }
+    }
+
     private void assertRefused(Map<String, String> setting, String expected) throws Exception {
         Process p = start(freePort(), setting);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the app did not stop");
