@@ -67,6 +67,19 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void anEmptyOrBlankKeyIsRefusedRatherThanIgnored() {
+        try (RunningApp running = RunningApp.start(NO_WORKERS)) {
+            for (String key : new String[] {"", "   "}) {
+                HttpResponse<String> r = upload(running.client, "", key, MEADOW);
+                assertError(r, 400, "bad_request");
+                assertTrue(json(r).get("detail").asText().contains("Idempotency-Key must not be empty or blank"),
+                        r.body());
+            }
+            assertEquals(0, jobsWaiting(running.client), "a refused upload makes no job");
+        }
+    }
+
+    @Test
     void aSyncRepeatOfAnAsyncUploadAnswers201OnlyOnceItsVariantsExist() throws IOException {
         try (RunningApp running = RunningApp.start(NO_WORKERS)) {
             TestClient client = running.client;

@@ -142,6 +142,10 @@ public final class PhotoController {
         if (keys.size() > 1) {
             throw ApiException.badRequest("Idempotency-Key must be sent once, came " + keys.size() + " times: " + keys);
         }
+        if (!keys.isEmpty() && keys.get(0).isBlank()) {
+            // a client that sends the header means to be idempotent: ignoring an empty key would drop that silently
+            throw ApiException.badRequest("Idempotency-Key must not be empty or blank, was '" + keys.get(0) + "'");
+        }
         return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
     }
 
