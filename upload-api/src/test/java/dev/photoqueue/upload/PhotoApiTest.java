@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static dev.photoqueue.upload.TestClient.Part;
@@ -152,6 +153,18 @@ class PhotoApiTest {
         JsonNode photo = client.await("/api/photos/" + json(r).get("id").asText(), p -> true, PROCESSING);
         assertEquals("ada", photo.get("user").asText());
         assertEquals("Lisbon", photo.get("city").asText());
+    }
+
+    @Test
+    void aUserOrCityWithAControlCharacterGets400NamingIt() {
+        for (Part field : List.of(Part.field("user", "ada\nINFO forged log line"),
+                Part.field("city", "Lis\u001b[31mbon"))) {
+            HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "x.jpg",
+                    TestClient.sample("GreenMeadow.jpg")), field);
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(json(r).get("detail").asText().contains("must not contain control characters, has U+"),
+                    r.body());
+        }
     }
 
     @Test

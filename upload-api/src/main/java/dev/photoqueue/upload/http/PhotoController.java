@@ -153,6 +153,13 @@ public final class PhotoController {
         if (value != null && value.length() > maxChars) {
             throw ApiException.badRequest(name + " must be at most " + maxChars + " characters, was " + value.length());
         }
+        for (int i = 0; value != null && i < value.length(); i++) {
+            // kept and shown as text (the page, the log lines, the stats): a line break or escape would forge them
+            if (Character.isISOControl(value.charAt(i))) {
+                throw ApiException.badRequest(String.format("%s must not contain control characters, has U+%04X at %d",
+                        name, (int) value.charAt(i), i));
+            }
+        }
         return value;
     }
 }
