@@ -4,6 +4,7 @@ import dev.photoqueue.upload.TestClient.Part;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -26,6 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JourneyBrowserTest {
 
+    /** What the journey panel showed at one look: its steps' names, its text, and its hops with a time. */
+    private record Journey(List<String> steps, String text, long timedHops) {
+    }
+
     @Test
     void clickingARedeliveredPhotoShowsItsJourneyWithTheCrashAndTheDuplicate() throws Exception {
         requireBrowser();
@@ -43,26 +48,37 @@ class JourneyBrowserTest {
             try {
                 driver.manage().window().setSize(new Dimension(1400, 1800));
                 driver.get(running.client.base() + "/");
+                // The page draws the gallery and the journey again as events arrive: each look
+                // reads what it needs at once, and a look that meets an element drawn over is taken again.
                 WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                WebElement item = wait.until(d -> {
+                wait.ignoring(StaleElementReferenceException.class);
+                String status = wait.until(d -> {
                     List<WebElement> items = d.findElements(By.cssSelector("#gallery li[data-photo='" + id + "']"));
-                    return items.isEmpty() || !items.get(0).getText().contains("duplicate") ? null : items.get(0);
+                    if (items.isEmpty() || !items.get(0).getText().contains("duplicate")) {
+                        return null;
+                    }
+                    String shown = items.get(0).findElement(By.className("status")).getText();
+                    items.get(0).click();
+                    return shown;
                 });
-                assertTrue(item.findElement(By.className("status")).getText().startsWith("DONE"), item.getText());
-                item.click();
-                WebElement journey = driver.findElement(By.id("journey"));
-                wait.until(d -> journey.findElements(By.tagName("li")).size() == 6);
-                List<String> steps = journey.findElements(By.tagName("strong")).stream()
-                        .map(s -> s.getText().trim()).toList();
-                assertEquals(List.of("uploaded", "delivered", "processed", "crashed", "delivered", "processed"), steps);
-                assertTrue(journey.getText().contains("duplicate true"), journey.getText());
+                assertTrue(status.startsWith("DONE"), status);
+                Journey journey = wait.until(d -> {
+                    WebElement shown = d.findElement(By.id("journey"));
+                    List<String> steps = shown.findElements(By.tagName("strong")).stream()
+                            .map(s -> s.getText().trim()).toList();
+                    return steps.size() != 6 ? null : new Journey(steps, shown.getText(),
+                            shown.findElements(By.className("hop")).stream()
+                                    .filter(hop -> hop.getText().trim().matches("\\+\\d+ ms")).count());
+                });
+                assertEquals(List.of("uploaded", "delivered", "processed", "crashed", "delivered", "processed"),
+                        journey.steps());
+                assertTrue(journey.text().contains("duplicate true"), journey.text());
                 // every hop is timed: the time since the step before, the upload's receipt and the worker's time
-                assertEquals(5, journey.findElements(By.className("hop")).stream()
-                        .filter(hop -> hop.getText().trim().matches("\\+\\d+ ms")).count(), journey.getText());
-                assertTrue(journey.getText().matches("(?s).*uploaded .*received .*stored .*processing [0-9.]+ ms.*shown .*"),
-                        journey.getText());
-                assertTrue(driver.findElement(By.id("fact-workers")).getText().contains("1 restarted after a crash"),
-                        driver.findElement(By.id("fact-workers")).getText());
+                assertEquals(5, journey.timedHops(), journey.text());
+                String hops = "(?s).*uploaded .*received .*stored .*processing [0-9.]+ ms.*shown .*";
+                assertTrue(journey.text().matches(hops), journey.text());
+                wait.withMessage("the workers' card saying one worker restarted after a crash").until(d -> d
+                        .findElement(By.id("fact-workers")).getText().contains("1 restarted after a crash"));
 
                 HeadlessChromium.saveScreenshot(driver, "journey.png");
             } finally {
