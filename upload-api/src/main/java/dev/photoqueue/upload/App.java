@@ -113,9 +113,6 @@ public final class App implements AutoCloseable {
         App app;
         try {
             app = start(config);
-        } catch (InvalidSettingException e) {
-            exit(2, "configuration error: " + e.getMessage());
-            return;
         } catch (InvalidConfigException e) {
             String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
             exit(2, "configuration error: " + variable + e.getMessage());

@@ -176,12 +176,13 @@ final class ConsumerLoop implements Runnable {
     private boolean roomForAJob() {
         long free = processor.freeBytes();
         boolean room = free >= PhotoProcessor.MIN_FREE_BYTES;
-        if (room != !waitingForRoom) {
+        if (room == waitingForRoom) { // the disk filled up, or has room again
             if (room) {
                 LOG.info("worker {}: {} MiB free for the blob store again, taking jobs", workerId, free >> 20);
             } else {
                 LOG.warn("worker {}: the blob store has {} MiB free, below the {} MiB its variants need; "
-                        + "taking no job until there is room", workerId, free >> 20, PhotoProcessor.MIN_FREE_BYTES >> 20);
+                        + "taking no job until there is room", workerId, free >> 20,
+                        PhotoProcessor.MIN_FREE_BYTES >> 20);
             }
             waitingForRoom = !room;
         }

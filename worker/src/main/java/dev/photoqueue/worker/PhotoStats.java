@@ -188,7 +188,7 @@ public final class PhotoStats implements AutoCloseable {
                     }
                     // The counts must outlive a bad moment of the backend (a broker away, a member
                     // fenced after a long pause): the next poll reconnects or rejoins. A record
-                    // counted but not acked comes again and is counted as redelivered.
+                    // counted but not acked comes again and counts once more, an extra event.
                     LOG.warn("photo stats: reading {} failed, trying again in {} ms: {}", Topics.PHOTO_EVENTS,
                             RETRY_MILLIS, e.toString());
                     pause();
