@@ -78,25 +78,24 @@ final class QueueLocation {
         if (bootstrap != null) {
             return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
         }
-        Path dir = mustExist ? existingDataDir() : dataDir();
-        requireNoFile(dir);
+        Path dir = mustExist ? existingDataDir() : requireNoFile(dataDir());
         return QueueBackends.open(Map.of("data.dir", dir.toString(), "auto.create.topics", "false"));
     }
 
     /** The data directory, which must exist: exit status 1 naming it otherwise. */
     Path existingDataDir() {
-        Path dir = dataDir();
-        requireNoFile(dir);
+        Path dir = requireNoFile(dataDir());
         if (!Files.isDirectory(dir)) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " does not exist");
         }
         return dir;
     }
 
-    /** A path that is a file is no data directory: exit status 1 saying so, rather than "does not exist". */
-    private static void requireNoFile(Path dir) {
+    /** {@code dir}, unless it is a file: no data directory, exit status 1 saying so rather than "does not exist". */
+    private static Path requireNoFile(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " is a file, not a directory");
         }
+        return dir;
     }
 }
