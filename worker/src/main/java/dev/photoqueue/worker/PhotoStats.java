@@ -81,7 +81,7 @@ public final class PhotoStats implements AutoCloseable {
     /** Photo ids held in memory before they are written out as a run of the index. */
     private static final int FLUSH_EVERY = 50_000;
     /** The pause after a failed read before the next one. */
-    private static final long RETRY_MILLIS = 500;
+    private static final Duration RETRY = Duration.ofMillis(500);
 
     private final GroupConsumer consumer;
     private final Map<String, AtomicLong> counted = new HashMap<>();
@@ -179,21 +179,8 @@ public final class PhotoStats implements AutoCloseable {
 
     private void run() {
         try {
-            while (!stopping) {
-                try {
-                    readOnce();
-                } catch (RuntimeException e) {
-                    if (stopping) {
-                        break;
-                    }
-                    // The counts must outlive a bad moment of the backend (a broker away, a member
-                    // fenced after a long pause): the next poll reconnects or rejoins. A record
-                    // counted but not acked comes again and counts once more, an extra event.
-                    LOG.warn("photo stats: reading {} failed, trying again in {} ms: {}", Topics.PHOTO_EVENTS,
-                            RETRY_MILLIS, e.toString());
-                    pause();
-                }
-            }
+            // A record counted but not acked when a read fails comes again and counts once more, an extra event.
+            ReadLoop.repeat("photo stats", RETRY, () -> !stopping, this::readOnce);
             checkpoint();
         } catch (RuntimeException e) {
             LOG.warn("photo stats: the last checkpoint failed; the next start counts from the start: {}",
@@ -213,15 +200,6 @@ public final class PhotoStats implements AutoCloseable {
         }
         if (seen.pending() >= FLUSH_EVERY) {
             checkpoint(); // also moves the ids from memory to a run on disk
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
         }
     }
 

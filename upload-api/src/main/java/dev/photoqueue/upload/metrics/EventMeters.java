@@ -9,6 +9,7 @@ import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.ReadLoop;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.Topics;
@@ -47,7 +48,7 @@ public final class EventMeters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventMeters.class);
     private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final long RETRY_MILLIS = 1_000;
+    private static final Duration RETRY = Duration.ofSeconds(1);
     /** The reason label of a dead letter without a known cause. */
     static final String UNKNOWN_REASON = "unknown";
 
@@ -113,20 +114,11 @@ public final class EventMeters implements AutoCloseable {
 
     private void run() {
         try {
-            while (running) {
-                try {
-                    for (ConsumerRecord record : consumer.poll(POLL)) {
-                        count(record);
-                    }
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    LOG.warn("event meters: reading the queue failed, trying again in {} ms: {}", RETRY_MILLIS,
-                            e.toString());
-                    pause();
+            ReadLoop.repeat("event meters", RETRY, () -> running, () -> {
+                for (ConsumerRecord record : consumer.poll(POLL)) {
+                    count(record);
                 }
-            }
+            });
         } finally {
             consumer.close();
         }
@@ -148,15 +140,6 @@ public final class EventMeters implements AutoCloseable {
             return;
         }
         events.record(event);
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.worker.ReadLoop;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class ViewReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusView.class);
     private static final String DLQ = DeadLetters.topicFor(Topics.PHOTO_UPLOADED);
-    private static final long RETRY_MILLIS = 1_000;
+    private static final Duration RETRY = Duration.ofSeconds(1);
     /** Photos written to the index since the last checkpoint that make the next one due. */
     static final int CHECKPOINT_PHOTOS = 50_000;
     /** The longest a change waits for a checkpoint. */
@@ -138,20 +139,11 @@ final class ViewReader {
                 reader.consumer.assign(partitions);
             }
             resume(readers);
-            while (running) {
-                try {
-                    readOnce(readers);
-                    maybeCheckpoint(readers);
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    // the view must outlive a bad moment of the backend: it is the only source of status
-                    LOG.warn("status view: reading the queue failed, trying again in {} ms: {}", RETRY_MILLIS,
-                            e.toString());
-                    pause();
-                }
-            }
+            // the view must outlive a bad moment of the backend: it is the only source of status
+            ReadLoop.repeat("status view", RETRY, () -> running, () -> {
+                readOnce(readers);
+                maybeCheckpoint(readers);
+            });
             checkpoint(readers);
         } catch (RuntimeException e) {
             if (running) {
@@ -315,15 +307,6 @@ final class ViewReader {
         store.checkpoint(new ViewCheckpoint(positions, cache.known(), store.replays(), cache.ids()));
         readAtCheckpoint = recordsRead;
         checkpointAt = System.nanoTime();
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 
     private List<TopicPartition> partitions(String topic) {
