@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,6 +82,7 @@ class UploadStorageFaultTest {
             String detail = error.get("detail").asText();
             assertTrue(detail.contains("No space left on device") && detail.contains(photoId)
                     && detail.contains(originals.toString()), refused.body());
+            assertFalse(detail.contains("Exception"), "the detail speaks to a user, not in class names: " + detail);
             assertEquals(0, uploadedJobs(client.get("/api/queue")), "no job was produced");
             assertEquals(List.of(), names(originals), "neither the original nor its temporary file is left");
 

@@ -291,8 +291,9 @@ public final class PhotoService {
         if (!e.diskFull()) {
             return e;
         }
+        // The operating system's words ("No space left on device"), not the I/O error's class name
         return new UploadRejectedException(UploadRejectedException.Reason.STORAGE_FULL, "no room to store photo "
-                + id + ": " + e.getMessage(), 0, e);
+                + id + ": writing " + e.path() + " failed: " + e.getCause().getMessage(), 0, e);
     }
 
     private UploadRejectedException tooLarge(long size) {
