@@ -26,11 +26,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import static dev.photoqueue.queue.inhouse.InhouseTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -114,7 +116,7 @@ class GroupChurnTest {
                 }
             }
             crashing = new Worker("w0", 1);
-            crashing.consumer.subscribe(List.of(TOPIC), crashing);
+            crashing.subscribe();
             List<ConsumerRecord> polled = pollRecords(crashing);
             Worker w = crashing;
             int[] recordsDone = {0};
@@ -131,12 +133,12 @@ class GroupChurnTest {
             assertEquals(leftUnacked[0], crashing.processedNotAcked, "records processed and never acked");
 
             next = new Worker("w1", 2);
-            next.consumer.subscribe(List.of(TOPIC), next);
+            next.subscribe();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (backend.admin().describeGroup(GROUP).totalLag() != 0) {
                 assertTrue(System.nanoTime() < deadline,
                         "lag stayed at " + backend.admin().describeGroup(GROUP).totalLag());
-                assertTrue(next.process(next.consumer.poll(Duration.ofMillis(20))));
+                assertTrue(next.process(next.poll()));
             }
             assertEquals(List.of(), ledger.violations());
             assertEquals(leftUnacked[0], ledger.repeats(), "records processed again after the crash");
@@ -153,7 +155,7 @@ class GroupChurnTest {
     private static List<ConsumerRecord> pollRecords(Worker w) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (true) {
-            List<ConsumerRecord> records = w.consumer.poll(Duration.ofMillis(20));
+            List<ConsumerRecord> records = w.poll();
             if (!records.isEmpty()) {
                 return records;
             }
@@ -366,6 +368,15 @@ class GroupChurnTest {
         int processedNotAcked;
         int stalls;
         int rejoinsAfterStall;
+        /** When the last call on the consumer that heartbeats (subscribe, poll, ack) started, by System.nanoTime. */
+        private long lastCallNanos;
+        /**
+         * At least the longest the current member went without a heartbeat up to its last call: for
+         * each two calls in a row, the time from the start of the first to the return of the second
+         * (each call heartbeats between its start and its return). Starts afresh at a call that
+         * joined the group under a new member id.
+         */
+        private long longestSilenceNanos;
         /** Runs after each record's processing and acks: the window in which a driver's order may land. */
         Runnable afterRecord = () -> {
         };
@@ -390,7 +401,7 @@ class GroupChurnTest {
         @Override
         public void run() {
             try {
-                consumer.subscribe(List.of(TOPIC), this);
+                subscribe();
                 while (true) {
                     Command c = command.get();
                     if (c == Command.LEAVE) {
@@ -400,7 +411,7 @@ class GroupChurnTest {
                     if (c == Command.STALL) {
                         stall();
                     }
-                    List<ConsumerRecord> records = consumer.poll(Duration.ofMillis(20));
+                    List<ConsumerRecord> records = poll();
                     if (c == Command.STALL) {
                         afterStall();
                     }
@@ -417,17 +428,51 @@ class GroupChurnTest {
 
         /** Closes; the revoke callback must have finished every pending record, unless the member was removed. */
         private void leave() {
-            String memberId = consumer.memberId();
-            boolean member = backend.admin().describeGroup(GROUP).members().stream()
-                    .anyMatch(m -> m.memberId().equals(memberId));
             consumer.close();
-            if (!member) {
-                // Removed while busy (a slow machine can do that): there was nothing left to revoke.
+            long silentAtMostNanos = Math.max(longestSilenceNanos, System.nanoTime() - lastCallNanos);
+            if (pending.isEmpty()) {
+                return;
+            }
+            // The coordinator removes a member only after a silence longer than the session (on
+            // System.nanoTime, the clock of this backend), and close skips the revoke callback only
+            // for a removed member. Removal may act on a silence that ended just before the last
+            // call (it reads the heartbeat, then removes), so the bound covers the member's whole
+            // life up to the return of close, not only the time since its last call.
+            if (silentAtMostNanos < TimeUnit.MILLISECONDS.toNanos(SESSION_MS)) {
+                ledger.violation(name + " closed without a revoke callback for " + pending + ", though it was "
+                        + "silent for at most " + TimeUnit.NANOSECONDS.toMillis(silentAtMostNanos)
+                        + " ms, under the session timeout of " + SESSION_MS + " ms");
+            } else {
+                // Maybe removed while busy (a slow machine can do that): there was nothing left to revoke.
                 processedNotAcked += pending.size();
-            } else if (!pending.isEmpty()) {
-                ledger.violation(name + " closed without a revoke callback for " + pending);
             }
             pending.clear();
+        }
+
+        void subscribe() {
+            heartbeating(() -> {
+                consumer.subscribe(List.of(TOPIC), this);
+                return null;
+            });
+        }
+
+        List<ConsumerRecord> poll() {
+            return heartbeating(() -> consumer.poll(Duration.ofMillis(20)));
+        }
+
+        /** Makes a call on the consumer that heartbeats, and widens the bound on the member's silence by it. */
+        private <T> T heartbeating(Supplier<T> call) {
+            String memberBefore = consumer.memberId();
+            long start = System.nanoTime();
+            try {
+                return call.get();
+            } finally {
+                long end = System.nanoTime();
+                longestSilenceNanos = Objects.equals(memberBefore, consumer.memberId())
+                        ? Math.max(longestSilenceNanos, end - lastCallNanos)
+                        : end - start;
+                lastCallNanos = start;
+            }
         }
 
         /** False when the member crashed. */
@@ -480,7 +525,10 @@ class GroupChurnTest {
 
         private boolean ack(ConsumerRecord r) {
             try {
-                consumer.ack(r);
+                heartbeating(() -> {
+                    consumer.ack(r);
+                    return null;
+                });
                 return true;
             } catch (FencedMemberException e) {
                 processedNotAcked++;
