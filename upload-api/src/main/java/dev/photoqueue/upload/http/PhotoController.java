@@ -39,7 +39,7 @@ public final class PhotoController {
     void upload(Context ctx) throws IOException {
         Instant received = Instant.now();
         boolean sync = mode(ctx.queryParam("mode"));
-        if (!ctx.isMultipart()) {
+        if (!isFormData(ctx.contentType())) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
                     + "Content-Type " + ctx.contentType());
         }
@@ -49,7 +49,11 @@ public final class PhotoController {
         try (IdempotencyClaim claim = photos.claim(key, sync)) {
             List<UploadedFile> files = ctx.uploadedFiles("file");
             if (files.isEmpty()) {
-                throw ApiException.badRequest("the multipart body has no file part named 'file'");
+                // a part named file without a filename is a form field (curl -F 'file=<photo.jpg'): say so
+                throw ApiException.badRequest(ctx.formParam("file") != null
+                        ? "part 'file' came as a form field: send the image as a file part, with a filename in its "
+                                + "Content-Disposition (curl -F 'file=@photo.jpg')"
+                        : "the multipart body has no file part named 'file'");
             }
             if (files.size() > 1) {
                 throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
@@ -124,6 +128,20 @@ public final class PhotoController {
         byte[] jpeg = photos.variant(id, version, variant).orElseThrow(() -> ApiException.notFound(
                 "photo '" + id + "' has no variant '" + variant + "' of worker version '" + version + "'"));
         ctx.contentType("image/jpeg").header("Cache-Control", "public, max-age=3600").result(jpeg);
+    }
+
+    /**
+     * Whether {@code contentType} is multipart/form-data, whatever its case and parameters. Javalin's
+     * {@code isMultipart} takes any multipart type, and the parts of another one (multipart/mixed)
+     * read as none at all, which would be answered as a missing part 'file'.
+     */
+    private static boolean isFormData(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return mediaType.equalsIgnoreCase("multipart/form-data");
     }
 
     private static boolean mode(String mode) {
