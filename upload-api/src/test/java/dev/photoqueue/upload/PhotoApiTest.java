@@ -278,6 +278,18 @@ class PhotoApiTest {
     }
 
     @Test
+    void aUserOrCitySentTwiceGets400NotTheFirstOfThem() throws java.io.IOException {
+        long before = originals();
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", "ada"), Part.field("user", "grace"));
+        assertError(r, 400, "bad_request");
+        assertTrue(json(r).get("detail").asText().contains("user must be sent once, came 2 times"), r.body());
+        assertError(client.upload("", Map.of(), Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")),
+                Part.field("city", "Oslo"), Part.field("city", "Lima")), 400, "bad_request");
+        assertEquals(before, originals(), "nothing was stored for the refused uploads");
+    }
+
+    @Test
     void aSyncUploadThatCannotBeDecodedGets422AndKeepsNothing() throws java.io.IOException {
         byte[] photo = TestClient.sample("GreenMeadow.jpg");
         long before = originals();

@@ -60,8 +60,8 @@ public final class PhotoController {
             }
             try (InputStream in = files.get(0).content()) {
                 receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
-                        field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
-                        field(ctx.formParam("city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename(),
+                        field(formField(ctx, "user"), "user", MAX_FIELD_CHARS),
+                        field(formField(ctx, "city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename(),
                         received),
                         claim);
             }
@@ -165,6 +165,15 @@ public final class PhotoController {
             throw ApiException.badRequest("Idempotency-Key must not be empty or blank, was '" + keys.get(0) + "'");
         }
         return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
+    }
+
+    /** The one form field {@code name}, or null; sent twice it is refused, as the key is, not read as the first. */
+    private static String formField(Context ctx, String name) {
+        List<String> values = ctx.formParams(name);
+        if (values.size() > 1) {
+            throw ApiException.badRequest(name + " must be sent once, came " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static String field(String value, String name, int maxChars) {
