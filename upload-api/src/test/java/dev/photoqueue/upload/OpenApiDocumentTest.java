@@ -83,9 +83,13 @@ class OpenApiDocumentTest {
     @Test
     void everyRegisteredRouteIsDescribedAndEveryDescribedOperationIsRegistered() {
         Set<String> registered = new TreeSet<>();
+        Set<String> heads = new TreeSet<>();
         for (ParsedEndpoint e : running.app.server().unsafe.internalRouter.allHttpHandlers()) {
-            if (e.endpoint.method.isHttpMethod()) {
-                registered.add(e.endpoint.method.name() + " " + e.endpoint.path.replaceAll("<([^>]+)>", "{$1}"));
+            String path = e.endpoint.path.replaceAll("<([^>]+)>", "{$1}");
+            if (e.endpoint.method.name().equals("HEAD")) {
+                heads.add("GET " + path); // a HEAD route is its GET without the body: its GET describes it
+            } else if (e.endpoint.method.isHttpMethod()) {
+                registered.add(e.endpoint.method.name() + " " + path);
             }
         }
         Set<String> described = new TreeSet<>();
@@ -101,6 +105,9 @@ class OpenApiDocumentTest {
         unregistered.removeAll(registered);
         assertTrue(undescribed.isEmpty() && unregistered.isEmpty(), "registered but not in openapi.json: "
                 + undescribed + "; in openapi.json but not registered: " + unregistered);
+        Set<String> headsWithoutGet = new TreeSet<>(heads);
+        headsWithoutGet.removeAll(described);
+        assertTrue(headsWithoutGet.isEmpty(), "HEAD routes whose GET is not described: " + headsWithoutGet);
     }
 
     @Test

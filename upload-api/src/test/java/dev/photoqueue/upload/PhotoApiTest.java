@@ -255,6 +255,41 @@ class PhotoApiTest {
     }
 
     @Test
+    void aBodyOfAnotherMultipartTypeGets400SayingSoNotThatPartFileIsMissing() {
+        String boundary = "pqmixed";
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(client.base() + "/api/photos"))
+                .header("Content-Type", "multipart/mixed; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(TestClient.multipart(boundary,
+                        Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")))))
+                .build();
+        HttpResponse<String> r = client.send(request);
+        assertError(r, 400, "bad_request");
+        assertTrue(json(r).get("detail").asText().contains("multipart/mixed"), r.body());
+    }
+
+    @Test
+    void anImageSentAsAPlainFieldNamedFileGets400NamingTheMissingFileName() {
+        // what curl -F 'file=<photo.jpg' sends: a part named file, but a form field, with no filename
+        HttpResponse<String> r = client.upload("", Map.of(), new Part("file", null, null,
+                TestClient.sample("GreenMeadow.jpg")));
+        assertError(r, 400, "bad_request");
+        assertTrue(json(r).get("detail").asText().contains("filename"), r.body());
+    }
+
+    @Test
+    void aUserOrCitySentTwiceGets400NotTheFirstOfThem() throws java.io.IOException {
+        long before = originals();
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", "ada"), Part.field("user", "grace"));
+        assertError(r, 400, "bad_request");
+        assertTrue(json(r).get("detail").asText().contains("user must be sent once, came 2 times"), r.body());
+        assertError(client.upload("", Map.of(), Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")),
+                Part.field("city", "Oslo"), Part.field("city", "Lima")), 400, "bad_request");
+        assertEquals(before, originals(), "nothing was stored for the refused uploads");
+    }
+
+    @Test
     void aSyncUploadThatCannotBeDecodedGets422AndKeepsNothing() throws java.io.IOException {
         byte[] photo = TestClient.sample("GreenMeadow.jpg");
         long before = originals();

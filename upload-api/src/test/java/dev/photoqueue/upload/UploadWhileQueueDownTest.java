@@ -47,6 +47,31 @@ class UploadWhileQueueDownTest {
         }
     }
 
+    @Test
+    void aSyncUploadIsRefusedAtOnceWhileTheBackendIsDownAndKeepsNothing() throws Exception {
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "0"))) {
+            TestClient client = running.client;
+            Path queue = running.dataDir.resolve("queue");
+            Path away = running.dataDir.resolve("queue-away");
+            Files.move(queue, away);
+            try {
+                awaitStatus(client, 503); // the async upload sees the cached health turn
+                Path originals = running.dataDir.resolve("blobs/originals");
+                long before = Files.isDirectory(originals) ? count(originals) : 0;
+                HttpResponse<String> sync = client.upload("?mode=sync", Map.of(), TestClient.Part.file("file",
+                        "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+                assertEquals(503, sync.statusCode(), "a sync upload publishes its outcome on the queue, which is "
+                        + "down: " + sync.body());
+                JsonNode body = TestClient.JSON.readTree(sync.body());
+                assertEquals("queue_unavailable", body.get("error").asText(), sync.body());
+                assertTrue(sync.headers().firstValue("Retry-After").isPresent(), "Retry-After is set");
+                assertEquals(before, Files.isDirectory(originals) ? count(originals) : 0, "nothing was stored");
+            } finally {
+                Files.move(away, queue);
+            }
+        }
+    }
+
     /**
      * Uploads until one gets {@code status}; the health is cached for a moment, so the first may
      * not. The deadline is generous: a loaded machine may stall for seconds.

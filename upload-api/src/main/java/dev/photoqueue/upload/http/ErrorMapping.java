@@ -120,8 +120,10 @@ final class ErrorMapping {
     private static boolean sizeExceeded(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("max file size") || m.contains("max request size") || m.contains("exceeds")
-                    || m.contains("too large") || (m.contains("size") && m.contains("exceed"))) {
+            // Jetty's words for a whole body past maxTotalRequestSize ("max length exceeded: N");
+            // "headers max length exceeded" is a part's header block, a malformed request
+            if (m.startsWith("max length exceeded") || m.contains("max file size") || m.contains("max request size")
+                    || m.contains("exceeds") || m.contains("too large") || (m.contains("size") && m.contains("exceed"))) {
                 return true;
             }
         }

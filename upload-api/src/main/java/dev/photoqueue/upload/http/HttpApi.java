@@ -3,8 +3,10 @@ package dev.photoqueue.upload.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -64,34 +66,46 @@ public final class HttpApi {
             ErrorMapping.register(cfg.routes);
 
             cfg.routes.post("/api/photos", c.photos()::upload);
-            cfg.routes.get("/api/photos", c.photos()::list);
-            cfg.routes.get("/api/photos/{id}", c.photos()::get);
-            cfg.routes.get("/api/photos/{id}/journey", c.photos()::journey);
-            cfg.routes.get("/photos/{id}/{file}", c.photos()::variant);
-            cfg.routes.get("/photos/{id}/{version}/{file}", c.photos()::versionedVariant);
+            getAndHead(cfg.routes, "/api/photos", c.photos()::list);
+            getAndHead(cfg.routes, "/api/photos/{id}", c.photos()::get);
+            getAndHead(cfg.routes, "/api/photos/{id}/journey", c.photos()::journey);
+            getAndHead(cfg.routes, "/photos/{id}/{file}", c.photos()::variant);
+            getAndHead(cfg.routes, "/photos/{id}/{version}/{file}", c.photos()::versionedVariant);
             cfg.routes.get("/api/events", c.events()::open);
 
-            cfg.routes.get("/api/queue", c.queue()::queue);
-            cfg.routes.get("/api/cluster", c.cluster()::cluster);
-            cfg.routes.get("/api/dlq", c.queue()::deadLetters);
+            getAndHead(cfg.routes, "/api/queue", c.queue()::queue);
+            getAndHead(cfg.routes, "/api/cluster", c.cluster()::cluster);
+            getAndHead(cfg.routes, "/api/dlq", c.queue()::deadLetters);
             cfg.routes.post("/api/dlq/redrive", c.queue()::redriveAll);
             cfg.routes.post("/api/dlq/{id}/redrive", c.queue()::redrive);
 
-            cfg.routes.get("/api/workers", c.admin()::workers);
+            getAndHead(cfg.routes, "/api/workers", c.admin()::workers);
             cfg.routes.put("/api/workers", c.admin()::resizeWorkers);
             cfg.routes.post("/api/workers/{id}/crash", c.admin()::crashWorker);
-            cfg.routes.get("/api/chaos", c.admin()::chaos);
+            getAndHead(cfg.routes, "/api/chaos", c.admin()::chaos);
             cfg.routes.put("/api/chaos", c.admin()::updateChaos);
-            cfg.routes.get("/api/stats", c.queue()::stats);
-            cfg.routes.get("/api/settings", c.admin()::settings);
+            getAndHead(cfg.routes, "/api/stats", c.queue()::stats);
+            getAndHead(cfg.routes, "/api/settings", c.admin()::settings);
             cfg.routes.put("/api/settings", c.admin()::updateSettings);
             cfg.routes.post("/api/replay", c.admin()::replay);
 
-            cfg.routes.get("/livez", c.health()::live);
-            cfg.routes.get("/readyz", c.health()::ready);
-            cfg.routes.get("/metrics", c.health()::metrics);
-            cfg.routes.get("/openapi.json", OpenApiDocument.load()::serve);
+            getAndHead(cfg.routes, "/livez", c.health()::live);
+            getAndHead(cfg.routes, "/readyz", c.health()::ready);
+            getAndHead(cfg.routes, "/metrics", c.health()::metrics);
+            getAndHead(cfg.routes, "/openapi.json", OpenApiDocument.load()::serve);
         });
+    }
+
+    /**
+     * Registers {@code handler} for GET and for HEAD on {@code path}. Without a HEAD route Javalin
+     * answers a HEAD of a GET route 200 with no body and never runs the route, so a HEAD /readyz
+     * said ready while GET said 503, and a HEAD of an unknown photo said 200. With one, the GET
+     * handler runs and Jetty sends its status and headers without the body (RFC 9110, 9.3.2).
+     * The event stream has none: a HEAD must not open a stream.
+     */
+    private static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
     }
 
     /** How request bodies are taken: the size limits, and parts over 64 KiB spilled to disk. */

@@ -39,7 +39,7 @@ public final class PhotoController {
     void upload(Context ctx) throws IOException {
         Instant received = Instant.now();
         boolean sync = mode(ctx.queryParam("mode"));
-        if (!ctx.isMultipart()) {
+        if (!isFormData(ctx.contentType())) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
                     + "Content-Type " + ctx.contentType());
         }
@@ -49,15 +49,19 @@ public final class PhotoController {
         try (IdempotencyClaim claim = photos.claim(key, sync)) {
             List<UploadedFile> files = ctx.uploadedFiles("file");
             if (files.isEmpty()) {
-                throw ApiException.badRequest("the multipart body has no file part named 'file'");
+                // a part named file without a filename is a form field (curl -F 'file=<photo.jpg'): say so
+                throw ApiException.badRequest(ctx.formParam("file") != null
+                        ? "part 'file' came as a form field: send the image as a file part, with a filename in its "
+                                + "Content-Disposition (curl -F 'file=@photo.jpg')"
+                        : "the multipart body has no file part named 'file'");
             }
             if (files.size() > 1) {
                 throw ApiException.badRequest("one image per upload: part 'file' came " + files.size() + " times");
             }
             try (InputStream in = files.get(0).content()) {
                 receipt = photos.upload(new UploadRequest(in, files.get(0).size(),
-                        field(ctx.formParam("user"), "user", MAX_FIELD_CHARS),
-                        field(ctx.formParam("city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename(),
+                        field(formField(ctx, "user"), "user", MAX_FIELD_CHARS),
+                        field(formField(ctx, "city"), "city", MAX_FIELD_CHARS), key, sync, files.get(0).filename(),
                         received),
                         claim);
             }
@@ -126,6 +130,20 @@ public final class PhotoController {
         ctx.contentType("image/jpeg").header("Cache-Control", "public, max-age=3600").result(jpeg);
     }
 
+    /**
+     * Whether {@code contentType} is multipart/form-data, whatever its case and parameters. Javalin's
+     * {@code isMultipart} takes any multipart type, and the parts of another one (multipart/mixed)
+     * read as none at all, which would be answered as a missing part 'file'.
+     */
+    private static boolean isFormData(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return mediaType.equalsIgnoreCase("multipart/form-data");
+    }
+
     private static boolean mode(String mode) {
         if (mode == null || mode.equals("async")) {
             return false;
@@ -147,6 +165,15 @@ public final class PhotoController {
             throw ApiException.badRequest("Idempotency-Key must not be empty or blank, was '" + keys.get(0) + "'");
         }
         return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
+    }
+
+    /** The one form field {@code name}, or null; sent twice it is refused, as the key is, not read as the first. */
+    private static String formField(Context ctx, String name) {
+        List<String> values = ctx.formParams(name);
+        if (values.size() > 1) {
+            throw ApiException.badRequest(name + " must be sent once, came " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static String field(String value, String name, int maxChars) {

@@ -231,6 +231,8 @@ public final class PhotoService {
         if (repeat.isPresent()) {
             return repeat.get();
         }
+        // its outcome goes to photo.events: with the queue down it could only be refused after the render
+        sender.requireQueueUp();
         String location;
         String sha256;
         try (StagedOriginal staged = stage(id, request)) {
