@@ -1,10 +1,15 @@
 package dev.photoqueue.queue.env;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -13,7 +18,9 @@ import java.util.function.Predicate;
  * A {@link FileIO} over another that fails the operations a test names, the way Tape's and
  * RocksDB's fault-injection tests do: an I/O error on the next write or force of a file, a rename
  * that fails, or a disk that fills up in the middle of a write (what fits is written, then
- * "No space left on device"). Everything not named passes through. Thread-safe.
+ * "No space left on device"). It can also hold operations at a {@link Gate}, so that a test
+ * knows a thread is in the middle of its work and decides when it goes on. Everything not named
+ * passes through. Thread-safe.
  */
 public final class FaultyFileIO implements FileIO {
 
@@ -50,8 +57,48 @@ public final class FaultyFileIO implements FileIO {
         }
     }
 
+    /**
+     * Holds every matching operation until {@link #open}: the thread waits before the operation
+     * is made, and {@link #awaitArrivals} tells the test how many came. Once open, operations pass.
+     */
+    public static final class Gate {
+        private final Op op;
+        private final Predicate<Path> paths;
+        private final Semaphore arrivals = new Semaphore(0);
+        private final CountDownLatch opened = new CountDownLatch(1);
+
+        private Gate(Op op, Predicate<Path> paths) {
+            this.op = op;
+            this.paths = paths;
+        }
+
+        /** Waits until {@code count} more operations came to the gate while it was shut; false if not within {@code timeout}. */
+        public boolean awaitArrivals(int count, Duration timeout) throws InterruptedException {
+            return arrivals.tryAcquire(count, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Lets every held operation and every later one pass. */
+        public void open() {
+            opened.countDown();
+        }
+
+        private void pass(Op what, Path path) throws IOException {
+            if (what != op || opened.getCount() == 0 || !paths.test(path)) {
+                return;
+            }
+            arrivals.release();
+            try {
+                opened.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted at the gate before " + what + " of " + path);
+            }
+        }
+    }
+
     private final FileIO delegate;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private final AtomicInteger injected = new AtomicInteger();
     /** Bytes writes may still add to matching files before the disk is full; negative: no limit. */
     private final AtomicLong spaceLeft = new AtomicLong(-1);
@@ -86,8 +133,16 @@ public final class FaultyFileIO implements FileIO {
         return this;
     }
 
-    /** Disarms every fault and frees the disk. */
+    /** Holds every operation {@code op} on matching paths at a new gate until it is opened. */
+    public Gate gate(Op op, Predicate<Path> paths) {
+        Gate gate = new Gate(op, paths);
+        gates.add(gate);
+        return gate;
+    }
+
+    /** Disarms every fault, opens every gate and frees the disk. */
     public FaultyFileIO heal() {
+        gates.forEach(Gate::open);
         faults.clear();
         spaceLeft.set(-1);
         return this;
@@ -109,6 +164,9 @@ public final class FaultyFileIO implements FileIO {
     }
 
     private void check(Op op, Path path) throws IOException {
+        for (Gate gate : gates) {
+            gate.pass(op, path);
+        }
         for (Fault fault : faults) {
             if (fault.take(op, path)) {
                 injected.incrementAndGet();

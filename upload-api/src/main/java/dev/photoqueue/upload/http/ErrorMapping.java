@@ -88,7 +88,7 @@ final class ErrorMapping {
             case UNSUPPORTED_TYPE -> 415;
             case TOO_MANY_PIXELS, CORRUPT_IMAGE, IDEMPOTENCY_KEY_REUSED -> 422;
             case IDEMPOTENCY_KEY_IN_USE -> 409;
-            case BACKLOG_FULL, QUEUE_UNAVAILABLE, OUTCOME_UNKNOWN -> 503;
+            case BACKLOG_FULL, QUEUE_UNAVAILABLE, SYNC_BUSY, OUTCOME_UNKNOWN -> 503;
             case STORAGE_FULL -> 507;
         };
         if (e.photoId() != null) {

@@ -233,24 +233,26 @@ public final class PhotoService {
         }
         // its outcome goes to photo.events: with the queue down it could only be refused after the render
         sender.requireQueueUp();
-        String location;
-        String sha256;
-        try (StagedOriginal staged = stage(id, request)) {
-            keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
-            check(id, staged);
-            location = commit(id, staged);
-            sha256 = staged.sha256();
-        }
         PhotoProcessed done;
-        try {
-            done = sync.process(new PhotoUploaded(id, location, sha256, Instant.now(), request.user(), request.city(),
-                    request.name()), settings.current().workerVersion());
-        } catch (CorruptImageException e) {
-            deleteOriginal(id, location);
-            throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
-        } catch (RuntimeException e) {
-            deleteOriginal(id, location);
-            throw e;
+        String sha256;
+        try (SyncProcessor.Slot slot = sync.slot()) { // taken before anything is stored
+            String location;
+            try (StagedOriginal staged = stage(id, request)) {
+                keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
+                check(id, staged);
+                location = commit(id, staged);
+                sha256 = staged.sha256();
+            }
+            try {
+                done = sync.process(new PhotoUploaded(id, location, sha256, Instant.now(), request.user(),
+                        request.city(), request.name()), settings.current().workerVersion());
+            } catch (CorruptImageException e) {
+                deleteOriginal(id, location);
+                throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
+            } catch (RuntimeException e) {
+                deleteOriginal(id, location);
+                throw e;
+            }
         }
         Map<String, String> variants = new LinkedHashMap<>();
         done.variants().forEach(v -> variants.put(v.name(), StatusView.variantUrl(v)));

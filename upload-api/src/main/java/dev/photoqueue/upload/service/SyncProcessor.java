@@ -11,6 +11,7 @@ import dev.photoqueue.worker.job.Topics;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -19,20 +20,45 @@ import java.util.concurrent.TimeoutException;
  * a queue would, so the dashboard can compare. It runs the workers' own {@link PhotoProcessor}
  * (same files, same layout, same duplicate check, the version the workers are set to) and publishes the same {@link PhotoProcessed}
  * event (worker id {@value #WORKER_ID}), so the status view and the gallery treat both alike.
- * Thread-safe.
+ *
+ * <p>At most {@link #slots} sync uploads render at once, one a core: a render is CPU-bound, so more
+ * would add no speed, only heap (a 49-megapixel photo takes hundreds of MB while it is scaled),
+ * and a burst of them ran the server out of memory. One more is refused at once with 503
+ * {@code sync_busy}, before anything is stored: the burst an upload API without a queue cannot
+ * absorb, where an async upload would simply wait in the queue. Thread-safe.
  */
 final class SyncProcessor {
 
     static final String WORKER_ID = "sync";
     private static final long EVENT_TIMEOUT_SECONDS = 30;
+    /** The Retry-After of a refusal for want of a slot: about a render's time. */
+    private static final int BUSY_RETRY_SECONDS = 1;
 
     private final PhotoProcessor processor;
     private final Producer producer;
     private final MessageCodec codec = new MessageCodec();
+    private final int slots = Runtime.getRuntime().availableProcessors();
+    private final Semaphore free = new Semaphore(slots);
 
     SyncProcessor(PhotoProcessor processor, Producer producer) {
         this.processor = processor;
         this.producer = producer;
+    }
+
+    /** A render slot, held until closed. */
+    interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Takes a render slot, or refuses the upload at once (503 {@code sync_busy}) when all are taken. */
+    Slot slot() {
+        if (!free.tryAcquire()) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.SYNC_BUSY, "all " + slots
+                    + " sync render slots (one a core) are in use: try again, or upload without mode=sync, whose "
+                    + "job waits in the queue instead", BUSY_RETRY_SECONDS, null);
+        }
+        return free::release;
     }
 
     /**

@@ -21,6 +21,8 @@ public final class UploadRejectedException extends RuntimeException {
         BACKLOG_FULL,
         /** The queue did not take the job; try again later. */
         QUEUE_UNAVAILABLE,
+        /** Every sync render slot (one a core) is in use; try again shortly, or upload async. */
+        SYNC_BUSY,
         /** The blob store's disk has no room for the original (ENOSPC or quota); nothing is kept. */
         STORAGE_FULL,
         /**
