@@ -168,6 +168,36 @@ class PhotoApiTest {
     }
 
     @Test
+    void aMethodThePathHasNoRouteForGets405WithAllowListingTheOnesItHas() {
+        HttpResponse<String> r = client.call("DELETE", "/api/photos", null, null);
+
+        assertEquals(405, r.statusCode(), r.body());
+        assertEquals("method_not_allowed", json(r).get("error").asText(), r.body());
+        List<String> allowed = Arrays.stream(r.headers().firstValue("Allow").orElse("").split(","))
+                .map(String::trim).sorted().toList();
+        assertEquals(List.of("GET", "HEAD", "POST"), allowed, "Allow: " + r.headers().firstValue("Allow"));
+        assertEquals(404, client.call("DELETE", "/api/nothing-here", null, null).statusCode(), "an unknown path stays 404");
+    }
+
+    @Test
+    void aNonAsciiIdempotencyKeyGets400SayingItMustBeAsciiNotThatItHasAControlCharacter() throws java.io.IOException {
+        // the UTF-8 bytes of the key, as a client that does not encode it sends them
+        String utf8 = new String("ключ".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        byte[] body = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\nnot read\r\n--b--\r\n").getBytes(StandardCharsets.US_ASCII);
+        RawHttp.Response r;
+        try (RawHttp raw = new RawHttp(running.app.port())) {
+            raw.head("POST", "/api/photos", Map.of("Idempotency-Key", utf8,
+                    "Content-Type", "multipart/form-data; boundary=b", "Content-Length", String.valueOf(body.length)));
+            raw.write(body);
+            r = raw.read();
+        }
+
+        assertEquals(400, r.status(), r.text());
+        assertTrue(r.text().contains("must be ASCII (a structured-field string); byte 0xD0 at 0"), r.text());
+    }
+
+    @Test
     void requestsRefusedBeforeAnyRouteGetTheJsonErrorBodyToo() throws java.io.IOException {
         Map<String, RawHttp.Response> answers = new java.util.LinkedHashMap<>();
         try (RawHttp raw = new RawHttp(running.app.port())) {

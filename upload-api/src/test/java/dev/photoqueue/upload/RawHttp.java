@@ -48,12 +48,16 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** Writes a request line and headers; the body follows with {@link #write}. */
+    /**
+     * Writes a request line and headers; the body follows with {@link #write}. Each char is written
+     * as one byte (ISO-8859-1), so a header can carry any bytes, such as a UTF-8 value a client
+     * library would refuse or replace.
+     */
     void head(String method, String target, Map<String, String> headers) throws IOException {
         StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
-        write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     void write(byte[] bytes) throws IOException {

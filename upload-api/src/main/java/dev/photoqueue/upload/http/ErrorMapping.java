@@ -8,6 +8,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * says; controllers refuse with an {@link ApiException} that carries its status. Multipart
  * bodies over the size limit reach here as a {@link ServletException} (or an
  * {@link IllegalStateException}) whose cause chain speaks of the size: 413; any other broken
- * multipart body is a malformed request: 400. Both say {@code Connection: close}. Anything
+ * multipart body is a malformed request: 400. Both say {@code Connection: close}. A method a
+ * path has no route for is a 405 naming those it has, in {@code Allow}. Anything
  * unforeseen is a 500 and is logged.
  */
 final class ErrorMapping {
@@ -39,6 +41,7 @@ final class ErrorMapping {
                 e.getMessage())));
         routes.exception(ReplayService.GroupBusyException.class, safe((e, ctx) -> answer(ctx, 409, "conflict",
                 e.getMessage())));
+        routes.exception(MethodNotAllowedResponse.class, safe(ErrorMapping::methodNotAllowed));
         routes.exception(HttpResponseException.class, safe((e, ctx) ->
                 answer(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "bad_request", e.getMessage())));
         routes.exception(ServletException.class, safe(ErrorMapping::multipart));
@@ -80,6 +83,17 @@ final class ErrorMapping {
 
     static void answer(Context ctx, int status, String error, String detail) {
         ctx.status(status).json(new ErrorBody(error, detail));
+    }
+
+    /**
+     * A method the path has no route for, where it has routes for others (RFC 9110, 15.5.6): 405
+     * with the {@code Allow} header listing them, rather than a 404 that says the path is unknown.
+     */
+    private static void methodNotAllowed(MethodNotAllowedResponse e, Context ctx) {
+        String allowed = e.getDetails().values().stream().findFirst().orElse("");
+        ctx.header("Allow", allowed);
+        answer(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "; it answers "
+                + allowed);
     }
 
     private static void rejected(UploadRejectedException e, Context ctx) {

@@ -48,6 +48,7 @@ public final class HttpApi {
             // what Jetty refuses before any route (431, 414, a bad URI) answers JSON as the routes do
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
             configureUploads(cfg, maxUploadBytes);
+            cfg.http.prefer405over404 = true; // a known path with another method: 405 and Allow (ErrorMapping)
             cfg.staticFiles.add("/public", Location.CLASSPATH);
             cfg.staticFiles.enableWebjars();
 

@@ -164,6 +164,16 @@ public final class PhotoController {
             // a client that sends the header means to be idempotent: ignoring an empty key would drop that silently
             throw ApiException.badRequest("Idempotency-Key must not be empty or blank, was '" + keys.get(0) + "'");
         }
+        for (int i = 0; !keys.isEmpty() && i < keys.get(0).length(); i++) {
+            // The draft makes the key a structured-field string: ASCII. Jetty reads a header's bytes
+            // as ISO-8859-1, so each char here is one byte; a UTF-8 key would read as mojibake.
+            char c = keys.get(0).charAt(i);
+            if (c > 0x7E) {
+                throw ApiException.badRequest(String.format("Idempotency-Key must be ASCII (a structured-field "
+                        + "string); byte 0x%02X at %d is not: send a non-ASCII key encoded, as hex or base64", (int) c,
+                        i));
+            }
+        }
         return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
     }
 
