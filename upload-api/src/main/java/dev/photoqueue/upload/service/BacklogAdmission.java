@@ -122,7 +122,8 @@ final class BacklogAdmission {
     private UploadRejectedException full(long waiting, long limit) {
         String queueing = sending > 0 ? " (and " + sending + " more being queued)" : "";
         return new UploadRejectedException(UploadRejectedException.Reason.BACKLOG_FULL, "the thumbnail workers have "
-                + waiting + " jobs waiting" + queueing + ", the maximum backlog is " + limit, retryAfterSeconds, null);
+                + waiting + (waiting == 1 ? " job" : " jobs") + " waiting" + queueing + ", the maximum backlog is "
+                + limit, retryAfterSeconds, null);
     }
 
     /** Admitted uploads whose send has not completed; for tests. */

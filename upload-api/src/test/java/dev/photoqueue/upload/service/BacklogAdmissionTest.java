@@ -40,6 +40,15 @@ class BacklogAdmissionTest {
     }
 
     @Test
+    void aRefusalCountsOneWaitingJobInTheSingular() {
+        limit.set(1);
+        queued.set(1);
+        UploadRejectedException full = assertThrows(UploadRejectedException.class,
+                () -> admission(Duration.ofSeconds(30)).admit("a"));
+        assertTrue(full.getMessage().contains("have 1 job waiting, the maximum backlog is 1"), full.getMessage());
+    }
+
+    @Test
     void anUploadThatOnlySendsInFlightWouldRefuseWaitsForThemAndGetsThePlaceOfOneThatStoredNothing()
             throws Exception {
         BacklogAdmission admission = admission(Duration.ofSeconds(60));
