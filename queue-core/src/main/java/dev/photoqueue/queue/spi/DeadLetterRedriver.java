@@ -48,7 +48,8 @@ public abstract class DeadLetterRedriver {
     /**
      * Reads the dead letters of {@code dlqTopic} not yet redriven, in order, sending back
      * ({@link DeadLetters#redriveRecord}) each one {@code redrive} accepts and marking it redriven
-     * only once its copy was acknowledged, so a crash in between redrives it twice rather than never;
+     * no earlier than its copy is written, so a crash never loses one (the in-house backend makes
+     * copy and mark one transaction, so it never doubles one either);
      * stops after the first one {@code stopAfter} (null: none) matches, else at the end the topic had
      * when the scan began. Returns how many were redriven, through {@link #finish}. Throws
      * {@link dev.photoqueue.queue.api.UnknownTopicException} naming {@code dlqTopic} when it does not exist.

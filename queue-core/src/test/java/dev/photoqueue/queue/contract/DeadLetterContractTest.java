@@ -183,7 +183,9 @@ public abstract class DeadLetterContractTest extends ContractFixture {
             assertEquals(1, back.deliveryCount(), "with a fresh delivery count");
             assertEquals("k", back.keyAsString());
             assertEquals("v", back.valueAsString());
-            assertEquals(List.of(Header.of("trace", "x")), back.headers(), "the dead-letter headers are gone");
+            // The in-house backend sends the copy in a transaction, whose outputs carry its pq.transaction marker.
+            List<Header> headers = back.headers().stream().filter(h -> !h.key().equals("pq.transaction")).toList();
+            assertEquals(List.of(Header.of("trace", "x")), headers, "the dead-letter headers are gone");
             c.ack(back);
         }
     }
