@@ -53,7 +53,7 @@ final class DlqListCommand extends QueueCommand {
     int run() {
         String dlq = DlqCommand.dlqTopic(topic);
         try (QueueBackend backend = queue.open(true)) {
-            List<ConsumerRecord> letters = backend.admin().deadLetters(dlq);
+            List<ConsumerRecord> letters = DlqCommand.deadLetters(backend.admin(), dlq);
             if (letters.isEmpty()) {
                 terminal.err().println("no dead letters wait in " + dlq);
                 return Pq.EXIT_OK;
