@@ -89,9 +89,9 @@ class UsageTest {
 
             List<String> viaHelp = new ArrayList<>(List.of("help"));
             viaHelp.addAll(args.subList(0, args.size() - 1));
-            if (viaHelp.size() == 2) {
-                assertEquals(r.out(), pq(viaHelp.toArray(String[]::new)).out(), "pq help " + command.getKey());
-            }
+            PqRun.Result help = pq(viaHelp.toArray(String[]::new));
+            assertEquals(0, help.exit(), help.toString());
+            assertEquals(r.out(), help.out(), "pq help " + command.getKey());
         }
     }
 
@@ -233,5 +233,22 @@ class UsageTest {
         List<String> words = List.of(command.split(" "));
         assertTrue(args.containsAll(words.subList(1, words.size())), "the usage is that of the command given: " + r);
         assertFalse(Files.exists(dataDir), "a bad command line must not touch the data directory");
+    }
+
+    @Test
+    void helpOfNoCommandIsAUsageErrorNamingIt() {
+        PqRun.Result unknown = pq("help", "nope");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertEquals("", unknown.out());
+        assertTrue(unknown.err().startsWith("pq: unknown command 'nope'; commands are produce, "), unknown.err());
+
+        PqRun.Result unknownDlq = pq("help", "dlq", "nope");
+        assertEquals(2, unknownDlq.exit(), unknownDlq.toString());
+        assertTrue(unknownDlq.err().startsWith("pq: unknown dlq command 'nope'; dlq commands are list, show and redrive"),
+                unknownDlq.err());
+
+        PqRun.Result leaf = pq("help", "topics", "extra");
+        assertEquals(2, leaf.exit(), leaf.toString());
+        assertTrue(leaf.err().startsWith("pq: pq topics has no commands; 'extra' is not one"), leaf.err());
     }
 }
