@@ -82,7 +82,7 @@ final class ConsumeCommand extends QueueCommand {
             description = "the topic to read")
     String topic;
 
-    @Option(names = "--group", paramLabel = "G", converter = Converters.NonEmpty.class,
+    @Option(names = "--group", paramLabel = "G", converter = Converters.GroupId.class,
             description = "read as a member of consumer group G, acking what was printed")
     String group;
 

@@ -124,6 +124,12 @@ class UsageTest {
                         + "dump, topics, groups, describe-group, reset-offsets, dlq, generate-completion and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
+                Arguments.of(List.of("consume", "--topic", "t.dlq", "--group", "__redrive"),
+                        "pq: --group must not start with __, got '__redrive': those are the queue's internal groups, "
+                                + "such as the one that marks dead letters redriven"),
+                Arguments.of(List.of("reset-offsets", "--group", "__redrive", "--topic", "t.dlq", "--to-earliest"),
+                        "pq: --group must not start with __, got '__redrive': those are the queue's internal groups, "
+                                + "such as the one that marks dead letters redriven"),
                 Arguments.of(List.of("consume", "--topic"), "pq: --topic needs a value"),
                 Arguments.of(List.of("consume", "--topic", "--max", "3"), "pq: --topic needs a value"),
                 Arguments.of(List.of("consume", "--topic="), "pq: --topic must not be empty"),
