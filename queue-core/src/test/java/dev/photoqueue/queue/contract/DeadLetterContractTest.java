@@ -217,6 +217,23 @@ public abstract class DeadLetterContractTest extends ContractFixture {
     }
 
     @Test
+    void aRecordOfTheDeadLetterTopicThatIsNoDeadLetterStaysThereAndTheOthersAreRedriven() {
+        String topic = createTopic(1);
+        String dlq = DeadLetters.topicFor(topic);
+        // Written there by hand, before any dead letter: it says nowhere where it would go back to.
+        send(ProducerRecord.of(dlq, "stray", "not a dead letter"));
+        produce(new TopicPartition(topic, 0), 2);
+        rejectAll(topic, name("g"), 2);
+        assertEquals(3, admin().deadLetters(dlq).size());
+
+        assertEquals(2, admin().redriveAll(dlq, r -> true, 1000), "the two dead letters behind it go back");
+        List<ConsumerRecord> left = admin().deadLetters(dlq);
+        assertEquals(List.of("stray"), left.stream().map(ConsumerRecord::keyAsString).toList(), left.toString());
+        assertFalse(admin().redrive(dlq, left.get(0).offset()), "it has nowhere to go back to");
+        assertEquals(1, admin().deadLetters(dlq).size());
+    }
+
+    @Test
     void redriveAllStopsAtTheDeadLettersThereWereWhenItBegan() {
         String topic = createTopic(1);
         produce(new TopicPartition(topic, 0), 2);
