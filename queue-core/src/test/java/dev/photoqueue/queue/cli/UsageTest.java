@@ -123,6 +123,9 @@ class UsageTest {
                 Arguments.of(List.of("frobnicate"), "pq: unknown command 'frobnicate'; commands are produce, consume, "
                         + "dump, topics, groups, describe-group, reset-offsets, dlq, generate-completion and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
+                Arguments.of(List.of("-x"), "pq: unknown option -x; pq takes a command first, then its options"),
+                Arguments.of(List.of("--bogus=1", "topics"),
+                        "pq: unknown option --bogus; pq takes a command first, then its options"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
                 Arguments.of(List.of("consume", "--topic", "t.dlq", "--group", "__redrive"),
                         "pq: --group must not start with __, got '__redrive': those are the queue's internal groups, "
