@@ -51,6 +51,12 @@ final class ConsumeCommand extends QueueCommand {
 
     static final long DEFAULT_TIMEOUT_MS = 1000;
 
+    /**
+     * The longest wait a poll is given: {@code --timeout-ms} takes any whole number, but a wait is
+     * counted in nanoseconds, so past this (146 years) its deadline would overflow; no wait is longer.
+     */
+    static final long LONGEST_TIMEOUT_MS = Long.MAX_VALUE / 2_000_000;
+
     /** The client id pq's group members have, as {@code describe-group} would show it. */
     static final String CLIENT_ID = "pq";
 
@@ -82,7 +88,7 @@ final class ConsumeCommand extends QueueCommand {
             description = "the topic to read")
     String topic;
 
-    @Option(names = "--group", paramLabel = "G", converter = Converters.NonEmpty.class,
+    @Option(names = "--group", paramLabel = "G", converter = Converters.GroupId.class,
             description = "read as a member of consumer group G, acking what was printed")
     String group;
 
@@ -119,7 +125,8 @@ final class ConsumeCommand extends QueueCommand {
             throw usageError("--mode needs --group: it is the consumer group's mode");
         }
         long limit = max == null ? Long.MAX_VALUE : max;
-        Duration idle = Duration.ofMillis(timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs);
+        long idleMs = timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs;
+        Duration idle = Duration.ofMillis(Math.min(idleMs, LONGEST_TIMEOUT_MS));
         int maxPollRecords = (int) Math.min(limit, 500);
         try (QueueBackend backend = queue.open(true)) {
             long printed = group == null

@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.cli;
 
+import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.ConsumptionMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -28,6 +29,26 @@ final class Converters {
         public String convert(String value) {
             if (value.isEmpty()) {
                 throw new TypeConversionException("must not be empty");
+            }
+            return value;
+        }
+    }
+
+    /**
+     * A consumer group id that pq may join or move: not empty, and not one of the queue's internal
+     * groups ({@link Admin#INTERNAL_PREFIX}): joining {@code __redrive} on {@code T.dlq} would ack its
+     * dead letters as redriven without sending any back, and they would be listed and redriven no more.
+     */
+    static final class GroupId implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("must not be empty");
+            }
+            if (value.startsWith(Admin.INTERNAL_PREFIX)) {
+                throw new TypeConversionException("must not start with " + Admin.INTERNAL_PREFIX + ", got '" + value
+                        + "': those are the queue's internal groups, such as the one that marks dead letters "
+                        + "redriven");
             }
             return value;
         }

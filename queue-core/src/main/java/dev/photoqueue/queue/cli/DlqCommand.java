@@ -1,8 +1,10 @@
 package dev.photoqueue.queue.cli;
 
+import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
+import dev.photoqueue.queue.api.UnknownTopicException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -40,6 +44,28 @@ final class DlqCommand implements Callable<Integer> {
     /** The dead-letter topic of {@code topic}, which may name it already. */
     static String dlqTopic(String topic) {
         return topic.endsWith(DeadLetters.SUFFIX) ? topic : DeadLetters.topicFor(topic);
+    }
+
+    /**
+     * Whether {@code dlq} exists. A topic's dead-letter topic is created with its first dead letter,
+     * so when the topic exists without one, it has none waiting: false, not an unknown topic (which
+     * {@link UnknownTopicException}, naming the topic, still reports when neither exists).
+     */
+    static boolean exists(Admin admin, String dlq) {
+        Set<String> topics = admin.listTopics();
+        if (topics.contains(dlq)) {
+            return true;
+        }
+        String topic = dlq.substring(0, dlq.length() - DeadLetters.SUFFIX.length());
+        if (topics.contains(topic)) {
+            return false;
+        }
+        throw new UnknownTopicException(topic);
+    }
+
+    /** As {@link Admin#deadLetters}, and none for a topic that never had one ({@link #exists}). */
+    static List<ConsumerRecord> deadLetters(Admin admin, String dlq) {
+        return exists(admin, dlq) ? admin.deadLetters(dlq) : List.of();
     }
 
     /** The value of the first header called {@code key}, as text, or null. */

@@ -53,7 +53,7 @@ final class DlqListCommand extends QueueCommand {
     int run() {
         String dlq = DlqCommand.dlqTopic(topic);
         try (QueueBackend backend = queue.open(true)) {
-            List<ConsumerRecord> letters = backend.admin().deadLetters(dlq);
+            List<ConsumerRecord> letters = DlqCommand.deadLetters(backend.admin(), dlq);
             if (letters.isEmpty()) {
                 terminal.err().println("no dead letters wait in " + dlq);
                 return Pq.EXIT_OK;
@@ -73,7 +73,7 @@ final class DlqListCommand extends QueueCommand {
         return List.of(Long.toString(r.offset()), orNone(header(r, DeadLetters.TOPIC)),
                 orNone(header(r, DeadLetters.PARTITION)), orNone(header(r, DeadLetters.OFFSET)),
                 orNone(header(r, DeadLetters.DELIVERY_COUNT)),
-                at == null ? Table.NONE : Instant.ofEpochMilli(Long.parseLong(at)).toString(),
+                at == null ? Table.NONE : time(at),
                 error == null ? Table.NONE : error.replaceAll("\\s+", " "),
                 preview(r.key()), ownHeaders(r), preview(r.value()));
     }
@@ -91,6 +91,15 @@ final class DlqListCommand extends QueueCommand {
 
     private static String preview(byte[] bytes) {
         return bytes == null ? Table.NONE : Text.quote(BytesPreview.of(bytes, PREVIEW_CHARS, PREVIEW_BYTES));
+    }
+
+    /** Epoch milliseconds as an ISO time; a header that holds no number (not written by the queue) says so. */
+    private static String time(String epochMillis) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(epochMillis.trim())).toString();
+        } catch (NumberFormatException e) {
+            return "not a time (" + Text.quote(epochMillis) + ")";
+        }
     }
 
     private static String orNone(String value) {

@@ -47,7 +47,7 @@ final class DlqShowCommand extends QueueCommand {
     int run() {
         String dlq = DlqCommand.dlqTopic(topic);
         try (QueueBackend backend = queue.open(true)) {
-            for (ConsumerRecord r : backend.admin().deadLetters(dlq)) {
+            for (ConsumerRecord r : DlqCommand.deadLetters(backend.admin(), dlq)) {
                 if (r.offset() == offset) {
                     print(r, terminal.out());
                     return Pq.EXIT_OK;

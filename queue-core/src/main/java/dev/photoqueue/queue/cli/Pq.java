@@ -103,7 +103,7 @@ public final class Pq {
                 .addSubcommand(new ResetOffsetsCommand(terminal))
                 .addSubcommand(dlq)
                 .addSubcommand(new AutoComplete.GenerateCompletion())
-                .addSubcommand(new CommandLine.HelpCommand());
+                .addSubcommand(new HelpCommand());
         pq.setExpandAtFiles(false);
         return pq;
     }

@@ -21,6 +21,11 @@ final class QueueLocation {
     /** Where the queue lives when {@code --data-dir} is not given (the in-house backend's default too). */
     static final String DEFAULT_DATA_DIR = "data/queue";
 
+    /** The file a queue's owner locks, present in every directory that was ever opened as a queue. */
+    private static final String LOCK_FILE = ".lock";
+    /** Where the upload API keeps its queue inside its DATA_DIR. */
+    private static final String APP_QUEUE_DIR = "queue";
+
     /** What pq says when both are given. */
     static final String BOTH_GIVEN =
             "give --data-dir (the in-house queue) or --bootstrap-server (a Kafka cluster), not both";
@@ -78,15 +83,30 @@ final class QueueLocation {
         if (bootstrap != null) {
             return QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka", "kafka.bootstrap.servers", bootstrap));
         }
-        Path dir = mustExist ? existingDataDir() : requireNoFile(dataDir());
+        Path dir = mustExist ? existingDataDir() : notTheAppsDataDir(requireNoFile(dataDir()));
         return QueueBackends.open(Map.of("data.dir", dir.toString(), "auto.create.topics", "false"));
     }
 
-    /** The data directory, which must exist: exit status 1 naming it otherwise. */
+    /** The data directory, which must exist and be no app's DATA_DIR: exit status 1 naming it otherwise. */
     Path existingDataDir() {
         Path dir = requireNoFile(dataDir());
         if (!Files.isDirectory(dir)) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " does not exist");
+        }
+        return notTheAppsDataDir(dir);
+    }
+
+    /**
+     * {@code dir}, unless it never held a queue (no lock file) while its subdirectory {@code queue}
+     * did: that is the upload API's DATA_DIR, whose queue lives in {@code queue/} beside the blob
+     * store. Opening it would find no topics, or create them there, and leave a lock file among the
+     * app's directories; exit status 1 naming the directory meant instead.
+     */
+    private static Path notTheAppsDataDir(Path dir) {
+        Path queue = dir.resolve(APP_QUEUE_DIR);
+        if (!Files.exists(dir.resolve(LOCK_FILE)) && Files.isRegularFile(queue.resolve(LOCK_FILE))) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, dir + " holds no queue, but its subdirectory "
+                    + APP_QUEUE_DIR + " does (the upload API's DATA_DIR keeps its queue there): give --data-dir " + queue);
         }
         return dir;
     }

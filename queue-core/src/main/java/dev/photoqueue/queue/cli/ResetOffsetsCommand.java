@@ -59,7 +59,7 @@ final class ResetOffsetsCommand extends QueueCommand {
         }
     }
 
-    @Option(names = "--group", paramLabel = "G", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--group", paramLabel = "G", required = true, converter = Converters.GroupId.class,
             description = "the consumer group to move")
     String group;
 

@@ -49,7 +49,10 @@ final class UsageErrors implements IParameterExceptionHandler {
         CommandSpec spec = ex.getCommandLine().getCommandSpec();
         CommandSpec root = spec.root();
         if (args.length > 0 && args[0].startsWith("-") && root.findOption(args[0]) == null) {
-            return "the command comes first, before " + args[0];
+            String option = args[0].contains("=") ? args[0].substring(0, args[0].indexOf('=')) : args[0];
+            // An option of some command given before it, or one that no command takes at all.
+            return takenElsewhere(root, option) ? "the command comes first, before " + args[0]
+                    : "unknown option " + option + "; pq takes a command first, then its options";
         }
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             return unmatched(spec, unmatched.getUnmatched().get(0));

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.spi;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
+import dev.photoqueue.queue.api.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +37,40 @@ public abstract class DeadLetterRedriver {
 
     /** As {@link Admin#redrive}: true when the dead letter at {@code dlqOffset} was sent back now. */
     public final synchronized boolean redrive(String dlqTopic, long dlqOffset) {
-        return scan(dlqTopic, r -> r.offset() == dlqOffset, r -> r.offset() == dlqOffset) == 1;
+        return scan(dlqTopic, r -> r.offset() == dlqOffset && redrivable(r), r -> r.offset() == dlqOffset) == 1;
     }
 
     /** As {@link Admin#redriveAll}: paced by {@link DeadLetters#pacedRedrive}; how many were sent back. */
     public final synchronized long redriveAll(String dlqTopic, Predicate<ConsumerRecord> filter,
                                               double recordsPerSecond) {
-        return scan(dlqTopic, DeadLetters.pacedRedrive(filter, recordsPerSecond), null);
+        return scan(dlqTopic, DeadLetters.pacedRedrive(filter.and(this::redrivable), recordsPerSecond), null);
+    }
+
+    /**
+     * Whether {@code r} says where it goes back to (a topic, and a partition that is a number). A
+     * record of a dead-letter topic that does not (one written there by hand) stays there, listed,
+     * with a warning: it must not stop the redrive of the dead letters behind it.
+     */
+    private boolean redrivable(ConsumerRecord r) {
+        Header topic = r.header(DeadLetters.TOPIC);
+        Header partition = r.header(DeadLetters.PARTITION);
+        try {
+            if (topic != null && partition != null && Integer.parseInt(partition.valueAsString()) >= 0) {
+                return true;
+            }
+        } catch (NumberFormatException e) {
+            // worded below, as a missing header
+        }
+        log.warn("{}-{}@{} is no dead letter: it has no {} and {} headers naming where it came from; left there",
+                r.topic(), r.partition(), r.offset(), DeadLetters.TOPIC, DeadLetters.PARTITION);
+        return false;
     }
 
     /**
      * Reads the dead letters of {@code dlqTopic} not yet redriven, in order, sending back
      * ({@link DeadLetters#redriveRecord}) each one {@code redrive} accepts and marking it redriven
-     * only once its copy was acknowledged, so a crash in between redrives it twice rather than never;
+     * no earlier than its copy is written, so a crash never loses one (the in-house backend makes
+     * copy and mark one transaction, so it never doubles one either);
      * stops after the first one {@code stopAfter} (null: none) matches, else at the end the topic had
      * when the scan began. Returns how many were redriven, through {@link #finish}. Throws
      * {@link dev.photoqueue.queue.api.UnknownTopicException} naming {@code dlqTopic} when it does not exist.

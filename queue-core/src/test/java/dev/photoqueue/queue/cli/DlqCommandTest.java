@@ -79,4 +79,30 @@ class DlqCommandTest {
         assertEquals(2, run("dlq", "purge", "--topic", "n").exit());
         assertEquals(2, run("consume", "--topic", "n", "--no-ack").exit(), "--no-ack needs a group");
     }
+
+    @Test
+    void aTopicThatNeverDeadLetteredARecordHasNoDeadLettersRatherThanBeingUnknown() {
+        produce("a\n");
+
+        PqRun.Result list = run("dlq", "list", "--topic", "n");
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals("", list.out());
+        assertEquals(List.of("no dead letters wait in n.dlq"), list.errLines());
+
+        PqRun.Result all = run("dlq", "redrive", "--topic", "n", "--all");
+        assertEquals(0, all.exit(), all.toString());
+        assertEquals(List.of("redrove 0 records from n.dlq"), all.errLines());
+
+        PqRun.Result one = run("dlq", "redrive", "--topic", "n", "--offset", "0:0");
+        assertEquals(1, one.exit(), one.toString());
+        assertTrue(one.err().contains("no dead letter of n from 0:0 waits in n.dlq"), one.toString());
+
+        PqRun.Result show = run("dlq", "show", "--topic", "n.dlq", "--offset", "0");
+        assertEquals(1, show.exit(), show.toString());
+        assertTrue(show.err().startsWith("pq: no dead letter waits at offset 0 of n.dlq"), show.toString());
+
+        PqRun.Result unknown = run("dlq", "list", "--topic", "nope");
+        assertEquals(1, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().startsWith("pq: unknown topic \"nope\""), unknown.toString());
+    }
 }

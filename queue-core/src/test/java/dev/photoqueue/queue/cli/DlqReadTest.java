@@ -106,6 +106,21 @@ class DlqReadTest {
     }
 
     @Test
+    void aDeadLetteredAtHeaderThatIsNoNumberIsListedAsSuchRatherThanFailingTheList() throws Exception {
+        try (QueueBackend backend = PqRun.openBackend(Path.of(dataDir()));
+             Producer producer = backend.producer()) {
+            producer.send(ProducerRecord.of(DeadLetters.topicFor("photos"), "odd", "value").withHeaders(List.of(
+                    Header.of(DeadLetters.TOPIC, "photos"), Header.of(DeadLetters.PARTITION, "0"),
+                    Header.of(DeadLetters.DEAD_LETTERED_AT, "yesterday")))).get();
+        }
+        PqRun.Result list = pq("dlq", "list", "--topic", "photos", "--data-dir", dataDir());
+        assertEquals(0, list.exit(), list.toString());
+        List<String> last = cells(list.outLines().get(4));
+        assertEquals(List.of("3", "photos", "0", "-", "-", "not a time (\"yesterday\")"), last.subList(0, 6),
+                list.out());
+    }
+
+    @Test
     void listShowsEachDeadLettersOwnOffsetOriginKeyReasonHeadersAndAPreviewOfItsValue() {
         PqRun.Result list = pq("dlq", "list", "--topic", "photos", "--data-dir", dataDir());
         assertEquals(0, list.exit(), list.toString());

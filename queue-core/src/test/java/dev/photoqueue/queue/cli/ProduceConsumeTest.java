@@ -96,6 +96,20 @@ class ProduceConsumeTest {
     }
 
     @Test
+    void theLargestTimeoutIsAWaitWithoutEndNotAnOverflow() {
+        pqWithInput("1\n2\n", "produce", "--data-dir", dataDir(), "--topic", "n");
+        String forever = Long.toString(Long.MAX_VALUE);
+        for (List<String> group : List.of(List.<String>of(), List.of("--group", "g"))) {
+            List<String> args = new ArrayList<>(List.of("consume", "--data-dir", dataDir(), "--topic", "n",
+                    "--from-beginning", "--max", "2", "--timeout-ms", forever));
+            args.addAll(group);
+            PqRun.Result r = pq(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("1\n2\n", r.out(), r.toString());
+        }
+    }
+
+    @Test
     void consumeWithoutFromBeginningStartsAtTheEndAndStopsAfterTheIdleTimeout() {
         pqWithInput("old-1\nold-2\n", "produce", "--data-dir", dataDir(), "--topic", "t");
         long start = System.nanoTime();

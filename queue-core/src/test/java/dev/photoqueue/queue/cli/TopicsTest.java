@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.photoqueue.queue.cli.PqRun.pq;
@@ -16,6 +18,28 @@ class TopicsTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void theUploadApisDataDirIsNoQueueButPointsToItsQueueSubdirectory() {
+        // The upload API's DATA_DIR: its queue lives in queue/, beside the blob store.
+        Path appData = dir.resolve("app");
+        String queue = appData.resolve("queue").toString();
+        assertEquals(0, pqWithInput("a\n", "produce", "--data-dir", queue, "--topic", "alpha").exit());
+        assertTrue(appData.resolve("blobs").toFile().mkdirs());
+
+        for (List<String> command : List.of(List.of("topics"), List.of("groups"),
+                List.of("dump", "--topic", "alpha"), List.of("produce", "--topic", "beta"))) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("--data-dir", appData.toString()));
+            PqRun.Result r = pqWithInput("b\n", args.toArray(String[]::new));
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals("pq: " + appData.toAbsolutePath() + " holds no queue, but its subdirectory queue does (the upload "
+                    + "API's DATA_DIR keeps its queue there): give --data-dir " + Path.of(queue).toAbsolutePath() + "\n",
+                    r.err(), r.toString());
+        }
+        assertEquals(List.of("blobs", "queue"), Arrays.stream(appData.toFile().list()).sorted().toList(),
+                "nothing was written beside them");
+    }
 
     @Test
     void topicsListsEveryPartitionWithStartEndRecordsAndBytesOnDisk() throws IOException {

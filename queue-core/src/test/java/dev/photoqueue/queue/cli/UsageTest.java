@@ -89,9 +89,9 @@ class UsageTest {
 
             List<String> viaHelp = new ArrayList<>(List.of("help"));
             viaHelp.addAll(args.subList(0, args.size() - 1));
-            if (viaHelp.size() == 2) {
-                assertEquals(r.out(), pq(viaHelp.toArray(String[]::new)).out(), "pq help " + command.getKey());
-            }
+            PqRun.Result help = pq(viaHelp.toArray(String[]::new));
+            assertEquals(0, help.exit(), help.toString());
+            assertEquals(r.out(), help.out(), "pq help " + command.getKey());
         }
     }
 
@@ -123,7 +123,16 @@ class UsageTest {
                 Arguments.of(List.of("frobnicate"), "pq: unknown command 'frobnicate'; commands are produce, consume, "
                         + "dump, topics, groups, describe-group, reset-offsets, dlq, generate-completion and help"),
                 Arguments.of(List.of("--topic", "t", "consume"), "pq: the command comes first, before --topic"),
+                Arguments.of(List.of("-x"), "pq: unknown option -x; pq takes a command first, then its options"),
+                Arguments.of(List.of("--bogus=1", "topics"),
+                        "pq: unknown option --bogus; pq takes a command first, then its options"),
                 Arguments.of(List.of("produce"), "pq: produce needs --topic"),
+                Arguments.of(List.of("consume", "--topic", "t.dlq", "--group", "__redrive"),
+                        "pq: --group must not start with __, got '__redrive': those are the queue's internal groups, "
+                                + "such as the one that marks dead letters redriven"),
+                Arguments.of(List.of("reset-offsets", "--group", "__redrive", "--topic", "t.dlq", "--to-earliest"),
+                        "pq: --group must not start with __, got '__redrive': those are the queue's internal groups, "
+                                + "such as the one that marks dead letters redriven"),
                 Arguments.of(List.of("consume", "--topic"), "pq: --topic needs a value"),
                 Arguments.of(List.of("consume", "--topic", "--max", "3"), "pq: --topic needs a value"),
                 Arguments.of(List.of("consume", "--topic="), "pq: --topic must not be empty"),
@@ -233,5 +242,22 @@ class UsageTest {
         List<String> words = List.of(command.split(" "));
         assertTrue(args.containsAll(words.subList(1, words.size())), "the usage is that of the command given: " + r);
         assertFalse(Files.exists(dataDir), "a bad command line must not touch the data directory");
+    }
+
+    @Test
+    void helpOfNoCommandIsAUsageErrorNamingIt() {
+        PqRun.Result unknown = pq("help", "nope");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertEquals("", unknown.out());
+        assertTrue(unknown.err().startsWith("pq: unknown command 'nope'; commands are produce, "), unknown.err());
+
+        PqRun.Result unknownDlq = pq("help", "dlq", "nope");
+        assertEquals(2, unknownDlq.exit(), unknownDlq.toString());
+        assertTrue(unknownDlq.err().startsWith("pq: unknown dlq command 'nope'; dlq commands are list, show and redrive"),
+                unknownDlq.err());
+
+        PqRun.Result leaf = pq("help", "topics", "extra");
+        assertEquals(2, leaf.exit(), leaf.toString());
+        assertTrue(leaf.err().startsWith("pq: pq topics has no commands; 'extra' is not one"), leaf.err());
     }
 }
