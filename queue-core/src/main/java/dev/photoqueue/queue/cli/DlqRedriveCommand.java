@@ -53,7 +53,8 @@ final class DlqRedriveCommand extends QueueCommand {
         String dlq = DlqCommand.dlqTopic(topic);
         Predicate<ConsumerRecord> which = selection.all ? r -> true : from(selection.original);
         try (QueueBackend backend = queue.open(true)) {
-            long redriven = DlqCommand.exists(backend.admin(), dlq) ? backend.admin().redriveAll(dlq, which, REDRIVE_RATE) : 0;
+            long redriven = DlqCommand.exists(backend.admin(), dlq)
+                    ? backend.admin().redriveAll(dlq, which, REDRIVE_RATE) : 0;
             terminal.err().println("redrove " + Text.records(redriven) + " from " + dlq);
             if (redriven == 0 && selection.original != null) {
                 throw new CommandFailedException(Pq.EXIT_FAILED, "no dead letter of " + topic + " from "

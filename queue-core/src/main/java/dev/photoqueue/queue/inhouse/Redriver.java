@@ -141,7 +141,8 @@ final class Redriver extends DeadLetterRedriver {
             producer.ackInTransaction(consumer, deadLetter);
             records++;
             bytes += size;
-            if (records >= BATCH_RECORDS || System.nanoTime() - openedNanos >= TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS)) {
+            if (records >= BATCH_RECORDS
+                    || System.nanoTime() - openedNanos >= TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS)) {
                 commit();
             }
         }

@@ -8,7 +8,8 @@ public final class UnsupportedImageFormatException extends PermanentJobException
     private final ImageFormat format;
 
     public UnsupportedImageFormatException(String photoId, ImageFormat format) {
-        super(photoId, "photo " + photoId + " is in " + format + " format; supported formats are JPEG, PNG, GIF and BMP",
+        super(photoId, "photo " + photoId + " is in " + format
+                + " format; supported formats are JPEG, PNG, GIF and BMP",
                 null);
         this.format = format;
     }
