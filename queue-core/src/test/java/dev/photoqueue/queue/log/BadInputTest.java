@@ -78,6 +78,8 @@ class BadInputTest {
             assertEquals(partition, e.partition());
             assertTrue(e.getMessage().contains("0..1"), e.getMessage());
         }
+        assertEquals("partition 1 is out of range for topic \"one\" with 1 partition (valid: 0)",
+                new UnknownPartitionException("one", 1, 1).getMessage());
         assertStillUsable();
     }
 

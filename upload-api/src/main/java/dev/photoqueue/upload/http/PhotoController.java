@@ -177,8 +177,16 @@ public final class PhotoController {
         return field(keys.isEmpty() ? null : keys.get(0), "Idempotency-Key", MAX_KEY_CHARS);
     }
 
-    /** The one form field {@code name}, or null; sent twice it is refused, as the key is, not read as the first. */
+    /**
+     * The one form field {@code name}, or null; sent twice it is refused, as the key is, not read as
+     * the first; sent as a file part (a filename in its Content-Disposition, {@code curl -F user=@f})
+     * it is refused too, not left out as if it were absent.
+     */
     private static String formField(Context ctx, String name) {
+        if (!ctx.uploadedFiles(name).isEmpty()) {
+            throw ApiException.badRequest(name + " came as a file part: send it as a form field, without a filename "
+                    + "(curl -F '" + name + "=value')");
+        }
         List<String> values = ctx.formParams(name);
         if (values.size() > 1) {
             throw ApiException.badRequest(name + " must be sent once, came " + values.size() + " times");
