@@ -39,7 +39,8 @@ import java.util.Properties;
  * </ul>
  * Each reports the start-up time until every sentinel is DONE, the live heap after a full
  * collection, and the p99 of {@code GET /api/photos/{id}} over HTTP for old photos (on disk) and
- * new ones (in memory). Finishing under the cap is itself the proof the heap is bounded.
+ * new ones (in memory). Finishing under the cap is itself the proof the heap is bounded. Then
+ * {@code index}: the status view's photo index alone, its longest checkpoint ({@link IndexCheckpoints}).
  */
 final class ScaleBench implements BenchFamily {
 
@@ -65,7 +66,7 @@ final class ScaleBench implements BenchFamily {
 
     @Override
     public List<String> phases() {
-        return List.of(REBUILD, RESTART);
+        return List.of(REBUILD, RESTART, IndexCheckpoints.PHASE);
     }
 
     /** The photo id of the {@code i}th photo: 32 hex digits, like an upload's. */
@@ -81,6 +82,23 @@ final class ScaleBench implements BenchFamily {
     @Override
     public List<Result> run(BenchOptions options, WorkDir workDir) throws Exception {
         long photos = options.records() == BenchOptions.DEFAULT_RECORDS ? DEFAULT_PHOTOS : options.records();
+        List<Result> results = new ArrayList<>();
+        if (options.runs(REBUILD) || options.runs(RESTART)) {
+            results.addAll(runApp(options, workDir, photos));
+        }
+        if (options.runs(IndexCheckpoints.PHASE)) {
+            Path index = workDir.fresh("index");
+            try {
+                results.addAll(IndexCheckpoints.run(index, photos));
+            } finally {
+                WorkDir.deleteTree(index);
+            }
+        }
+        return results;
+    }
+
+    /** The phases on the app: a log of {@code photos} photos, the upload API started on it twice. */
+    private static List<Result> runApp(BenchOptions options, WorkDir workDir, long photos) throws Exception {
         Path dir = workDir.fresh("scale");
         List<Result> results = new ArrayList<>();
         try {

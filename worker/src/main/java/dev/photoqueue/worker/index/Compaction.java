@@ -1,11 +1,11 @@
 package dev.photoqueue.worker.index;
 
-import dev.photoqueue.worker.index.RecordFile.Record;
 import dev.photoqueue.worker.index.Runs.Run;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Rewrites the data file with only the records the runs name: the newest of each key. A key put
@@ -18,8 +18,10 @@ import java.nio.file.Path;
  * than the space it frees. The data file then stays within about {@value #GARBAGE_RATIO} times its
  * live records, plus what the runs not yet merged name.
  *
- * <p>How: the live records are copied, in the run's (hash) order, into the data file of the next
- * generation, which is forced, and their new offsets written as a new run. Nothing is published
+ * <p>How: the live records are copied, in the order they stand in the data file (read forward in
+ * large chunks), into the data file of the next generation, which is forced, and their new offsets
+ * written as a new run, in its (hash) order. Costs 16 bytes of heap a live record while it runs
+ * (their old offsets sorted, and the new ones): 16 MB for a million photos. Nothing is published
  * here: the caller's checkpoint names the new generation, and until it is replaced a reopen sees
  * the old data file and runs (files a checkpoint does not name are deleted on open).
  */
@@ -50,9 +52,15 @@ final class Compaction {
         Path file = RecordFile.path(dir, generation);
         RecordFile to = RecordFile.open(file, 0, 0); // cuts a copy a crash left unpublished
         try (Runs.Writer run = new Runs.Writer(dir, runNumber)) {
-            for (long i = 0; i < live.entries(); i++) {
-                Record record = from.recordAt(live.offset(i));
-                run.add(live.hash(i), to.append(record.key(), record.value()));
+            long[] sorted = new long[Math.toIntExact(live.entries())];
+            for (int i = 0; i < sorted.length; i++) {
+                sorted[i] = live.offset(i);
+            }
+            Arrays.sort(sorted); // distinct: each live entry names another key's record
+            long[] copiedAt = new long[sorted.length];
+            from.copyTo(to, sorted, copiedAt);
+            for (int i = 0; i < sorted.length; i++) {
+                run.add(live.hash(i), copiedAt[Arrays.binarySearch(sorted, live.offset(i))]);
             }
             to.force();
             return new Compacted(to, run.publish());

@@ -120,6 +120,47 @@ class CompactionTest {
         }
     }
 
+    /**
+     * The copy reads the data file forward in chunks of {@link RecordFile#COPY_CHUNK} bytes: live
+     * records scattered over many chunks, of sizes that make some straddle a chunk's end, and one
+     * record larger than a chunk, all come across whole, and nothing else does.
+     */
+    @Test
+    void aCompactionCopiesLiveRecordsScatteredOverManyChunksAndOneLargerThanAChunk() throws IOException {
+        Path dir = tmp.resolve("index");
+        Map<String, byte[]> model = new HashMap<>();
+        try (PhotoIndex index = PhotoIndex.open(dir)) {
+            for (int round = 0; round <= PhotoIndex.MAX_RUNS; round++) {
+                for (int k = 0; k < 40; k++) {
+                    String key = "photo-" + round + "-" + k; // stays live: a new key each
+                    byte[] value = Arrays.copyOf(value(key, round), 7_001 + 13 * k + 101 * round);
+                    index.put(key, value);
+                    model.put(key, value);
+                    for (int again = 0; again < 5; again++) { // replaced soon: garbage between the live ones
+                        String hot = "hot-" + k % 10;
+                        byte[] hotValue = value(hot, round * 100 + k * 5 + again);
+                        index.put(hot, hotValue);
+                        model.put(hot, hotValue);
+                    }
+                }
+                if (round == 3) {
+                    byte[] large = Arrays.copyOf(value("large", round), RecordFile.COPY_CHUNK + 12_345);
+                    index.put("large", large);
+                    model.put("large", large);
+                }
+                index.checkpoint(("round " + round).getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(List.of("records-0000000000000001.dat"), files(dir, "records"), "the data file was rewritten");
+            assertTrue(index.dataBytes() > 3L * RecordFile.COPY_CHUNK, "the live records fill several chunks: "
+                    + index.dataBytes());
+            assertEquals(liveBytes(model), index.dataBytes(), "only the live records are left");
+            assertHolds(model, index);
+        }
+        try (PhotoIndex reopened = PhotoIndex.open(dir)) {
+            assertHolds(model, reopened);
+        }
+    }
+
     @Test
     void aDataFileIsLeftAsItIsWhileMostOfItIsLiveOrItIsSmall() throws IOException {
         Path mostlyLive = tmp.resolve("mostly-live");
