@@ -3,15 +3,26 @@ package dev.photoqueue.worker;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.Producer;
+import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.DecodeBudget;
+import dev.photoqueue.worker.image.ImageFormat;
+import dev.photoqueue.worker.image.ImageHeader;
+import dev.photoqueue.worker.image.SampleImages;
+import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoDelivered;
+import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +92,62 @@ class HeapBudgetWorkersTest {
                     "nothing dead-lettered");
         } finally {
             backend.close();
+        }
+    }
+
+    /**
+     * A worker waiting for the budget waits on its job thread, its member in the group; a stop
+     * past the grace period interrupts the wait: it reserves nothing, the job is left unsettled, as
+     * for any job a stop cuts short, and the next pool processes it at its second delivery.
+     */
+    @Test
+    void aStopInterruptsAWorkerWaitingForTheBudgetAndLeavesItsJobForTheNextPool() throws Exception {
+        DecodeBudget budget = DecodeBudget.shared();
+        QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()));
+        BlobStore blobs = BlobStore.onFileSystem(dir.resolve("blobs"), false);
+        byte[] photo = SampleImages.eighthSizePhoto("Aqua.jpg");
+        PhotoUploaded job = new PhotoUploaded("waits", blobs.storeOriginal("waits", photo), BlobStore.sha256(photo),
+                Instant.now(), "user-1", "Oslo");
+        Map<String, String> settings = Map.of("blob.dir", dir.resolve("blobs").toString(), "blob.fsync", "false",
+                "worker.count", "1", "worker.id", "w", "poll.timeout.ms", "50");
+        try (Producer producer = backend.producer(); EventLog log = new EventLog(backend)) {
+            long heldBytes = budget.totalBytes() - 1024;
+            long waitsBefore = budget.waits();
+            WorkerPool pool;
+            try (DecodeBudget.Reservation held = budget.reserve("held", new ImageHeader(ImageFormat.JPEG, 8000, 6000),
+                    heldBytes)) {
+                pool = WorkerPool.start(backend, WorkerConfig.fromSettings(settings));
+                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, "waits".getBytes(StandardCharsets.UTF_8),
+                        new MessageCodec().encode(job)));
+                producer.flush();
+                awaitTrue("the worker waits for the budget", () -> budget.waits() > waitsBefore);
+                // the wait is on the job thread: the worker's member is in the group, as during any long job
+                log.awaitUntil(e -> log.deliveries().size() == 1 && backend.admin().describeGroup(Topics.THUMBNAILERS)
+                        .members().size() == 1, Duration.ofSeconds(60));
+                assertFalse(pool.stop(Duration.ofMillis(50)), "the waiting job was cut short");
+                assertEquals(heldBytes, budget.reservedBytes(), "the interrupted wait reserved nothing");
+            }
+            assertEquals(0, budget.reservedBytes());
+            WorkerPool next = WorkerPool.start(backend, WorkerConfig.fromSettings(settings));
+            try {
+                List<PhotoEvent> events = log.awaitUntil(e -> !EventLog.processed(e).isEmpty(), Duration.ofSeconds(60));
+                assertEquals(2, EventLog.processed(events).get(0).deliveryCount(), "delivered again after the stop");
+                assertEquals(List.of(), EventLog.failed(events), "the interrupted wait failed nothing");
+                assertEquals(List.of(), log.releases(), "nor released the job");
+            } finally {
+                next.stop();
+            }
+        } finally {
+            backend.close();
+        }
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited " + WAIT + " for " + what);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
