@@ -102,7 +102,7 @@ class SyncRenderSlotsTest {
         AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
         Path originals = config.blobDir().toAbsolutePath().normalize().resolve("originals");
         DecodeBudget budget = DecodeBudget.shared();
-        try (App app = App.start(config, QueueBackends.open(config.backendSettings()))) {
+        try (App app = App.start(config)) {
             TestClient client = new TestClient(app.port(), config.adminToken());
             HttpResponse<String> refused;
             try (DecodeBudget.Reservation workers = budget.reserve("held-by-workers",
@@ -119,6 +119,10 @@ class SyncRenderSlotsTest {
             assertFalse(names(originals).contains(photoId("over-budget")), "the refused upload stored nothing: "
                     + names(originals));
 
+            String metrics = client.get("/metrics").body();
+            assertTrue(metric(metrics, "photoqueue_decode_budget_refusals_total") >= 1, "refusals counted");
+            assertEquals((double) budget.totalBytes(), metric(metrics, "photoqueue_decode_budget_bytes"), "budget");
+
             HttpResponse<String> again = syncUpload(client, "over-budget");
             assertEquals(201, again.statusCode(), "the budget is free again: " + again.body());
             assertEquals(0, budget.reservedBytes());
@@ -128,6 +132,13 @@ class SyncRenderSlotsTest {
     private static HttpResponse<String> syncUpload(TestClient client, String idempotencyKey) {
         return client.upload("?mode=sync", Map.of("Idempotency-Key", idempotencyKey),
                 TestClient.Part.file("file", "GreenMeadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+    }
+
+    /** The value of the unlabelled metric {@code name} in Prometheus text. */
+    private static double metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(
+                "no " + name + " in /metrics"));
     }
 
     /** The photo id an upload with this Idempotency-Key gets. */
