@@ -67,7 +67,7 @@ final class SyncProcessor {
         return free::release;
     }
 
-    /** The refusal of a render that found too little of the decode budget free: 503 {@code sync_busy}, as for a slot. */
+    /** The refusal of a render that found too little of the decode budget free: 503 {@code sync_busy}. */
     static UploadRejectedException heapBusy(HeapBudgetBusyException e) {
         return new UploadRejectedException(UploadRejectedException.Reason.SYNC_BUSY, e.getMessage()
                 + ": try again, or upload without mode=sync, whose job waits for the heap in the queue instead",

@@ -88,7 +88,7 @@ final class HeapEstimate {
         return 2 * bytesPerPixel(type) + IMAGEIO_READER_EXTRA + progressive;
     }
 
-    /** Whether the frame header of {@code jpeg} is a progressive one (SOF2, SOF6, SOF10, SOF14), walking its segments. */
+    /** Whether the frame header of {@code jpeg} is progressive (SOF2, SOF6, SOF10, SOF14), walking its segments. */
     static boolean progressiveJpeg(byte[] jpeg) {
         int at = 2;
         while (at + 3 < jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {

@@ -229,8 +229,8 @@ final class ImageDecoder {
      * {@link HeapEstimate} of an ImageIO decode: into the reader's first image type (the one
      * {@code read(0)} makes), or its stored type for a PNG with a transparent colour.
      */
-    private long estimate(String photoId, ImageReader reader, ImageHeader header, PngLayout png,
-                                 int orientation, List<VariantSpec> specs, byte[] bytes) {
+    private long estimate(String photoId, ImageReader reader, ImageHeader header, PngLayout png, int orientation,
+                          List<VariantSpec> specs, byte[] bytes) {
         ImageTypeSpecifier type;
         try {
             boolean keyed = png != null && png.transparentKey() != null;
