@@ -40,6 +40,7 @@ import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.StatsService;
 import dev.photoqueue.upload.service.StatusView;
 import dev.photoqueue.upload.service.WorkerService;
+import dev.photoqueue.worker.DecodeBudgetMeters;
 import dev.photoqueue.worker.Delivery;
 import dev.photoqueue.worker.ForegroundActivity;
 import dev.photoqueue.worker.PhotoEventListener;
@@ -154,6 +155,7 @@ public final class App implements AutoCloseable {
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(JvmMeters.bindTo(metrics));
+            DecodeBudgetMeters.bindTo(metrics);
             backend.timeLog(new LogTimers(metrics));
             // the counters of what the workers did come from the events, all workers' alike; the
             // embedded workers count nothing themselves (see docs/metrics.md)

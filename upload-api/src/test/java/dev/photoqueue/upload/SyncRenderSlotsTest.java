@@ -6,6 +6,9 @@ import dev.photoqueue.queue.env.FaultyFileIO;
 import dev.photoqueue.queue.env.FaultyFileIO.Op;
 import dev.photoqueue.upload.config.AppConfig;
 import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.DecodeBudget;
+import dev.photoqueue.worker.image.ImageFormat;
+import dev.photoqueue.worker.image.ImageHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,9 +92,53 @@ class SyncRenderSlotsTest {
         }
     }
 
+    /**
+     * A slot is free, but the workers' decodes in this JVM hold nearly all of the process's decode
+     * budget (held here directly, as a worker holds it while it renders): the sync render does not
+     * wait for them, it is refused at once with 503 {@code sync_busy} and Retry-After, and keeps nothing.
+     */
+    @Test
+    void aSyncUploadThatDoesNotFitTheDecodeBudgetNowGets503SyncBusyAndKeepsNothing() throws Exception {
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
+        Path originals = config.blobDir().toAbsolutePath().normalize().resolve("originals");
+        DecodeBudget budget = DecodeBudget.shared();
+        try (App app = App.start(config)) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            HttpResponse<String> refused;
+            try (DecodeBudget.Reservation workers = budget.reserve("held-by-workers",
+                    new ImageHeader(ImageFormat.JPEG, 8000, 6000), budget.totalBytes() - 1024)) {
+                refused = syncUpload(client, "over-budget");
+                assertEquals(budget.totalBytes() - 1024, budget.reservedBytes(), "the refused render holds nothing");
+            }
+
+            assertEquals(503, refused.statusCode(), refused.body());
+            JsonNode error = TestClient.json(refused);
+            assertEquals("sync_busy", error.get("error").asText(), refused.body());
+            assertTrue(error.get("detail").asText().contains("decode budget"), refused.body());
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null), "Retry-After");
+            assertFalse(names(originals).contains(photoId("over-budget")), "the refused upload stored nothing: "
+                    + names(originals));
+
+            String metrics = client.get("/metrics").body();
+            assertTrue(metric(metrics, "photoqueue_decode_budget_refusals_total") >= 1, "refusals counted");
+            assertEquals((double) budget.totalBytes(), metric(metrics, "photoqueue_decode_budget_bytes"), "budget");
+
+            HttpResponse<String> again = syncUpload(client, "over-budget");
+            assertEquals(201, again.statusCode(), "the budget is free again: " + again.body());
+            assertEquals(0, budget.reservedBytes());
+        }
+    }
+
     private static HttpResponse<String> syncUpload(TestClient client, String idempotencyKey) {
         return client.upload("?mode=sync", Map.of("Idempotency-Key", idempotencyKey),
                 TestClient.Part.file("file", "GreenMeadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+    }
+
+    /** The value of the unlabelled metric {@code name} in Prometheus text. */
+    private static double metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(
+                "no " + name + " in /metrics"));
     }
 
     /** The photo id an upload with this Idempotency-Key gets. */

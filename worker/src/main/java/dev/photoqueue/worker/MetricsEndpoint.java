@@ -15,9 +15,9 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code GET /metrics} of a worker process: the registry's Prometheus text, with the JVM's own
- * meters ({@link JvmMeters}) bound to it while it serves, on a port of its own (the JDK's HTTP
- * server, one daemon thread: a scrape every few seconds needs no more). Any other path is 404, any
- * other method 405. Thread-safe.
+ * meters ({@link JvmMeters}) and the decode budget's ({@link DecodeBudgetMeters}) bound to it
+ * while it serves, on a port of its own (the JDK's HTTP server, one daemon thread: a scrape every
+ * few seconds needs no more). Any other path is 404, any other method 405. Thread-safe.
  */
 final class MetricsEndpoint implements AutoCloseable {
 
@@ -52,6 +52,7 @@ final class MetricsEndpoint implements AutoCloseable {
         MetricsEndpoint endpoint;
         try {
             endpoint = new MetricsEndpoint(server, JvmMeters.bindTo(registry));
+            DecodeBudgetMeters.bindTo(registry);
         } catch (RuntimeException e) {
             server.stop(0); // the socket is bound already: release the port
             throw e;

@@ -72,6 +72,16 @@ public final class PhotoProcessor {
         return newVersion == version ? this : new PhotoProcessor(blobs, pipeline, specs, maxSourceBytes, newVersion);
     }
 
+    /**
+     * This processor for a caller that must not wait for heap (a request thread): a photo that does
+     * not fit what is free of the process's decode budget now is refused with
+     * {@link dev.photoqueue.worker.image.HeapBudgetBusyException} before it is decoded, instead of
+     * waiting for other decodes to end as a worker does.
+     */
+    public PhotoProcessor refusingToWaitForHeap() {
+        return new PhotoProcessor(blobs, pipeline.refusingToWait(), specs, maxSourceBytes, version);
+    }
+
     public WorkerVersion version() {
         return version;
     }

@@ -11,10 +11,12 @@ import dev.photoqueue.worker.blob.BlobStore;
 import dev.photoqueue.worker.blob.SourceTooLargeException;
 import dev.photoqueue.worker.blob.StagedOriginal;
 import dev.photoqueue.worker.image.CorruptImageException;
+import dev.photoqueue.worker.image.HeapBudgetBusyException;
 import dev.photoqueue.worker.image.ImageHeader;
 import dev.photoqueue.worker.image.ImagePipeline;
 import dev.photoqueue.worker.image.NotAnImageException;
 import dev.photoqueue.worker.image.TooManyPixelsException;
+import dev.photoqueue.worker.image.TooLargeForHeapException;
 import dev.photoqueue.worker.image.UnsupportedImageFormatException;
 import dev.photoqueue.worker.image.VariantSpec;
 import dev.photoqueue.worker.job.PhotoProcessed;
@@ -249,6 +251,12 @@ public final class PhotoService {
             } catch (CorruptImageException e) {
                 deleteOriginal(id, location);
                 throw new UploadRejectedException(UploadRejectedException.Reason.CORRUPT_IMAGE, e.getMessage());
+            } catch (HeapBudgetBusyException e) {
+                deleteOriginal(id, location); // refused before decoding: the upload leaves nothing behind
+                throw SyncProcessor.heapBusy(e);
+            } catch (TooLargeForHeapException e) {
+                deleteOriginal(id, location);
+                throw new UploadRejectedException(UploadRejectedException.Reason.TOO_MANY_PIXELS, e.getMessage());
             } catch (RuntimeException e) {
                 deleteOriginal(id, location);
                 throw e;

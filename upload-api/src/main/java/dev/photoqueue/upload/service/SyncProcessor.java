@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.worker.PhotoProcessor;
 import dev.photoqueue.worker.WorkerVersion;
+import dev.photoqueue.worker.image.HeapBudgetBusyException;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoProcessed;
 import dev.photoqueue.worker.job.PhotoUploaded;
@@ -26,6 +27,11 @@ import java.util.concurrent.TimeoutException;
  * and a burst of them ran the server out of memory. One more is refused at once with 503
  * {@code sync_busy}, before anything is stored: the burst an upload API without a queue cannot
  * absorb, where an async upload would simply wait in the queue. Thread-safe.
+ *
+ * <p>The renders also share the process's decode budget with the workers in this JVM
+ * ({@link dev.photoqueue.worker.image.DecodeBudget}): a render whose estimated heap does not fit
+ * what is free of it now does not wait for the workers' decodes, as a worker would, but is refused
+ * the same way, 503 {@code sync_busy}, before its photo is decoded ({@link #heapBusy}).
  */
 final class SyncProcessor {
 
@@ -41,7 +47,7 @@ final class SyncProcessor {
     private final Semaphore free = new Semaphore(slots);
 
     SyncProcessor(PhotoProcessor processor, Producer producer) {
-        this.processor = processor;
+        this.processor = processor.refusingToWaitForHeap();
         this.producer = producer;
     }
 
@@ -59,6 +65,13 @@ final class SyncProcessor {
                     + "job waits in the queue instead", BUSY_RETRY_SECONDS, null);
         }
         return free::release;
+    }
+
+    /** The refusal of a render that found too little of the decode budget free: 503 {@code sync_busy}. */
+    static UploadRejectedException heapBusy(HeapBudgetBusyException e) {
+        return new UploadRejectedException(UploadRejectedException.Reason.SYNC_BUSY, e.getMessage()
+                + ": try again, or upload without mode=sync, whose job waits for the heap in the queue instead",
+                BUSY_RETRY_SECONDS, e);
     }
 
     /**

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -104,20 +105,26 @@ final class ImageDecoder {
      * every variant's pixels ({@link DecodeScale}); everything else, and every JPEG TurboJPEG fails
      * on or warns about, with ImageIO at full size as {@link #decode(String, byte[])}, whose
      * verdict on damaged data is the one given. Either way the pixel limit is checked on the
-     * header before a pixel is decoded.
+     * header, and the heap the decode and render will hold is reserved from {@code heap}, before a
+     * pixel is decoded.
      */
-    DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs) {
+    DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs, HeapAdmission heap) {
         if (turbo != null && ImageFormat.sniff(bytes) == ImageFormat.JPEG && !IccProfileSegment.present(bytes)) {
-            DecodedImage scaled = decodeScaled(photoId, bytes, specs);
+            DecodedImage scaled = decodeScaled(photoId, bytes, specs, heap);
             if (scaled != null) {
                 return scaled;
             }
         }
-        return decode(photoId, bytes);
+        return decode(photoId, bytes, specs, heap, true);
+    }
+
+    /** {@link #decode(String, byte[], List, HeapAdmission)} for {@code specs}, reserving no heap. */
+    DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs) {
+        return decode(photoId, bytes, specs, HeapAdmission.NONE);
     }
 
     /** The TurboJPEG decode of {@link #decode(String, byte[], List)}; null to leave it to ImageIO. */
-    private DecodedImage decodeScaled(String photoId, byte[] bytes, List<VariantSpec> specs) {
+    private DecodedImage decodeScaled(String photoId, byte[] bytes, List<VariantSpec> specs, HeapAdmission heap) {
         try (TurboJpeg.Decompression jpeg = turbo.open(bytes)) {
             TurboJpeg.Header stored = jpeg.header();
             if (stored == null || !(stored.colorspace() == TurboJpeg.TJCS_YCBCR
@@ -132,6 +139,10 @@ final class ImageDecoder {
             int eighths = DecodeScale.eighths(header.width(), header.height(), orientation, specs);
             int width = TurboJpeg.scaled(header.width(), eighths);
             int height = TurboJpeg.scaled(header.height(), eighths);
+            boolean swapped = orientation >= 5;
+            heap.admit(photoId, header, HeapEstimate.bytes(width, height, 3, orientation != ExifOrientation.UPRIGHT,
+                    swapped ? header.height() : header.width(), swapped ? header.width() : header.height(), specs,
+                    bytes.length, false));
             BufferedImage buffer = buffers.take(width, height);
             BufferedImage target = buffer != null ? buffer
                     : new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -150,7 +161,6 @@ final class ImageDecoder {
                 buffers.give(buffer); // drawn into a copy: the buffer is free again at once
                 buffer = null;
             }
-            boolean swapped = orientation >= 5;
             return new DecodedImage(header, orientation, upright, buffer, swapped ? header.height() : header.width(),
                     swapped ? header.width() : header.height());
         }
@@ -158,9 +168,15 @@ final class ImageDecoder {
 
     /**
      * Decodes {@code bytes} with ImageIO at full size; the permanent image exceptions when they
-     * cannot or must not be.
+     * cannot or must not be. Reserves no heap.
      */
     DecodedImage decode(String photoId, byte[] bytes) {
+        return decode(photoId, bytes, List.of(), HeapAdmission.NONE, false);
+    }
+
+    /** {@link #decode(String, byte[])}, reserving from {@code heap} for a render of {@code specs}. */
+    private DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs, HeapAdmission heap,
+                                boolean estimated) {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -172,6 +188,10 @@ final class ImageDecoder {
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             PngLayout png = format == ImageFormat.PNG ? PngLayout.of(bytes) : null;
+            int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
+            if (estimated) {
+                heap.admit(photoId, header, estimate(photoId, reader, header, png, orientation, specs, bytes));
+            }
             BufferedImage raw;
             BufferedImage buffer = null;
             try {
@@ -192,7 +212,6 @@ final class ImageDecoder {
                 throw new CorruptImageException(photoId, format, bytes.length, "pixel data", e);
             }
             requireComplete(photoId, format, bytes.length, warnings);
-            int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
             BufferedImage upright = png != null ? PngOnWhite.flatten(raw, png) : uprightRgb(raw, orientation);
             if (buffer != null && upright != raw) {
                 buffers.give(buffer); // drawn into a copy: the buffer is free again at once
@@ -204,6 +223,32 @@ final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * {@link HeapEstimate} of an ImageIO decode: into the reader's first image type (the one
+     * {@code read(0)} makes), or its stored type for a PNG with a transparent colour.
+     */
+    private long estimate(String photoId, ImageReader reader, ImageHeader header, PngLayout png, int orientation,
+                          List<VariantSpec> specs, byte[] bytes) {
+        ImageTypeSpecifier type;
+        try {
+            boolean keyed = png != null && png.transparentKey() != null;
+            Iterator<ImageTypeSpecifier> types = keyed ? null : reader.getImageTypes(0);
+            type = keyed ? reader.getRawImageType(0) : types.hasNext() ? types.next() : null;
+            if (type == null) {
+                throw new IOException("the reader names no image type to decode into");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptImageException(photoId, header.format(), bytes.length, "header", e);
+        }
+        boolean copied = HeapEstimate.copied(type.getBufferedImageType(), orientation)
+                || (png != null && png.transparentKey() != null);
+        boolean swapped = orientation >= 5;
+        return HeapEstimate.bytes(header.width(), header.height(),
+                HeapEstimate.imageIoBytesPerPixel(type, header.format(), bytes), copied,
+                swapped ? header.height() : header.width(), swapped ? header.width() : header.height(), specs,
+                bytes.length, turbo == null);
     }
 
     /**

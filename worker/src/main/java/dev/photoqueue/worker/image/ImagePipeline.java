@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Makes the JPEG variants of a photo from its bytes. Deterministic: the same bytes and specs give
@@ -26,6 +27,12 @@ import java.util.List;
  * <p>JPEGs go through libjpeg-turbo where its library loads ({@link JpegCodec}): decoded at the
  * smallest DCT scale that still has every variant's pixels, variants encoded by it too. The
  * variants' sizes do not depend on the codec; their bytes do.
+ *
+ * <p>Heap: each render reserves what its decode and render will hold from a {@link DecodeBudget}
+ * (the process's {@link DecodeBudget#shared()} unless given another), from the header, before a
+ * pixel is decoded, and gives it back when its variants are made. A photo that could never fit is
+ * a {@link TooLargeForHeapException}; one that does not fit now waits its turn, or, from a
+ * pipeline {@link #refusingToWait()}, is a {@link HeapBudgetBusyException}.
  */
 public final class ImagePipeline {
 
@@ -39,9 +46,12 @@ public final class ImagePipeline {
     }
 
     private final ImageDecoder decoder;
-    private final ScratchImages scratch = new ScratchImages();
+    private final ScratchImages scratch;
     /** Null: variants are encoded by ImageIO. */
     private final TurboJpeg turbo;
+    private final DecodeBudget budget;
+    /** False: a render that does not fit the budget now is refused rather than waiting. */
+    private final boolean waits;
 
     /** With the process's {@link JpegCodec#chosen()} codec. */
     public ImagePipeline(long maxPixels) {
@@ -50,11 +60,36 @@ public final class ImagePipeline {
 
     /** With {@code codec}; {@link IllegalStateException} when it is not {@link JpegCodec#available()} here. */
     public ImagePipeline(long maxPixels, JpegCodec codec) {
+        this(maxPixels, codec, DecodeBudget.shared());
+    }
+
+    /** With {@code codec}, reserving from {@code budget}. */
+    ImagePipeline(long maxPixels, JpegCodec codec, DecodeBudget budget) {
         if (!codec.available()) {
             throw new IllegalStateException("JPEG codec " + codec + " is not available: libturbojpeg.so.0 did not load");
         }
         this.turbo = codec == JpegCodec.TURBO ? JpegCodec.turboLibrary().orElseThrow() : null;
         this.decoder = new ImageDecoder(maxPixels, turbo);
+        this.scratch = new ScratchImages();
+        this.budget = budget;
+        this.waits = true;
+    }
+
+    private ImagePipeline(ImagePipeline waiting) {
+        this.turbo = waiting.turbo;
+        this.decoder = waiting.decoder;
+        this.scratch = waiting.scratch;
+        this.budget = waiting.budget;
+        this.waits = false;
+    }
+
+    /**
+     * This pipeline (the same decoder, buffers and budget) for callers that must not wait for heap,
+     * such as a request thread: a render that does not fit what is free of the budget now throws
+     * {@link HeapBudgetBusyException} before decoding.
+     */
+    public ImagePipeline refusingToWait() {
+        return waits ? new ImagePipeline(this) : this;
     }
 
     public long maxPixels() {
@@ -82,7 +117,10 @@ public final class ImagePipeline {
      * Decodes {@code source} once, upright (EXIF orientation), and renders every spec from it, each
      * from the smallest halving of it that still has the spec's pixels ({@link HalvingPyramid}).
      * Throws the permanent {@link NotAnImageException}, {@link UnsupportedImageFormatException},
-     * {@link TooManyPixelsException} (before decoding) or {@link CorruptImageException}.
+     * {@link TooManyPixelsException} or {@link TooLargeForHeapException} (before decoding) or
+     * {@link CorruptImageException}. Waits, on the calling thread, while the {@link DecodeBudget}
+     * has too little free (a {@link java.util.concurrent.CancellationException} when interrupted
+     * then), unless this pipeline is {@link #refusingToWait()}.
      */
     public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs) {
         return render(photoId, source, specs, Rendering.UPRIGHT);
@@ -92,19 +130,56 @@ public final class ImagePipeline {
     public RenderedPhoto render(String photoId, byte[] source, List<VariantSpec> specs, Rendering rendering) {
         VariantSpec.requireDistinctNames(specs);
         long start = System.nanoTime();
-        ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source, specs);
-        long decodedAt = System.nanoTime();
-        List<RenderedVariant> variants = new ArrayList<>(specs.size());
-        try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), decoded.fullWidth(), decoded.fullHeight(),
-                scratch)) {
-            for (VariantSpec spec : specs) {
-                variants.add(render(pyramid, spec, rendering));
+        try (Admission heap = new Admission()) {
+            ImageDecoder.DecodedImage decoded = decoder.decode(photoId, source, specs, heap);
+            long decodedAt = System.nanoTime();
+            List<RenderedVariant> variants = new ArrayList<>(specs.size());
+            try (HalvingPyramid pyramid = new HalvingPyramid(decoded.image(), decoded.fullWidth(),
+                    decoded.fullHeight(), scratch)) {
+                for (VariantSpec spec : specs) {
+                    variants.add(render(pyramid, spec, rendering));
+                }
+            } finally {
+                decoder.release(decoded);
             }
-        } finally {
-            decoder.release(decoded);
+            return new RenderedPhoto(decoded.header(), decoded.orientation(), variants, decodedAt - start,
+                    System.nanoTime() - decodedAt, heap.bytes());
         }
-        return new RenderedPhoto(decoded.header(), decoded.orientation(), variants, decodedAt - start,
-                System.nanoTime() - decodedAt);
+    }
+
+    /** The reservation of one render, given back when the render ends, whatever the outcome. One thread. */
+    private final class Admission implements HeapAdmission, AutoCloseable {
+
+        private DecodeBudget.Reservation held;
+
+        @Override
+        public void admit(String photoId, ImageHeader header, long bytes) {
+            close(); // a second decode of the photo: never wait while holding heap
+            if (!waits) {
+                held = budget.tryReserve(photoId, header, bytes)
+                        .orElseThrow(() -> new HeapBudgetBusyException(photoId, header, bytes, budget));
+                return;
+            }
+            try {
+                held = budget.reserve(photoId, header, bytes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("photo " + photoId + ": interrupted while waiting for " + bytes
+                        + " bytes of the decode budget");
+            }
+        }
+
+        long bytes() {
+            return held == null ? 0 : held.bytes();
+        }
+
+        @Override
+        public void close() {
+            if (held != null) {
+                held.close();
+                held = null;
+            }
+        }
     }
 
     /**

@@ -9,9 +9,10 @@ import java.util.List;
  * @param orientation  the EXIF orientation applied, 1 (upright) to 8
  * @param decodeNanos  time spent reading the header and decoding the pixels
  * @param renderNanos  time spent scaling and encoding the variants
+ * @param heapBytes    the heap reserved from the {@link DecodeBudget} for the decode and render
  */
 public record RenderedPhoto(ImageHeader header, int orientation, List<RenderedVariant> variants, long decodeNanos,
-                            long renderNanos) {
+                            long renderNanos, long heapBytes) {
 
     public RenderedPhoto {
         variants = List.copyOf(variants);

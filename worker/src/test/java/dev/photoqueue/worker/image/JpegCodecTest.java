@@ -29,8 +29,16 @@ class JpegCodecTest {
      */
     private static final double MAX_MEAN_DIFFERENCE = 2.0;
 
-    private final ImagePipeline imageIo = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.IMAGEIO);
-    private final ImagePipeline turbo = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.TURBO);
+    /**
+     * The whole heap, one render at a time: the ImageIO render of the 12 MP photo reserves about
+     * 170 MB (HeapEstimate), more than the process's budget of half this test JVM's 256 MB heap.
+     */
+    private static final DecodeBudget WHOLE_HEAP = new DecodeBudget(Runtime.getRuntime().maxMemory());
+
+    private final ImagePipeline imageIo = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.IMAGEIO,
+            WHOLE_HEAP);
+    private final ImagePipeline turbo = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.TURBO,
+            WHOLE_HEAP);
 
     static List<String> photos() {
         List<String> names = new ArrayList<>(SampleImages.photoNames());
