@@ -235,8 +235,9 @@ async function refreshJourney() {
 /** Journey details that are times: shown as clock times, with their distance from their step's own time. */
 const JOURNEY_TIMES = new Set(['received', 'stored', 'shown']);
 
+// The milliseconds follow the seconds (07:28:34.168 PM), not the day period (7:28:34 PM.168).
 function clockTime(date) {
-  return date.toLocaleTimeString() + '.' + String(date.getMilliseconds()).padStart(3, '0');
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 }
 
 function signedMs(ms) {
