@@ -257,7 +257,9 @@ function connectEvents() {
   source.addEventListener('photo', (e) => {
     const photo = JSON.parse(e.data);
     notePhoto(photo);
-    logEvent(photo.status + ' ' + photo.id + (photo.partition >= 0 ? ' (partition ' + photo.partition + ')' : ' (sync)'));
+    logEvent(photo.status + ' ' + photo.id + (photo.partition >= 0
+      ? ' (partition ' + photo.partition + ', ' + (photo.attempts ? 'delivery ' + photo.attempts : 'next in line') + ')'
+      : ' (sync)'));
   });
   source.onerror = () => { $('fact-live').textContent = 'reconnecting'; };
 }
