@@ -166,6 +166,8 @@ function noteAccepted(body) {
 
 function notePhoto(photo) {
   const known = state.photos.get(photo.id);
+  // a list read before a live event arrived is older than what that event showed: it changes nothing
+  if (known && Date.parse(photo.updatedAt) < Date.parse(known.updatedAt)) return;
   const merged = Object.assign({}, known, photo);
   state.photos.set(photo.id, merged);
   let item = document.querySelector('[data-photo="' + CSS.escape(photo.id) + '"]');
@@ -253,7 +255,13 @@ function versionOf(url) {
 // ---------- live events ----------
 function connectEvents() {
   const source = new EventSource('/api/events');
-  source.addEventListener('hello', () => { $('fact-live').textContent = 'connected'; });
+  let connectedBefore = false;
+  source.addEventListener('hello', () => {
+    $('fact-live').textContent = 'connected';
+    // no event told of the photos that changed while the stream was down (a restart): read them again
+    if (connectedBefore) loadRecent();
+    connectedBefore = true;
+  });
   source.addEventListener('photo', (e) => {
     const photo = JSON.parse(e.data);
     notePhoto(photo);
