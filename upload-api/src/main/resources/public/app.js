@@ -40,9 +40,33 @@ function logEvent(text) {
   while (list.children.length > 200) list.lastChild.remove();
 }
 
-function showAdmin(text, isError) {
-  $('admin-status').textContent = text;
-  $('admin-status').className = isError ? 'error' : 'muted';
+// What an admin action did, shown in the card of the control that asked for it (a line at the foot
+// of another card goes unseen) and kept in the events.
+function showAdmin(text, isError, where = 'admin-status') {
+  $(where).textContent = text;
+  $(where).className = isError ? 'error' : 'muted';
+  logEvent(text);
+}
+
+// Controls of a form the user changed and has not applied yet. The once-a-second refresh shows the
+// server's value in every other control, so editing one field never undoes the edit of another.
+const edited = new Set();
+
+function trackEdits(form) {
+  const note = (e) => { if (e.target.id) edited.add(e.target.id); };
+  form.addEventListener('input', note);
+  form.addEventListener('change', note);
+}
+
+function forgetEdits(form) {
+  for (const control of form.elements) edited.delete(control.id);
+}
+
+function showServerValue(id, value) {
+  if (edited.has(id)) return;
+  const control = $(id);
+  if (control.type === 'checkbox') control.checked = value;
+  else control.value = value;
 }
 
 // ---------- uploads ----------
@@ -132,6 +156,7 @@ async function generateLoad(event) {
   const key = $('load-key').value;
   try {
     await api('PUT', '/api/settings', { partitionKey: key });
+    forgetEdits($('load-form'));
   } catch (e) {
     $('load-status').textContent = 'cannot set the partition key: ' + e.message;
     return;
@@ -350,7 +375,8 @@ function updateQueue(queue) {
     crash.type = 'button';
     crash.title = 'die in the middle of the next photo: no ack, no heartbeat';
     crash.addEventListener('click', () => api('POST', '/api/workers/' + encodeURIComponent(m.clientId) + '/crash',
-      { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo'), (e) => showAdmin(e.message, true)));
+      { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo', false, 'group-status'),
+      (e) => showAdmin(e.message, true, 'group-status')));
     const action = el('td');
     action.append(crash);
     row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'), action);
@@ -383,8 +409,8 @@ function updateRates(queue, uploaded, thumbnailers) {
 
 async function refresh() {
   try {
-    const [queue, workers, settings, dlq] = await Promise.all([
-      api('GET', '/api/queue'), api('GET', '/api/workers'), api('GET', '/api/settings'), api('GET', '/api/dlq')]);
+    const [queue, workers, settings, dlq, chaos] = await Promise.all([api('GET', '/api/queue'), api('GET', '/api/workers'),
+      api('GET', '/api/settings'), api('GET', '/api/dlq'), api('GET', '/api/chaos')]);
     updateQueue(queue);
     $('fact-workers').textContent = workers.count + ' of ' + workers.target
       + (workers.restarting ? ', ' + workers.restarting + ' restarting' : '')
@@ -393,13 +419,19 @@ async function refresh() {
     $('guarantee-now').textContent = settings.delivery;
     document.querySelectorAll('[data-guarantee]').forEach((row) =>
       row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
-    if (document.activeElement !== $('delivery')) $('delivery').value = settings.delivery;
-    if (document.activeElement !== $('consumption')) $('consumption').value = settings.consumption;
-    if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
+    showServerValue('delivery', settings.delivery);
+    showServerValue('consumption', settings.consumption);
+    showServerValue('max-backlog', settings.maxBacklog);
     $('fact-version').textContent = settings.workerVersion;
-    if (document.activeElement !== $('worker-version')) $('worker-version').value = settings.workerVersion;
+    showServerValue('worker-version', settings.workerVersion);
     updateVersionRuns(settings.workerVersions);
-    $('autoscale').checked = settings.autoscale;
+    showServerValue('autoscale', settings.autoscale);
+    showServerValue('load-key', settings.partitionKey);
+    showServerValue('chaos-mode', chaos.mode);
+    showServerValue('chaos-probability', Math.round(chaos.probability * 100));
+    showServerValue('chaos-crashes', chaos.crashes);
+    showServerValue('chaos-point', chaos.point);
+    showServerValue('chaos-pattern', chaos.namePattern || '');
     updateDeadLetters(dlq);
     updateStats(await api('GET', '/api/stats'));
     updateCluster(await api('GET', '/api/cluster'));
@@ -486,7 +518,7 @@ function updateDeadLetters(list) {
     const button = el('button', 'Redrive', 'secondary');
     button.type = 'button';
     button.addEventListener('click', () => api('POST', '/api/dlq/' + d.id + '/redrive')
-      .then(() => logEvent('redrove ' + d.photoId), (e) => showAdmin(e.message, true)));
+      .then(() => showAdmin('redrove ' + d.photoId, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
     const action = el('td', undefined, 'dlq-action');
     action.append(button);
     row.append(dlqCell('photo', d.photoId || '?'), dlqCell('key', d.key === null ? '(no key)' : d.key),
@@ -523,10 +555,10 @@ async function resizeWorkers(delta) {
   try {
     const current = await api('GET', '/api/workers');
     const result = await api('PUT', '/api/workers', { count: Math.max(0, current.count + delta) });
-    showAdmin('workers: ' + result.count);
+    showAdmin('workers: ' + result.count, false, 'group-status');
     refresh();
   } catch (e) {
-    showAdmin(e.message, true);
+    showAdmin(e.message, true, 'group-status');
   }
 }
 
@@ -546,11 +578,13 @@ function wire() {
   $('worker-add').addEventListener('click', () => resizeWorkers(1));
   $('worker-remove').addEventListener('click', () => resizeWorkers(-1));
   $('redrive-all').addEventListener('click', () => api('POST', '/api/dlq/redrive')
-    .then((r) => showAdmin('redriven: ' + r.redriven), (e) => showAdmin(e.message, true)));
+    .then((r) => showAdmin('redriven: ' + r.redriven, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
+  for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
       delivery: $('delivery').value, consumption: $('consumption').value, workerVersion: $('worker-version').value })
+      .then((s) => { forgetEdits($('settings-form')); return s; })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
         (err) => showAdmin(err.message, true));
@@ -571,9 +605,11 @@ function wire() {
     api('PUT', '/api/chaos', { probability: Number($('chaos-probability').value) / 100,
       namePattern: $('chaos-pattern').value || null, mode: $('chaos-mode').value,
       crashes: Number($('chaos-crashes').value), point: $('chaos-point').value })
+      .then((c) => { forgetEdits($('chaos-form')); return c; })
       .then((c) => showAdmin('chaos: ' + c.mode + ', ' + Math.round(c.probability * 100) + ' %'
         + (c.crashes ? ', the next ' + c.crashes + ' photos' : '') + ', at ' + c.point
-        + (c.namePattern ? ', names matching ' + c.namePattern : '')), (err) => showAdmin(err.message, true));
+        + (c.namePattern ? ', names matching ' + c.namePattern : ''), false, 'group-status'),
+        (err) => showAdmin(err.message, true, 'group-status'));
   });
 }
 
