@@ -368,8 +368,18 @@ function updateQueue(queue) {
   }
   const thumbnailers = groupById(queue, 'thumbnailers');
   $('fact-backlog').textContent = thumbnailers ? thumbnailers.totalLag : '-';
-  const members = $('members');
-  members.replaceChildren(...(thumbnailers ? thumbnailers.members : []).map((m) => {
+  const shown = thumbnailers ? thumbnailers.members : [];
+  // drawn again only when they change, so that a crash button is never replaced under the pointer
+  if (JSON.stringify(shown) !== drawnMembers) drawMembers(shown);
+  updateRates(queue, uploaded, thumbnailers);
+}
+
+// The members last drawn, as JSON.
+let drawnMembers = null;
+
+function drawMembers(members) {
+  drawnMembers = JSON.stringify(members);
+  $('members').replaceChildren(...members.map((m) => {
     const row = el('tr');
     const crash = el('button', 'crash', 'secondary');
     crash.type = 'button';
@@ -382,7 +392,6 @@ function updateQueue(queue) {
     row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'), action);
     return row;
   }));
-  updateRates(queue, uploaded, thumbnailers);
 }
 
 function updateRates(queue, uploaded, thumbnailers) {

@@ -1,8 +1,10 @@
 package dev.photoqueue.upload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -76,8 +78,25 @@ class PageControlsBrowserTest {
                 assertEquals(2, running.client.await("/api/workers", w -> w.get("count").asInt() == 2, WAIT)
                         .get("count").asInt());
 
+                // the group settled: each of the two workers owns one of the two partitions
+                running.client.await("/api/queue", q -> {
+                    for (JsonNode group : q.get("groups")) {
+                        if (group.get("id").asText().equals("thumbnailers")) {
+                            JsonNode members = group.get("members");
+                            return members.size() == 2 && members.get(0).get("partitions").size() == 1
+                                    && members.get(1).get("partitions").size() == 1;
+                        }
+                    }
+                    return false;
+                }, WAIT);
+                wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2
+                        && !d.findElement(By.id("members")).getText().contains("(none)"));
                 String member = driver.findElement(By.cssSelector("#members tr td")).getText();
-                driver.findElement(By.cssSelector("#members tr button")).click();
+                WebElement crash = driver.findElement(By.cssSelector("#members tr button"));
+                // a refresh runs between finding the button and pressing it, as between a press and its release
+                assertEquals(200, running.client.admin("PUT", "/api/settings", "{\"maxBacklog\":77}").statusCode());
+                wait.until(d -> "77".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
+                crash.click();
                 wait.withMessage("the consumer group card telling the armed crash").until(d ->
                         d.findElement(By.id("group-status")).getText().equals(member + " dies at its next photo"));
                 assertTrue(driver.findElement(By.id("events")).getText().contains(member + " dies at its next photo"),
