@@ -450,10 +450,11 @@ async function refresh() {
   }
 }
 
-// The replay can start exactly where a worker version started: the moment a bug came in.
+// The replay starts at the time typed below it, an hour ago, or exactly where a worker version
+// started: the moment a bug came in.
 function updateVersionRuns(runs) {
   const select = $('replay-start');
-  const wanted = [['', 'the time']].concat(runs.map((r) =>
+  const wanted = [['', 'the time below'], ['hour', 'an hour ago']].concat(runs.map((r) =>
     [r.since, 'the start of ' + r.version + ' (' + new Date(r.since).toLocaleTimeString() + ')']));
   if ([...select.options].map((o) => o.value).join() === wanted.map((w) => w[0]).join()) return;
   const keep = select.value;
@@ -601,8 +602,14 @@ function wire() {
   $('replay-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const local = $('replay-from').value;
-    const from = $('replay-start').value
-      || (local ? new Date(local).toISOString() : new Date(Date.now() - 3600_000).toISOString());
+    const start = $('replay-start').value;
+    const from = start === 'hour' ? new Date(Date.now() - 3600_000).toISOString()
+      : start || (local ? new Date(local).toISOString() : null);
+    if (!from) {
+      // said, rather than replaying from a moment the form does not show
+      showAdmin('choose where the replay starts: the start of a worker version, or a time', true);
+      return;
+    }
     api('POST', '/api/replay', { group: $('replay-group').value, from })
       .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from
         + (r.workersPaused ? ' (its ' + r.workersPaused + ' workers left the group for the reset and joined again)' : '')),

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The page's admin forms in headless Chromium: they show what the server runs, also what another
  * client changed (chaos, the partition key), while every control the user changed and has not
- * applied keeps its value through the page's once-a-second refresh; and what an action did is said
- * in the card of its button.
+ * applied keeps its value through the page's once-a-second refresh; a worker's crash button stays
+ * the same element through it; what an action did is said in the card of its button; and a replay
+ * the form does not say where to start is not sent.
  */
 class PageControlsBrowserTest {
 
@@ -56,6 +57,34 @@ class PageControlsBrowserTest {
                 running.client.await("/api/settings", s -> s.get("delivery").asText().equals("exactly-once")
                         && s.get("autoscale").asBoolean() && s.get("maxBacklog").asInt() == 77, WAIT);
                 wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("settings applied: exactly-once"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    @Test
+    void aReplayWithNeitherAStartNorATimeChosenIsRefusedOnThePage() throws Exception {
+        HeadlessChromium.requireBrowser();
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1"))) {
+            WebDriver driver = HeadlessChromium.start();
+            try {
+                driver.get(running.client.base() + "/");
+                WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                        && "thumbnailers".equals(d.findElement(By.id("replay-group")).getDomProperty("value")));
+                assertEquals("", driver.findElement(By.id("replay-start")).getDomProperty("value"));
+                assertEquals("", driver.findElement(By.id("replay-from")).getDomProperty("value"));
+
+                driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
+                wait.withMessage("the page asking where the replay starts").until(d -> d.findElement(By.id("admin-status"))
+                        .getText().equals("choose where the replay starts: the start of a worker version, or a time"));
+                assertEquals("error", driver.findElement(By.id("admin-status")).getDomAttribute("class"));
+
+                // an hour ago is a start of its own
+                new Select(driver.findElement(By.id("replay-start"))).selectByVisibleText("an hour ago");
+                driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
+                wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers from "));
             } finally {
                 driver.quit();
             }
