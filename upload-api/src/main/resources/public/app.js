@@ -7,7 +7,8 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
   'TwoWings.jpg', 'YellowFlower.jpg'];
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
-const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null };
+const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
+  settings: null };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -155,7 +156,10 @@ async function generateLoad(event) {
   const count = Number($('load-count').value);
   const key = $('load-key').value;
   try {
-    await api('PUT', '/api/settings', { partitionKey: key });
+    // an admin change only when the key changes: the uploads themselves need no admin token
+    if (!state.settings || state.settings.partitionKey !== key) {
+      await api('PUT', '/api/settings', { partitionKey: key });
+    }
     forgetEdits($('load-form'));
   } catch (e) {
     $('load-status').textContent = 'cannot set the partition key: ' + e.message;
@@ -428,6 +432,7 @@ async function refresh() {
     $('guarantee-now').textContent = settings.delivery;
     document.querySelectorAll('[data-guarantee]').forEach((row) =>
       row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
+    state.settings = settings;
     showServerValue('delivery', settings.delivery);
     showServerValue('consumption', settings.consumption);
     showServerValue('max-backlog', settings.maxBacklog);

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client changed (chaos, the partition key), while every control the user changed and has not
  * applied keeps its value through the page's once-a-second refresh; a worker's crash button stays
  * the same element through it; what an action did is said in the card of its button; and a replay
- * the form does not say where to start is not sent.
+ * the form does not say where to start is not sent. The load generator asks for the admin token only
+ * to change the partition key.
  */
 class PageControlsBrowserTest {
 
@@ -85,6 +86,33 @@ class PageControlsBrowserTest {
                 new Select(driver.findElement(By.id("replay-start"))).selectByVisibleText("an hour ago");
                 driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
                 wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers from "));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    @Test
+    void theLoadGeneratorNeedsNoAdminTokenWhileItKeepsThePartitionKey() throws Exception {
+        HeadlessChromium.requireBrowser();
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1", "ADMIN_TOKEN", "s3cret"))) {
+            WebDriver driver = HeadlessChromium.start();
+            try {
+                driver.get(running.client.base() + "/");
+                WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                        && "photoId".equals(d.findElement(By.id("load-key")).getDomProperty("value"))
+                        && !d.findElement(By.id("fact-delivery")).getText().equals("?"));
+                driver.findElement(By.id("load-count")).clear();
+                driver.findElement(By.id("load-count")).sendKeys("3");
+                driver.findElement(By.id("load-button")).click();
+                wait.withMessage("the load generator's uploads, no token typed").until(d ->
+                        d.findElement(By.id("load-status")).getText().equals("3 accepted, 0 refused of 3 (key photoId)"));
+
+                // another key is an admin change: without the token it is refused, and said
+                new Select(driver.findElement(By.id("load-key"))).selectByValue("city");
+                driver.findElement(By.id("load-button")).click();
+                wait.until(d -> d.findElement(By.id("load-status")).getText().startsWith("cannot set the partition key: 401"));
             } finally {
                 driver.quit();
             }
