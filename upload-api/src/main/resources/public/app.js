@@ -8,7 +8,7 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
 const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
-  settings: null };
+  settings: null, stream: 'connecting', refreshError: null };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -286,7 +286,7 @@ function connectEvents() {
   const source = new EventSource('/api/events');
   let connectedBefore = false;
   source.addEventListener('hello', () => {
-    $('fact-live').textContent = 'connected';
+    showLive('connected', state.refreshError);
     // no event told of the photos that changed while the stream was down (a restart): read them again
     if (connectedBefore) loadRecent();
     connectedBefore = true;
@@ -298,7 +298,7 @@ function connectEvents() {
       ? ' (partition ' + photo.partition + ', ' + (photo.attempts ? 'delivery ' + photo.attempts : 'next in line') + ')'
       : ' (sync)'));
   });
-  source.onerror = () => { $('fact-live').textContent = 'reconnecting'; };
+  source.onerror = () => showLive('reconnecting', state.refreshError);
 }
 
 // ---------- queue, group, charts ----------
@@ -450,9 +450,20 @@ async function refresh() {
     updateStats(await api('GET', '/api/stats'));
     updateCluster(await api('GET', '/api/cluster'));
     refreshJourney();
+    showLive(state.stream, null);
   } catch (e) {
-    $('fact-live').textContent = 'error: ' + e.message;
+    // fetch rejects with a TypeError only when no answer came: the server is down or restarting
+    showLive(state.stream, e instanceof TypeError ? 'server unreachable' : 'error: ' + e.message);
   }
+}
+
+// The header's "live": a failed refresh says why until a refresh succeeds again, else the event
+// stream's state (connected, reconnecting). The two used to overwrite each other, and an error
+// stayed after the server was back.
+function showLive(stream, refreshError) {
+  state.stream = stream;
+  state.refreshError = refreshError;
+  $('fact-live').textContent = refreshError || stream;
 }
 
 // The replay starts at the time typed below it, an hour ago, or exactly where a worker version

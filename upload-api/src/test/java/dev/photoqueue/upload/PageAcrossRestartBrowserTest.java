@@ -22,9 +22,10 @@ import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The page left open while the app stops and starts again on the same port and data: a photo that
- * was finished while the page had no event stream (no event will tell it) shows as done once the
- * page is connected again, without a reload.
+ * The page left open while the app stops and starts again on the same port and data: the header
+ * says the server is unreachable while it is, and connected after; a photo that was finished while
+ * the page had no event stream (no event will tell it) shows as done once the page is connected
+ * again, without a reload.
  */
 class PageAcrossRestartBrowserTest {
 
@@ -54,8 +55,8 @@ class PageAcrossRestartBrowserTest {
             }
             WebDriverWait wait = new WebDriverWait(driver, WAIT);
             wait.ignoring(StaleElementReferenceException.class);
-            wait.withMessage("the page noticing the app is gone").until(d ->
-                    !d.findElement(By.id("fact-live")).getText().equals("connected"));
+            wait.withMessage("the page saying the app is gone, in words (not 'error: Failed to fetch')").until(d ->
+                    d.findElement(By.id("fact-live")).getText().equals("server unreachable"));
 
             // another run on the same data, on a port of its own the page does not know, does the job
             try (RunningApp worker = RunningApp.start(dataDir, Map.of("WORKERS", "1", "PARTITIONS", "1"))) {
