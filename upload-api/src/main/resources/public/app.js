@@ -7,7 +7,8 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
   'TwoWings.jpg', 'YellowFlower.jpg'];
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
-const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null };
+const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
+  settings: null, stream: 'connecting', refreshError: null };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -40,9 +41,33 @@ function logEvent(text) {
   while (list.children.length > 200) list.lastChild.remove();
 }
 
-function showAdmin(text, isError) {
-  $('admin-status').textContent = text;
-  $('admin-status').className = isError ? 'error' : 'muted';
+// What an admin action did, shown in the card of the control that asked for it (a line at the foot
+// of another card goes unseen) and kept in the events.
+function showAdmin(text, isError, where = 'admin-status') {
+  $(where).textContent = text;
+  $(where).className = isError ? 'error' : 'muted';
+  logEvent(text);
+}
+
+// Controls of a form the user changed and has not applied yet. The once-a-second refresh shows the
+// server's value in every other control, so editing one field never undoes the edit of another.
+const edited = new Set();
+
+function trackEdits(form) {
+  const note = (e) => { if (e.target.id) edited.add(e.target.id); };
+  form.addEventListener('input', note);
+  form.addEventListener('change', note);
+}
+
+function forgetEdits(form) {
+  for (const control of form.elements) edited.delete(control.id);
+}
+
+function showServerValue(id, value) {
+  if (edited.has(id)) return;
+  const control = $(id);
+  if (control.type === 'checkbox') control.checked = value;
+  else control.value = value;
 }
 
 // ---------- uploads ----------
@@ -131,7 +156,11 @@ async function generateLoad(event) {
   const count = Number($('load-count').value);
   const key = $('load-key').value;
   try {
-    await api('PUT', '/api/settings', { partitionKey: key });
+    // an admin change only when the key changes: the uploads themselves need no admin token
+    if (!state.settings || state.settings.partitionKey !== key) {
+      await api('PUT', '/api/settings', { partitionKey: key });
+    }
+    forgetEdits($('load-form'));
   } catch (e) {
     $('load-status').textContent = 'cannot set the partition key: ' + e.message;
     return;
@@ -166,6 +195,8 @@ function noteAccepted(body) {
 
 function notePhoto(photo) {
   const known = state.photos.get(photo.id);
+  // a list read before a live event arrived is older than what that event showed: it changes nothing
+  if (known && Date.parse(photo.updatedAt) < Date.parse(known.updatedAt)) return;
   const merged = Object.assign({}, known, photo);
   state.photos.set(photo.id, merged);
   let item = document.querySelector('[data-photo="' + CSS.escape(photo.id) + '"]');
@@ -235,8 +266,9 @@ async function refreshJourney() {
 /** Journey details that are times: shown as clock times, with their distance from their step's own time. */
 const JOURNEY_TIMES = new Set(['received', 'stored', 'shown']);
 
+// The milliseconds follow the seconds (07:28:34.168 PM), not the day period (7:28:34 PM.168).
 function clockTime(date) {
-  return date.toLocaleTimeString() + '.' + String(date.getMilliseconds()).padStart(3, '0');
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 }
 
 function signedMs(ms) {
@@ -252,13 +284,21 @@ function versionOf(url) {
 // ---------- live events ----------
 function connectEvents() {
   const source = new EventSource('/api/events');
-  source.addEventListener('hello', () => { $('fact-live').textContent = 'connected'; });
+  let connectedBefore = false;
+  source.addEventListener('hello', () => {
+    showLive('connected', state.refreshError);
+    // no event told of the photos that changed while the stream was down (a restart): read them again
+    if (connectedBefore) loadRecent();
+    connectedBefore = true;
+  });
   source.addEventListener('photo', (e) => {
     const photo = JSON.parse(e.data);
     notePhoto(photo);
-    logEvent(photo.status + ' ' + photo.id + (photo.partition >= 0 ? ' (partition ' + photo.partition + ')' : ' (sync)'));
+    logEvent(photo.status + ' ' + photo.id + (photo.partition >= 0
+      ? ' (partition ' + photo.partition + ', ' + (photo.attempts ? 'delivery ' + photo.attempts : 'next in line') + ')'
+      : ' (sync)'));
   });
-  source.onerror = () => { $('fact-live').textContent = 'reconnecting'; };
+  source.onerror = () => showLive('reconnecting', state.refreshError);
 }
 
 // ---------- queue, group, charts ----------
@@ -332,20 +372,30 @@ function updateQueue(queue) {
   }
   const thumbnailers = groupById(queue, 'thumbnailers');
   $('fact-backlog').textContent = thumbnailers ? thumbnailers.totalLag : '-';
-  const members = $('members');
-  members.replaceChildren(...(thumbnailers ? thumbnailers.members : []).map((m) => {
+  const shown = thumbnailers ? thumbnailers.members : [];
+  // drawn again only when they change, so that a crash button is never replaced under the pointer
+  if (JSON.stringify(shown) !== drawnMembers) drawMembers(shown);
+  updateRates(queue, uploaded, thumbnailers);
+}
+
+// The members last drawn, as JSON.
+let drawnMembers = null;
+
+function drawMembers(members) {
+  drawnMembers = JSON.stringify(members);
+  $('members').replaceChildren(...members.map((m) => {
     const row = el('tr');
     const crash = el('button', 'crash', 'secondary');
     crash.type = 'button';
     crash.title = 'die in the middle of the next photo: no ack, no heartbeat';
     crash.addEventListener('click', () => api('POST', '/api/workers/' + encodeURIComponent(m.clientId) + '/crash',
-      { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo'), (e) => showAdmin(e.message, true)));
+      { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo', false, 'group-status'),
+      (e) => showAdmin(e.message, true, 'group-status')));
     const action = el('td');
     action.append(crash);
     row.append(el('td', m.clientId), el('td', m.partitions.join(', ') || '(none)'), action);
     return row;
   }));
-  updateRates(queue, uploaded, thumbnailers);
 }
 
 function updateRates(queue, uploaded, thumbnailers) {
@@ -372,8 +422,8 @@ function updateRates(queue, uploaded, thumbnailers) {
 
 async function refresh() {
   try {
-    const [queue, workers, settings, dlq] = await Promise.all([
-      api('GET', '/api/queue'), api('GET', '/api/workers'), api('GET', '/api/settings'), api('GET', '/api/dlq')]);
+    const [queue, workers, settings, dlq, chaos] = await Promise.all([api('GET', '/api/queue'), api('GET', '/api/workers'),
+      api('GET', '/api/settings'), api('GET', '/api/dlq'), api('GET', '/api/chaos')]);
     updateQueue(queue);
     $('fact-workers').textContent = workers.count + ' of ' + workers.target
       + (workers.restarting ? ', ' + workers.restarting + ' restarting' : '')
@@ -382,26 +432,45 @@ async function refresh() {
     $('guarantee-now').textContent = settings.delivery;
     document.querySelectorAll('[data-guarantee]').forEach((row) =>
       row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
-    if (document.activeElement !== $('delivery')) $('delivery').value = settings.delivery;
-    if (document.activeElement !== $('consumption')) $('consumption').value = settings.consumption;
-    if (document.activeElement !== $('max-backlog')) $('max-backlog').value = settings.maxBacklog;
+    state.settings = settings;
+    showServerValue('delivery', settings.delivery);
+    showServerValue('consumption', settings.consumption);
+    showServerValue('max-backlog', settings.maxBacklog);
     $('fact-version').textContent = settings.workerVersion;
-    if (document.activeElement !== $('worker-version')) $('worker-version').value = settings.workerVersion;
+    showServerValue('worker-version', settings.workerVersion);
     updateVersionRuns(settings.workerVersions);
-    $('autoscale').checked = settings.autoscale;
+    showServerValue('autoscale', settings.autoscale);
+    showServerValue('load-key', settings.partitionKey);
+    showServerValue('chaos-mode', chaos.mode);
+    showServerValue('chaos-probability', Math.round(chaos.probability * 100));
+    showServerValue('chaos-crashes', chaos.crashes);
+    showServerValue('chaos-point', chaos.point);
+    showServerValue('chaos-pattern', chaos.namePattern || '');
     updateDeadLetters(dlq);
     updateStats(await api('GET', '/api/stats'));
     updateCluster(await api('GET', '/api/cluster'));
     refreshJourney();
+    showLive(state.stream, null);
   } catch (e) {
-    $('fact-live').textContent = 'error: ' + e.message;
+    // fetch rejects with a TypeError only when no answer came: the server is down or restarting
+    showLive(state.stream, e instanceof TypeError ? 'server unreachable' : 'error: ' + e.message);
   }
 }
 
-// The replay can start exactly where a worker version started: the moment a bug came in.
+// The header's "live": a failed refresh says why until a refresh succeeds again, else the event
+// stream's state (connected, reconnecting). The two used to overwrite each other, and an error
+// stayed after the server was back.
+function showLive(stream, refreshError) {
+  state.stream = stream;
+  state.refreshError = refreshError;
+  $('fact-live').textContent = refreshError || stream;
+}
+
+// The replay starts at the time typed below it, an hour ago, or exactly where a worker version
+// started: the moment a bug came in.
 function updateVersionRuns(runs) {
   const select = $('replay-start');
-  const wanted = [['', 'the time']].concat(runs.map((r) =>
+  const wanted = [['', 'the time below'], ['hour', 'an hour ago']].concat(runs.map((r) =>
     [r.since, 'the start of ' + r.version + ' (' + new Date(r.since).toLocaleTimeString() + ')']));
   if ([...select.options].map((o) => o.value).join() === wanted.map((w) => w[0]).join()) return;
   const keep = select.value;
@@ -475,7 +544,7 @@ function updateDeadLetters(list) {
     const button = el('button', 'Redrive', 'secondary');
     button.type = 'button';
     button.addEventListener('click', () => api('POST', '/api/dlq/' + d.id + '/redrive')
-      .then(() => logEvent('redrove ' + d.photoId), (e) => showAdmin(e.message, true)));
+      .then(() => showAdmin('redrove ' + d.photoId, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
     const action = el('td', undefined, 'dlq-action');
     action.append(button);
     row.append(dlqCell('photo', d.photoId || '?'), dlqCell('key', d.key === null ? '(no key)' : d.key),
@@ -512,10 +581,10 @@ async function resizeWorkers(delta) {
   try {
     const current = await api('GET', '/api/workers');
     const result = await api('PUT', '/api/workers', { count: Math.max(0, current.count + delta) });
-    showAdmin('workers: ' + result.count);
+    showAdmin('workers: ' + result.count, false, 'group-status');
     refresh();
   } catch (e) {
-    showAdmin(e.message, true);
+    showAdmin(e.message, true, 'group-status');
   }
 }
 
@@ -535,11 +604,13 @@ function wire() {
   $('worker-add').addEventListener('click', () => resizeWorkers(1));
   $('worker-remove').addEventListener('click', () => resizeWorkers(-1));
   $('redrive-all').addEventListener('click', () => api('POST', '/api/dlq/redrive')
-    .then((r) => showAdmin('redriven: ' + r.redriven), (e) => showAdmin(e.message, true)));
+    .then((r) => showAdmin('redriven: ' + r.redriven, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
+  for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
       delivery: $('delivery').value, consumption: $('consumption').value, workerVersion: $('worker-version').value })
+      .then((s) => { forgetEdits($('settings-form')); return s; })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
         (err) => showAdmin(err.message, true));
@@ -547,8 +618,14 @@ function wire() {
   $('replay-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const local = $('replay-from').value;
-    const from = $('replay-start').value
-      || (local ? new Date(local).toISOString() : new Date(Date.now() - 3600_000).toISOString());
+    const start = $('replay-start').value;
+    const from = start === 'hour' ? new Date(Date.now() - 3600_000).toISOString()
+      : start || (local ? new Date(local).toISOString() : null);
+    if (!from) {
+      // said, rather than replaying from a moment the form does not show
+      showAdmin('choose where the replay starts: the start of a worker version, or a time', true);
+      return;
+    }
     api('POST', '/api/replay', { group: $('replay-group').value, from })
       .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from
         + (r.workersPaused ? ' (its ' + r.workersPaused + ' workers left the group for the reset and joined again)' : '')),
@@ -560,9 +637,11 @@ function wire() {
     api('PUT', '/api/chaos', { probability: Number($('chaos-probability').value) / 100,
       namePattern: $('chaos-pattern').value || null, mode: $('chaos-mode').value,
       crashes: Number($('chaos-crashes').value), point: $('chaos-point').value })
+      .then((c) => { forgetEdits($('chaos-form')); return c; })
       .then((c) => showAdmin('chaos: ' + c.mode + ', ' + Math.round(c.probability * 100) + ' %'
         + (c.crashes ? ', the next ' + c.crashes + ' photos' : '') + ', at ' + c.point
-        + (c.namePattern ? ', names matching ' + c.namePattern : '')), (err) => showAdmin(err.message, true));
+        + (c.namePattern ? ', names matching ' + c.namePattern : ''), false, 'group-status'),
+        (err) => showAdmin(err.message, true, 'group-status'));
   });
 }
 

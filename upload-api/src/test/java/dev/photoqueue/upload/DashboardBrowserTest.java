@@ -49,6 +49,10 @@ class DashboardBrowserTest {
                 assertEquals(150L, js.executeScript("return arguments[0].naturalWidth", thumb), "the 150x150 thumbnail");
                 WebElement status = driver.findElement(By.cssSelector("#gallery li .status"));
                 assertEquals("DONE", status.getText());
+                // each event line names the delivery, so the two PROCESSING lines of one photo differ
+                String id = driver.findElement(By.cssSelector("#gallery li")).getDomAttribute("data-photo");
+                wait.until(d -> d.findElement(By.id("events")).getText().matches(
+                        "(?s).*DONE " + id + " \\(partition \\d, delivery 1\\).*"));
                 wait.until(d -> d.findElement(By.id("fact-backend")).getText().equals("inhouse"));
                 assertTrue(driver.findElement(By.id("members")).getText().contains("photo.uploaded-"),
                         "the group's members are shown with their partitions");

@@ -4,6 +4,7 @@ import dev.photoqueue.upload.TestClient.Part;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -77,6 +78,14 @@ class JourneyBrowserTest {
                 assertEquals(5, journey.timedHops(), journey.text());
                 String hops = "(?s).*uploaded .*received .*stored .*processing [0-9.]+ ms.*shown .*";
                 assertTrue(journey.text().matches(hops), journey.text());
+                // the milliseconds follow the seconds, also where the clock has a day period (7:28:34 AM.168 was shown)
+                @SuppressWarnings("unchecked")
+                List<String> times = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                        "return [...document.querySelectorAll('#journey time')].map((t) => t.textContent)");
+                assertEquals(6, times.size(), times.toString());
+                for (String time : times) {
+                    assertTrue(time.matches("\\d{1,2}:\\d{2}:\\d{2}\\.\\d{3}(\\h?[AP]M)?"), time);
+                }
                 wait.withMessage("the workers' card saying one worker restarted after a crash").until(d -> d
                         .findElement(By.id("fact-workers")).getText().contains("1 restarted after a crash"));
 

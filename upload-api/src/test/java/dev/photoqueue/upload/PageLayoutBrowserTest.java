@@ -3,11 +3,14 @@ package dev.photoqueue.upload;
 import dev.photoqueue.upload.TestClient.Part;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole page at 1400 px, full of data (more users than the stats table shows, a dead letter
  * with a long reason, photos in the gallery), in headless Chromium: both charts are drawn by the
  * chart library, no element sticks out of its card and the page does not scroll sideways, the
- * stats table is bounded, and the page has its icon.
+ * stats table is bounded, and the page has its icon. At a phone's width, with uploads accepted and
+ * refused, nothing sticks out of its card and the page does not scroll sideways either.
  */
 class PageLayoutBrowserTest {
 
@@ -64,6 +68,40 @@ class PageLayoutBrowserTest {
             let painted = 0;
             for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
             return painted;""";
+
+    @Test
+    void atPhoneWidthThePageDoesNotScrollSidewaysAndEveryElementStaysInItsCard() throws Exception {
+        HeadlessChromium.requireBrowser();
+        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "3"))) {
+            WebDriver driver = HeadlessChromium.start();
+            try {
+                driver.manage().window().setSize(new Dimension(390, 844));
+                driver.get(running.client.base() + "/");
+                WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                JavascriptExecutor js = (JavascriptExecutor) driver;
+                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
+                long width = ((Number) js.executeScript("return window.innerWidth")).longValue();
+                assertTrue(width <= 420, "the window is narrower than a column of the grid: " + width);
+                // an accepted upload and a refused one, so that the progress list has both kinds of line
+                Path photo = Path.of(System.getProperty("photoqueue.samples", "../sample-images"), "GreenMeadow.jpg");
+                Path notAPhoto = Files.writeString(Files.createTempDirectory("photoqueue-page").resolve("notes.jpg"),
+                        "not a photo at all, whatever its name says");
+                driver.findElement(By.id("file-input")).sendKeys(photo.toRealPath() + "\n" + notAPhoto);
+                driver.findElement(By.id("upload-button")).click();
+                wait.until(d -> d.findElements(By.cssSelector("#progress .error")).size() == 1
+                        && !d.findElements(By.cssSelector("#gallery img")).isEmpty());
+
+                HeadlessChromium.saveScreenshot(driver, "page-390.png");
+                assertEquals(List.of(), js.executeScript(OVERFLOWING), "elements outside their card at " + width + " px");
+                assertEquals(Boolean.TRUE, js.executeScript(
+                        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+                        "the page scrolls sideways at " + width + " px: "
+                                + js.executeScript("return document.documentElement.scrollWidth") + " px wide");
+            } finally {
+                driver.quit();
+            }
+        }
+    }
 
     @Test
     void atFourteenHundredPixelsTheChartsAreDrawnAndEveryElementStaysInItsCard() throws Exception {
