@@ -90,6 +90,23 @@ http_post() {
     case "$answer" in "HTTP/1."?" 200 "*) return 0 ;; *) return 1 ;; esac
 }
 
+# 0 when a process takes connections on 127.0.0.1:$1 (bash only: no ss or nc needed).
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+# Refuses to start on a port another process holds: its readiness would be taken for ours.
+require_free_ports() { # brokers
+    local b port
+    port_taken "$PORT" && die "port $PORT on 127.0.0.1 is in use by another process (the in-house demo," \
+        "still running?): stop it, or set PORT"
+    for b in $(seq 1 "$1"); do
+        for port in "$(broker_port "$b")" "$(controller_port "$b")"; do
+            port_taken "$port" && die "port $port on 127.0.0.1 (broker-$b) is in use by another process:" \
+                "stop it, or set KAFKA_PORT and KAFKA_CONTROLLER_PORT"
+        done
+    done
+    return 0
+}
+
 wait_for() { # what, seconds, command...
     local what="$1" seconds="$2"; shift 2
     for _ in $(seq 1 $((seconds * 5))); do
@@ -182,6 +199,7 @@ up() {
         die "$DIR holds a cluster of $(cluster_value brokers) broker(s), not $brokers: remove it" \
             "(rm -r $DIR; its records go with it) or set another TOPOLOGY_DIR for every command"
     fi
+    require_free_ports "$brokers"
     require_jars
     mkdir -p "$LOGS" "$PIDS"
     [ -f "$CLUSTER_FILE" ] || printf 'brokers=%s\ncluster_id=%s\n' "$brokers" "$(new_cluster_id)" > "$CLUSTER_FILE"
