@@ -21,6 +21,8 @@
 # PORT (8080), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093); broker B listens on KAFKA_PORT+2(B-1)
 # and its controller on KAFKA_CONTROLLER_PORT+2(B-1). Build first: mvn -B -q package -DskipTests
 set -euo pipefail
+# a die in $(...) ends the command that used the value too, not only its own subshell
+shopt -s inherit_errexit 2>/dev/null || true  # bash 4.4 and later
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${TOPOLOGY_DIR:-$ROOT/data/topology}"
@@ -86,6 +88,23 @@ http_post() {
     exec 3<&- 3>&-
     echo "${answer##*$'\r\n\r\n'}"
     case "$answer" in "HTTP/1."?" 200 "*) return 0 ;; *) return 1 ;; esac
+}
+
+# 0 when a process takes connections on 127.0.0.1:$1 (bash only: no ss or nc needed).
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+# Refuses to start on a port another process holds: its readiness would be taken for ours.
+require_free_ports() { # brokers
+    local b port
+    port_taken "$PORT" && die "port $PORT on 127.0.0.1 is in use by another process (the in-house demo," \
+        "still running?): stop it, or set PORT"
+    for b in $(seq 1 "$1"); do
+        for port in "$(broker_port "$b")" "$(controller_port "$b")"; do
+            port_taken "$port" && die "port $port on 127.0.0.1 (broker-$b) is in use by another process:" \
+                "stop it, or set KAFKA_PORT and KAFKA_CONTROLLER_PORT"
+        done
+    done
+    return 0
 }
 
 wait_for() { # what, seconds, command...
@@ -172,15 +191,17 @@ up() {
         esac
     done
     case "$brokers" in 1|3) ;; *) die "--brokers must be 1 or 3 (a quorum needs a majority), was '$brokers'" ;; esac
-    require_jars
-    mkdir -p "$LOGS" "$PIDS"
     for f in "$PIDS"/*.pid; do
         [ -e "$f" ] || continue
         running "$(basename "$f" .pid)" && die "already up ($(basename "$f" .pid) pid $(cat "$f")); run: $0 down"
     done
     if [ -f "$CLUSTER_FILE" ] && [ "$(cluster_value brokers)" != "$brokers" ]; then
-        die "$DIR holds a cluster of $(cluster_value brokers) broker(s), not $brokers; use another TOPOLOGY_DIR"
+        die "$DIR holds a cluster of $(cluster_value brokers) broker(s), not $brokers: remove it" \
+            "(rm -r $DIR; its records go with it) or set another TOPOLOGY_DIR for every command"
     fi
+    require_free_ports "$brokers"
+    require_jars
+    mkdir -p "$LOGS" "$PIDS"
     [ -f "$CLUSTER_FILE" ] || printf 'brokers=%s\ncluster_id=%s\n' "$brokers" "$(new_cluster_id)" > "$CLUSTER_FILE"
     # all brokers at once: with three, none is ready before a majority of the quorum runs
     for b in $(seq 1 "$brokers"); do launch_broker "$b"; done

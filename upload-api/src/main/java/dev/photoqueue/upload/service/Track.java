@@ -66,7 +66,6 @@ final class Track {
         updatedAt = timestamp;
     }
 
-    /** A worker took the photo's job; an earlier delivery with no outcome ended without one. */
     /**
      * A worker took the photo's job. True when that shows the delivery before ended unacked
      * (the same job again: a higher count; a replay starts counting afresh), unless it was
