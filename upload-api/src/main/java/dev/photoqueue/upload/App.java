@@ -45,6 +45,7 @@ import dev.photoqueue.worker.Delivery;
 import dev.photoqueue.worker.ForegroundActivity;
 import dev.photoqueue.worker.PhotoEventListener;
 import dev.photoqueue.worker.PhotoStats;
+import dev.photoqueue.worker.ProgramArguments;
 import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
 import dev.photoqueue.worker.blob.BlobStore;
@@ -63,6 +64,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The upload API process: opens the queue backend, creates the photo topics, starts the embedded
@@ -104,6 +106,12 @@ public final class App implements AutoCloseable {
 
     /** Starts the app from the environment; a setting that cannot work ends the process with status 2 and says why. */
     public static void main(String[] args) {
+        OptionalInt refused = new ProgramArguments("photoqueue", "upload-api.jar", AppConfig.variableNames(),
+                "README.md, \"Configuration\"").check(List.of(args), System.out, System.err);
+        if (refused.isPresent()) {
+            System.exit(refused.getAsInt());
+            return;
+        }
         AppConfig config;
         try {
             config = AppConfig.fromEnvironment();

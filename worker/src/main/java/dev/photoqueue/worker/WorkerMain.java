@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,6 +55,12 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        OptionalInt refused = new ProgramArguments("worker", "worker.jar", variableNames(),
+                "worker/README.md, \"Settings\"").check(List.of(args), System.out, System.err);
+        if (refused.isPresent()) {
+            System.exit(refused.getAsInt());
+            return;
+        }
         WorkerEnvironment env;
         try {
             env = WorkerEnvironment.from(System.getenv(), properties(System.getenv().get(CONFIG_FILE)));
