@@ -11,6 +11,9 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+import java.time.Duration;
 
 /**
  * The route table and the server settings: every path of the HTTP contract mapped to its
@@ -25,6 +28,12 @@ public final class HttpApi {
     static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
     private static final String STARTED = "photoqueue.started";
     static final int IN_MEMORY_PART_BYTES = 64 * 1024;
+    /**
+     * How long a stop waits for the requests in flight, having stopped taking new connections:
+     * well within the 10 s a {@code docker stop} gives before SIGKILL, so the rest of the shutdown
+     * (the workers' grace, the queue's clean close) still fits.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private HttpApi() {
     }
@@ -46,7 +55,13 @@ public final class HttpApi {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             // what Jetty refuses before any route (431, 414, a bad URI) answers JSON as the routes do
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(json));
+                // a stop (SIGTERM, docker stop) lets the requests in flight finish first: an upload
+                // whose job was appended gets its 202 instead of a reset connection
+                server.insertHandler(new GracefulHandler());
+                server.setStopTimeout(STOP_GRACE.toMillis());
+            });
             configureUploads(cfg, maxUploadBytes);
             cfg.http.prefer405over404 = true; // a known path with another method: 405 and Allow (ErrorMapping)
             cfg.staticFiles.add("/public", Location.CLASSPATH);
