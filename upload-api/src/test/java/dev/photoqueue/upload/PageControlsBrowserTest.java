@@ -27,137 +27,127 @@ class PageControlsBrowserTest {
 
     @Test
     void editsOfSeveralSettingsSurviveTheRefreshUntilAppliedWhileTheOtherControlsFollowTheServer() throws Exception {
-        HeadlessChromium.requireBrowser();
-        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1"))) {
-            WebDriver driver = HeadlessChromium.start();
-            try {
-                driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
-                        && "1000".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && "1000".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
 
-                new Select(driver.findElement(By.id("delivery"))).selectByValue("exactly-once");
-                driver.findElement(By.id("autoscale")).click();
-                // changed elsewhere after the edits: the page shows these once a refresh ran since
-                assertEquals(200, running.client.admin("PUT", "/api/settings",
-                        "{\"maxBacklog\":77,\"partitionKey\":\"city\"}").statusCode());
-                HttpResponse<String> chaos = running.client.admin("PUT", "/api/chaos",
-                        "{\"namePattern\":\"^crash-\",\"crashes\":3,\"point\":\"after-publish\"}");
-                assertEquals(200, chaos.statusCode(), chaos.body());
-                wait.withMessage("the page showing the settings and chaos another client set").until(d ->
-                        "77".equals(d.findElement(By.id("max-backlog")).getDomProperty("value"))
-                                && "city".equals(d.findElement(By.id("load-key")).getDomProperty("value"))
-                                && "^crash-".equals(d.findElement(By.id("chaos-pattern")).getDomProperty("value"))
-                                && "3".equals(d.findElement(By.id("chaos-crashes")).getDomProperty("value"))
-                                && "after-publish".equals(d.findElement(By.id("chaos-point")).getDomProperty("value")));
-                assertEquals("exactly-once", driver.findElement(By.id("delivery")).getDomProperty("value"),
-                        "the delivery the user chose and has not applied");
-                assertTrue(driver.findElement(By.id("autoscale")).isSelected(), "the autoscale the user ticked");
+            new Select(driver.findElement(By.id("delivery"))).selectByValue("exactly-once");
+            driver.findElement(By.id("autoscale")).click();
+            // changed elsewhere after the edits: the page shows these once a refresh ran since
+            assertEquals(200, running.client.admin("PUT", "/api/settings",
+                    "{\"maxBacklog\":77,\"partitionKey\":\"city\"}").statusCode());
+            HttpResponse<String> chaos = running.client.admin("PUT", "/api/chaos",
+                    "{\"namePattern\":\"^crash-\",\"crashes\":3,\"point\":\"after-publish\"}");
+            assertEquals(200, chaos.statusCode(), chaos.body());
+            wait.withMessage("the page showing the settings and chaos another client set").until(d ->
+                    "77".equals(d.findElement(By.id("max-backlog")).getDomProperty("value"))
+                            && "city".equals(d.findElement(By.id("load-key")).getDomProperty("value"))
+                            && "^crash-".equals(d.findElement(By.id("chaos-pattern")).getDomProperty("value"))
+                            && "3".equals(d.findElement(By.id("chaos-crashes")).getDomProperty("value"))
+                            && "after-publish".equals(d.findElement(By.id("chaos-point")).getDomProperty("value")));
+            assertEquals("exactly-once", driver.findElement(By.id("delivery")).getDomProperty("value"),
+                    "the delivery the user chose and has not applied");
+            assertTrue(driver.findElement(By.id("autoscale")).isSelected(), "the autoscale the user ticked");
 
-                driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
-                running.client.await("/api/settings", s -> s.get("delivery").asText().equals("exactly-once")
-                        && s.get("autoscale").asBoolean() && s.get("maxBacklog").asInt() == 77, WAIT);
-                wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("settings applied: exactly-once"));
-            } finally {
-                driver.quit();
-            }
-        }
+            driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
+            running.client.await("/api/settings", s -> s.get("delivery").asText().equals("exactly-once")
+                    && s.get("autoscale").asBoolean() && s.get("maxBacklog").asInt() == 77, WAIT);
+            wait.until(d -> d.findElement(By.id("admin-status")).getText()
+                    .startsWith("settings applied: exactly-once"));
+        });
     }
 
     @Test
     void aReplayWithNeitherAStartNorATimeChosenIsRefusedOnThePage() throws Exception {
-        HeadlessChromium.requireBrowser();
-        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1"))) {
-            WebDriver driver = HeadlessChromium.start();
-            try {
-                driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
-                        && "thumbnailers".equals(d.findElement(By.id("replay-group")).getDomProperty("value")));
-                assertEquals("", driver.findElement(By.id("replay-start")).getDomProperty("value"));
-                assertEquals("", driver.findElement(By.id("replay-from")).getDomProperty("value"));
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && "thumbnailers".equals(d.findElement(By.id("replay-group")).getDomProperty("value")));
+            assertEquals("", driver.findElement(By.id("replay-start")).getDomProperty("value"));
+            assertEquals("", driver.findElement(By.id("replay-from")).getDomProperty("value"));
 
-                driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
-                wait.withMessage("the page asking where the replay starts").until(d -> d.findElement(By.id("admin-status"))
-                        .getText().equals("choose where the replay starts: the start of a worker version, or a time"));
-                assertEquals("error", driver.findElement(By.id("admin-status")).getDomAttribute("class"));
+            driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
+            wait.withMessage("the page asking where the replay starts").until(d -> d.findElement(By.id("admin-status"))
+                    .getText().equals("choose where the replay starts: the start of a worker version, or a time"));
+            assertEquals("error", driver.findElement(By.id("admin-status")).getDomAttribute("class"));
 
-                // an hour ago is a start of its own
-                new Select(driver.findElement(By.id("replay-start"))).selectByVisibleText("an hour ago");
-                driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
-                wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers from "));
-            } finally {
-                driver.quit();
-            }
-        }
+            // an hour ago is a start of its own
+            new Select(driver.findElement(By.id("replay-start"))).selectByVisibleText("an hour ago");
+            driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
+            wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers from "));
+        });
     }
 
     @Test
     void theLoadGeneratorNeedsNoAdminTokenWhileItKeepsThePartitionKey() throws Exception {
-        HeadlessChromium.requireBrowser();
-        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "1", "ADMIN_TOKEN", "s3cret"))) {
-            WebDriver driver = HeadlessChromium.start();
-            try {
-                driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
-                        && "photoId".equals(d.findElement(By.id("load-key")).getDomProperty("value"))
-                        && !d.findElement(By.id("fact-delivery")).getText().equals("?"));
-                driver.findElement(By.id("load-count")).clear();
-                driver.findElement(By.id("load-count")).sendKeys("3");
-                driver.findElement(By.id("load-button")).click();
-                wait.withMessage("the load generator's uploads, no token typed").until(d ->
-                        d.findElement(By.id("load-status")).getText().equals("3 accepted, 0 refused of 3 (key photoId)"));
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1", "ADMIN_TOKEN", "s3cret"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && "photoId".equals(d.findElement(By.id("load-key")).getDomProperty("value"))
+                    && !d.findElement(By.id("fact-delivery")).getText().equals("?"));
+            driver.findElement(By.id("load-count")).clear();
+            driver.findElement(By.id("load-count")).sendKeys("3");
+            driver.findElement(By.id("load-button")).click();
+            wait.withMessage("the load generator's uploads, no token typed").until(d ->
+                    d.findElement(By.id("load-status")).getText().equals("3 accepted, 0 refused of 3 (key photoId)"));
 
-                // another key is an admin change: without the token it is refused, and said
-                new Select(driver.findElement(By.id("load-key"))).selectByValue("city");
-                driver.findElement(By.id("load-button")).click();
-                wait.until(d -> d.findElement(By.id("load-status")).getText().startsWith("cannot set the partition key: 401"));
-            } finally {
-                driver.quit();
-            }
-        }
+            // another key is an admin change: without the token it is refused, and said
+            new Select(driver.findElement(By.id("load-key"))).selectByValue("city");
+            driver.findElement(By.id("load-button")).click();
+            wait.until(d -> d.findElement(By.id("load-status")).getText()
+                    .startsWith("cannot set the partition key: 401"));
+        });
     }
 
     @Test
     void aWorkerAddedOrArmedToCrashIsToldInTheConsumerGroupCard() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "2"), (running, driver, wait) -> {
+            wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 1);
+
+            driver.findElement(By.id("worker-add")).click();
+            wait.withMessage("the consumer group card telling the new worker count").until(d ->
+                    d.findElement(By.id("group-status")).getText().equals("workers: 2"));
+            assertEquals(2, running.client.await("/api/workers", w -> w.get("count").asInt() == 2, WAIT)
+                    .get("count").asInt());
+
+            // the group settled: each of the two workers owns one of the two partitions
+            running.client.await("/api/queue", q -> {
+                for (JsonNode group : q.get("groups")) {
+                    if (group.get("id").asText().equals("thumbnailers")) {
+                        JsonNode members = group.get("members");
+                        return members.size() == 2 && members.get(0).get("partitions").size() == 1
+                                && members.get(1).get("partitions").size() == 1;
+                    }
+                }
+                return false;
+            }, WAIT);
+            wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2
+                    && !d.findElement(By.id("members")).getText().contains("(none)"));
+            String member = driver.findElement(By.cssSelector("#members tr td")).getText();
+            WebElement crash = driver.findElement(By.cssSelector("#members tr button"));
+            // a refresh runs between finding the button and pressing it, as between a press and its release
+            assertEquals(200, running.client.admin("PUT", "/api/settings", "{\"maxBacklog\":77}").statusCode());
+            wait.until(d -> "77".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
+            crash.click();
+            wait.withMessage("the consumer group card telling the armed crash").until(d ->
+                    d.findElement(By.id("group-status")).getText().equals(member + " dies at its next photo"));
+            assertTrue(driver.findElement(By.id("events")).getText().contains(member + " dies at its next photo"),
+                    driver.findElement(By.id("events")).getText());
+        });
+    }
+
+    /** What a test does on the page of a running app: the browser shows it, {@code wait} waits up to {@code WAIT}. */
+    @FunctionalInterface
+    private interface PageSteps {
+        void run(RunningApp running, WebDriver driver, WebDriverWait wait) throws Exception;
+    }
+
+    /** Starts an app with {@code environment}, opens its page in headless Chromium, runs {@code steps}, closes both. */
+    private static void onPage(Map<String, String> environment, PageSteps steps) throws Exception {
         HeadlessChromium.requireBrowser();
-        try (RunningApp running = RunningApp.start(Map.of("WORKERS", "1", "PARTITIONS", "2"))) {
+        try (RunningApp running = RunningApp.start(environment)) {
             WebDriver driver = HeadlessChromium.start();
             try {
                 driver.get(running.client.base() + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 1);
-
-                driver.findElement(By.id("worker-add")).click();
-                wait.withMessage("the consumer group card telling the new worker count").until(d ->
-                        d.findElement(By.id("group-status")).getText().equals("workers: 2"));
-                assertEquals(2, running.client.await("/api/workers", w -> w.get("count").asInt() == 2, WAIT)
-                        .get("count").asInt());
-
-                // the group settled: each of the two workers owns one of the two partitions
-                running.client.await("/api/queue", q -> {
-                    for (JsonNode group : q.get("groups")) {
-                        if (group.get("id").asText().equals("thumbnailers")) {
-                            JsonNode members = group.get("members");
-                            return members.size() == 2 && members.get(0).get("partitions").size() == 1
-                                    && members.get(1).get("partitions").size() == 1;
-                        }
-                    }
-                    return false;
-                }, WAIT);
-                wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2
-                        && !d.findElement(By.id("members")).getText().contains("(none)"));
-                String member = driver.findElement(By.cssSelector("#members tr td")).getText();
-                WebElement crash = driver.findElement(By.cssSelector("#members tr button"));
-                // a refresh runs between finding the button and pressing it, as between a press and its release
-                assertEquals(200, running.client.admin("PUT", "/api/settings", "{\"maxBacklog\":77}").statusCode());
-                wait.until(d -> "77".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
-                crash.click();
-                wait.withMessage("the consumer group card telling the armed crash").until(d ->
-                        d.findElement(By.id("group-status")).getText().equals(member + " dies at its next photo"));
-                assertTrue(driver.findElement(By.id("events")).getText().contains(member + " dies at its next photo"),
-                        driver.findElement(By.id("events")).getText());
+                steps.run(running, driver, new WebDriverWait(driver, WAIT));
             } finally {
                 driver.quit();
             }

@@ -92,7 +92,8 @@ class PageLayoutBrowserTest {
                         && !d.findElements(By.cssSelector("#gallery img")).isEmpty());
 
                 HeadlessChromium.saveScreenshot(driver, "page-390.png");
-                assertEquals(List.of(), js.executeScript(OVERFLOWING), "elements outside their card at " + width + " px");
+                assertEquals(List.of(), js.executeScript(OVERFLOWING),
+                        "elements outside their card at " + width + " px");
                 assertEquals(Boolean.TRUE, js.executeScript(
                         "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
                         "the page scrolls sideways at " + width + " px: "

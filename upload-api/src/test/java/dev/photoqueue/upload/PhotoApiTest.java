@@ -323,7 +323,8 @@ class PhotoApiTest {
     void aUserSentAsAFilePartGets400NotAnUploadWithoutAUser() throws java.io.IOException {
         long before = originals();
         HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",
-                TestClient.sample("GreenMeadow.jpg")), Part.file("user", "user.txt", "ada".getBytes(StandardCharsets.UTF_8)));
+                TestClient.sample("GreenMeadow.jpg")),
+                Part.file("user", "user.txt", "ada".getBytes(StandardCharsets.UTF_8)));
         assertError(r, 400, "bad_request");
         assertTrue(json(r).get("detail").asText().contains("user came as a file part"), r.body());
         assertEquals(before, originals(), "nothing was stored for the refused upload");

@@ -12,7 +12,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A program configured by its environment starts without arguments, lists its variables for --help, refuses the rest. */
+/** A program configured by its environment starts without arguments, lists its variables at --help, refuses others. */
 class ProgramArgumentsTest {
 
     private final ProgramArguments arguments = new ProgramArguments("worker", "worker.jar",

@@ -9,7 +9,8 @@ public final class UnknownPartitionException extends QueueException {
 
     public UnknownPartitionException(String topic, int partition, int partitionCount) {
         super("partition " + partition + " is out of range for topic \"" + topic + "\" with " + partitionCount
-                + (partitionCount == 1 ? " partition (valid: 0)" : " partitions (valid: 0.." + (partitionCount - 1) + ")"));
+                + (partitionCount == 1 ? " partition (valid: 0)"
+                        : " partitions (valid: 0.." + (partitionCount - 1) + ")"));
         this.topic = topic;
         this.partition = partition;
         this.partitionCount = partitionCount;
