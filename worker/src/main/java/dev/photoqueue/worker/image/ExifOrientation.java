@@ -15,26 +15,15 @@ final class ExifOrientation {
 
     /** The orientation, 1 to 8, of the JPEG in {@code jpeg}. */
     static int of(byte[] jpeg) {
-        int i = 2;
-        while (i + 4 <= jpeg.length && u8(jpeg, i) == 0xFF) {
-            int marker = u8(jpeg, i + 1);
-            if (marker == 0xFF) {
-                i++; // fill byte
-                continue;
+        int[] orientation = {UPRIGHT}; // no EXIF segment before the pixels: upright
+        JpegSegments.walk(jpeg, (marker, at, length) -> {
+            if (marker == 0xE1 && isExif(jpeg, at, length)) {
+                orientation[0] = fromTiff(jpeg, at + 6, at + length);
+                return true;
             }
-            if (marker == 0xDA || marker == 0xD9) {
-                return UPRIGHT; // start of scan or end of image: no EXIF before the pixels
-            }
-            int length = u16(jpeg, i + 2, true);
-            if (length < 2) {
-                return UPRIGHT;
-            }
-            if (marker == 0xE1 && isExif(jpeg, i + 4, length - 2)) {
-                return fromTiff(jpeg, i + 10, i + 2 + length);
-            }
-            i += 2 + length;
-        }
-        return UPRIGHT;
+            return false;
+        });
+        return orientation[0];
     }
 
     private static boolean isExif(byte[] b, int at, int length) {

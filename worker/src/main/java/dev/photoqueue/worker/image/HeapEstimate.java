@@ -90,19 +90,13 @@ final class HeapEstimate {
 
     /** Whether the frame header of {@code jpeg} is progressive (SOF2, SOF6, SOF10, SOF14), walking its segments. */
     static boolean progressiveJpeg(byte[] jpeg) {
-        int at = 2;
-        while (at + 3 < jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
-            int marker = jpeg[at + 1] & 0xFF;
-            if (marker == 0xFF) {
-                at++; // a fill byte
-                continue;
-            }
-            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                return (marker & 0x03) == 0x02;
-            }
-            at += 2 + (((jpeg[at + 2] & 0xFF) << 8) | (jpeg[at + 3] & 0xFF));
-        }
-        return false;
+        boolean[] progressive = {false};
+        JpegSegments.walk(jpeg, (marker, at, length) -> {
+            boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            progressive[0] = frame && (marker & 0x03) == 0x02;
+            return frame;
+        });
+        return progressive[0];
     }
 
     /** Bytes a pixel of an image of {@code type}, as its sample model stores it (an eighth for 1-bit). */

@@ -14,26 +14,7 @@ final class IccProfileSegment {
 
     /** True when an ICC profile segment comes before the first scan of {@code jpeg}. */
     static boolean present(byte[] jpeg) {
-        int i = 2;
-        while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
-            int marker = jpeg[i + 1] & 0xFF;
-            if (marker == 0xFF) {
-                i++; // fill byte
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return false; // start of scan or end of image
-            }
-            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
-            if (length < 2) {
-                return false;
-            }
-            if (marker == 0xE2 && startsWithSignature(jpeg, i + 4, length - 2)) {
-                return true;
-            }
-            i += 2 + length;
-        }
-        return false;
+        return JpegSegments.walk(jpeg, (marker, at, length) -> marker == 0xE2 && startsWithSignature(jpeg, at, length));
     }
 
     private static boolean startsWithSignature(byte[] jpeg, int at, int length) {

@@ -115,15 +115,10 @@ final class ImageDecoder {
                 return scaled;
             }
         }
-        return decode(photoId, bytes, specs, heap, true);
+        return decodeWithImageIo(photoId, bytes, specs, heap);
     }
 
-    /** {@link #decode(String, byte[], List, HeapAdmission)} for {@code specs}, reserving no heap. */
-    DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs) {
-        return decode(photoId, bytes, specs, HeapAdmission.NONE);
-    }
-
-    /** The TurboJPEG decode of {@link #decode(String, byte[], List)}; null to leave it to ImageIO. */
+    /** The TurboJPEG decode of {@link #decode(String, byte[], List, HeapAdmission)}; null to leave it to ImageIO. */
     private DecodedImage decodeScaled(String photoId, byte[] bytes, List<VariantSpec> specs, HeapAdmission heap) {
         try (TurboJpeg.Decompression jpeg = turbo.open(bytes)) {
             TurboJpeg.Header stored = jpeg.header();
@@ -171,12 +166,15 @@ final class ImageDecoder {
      * cannot or must not be. Reserves no heap.
      */
     DecodedImage decode(String photoId, byte[] bytes) {
-        return decode(photoId, bytes, List.of(), HeapAdmission.NONE, false);
+        return decodeWithImageIo(photoId, bytes, List.of(), HeapAdmission.NONE);
     }
 
-    /** {@link #decode(String, byte[])}, reserving from {@code heap} for a render of {@code specs}. */
-    private DecodedImage decode(String photoId, byte[] bytes, List<VariantSpec> specs, HeapAdmission heap,
-                                boolean estimated) {
+    /**
+     * {@link #decode(String, byte[])}, reserving from {@code heap} for a render of {@code specs}; with
+     * {@link HeapAdmission#NONE} nothing is estimated.
+     */
+    private DecodedImage decodeWithImageIo(String photoId, byte[] bytes, List<VariantSpec> specs,
+                                           HeapAdmission heap) {
         ImageFormat format = supportedFormat(photoId, bytes);
         ImageReader reader = readerFor(photoId, format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -189,7 +187,7 @@ final class ImageDecoder {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             PngLayout png = format == ImageFormat.PNG ? PngLayout.of(bytes) : null;
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
-            if (estimated) {
+            if (heap != HeapAdmission.NONE) {
                 heap.admit(photoId, header, estimate(photoId, reader, header, png, orientation, specs, bytes));
             }
             BufferedImage raw;

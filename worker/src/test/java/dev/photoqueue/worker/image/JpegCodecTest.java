@@ -68,13 +68,14 @@ class JpegCodecTest {
     @Test
     void turboDecodesAPhotoAtTheSmallestScaleItsVariantsAllow() {
         ImageDecoder decoder = new ImageDecoder(ImagePipeline.DEFAULT_MAX_PIXELS, JpegCodec.turboLibrary().orElseThrow());
-        ImageDecoder.DecodedImage half = decoder.decode("p", photo("Aqua.jpg"), VariantSpec.DEFAULTS);
+        ImageDecoder.DecodedImage half = decoder.decode("p", photo("Aqua.jpg"), VariantSpec.DEFAULTS,
+                HeapAdmission.NONE);
         assertEquals(List.of(1280, 800, 2560, 1600), List.of(half.image().getWidth(), half.image().getHeight(),
                 half.fullWidth(), half.fullHeight()), "2560x1600 at 1/2: 1280 still covers 1024");
         decoder.release(half);
 
         ImageDecoder.DecodedImage turned = decoder.decode("p", withExifOrientation(photo("Aqua.jpg"), 6, false),
-                List.of(VariantSpec.crop("thumb", 150, 150)));
+                List.of(VariantSpec.crop("thumb", 150, 150)), HeapAdmission.NONE);
         assertEquals(List.of(200, 320, 1600, 2560), List.of(turned.image().getWidth(), turned.image().getHeight(),
                 turned.fullWidth(), turned.fullHeight()), "1/8, turned upright");
     }
