@@ -7,6 +7,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -68,5 +70,28 @@ final class HeadlessChromium {
         Path shots = Files.createDirectories(SCREENSHOTS);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), shots.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** What a test does on the page of a running app: the browser shows it, {@code wait} waits up to {@link #WAIT}. */
+    @FunctionalInterface
+    interface PageSteps {
+        void run(RunningApp running, WebDriver driver, WebDriverWait wait) throws Exception;
+    }
+
+    /**
+     * Starts an app with {@code environment}, opens its page in headless Chromium, runs {@code steps},
+     * closes both; skips or fails as {@link #requireBrowser} does when Chromium is missing.
+     */
+    static void onPage(Map<String, String> environment, PageSteps steps) throws Exception {
+        requireBrowser();
+        try (RunningApp running = RunningApp.start(environment)) {
+            WebDriver driver = start();
+            try {
+                driver.get(running.client.base() + "/");
+                steps.run(running, driver, new WebDriverWait(driver, WAIT));
+            } finally {
+                driver.quit();
+            }
+        }
     }
 }

@@ -3,15 +3,14 @@ package dev.photoqueue.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
 
 import static dev.photoqueue.upload.HeadlessChromium.WAIT;
+import static dev.photoqueue.upload.HeadlessChromium.onPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,25 +131,5 @@ class PageControlsBrowserTest {
             assertTrue(driver.findElement(By.id("events")).getText().contains(member + " dies at its next photo"),
                     driver.findElement(By.id("events")).getText());
         });
-    }
-
-    /** What a test does on the page of a running app: the browser shows it, {@code wait} waits up to {@code WAIT}. */
-    @FunctionalInterface
-    private interface PageSteps {
-        void run(RunningApp running, WebDriver driver, WebDriverWait wait) throws Exception;
-    }
-
-    /** Starts an app with {@code environment}, opens its page in headless Chromium, runs {@code steps}, closes both. */
-    private static void onPage(Map<String, String> environment, PageSteps steps) throws Exception {
-        HeadlessChromium.requireBrowser();
-        try (RunningApp running = RunningApp.start(environment)) {
-            WebDriver driver = HeadlessChromium.start();
-            try {
-                driver.get(running.client.base() + "/");
-                steps.run(running, driver, new WebDriverWait(driver, WAIT));
-            } finally {
-                driver.quit();
-            }
-        }
     }
 }
