@@ -210,10 +210,12 @@ function notePhoto(photo) {
     while ($('gallery').children.length > 60) $('gallery').lastChild.remove();
   }
   const status = item.querySelector('.status');
-  status.textContent = merged.status + (merged.duplicate ? ' (duplicate: done before)' : '')
-    + (merged.error ? ': ' + merged.error : '');
+  // a processed photo stays DONE, but not simply DONE while its job lies in the dead-letter queue
+  const jobDead = merged.deadLettered && merged.status !== 'DEAD_LETTERED';
+  const mark = jobDead ? ' (job dead-lettered)' : merged.duplicate ? ' (duplicate: done before)' : '';
+  status.textContent = merged.status + mark + (merged.error ? ': ' + merged.error : '');
   status.title = merged.error || '';
-  status.className = 'status status-' + merged.status;
+  status.className = 'status status-' + merged.status + (jobDead ? ' status-dead-lettered' : '');
   const thumb = merged.variants && merged.variants.thumb;
   if (thumb) {
     let img = item.querySelector('img');
@@ -244,7 +246,8 @@ async function refreshJourney() {
   try {
     const [journey, photo] = await Promise.all([api('GET', '/api/photos/' + encodeURIComponent(id) + '/journey'),
       api('GET', '/api/photos/' + encodeURIComponent(id))]);
-    $('journey-status').textContent = photo.status + (photo.duplicate ? ', duplicate' : '');
+    $('journey-status').textContent = photo.status + (photo.duplicate ? ', duplicate' : '')
+      + (photo.deadLettered && photo.status !== 'DEAD_LETTERED' ? ', job dead-lettered' : '');
     // each step with its time and the time since the step before: the hops of the photo
     let previous = null;
     $('journey').replaceChildren(...journey.steps.map((step) => {

@@ -1,5 +1,6 @@
 package dev.photoqueue.upload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -15,20 +16,25 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.photoqueue.upload.HeadlessChromium.WAIT;
+import static dev.photoqueue.upload.HeadlessChromium.onPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dashboard's dead-letter card in headless Chromium at 1400 px: a dead letter with a long key
  * and a long reason (a foreign record no worker can read) and one of a truncated photo uploaded
  * through the API. The table stays inside its card with the redrive buttons in view, shows key and
- * reason, cut with an ellipsis and whole in the cell's tooltip. Skipped or failed without Chromium
- * as {@link DashboardBrowserTest} is.
+ * reason, cut with an ellipsis and whole in the cell's tooltip. A photo whose outcome was published
+ * before every crash stays DONE, and the gallery says its job lies dead-lettered all the same.
+ * Skipped or failed without Chromium as {@link DashboardBrowserTest} is.
  */
 class DeadLetterBrowserTest {
 
@@ -122,6 +128,35 @@ class DeadLetterBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    @Test
+    void aPhotoDoneBeforeEveryCrashOfItsWorkerIsShownDoneWithItsJobDeadLettered() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1", "MAX_DELIVERIES", "2", "SESSION_TIMEOUT_MS", "3000"),
+                (running, driver, wait) -> {
+                    wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
+                    // every delivery publishes the photo's outcome, then its worker dies before the ack
+                    HttpResponse<String> armed = running.client.admin("PUT", "/api/chaos",
+                            "{\"namePattern\":\"^poison\",\"point\":\"after-publish\",\"mode\":\"thread\"}");
+                    assertEquals(200, armed.statusCode(), armed.body());
+                    String id = TestClient.json(running.client.upload("", Map.of(), TestClient.Part.file("file",
+                            "poison.jpg", TestClient.sample("GreenMeadow.jpg")))).get("id").asText();
+                    JsonNode letters = running.client.await("/api/dlq", l -> l.size() == 1, WAIT);
+                    String reason = letters.get(0).get("reason").asText();
+
+                    JsonNode photo = running.client.await("/api/photos/" + id,
+                            p -> p.path("deadLettered").asBoolean(), WAIT);
+                    assertEquals("DONE", photo.get("status").asText(), "its variants exist: " + photo);
+                    assertFalse(photo.get("variants").isEmpty(), photo.toString());
+                    assertEquals(reason, photo.get("error").asText(), "the dead letter's reason");
+
+                    By status = By.cssSelector("#gallery [data-photo='" + id + "'] .status");
+                    wait.withMessage("the gallery telling the photo's job is dead-lettered").until(d ->
+                            d.findElements(status).size() == 1 && ("DONE (job dead-lettered): " + reason)
+                                    .equals(d.findElement(status).getDomProperty("textContent")));
+                    String shownAs = driver.findElement(status).getDomAttribute("class");
+                    assertTrue(shownAs.contains("status-dead-lettered"), shownAs);
+                });
     }
 
     private static WebElement cell(WebElement row, String name) {

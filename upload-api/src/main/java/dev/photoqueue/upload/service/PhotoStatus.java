@@ -6,7 +6,10 @@ public enum PhotoStatus {
     QUEUED,
     /** The job is first in line on a partition a worker owns: it is being processed. */
     PROCESSING,
-    /** Every variant exists. */
+    /**
+     * Every variant exists. It stays so: a worker that published the outcome and died before the
+     * ack may still leave the job dead-lettered, which {@link PhotoView#deadLettered} tells.
+     */
     DONE,
     /** A worker gave up on the photo (permanent failure, or transient failures on its last delivery). */
     FAILED,

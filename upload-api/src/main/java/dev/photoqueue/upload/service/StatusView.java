@@ -214,7 +214,7 @@ public final class StatusView implements AutoCloseable {
                 && progress.inProgress(view.partition(), view.offset())) {
             return new PhotoView(view.id(), PhotoStatus.PROCESSING, view.attempts(), view.variants(), view.error(),
                     view.partition(), view.offset(), view.user(), view.city(), view.uploadedAt(), view.updatedAt(),
-                    view.duplicate());
+                    view.duplicate(), view.deadLettered());
         }
         return view;
     }

@@ -126,7 +126,7 @@ final class Track {
         if (lostAt > 0 && lostAt >= lastJobAt) {
             return PhotoStatus.LOST;
         }
-        if (deadAt > 0 && deadAt >= lastJobAt) {
+        if (deadLettered()) {
             return PhotoStatus.DEAD_LETTERED;
         }
         if (failedAt > 0 && failedAt >= lastJobAt) {
@@ -135,10 +135,18 @@ final class Track {
         return PhotoStatus.QUEUED;
     }
 
+    /** True while the latest job of the photo lies in the dead-letter topic: no job came after its dead letter. */
+    boolean deadLettered() {
+        return deadAt > 0 && deadAt >= lastJobAt;
+    }
+
     PhotoView view() {
         PhotoStatus status = status();
-        return new PhotoView(id, status, attempts, status == PhotoStatus.DONE ? variants : Map.of(),
-                status == PhotoStatus.DONE ? null : error, partition, offset, user, city, uploadedAt,
-                Instant.ofEpochMilli(updatedAt), status == PhotoStatus.DONE && duplicate);
+        boolean deadLettered = deadLettered();
+        // a DONE photo has no error to tell, unless its job was dead-lettered all the same: then its reason
+        String shownError = status != PhotoStatus.DONE || deadLettered ? error : null;
+        return new PhotoView(id, status, attempts, status == PhotoStatus.DONE ? variants : Map.of(), shownError,
+                partition, offset, user, city, uploadedAt, Instant.ofEpochMilli(updatedAt),
+                status == PhotoStatus.DONE && duplicate, deadLettered);
     }
 }

@@ -20,7 +20,7 @@ class PhotoViewTest {
         }
 
         PhotoView view = new PhotoView("p1", PhotoStatus.DONE, 1, made, null, 0, 7, null, null, Instant.EPOCH,
-                Instant.EPOCH, false);
+                Instant.EPOCH, false, false);
         made.clear();
 
         assertEquals(List.of("thumb", "small", "medium", "large", "square", "tiny"), List.copyOf(view.variants().keySet()));
