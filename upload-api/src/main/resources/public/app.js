@@ -580,10 +580,11 @@ async function loadRecent() {
 }
 
 // ---------- admin actions ----------
+// A change, not a count: the server adds it to the number it keeps, so each press counts, also one
+// made before the answer to the one before (a count worked out from what the page last read would not).
 async function resizeWorkers(delta) {
   try {
-    const current = await api('GET', '/api/workers');
-    const result = await api('PUT', '/api/workers', { count: Math.max(0, current.count + delta) });
+    const result = await api('PUT', '/api/workers', { change: delta });
     showAdmin('workers: ' + result.count, false, 'group-status');
     refresh();
   } catch (e) {

@@ -241,6 +241,7 @@ class OpenApiDocumentTest {
         assertDescribed(200, "PUT", "/api/chaos", client.admin("PUT", "/api/chaos", "{\"probability\": 0}"));
         assertDescribed(400, "PUT", "/api/chaos", client.admin("PUT", "/api/chaos", "{\"probability\": 2}"));
         assertDescribed(200, "PUT", "/api/workers", client.admin("PUT", "/api/workers", "{\"count\": 1}"));
+        assertDescribed(200, "PUT", "/api/workers", client.admin("PUT", "/api/workers", "{\"change\": 0}"));
         assertDescribed(400, "PUT", "/api/workers", client.admin("PUT", "/api/workers", "{\"count\": \"many\"}"));
         assertDescribed(404, "POST", "/api/workers/{id}/crash", client.admin("POST", "/api/workers/nobody/crash", null));
         assertDescribed(404, "POST", "/api/dlq/{id}/redrive", client.admin("POST", "/api/dlq/7000/redrive", null));

@@ -3,6 +3,7 @@ package dev.photoqueue.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -19,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client changed (chaos, the partition key), while every control the user changed and has not
  * applied keeps its value through the page's once-a-second refresh; a worker's crash button stays
  * the same element through it; what an action did is said in the card of its button; and a replay
- * the form does not say where to start is not sent. The load generator asks for the admin token only
- * to change the partition key.
+ * the form does not say where to start is not sent. Each press of + worker counts, however quickly
+ * they follow. The load generator asks for the admin token only to change the partition key.
  */
 class PageControlsBrowserTest {
 
@@ -130,6 +131,24 @@ class PageControlsBrowserTest {
                     d.findElement(By.id("group-status")).getText().equals(member + " dies at its next photo"));
             assertTrue(driver.findElement(By.id("events")).getText().contains(member + " dies at its next photo"),
                     driver.findElement(By.id("events")).getText());
+        });
+    }
+
+    @Test
+    void twoQuickPressesOfPlusWorkerAddTwoWorkers() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "2"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && d.findElement(By.id("fact-workers")).getText().startsWith("1 of 1"));
+
+            // two presses in one task of the page: the second comes before the first is answered
+            ((JavascriptExecutor) driver).executeScript(
+                    "const add = document.getElementById('worker-add'); add.click(); add.click();");
+            wait.withMessage("the header telling both workers added").until(d ->
+                    d.findElement(By.id("fact-workers")).getText().startsWith("3 of 3"));
+            JsonNode workers = running.client.await("/api/workers", w -> w.get("count").asInt() == 3, WAIT);
+            assertEquals(3, workers.get("target").asInt(), workers.toString());
+            assertTrue(driver.findElement(By.id("group-status")).getText().matches("workers: [23]"),
+                    driver.findElement(By.id("group-status")).getText());
         });
     }
 }

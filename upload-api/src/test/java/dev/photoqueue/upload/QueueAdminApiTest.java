@@ -10,12 +10,16 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static dev.photoqueue.upload.PhotoApiTest.assertError;
 import static dev.photoqueue.upload.TestClient.Part;
@@ -98,6 +102,36 @@ class QueueAdminApiTest {
             assertError(over, 400, "bad_request");
             assertTrue(json(over).get("detail").asText().contains("between 0 and " + limit), over.body());
         }
+    }
+
+    @Test
+    void aChangeOfTheWorkersIsAddedToTheNumberKeptAndEachOfSeveralAtOnceCounts() throws Exception {
+        int before = json(client.get("/api/workers")).get("target").asInt();
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                sent.add(senders.submit(() -> client.admin("PUT", "/api/workers", "{\"change\":1}")));
+            }
+            for (Future<HttpResponse<String>> answer : sent) {
+                assertEquals(200, answer.get().statusCode(), answer.get().body());
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        assertEquals(before + 4, json(client.get("/api/workers")).get("target").asInt(), "each change counted");
+
+        HttpResponse<String> back = client.admin("PUT", "/api/workers", "{\"change\":-4}");
+        assertEquals(200, back.statusCode(), back.body());
+        assertEquals(before, json(back).get("target").asInt());
+        HttpResponse<String> under = client.admin("PUT", "/api/workers", "{\"change\":" + -(before + 1) + "}");
+        assertError(under, 400, "bad_request");
+        assertTrue(json(under).get("detail").asText().contains("from " + before + " workers makes -1"),
+                under.body());
+        assertError(client.admin("PUT", "/api/workers", "{\"change\":1,\"count\":3}"), 400, "bad_request");
+        assertError(client.admin("PUT", "/api/workers", "{\"change\":\"one\"}"), 400, "bad_request");
+        assertEquals(before, json(client.get("/api/workers")).get("target").asInt(),
+                "a refused change changes nothing");
     }
 
     @Test

@@ -38,12 +38,22 @@ public final class AdminController {
         ctx.json(workerBody(workers.ids()));
     }
 
+    /**
+     * {@code PUT /api/workers} with {@code {"count": N}}, the number of workers to keep, or
+     * {@code {"change": N}}, that many more (fewer when negative) than the pool keeps now: a change
+     * is read and applied in one step, so two quick presses of + worker both count.
+     */
     void resizeWorkers(Context ctx) {
-        Object count = body(ctx).get("count");
-        if (!(count instanceof Integer n)) {
-            throw ApiException.badRequest("expected {\"count\": <whole number>}, count was " + count);
+        Map<String, Object> body = body(ctx);
+        if (body.containsKey("count") == body.containsKey("change")) {
+            throw ApiException.badRequest("expected {\"count\": <whole number>} or {\"change\": <whole number>}, was "
+                    + abbreviate(ctx.body()));
         }
-        ctx.json(workerBody(workers.resize(n)));
+        String field = body.containsKey("count") ? "count" : "change";
+        if (!(body.get(field) instanceof Integer n)) {
+            throw ApiException.badRequest(field + " must be a whole number, was " + body.get(field));
+        }
+        ctx.json(workerBody(field.equals("count") ? workers.resize(n) : workers.resizeBy(n)));
     }
 
     /** {@code POST /api/workers/{id}/crash} with an optional {@code {"mode": "thread"|"process"}}: 202. */

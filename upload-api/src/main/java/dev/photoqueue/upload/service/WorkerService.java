@@ -131,13 +131,29 @@ public final class WorkerService {
     }
 
     /** Grows or shrinks the pool; {@link InvalidValueException} outside 0..{@value WorkerConfig#MAX_WORKER_COUNT}. */
-    public List<String> resize(int count) {
+    public synchronized List<String> resize(int count) {
         if (count < 0 || count > WorkerConfig.MAX_WORKER_COUNT) {
             throw new InvalidValueException("count must be between 0 and " + WorkerConfig.MAX_WORKER_COUNT + ", was "
                     + count);
         }
         pool.setWorkers(count);
         return ids();
+    }
+
+    /**
+     * Grows or shrinks the pool by {@code change} from the number it keeps now ({@link #target}).
+     * The target is read and set under the lock {@link #resize} takes too, so of several changes
+     * at once each counts. {@link InvalidValueException} when the result falls outside
+     * 0..{@value WorkerConfig#MAX_WORKER_COUNT}, and then nothing changes.
+     */
+    public synchronized List<String> resizeBy(int change) {
+        int now = pool.target();
+        long count = (long) now + change;
+        if (count < 0 || count > WorkerConfig.MAX_WORKER_COUNT) {
+            throw new InvalidValueException("a change of " + change + " from " + now + " workers makes " + count
+                    + ", outside 0.." + WorkerConfig.MAX_WORKER_COUNT);
+        }
+        return resize((int) count);
     }
 
     /** Runs {@code action} while no embedded worker is in the group; see {@link WorkerPool#whilePaused}. */
