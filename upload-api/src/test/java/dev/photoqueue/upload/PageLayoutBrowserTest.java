@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.photoqueue.upload.HeadlessChromium.onPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with a long reason, photos in the gallery), in headless Chromium: both charts are drawn by the
  * chart library, no element sticks out of its card and the page does not scroll sideways, the
  * stats table is bounded, and the page has its icon. At a phone's width, with uploads accepted and
- * refused, nothing sticks out of its card and the page does not scroll sideways either.
+ * refused, nothing sticks out of its card and the page does not scroll sideways either, and the
+ * gallery shows at least two photos a row.
  */
 class PageLayoutBrowserTest {
 
@@ -102,6 +104,40 @@ class PageLayoutBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    @Test
+    void atPhoneWidthTheGalleryShowsTwoPhotosARow() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1"), (running, driver, wait) -> {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = running.client.upload("", Map.of(),
+                        Part.file("file", "p" + i + ".jpg", StatsSummaryApiTest.tinyJpeg(i)));
+                assertEquals(202, r.statusCode(), r.body());
+            }
+            driver.manage().window().setSize(new Dimension(390, 844));
+            driver.navigate().refresh();
+            wait.until(d -> d.findElements(By.cssSelector("#gallery img")).size() == 3);
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            long width = ((Number) js.executeScript("return window.innerWidth")).longValue();
+            assertTrue(width <= 420, "the window is a phone's: " + width);
+
+            @SuppressWarnings("unchecked")
+            List<Map<String, Number>> boxes = (List<Map<String, Number>>) js.executeScript("""
+                    return [...document.querySelectorAll('#gallery li')].map((li) => {
+                      const box = li.getBoundingClientRect(), img = li.querySelector('img').getBoundingClientRect();
+                      return { top: box.top, left: box.left, imgWidth: img.width, imgHeight: img.height };
+                    });""");
+            assertEquals(boxes.get(0).get("top").doubleValue(), boxes.get(1).get("top").doubleValue(), 0.5,
+                    "the first two photos share a row at " + width + " px: " + boxes);
+            assertTrue(boxes.get(1).get("left").doubleValue() > boxes.get(0).get("left").doubleValue(),
+                    boxes.toString());
+            for (Map<String, Number> box : boxes) {
+                assertTrue(box.get("imgWidth").doubleValue() >= 80, "a thumbnail still worth looking at: " + box);
+                assertEquals(box.get("imgWidth").doubleValue(), box.get("imgHeight").doubleValue(), 0.5,
+                        "a square thumbnail stays square: " + box);
+            }
+            assertEquals(List.of(), js.executeScript(OVERFLOWING), "elements outside their card at " + width + " px");
+        });
     }
 
     @Test
