@@ -8,7 +8,7 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
 const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
-  settings: null, stream: 'connecting', refreshError: null };
+  settings: null, stream: 'connecting', refreshError: null, progressHidden: 0 };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -105,6 +105,22 @@ function recordTiming(kind, millis) {
   $(kind + '-n').textContent = list.length;
 }
 
+// The upload lines the progress list keeps, newest first; the older ones are counted under it, so
+// that a long session of uploads does not push the rest of the page away.
+const PROGRESS_SHOWN = 10;
+
+function addProgressLine(row) {
+  const list = $('progress');
+  list.prepend(row);
+  while (list.children.length > PROGRESS_SHOWN) {
+    list.lastChild.remove();
+    state.progressHidden++;
+  }
+  const hidden = state.progressHidden;
+  $('progress-hidden').hidden = hidden === 0;
+  $('progress-hidden').textContent = hidden + ' earlier upload' + (hidden === 1 ? '' : 's') + ' not shown';
+}
+
 async function uploadFiles(files) {
   const user = $('user-input').value;
   const city = $('city-input').value;
@@ -115,7 +131,7 @@ async function uploadFiles(files) {
     bar.value = 0;
     const label = el('span', file.name);
     row.append(bar, label);
-    $('progress').prepend(row);
+    addProgressLine(row);
     try {
       const result = await upload(file, { user, city, onProgress: (p) => { bar.value = p; } });
       bar.value = 1;

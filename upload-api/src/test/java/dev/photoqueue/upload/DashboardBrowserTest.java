@@ -7,17 +7,22 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.photoqueue.upload.HeadlessChromium.WAIT;
+import static dev.photoqueue.upload.HeadlessChromium.onPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page in Debian's headless Chromium, driven by Selenium through /usr/bin/chromedriver:
  * upload a sample photo through the real form, see its thumbnail appear in the gallery and the
- * consumer group on the dashboard, and save a screenshot to {@code target/screenshots/}. Outside
+ * consumer group on the dashboard, and save a screenshot to {@code target/screenshots/}; the
+ * upload progress list keeps the latest uploads and says how many it hides. Outside
  * CI the test is skipped when Chromium is not installed; in CI ({@code CI} set) that is a failure,
  * since {@code .ci/run} installs it.
  */
@@ -62,5 +67,27 @@ class DashboardBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    @Test
+    void theUploadProgressListKeepsTheLatestTenAndSaysHowManyItHides() throws Exception {
+        onPage(Map.of("WORKERS", "0", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
+            Path folder = Files.createTempDirectory("photoqueue-uploads");
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                files.add(Files.write(folder.resolve("p" + i + ".jpg"), StatsSummaryApiTest.tinyJpeg(i)).toString());
+            }
+            driver.findElement(By.id("file-input")).sendKeys(String.join("\n", files));
+            driver.findElement(By.id("upload-button")).click();
+
+            wait.withMessage("the last upload answered, two older lines hidden").until(d ->
+                    d.findElement(By.cssSelector("#progress li")).getText().startsWith("p11.jpg: QUEUED")
+                            && d.findElement(By.id("progress-hidden")).getText().equals("2 earlier uploads not shown"));
+            List<WebElement> lines = driver.findElements(By.cssSelector("#progress li"));
+            assertEquals(10, lines.size(), "the latest ten uploads");
+            assertTrue(lines.get(9).getText().startsWith("p2.jpg: "), lines.get(9).getText());
+            assertEquals(12, running.client.await("/api/photos?limit=20", p -> p.size() == 12, WAIT).size());
+        });
     }
 }
