@@ -35,6 +35,16 @@ function el(tag, text, className) {
   return node;
 }
 
+// What a table with nothing to show has instead of bare headers: one row across it saying what
+// would appear there.
+function emptyRow(columns, text) {
+  const row = el('tr', null, 'empty muted');
+  const cell = el('td', text);
+  cell.colSpan = columns;
+  row.append(cell);
+  return row;
+}
+
 function logEvent(text) {
   const list = $('events');
   list.prepend(el('li', new Date().toLocaleTimeString() + '  ' + text));
@@ -402,6 +412,11 @@ let drawnMembers = null;
 
 function drawMembers(members) {
   drawnMembers = JSON.stringify(members);
+  if (members.length === 0) {
+    $('members').replaceChildren(emptyRow(3,
+      'no workers in the group: + worker adds one, shown here with its partitions'));
+    return;
+  }
   $('members').replaceChildren(...members.map((m) => {
     const row = el('tr');
     const crash = el('button', 'crash', 'secondary');
@@ -506,7 +521,15 @@ function updateCluster(cluster) {
     'broker ' + b.id + ' ' + b.address + (b.up ? ' up' : ' DOWN')
     + (cluster.quorum && cluster.quorum.leaderId === b.id ? ' (controller leader)' : ''),
     b.up ? 'broker up' : 'broker down')));
-  $('cluster-partitions').replaceChildren(...cluster.partitions.filter((p) => p.topic === 'photo.uploaded')
+  const partitions = cluster.partitions.filter((p) => p.topic === 'photo.uploaded');
+  if (partitions.length === 0) {
+    $('cluster-partitions').replaceChildren(emptyRow(5, cluster.replicated
+      ? 'no partition of photo.uploaded described yet: each one\'s leader and replicas appear here'
+      : 'one copy of each partition on the in-house log: on Kafka each partition\'s leader and replicas'
+        + ' are listed here'));
+    return;
+  }
+  $('cluster-partitions').replaceChildren(...partitions
     .map((p) => {
       const row = el('tr');
       row.className = !p.writable ? 'partition-stopped' : p.underReplicated ? 'partition-under' : '';
@@ -532,6 +555,7 @@ function updateStats(stats) {
     row.append(el('td', u.userId), el('td', u.counted), el('td', u.distinct), el('td', extraEvents(u)));
     return row;
   });
+  if (rows.length === 0) rows.push(emptyRow(4, 'no photo processed yet: each user\'s counts appear here'));
   const hidden = stats.userCount - stats.users.length;
   if (hidden > 0) {
     const more = el('tr', null, 'muted');
@@ -558,6 +582,11 @@ function updateDeadLetters(list) {
     return;
   }
   drawnDeadLetters = drawn;
+  if (list.length === 0) {
+    $('dlq').replaceChildren(emptyRow(4,
+      'no dead letters: a job a worker rejects, or one delivered too often, appears here'));
+    return;
+  }
   $('dlq').replaceChildren(...list.flatMap((d) => {
     const row = el('tr', undefined, 'dead-letter');
     const button = el('button', 'Redrive', 'secondary');

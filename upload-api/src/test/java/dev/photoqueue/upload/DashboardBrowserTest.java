@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The page in Debian's headless Chromium, driven by Selenium through /usr/bin/chromedriver:
  * upload a sample photo through the real form, see its thumbnail appear in the gallery and the
  * consumer group on the dashboard, and save a screenshot to {@code target/screenshots/}; the
- * upload progress list keeps the latest uploads and says how many it hides. Outside
+ * upload progress list keeps the latest uploads and says how many it hides; an empty table says
+ * in one row what would appear in it. Outside
  * CI the test is skipped when Chromium is not installed; in CI ({@code CI} set) that is a failure,
  * since {@code .ci/run} installs it.
  */
@@ -88,6 +89,40 @@ class DashboardBrowserTest {
             assertEquals(10, lines.size(), "the latest ten uploads");
             assertTrue(lines.get(9).getText().startsWith("p2.jpg: "), lines.get(9).getText());
             assertEquals(12, running.client.await("/api/photos?limit=20", p -> p.size() == 12, WAIT).size());
+        });
+    }
+
+    @Test
+    void anEmptyTableSaysInOneRowWhatWouldAppearInIt() throws Exception {
+        onPage(Map.of("WORKERS", "0", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected"));
+            Map<String, String> expected = Map.of(
+                    "members", "no workers in the group: + worker adds one, shown here with its partitions",
+                    "cluster-partitions", "one copy of each partition on the in-house log: on Kafka each "
+                            + "partition's leader and replicas are listed here",
+                    "stats", "no photo processed yet: each user's counts appear here",
+                    "dlq", "no dead letters: a job a worker rejects, or one delivered too often, appears here");
+            // read in one script: the page draws some tables again each second
+            String emptyRow = """
+                    const body = document.getElementById(arguments[0]), rows = body.rows;
+                    if (rows.length !== 1 || !rows[0].classList.contains('empty')) return null;
+                    return [rows[0].textContent, rows[0].cells.length, rows[0].cells[0].colSpan,
+                      body.closest('table').tHead.rows[0].cells.length];""";
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            for (Map.Entry<String, String> table : expected.entrySet()) {
+                @SuppressWarnings("unchecked")
+                List<Object> row = wait.withMessage("the empty row of #" + table.getKey()).until(d -> {
+                    List<Object> seen = (List<Object>) js.executeScript(emptyRow, table.getKey());
+                    return seen != null && seen.get(0).equals(table.getValue()) ? seen : null;
+                });
+                assertEquals(1L, row.get(1), "one cell: " + row);
+                assertEquals(row.get(3), row.get(2), "the cell spans every column of #" + table.getKey() + ": " + row);
+            }
+
+            // the row goes once there is something to show
+            assertEquals(200, running.client.admin("PUT", "/api/workers", "{\"count\":1}").statusCode());
+            wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 1
+                    && d.findElements(By.cssSelector("#members tr.empty")).isEmpty());
         });
     }
 }
