@@ -676,7 +676,8 @@ function wire() {
       return;
     }
     api('POST', '/api/replay', { group: $('replay-group').value, from })
-      .then((r) => showAdmin('replaying ' + r.group + ' from ' + r.from
+      // the answer's time in the browser's zone, as every other time on the page
+      .then((r) => showAdmin('replaying ' + r.group + ' from ' + new Date(r.from).toLocaleString()
         + (r.workersPaused ? ' (its ' + r.workersPaused + ' workers left the group for the reset and joined again)' : '')),
         (err) => showAdmin(err.message, true));
   });

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.http.HttpResponse;
@@ -20,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client changed (chaos, the partition key), while every control the user changed and has not
  * applied keeps its value through the page's once-a-second refresh; a worker's crash button stays
  * the same element through it; what an action did is said in the card of its button; and a replay
- * the form does not say where to start is not sent. Each press of + worker counts, however quickly
- * they follow. The load generator asks for the admin token only to change the partition key.
+ * the form does not say where to start is not sent, and its answer is told in the browser's time
+ * zone. Each press of + worker counts, however quickly they follow. The load generator asks for the
+ * admin token only to change the partition key.
  */
 class PageControlsBrowserTest {
 
@@ -149,6 +151,28 @@ class PageControlsBrowserTest {
             assertEquals(3, workers.get("target").asInt(), workers.toString());
             assertTrue(driver.findElement(By.id("group-status")).getText().matches("workers: [23]"),
                     driver.findElement(By.id("group-status")).getText());
+        });
+    }
+
+    @Test
+    void aReplaysAnswerIsToldInTheBrowsersTimeZone() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1"), (running, driver, wait) -> {
+            // UTC+05:30, so that a time told in UTC reads differently from the one typed
+            ((ChromeDriver) driver).executeCdpCommand("Emulation.setTimezoneOverride",
+                    Map.of("timezoneId", "Asia/Kolkata"));
+            driver.navigate().refresh();
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            assertEquals(12L, js.executeScript("return new Date('2026-01-31T06:30:00Z').getHours()"),
+                    "the browser's time zone");
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && "thumbnailers".equals(d.findElement(By.id("replay-group")).getDomProperty("value")));
+
+            js.executeScript("document.getElementById('replay-from').value = '2026-01-31T12:00:00'");
+            driver.findElement(By.cssSelector("#replay-form button[type=submit]")).click();
+            wait.until(d -> d.findElement(By.id("admin-status")).getText().startsWith("replaying thumbnailers from "));
+            String told = driver.findElement(By.id("admin-status")).getText();
+            assertTrue(told.contains("12:00:00") && !told.contains("06:30") && !told.contains("Z"),
+                    "the time typed, in the browser's time zone: " + told);
         });
     }
 }
