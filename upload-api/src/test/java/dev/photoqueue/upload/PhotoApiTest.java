@@ -320,6 +320,25 @@ class PhotoApiTest {
     }
 
     @Test
+    void aQueryParameterSentTwiceGets400NamingItOnEveryRouteNotTheFirstOfThem() throws java.io.IOException {
+        for (String path : List.of("/api/photos?limit=5&limit=10", "/api/stats?limit=5&limit=10",
+                "/api/photos?limit=5&LIMIT=7&limit=5")) {
+            HttpResponse<String> r = client.get(path);
+            assertError(r, 400, "bad_request");
+            assertTrue(json(r).get("detail").asText().startsWith("limit must be sent once, came 2 times: [5, "),
+                    path + ": " + r.body());
+        }
+        long before = originals();
+        HttpResponse<String> r = client.upload("?mode=sync&mode=async", Map.of(), Part.file("file", "meadow.jpg",
+                TestClient.sample("GreenMeadow.jpg")));
+        assertError(r, 400, "bad_request");
+        assertEquals("mode must be sent once, came 2 times: [sync, async]", json(r).get("detail").asText(), r.body());
+        assertEquals(before, originals(), "nothing was stored for the refused upload");
+        assertEquals(200, client.get("/api/photos?limit=5&other=1&other=2").statusCode(),
+                "a parameter the route does not read is not checked");
+    }
+
+    @Test
     void aUserSentAsAFilePartGets400NotAnUploadWithoutAUser() throws java.io.IOException {
         long before = originals();
         HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",

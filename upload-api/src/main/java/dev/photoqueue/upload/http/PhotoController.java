@@ -38,7 +38,7 @@ public final class PhotoController {
 
     void upload(Context ctx) throws IOException {
         Instant received = Instant.now();
-        boolean sync = mode(ctx.queryParam("mode"));
+        boolean sync = mode(QueryParams.single(ctx, "mode"));
         if (!isFormData(ctx.contentType())) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
                     + "Content-Type " + ctx.contentType());
