@@ -44,6 +44,11 @@ class GrafanaDashboardTest {
     private static final Pattern NAME = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][\\w:]*");
     private static final Pattern HISTOGRAM_SERIES = Pattern.compile("_(bucket|count|sum)$");
 
+    /** The decode budget's meters, every one of which docs/metrics.md lists and the dashboard draws. */
+    static final Set<String> DECODE_BUDGET = Set.of("photoqueue_decode_budget_bytes",
+            "photoqueue_decode_budget_reserved_bytes", "photoqueue_decode_budget_waits_total",
+            "photoqueue_decode_budget_refusals_total");
+
     static RunningApp running;
     static TestClient client;
 
@@ -140,6 +145,7 @@ class GrafanaDashboardTest {
         assertTrue(queried.containsAll(Set.of("photoqueue_group_lag", "photoqueue_photos_processed_total",
                 "photoqueue_upload_seconds", "photoqueue_dlq_depth", "photoqueue_photos_dead_lettered_total")),
                 "lag, throughput, latency and dead letters are drawn: " + queried);
+        assertTrue(queried.containsAll(DECODE_BUDGET), "the decode budget is drawn (docs/metrics.md): " + queried);
 
         String id = TestClient.json(client.uploadPhoto("GreenMeadow.jpg")).get("id").asText();
         client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT);

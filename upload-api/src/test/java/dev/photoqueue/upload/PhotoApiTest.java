@@ -320,6 +320,52 @@ class PhotoApiTest {
     }
 
     @Test
+    void aUserOrCityThatIsNoUtf8Gets400NamingTheFieldAndByteNotAReplacementCharacter() throws java.io.IOException {
+        long before = originals();
+        byte[] bad = {'a', 'd', (byte) 0xFF, 'a'};
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",
+                TestClient.sample("GreenMeadow.jpg")), new Part("user", null, null, bad));
+        assertError(r, 400, "bad_request");
+        assertEquals("user must be UTF-8 text, has byte 0xFF at 2 that is not valid UTF-8",
+                json(r).get("detail").asText(), r.body());
+        // a sequence cut short at the end (the first two of the three bytes of the euro sign)
+        r = client.upload("", Map.of(), Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")),
+                new Part("city", null, null, new byte[] {'O', 's', 'l', 'o', (byte) 0xE2, (byte) 0x82}));
+        assertError(r, 400, "bad_request");
+        assertEquals("city must be UTF-8 text, has byte 0xE2 at 4 that is not valid UTF-8",
+                json(r).get("detail").asText(), r.body());
+        assertEquals(before, originals(), "nothing was stored for the refused uploads");
+
+        // valid UTF-8 beyond ASCII, a replacement character sent as such included, is kept as sent
+        String user = "Zoë \u20AC \uFFFD";
+        r = client.upload("", Map.of(), Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")),
+                Part.field("user", user));
+        assertEquals(202, r.statusCode(), r.body());
+        String id = json(r).get("id").asText();
+        assertEquals(user, client.await("/api/photos/" + id, p -> p.hasNonNull("user"), PROCESSING)
+                .get("user").asText());
+    }
+
+    @Test
+    void aQueryParameterSentTwiceGets400NamingItOnEveryRouteNotTheFirstOfThem() throws java.io.IOException {
+        for (String path : List.of("/api/photos?limit=5&limit=10", "/api/stats?limit=5&limit=10",
+                "/api/photos?limit=5&LIMIT=7&limit=5")) {
+            HttpResponse<String> r = client.get(path);
+            assertError(r, 400, "bad_request");
+            assertTrue(json(r).get("detail").asText().startsWith("limit must be sent once, came 2 times: [5, "),
+                    path + ": " + r.body());
+        }
+        long before = originals();
+        HttpResponse<String> r = client.upload("?mode=sync&mode=async", Map.of(), Part.file("file", "meadow.jpg",
+                TestClient.sample("GreenMeadow.jpg")));
+        assertError(r, 400, "bad_request");
+        assertEquals("mode must be sent once, came 2 times: [sync, async]", json(r).get("detail").asText(), r.body());
+        assertEquals(before, originals(), "nothing was stored for the refused upload");
+        assertEquals(200, client.get("/api/photos?limit=5&other=1&other=2").statusCode(),
+                "a parameter the route does not read is not checked");
+    }
+
+    @Test
     void aUserSentAsAFilePartGets400NotAnUploadWithoutAUser() throws java.io.IOException {
         long before = originals();
         HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "meadow.jpg",

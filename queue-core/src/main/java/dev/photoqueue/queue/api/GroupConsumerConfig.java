@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param maxPollRecords   the most records one poll returns (default 500)
  * @param fetchMaxBytes    roughly the most bytes one read from a partition takes (default 1 MiB)
  * @param maxDeliveries    a record whose next delivery would be more than this is dead-lettered to
- *                         {@code <topic>.dlq} instead (default 5); see {@link DeadLetters}
+ *                         {@code <topic>.dlq} instead (default 5); see {@link DeadLetters}.
+ *                         {@link #UNLIMITED_DELIVERIES}: never; the in-house log then writes the
+ *                         delivery counts only with the next ack, release or commit, not at each poll
  * @param retryBackoffMs   the wait before a released record is delivered again after its first
  *                         delivery, doubling with every further delivery (default 100 ms), +-20 % jitter
  * @param retryBackoffMaxMs the most that wait grows to (default 10 s)
@@ -29,6 +31,9 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
                                   AutoOffsetReset autoOffsetReset, long sessionTimeoutMs, int maxPollRecords,
                                   int fetchMaxBytes, int maxDeliveries, long retryBackoffMs, long retryBackoffMaxMs,
                                   ConsumptionMode mode, long visibilityTimeoutMs, int maxInFlightPerPartition) {
+
+    /** {@code maxDeliveries} meaning no maximum: a record is never dead-lettered for its deliveries. */
+    public static final int UNLIMITED_DELIVERIES = Integer.MAX_VALUE;
 
     public GroupConsumerConfig {
         Objects.requireNonNull(groupId, "groupId");

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.group;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.TopicPartition;
 
 import java.util.ArrayList;
@@ -51,9 +52,13 @@ public final class MemberSession extends GroupSession {
     public List<ConsumerRecord> deliver(TopicPartition tp, long fromOffset, List<ConsumerRecord> fetched) {
         heartbeat();
         boolean atMostOnce = member.config.delivery() == DeliveryGuarantee.AT_MOST_ONCE;
+        // The counts are made durable so that a record that kills its consumer still reaches the
+        // maximum across restarts; with no maximum a delivery alone is no change worth a write
+        // (the redrive group lists its dead letters every few seconds and must not write each time).
+        boolean countDurably = member.config.maxDeliveries() != GroupConsumerConfig.UNLIMITED_DELIVERIES;
         PartitionProgress progress = group.progress(tp);
         long committedBefore = progress.committed();
-        List<ConsumerRecord> out = progress.deliver(member, fromOffset, fetched, atMostOnce);
+        List<ConsumerRecord> out = progress.deliver(member, fromOffset, fetched, atMostOnce, countDurably);
         if (out == null) {
             return List.of();
         }

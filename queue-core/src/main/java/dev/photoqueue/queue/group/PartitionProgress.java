@@ -96,10 +96,12 @@ final class PartitionProgress extends PartitionState {
      * Takes records the owner read from {@code fromOffset}: returns those to hand out (acked ones
      * skipped, delivery counts set) and moves {@code nextFetch} past them; null when the read is
      * stale (the position moved meanwhile) or the member no longer owns the partition. With
-     * {@code commitNow} (at-most-once) they count as done at once.
+     * {@code commitNow} (at-most-once) they count as done at once. Without {@code countDurably}
+     * the delivery counts change in memory only: the position is not pending for them, and they
+     * are written with the next change that is (an ack, a release, a commit).
      */
     synchronized List<ConsumerRecord> deliver(Member member, long fromOffset, List<ConsumerRecord> fetched,
-                                              boolean commitNow) {
+                                              boolean commitNow, boolean countDurably) {
         if (owner != member || fromOffset != nextFetch || fetched.isEmpty()) {
             return null;
         }
@@ -118,7 +120,7 @@ final class PartitionProgress extends PartitionState {
         long last = fetched.get(fetched.size() - 1).offset();
         nextFetch = last + 1;
         highestDelivered = Math.max(highestDelivered, last);
-        if (!out.isEmpty()) {
+        if (!out.isEmpty() && countDurably) {
             done.changed();
         }
         if (commitNow) {

@@ -66,9 +66,10 @@ final class Redriver extends DeadLetterRedriver {
         TopicLog topic = backend.log().findTopic(dlqTopic).orElseThrow(() -> new UnknownTopicException(dlqTopic));
         Map<Integer, Long> end = new HashMap<>();
         topic.partitions().forEach(p -> end.put(p.topicPartition().partition(), p.endOffset()));
-        // Never dead-letters a dead letter; a slow rate may park between records for long, so a long session.
+        // Never dead-letters a dead letter, and so writes no delivery counts: a listing (every 5 s for the
+        // upload API's gauge) writes nothing. A slow rate may park between records for long, so a long session.
         GroupConsumerConfig config = GroupConsumerConfig.builder(GROUP).assignor(Assignor.RANGE)
-                .maxDeliveries(Integer.MAX_VALUE).sessionTimeoutMs(SESSION_TIMEOUT_MS).build();
+                .maxDeliveries(GroupConsumerConfig.UNLIMITED_DELIVERIES).sessionTimeoutMs(SESSION_TIMEOUT_MS).build();
         try (GroupConsumer consumer = backend.groupConsumer(config); Batch batch = new Batch(consumer)) {
             consumer.subscribe(List.of(dlqTopic));
             // The deadline bounds only the wait for the partition: a slow rate may take far longer in all.

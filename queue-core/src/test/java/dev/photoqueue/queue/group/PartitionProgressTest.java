@@ -41,7 +41,7 @@ class PartitionProgressTest {
     }
 
     private List<ConsumerRecord> deliver(Member member, long from, long to) {
-        return progress.deliver(member, from, records(TP, from, to), false);
+        return progress.deliver(member, from, records(TP, from, to), false, true);
     }
 
     private static List<Long> offsets(List<ConsumerRecord> records) {
@@ -124,7 +124,7 @@ class PartitionProgressTest {
     void aReadFromAStalePositionOrByANonOwnerHandsOutNothing() {
         deliver(a, 0, 2);
         assertNull(deliver(a, 0, 2), "the position moved to 3 meanwhile");
-        assertNull(progress.deliver(b, 3, records(TP, 3, 4), false), "b does not own the partition");
+        assertNull(progress.deliver(b, 3, records(TP, 3, 4), false, true), "b does not own the partition");
         assertEquals(3, progress.nextFetch());
     }
 
@@ -164,7 +164,7 @@ class PartitionProgressTest {
 
     @Test
     void atMostOnceCommitsWhatItHandsOut() {
-        List<ConsumerRecord> out = progress.deliver(a, 0, records(TP, 0, 4), true);
+        List<ConsumerRecord> out = progress.deliver(a, 0, records(TP, 0, 4), true, true);
         assertEquals(5, out.size());
         assertEquals(new CommittedPosition(5, List.of()), progress.position().withoutDeliveryState());
         progress.transferTo(b);
@@ -279,7 +279,7 @@ class PartitionProgressTest {
         PartitionProgress restarted = new PartitionProgress(TP);
         restarted.initialize(persisted, false);
         restarted.transferTo(a);
-        List<ConsumerRecord> again = restarted.deliver(a, 1, records(TP, 1, 5), false);
+        List<ConsumerRecord> again = restarted.deliver(a, 1, records(TP, 1, 5), false, true);
         assertEquals(List.of(3, 2, 2, 1, 1), deliveryCounts(again), "1 was delivered twice, 2 and 3 once, 4 and 5 never");
     }
 

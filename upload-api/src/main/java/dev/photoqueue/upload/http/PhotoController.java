@@ -9,9 +9,17 @@ import dev.photoqueue.upload.service.UploadReceipt;
 import dev.photoqueue.upload.service.UploadRequest;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +46,7 @@ public final class PhotoController {
 
     void upload(Context ctx) throws IOException {
         Instant received = Instant.now();
-        boolean sync = mode(ctx.queryParam("mode"));
+        boolean sync = mode(QueryParams.single(ctx, "mode"));
         if (!isFormData(ctx.contentType())) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
                     + "Content-Type " + ctx.contentType());
@@ -180,9 +188,9 @@ public final class PhotoController {
     /**
      * The one form field {@code name}, or null; sent twice it is refused, as the key is, not read as
      * the first; sent as a file part (a filename in its Content-Disposition, {@code curl -F user=@f})
-     * it is refused too, not left out as if it were absent.
+     * it is refused too, not left out as if it were absent; and so is one whose bytes are no UTF-8.
      */
-    private static String formField(Context ctx, String name) {
+    private static String formField(Context ctx, String name) throws IOException {
         if (!ctx.uploadedFiles(name).isEmpty()) {
             throw ApiException.badRequest(name + " came as a file part: send it as a form field, without a filename "
                     + "(curl -F '" + name + "=value')");
@@ -191,7 +199,44 @@ public final class PhotoController {
         if (values.size() > 1) {
             throw ApiException.badRequest(name + " must be sent once, came " + values.size() + " times");
         }
-        return values.isEmpty() ? null : values.get(0);
+        return values.isEmpty() ? null : utf8(formPart(ctx, name), name);
+    }
+
+    /** The one form part (no filename) named {@code name}, as {@link #formField} found it. */
+    private static Part formPart(Context ctx, String name) throws IOException {
+        try {
+            return ctx.req().getParts().stream()
+                    .filter(p -> p.getName().equals(name) && p.getSubmittedFileName() == null)
+                    .findFirst().orElseThrow(() -> new IllegalStateException("form field " + name
+                            + " has a value but no part of that name"));
+        } catch (ServletException e) {
+            throw new IOException("the parts of the upload could not be read again for field " + name, e);
+        }
+    }
+
+    /**
+     * The part's bytes as UTF-8, the encoding of form fields; bytes that are no UTF-8 are refused
+     * naming the field and the first such byte. The lenient decoding Jetty gives would keep
+     * U+FFFD in their place: a name nobody sent, shown and counted as if it had been.
+     */
+    private static String utf8(Part part, String name) throws IOException {
+        byte[] bytes;
+        try (InputStream in = part.getInputStream()) {
+            bytes = in.readAllBytes();
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw ApiException.badRequest(String.format("%s must be UTF-8 text, has byte 0x%02X at %d that is not "
+                    + "valid UTF-8", name, bytes[in.position()] & 0xFF, in.position()));
+        }
+        return out.flip().toString();
     }
 
     private static String field(String value, String name, int maxChars) {

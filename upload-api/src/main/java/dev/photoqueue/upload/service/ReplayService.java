@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
+import dev.photoqueue.worker.PhotoStats;
 import dev.photoqueue.worker.job.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Replay: moves a consumer group back (or forward) to the first record at or after a time, on
@@ -34,6 +37,10 @@ public final class ReplayService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
     private static final Duration LOOK_EVERY = Duration.ofMillis(100);
+    /** The groups this app consumes with, and their topics: known before they have committed anything. */
+    static final Map<String, List<String>> CONFIGURED = Map.of(
+            Topics.THUMBNAILERS, List.of(Topics.PHOTO_UPLOADED),
+            PhotoStats.GROUP, List.of(Topics.PHOTO_EVENTS));
 
     private final Admin admin;
     private final QueueService queue;
@@ -77,7 +84,8 @@ public final class ReplayService {
     }
 
     /**
-     * Replays {@code group} from {@code from}. {@link GroupNotFoundException} for an unknown group,
+     * Replays {@code group} from {@code from}; a group of this app's ({@link #CONFIGURED}) is known
+     * also before it has committed anything. {@link GroupNotFoundException} for an unknown group,
      * {@link GroupBusyException} when the workers' group keeps members it cannot pause.
      */
     public Result replay(String group, Instant from) {
@@ -85,9 +93,11 @@ public final class ReplayService {
             view.replay(from);
             return new Result(Map.of(), 0);
         }
-        List<String> topics = queue.topicsOf(group);
+        List<String> topics = topicsOf(group);
         if (topics.isEmpty()) {
-            throw new GroupNotFoundException(group, admin.listGroups() + " and " + StatusView.REPLAY_NAME);
+            Set<String> known = new TreeSet<>(admin.listGroups());
+            known.addAll(CONFIGURED.keySet());
+            throw new GroupNotFoundException(group, known + " and " + StatusView.REPLAY_NAME);
         }
         if (!Topics.THUMBNAILERS.equals(group)) {
             return new Result(reset(group, topics, from), 0);
@@ -106,6 +116,19 @@ public final class ReplayService {
         }
         LOG.info("replayed group {} from {} with its {} embedded workers paused: {}", group, from, paused, positions);
         return new Result(positions, paused);
+    }
+
+    /**
+     * The topics {@code group} consumes: those the backend describes it on, and for a group of
+     * this app's those it is configured with. A group that has not committed yet is known to the
+     * in-house log once a member joined, but to Kafka only while a member holds an assignment
+     * (before the workers' first assignment, or once scaled to 0): without the configured topics a
+     * replay there would answer 404 where the in-house log moves the group.
+     */
+    private List<String> topicsOf(String group) {
+        Set<String> topics = new TreeSet<>(queue.topicsOf(group));
+        topics.addAll(CONFIGURED.getOrDefault(group, List.of()));
+        return List.copyOf(topics);
     }
 
     private Map<String, Long> reset(String group, List<String> topics, Instant from) {
