@@ -37,7 +37,8 @@ public final class Pq {
     public static void main(String[] args) {
         quietLogging();
         // Buffered, flushed by the commands at sensible points: a consumer printing a million
-        // records must not make a system call per line.
+        // records must not make a system call per line, unless it acks them (consume --group
+        // flushes each line before its ack, so that it acks only what standard output took).
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         int status = run(args, System.in, out, System.err);

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,6 +143,44 @@ class ConsumeGroupTest {
                 err.toString(StandardCharsets.UTF_8));
 
         assertEquals("a\nb\nc\n", consume("t", "g").out(), "at-least-once: nothing was acked");
+    }
+
+    /**
+     * {@code pq consume --group g | head -2}: standard output as pq.jar has it (buffered), into a
+     * pipe whose reader takes what each write brings and goes away after its second line; the
+     * writes after that fail, as they do with EPIPE.
+     */
+    @Test
+    void aReaderThatLeavesAfterTwoLinesGetsTwoAckedAndTheRestComesAgain() {
+        produce("t", "a\nb\nc\nd\ne\nf\n");
+        OutputStream headTwo = new OutputStream() {
+            private int lines;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (lines >= 2) {
+                    throw new IOException("Broken pipe");
+                }
+                for (int i = off; i < off + len; i++) {
+                    lines += b[i] == '\n' ? 1 : 0;
+                }
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Pq.run(new String[] {"consume", "--data-dir", dataDir(), "--topic", "t", "--group", "g",
+                "--from-beginning"}, InputStream.nullInputStream(),
+                new PrintStream(new BufferedOutputStream(headTwo, 1 << 16), false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, exit, err.toString(StandardCharsets.UTF_8));
+        assertEquals("pq: cannot write to standard output; stopped after 2 records\n",
+                err.toString(StandardCharsets.UTF_8));
+
+        assertEquals("c\nd\ne\nf\n", consume("t", "g").out(), "only the two lines the reader took were acked");
     }
 
     @Test
