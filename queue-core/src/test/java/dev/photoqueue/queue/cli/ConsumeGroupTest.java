@@ -2,6 +2,8 @@ package dev.photoqueue.queue.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -211,6 +213,33 @@ class ConsumeGroupTest {
         assertEquals("7\n", consume("s", "g", "--mode", "SHARED").out());
         // The group is empty between runs, so it may go back to ORDERED and keeps its positions.
         assertEquals("", consume("s", "g", "--mode", "ordered").out());
+    }
+
+    /**
+     * A run that stops at --max before it read from every partition leaves the group a position on
+     * each, in SHARED mode as in ORDERED: what is written to the others meanwhile is read by the next
+     * run, which without --from-beginning would otherwise start them at their end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ordered", "shared"})
+    void aRunStoppedByMaxLeavesAPositionOnEveryPartitionAndTheNextRunMissesNothing(String mode) {
+        produce("t", "first\n", "--partitions", "3");
+        assertEquals("first\n", consume("t", "g", "--mode", mode, "--from-beginning", "--max", "1").out());
+        PqRun.Result described = pq("describe-group", "g", "--data-dir", dataDir());
+        assertEquals(0, described.exit(), described.toString());
+        assertEquals(List.of("t 0", "t 1", "t 2"), described.outLines().stream().skip(1)
+                .map(line -> String.join(" ", List.of(line.split("\\s+")).subList(0, 2))).toList(),
+                "a position on every partition: " + described);
+
+        StringBuilder lines = new StringBuilder();
+        Set<String> written = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            lines.append("user-").append(i).append('\t').append("v").append(i).append('\n');
+            written.add("v" + i);
+        }
+        produce("t", lines.toString(), "--keyed");
+        PqRun.Result next = consume("t", "g", "--mode", mode);
+        assertEquals(written, new HashSet<>(next.outLines()), next.toString());
     }
 
     @Test
