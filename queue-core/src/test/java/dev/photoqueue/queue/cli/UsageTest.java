@@ -148,6 +148,9 @@ class UsageTest {
                         "pq: --partitions must be >= 1, got 0"),
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "99999999999"),
                         "pq: --partitions must be at most 2147483647, got '99999999999'"),
+                Arguments.of(List.of("produce", "--topic", "t", "--partitions", "20000"),
+                        "pq: --partitions must be at most 10000 (the in-house log's limit on a topic's partitions), "
+                                + "got 20000"),
                 Arguments.of(List.of("dump", "--topic", "t", "--partition", "-1"),
                         "pq: --partition must be >= 0, got -1"),
                 Arguments.of(List.of("consume", "--topic", "t", "--bogus"), "pq: unknown option --bogus for consume"),
