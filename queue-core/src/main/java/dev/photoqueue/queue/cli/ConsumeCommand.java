@@ -94,7 +94,7 @@ final class ConsumeCommand extends QueueCommand {
         }
     }
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to read")
     String topic;
 

@@ -23,7 +23,7 @@ import java.time.Instant;
                     + "and offset, or when a file or directory cannot be read, naming it and the cause."})
 final class DumpCommand extends QueueCommand {
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to list")
     String topic;
 

@@ -35,7 +35,7 @@ final class ProduceCommand extends QueueCommand {
 
     private static final int DEFAULT_MAX_RECORD_BYTES = 10 << 20;
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to append to")
     String topic;
 

@@ -148,6 +148,13 @@ class UsageTest {
                         "pq: --partitions must be >= 1, got 0"),
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "99999999999"),
                         "pq: --partitions must be at most 2147483647, got '99999999999'"),
+                Arguments.of(List.of("produce", "--topic", "photos/2026"),
+                        "pq: --topic takes letters, digits, '.', '_' and '-', got 'photos/2026' (character '/' at 6)"),
+                Arguments.of(List.of("dump", "--topic", ".."), "pq: --topic must be a topic name, got '..'"),
+                Arguments.of(List.of("consume", "--topic", "t".repeat(250)),
+                        "pq: --topic must be at most 249 characters, got 250"),
+                Arguments.of(List.of("dlq", "list", "--topic", "a b"),
+                        "pq: --topic takes letters, digits, '.', '_' and '-', got 'a b' (character ' ' at 1)"),
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "20000"),
                         "pq: --partitions must be at most 10000 (the in-house log's limit on a topic's partitions), "
                                 + "got 20000"),
