@@ -224,6 +224,13 @@ final class Converters {
         try {
             parsed = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
+            // Digits past the range of a long are a whole number still, only too large (or too small).
+            if (value.trim().matches("\\d+")) {
+                throw new TypeConversionException("must be at most " + max + ", got '" + value + "'");
+            }
+            if (value.trim().matches("-\\d+")) {
+                throw new TypeConversionException("must be >= " + min + ", got " + value.trim());
+            }
             throw new TypeConversionException("must be a whole number >= " + min + ", got '" + value + "'");
         }
         if (parsed < min) {
