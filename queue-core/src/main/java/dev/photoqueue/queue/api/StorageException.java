@@ -10,6 +10,12 @@ public final class StorageException extends QueueException {
         this.path = path;
     }
 
+    /** As above, with the cause in words ("permission denied") rather than as the exception's type. */
+    public StorageException(String path, String action, String reason, Throwable cause) {
+        super("cannot " + action + " " + path + ": " + reason, cause);
+        this.path = path;
+    }
+
     public String path() {
         return path;
     }

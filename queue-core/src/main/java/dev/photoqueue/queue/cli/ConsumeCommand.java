@@ -35,8 +35,9 @@ import java.util.List;
                     + "without a value prints as an empty line. A count goes to stderr.",
             "",
             "Without --group: starts at the end (only new records) unless --from-beginning, and remembers "
-                    + "nothing. With --group: joins consumer group G, acks each record once printed and leaves "
-                    + "the group on exit, so the next run with G continues where this one stopped; "
+                    + "nothing. With --group: joins consumer group G, acks each record once its line is written "
+                    + "to stdout (lines a pipe buffered but its reader never read, as with '| head', count as "
+                    + "written: --max N takes exactly N) and leaves the group on exit, so the next run with G continues where this one stopped; "
                     + "--from-beginning only matters where G has no committed offset yet (a new group starts at "
                     + "the end without it). With --no-ack nothing is acked, as if pq had crashed: each run is one "
                     + "more delivery of the same records; after 5 such runs they go to T.dlq and the next run "
@@ -79,12 +80,21 @@ final class ConsumeCommand extends QueueCommand {
     private interface Source {
         List<ConsumerRecord> poll(Duration timeout);
 
-        /** Called once the records' lines are written and flushed. */
-        default void printed(List<ConsumerRecord> records) {
+        /**
+         * Whether a printed record is acked ({@link #printed}): then each line is flushed on its own
+         * and acked only once standard output took it, so that a reader who goes away
+         * ({@code | head -2}) leaves the rest of the poll unacked, to be delivered again.
+         */
+        default boolean acks() {
+            return false;
+        }
+
+        /** Called once the record's line is written and flushed, when {@link #acks}. */
+        default void printed(ConsumerRecord record) {
         }
     }
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to read")
     String topic;
 
@@ -194,16 +204,25 @@ final class ConsumeCommand extends QueueCommand {
                 }
 
                 @Override
-                public void printed(List<ConsumerRecord> records) {
-                    if (ack) {
-                        records.forEach(consumer::ack);
-                    }
+                public boolean acks() {
+                    return ack;
+                }
+
+                @Override
+                public void printed(ConsumerRecord record) {
+                    consumer.ack(record);
                 }
             }, max, idle, out);
         }
     }
 
-    /** Polls and prints until {@code max} records or a poll that waited {@code idle} for nothing. */
+    /**
+     * Polls and prints until {@code max} records or a poll that waited {@code idle} for nothing.
+     * A source that acks gets each record once its line has been flushed: a flush per line, as
+     * Kafka's console consumer checks its output per record, so that what is acked is what
+     * standard output took, not the whole poll. What that does not cover: lines a pipe took into
+     * its buffer but its reader never read, since no writer can know of them.
+     */
     private static long print(Source source, long max, Duration idle, PrintStream out) {
         long printed = 0;
         while (printed < max) {
@@ -218,16 +237,24 @@ final class ConsumeCommand extends QueueCommand {
                     out.write(value, 0, value.length);
                 }
                 out.write('\n');
+                if (source.acks()) {
+                    flush(out, printed);
+                    source.printed(record);
+                }
+                printed++;
             }
             // A reader at the other end of a pipe sees each poll's records as they come.
-            out.flush();
-            if (out.checkError()) {
-                throw new CommandFailedException(Pq.EXIT_FAILED, "cannot write to standard output; stopped after "
-                        + Text.records(printed));
-            }
-            source.printed(records.subList(0, count));
-            printed += count;
+            flush(out, source.acks() ? printed : printed - count);
         }
         return printed;
+    }
+
+    /** Flushes {@code out}; a closed or failed standard output stops the command, {@code printed} records done. */
+    private static void flush(PrintStream out, long printed) {
+        out.flush();
+        if (out.checkError()) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, "cannot write to standard output; stopped after "
+                    + Text.records(printed));
+        }
     }
 }

@@ -35,6 +35,40 @@ final class Converters {
     }
 
     /**
+     * A topic name as both backends take one: 1 to {@value #MAX_TOPIC_NAME} letters, digits,
+     * {@code .}, {@code _} and {@code -}, and not {@code .} or {@code ..} (Kafka's rule, and the
+     * in-house log's, whose topics are directories). Checked here so that a mistyped name is a bad
+     * command line (exit 2) found before the data directory is opened, or created by produce.
+     */
+    static final class TopicName implements ITypeConverter<String> {
+
+        static final int MAX_TOPIC_NAME = 249;
+
+        @Override
+        public String convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("must not be empty");
+            }
+            if (value.length() > MAX_TOPIC_NAME) {
+                throw new TypeConversionException("must be at most " + MAX_TOPIC_NAME + " characters, got "
+                        + value.length());
+            }
+            if (value.equals(".") || value.equals("..")) {
+                throw new TypeConversionException("must be a topic name, got '" + value + "'");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                        || c == '-')) {
+                    throw new TypeConversionException("takes letters, digits, '.', '_' and '-', got '" + value
+                            + "' (character '" + c + "' at " + i + ")");
+                }
+            }
+            return value;
+        }
+    }
+
+    /**
      * A consumer group id that pq may join or move: not empty, and not one of the queue's internal
      * groups ({@link Admin#INTERNAL_PREFIX}): joining {@code __redrive} on {@code T.dlq} would ack its
      * dead letters as redriven without sending any back, and they would be listed and redriven no more.
@@ -190,6 +224,13 @@ final class Converters {
         try {
             parsed = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
+            // Digits past the range of a long are a whole number still, only too large (or too small).
+            if (value.trim().matches("\\d+")) {
+                throw new TypeConversionException("must be at most " + max + ", got '" + value + "'");
+            }
+            if (value.trim().matches("-\\d+")) {
+                throw new TypeConversionException("must be >= " + min + ", got " + value.trim());
+            }
             throw new TypeConversionException("must be a whole number >= " + min + ", got '" + value + "'");
         }
         if (parsed < min) {

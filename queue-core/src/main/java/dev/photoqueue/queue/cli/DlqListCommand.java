@@ -41,7 +41,7 @@ final class DlqListCommand extends QueueCommand {
     private static final List<String> HEADER = List.of("DLQ-OFFSET", "TOPIC", "PARTITION", "OFFSET", "DELIVERIES",
             "DEAD-LETTERED", "ERROR", "KEY", "HEADERS", "VALUE");
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic whose dead letters to list (or its T.dlq)")
     String topic;
 

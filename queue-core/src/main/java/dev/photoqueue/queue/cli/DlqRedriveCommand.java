@@ -37,7 +37,7 @@ final class DlqRedriveCommand extends QueueCommand {
         Converters.Position original;
     }
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic whose dead letters to redrive (or its T.dlq)")
     String topic;
 

@@ -31,7 +31,7 @@ final class DlqShowCommand extends QueueCommand {
     /** Headers that hold epoch milliseconds: shown with the time they mean. */
     private static final Set<String> TIMES = Set.of(DeadLetters.TIMESTAMP, DeadLetters.DEAD_LETTERED_AT);
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic of the dead letter (or its T.dlq)")
     String topic;
 

@@ -20,10 +20,10 @@ import java.time.Instant;
             "One line per record of T (or of partition P): partition, offset, timestamp (UTC), key (quoted, or "
                     + "null) and value size in bytes (or null). Only reads files: works while another process owns "
                     + "DIR, and on the in-house log only. Exit status 1 when a batch is corrupt, naming file, byte "
-                    + "and offset."})
+                    + "and offset, or when a file or directory cannot be read, naming it and the cause."})
 final class DumpCommand extends QueueCommand {
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to list")
     String topic;
 

@@ -37,7 +37,8 @@ public final class Pq {
     public static void main(String[] args) {
         quietLogging();
         // Buffered, flushed by the commands at sensible points: a consumer printing a million
-        // records must not make a system call per line.
+        // records must not make a system call per line, unless it acks them (consume --group
+        // flushes each line before its ack, so that it acks only what standard output took).
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         int status = run(args, System.in, out, System.err);
@@ -84,7 +85,8 @@ public final class Pq {
     }
 
     /**
-     * The command tree: every command, in the order the help lists them. Options that apply to
+     * The command tree: every command, in the order the help lists them; every command that has
+     * commands has {@code help} among them ({@code pq dlq help list}), as git and kubectl do. Options that apply to
      * every command (not taking {@code @file} arguments, the handlers) are set after it is built,
      * since picocli applies them to the subcommands there are.
      */
@@ -92,7 +94,8 @@ public final class Pq {
         CommandLine dlq = new CommandLine(new DlqCommand())
                 .addSubcommand(new DlqListCommand(terminal))
                 .addSubcommand(new DlqShowCommand(terminal))
-                .addSubcommand(new DlqRedriveCommand(terminal));
+                .addSubcommand(new DlqRedriveCommand(terminal))
+                .addSubcommand(new HelpCommand());
         CommandLine pq = new CommandLine(new PqCommand())
                 .addSubcommand(new ProduceCommand(terminal))
                 .addSubcommand(new ConsumeCommand(terminal))

@@ -7,6 +7,7 @@ import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicDescription;
+import dev.photoqueue.queue.log.LogManager;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,12 +35,13 @@ final class ProduceCommand extends QueueCommand {
 
     private static final int DEFAULT_MAX_RECORD_BYTES = 10 << 20;
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic to append to")
     String topic;
 
     @Option(names = "--partitions", paramLabel = "N", converter = Converters.PositiveInt.class,
-            description = "partitions of T when it is created (default 1)")
+            description = "partitions of T when it is created (default 1; in-house, at most "
+                    + LogManager.MAX_PARTITIONS + ")")
     Integer partitions;
 
     @Option(names = "--keyed", arity = "0", description = "lines are KEY<TAB>VALUE")
@@ -51,6 +53,11 @@ final class ProduceCommand extends QueueCommand {
 
     @Override
     int run() {
+        if (partitions != null && partitions > LogManager.MAX_PARTITIONS && queue.bootstrapServer() == null) {
+            // Checked before the data directory is opened, so that nothing is created for it.
+            throw usageError("--partitions must be at most " + LogManager.MAX_PARTITIONS
+                    + " (the in-house log's limit on a topic's partitions), got " + partitions);
+        }
         try (QueueBackend backend = queue.open(false)) {
             TopicDescription description = ensureTopic(backend.admin(), topic, partitions == null ? 1 : partitions,
                     partitions != null, terminal.err());

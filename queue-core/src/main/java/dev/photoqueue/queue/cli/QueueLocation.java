@@ -5,8 +5,12 @@ import dev.photoqueue.queue.api.QueueBackends;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 /**
@@ -90,8 +94,15 @@ final class QueueLocation {
     /** The data directory, which must exist and be no app's DATA_DIR: exit status 1 naming it otherwise. */
     Path existingDataDir() {
         Path dir = requireNoFile(dataDir());
-        if (!Files.isDirectory(dir)) {
+        try {
+            Files.readAttributes(dir, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "data directory " + dir + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, "cannot read data directory " + dir
+                    + ": permission denied (on it or a directory above it)");
+        } catch (IOException e) {
+            throw new CommandFailedException(Pq.EXIT_FAILED, "cannot read data directory " + dir + ": " + e);
         }
         return notTheAppsDataDir(dir);
     }

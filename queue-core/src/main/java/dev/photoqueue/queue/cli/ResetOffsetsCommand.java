@@ -63,7 +63,7 @@ final class ResetOffsetsCommand extends QueueCommand {
             description = "the consumer group to move")
     String group;
 
-    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.NonEmpty.class,
+    @Option(names = "--topic", paramLabel = "T", required = true, converter = Converters.TopicName.class,
             description = "the topic whose partitions it moves on")
     String topic;
 

@@ -109,6 +109,8 @@ public final class GroupCoordinator implements AutoCloseable {
         Member member = newMember(config, ConsumptionMode.SHARED, topics);
         Group group = group(config.groupId());
         group.join(member);
+        // The positions the join gave partitions without one are persisted at once, as on an ORDERED join.
+        persistAsync(group);
         return new SharedSession(this, group, member);
     }
 

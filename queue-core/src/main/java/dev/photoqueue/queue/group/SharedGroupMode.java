@@ -2,6 +2,7 @@ package dev.photoqueue.queue.group;
 
 import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.api.UnknownTopicException;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,9 +44,26 @@ final class SharedGroupMode implements GroupMode {
         return state;
     }
 
+    /**
+     * Nothing is assigned: the member takes available records of any partition. But every
+     * partition of its topics gets its position now, where the group has none, as an ORDERED
+     * member's partitions get theirs when assigned: a member that leaves before it read from some
+     * partition (a {@code --max} reached on another) leaves a position there too, so records
+     * written to it meanwhile are not skipped by a later "latest".
+     */
     @Override
     public void joined(Member member) {
-        // Nothing is assigned: the member takes available records of any partition.
+        for (String topic : member.topics) {
+            int partitions;
+            try {
+                partitions = group.source.partitionCount(topic);
+            } catch (UnknownTopicException e) {
+                continue;
+            }
+            for (int p = 0; p < partitions; p++) {
+                state(new TopicPartition(topic, p), member);
+            }
+        }
     }
 
     @Override

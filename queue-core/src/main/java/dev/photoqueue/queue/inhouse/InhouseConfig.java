@@ -51,7 +51,7 @@ record InhouseConfig(Path dataDir, boolean autoCreateTopics, int defaultPartitio
     static InhouseConfig parse(Map<String, String> settings) {
         Path dataDir = Path.of(settings.getOrDefault(DATA_DIR, "data/queue"));
         boolean autoCreate = BackendSettings.booleanSetting(settings, AUTO_CREATE_TOPICS, true);
-        int partitions = BackendSettings.intSetting(settings, DEFAULT_PARTITIONS, 1, 1, 10_000);
+        int partitions = BackendSettings.intSetting(settings, DEFAULT_PARTITIONS, 1, 1, LogManager.MAX_PARTITIONS);
         int retentionCheck = BackendSettings.intSetting(settings, RETENTION_CHECK_INTERVAL_MS, 60_000, 1,
                 Integer.MAX_VALUE);
         int maxBlockMs = BackendSettings.intSetting(settings, PRODUCER_MAX_BLOCK_MS, 60_000, 0, Integer.MAX_VALUE);

@@ -12,10 +12,14 @@ import dev.photoqueue.queue.env.OpenMode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,14 +77,66 @@ public final class LogInspector {
     public static LogInspector open(Path dataDir, String topic) {
         TopicDirectories.validateName(topic);
         Path topicDir = dataDir.resolve(topic);
-        if (!Files.isRegularFile(topicDir.resolve(LogFiles.TOPIC_PROPERTIES))) {
-            throw new UnknownTopicException(topic);
-        }
+        requireTopicSettings(topic, topicDir);
         TopicDirectories.TopicSettings settings = TopicDirectories.readSettings(FileIO.local(), topicDir);
         // Only what the file overrides is known here; the owner's defaults may differ. The batch
         // limit only guards against a flipped length field, so the stock default is good enough.
         int maxBatchBytes = LogConfig.DEFAULTS.with(settings.overrides()).maxBatchBytes();
         return new LogInspector(topic, topicDir, settings.partitions(), maxBatchBytes);
+    }
+
+    /**
+     * Whether the topic has its settings file, telling a topic that is not there (no directory, or
+     * one without {@code topic.properties}: {@link UnknownTopicException}) from one that cannot be
+     * read (a file where its directory should be, no permission: {@link StorageException} naming the
+     * path and the cause). {@link Files#isRegularFile} says false to all of them alike.
+     */
+    private static void requireTopicSettings(String topic, Path topicDir) {
+        if (!isDirectory(topicDir, "topic directory")) {
+            throw new UnknownTopicException(topic);
+        }
+        Path properties = topicDir.resolve(LogFiles.TOPIC_PROPERTIES);
+        try {
+            if (!Files.readAttributes(properties, BasicFileAttributes.class).isRegularFile()) {
+                throw new StorageException(properties.toString(), "read topic settings", "it is not a regular file",
+                        new NoSuchFileException(properties.toString()));
+            }
+        } catch (NoSuchFileException e) {
+            throw new UnknownTopicException(topic);
+        } catch (IOException e) {
+            throw new StorageException(properties.toString(), "read topic settings", reason(e), e);
+        }
+    }
+
+    /**
+     * Whether {@code dir} (the {@code what}, for the message) is a directory: false when nothing is
+     * there, {@link StorageException} naming it and the cause when it is a file or cannot be looked at.
+     */
+    private static boolean isDirectory(Path dir, String what) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(dir, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StorageException(dir.toString(), "read " + what, reason(e), e);
+        }
+        if (!attributes.isDirectory()) {
+            throw new StorageException(dir.toString(), "read " + what, "it is a file, not a directory",
+                    new NotDirectoryException(dir.toString()));
+        }
+        return true;
+    }
+
+    /** The cause of a failed file access in words: "permission denied", or the system's reason. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.toString();
     }
 
     public String topic() {
@@ -125,7 +181,7 @@ public final class LogInspector {
 
     private void inspectPartition(int partition, Visitor visitor, Counts counts) {
         Path dir = topicDir.resolve(Integer.toString(partition));
-        if (!Files.isDirectory(dir)) {
+        if (!isDirectory(dir, "partition directory")) {
             warn(visitor, counts, "partition directory " + dir + " is missing; the log would start it empty");
             return;
         }
@@ -159,7 +215,7 @@ public final class LogInspector {
                 }
             }
         } catch (IOException e) {
-            throw new StorageException(dir.toString(), "list partition directory", e);
+            throw new StorageException(dir.toString(), "list partition directory", reason(e), e);
         }
         foreign.sort(null);
         for (String name : foreign) {

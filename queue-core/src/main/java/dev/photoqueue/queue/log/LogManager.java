@@ -48,6 +48,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LogManager implements AutoCloseable {
 
+    /** The most partitions a topic may have; {@link #createTopic} refuses more. */
+    public static final int MAX_PARTITIONS = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     /**
@@ -166,9 +169,9 @@ public final class LogManager implements AutoCloseable {
     public synchronized TopicLog createTopic(String name, int partitions, Map<String, String> overrides) {
         ensureOpen();
         TopicDirectories.validateName(name);
-        if (partitions <= 0 || partitions > 10_000) {
+        if (partitions <= 0 || partitions > MAX_PARTITIONS) {
             throw new InvalidConfigException(TopicDirectories.PARTITIONS_KEY, String.valueOf(partitions),
-                    "must be 1..10000");
+                    "must be 1.." + MAX_PARTITIONS);
         }
         if (topics.containsKey(name)) {
             throw new TopicExistsException(name);

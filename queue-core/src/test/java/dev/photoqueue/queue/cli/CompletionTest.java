@@ -38,7 +38,7 @@ class CompletionTest {
 
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("pq con", "consume");
-        expected.put("pq dlq ", "list show redrive");
+        expected.put("pq dlq ", "list show redrive help");
         expected.put("pq dlq show --o", "--offset");
         expected.put("pq consume --mode ", "ordered shared");
         expected.put("pq reset-offsets --to-", "--to-earliest --to-latest --to-offset --to-datetime");

@@ -2,7 +2,10 @@ package dev.photoqueue.queue.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +147,44 @@ class ConsumeGroupTest {
         assertEquals("a\nb\nc\n", consume("t", "g").out(), "at-least-once: nothing was acked");
     }
 
+    /**
+     * {@code pq consume --group g | head -2}: standard output as pq.jar has it (buffered), into a
+     * pipe whose reader takes what each write brings and goes away after its second line; the
+     * writes after that fail, as they do with EPIPE.
+     */
+    @Test
+    void aReaderThatLeavesAfterTwoLinesGetsTwoAckedAndTheRestComesAgain() {
+        produce("t", "a\nb\nc\nd\ne\nf\n");
+        OutputStream headTwo = new OutputStream() {
+            private int lines;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (lines >= 2) {
+                    throw new IOException("Broken pipe");
+                }
+                for (int i = off; i < off + len; i++) {
+                    lines += b[i] == '\n' ? 1 : 0;
+                }
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Pq.run(new String[] {"consume", "--data-dir", dataDir(), "--topic", "t", "--group", "g",
+                "--from-beginning"}, InputStream.nullInputStream(),
+                new PrintStream(new BufferedOutputStream(headTwo, 1 << 16), false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, exit, err.toString(StandardCharsets.UTF_8));
+        assertEquals("pq: cannot write to standard output; stopped after 2 records\n",
+                err.toString(StandardCharsets.UTF_8));
+
+        assertEquals("c\nd\ne\nf\n", consume("t", "g").out(), "only the two lines the reader took were acked");
+    }
+
     @Test
     void consumeWithGroupOfAMissingTopicFailsAndCreatesNoGroup() {
         produce("t", "a\n");
@@ -172,6 +213,33 @@ class ConsumeGroupTest {
         assertEquals("7\n", consume("s", "g", "--mode", "SHARED").out());
         // The group is empty between runs, so it may go back to ORDERED and keeps its positions.
         assertEquals("", consume("s", "g", "--mode", "ordered").out());
+    }
+
+    /**
+     * A run that stops at --max before it read from every partition leaves the group a position on
+     * each, in SHARED mode as in ORDERED: what is written to the others meanwhile is read by the next
+     * run, which without --from-beginning would otherwise start them at their end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ordered", "shared"})
+    void aRunStoppedByMaxLeavesAPositionOnEveryPartitionAndTheNextRunMissesNothing(String mode) {
+        produce("t", "first\n", "--partitions", "3");
+        assertEquals("first\n", consume("t", "g", "--mode", mode, "--from-beginning", "--max", "1").out());
+        PqRun.Result described = pq("describe-group", "g", "--data-dir", dataDir());
+        assertEquals(0, described.exit(), described.toString());
+        assertEquals(List.of("t 0", "t 1", "t 2"), described.outLines().stream().skip(1)
+                .map(line -> String.join(" ", List.of(line.split("\\s+")).subList(0, 2))).toList(),
+                "a position on every partition: " + described);
+
+        StringBuilder lines = new StringBuilder();
+        Set<String> written = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            lines.append("user-").append(i).append('\t').append("v").append(i).append('\n');
+            written.add("v" + i);
+        }
+        produce("t", lines.toString(), "--keyed");
+        PqRun.Result next = consume("t", "g", "--mode", mode);
+        assertEquals(written, new HashSet<>(next.outLines()), next.toString());
     }
 
     @Test

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +26,7 @@ import java.util.stream.Stream;
 import static dev.photoqueue.queue.cli.PqRun.pq;
 import static dev.photoqueue.queue.cli.PqRun.pqWithInput;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class DumpTest {
 
@@ -165,6 +169,58 @@ class DumpTest {
         assertEquals(1, dumped.exit());
         assertEquals(List.of("pq: partition 2 is out of range for topic \"t\" with 2 partitions (valid: 0..1)"),
                 dumped.errLines());
+    }
+
+    @Test
+    void dumpOfATopicWhoseDirectoryIsAFileNamesThePathNotAnUnknownTopic() throws IOException {
+        produce("t", "a\n", "--partitions", "2");
+        Path topicDir = dataDir().resolve("t");
+        deleteTree(topicDir);
+        Files.writeString(topicDir, "not a directory");
+
+        PqRun.Result dumped = dump("--topic", "t");
+        assertEquals(1, dumped.exit(), dumped.toString());
+        assertEquals(List.of("pq: cannot read topic directory " + topicDir + ": it is a file, not a directory"),
+                dumped.errLines());
+    }
+
+    @Test
+    void dumpOfAPartitionWhoseDirectoryIsAFileNamesThePathNotAMissingPartition() throws IOException {
+        produce("t", "a\n", "--partitions", "2");
+        Path partitionDir = segment("t", 1).getParent();
+        deleteTree(partitionDir);
+        Files.writeString(partitionDir, "not a directory");
+
+        PqRun.Result dumped = dump("--topic", "t");
+        assertEquals(1, dumped.exit(), dumped.toString());
+        assertEquals("pq: cannot read partition directory " + partitionDir + ": it is a file, not a directory",
+                dumped.errLines().get(dumped.errLines().size() - 1), dumped.toString());
+    }
+
+    /** File permissions bind every user but root, who reads the directory anyway: skipped when run as root. */
+    @Test
+    void dumpOfAnUnreadableTopicDirectorySaysPermissionDenied() throws IOException {
+        produce("t", "a\n");
+        Path topicDir = dataDir().resolve("t");
+        Files.setPosixFilePermissions(topicDir, Set.of());
+        try {
+            assumeFalse(Files.isReadable(topicDir),
+                    "this user reads a directory of mode 000 (root)");
+            PqRun.Result dumped = dump("--topic", "t");
+            assertEquals(1, dumped.exit(), dumped.toString());
+            assertEquals(List.of("pq: cannot read topic settings " + topicDir.resolve("topic.properties")
+                    + ": permission denied"), dumped.errLines());
+        } finally {
+            Files.setPosixFilePermissions(topicDir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void flipByte(Path file, long position) throws IOException {

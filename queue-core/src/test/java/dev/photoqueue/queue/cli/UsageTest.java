@@ -5,6 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+import java.io.InputStream;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +148,20 @@ class UsageTest {
                         "pq: --partitions must be >= 1, got 0"),
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "99999999999"),
                         "pq: --partitions must be at most 2147483647, got '99999999999'"),
+                Arguments.of(List.of("consume", "--topic", "t", "--max", "99999999999999999999"),
+                        "pq: --max must be at most 9223372036854775807, got '99999999999999999999'"),
+                Arguments.of(List.of("consume", "--topic", "t", "--timeout-ms", "-99999999999999999999"),
+                        "pq: --timeout-ms must be >= 0, got -99999999999999999999"),
+                Arguments.of(List.of("produce", "--topic", "photos/2026"),
+                        "pq: --topic takes letters, digits, '.', '_' and '-', got 'photos/2026' (character '/' at 6)"),
+                Arguments.of(List.of("dump", "--topic", ".."), "pq: --topic must be a topic name, got '..'"),
+                Arguments.of(List.of("consume", "--topic", "t".repeat(250)),
+                        "pq: --topic must be at most 249 characters, got 250"),
+                Arguments.of(List.of("dlq", "list", "--topic", "a b"),
+                        "pq: --topic takes letters, digits, '.', '_' and '-', got 'a b' (character ' ' at 1)"),
+                Arguments.of(List.of("produce", "--topic", "t", "--partitions", "20000"),
+                        "pq: --partitions must be at most 10000 (the in-house log's limit on a topic's partitions), "
+                                + "got 20000"),
                 Arguments.of(List.of("dump", "--topic", "t", "--partition", "-1"),
                         "pq: --partition must be >= 0, got -1"),
                 Arguments.of(List.of("consume", "--topic", "t", "--bogus"), "pq: unknown option --bogus for consume"),
@@ -206,7 +223,7 @@ class UsageTest {
                 Arguments.of(List.of("dlq", "--bootstrap-server", "b:9092", "list", "--topic", "n"),
                         "pq: give the queue (--data-dir or --bootstrap-server) once, to dlq or to dlq list"),
                 Arguments.of(List.of("dlq", "purge", "--topic", "n"),
-                        "pq: unknown dlq command 'purge'; dlq commands are list, show and redrive"),
+                        "pq: unknown dlq command 'purge'; dlq commands are list, show, redrive and help"),
                 Arguments.of(List.of("dlq", "list"), "pq: dlq list needs --topic"),
                 Arguments.of(List.of("dlq", "--topic", "n", "list"),
                         "pq: dlq list needs --topic after list: an option follows the command it belongs to"),
@@ -244,6 +261,54 @@ class UsageTest {
         assertFalse(Files.exists(dataDir), "a bad command line must not touch the data directory");
     }
 
+    /** {@code pq dlq help list} as {@code pq help dlq list}: help at every level that has commands. */
+    @Test
+    void everyCommandWithCommandsHasAHelpCommandOfItsOwn() {
+        List<List<String>> withCommands = new ArrayList<>();
+        collectCommandsWithCommands(Pq.commandLine(new Terminal(InputStream.nullInputStream(), System.out, System.err)),
+                new ArrayList<>(), withCommands);
+        assertTrue(withCommands.contains(List.of("dlq")), "the tree walked is pq's: " + withCommands);
+        for (List<String> path : withCommands) {
+            CommandLine command = Pq.commandLine(new Terminal(InputStream.nullInputStream(), System.out, System.err));
+            for (String name : path) {
+                command = command.getSubcommands().get(name);
+            }
+            for (String sub : command.getSubcommands().keySet()) {
+                List<String> viaOption = new ArrayList<>(path);
+                viaOption.addAll(List.of(sub, "--help"));
+                List<String> viaHelp = new ArrayList<>(path);
+                viaHelp.addAll(List.of("help", sub));
+                PqRun.Result option = pq(viaOption.toArray(String[]::new));
+                PqRun.Result help = pq(viaHelp.toArray(String[]::new));
+                assertEquals(0, help.exit(), String.join(" ", viaHelp) + ": " + help);
+                assertEquals(option.out(), help.out(), String.join(" ", viaHelp) + " prints what --help does");
+            }
+            List<String> bare = new ArrayList<>(path);
+            bare.add("help");
+            List<String> ownHelp = new ArrayList<>(path);
+            ownHelp.add("--help");
+            assertEquals(pq(ownHelp.toArray(String[]::new)).out(), pq(bare.toArray(String[]::new)).out(),
+                    String.join(" ", bare) + " describes " + String.join(" ", path));
+        }
+
+        PqRun.Result unknown = pq("dlq", "help", "nope");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().startsWith("pq: unknown dlq command 'nope'; dlq commands are "), unknown.err());
+    }
+
+    /** The paths (as typed after pq) of the commands that have commands of their own, pq itself as the empty path. */
+    private static void collectCommandsWithCommands(CommandLine command, List<String> path, List<List<String>> found) {
+        if (command.getSubcommands().isEmpty()) {
+            return;
+        }
+        found.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(name);
+            collectCommandsWithCommands(sub, subPath, found);
+        });
+    }
+
     @Test
     void helpOfNoCommandIsAUsageErrorNamingIt() {
         PqRun.Result unknown = pq("help", "nope");
@@ -253,7 +318,7 @@ class UsageTest {
 
         PqRun.Result unknownDlq = pq("help", "dlq", "nope");
         assertEquals(2, unknownDlq.exit(), unknownDlq.toString());
-        assertTrue(unknownDlq.err().startsWith("pq: unknown dlq command 'nope'; dlq commands are list, show and redrive"),
+        assertTrue(unknownDlq.err().startsWith("pq: unknown dlq command 'nope'; dlq commands are list, show, redrive and help"),
                 unknownDlq.err());
 
         PqRun.Result leaf = pq("help", "topics", "extra");
