@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A replay of the {@code stats} group on a real server over the in-house log: it answers 200 with
  * the group's new positions on {@code photo.events}, and the stats count again each photo
  * processed from the replay's start (as {@code replayed}, not as new photos), then follow the topic
- * as before.
+ * as before. {@link KafkaStatsReplayTest} asserts the same on Kafka, where the group moves only
+ * while the app's own stats consumer is out of it.
  */
 class StatsReplayTest {
 
