@@ -292,7 +292,7 @@ public final class PhotoStats implements AutoCloseable {
         consumer = null;
         try {
             if (member != null) {
-                member.close(); // commits what was acked, so the reset starts from what was counted
+                member.close(); // commits what was acked and leaves: Kafka resets a group only without members
             }
         } finally {
             p.left.countDown();
