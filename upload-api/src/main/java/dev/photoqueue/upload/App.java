@@ -216,11 +216,12 @@ public final class App implements AutoCloseable {
 
             PhotoStats stats = PhotoStats.start(backend, config.dataDir().resolve("stats"));
             opened.add(stats);
+            StatsService statsService = new StatsService(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
-                    new QueueController(queue, new DeadLetterService(backend.admin()),
-                            new StatsService(stats)),
+                    new QueueController(queue, new DeadLetterService(backend.admin()), statsService),
                     new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view, workers,
-                            Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
+                            statsService, Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)),
+                            json),
                     new HealthController(backend, metrics), events, new ClusterController(cluster));
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());

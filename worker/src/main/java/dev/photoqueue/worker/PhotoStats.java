@@ -21,7 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Photos per user, kept two ways by the consumer group {@value #GROUP} on
@@ -43,8 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the last close wrote it); otherwise (no checkpoint, a damaged one, a crash after it, a replay of
  * the group since) the index is emptied and the group moved to the beginning of
  * {@code photo.events}, and the counts are rebuilt from all of it. A failed read (the backend
- * away, the member fenced) is tried again until {@link #close}. Thread-safe: one thread
- * consumes, {@link #snapshot} may be called from any.
+ * away, the member fenced) is tried again until {@link #close}. A replay of the group runs its reset
+ * in {@link #whilePaused}, while the consumer is out of the group. Thread-safe: one thread
+ * consumes, {@link #snapshot} and {@link #whilePaused} may be called from any.
  */
 public final class PhotoStats implements AutoCloseable {
 
@@ -82,8 +87,16 @@ public final class PhotoStats implements AutoCloseable {
     private static final int FLUSH_EVERY = 50_000;
     /** The pause after a failed read before the next one. */
     private static final Duration RETRY = Duration.ofMillis(500);
+    /** How often a consumer out of the group for a replay looks whether the stats are stopping. */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(100);
 
-    private final GroupConsumer consumer;
+    private final QueueBackend backend;
+    /** This process's member of the group; consuming thread only once started, null while out of the group. */
+    private GroupConsumer consumer;
+    /** Held by the one {@link #whilePaused} at a time. */
+    private final Object pausing = new Object();
+    /** The pause the consuming thread is asked for, null when none. */
+    private final AtomicReference<Pause> pause = new AtomicReference<>();
     private final Map<String, AtomicLong> counted = new HashMap<>();
     private final Map<String, AtomicLong> distinct = new HashMap<>();
     /** The photo ids counted so far, as keys with no value; consuming thread only (for writes). */
@@ -95,8 +108,14 @@ public final class PhotoStats implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long recordsRead;
 
-    private PhotoStats(GroupConsumer consumer, PhotoIndex seen, StatsCheckpoint from) {
-        this.consumer = consumer;
+    /** A replay's hold on the consuming thread: it has left the group, and waits to be released. */
+    private static final class Pause {
+        final CountDownLatch left = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+    }
+
+    private PhotoStats(QueueBackend backend, PhotoIndex seen, StatsCheckpoint from) {
+        this.backend = backend;
         this.seen = seen;
         positions.putAll(from.positions());
         for (UserCount u : from.users()) {
@@ -122,12 +141,12 @@ public final class PhotoStats implements AutoCloseable {
             } else {
                 LOG.info("photo stats: continuing from their checkpoint at {}", from.positions());
             }
-            stats = new PhotoStats(backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build()), seen, from);
+            stats = new PhotoStats(backend, seen, from);
+            stats.consumer = stats.join();
         } catch (RuntimeException e) {
             seen.close();
             throw e;
         }
-        stats.consumer.subscribe(List.of(Topics.PHOTO_EVENTS));
         stats.thread.start();
         return stats;
     }
@@ -177,6 +196,54 @@ public final class PhotoStats implements AutoCloseable {
         return new StatsCheckpoint(positions, List.of());
     }
 
+    /** A new member of the group on photo.events: it reads from the group's committed positions. */
+    private GroupConsumer join() {
+        GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder(GROUP).build());
+        try {
+            member.subscribe(List.of(Topics.PHOTO_EVENTS));
+        } catch (RuntimeException e) {
+            member.close();
+            throw e;
+        }
+        return member;
+    }
+
+    /**
+     * Runs {@code action} while this process's consumer is out of the group {@value #GROUP}: it
+     * commits what it acked and leaves the group, {@code action} runs, and it joins again, also when
+     * {@code action} throws, reading from the group's committed positions as they are then. Kafka
+     * moves a group's positions only while it has no members, so a replay of the group runs its
+     * reset in here; on the in-house log, which moves them under live members too, the pause keeps
+     * an ack of a record read before the reset from landing after it. The counts stay: records
+     * read again after a reset that moved the group back count as {@code replayed}. One pause at a
+     * time. {@link IllegalStateException} when the stats are stopped, or the consumer has not left
+     * within {@code timeout} (it is reading slowly, or the backend is away); the action has not
+     * run then.
+     */
+    public <T> T whilePaused(Duration timeout, Supplier<T> action) {
+        synchronized (pausing) {
+            if (stopping || !thread.isAlive()) {
+                throw new IllegalStateException("the photo stats are stopped");
+            }
+            Pause p = new Pause();
+            pause.set(p);
+            try {
+                if (!p.left.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new IllegalStateException("the consumer of group " + GROUP + " did not leave it within "
+                            + timeout);
+                }
+                return action.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the consumer of group " + GROUP + " was leaving it",
+                        e);
+            } finally {
+                pause.set(null);
+                p.released.countDown();
+            }
+        }
+    }
+
     private void run() {
         try {
             // A record counted but not acked when a read fails comes again and counts once more, an extra event.
@@ -186,12 +253,24 @@ public final class PhotoStats implements AutoCloseable {
             LOG.warn("photo stats: the last checkpoint failed; the next start counts from the start: {}",
                     e.toString());
         } finally {
-            consumer.close(); // commits the positions the checkpoint names (the next start compares them)
+            if (consumer != null) {
+                consumer.close(); // commits the positions the checkpoint names (the next start compares them)
+            }
             seen.close();
         }
     }
 
     private void readOnce() {
+        Pause p = pause.get();
+        if (p != null) {
+            sitOut(p);
+        }
+        if (stopping) {
+            return;
+        }
+        if (consumer == null) {
+            consumer = join(); // after a pause, or a join that failed: a failure here is tried again
+        }
         for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
             count(r);
             consumer.ack(r);
@@ -200,6 +279,34 @@ public final class PhotoStats implements AutoCloseable {
         }
         if (seen.pending() >= FLUSH_EVERY) {
             checkpoint(); // also moves the ids from memory to a run on disk
+        }
+    }
+
+    /**
+     * Leaves the group for a replay's reset and waits until the replay releases it (or the stats
+     * stop); the next step joins again. A close that fails still lets the replay go on: the member
+     * it leaves behind is gone when its session times out, which the replay waits for.
+     */
+    private void sitOut(Pause p) {
+        GroupConsumer member = consumer;
+        consumer = null;
+        try {
+            if (member != null) {
+                member.close(); // commits what was acked and leaves: Kafka resets a group only without members
+            }
+        } finally {
+            p.left.countDown();
+            awaitRelease(p);
+        }
+    }
+
+    private void awaitRelease(Pause p) {
+        try {
+            while (!stopping && !p.released.await(LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                // the replay runs its reset
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // kept for the read loop, whose next pause ends on it
         }
     }
 

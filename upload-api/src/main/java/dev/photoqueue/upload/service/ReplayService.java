@@ -32,6 +32,11 @@ import java.util.TreeSet;
  * version, and no job taken before it is acked over it. Members of other processes ({@code
  * worker.jar}) cannot be paused from here: the replay is refused with {@link GroupBusyException}
  * naming them, before anything moves.
+ *
+ * <p>The {@value PhotoStats#GROUP} group is moved the same way: this process's stats consumer
+ * commits what it counted and leaves, the positions move once the group is empty, and it joins
+ * again from them, also when the reset fails. Its counts stay: what it reads again counts as
+ * replayed.
  */
 public final class ReplayService {
 
@@ -46,19 +51,22 @@ public final class ReplayService {
     private final QueueService queue;
     private final StatusView view;
     private final WorkerService workers;
+    private final StatsService stats;
     private final Duration memberWait;
 
     /**
      * {@code memberWait}: how long a replay of the workers' group waits for its members to be gone,
-     * and for each embedded worker to finish its job in hand; a worker that crashed without leaving
-     * stays a member until its session times out, so give at least the session timeout.
+     * and for each embedded worker to finish its job in hand (for the stats group: for the stats
+     * consumer to leave, and the group to be empty); a worker that crashed without leaving stays a
+     * member until its session times out, so give at least the session timeout.
      */
     public ReplayService(Admin admin, QueueService queue, StatusView view, WorkerService workers,
-                         Duration memberWait) {
+                         StatsService stats, Duration memberWait) {
         this.admin = admin;
         this.queue = queue;
         this.view = view;
         this.workers = workers;
+        this.stats = stats;
         this.memberWait = memberWait;
     }
 
@@ -86,7 +94,7 @@ public final class ReplayService {
     /**
      * Replays {@code group} from {@code from}; a group of this app's ({@link #CONFIGURED}) is known
      * also before it has committed anything. {@link GroupNotFoundException} for an unknown group,
-     * {@link GroupBusyException} when the workers' group keeps members it cannot pause.
+     * {@link GroupBusyException} when the workers' or the stats group keeps members it cannot pause.
      */
     public Result replay(String group, Instant from) {
         if (StatusView.REPLAY_NAME.equals(group)) {
@@ -98,6 +106,9 @@ public final class ReplayService {
             Set<String> known = new TreeSet<>(admin.listGroups());
             known.addAll(CONFIGURED.keySet());
             throw new GroupNotFoundException(group, known + " and " + StatusView.REPLAY_NAME);
+        }
+        if (PhotoStats.GROUP.equals(group)) {
+            return new Result(replayStats(topics, from), 0);
         }
         if (!Topics.THUMBNAILERS.equals(group)) {
             return new Result(reset(group, topics, from), 0);
@@ -116,6 +127,27 @@ public final class ReplayService {
         }
         LOG.info("replayed group {} from {} with its {} embedded workers paused: {}", group, from, paused, positions);
         return new Result(positions, paused);
+    }
+
+    /**
+     * Moves the stats group with this process's stats consumer out of it. A member of another
+     * process (a second upload API on the same Kafka) keeps the group from emptying: the replay is
+     * then refused once {@code memberWait} is over, naming it.
+     */
+    private Map<String, Long> replayStats(List<String> topics, Instant from) {
+        Map<String, Long> positions;
+        try {
+            positions = stats.whilePaused(memberWait, () -> {
+                awaitNoMembers(PhotoStats.GROUP);
+                return reset(PhotoStats.GROUP, topics, from);
+            });
+        } catch (IllegalStateException e) {
+            // the stats' own refusal: stopping, or their consumer not out of the group in time
+            throw new GroupBusyException("the stats consumer of group " + PhotoStats.GROUP + " could not be paused: "
+                    + e.getMessage(), e);
+        }
+        LOG.info("replayed group {} from {} with its stats consumer paused: {}", PhotoStats.GROUP, from, positions);
+        return positions;
     }
 
     /**
@@ -163,7 +195,7 @@ public final class ReplayService {
             if (System.nanoTime() - deadline > 0) {
                 throw new GroupBusyException("group " + group + " still has members "
                         + left.stream().map(MemberDescription::clientId).toList() + " after " + memberWait
-                        + " (a worker that crashed stays a member until its session times out); try again later");
+                        + " (a member that crashed stays one until its session times out); try again later");
             }
             try {
                 Thread.sleep(LOOK_EVERY.toMillis());

@@ -2,7 +2,9 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.worker.PhotoStats;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The photos per user counted by the {@value PhotoStats#GROUP} group, which reads every event
@@ -34,6 +36,14 @@ public final class StatsService {
         public Summary {
             top = List.copyOf(top);
         }
+    }
+
+    /**
+     * Runs {@code action} while this process's stats consumer is out of the group, and lets it
+     * join again after, also when the action throws; see {@link PhotoStats#whilePaused}.
+     */
+    public <T> T whilePaused(Duration timeout, Supplier<T> action) {
+        return stats.whilePaused(timeout, action);
     }
 
     /** The {@code limit} users with the most events counted, and the totals over all users. */
