@@ -50,9 +50,15 @@ public final class Autoscaler implements AutoCloseable {
         return this;
     }
 
-    /** One look at the backlog; returns the worker count it left. Not thread-safe: one caller at a time. */
+    /**
+     * One look at the backlog; returns the number of workers the pool keeps after it. Steps from
+     * that number ({@link WorkerService#target}), not from the workers running now: a crashed worker
+     * waiting for its replacement is still kept, and a step from the running count would undo the
+     * replacement (or, shrinking, remove it as well). Each step is a change, as the page's
+     * buttons are, so a worker added by hand meanwhile is not taken back. One caller at a time.
+     */
     synchronized int tick() {
-        int count = workers.count();
+        int count = workers.target();
         if (!settings.current().autoscale()) {
             lastBacklog = -1;
             idleTicks = 0;
@@ -60,17 +66,22 @@ public final class Autoscaler implements AutoCloseable {
         }
         long backlog = queue.backlog();
         if (backlog > 0 && lastBacklog >= 0 && backlog > lastBacklog && count < maxWorkers) {
-            count = workers.resize(count + 1).size();
+            count = step(+1);
             LOG.info("autoscaler: backlog grew from {} to {}, now {} workers", lastBacklog, backlog, count);
         }
         idleTicks = backlog == 0 ? idleTicks + 1 : 0;
         if (idleTicks >= IDLE_TICKS_BEFORE_SHRINK && count > minWorkers) {
-            count = workers.resize(count - 1).size();
+            count = step(-1);
             idleTicks = 0;
             LOG.info("autoscaler: idle for {} s, now {} workers", IDLE_TICKS_BEFORE_SHRINK, count);
         }
         lastBacklog = backlog;
         return count;
+    }
+
+    private int step(int change) {
+        workers.resizeBy(change);
+        return workers.target();
     }
 
     private void safeTick() {

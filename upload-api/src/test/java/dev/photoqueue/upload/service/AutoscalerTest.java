@@ -6,12 +6,18 @@ import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.worker.WorkerConfig;
 import dev.photoqueue.worker.WorkerPool;
+import dev.photoqueue.worker.blob.BlobStore;
+import dev.photoqueue.worker.image.SampleImages;
+import dev.photoqueue.worker.job.MessageCodec;
+import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,6 +71,67 @@ class AutoscalerTest {
                 pool.stop();
             }
         }
+    }
+
+    @Test
+    void stepsFromTheWorkersThePoolKeepsNotFromThoseRunningWhileACrashedOneAwaitsItsReplacement()
+            throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse", "data.dir",
+                dir.resolve("queue").toString()))) {
+            // a crashed worker stays dead for an hour: while the test runs the pool keeps its slot empty
+            WorkerPool pool = WorkerPool.start(backend, WorkerConfig.fromSettings(Map.of("blob.dir",
+                    dir.resolve("blobs").toString(), "blob.fsync", "false", "worker.count", "1",
+                    "uploaded.partitions", "1", "session.timeout.ms", "1000", "poll.timeout.ms", "50",
+                    "restart.delay.ms", "3600000")));
+            try (Producer producer = backend.producer()) {
+                AtomicLong clock = new AtomicLong(1_000_000);
+                QueueService queue = new QueueService(backend, clock::get);
+                WorkerService workers = new WorkerService(pool);
+                SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
+                        RuntimeSettings.AT_LEAST_ONCE, 100, true));
+                Autoscaler autoscaler = new Autoscaler(queue, workers, settings, 0, 4);
+
+                workers.crash(pool.workerIds().get(0), "thread");
+                submit(producer, "first");
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (workers.restarting() != 1) {
+                    assertTrue(System.nanoTime() < deadline, "the only worker did not crash on its photo in " + WAIT);
+                    Thread.sleep(20);
+                }
+                assertEquals(0, workers.count(), "no worker runs while the crashed one waits for its replacement");
+                assertEquals(1, autoscaler.tick(), "the first look only notes the backlog; the pool still keeps 1");
+                submit(producer, "second");
+                clock.addAndGet(QueueService.CACHE_MILLIS);
+                assertEquals(2, autoscaler.tick(), "the backlog grew: one more than the pool keeps, not a "
+                        + "replacement of the crashed worker started early");
+                assertEquals(1, workers.count(), "the added worker runs; the crashed one still waits");
+
+                while (queue.backlog() > 0) {
+                    assertTrue(System.nanoTime() < deadline, "the backlog is still " + queue.backlog() + " after "
+                            + WAIT + " with the added worker");
+                    Thread.sleep(20);
+                    clock.addAndGet(QueueService.CACHE_MILLIS);
+                }
+                int kept = 2;
+                for (int i = 0; i < Autoscaler.IDLE_TICKS_BEFORE_SHRINK; i++) {
+                    kept = autoscaler.tick();
+                }
+                assertEquals(1, kept, "idle long enough: one worker fewer than the pool kept");
+                assertEquals(1, workers.count(), "the running worker stays; the slot given up is the crashed one's");
+                assertEquals(0, workers.restarting(), "no replacement is awaited for a slot given up");
+            } finally {
+                pool.stop();
+            }
+        }
+    }
+
+    private void submit(Producer producer, String id) throws Exception {
+        BlobStore blobs = BlobStore.onFileSystem(dir.resolve("blobs"), false);
+        byte[] bytes = SampleImages.eighthSizePhoto("Garden.jpg");
+        PhotoUploaded job = new PhotoUploaded(id, blobs.storeOriginal(id, bytes), BlobStore.sha256(bytes),
+                Instant.now(), "u", "Oslo", id + ".jpg");
+        producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
+                new MessageCodec().encode(job))).get();
     }
 
     private static void produce(Producer producer, int n) throws Exception {
