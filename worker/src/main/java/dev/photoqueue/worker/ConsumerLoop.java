@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One worker: a member of the group {@value Topics#THUMBNAILERS} that polls {@code photo.uploaded}
@@ -73,8 +74,13 @@ import java.util.Set;
  * heartbeat; on Kafka a member must poll within the session timeout.
  *
  * <p>Runs on one thread (its consumer is single-threaded); {@link #requestStop} may be called from
- * any thread: the job in hand is finished, the rest of the batch is left for redelivery, and the
- * member leaves the group.
+ * any thread: the worker polls no more, finishes the jobs its last poll handed it (one, with
+ * {@code max.poll.records=1}), and the member leaves the group. What counts as a delivery is a
+ * hand-off to a worker that can process the job: the group counts a job when a poll returns it,
+ * so a worker never drops a job it was handed (dropped, the hand-out would spend one of the job's
+ * {@code max.deliveries} unannounced, and stops enough dead-letter a good photo). Only a crash, a
+ * stop past its grace period (which interrupts the job), or a stop for a switch of delivery
+ * guarantee ({@link #leaveUnstartedJobsOnStop}) leaves a counted delivery unsettled.
  */
 final class ConsumerLoop implements Runnable {
 
@@ -84,7 +90,11 @@ final class ConsumerLoop implements Runnable {
 
     private final String workerId;
     private final GroupConsumer consumer;
-    private final PhotoProcessor processor;
+    /**
+     * What the next job is processed with: the pool's current version, so that a job handed to a
+     * worker retiring for a new version, after the switch, is processed with the new one.
+     */
+    private final Supplier<PhotoProcessor> processor;
     private final MessageCodec codec;
     private final WorkerConfig config;
     private final Chaos chaos;
@@ -100,6 +110,10 @@ final class ConsumerLoop implements Runnable {
     private volatile boolean crashed;
     /** True while the blob store's disk is too full to take a job ({@link #roomForAJob}). */
     private volatile boolean waitingForRoom;
+    /** Set by {@link #leaveUnstartedJobsOnStop}. */
+    private volatile boolean leaveUnstarted;
+    /** Set when a newer worker took this one's transactional id: it can commit nothing more. Loop thread only. */
+    private boolean producerFenced;
     /** Runs the image work; created by {@link #run}, used by its thread only. */
     private JobThread jobs;
 
@@ -120,14 +134,16 @@ final class ConsumerLoop implements Runnable {
     ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
                  MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
                  TransactionalProducer transactions, PhotoEventListener published) {
-        this(workerId, consumer, producer, processor, codec, config, chaos, delivery, transactions, published, null);
+        this(workerId, consumer, producer, () -> processor, codec, config, chaos, delivery, transactions, published,
+                null);
     }
 
     /**
-     * As above; with a {@code foreground} (null: none), a job runs at normal priority unless an
+     * As above, each job processed with what {@code processor} gives when the job starts (it must not
+     * block); with a {@code foreground} (null: none), a job runs at normal priority unless an
      * upload arrived after the job was appended, and at the worker's nice value otherwise.
      */
-    ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, PhotoProcessor processor,
+    ConsumerLoop(String workerId, GroupConsumer consumer, Producer producer, Supplier<PhotoProcessor> processor,
                  MessageCodec codec, WorkerConfig config, Chaos chaos, Delivery delivery,
                  TransactionalProducer transactions, PhotoEventListener published, ForegroundActivity foreground) {
         if (delivery.transactional() != (transactions != null)) {
@@ -155,6 +171,16 @@ final class ConsumerLoop implements Runnable {
         stopRequested = true;
     }
 
+    /**
+     * Makes the next stop leave the jobs its last poll handed out and not yet started, instead of
+     * finishing them: for a switch of delivery guarantee, whose jobs must not run under the old one
+     * (an at-most-once job must not be redelivered by an at-least-once worker). Each such job comes
+     * again to the next member, its delivery spent.
+     */
+    void leaveUnstartedJobsOnStop() {
+        leaveUnstarted = true;
+    }
+
     /** True once the loop ended by a chaos crash: its member was left silent, its transaction open. */
     boolean crashed() {
         return crashed;
@@ -174,7 +200,7 @@ final class ConsumerLoop implements Runnable {
      * next poll rejoins.
      */
     private boolean roomForAJob() {
-        long free = processor.freeBytes();
+        long free = processor.get().freeBytes();
         boolean room = free >= PhotoProcessor.MIN_FREE_BYTES;
         if (room == waitingForRoom) { // the disk filled up, or has room again
             if (room) {
@@ -239,9 +265,13 @@ final class ConsumerLoop implements Runnable {
                     continue;
                 }
                 Set<TopicPartition> released = new HashSet<>();
+                // Every job of the batch, also once a stop is requested: each was counted as delivered.
                 for (ConsumerRecord record : batch) {
-                    if (stopRequested) {
-                        break; // not settled: delivered again, to another member, once this one has left
+                    if (Thread.currentThread().isInterrupted() || producerFenced
+                            || (stopRequested && leaveUnstarted)) {
+                        // stopped past its grace period, taken for dead, or stopped for a new
+                        // guarantee: not settled, delivered again to another member once this one has left
+                        break;
                     }
                     if (!released.contains(record.topicPartition()) && !handle(record)) {
                         // ORDERED mode moved the partition back to the released record: the rest comes again
@@ -301,11 +331,12 @@ final class ConsumerLoop implements Runnable {
         Chaos.Strike strike = chaos.decide(workerId, job);
         try {
             PhotoProcessor.Result result;
+            PhotoProcessor current = processor.get();
             try {
                 // an idle app's one photo gets the cores; behind newer uploads, it yields them
                 boolean yieldCores = foreground == null || foreground.startedSince(record.timestamp());
                 result = jobs.run("photo " + job.photoId() + " (" + source + ")", yieldCores,
-                        () -> processor.process(job));
+                        () -> current.process(job));
             } catch (InterruptedException e) {
                 // Stopped past its grace period: the job is not settled and comes again, once this member has left.
                 Thread.currentThread().interrupt();
@@ -361,6 +392,7 @@ final class ConsumerLoop implements Runnable {
             // Another worker took this worker's transactional id: this one was taken for dead.
             LOG.warn("worker {}: fenced by a newer worker with transactional id {}, stopping: {}", workerId,
                     transactions.transactionalId(), e.getMessage());
+            producerFenced = true;
             requestStop();
             return false;
         } catch (QueueException e) {

@@ -43,8 +43,12 @@ public final class WorkerPool implements AutoCloseable {
 
     private final QueueBackend backend;
     private final WorkerConfig config;
-    /** What new workers process with, of the version they run; {@link #setVersion} replaces it. */
-    private PhotoProcessor processor;
+    /**
+     * What the workers process their next job with, of the version they run; {@link #setVersion}
+     * replaces it. Volatile, read by the workers without the pool's lock: a worker retiring for a
+     * new version may be handed one more job, which it processes with the new version.
+     */
+    private volatile PhotoProcessor processor;
     private final MessageCodec codec = new MessageCodec();
     private final Producer producer;
     private final Chaos chaos = new Chaos();
@@ -158,6 +162,8 @@ public final class WorkerPool implements AutoCloseable {
         delivery = guarantee;
         mode = newMode;
         int count = target;
+        // a job handed to a retiring worker as the switch comes is not run under the old guarantee
+        roster.leaveUnstartedJobsOnStop();
         setWorkers(0);
         setWorkers(count);
         LOG.info("thumbnail workers now consume {}, {}", guarantee.wireName(), newMode);
@@ -278,8 +284,8 @@ public final class WorkerPool implements AutoCloseable {
                 ? backend.transactionalProducer(transactionalId(slot)) : null;
         ConsumerLoop loop;
         try {
-            loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, processor, codec, config,
-                    chaos, delivery, transactions, published, foreground);
+            loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, () -> processor, codec,
+                    config, chaos, delivery, transactions, published, foreground);
         } catch (RuntimeException e) {
             if (transactions != null) {
                 closeQuietly(transactions);

@@ -86,6 +86,14 @@ final class WorkerRoster {
         return running.get(running.size() - 1).loop().workerId();
     }
 
+    /**
+     * Makes the running workers' next stop leave the jobs handed to them and not started
+     * ({@link ConsumerLoop#leaveUnstartedJobsOnStop}).
+     */
+    void leaveUnstartedJobsOnStop() {
+        running.forEach(r -> r.loop().leaveUnstartedJobsOnStop());
+    }
+
     /** Asks the newest worker to finish its job in hand and leave; it is retiring until its thread ends. */
     void retireNewest() {
         Running r = running.remove(running.size() - 1);
