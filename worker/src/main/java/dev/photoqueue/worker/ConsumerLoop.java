@@ -108,8 +108,8 @@ final class ConsumerLoop implements Runnable {
     private final ForegroundActivity foreground;
     private volatile boolean stopRequested;
     private volatile boolean crashed;
-    /** True while the blob store's disk is too full to take a job ({@link #roomForAJob}). */
-    private volatile boolean waitingForRoom;
+    /** Whether the blob store's disk has room for the next job's variants. */
+    private final DiskRoom room;
     /** Set by {@link #leaveUnstartedJobsOnStop}. */
     private volatile boolean leaveUnstarted;
     /** Set when a newer worker took this one's transactional id: it can commit nothing more. Loop thread only. */
@@ -160,6 +160,7 @@ final class ConsumerLoop implements Runnable {
         this.chaos = chaos;
         this.published = published;
         this.foreground = foreground;
+        this.room = new DiskRoom(workerId, processor, config.pollTimeout());
         this.settler = new JobSettler(workerId, consumer, producer, codec, config.maxDeliveries(), published);
     }
 
@@ -188,38 +189,7 @@ final class ConsumerLoop implements Runnable {
 
     /** True while the worker takes no job because the blob store's disk is too full for its variants. */
     boolean waitingForRoom() {
-        return waitingForRoom;
-    }
-
-    /**
-     * Whether the blob store has {@link PhotoProcessor#MIN_FREE_BYTES} free, so that a job taken
-     * now can write its variants; if not, waits a poll's timeout and says no. A worker on a full
-     * disk takes no job, rather than fail each one on the disk and spend its deliveries until the
-     * queue dead-letters good photos. Its member stays silent meanwhile: after the session timeout
-     * the group moves its partitions to the others (which wait as well, on a shared disk), and the
-     * next poll rejoins.
-     */
-    private boolean roomForAJob() {
-        long free = processor.get().freeBytes();
-        boolean room = free >= PhotoProcessor.MIN_FREE_BYTES;
-        if (room == waitingForRoom) { // the disk filled up, or has room again
-            if (room) {
-                LOG.info("worker {}: {} MiB free for the blob store again, taking jobs", workerId, free >> 20);
-            } else {
-                LOG.warn("worker {}: the blob store has {} MiB free, below the {} MiB its variants need; "
-                        + "taking no job until there is room", workerId, free >> 20,
-                        PhotoProcessor.MIN_FREE_BYTES >> 20);
-            }
-            waitingForRoom = !room;
-        }
-        if (!room) {
-            try {
-                Thread.sleep(config.pollTimeout().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return room;
+        return room.waiting();
     }
 
     /** This worker's member of the group. */
@@ -245,7 +215,7 @@ final class ConsumerLoop implements Runnable {
         try {
             consumer.subscribe(List.of(Topics.PHOTO_UPLOADED));
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
-                if (!roomForAJob()) {
+                if (!room.forAJob()) {
                     continue;
                 }
                 List<ConsumerRecord> batch;

@@ -1,6 +1,8 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.ConsumptionMode;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.worker.job.Topics;
 import dev.photoqueue.worker.image.ImagePipeline;
 import dev.photoqueue.worker.image.VariantSpec;
 
@@ -146,6 +148,25 @@ public record WorkerConfig(Path blobDir, boolean fsync, List<VariantSpec> varian
         return new WorkerConfig(dir, fsync, variants, maxPixels, maxSourceBytes, workerCount, workerId, maxDeliveries,
                 retryBackoffMs, retryBackoffMaxMs, sessionTimeoutMs, maxPollRecords, pollTimeout, shutdownGrace, mode,
                 uploadedPartitions, nice, delivery, restartDelay, version);
+    }
+
+    /**
+     * How worker {@code clientId} joins the group {@value Topics#THUMBNAILERS}, consuming with
+     * {@code delivery} in {@code mode} (the pool's now, which may differ from this config's start
+     * values): a locked job is given back after the session timeout, as a silent member's partitions are.
+     */
+    GroupConsumerConfig consumerConfig(String clientId, Delivery delivery, ConsumptionMode mode) {
+        return GroupConsumerConfig.builder(Topics.THUMBNAILERS)
+                .clientId(clientId)
+                .delivery(delivery.consumerGuarantee())
+                .mode(mode)
+                .maxDeliveries(maxDeliveries)
+                .retryBackoffMs(retryBackoffMs)
+                .retryBackoffMaxMs(retryBackoffMaxMs)
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .visibilityTimeoutMs(sessionTimeoutMs)
+                .maxPollRecords(maxPollRecords)
+                .build();
     }
 
     /**

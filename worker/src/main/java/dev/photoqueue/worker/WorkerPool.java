@@ -2,7 +2,7 @@ package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.ConsumptionMode;
-import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -284,8 +284,9 @@ public final class WorkerPool implements AutoCloseable {
                 ? backend.transactionalProducer(transactionalId(slot)) : null;
         ConsumerLoop loop;
         try {
-            loop = new ConsumerLoop(id, backend.groupConsumer(consumerConfig(id)), producer, () -> processor, codec,
-                    config, chaos, delivery, transactions, published, foreground);
+            GroupConsumer member = backend.groupConsumer(config.consumerConfig(id, delivery, mode));
+            loop = new ConsumerLoop(id, member, producer, () -> processor, codec, config, chaos, delivery, transactions,
+                    published, foreground);
         } catch (RuntimeException e) {
             if (transactions != null) {
                 closeQuietly(transactions);
@@ -384,19 +385,5 @@ public final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private GroupConsumerConfig consumerConfig(String clientId) {
-        return GroupConsumerConfig.builder(Topics.THUMBNAILERS)
-                .clientId(clientId)
-                .delivery(delivery.consumerGuarantee())
-                .mode(mode)
-                .maxDeliveries(config.maxDeliveries())
-                .retryBackoffMs(config.retryBackoffMs())
-                .retryBackoffMaxMs(config.retryBackoffMaxMs())
-                .sessionTimeoutMs(config.sessionTimeoutMs())
-                .visibilityTimeoutMs(config.sessionTimeoutMs())
-                .maxPollRecords(config.maxPollRecords())
-                .build();
     }
 }

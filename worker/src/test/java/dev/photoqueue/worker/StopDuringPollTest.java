@@ -1,5 +1,6 @@
 package dev.photoqueue.worker;
 
+import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.NewTopic;
@@ -66,7 +67,7 @@ class StopDuringPollTest {
                 // The first worker is told to stop inside the poll that hands it the job.
                 ConsumerLoop[] first = new ConsumerLoop[1];
                 AtomicInteger handedOut = new AtomicInteger();
-                GroupConsumer real = backend.groupConsumer(consumerConfig("w-0"));
+                GroupConsumer real = backend.groupConsumer(member(config, "w-0"));
                 GroupConsumer stoppedInPoll = (GroupConsumer) Proxy.newProxyInstance(
                         GroupConsumer.class.getClassLoader(), new Class<?>[] {GroupConsumer.class},
                         (proxy, method, args) -> {
@@ -87,7 +88,7 @@ class StopDuringPollTest {
                 run(first[0]);
                 assertEquals(1, handedOut.get(), "jobs the stopping worker's poll handed out");
                 // A second worker takes whatever the first left, as the next member of the group would.
-                ConsumerLoop second = new ConsumerLoop("w-1", backend.groupConsumer(consumerConfig("w-1")), producer,
+                ConsumerLoop second = new ConsumerLoop("w-1", backend.groupConsumer(member(config, "w-1")), producer,
                         PhotoProcessor.from(config), codec, config, new Chaos(), Delivery.AT_LEAST_ONCE, null);
                 Thread thread = new Thread(second, "after-stop-w-1");
                 thread.start();
@@ -109,8 +110,8 @@ class StopDuringPollTest {
         }
     }
 
-    private static GroupConsumerConfig consumerConfig(String clientId) {
-        return GroupConsumerConfig.builder(Topics.THUMBNAILERS).clientId(clientId).maxPollRecords(1).build();
+    private static GroupConsumerConfig member(WorkerConfig config, String clientId) {
+        return config.consumerConfig(clientId, Delivery.AT_LEAST_ONCE, ConsumptionMode.ORDERED);
     }
 
     private static void run(ConsumerLoop loop) throws InterruptedException {
