@@ -36,6 +36,7 @@ import dev.photoqueue.upload.service.PhotoService;
 import dev.photoqueue.upload.service.QueueService;
 import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.RuntimeSettings;
+import dev.photoqueue.upload.service.SettingsFile;
 import dev.photoqueue.upload.service.SettingsService;
 import dev.photoqueue.upload.service.StatsService;
 import dev.photoqueue.upload.service.StatusView;
@@ -126,7 +127,7 @@ public final class App implements AutoCloseable {
             String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
             exit(2, "configuration error: " + variable + e.getMessage());
             return;
-        } catch (DataDirectoryLockedException | BackendUnavailableException e) {
+        } catch (DataDirectoryLockedException | BackendUnavailableException | SettingsFile.SettingsFileException e) {
             exit(1, "cannot start: " + e.getMessage());
             return;
         } catch (JavalinBindException e) {
@@ -155,9 +156,21 @@ public final class App implements AutoCloseable {
      * writes fail.
      */
     static App start(AppConfig config, QueueBackend backend, FileIO blobFiles) {
+        return start(config, backend, blobFiles, FileIO.local());
+    }
+
+    /** As {@link #start(AppConfig, QueueBackend, FileIO)}, the settings file written through {@code settingsFiles}. */
+    static App start(AppConfig config, QueueBackend backend, FileIO blobFiles, FileIO settingsFiles) {
         List<AutoCloseable> opened = new ArrayList<>();
         opened.add(backend);
         try {
+            // before any worker starts: the first job after a restart runs under the saved guarantee
+            SettingsFile settingsFile = new SettingsFile(config.dataDir(), settingsFiles);
+            SettingsFile.Loaded saved = settingsFile.load(startupSettings(config));
+            if (!saved.savedFields().isEmpty()) {
+                LOG.info("settings saved in {} are put over the start-up ones: {}", settingsFile.path(),
+                        saved.savedFields());
+            }
             createTopics(backend.admin(), config);
             ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -170,7 +183,7 @@ public final class App implements AutoCloseable {
             opened.add(EventMeters.start(backend, metrics));
             opened.add(QueueGauges.start(backend.admin(), metrics));
 
-            WorkerConfig workerConfig = workerConfig(config);
+            WorkerConfig workerConfig = workerConfig(config, saved.settings());
             ForegroundActivity uploads = new ForegroundActivity();
             WorkerPool pool = WorkerPool.start(backend, workerConfig, PhotoEventListener.NONE, uploads);
             opened.add(pool);
@@ -183,9 +196,7 @@ public final class App implements AutoCloseable {
             opened.add(events);
             view.addListener(events);
 
-            SettingsService settings = new SettingsService(new RuntimeSettings(PartitionKey.PHOTO_ID,
-                    workerConfig.delivery().wireName(), config.maxBacklog(), false,
-                    workerConfig.mode().name().toLowerCase(java.util.Locale.ROOT), config.workerVersion()),
+            SettingsService settings = new SettingsService(saved, settingsFile,
                     s -> {
                         pool.setDelivery(Delivery.fromWireName(s.delivery()),
                                 RuntimeSettings.consumptionMode(s.consumption()));
@@ -273,17 +284,29 @@ public final class App implements AutoCloseable {
         admin.createTopicIfAbsent(new NewTopic(DeadLetters.topicFor(Topics.PHOTO_UPLOADED), 1));
     }
 
-    private static WorkerConfig workerConfig(AppConfig config) {
-        return WorkerConfig.fromSettings(Map.of(
-                "blob.dir", config.blobDir().toString(),
-                "worker.count", String.valueOf(config.workers()),
-                "max.deliveries", String.valueOf(config.maxDeliveries()),
-                "session.timeout.ms", String.valueOf(config.sessionTimeoutMs()),
-                "max.pixels", String.valueOf(config.maxPixels()),
-                "max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes())),
-                "uploaded.partitions", String.valueOf(config.partitions()),
-                "worker.nice", String.valueOf(EMBEDDED_WORKER_NICE),
-                "worker.version", config.workerVersion().wireName()));
+    /**
+     * The run-time settings a start begins with before the saved ones are put over them: keyed by
+     * photo id, at-least-once, ordered, no autoscale, {@code MAX_BACKLOG} and {@code WORKER_VERSION}.
+     */
+    static RuntimeSettings startupSettings(AppConfig config) {
+        return new RuntimeSettings(PartitionKey.PHOTO_ID, RuntimeSettings.AT_LEAST_ONCE, config.maxBacklog(), false,
+                RuntimeSettings.ORDERED, config.workerVersion());
+    }
+
+    /** The embedded workers' configuration; their guarantee, consumption and version are those of {@code settings}. */
+    private static WorkerConfig workerConfig(AppConfig config, RuntimeSettings settings) {
+        return WorkerConfig.fromSettings(Map.ofEntries(
+                Map.entry("delivery", settings.delivery()),
+                Map.entry("consumption.mode", settings.consumption()),
+                Map.entry("blob.dir", config.blobDir().toString()),
+                Map.entry("worker.count", String.valueOf(config.workers())),
+                Map.entry("max.deliveries", String.valueOf(config.maxDeliveries())),
+                Map.entry("session.timeout.ms", String.valueOf(config.sessionTimeoutMs())),
+                Map.entry("max.pixels", String.valueOf(config.maxPixels())),
+                Map.entry("max.source.bytes", String.valueOf(Math.max(64L << 20, config.maxUploadBytes()))),
+                Map.entry("uploaded.partitions", String.valueOf(config.partitions())),
+                Map.entry("worker.nice", String.valueOf(EMBEDDED_WORKER_NICE)),
+                Map.entry("worker.version", settings.workerVersion().wireName())));
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {

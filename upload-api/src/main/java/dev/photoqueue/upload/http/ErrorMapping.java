@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import dev.photoqueue.upload.service.InvalidValueException;
 import dev.photoqueue.upload.service.NotFoundException;
 import dev.photoqueue.upload.service.ReplayService;
+import dev.photoqueue.upload.service.SettingsFile;
 import dev.photoqueue.upload.service.UploadRejectedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -39,6 +40,8 @@ final class ErrorMapping {
         routes.exception(NotFoundException.class, safe((e, ctx) -> answer(ctx, 404, "not_found", e.getMessage())));
         routes.exception(InvalidValueException.class, safe((e, ctx) -> answer(ctx, 400, "bad_request",
                 e.getMessage())));
+        routes.exception(SettingsFile.SettingsNotSavedException.class, safe((e, ctx) -> answer(ctx, 503,
+                "settings_not_saved", e.getMessage())));
         routes.exception(ReplayService.GroupBusyException.class, safe((e, ctx) -> answer(ctx, 409, "conflict",
                 e.getMessage())));
         routes.exception(MethodNotAllowedResponse.class, safe(ErrorMapping::methodNotAllowed));

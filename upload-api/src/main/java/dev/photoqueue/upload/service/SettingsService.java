@@ -7,21 +7,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Holds the {@link RuntimeSettings}, and when each worker version began to run (the moment a bug
  * started is where its replay starts). Updates are all-or-nothing: every given field is checked
- * before any takes effect. Thread-safe. Like the settings, the history lives in memory: after a
- * restart it begins again with the version the app started with.
+ * before any takes effect, and with a {@link SettingsFile} the fields given are saved (durably)
+ * before the new settings are applied, so a restart runs what the last successful update set.
+ * Thread-safe. The version history lives in memory: after a restart it begins again with the
+ * version the app started with.
  */
 public final class SettingsService {
 
     private final AtomicReference<RuntimeSettings> current;
     private final java.util.function.Consumer<RuntimeSettings> onChange;
+    private final java.util.function.Consumer<Map<String, Object>> save;
     private final Clock clock;
     /** Oldest first; guarded by this. */
     private final List<VersionRun> versionRuns = new ArrayList<>();
+    /** The fields saved so far, by name, as wire values (what the settings file holds); guarded by this. */
+    private Map<String, Object> savedFields;
 
     /** One worker version's run: the version and when the workers were switched to it. */
     public record VersionRun(WorkerVersion version, Instant since) {
@@ -30,6 +36,10 @@ public final class SettingsService {
     /** The most version runs kept: enough for any walkthrough, bounded for a long-lived process. */
     static final int MAX_VERSION_RUNS = 20;
 
+    /** The names of the settings, in the order the API lists them. */
+    static final List<String> FIELDS = List.of("partitionKey", "delivery", "maxBacklog", "autoscale", "consumption",
+            "workerVersion");
+
     public SettingsService(RuntimeSettings initial) {
         this(initial, s -> { });
     }
@@ -37,14 +47,31 @@ public final class SettingsService {
     /**
      * {@code onChange} applies new settings beyond this holder (the workers' delivery guarantee,
      * consumption and version) before they are shown; an {@link IllegalArgumentException} from it
-     * refuses the update.
+     * refuses the update. The settings live in memory only.
      */
     public SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange) {
-        this(initial, onChange, Clock.systemUTC());
+        this(initial, Map.of(), fields -> { }, onChange, Clock.systemUTC());
+    }
+
+    /**
+     * Starts from {@code loaded} (the start-up defaults with the file's saved fields over them) and
+     * saves each update's fields to {@code file} before {@code onChange} applies them.
+     */
+    public SettingsService(SettingsFile.Loaded loaded, SettingsFile file,
+                           java.util.function.Consumer<RuntimeSettings> onChange) {
+        this(loaded.settings(), loaded.savedFields(), file::save, onChange, Clock.systemUTC());
     }
 
     SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange, Clock clock) {
+        this(initial, Map.of(), fields -> { }, onChange, clock);
+    }
+
+    SettingsService(RuntimeSettings initial, Map<String, Object> savedFields,
+                    java.util.function.Consumer<Map<String, Object>> save,
+                    java.util.function.Consumer<RuntimeSettings> onChange, Clock clock) {
         this.current = new AtomicReference<>(initial);
+        this.savedFields = Map.copyOf(savedFields);
+        this.save = save;
         this.onChange = onChange;
         this.clock = clock;
         versionRuns.add(new VersionRun(initial.workerVersion(), clock.instant()));
@@ -59,31 +86,85 @@ public final class SettingsService {
         return List.copyOf(versionRuns);
     }
 
+    /** The fields saved so far (by updates, or in the settings file the app started from), as wire values. */
+    public synchronized Map<String, Object> savedFields() {
+        return savedFields;
+    }
+
     /**
      * Applies the fields present in {@code changes} ({@code partitionKey}, {@code delivery},
      * {@code maxBacklog}, {@code autoscale}, {@code consumption}, {@code workerVersion});
      * {@link InvalidValueException} naming the field and value for an unknown field, a bad value
      * or a combination the workers cannot run (exactly-once with shared consumption), and then
-     * nothing changes. A new worker version counts as running from when its workers were started
-     * (the change applied).
+     * nothing changes. The fields given are saved before the settings take effect:
+     * {@link SettingsFile.SettingsNotSavedException} when that fails, and then nothing changes
+     * either. A new worker version counts as running from when its workers were started (the
+     * change applied).
      */
     public synchronized RuntimeSettings update(Map<String, Object> changes) {
+        RuntimeSettings old = current.get();
+        RuntimeSettings updated;
         try {
-            return apply(changes);
+            updated = merge(old, changes);
         } catch (IllegalArgumentException e) {
-            // the parsers, the settings' own checks and onChange refuse with the field and value given
+            // the parsers and the settings' own checks refuse with the field and value given
             throw e instanceof InvalidValueException invalid ? invalid : new InvalidValueException(e);
+        }
+        Map<String, Object> saved = new TreeMap<>(savedFields);
+        saved.putAll(wireFields(updated, changes.keySet()));
+        saveOrRestore(saved, null);
+        try {
+            onChange.accept(updated);
+        } catch (IllegalArgumentException e) {
+            // the workers refused (exactly-once with shared workers): the file goes back to what runs
+            saveOrRestore(savedFields, e);
+            throw e instanceof InvalidValueException invalid ? invalid : new InvalidValueException(e);
+        }
+        savedFields = Map.copyOf(saved);
+        current.set(updated);
+        if (updated.workerVersion() != old.workerVersion()) {
+            versionRuns.add(new VersionRun(updated.workerVersion(), clock.instant()));
+            if (versionRuns.size() > MAX_VERSION_RUNS) {
+                versionRuns.remove(0);
+            }
+        }
+        return updated;
+    }
+
+    /**
+     * Saves {@code fields}; when that fails, writes the fields in effect back (a failure after the
+     * rename may have left the new file) and throws the first failure, after {@code refusal} if given.
+     */
+    private void saveOrRestore(Map<String, Object> fields, RuntimeException refusal) {
+        try {
+            save.accept(fields);
+        } catch (SettingsFile.SettingsNotSavedException e) {
+            if (fields != savedFields) {
+                try {
+                    save.accept(savedFields);
+                } catch (SettingsFile.SettingsNotSavedException restore) {
+                    e.addSuppressed(restore);
+                }
+            }
+            if (refusal != null) {
+                refusal.addSuppressed(e);
+                return;
+            }
+            throw e;
         }
     }
 
-    private RuntimeSettings apply(Map<String, Object> changes) {
-        RuntimeSettings old = current.get();
-        PartitionKey key = old.partitionKey();
-        String delivery = old.delivery();
-        long maxBacklog = old.maxBacklog();
-        boolean autoscale = old.autoscale();
-        String consumption = old.consumption();
-        WorkerVersion version = old.workerVersion();
+    /**
+     * {@code base} with the fields of {@code changes} put over it; {@link IllegalArgumentException}
+     * naming the field and value for an unknown field, a bad value or a combination that cannot run.
+     */
+    static RuntimeSettings merge(RuntimeSettings base, Map<String, Object> changes) {
+        PartitionKey key = base.partitionKey();
+        String delivery = base.delivery();
+        long maxBacklog = base.maxBacklog();
+        boolean autoscale = base.autoscale();
+        String consumption = base.consumption();
+        WorkerVersion version = base.workerVersion();
         for (Map.Entry<String, Object> e : changes.entrySet()) {
             Object v = e.getValue();
             switch (e.getKey()) {
@@ -94,19 +175,23 @@ public final class SettingsService {
                 case "consumption" -> consumption = String.valueOf(v);
                 case "workerVersion" -> version = workerVersion(v);
                 default -> throw new IllegalArgumentException("unknown setting '" + e.getKey()
-                        + "'; known: partitionKey, delivery, maxBacklog, autoscale, consumption, workerVersion");
+                        + "'; known: " + String.join(", ", FIELDS));
             }
         }
-        RuntimeSettings updated = new RuntimeSettings(key, delivery, maxBacklog, autoscale, consumption, version);
-        onChange.accept(updated); // may refuse (exactly-once with shared workers): then nothing changes
-        current.set(updated);
-        if (updated.workerVersion() != old.workerVersion()) {
-            versionRuns.add(new VersionRun(updated.workerVersion(), clock.instant()));
-            if (versionRuns.size() > MAX_VERSION_RUNS) {
-                versionRuns.remove(0);
-            }
+        return new RuntimeSettings(key, delivery, maxBacklog, autoscale, consumption, version);
+    }
+
+    /** The wire values of {@code settings}' fields named in {@code names}, as the API and the settings file write them. */
+    static Map<String, Object> wireFields(RuntimeSettings settings, java.util.Set<String> names) {
+        Map<String, Object> all = Map.of("partitionKey", settings.partitionKey().wireName(),
+                "delivery", settings.delivery(), "maxBacklog", settings.maxBacklog(),
+                "autoscale", settings.autoscale(), "consumption", settings.consumption(),
+                "workerVersion", settings.workerVersion().wireName());
+        Map<String, Object> fields = new TreeMap<>();
+        for (String name : names) {
+            fields.put(name, all.get(name));
         }
-        return updated;
+        return fields;
     }
 
     private static WorkerVersion workerVersion(Object v) {
