@@ -96,13 +96,15 @@ public final class App implements AutoCloseable {
     static final Duration CLUSTER_INTERVAL = Duration.ofSeconds(1);
 
     private final List<AutoCloseable> closeInOrder;
+    private final WorkerPool pool;
     private final Javalin server;
     private final AppConfig config;
 
-    private App(AppConfig config, Javalin server, List<AutoCloseable> closeInOrder) {
+    private App(AppConfig config, Javalin server, List<AutoCloseable> closeInOrder, WorkerPool pool) {
         this.config = config;
         this.server = server;
         this.closeInOrder = closeInOrder;
+        this.pool = pool;
     }
 
     /** Starts the app from the environment; a setting that cannot work ends the process with status 2 and says why. */
@@ -243,7 +245,7 @@ public final class App implements AutoCloseable {
             });
             List<AutoCloseable> closeInOrder = new ArrayList<>(opened);
             java.util.Collections.reverse(closeInOrder);
-            return new App(config, server, closeInOrder);
+            return new App(config, server, closeInOrder, pool);
         } catch (RuntimeException e) {
             java.util.Collections.reverse(opened);
             closeQuietly(opened);
@@ -254,6 +256,11 @@ public final class App implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The guarantee the embedded workers consume with, for tests of what a start runs. */
+    Delivery workerDelivery() {
+        return pool.delivery();
     }
 
     /** The HTTP server, for tests that read its route table. */

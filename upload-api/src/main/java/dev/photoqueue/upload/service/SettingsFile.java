@@ -85,10 +85,12 @@ public final class SettingsFile {
      * Replaces the file by one holding {@code fields}; returns once it is durable.
      * {@link SettingsNotSavedException} naming the file when a write, force or rename fails: the
      * old file is then still in place, except after a failed force of the directory, which leaves
-     * the new file renamed but perhaps not durable (the caller writes the old fields back).
+     * the new file renamed but perhaps not durable ({@link SettingsNotSavedException#fileReplaced()}:
+     * the caller writes the old fields back).
      */
     public void save(Map<String, Object> fields) {
         Path temporary = dir.resolve(FILE_NAME + ".tmp");
+        boolean replaced = false;
         try {
             files.createDirectories(dir);
             byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(fields));
@@ -97,9 +99,10 @@ public final class SettingsFile {
                 out.force(true);
             }
             files.move(temporary, file);
+            replaced = true;
             files.forceDirectory(dir);
         } catch (IOException e) {
-            SettingsNotSavedException failure = new SettingsNotSavedException(file, e);
+            SettingsNotSavedException failure = new SettingsNotSavedException(file, e, replaced);
             try {
                 files.deleteIfExists(temporary);
             } catch (IOException cleanup) {
@@ -119,8 +122,16 @@ public final class SettingsFile {
 
     /** The new settings could not be made durable; the settings in effect did not change. */
     public static final class SettingsNotSavedException extends RuntimeException {
-        SettingsNotSavedException(Path file, IOException cause) {
+        private final boolean fileReplaced;
+
+        SettingsNotSavedException(Path file, IOException cause, boolean fileReplaced) {
             super("the settings could not be saved to " + file + ", nothing changed: " + cause, cause);
+            this.fileReplaced = fileReplaced;
+        }
+
+        /** Whether the new file had been renamed into place (only its folder could not be forced). */
+        public boolean fileReplaced() {
+            return fileReplaced;
         }
     }
 }

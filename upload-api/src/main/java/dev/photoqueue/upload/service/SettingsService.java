@@ -132,14 +132,14 @@ public final class SettingsService {
     }
 
     /**
-     * Saves {@code fields}; when that fails, writes the fields in effect back (a failure after the
-     * rename may have left the new file) and throws the first failure, after {@code refusal} if given.
+     * Saves {@code fields}; when that fails after the new file was renamed into place, writes the
+     * fields in effect back, and throws the failure (suppressed into {@code refusal} if given).
      */
     private void saveOrRestore(Map<String, Object> fields, RuntimeException refusal) {
         try {
             save.accept(fields);
         } catch (SettingsFile.SettingsNotSavedException e) {
-            if (fields != savedFields) {
+            if (fields != savedFields && e.fileReplaced()) {
                 try {
                     save.accept(savedFields);
                 } catch (SettingsFile.SettingsNotSavedException restore) {
