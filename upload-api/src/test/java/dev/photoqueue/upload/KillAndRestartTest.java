@@ -39,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code attempts: 1}. With the default session timeout (10 s), as in the demo: on a busy machine
  * the restarted workers' first jobs (a cold JVM, image work at nice 19) took 8 to 23 s, and a
  * worker still busy with its job must not be taken for a crashed one. ({@code SlowJobTest} in the
- * worker module makes a job slower than the session timeout on any machine.)
+ * worker module makes a job slower than the session timeout on any machine.) Settings saved by
+ * {@code PUT /api/settings} before the kill are the ones the waiting jobs run under after it, and
+ * a damaged settings file ends the start with a line naming it.
  */
 @Timeout(900)
 class KillAndRestartTest {
@@ -94,6 +96,46 @@ class KillAndRestartTest {
             JsonNode photo = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT);
             assertEquals(1, photo.get("attempts").asInt(), "attempts of photo " + id + ": " + photo);
         }
+    }
+
+    @Test
+    void settingsSavedBeforeAKill9AreWhatTheRestartedAppProcessesTheBacklogWith() throws Exception {
+        int port = freePort();
+        Process first = start(port, Map.of("WORKERS", "0"));
+        TestClient client = awaitUp(port, first);
+        HttpResponse<String> put = client.admin("PUT", "/api/settings",
+                "{\"delivery\": \"exactly-once\", \"workerVersion\": \"v3\"}");
+        assertEquals(200, put.statusCode(), put.body());
+        List<String> ids = new ArrayList<>();
+        for (String sample : SAMPLES) {
+            HttpResponse<String> r = client.uploadPhoto(sample);
+            assertEquals(202, r.statusCode(), r.body());
+            ids.add(json(r).get("id").asText());
+        }
+        first.destroyForcibly().waitFor();
+
+        Process second = start(port, Map.of("WORKERS", "2"));
+        client = awaitUp(port, second);
+        JsonNode settings = json(client.get("/api/settings"));
+        assertEquals("exactly-once", settings.get("delivery").asText(), settings.toString());
+        assertEquals("v3", settings.get("workerVersion").asText(), settings.toString());
+        for (String id : ids) {
+            JsonNode photo = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT);
+            assertTrue(photo.get("variants").get("thumb").asText().contains("/v3/"),
+                    "the waiting job ran under the saved settings: " + photo);
+        }
+    }
+
+    @Test
+    void aDamagedSettingsFileEndsTheStartWithOneLineNamingIt() throws Exception {
+        Path file = dataDir.resolve(dev.photoqueue.upload.service.SettingsFile.FILE_NAME);
+        java.nio.file.Files.writeString(file, "{\"delivery\": ");
+        Process app = start(freePort(), Map.of("WORKERS", "0"));
+        assertTrue(app.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the app ended");
+        assertEquals(1, app.exitValue());
+        String log = java.nio.file.Files.readString(dataDir.resolve("app-0.log"));
+        assertTrue(log.contains("photoqueue: cannot start: the settings file " + file + " is not a JSON object"),
+                log);
     }
 
     /** Photo id to the delivery counts of its PhotoProcessed events, in log order, read from the stopped app's queue. */
