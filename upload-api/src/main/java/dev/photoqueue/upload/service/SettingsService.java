@@ -26,7 +26,7 @@ public final class SettingsService {
     private final Clock clock;
     /** Oldest first; guarded by this. */
     private final List<VersionRun> versionRuns = new ArrayList<>();
-    /** The fields saved so far, by name, as wire values (what the settings file holds); guarded by this. */
+    /** The fields saved so far, by name (sorted), as wire values (what the settings file holds); guarded by this. */
     private Map<String, Object> savedFields;
 
     /** One worker version's run: the version and when the workers were switched to it. */
@@ -70,7 +70,7 @@ public final class SettingsService {
                     java.util.function.Consumer<Map<String, Object>> save,
                     java.util.function.Consumer<RuntimeSettings> onChange, Clock clock) {
         this.current = new AtomicReference<>(initial);
-        this.savedFields = Map.copyOf(savedFields);
+        this.savedFields = java.util.Collections.unmodifiableMap(new TreeMap<>(savedFields));
         this.save = save;
         this.onChange = onChange;
         this.clock = clock;
@@ -120,7 +120,7 @@ public final class SettingsService {
             saveOrRestore(savedFields, e);
             throw e instanceof InvalidValueException invalid ? invalid : new InvalidValueException(e);
         }
-        savedFields = Map.copyOf(saved);
+        savedFields = java.util.Collections.unmodifiableMap(saved);
         current.set(updated);
         if (updated.workerVersion() != old.workerVersion()) {
             versionRuns.add(new VersionRun(updated.workerVersion(), clock.instant()));
