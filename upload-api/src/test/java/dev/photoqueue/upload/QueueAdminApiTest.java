@@ -181,6 +181,19 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void aMaxBacklogPastALongIsRefusedRatherThanNarrowedToAnotherValue() {
+        long before = json(client.get("/api/settings")).get("maxBacklog").asLong();
+        // 2^64 + 5: narrowed to a long it would be 5
+        HttpResponse<String> over = client.admin("PUT", "/api/settings", "{\"maxBacklog\":18446744073709551621}");
+        assertError(over, 400, "bad_request");
+        assertTrue(json(over).get("detail").asText().contains("maxBacklog must be at most 9223372036854775807, "
+                + "was 18446744073709551621"), over.body());
+        assertError(client.admin("PUT", "/api/settings", "{\"maxBacklog\":1e30}"), 400, "bad_request");
+        assertEquals(before, json(client.get("/api/settings")).get("maxBacklog").asLong(),
+                "a refused update changes nothing");
+    }
+
+    @Test
     void aPhotoThatCannotBeDecodedIsDeadLetteredAndCanBeRedriven() {
         byte[] photo = TestClient.sample("GreenMeadow.jpg");
         byte[] truncated = Arrays.copyOf(photo, photo.length * 2 / 5);
