@@ -253,6 +253,20 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void aReplayFromATimeNoRecordTimestampHoldsIsRefusedAndTheGroupKeepsItsMembers() {
+        for (String group : List.of("thumbnailers", "stats", "status-view")) {
+            for (String from : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
+                HttpResponse<String> r = client.admin("POST", "/api/replay",
+                        "{\"group\":\"" + group + "\",\"from\":\"" + from + "\"}");
+                assertError(r, 400, "bad_request");
+                assertTrue(json(r).get("detail").asText().contains("was '" + from + "'"), r.body());
+            }
+        }
+        client.await("/api/queue", q -> group(q, "thumbnailers").get("members").size() == 2
+                && group(q, "stats").get("members").size() == 1, WAIT);
+    }
+
+    @Test
     void healthAndMetricsAnswer() {
         assertEquals(200, client.get("/livez").statusCode());
         HttpResponse<String> ready = client.get("/readyz");

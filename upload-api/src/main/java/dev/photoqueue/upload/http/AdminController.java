@@ -126,6 +126,13 @@ public final class AdminController {
             throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was '"
                     + fromText + "'");
         }
+        // a group is moved by a record timestamp, milliseconds since the epoch in a long: a time
+        // beyond them (year +999999999) would overflow in the reset, after the group's members left
+        if (from.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) || from.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            throw ApiException.badRequest("from must be between " + Instant.ofEpochMilli(Long.MIN_VALUE) + " and "
+                    + Instant.ofEpochMilli(Long.MAX_VALUE) + " (milliseconds since 1970 in a long), was '"
+                    + fromText + "'");
+        }
         ReplayService.Result result = replay.replay(group, from);
         ctx.json(new Replayed(group, from.toString(), result.positions(), result.workersPaused()));
     }
