@@ -267,6 +267,26 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void anUnknownFieldInAnAdminBodyIsRefusedNamingItAndChangesNothing() {
+        int target = json(client.get("/api/workers")).get("target").asInt();
+        JsonNode chaos = json(client.get("/api/chaos"));
+        Map<String, String> refused = Map.of(
+                "/api/workers", "{\"count\":" + (target + 1) + ",\"workerz\":1}",
+                "/api/chaos", "{\"probabilty\":0.5}",
+                "/api/replay", "{\"group\":\"thumbnailers\",\"from\":\"2020-01-01T00:00:00Z\",\"to\":\"x\"}",
+                "/api/workers/nosuchworker/crash", "{\"mode\":\"thread\",\"when\":\"now\"}");
+        refused.forEach((path, body) -> {
+            String method = path.equals("/api/workers") || path.equals("/api/chaos") ? "PUT" : "POST";
+            HttpResponse<String> r = client.admin(method, path, body);
+            assertError(r, 400, "bad_request");
+            assertTrue(json(r).get("detail").asText().startsWith("unknown field '"), method + " " + path + ": "
+                    + r.body());
+        });
+        assertEquals(target, json(client.get("/api/workers")).get("target").asInt(), "a refused change changes nothing");
+        assertEquals(chaos, json(client.get("/api/chaos")), "a refused change changes nothing");
+    }
+
+    @Test
     void healthAndMetricsAnswer() {
         assertEquals(200, client.get("/livez").statusCode());
         HttpResponse<String> ready = client.get("/readyz");

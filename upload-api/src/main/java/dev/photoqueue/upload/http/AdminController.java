@@ -44,7 +44,7 @@ public final class AdminController {
      * is read and applied in one step, so two quick presses of + worker both count.
      */
     void resizeWorkers(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "count", "change");
         if (body.containsKey("count") == body.containsKey("change")) {
             throw ApiException.badRequest("expected {\"count\": <whole number>} or {\"change\": <whole number>}, was "
                     + abbreviate(ctx.body()));
@@ -59,7 +59,7 @@ public final class AdminController {
     /** {@code POST /api/workers/{id}/crash} with an optional {@code {"mode": "thread"|"process"}}: 202. */
     void crashWorker(Context ctx) {
         String id = ctx.pathParam("id");
-        Object mode = ctx.body().isBlank() ? null : body(ctx).get("mode");
+        Object mode = ctx.body().isBlank() ? null : body(ctx, "mode").get("mode");
         if (mode != null && !(mode instanceof String)) {
             throw ApiException.badRequest("mode must be \"thread\" or \"process\", was " + mode);
         }
@@ -82,7 +82,7 @@ public final class AdminController {
      * {@code mid-photo}, {@code after-publish} or {@code any}.
      */
     void updateChaos(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "mode", "probability", "namePattern", "point", "crashes");
         Object probability = body.get("probability");
         if (body.containsKey("probability") && !(probability instanceof Number)) {
             throw ApiException.badRequest("probability must be a number from 0 to 1, was " + probability);
@@ -110,7 +110,7 @@ public final class AdminController {
     }
 
     void replay(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "group", "from");
         if (!(body.get("group") instanceof String group) || group.isBlank()) {
             throw ApiException.badRequest("expected {\"group\": <consumer group>, \"from\": <ISO-8601 time>}, group was "
                     + body.get("group"));
@@ -139,6 +139,24 @@ public final class AdminController {
 
     /** The body of {@code POST /api/replay}: the group, the time, its new positions and the workers paused. */
     record Replayed(String group, String from, Map<String, Long> positions, int workersPaused) {
+    }
+
+    /**
+     * The body as a JSON object with none but the {@code known} fields (openapi.json describes these
+     * request bodies as closed): a misspelt field ({@code {"cont": 3}}) is 400 naming it, where
+     * ignoring it would answer 200 for a change that did not happen. {@code PUT /api/settings} checks
+     * its own fields ({@link SettingsService#update}).
+     */
+    private Map<String, Object> body(Context ctx, String... known) {
+        Map<String, Object> fields = body(ctx);
+        List<String> allowed = List.of(known);
+        for (String field : fields.keySet()) {
+            if (!allowed.contains(field)) {
+                throw ApiException.badRequest("unknown field '" + field + "' in the body of " + ctx.method() + " "
+                        + ctx.path() + "; known: " + String.join(", ", allowed));
+            }
+        }
+        return fields;
     }
 
     private Map<String, Object> body(Context ctx) {
