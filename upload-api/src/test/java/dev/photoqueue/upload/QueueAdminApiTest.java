@@ -287,6 +287,21 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void aFieldSentTwiceInAnAdminBodyIsRefusedAndChangesNothing() {
+        long backlog = json(client.get("/api/settings")).get("maxBacklog").asLong();
+        HttpResponse<String> twice = client.admin("PUT", "/api/settings",
+                "{\"maxBacklog\":" + (backlog + 1) + ",\"maxBacklog\":" + (backlog + 2) + "}");
+        assertError(twice, 400, "bad_request");
+        assertTrue(json(twice).get("detail").asText().contains("Duplicate field 'maxBacklog'"), twice.body());
+        assertEquals(backlog, json(client.get("/api/settings")).get("maxBacklog").asLong(),
+                "a refused update changes nothing");
+        int target = json(client.get("/api/workers")).get("target").asInt();
+        assertError(client.admin("PUT", "/api/workers", "{\"count\":" + (target + 1) + ",\"count\":" + (target + 2)
+                + "}"), 400, "bad_request");
+        assertEquals(target, json(client.get("/api/workers")).get("target").asInt(), "a refused change changes nothing");
+    }
+
+    @Test
     void healthAndMetricsAnswer() {
         assertEquals(200, client.get("/livez").statusCode());
         HttpResponse<String> ready = client.get("/readyz");

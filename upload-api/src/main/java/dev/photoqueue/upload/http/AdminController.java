@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.photoqueue.upload.service.ReplayService;
@@ -159,16 +160,26 @@ public final class AdminController {
         return fields;
     }
 
+    /**
+     * The body as a JSON object. A field sent twice ({@code {"maxBacklog": 1000, "maxBacklog": 5}})
+     * is 400, as a query parameter sent twice is: taking the last would act on a value the client
+     * may not have meant, and answer 200.
+     */
     private Map<String, Object> body(Context ctx) {
         String text = ctx.body();
         try {
-            Object parsed = json.readValue(text, Object.class);
+            Object parsed = json.readerFor(Object.class).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readValue(text);
             if (parsed instanceof Map<?, ?> map) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 map.forEach((k, v) -> fields.put(String.valueOf(k), v));
                 return fields;
             }
         } catch (JsonProcessingException e) {
+            // Jackson names the field in this message, and has no narrower exception type for it
+            if (e.getOriginalMessage().startsWith("Duplicate field ")) {
+                throw ApiException.badRequest(e.getOriginalMessage() + " in the body: a field takes one value");
+            }
             throw ApiException.badRequest("the body is not JSON: " + e.getOriginalMessage());
         }
         throw ApiException.badRequest("the body must be a JSON object, was: " + abbreviate(text));
