@@ -81,6 +81,19 @@ class HeadRequestTest {
         assertEquals(200, head("/readyz").statusCode(), "ready again with the data directory back");
     }
 
+    @Test
+    void aHeadOfTheEventStreamIs405AllowingGetAsItsPostIs() {
+        HttpResponse<String> post = running.client.call("POST", "/api/events", "", null);
+        assertEquals(405, post.statusCode(), post.body());
+        assertEquals("GET", post.headers().firstValue("Allow").orElse("(none)"), "a HEAD route would be listed here");
+        HttpResponse<String> head = head("/api/events");
+        assertEquals(405, head.statusCode(), "the stream answers GET only: " + head.headers().map());
+        assertEquals("GET", head.headers().firstValue("Allow").orElse("(none)"), head.headers().map().toString());
+        assertTrue(head.headers().firstValue("Content-Type").orElse("(none)").startsWith("application/json"),
+                head.headers().map().toString());
+        assertEquals("", head.body());
+    }
+
     private static HttpResponse<String> head(String path) {
         return running.client.send(HttpRequest.newBuilder(URI.create(running.client.base() + path))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());

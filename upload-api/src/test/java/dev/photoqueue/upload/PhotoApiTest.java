@@ -156,6 +156,22 @@ class PhotoApiTest {
     }
 
     @Test
+    void aUserOrCityIsMeasuredInCharactersAsTheDescriptionsMaxLengthIsNotInUtf16Units() {
+        String hundred = "\uD83D\uDE42".repeat(100); // 100 emoji, 200 UTF-16 units: the limit
+        HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", "x.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", hundred), Part.field("city", hundred));
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode photo = client.await("/api/photos/" + json(r).get("id").asText(), p -> p.hasNonNull("user"),
+                PROCESSING);
+        assertEquals(hundred, photo.get("user").asText());
+        assertEquals(hundred, photo.get("city").asText());
+        HttpResponse<String> over = client.upload("", Map.of(), Part.file("file", "x.jpg",
+                TestClient.sample("GreenMeadow.jpg")), Part.field("user", hundred + "\uD83D\uDE42"));
+        assertError(over, 400, "bad_request");
+        assertEquals("user must be at most 100 characters, was 101", json(over).get("detail").asText(), over.body());
+    }
+
+    @Test
     void aUserOrCityWithAControlCharacterGets400NamingIt() {
         for (Part field : List.of(Part.field("user", "ada\nINFO forged log line"),
                 Part.field("city", "Lis\u001b[31mbon"))) {

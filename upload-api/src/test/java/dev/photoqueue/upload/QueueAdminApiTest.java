@@ -181,6 +181,19 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void aMaxBacklogPastALongIsRefusedRatherThanNarrowedToAnotherValue() {
+        long before = json(client.get("/api/settings")).get("maxBacklog").asLong();
+        // 2^64 + 5: narrowed to a long it would be 5
+        HttpResponse<String> over = client.admin("PUT", "/api/settings", "{\"maxBacklog\":18446744073709551621}");
+        assertError(over, 400, "bad_request");
+        assertTrue(json(over).get("detail").asText().contains("maxBacklog must be at most 9223372036854775807, "
+                + "was 18446744073709551621"), over.body());
+        assertError(client.admin("PUT", "/api/settings", "{\"maxBacklog\":1e30}"), 400, "bad_request");
+        assertEquals(before, json(client.get("/api/settings")).get("maxBacklog").asLong(),
+                "a refused update changes nothing");
+    }
+
+    @Test
     void aPhotoThatCannotBeDecodedIsDeadLetteredAndCanBeRedriven() {
         byte[] photo = TestClient.sample("GreenMeadow.jpg");
         byte[] truncated = Arrays.copyOf(photo, photo.length * 2 / 5);
@@ -237,6 +250,55 @@ class QueueAdminApiTest {
         assertError(client.admin("POST", "/api/replay", "{\"from\":\"2020-01-01T00:00:00Z\"}"), 400, "bad_request");
         assertError(client.admin("POST", "/api/replay", "{\"group\":\"nosuchgroup\",\"from\":\"2020-01-01T00:00:00Z\"}"),
                 404, "not_found");
+    }
+
+    @Test
+    void aReplayFromATimeNoRecordTimestampHoldsIsRefusedAndTheGroupKeepsItsMembers() {
+        for (String group : List.of("thumbnailers", "stats", "status-view")) {
+            for (String from : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
+                HttpResponse<String> r = client.admin("POST", "/api/replay",
+                        "{\"group\":\"" + group + "\",\"from\":\"" + from + "\"}");
+                assertError(r, 400, "bad_request");
+                assertTrue(json(r).get("detail").asText().contains("was '" + from + "'"), r.body());
+            }
+        }
+        client.await("/api/queue", q -> group(q, "thumbnailers").get("members").size() == 2
+                && group(q, "stats").get("members").size() == 1, WAIT);
+    }
+
+    @Test
+    void anUnknownFieldInAnAdminBodyIsRefusedNamingItAndChangesNothing() {
+        int target = json(client.get("/api/workers")).get("target").asInt();
+        JsonNode chaos = json(client.get("/api/chaos"));
+        Map<String, String> refused = Map.of(
+                "/api/workers", "{\"count\":" + (target + 1) + ",\"workerz\":1}",
+                "/api/chaos", "{\"probabilty\":0.5}",
+                "/api/replay", "{\"group\":\"thumbnailers\",\"from\":\"2020-01-01T00:00:00Z\",\"to\":\"x\"}",
+                "/api/workers/nosuchworker/crash", "{\"mode\":\"thread\",\"when\":\"now\"}");
+        refused.forEach((path, body) -> {
+            String method = path.equals("/api/workers") || path.equals("/api/chaos") ? "PUT" : "POST";
+            HttpResponse<String> r = client.admin(method, path, body);
+            assertError(r, 400, "bad_request");
+            assertTrue(json(r).get("detail").asText().startsWith("unknown field '"), method + " " + path + ": "
+                    + r.body());
+        });
+        assertEquals(target, json(client.get("/api/workers")).get("target").asInt(), "a refused change changes nothing");
+        assertEquals(chaos, json(client.get("/api/chaos")), "a refused change changes nothing");
+    }
+
+    @Test
+    void aFieldSentTwiceInAnAdminBodyIsRefusedAndChangesNothing() {
+        long backlog = json(client.get("/api/settings")).get("maxBacklog").asLong();
+        HttpResponse<String> twice = client.admin("PUT", "/api/settings",
+                "{\"maxBacklog\":" + (backlog + 1) + ",\"maxBacklog\":" + (backlog + 2) + "}");
+        assertError(twice, 400, "bad_request");
+        assertTrue(json(twice).get("detail").asText().contains("Duplicate field 'maxBacklog'"), twice.body());
+        assertEquals(backlog, json(client.get("/api/settings")).get("maxBacklog").asLong(),
+                "a refused update changes nothing");
+        int target = json(client.get("/api/workers")).get("target").asInt();
+        assertError(client.admin("PUT", "/api/workers", "{\"count\":" + (target + 1) + ",\"count\":" + (target + 2)
+                + "}"), 400, "bad_request");
+        assertEquals(target, json(client.get("/api/workers")).get("target").asInt(), "a refused change changes nothing");
     }
 
     @Test

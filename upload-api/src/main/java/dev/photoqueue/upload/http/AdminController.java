@@ -1,5 +1,6 @@
 package dev.photoqueue.upload.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.photoqueue.upload.service.ReplayService;
@@ -44,7 +45,7 @@ public final class AdminController {
      * is read and applied in one step, so two quick presses of + worker both count.
      */
     void resizeWorkers(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "count", "change");
         if (body.containsKey("count") == body.containsKey("change")) {
             throw ApiException.badRequest("expected {\"count\": <whole number>} or {\"change\": <whole number>}, was "
                     + abbreviate(ctx.body()));
@@ -59,7 +60,7 @@ public final class AdminController {
     /** {@code POST /api/workers/{id}/crash} with an optional {@code {"mode": "thread"|"process"}}: 202. */
     void crashWorker(Context ctx) {
         String id = ctx.pathParam("id");
-        Object mode = ctx.body().isBlank() ? null : body(ctx).get("mode");
+        Object mode = ctx.body().isBlank() ? null : body(ctx, "mode").get("mode");
         if (mode != null && !(mode instanceof String)) {
             throw ApiException.badRequest("mode must be \"thread\" or \"process\", was " + mode);
         }
@@ -82,7 +83,7 @@ public final class AdminController {
      * {@code mid-photo}, {@code after-publish} or {@code any}.
      */
     void updateChaos(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "mode", "probability", "namePattern", "point", "crashes");
         Object probability = body.get("probability");
         if (body.containsKey("probability") && !(probability instanceof Number)) {
             throw ApiException.badRequest("probability must be a number from 0 to 1, was " + probability);
@@ -110,7 +111,7 @@ public final class AdminController {
     }
 
     void replay(Context ctx) {
-        Map<String, Object> body = body(ctx);
+        Map<String, Object> body = body(ctx, "group", "from");
         if (!(body.get("group") instanceof String group) || group.isBlank()) {
             throw ApiException.badRequest("expected {\"group\": <consumer group>, \"from\": <ISO-8601 time>}, group was "
                     + body.get("group"));
@@ -126,6 +127,13 @@ public final class AdminController {
             throw ApiException.badRequest("from must be an ISO-8601 time such as 2026-01-31T12:00:00Z, was '"
                     + fromText + "'");
         }
+        // a group is moved by a record timestamp, milliseconds since the epoch in a long: a time
+        // beyond them (year +999999999) would overflow in the reset, after the group's members left
+        if (from.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) || from.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            throw ApiException.badRequest("from must be between " + Instant.ofEpochMilli(Long.MIN_VALUE) + " and "
+                    + Instant.ofEpochMilli(Long.MAX_VALUE) + " (milliseconds since 1970 in a long), was '"
+                    + fromText + "'");
+        }
         ReplayService.Result result = replay.replay(group, from);
         ctx.json(new Replayed(group, from.toString(), result.positions(), result.workersPaused()));
     }
@@ -134,16 +142,44 @@ public final class AdminController {
     record Replayed(String group, String from, Map<String, Long> positions, int workersPaused) {
     }
 
+    /**
+     * The body as a JSON object with none but the {@code known} fields (openapi.json describes these
+     * request bodies as closed): a misspelt field ({@code {"cont": 3}}) is 400 naming it, where
+     * ignoring it would answer 200 for a change that did not happen. {@code PUT /api/settings} checks
+     * its own fields ({@link SettingsService#update}).
+     */
+    private Map<String, Object> body(Context ctx, String... known) {
+        Map<String, Object> fields = body(ctx);
+        List<String> allowed = List.of(known);
+        for (String field : fields.keySet()) {
+            if (!allowed.contains(field)) {
+                throw ApiException.badRequest("unknown field '" + field + "' in the body of " + ctx.method() + " "
+                        + ctx.path() + "; known: " + String.join(", ", allowed));
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * The body as a JSON object. A field sent twice ({@code {"maxBacklog": 1000, "maxBacklog": 5}})
+     * is 400, as a query parameter sent twice is: taking the last would act on a value the client
+     * may not have meant, and answer 200.
+     */
     private Map<String, Object> body(Context ctx) {
         String text = ctx.body();
         try {
-            Object parsed = json.readValue(text, Object.class);
+            Object parsed = json.readerFor(Object.class).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readValue(text);
             if (parsed instanceof Map<?, ?> map) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 map.forEach((k, v) -> fields.put(String.valueOf(k), v));
                 return fields;
             }
         } catch (JsonProcessingException e) {
+            // Jackson names the field in this message, and has no narrower exception type for it
+            if (e.getOriginalMessage().startsWith("Duplicate field ")) {
+                throw ApiException.badRequest(e.getOriginalMessage() + " in the body: a field takes one value");
+            }
             throw ApiException.badRequest("the body is not JSON: " + e.getOriginalMessage());
         }
         throw ApiException.badRequest("the body must be a JSON object, was: " + abbreviate(text));

@@ -27,6 +27,7 @@ public final class HttpApi {
     /** Room for the multipart framing and the form fields around the largest file. */
     static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
     private static final String STARTED = "photoqueue.started";
+    private static final String EVENTS = "/api/events";
     static final int IN_MEMORY_PART_BYTES = 64 * 1024;
     /**
      * How long a stop waits for the requests in flight, having stopped taking new connections:
@@ -71,6 +72,7 @@ public final class HttpApi {
                 ctx.attribute(STARTED, System.nanoTime());
                 SecurityHeaders.apply(ctx);
                 guard.check(ctx);
+                refuseHeadOfEventStream(ctx);
             });
             // an upload's answer, an error above all, waits for its body: see UploadBody
             cfg.routes.after("/api/photos", ctx -> {
@@ -87,7 +89,7 @@ public final class HttpApi {
             getAndHead(cfg.routes, "/api/photos/{id}/journey", c.photos()::journey);
             getAndHead(cfg.routes, "/photos/{id}/{file}", c.photos()::variant);
             getAndHead(cfg.routes, "/photos/{id}/{version}/{file}", c.photos()::versionedVariant);
-            cfg.routes.get("/api/events", c.events()::open);
+            cfg.routes.get(EVENTS, c.events()::open);
 
             getAndHead(cfg.routes, "/api/queue", c.queue()::queue);
             getAndHead(cfg.routes, "/api/cluster", c.cluster()::cluster);
@@ -122,6 +124,20 @@ public final class HttpApi {
     private static void getAndHead(RoutesConfig routes, String path, Handler handler) {
         routes.get(path, handler);
         routes.head(path, handler);
+    }
+
+    /**
+     * {@code HEAD /api/events} is a 405 allowing GET, as any method a route does not take. Javalin
+     * answers a HEAD of a GET route that has no HEAD route 200 {@code text/plain} without running
+     * it, which would tell a client the stream exists in a form it does not; registering a HEAD
+     * route instead would list HEAD in the {@code Allow} of every other 405 of the path.
+     */
+    private static void refuseHeadOfEventStream(Context ctx) {
+        if (ctx.method() == HandlerType.HEAD && ctx.path().equals(EVENTS)) {
+            ctx.header("Allow", "GET");
+            throw new ApiException(405, "method_not_allowed", "HEAD is not allowed on " + EVENTS
+                    + "; it answers GET (a HEAD must not open a stream)");
+        }
     }
 
     /** How request bodies are taken: the size limits, and parts over 64 KiB spilled to disk. */

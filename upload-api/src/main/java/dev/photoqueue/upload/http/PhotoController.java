@@ -239,9 +239,15 @@ public final class PhotoController {
         return out.flip().toString();
     }
 
+    /**
+     * {@code value} when it has at most {@code maxChars} characters, counted as openapi.json's
+     * {@code maxLength} counts them (JSON Schema: code points), so 100 emoji fit where their 200
+     * UTF-16 units would not.
+     */
     private static String field(String value, String name, int maxChars) {
-        if (value != null && value.length() > maxChars) {
-            throw ApiException.badRequest(name + " must be at most " + maxChars + " characters, was " + value.length());
+        int chars = value == null ? 0 : value.codePointCount(0, value.length());
+        if (chars > maxChars) {
+            throw ApiException.badRequest(name + " must be at most " + maxChars + " characters, was " + chars);
         }
         for (int i = 0; value != null && i < value.length(); i++) {
             // kept and shown as text (the page, the log lines, the stats): a line break or escape would forge them

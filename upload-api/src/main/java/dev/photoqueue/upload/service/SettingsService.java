@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.worker.WorkerVersion;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -201,9 +202,25 @@ public final class SettingsService {
         return WorkerVersion.parse("workerVersion", name);
     }
 
+    /**
+     * {@code v} as a long when it is a whole number a long holds ({@code 5} or {@code 5.0}). A
+     * number past a long's range is refused: narrowing it would set some other value (2^64 + 5
+     * would become 5) and answer 200 with it.
+     */
     private static long wholeNumber(String field, Object v) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.longValue();
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Number n) {
+            BigDecimal exact = new BigDecimal(n.toString());
+            if (exact.stripTrailingZeros().scale() <= 0) {
+                try {
+                    return exact.longValueExact();
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException(field + (exact.signum() > 0 ? " must be at most "
+                            + Long.MAX_VALUE : " must be at least " + Long.MIN_VALUE) + ", was " + v);
+                }
+            }
         }
         throw new IllegalArgumentException(field + " must be a whole number, was " + v);
     }
