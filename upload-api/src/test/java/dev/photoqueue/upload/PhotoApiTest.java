@@ -241,6 +241,7 @@ class PhotoApiTest {
             JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
             assertEquals(answer.getKey(), body.get("error").asText(), r.text());
             assertTrue(body.get("detail").asText().contains(Integer.toString(r.status())), r.text());
+            assertFalse(body.get("detail").asText().contains("null"), "no words of Jetty's that say nothing: " + r.text());
         }
     }
 
@@ -298,6 +299,11 @@ class PhotoApiTest {
         assertError(client.call("POST", "/api/photos", "{\"file\":\"x\"}", null), 400, "bad_request");
         assertError(client.upload("?mode=fast", Map.of(), Part.file("file", "x.jpg",
                 TestClient.sample("GreenMeadow.jpg"))), 400, "bad_request");
+        HttpResponse<String> bare = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(client.base() + "/api/photos")).POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString("x")).build());
+        assertError(bare, 400, "bad_request");
+        assertTrue(json(bare).get("detail").asText().endsWith("got no Content-Type"), bare.body());
     }
 
     @Test

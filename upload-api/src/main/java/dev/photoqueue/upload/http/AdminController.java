@@ -52,7 +52,7 @@ public final class AdminController {
         }
         String field = body.containsKey("count") ? "count" : "change";
         if (!(body.get(field) instanceof Integer n)) {
-            throw ApiException.badRequest(field + " must be a whole number, was " + body.get(field));
+            throw ApiException.badRequest(field + " must be a whole number, was " + asJson(body.get(field)));
         }
         ctx.json(workerBody(field.equals("count") ? workers.resize(n) : workers.resizeBy(n)));
     }
@@ -86,11 +86,11 @@ public final class AdminController {
         Map<String, Object> body = body(ctx, "mode", "probability", "namePattern", "point", "crashes");
         Object probability = body.get("probability");
         if (body.containsKey("probability") && !(probability instanceof Number)) {
-            throw ApiException.badRequest("probability must be a number from 0 to 1, was " + probability);
+            throw ApiException.badRequest("probability must be a number from 0 to 1, was " + asJson(probability));
         }
         Object crashes = body.get("crashes");
         if (body.containsKey("crashes") && !(crashes instanceof Integer)) {
-            throw ApiException.badRequest("crashes must be a whole number >= 0, was " + crashes);
+            throw ApiException.badRequest("crashes must be a whole number >= 0, was " + asJson(crashes));
         }
         Object pattern = body.get("namePattern");
         ctx.json(workers.updateChaos(new WorkerService.ChaosChange(
@@ -183,6 +183,11 @@ public final class AdminController {
             throw ApiException.badRequest("the body is not JSON: " + e.getOriginalMessage());
         }
         throw ApiException.badRequest("the body must be a JSON object, was: " + abbreviate(text));
+    }
+
+    /** A value of a JSON body as it was sent: a string in quotes, so that "2" does not read as the number 2. */
+    private static String asJson(Object value) {
+        return value instanceof String text ? '"' + abbreviate(text) + '"' : String.valueOf(value);
     }
 
     private static String abbreviate(String s) {

@@ -34,8 +34,10 @@ final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) throws JsonProcessingException {
         String reason = HttpStatus.getMessage(code);
         String why = message == null || message.equals(reason) ? cause == null ? null : cause.getMessage() : message;
+        // Jetty's own words add nothing when they only repeat the status ("414: null")
+        boolean adds = why != null && !why.contains(reason) && !why.equals(code + ": null");
         String detail = "the server refused the request before reading it: " + code + " " + reason
-                + (why == null || why.contains(reason) ? "" : " (" + why + ")");
+                + (adds ? " (" + why + ")" : "");
         byte[] body = json.writeValueAsBytes(new ErrorBody(error(code), detail));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body), callback);

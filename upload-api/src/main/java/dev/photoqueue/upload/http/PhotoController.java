@@ -49,7 +49,7 @@ public final class PhotoController {
         boolean sync = mode(QueryParams.single(ctx, "mode"));
         if (!isFormData(ctx.contentType())) {
             throw ApiException.badRequest("expected a multipart/form-data body with the image in part 'file', got "
-                    + "Content-Type " + ctx.contentType());
+                    + (ctx.contentType() == null ? "no Content-Type" : "Content-Type " + ctx.contentType()));
         }
         String key = idempotencyKey(ctx);
         UploadReceipt receipt;
