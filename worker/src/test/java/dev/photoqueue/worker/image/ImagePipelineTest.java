@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.photoqueue.worker.image.Pixels.*;
@@ -223,6 +224,30 @@ class ImagePipelineTest {
         CorruptImageException pngError = assertThrows(CorruptImageException.class,
                 () -> pipeline.render("p", png, VariantSpec.DEFAULTS));
         assertTrue(pngError.getMessage().contains("pixel data"), pngError.getMessage());
+    }
+
+    @Test
+    void rejectsAJpegCutBeforeItsFrameHeaderAsCorrupt() {
+        byte[] jpeg = jpeg(scaledPhoto("Aqua.jpg", 64, 40));
+        int frame = frameHeaderOffset(jpeg);
+        // after the start marker, inside the tables, and just before the frame header
+        for (int cut : List.of(4, frame / 2, frame)) {
+            byte[] head = Arrays.copyOf(jpeg, cut);
+            CorruptImageException e = assertThrows(CorruptImageException.class,
+                    () -> pipeline.render("p", head, VariantSpec.DEFAULTS), "cut at " + cut + " of " + jpeg.length);
+            assertEquals(ImageFormat.JPEG, e.format());
+            assertTrue(e.permanent());
+        }
+    }
+
+    /** Where the first SOF0 to SOF3 marker of {@code jpeg} starts. */
+    private static int frameHeaderOffset(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) >= 0xC0 && (jpeg[i + 1] & 0xFF) <= 0xC3) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no frame header in " + jpeg.length + " bytes");
     }
 
     @Test
