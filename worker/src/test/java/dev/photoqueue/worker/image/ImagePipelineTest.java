@@ -251,6 +251,22 @@ class ImagePipelineTest {
     }
 
     @Test
+    void rendersAnArithmeticCodedJpegAndRejectsOneCutShortAsCorrupt() {
+        byte[] whole = arithmeticJpeg();
+        Quadrants.assertQuadrants(renderWhole(whole), false, "arithmetic-coded JPEG");
+
+        // its data starts at byte 203: cut inside it, and short of only the end marker (the
+        // decoder reads the missing bytes as zeros either way)
+        for (int cut : List.of(205, whole.length - 20, whole.length - 2)) {
+            byte[] cutShort = Arrays.copyOf(whole, cut);
+            CorruptImageException e = assertThrows(CorruptImageException.class,
+                    () -> pipeline.render("p", cutShort, VariantSpec.DEFAULTS), "cut at " + cut);
+            assertTrue(e.permanent());
+            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+        }
+    }
+
+    @Test
     void probingAFileReadsTheSameHeaderAsProbingItsBytesAndNamesTheFileSize(@TempDir Path dir) throws Exception {
         for (String name : photoNames()) {
             byte[] bytes = photo(name);

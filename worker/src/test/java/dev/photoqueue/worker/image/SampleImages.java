@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -368,6 +369,20 @@ public final class SampleImages {
         }
         throw new IllegalArgumentException("no frame header in " + jpeg.length + " bytes");
     }
+
+    /**
+     * A 32x32 {@link Quadrants} JPEG, arithmetic-coded (SOF9), as libjpeg-turbo's
+     * {@code cjpeg -arithmetic -quality 90} wrote it: ImageIO and TurboJPEG 2 can read such files
+     * but write none, so its 235 bytes are kept here.
+     */
+    public static byte[] arithmeticJpeg() {
+        return Base64.getDecoder().decode(ARITHMETIC_JPEG);
+    }
+
+    private static final String ARITHMETIC_JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQ"
+            + "ERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU"
+            + "FBQUFBQUFBQUFBQUFBT/yQARCAAgACADASIAAhEBAxEB/8wACgAQEAUBEBEF/9oADAMBAAIRAxEAPwD/ANlLDFuAlRQYpR8o"
+            + "hLnQbUbP8ar/AIOvG3aTyyD/2Q==";
 
     /** The first {@code fraction} of {@code bytes}. */
     public static byte[] truncated(byte[] bytes, double fraction) {
