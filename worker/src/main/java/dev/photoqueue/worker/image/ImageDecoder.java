@@ -322,9 +322,11 @@ final class ImageDecoder {
     /**
      * Draws {@code raw} upright into an opaque RGB image on white; an image that is upright and
      * opaque 8-bit RGB already (most camera JPEGs decode to 3-byte BGR) is used as it is, which
-     * spares a copy of every pixel: 4 bytes a pixel of heap and a full-size draw per photo.
+     * spares a copy of every pixel: 4 bytes a pixel of heap and a full-size draw per photo. Grey
+     * of more than 8 bits is scaled to 8 first ({@link GreySamples}), not colour-converted.
      */
-    private static BufferedImage uprightRgb(BufferedImage raw, int orientation) {
+    private static BufferedImage uprightRgb(BufferedImage decoded, int orientation) {
+        BufferedImage raw = GreySamples.needsScaling(decoded) ? GreySamples.toByteGrey(decoded) : decoded;
         if (orientation == ExifOrientation.UPRIGHT && (raw.getType() == BufferedImage.TYPE_3BYTE_BGR
                 || raw.getType() == BufferedImage.TYPE_INT_RGB)) {
             return raw;

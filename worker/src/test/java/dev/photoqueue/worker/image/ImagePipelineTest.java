@@ -227,6 +227,25 @@ class ImagePipelineTest {
     }
 
     @Test
+    void rendersLosslessGreyJpegsOfEightAndTwelveBitsAsStoredNotLightened() {
+        for (int bits : List.of(8, 12)) {
+            int max = (1 << bits) - 1;
+            // black left, white right above; half grey below
+            byte[] jpeg = losslessGreyJpeg(40, 30, bits, (x, y) -> y < 15 ? (x < 20 ? 0 : max) : max / 2);
+            BufferedImage whole = renderWhole(jpeg);
+            assertEquals(List.of(40, 30), List.of(whole.getWidth(), whole.getHeight()), bits + " bits");
+            double[] black = meanRgb(whole, 4, 3, 10, 8);
+            double[] white = meanRgb(whole, 24, 3, 10, 8);
+            double[] grey = meanRgb(whole, 5, 19, 30, 8);
+            for (int c = 0; c < 3; c++) {
+                assertEquals(0, black[c], 4, bits + " bits: black, channel " + c);
+                assertEquals(255, white[c], 4, bits + " bits: white, channel " + c);
+                assertEquals(127.5, grey[c], 4, bits + " bits: half grey, channel " + c);
+            }
+        }
+    }
+
+    @Test
     void rejectsAJpegCutBeforeItsFrameHeaderAsCorrupt() {
         byte[] jpeg = jpeg(scaledPhoto("Aqua.jpg", 64, 40));
         int frame = frameHeaderOffset(jpeg);
