@@ -227,6 +227,32 @@ class ImagePipelineTest {
     }
 
     @Test
+    void rendersStripsOnePixelThinInTheirColoursNotBlack() {
+        for (boolean across : List.of(true, false)) {
+            int length = 4000; // more than twice the medium variant's 1024
+            BufferedImage strip = new BufferedImage(across ? length : 1, across ? 1 : length, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < length; i++) {
+                strip.setRGB(across ? i : 0, across ? 0 : i, i < length / 2 ? 0xFF0000 : 0x0000FF); // red, then blue
+            }
+            for (String format : List.of("png", "jpg")) {
+                byte[] bytes = format.equals("png") ? encode(strip, "png") : jpeg(strip);
+                RenderedPhoto photo = pipeline.render("p", bytes, VariantSpec.DEFAULTS);
+                for (RenderedVariant v : photo.variants().subList(1, 3)) { // small and medium; thumb is 1x1
+                    BufferedImage image = decode(v.jpeg());
+                    int n = across ? image.getWidth() : image.getHeight();
+                    String what = format + " " + strip.getWidth() + "x" + strip.getHeight() + " " + v.spec().name()
+                            + " " + image.getWidth() + "x" + image.getHeight();
+                    assertTrue(n > 300, what);
+                    double[] first = meanRgb(image, 0, 0, across ? n / 4 : 1, across ? 1 : n / 4);
+                    double[] last = across ? meanRgb(image, n - n / 4, 0, n / 4, 1) : meanRgb(image, 0, n - n / 4, 1, n / 4);
+                    assertArrayEquals(new double[] {255, 0, 0}, first, 24, what + ": first quarter red");
+                    assertArrayEquals(new double[] {0, 0, 255}, last, 24, what + ": last quarter blue");
+                }
+            }
+        }
+    }
+
+    @Test
     void rendersLosslessGreyJpegsOfEightAndTwelveBitsAsStoredNotLightened() {
         for (int bits : List.of(8, 12)) {
             int max = (1 << bits) - 1;
