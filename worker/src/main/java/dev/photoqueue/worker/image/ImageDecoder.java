@@ -38,6 +38,8 @@ final class ImageDecoder {
 
     /** How libjpeg words "the compressed data ended before the image was complete". */
     private static final String PREMATURE_END = "premature end";
+    /** How ImageIO words libjpeg's "the file ended before its end marker" ("Truncated File - Missing EOI marker"). */
+    private static final String MISSING_END = "missing eoi";
 
     /** Enough leading bytes for every magic number {@link ImageFormat#sniff} looks at. */
     private static final int SNIFF_BYTES = 64;
@@ -209,7 +211,8 @@ final class ImageDecoder {
             } catch (IOException | RuntimeException e) {
                 throw new CorruptImageException(photoId, format, bytes.length, "pixel data", e);
             }
-            requireComplete(photoId, format, bytes.length, warnings);
+            requireComplete(photoId, format, bytes.length, warnings,
+                    format == ImageFormat.JPEG && ArithmeticCoding.used(bytes));
             BufferedImage upright = png != null ? PngOnWhite.flatten(raw, png) : uprightRgb(raw, orientation);
             if (buffer != null && upright != raw) {
                 buffers.give(buffer); // drawn into a copy: the buffer is free again at once
@@ -252,11 +255,16 @@ final class ImageDecoder {
     /**
      * A JPEG cut off inside its pixel data decodes with the rest painted grey and only a warning;
      * that is a damaged upload, not a photo. Other warnings (extraneous bytes, a missing end
-     * marker after complete data) are common in real camera files and pass.
+     * marker after complete data) are common in real camera files and pass, except in an
+     * {@code arithmetic}-coded JPEG, whose decoder reads a cut-off file's missing bytes as zeros
+     * and says nothing else ({@link ArithmeticCoding}): there a missing end marker is taken for
+     * the end of the data. No camera writes arithmetic coding, so no camera file is refused by it.
      */
-    private static void requireComplete(String photoId, ImageFormat format, int size, List<String> warnings) {
+    private static void requireComplete(String photoId, ImageFormat format, int size, List<String> warnings,
+                                        boolean arithmetic) {
         for (String warning : warnings) {
-            if (warning != null && warning.toLowerCase(Locale.ROOT).contains(PREMATURE_END)) {
+            String said = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (said.contains(PREMATURE_END) || (arithmetic && said.contains(MISSING_END))) {
                 throw new CorruptImageException(photoId, format, size, "pixel data",
                         new EOFException("the data ends early; the decoder warned: " + warnings));
             }
@@ -314,9 +322,11 @@ final class ImageDecoder {
     /**
      * Draws {@code raw} upright into an opaque RGB image on white; an image that is upright and
      * opaque 8-bit RGB already (most camera JPEGs decode to 3-byte BGR) is used as it is, which
-     * spares a copy of every pixel: 4 bytes a pixel of heap and a full-size draw per photo.
+     * spares a copy of every pixel: 4 bytes a pixel of heap and a full-size draw per photo. Grey
+     * of more than 8 bits is scaled to 8 first ({@link GreySamples}), not colour-converted.
      */
-    private static BufferedImage uprightRgb(BufferedImage raw, int orientation) {
+    private static BufferedImage uprightRgb(BufferedImage decoded, int orientation) {
+        BufferedImage raw = GreySamples.needsScaling(decoded) ? GreySamples.toByteGrey(decoded) : decoded;
         if (orientation == ExifOrientation.UPRIGHT && (raw.getType() == BufferedImage.TYPE_3BYTE_BGR
                 || raw.getType() == BufferedImage.TYPE_INT_RGB)) {
             return raw;

@@ -184,7 +184,8 @@ public final class ImagePipeline {
 
     /**
      * One variant: its cut of the pyramid scaled by the resizer Thumbnailator picks for the sizes
-     * (bilinear, as the cut is less than twice the target) into a scratch image, then encoded.
+     * (bilinear, as the cut is less than twice the target) into a scratch image, then encoded; a
+     * strip one pixel thin by {@link StripScaling}.
      */
     private RenderedVariant render(HalvingPyramid pyramid, VariantSpec spec, Rendering rendering) {
         long start = System.nanoTime();
@@ -193,9 +194,14 @@ public final class ImagePipeline {
         Rectangle r = cut.region();
         BufferedImage variant = scratch.take(plan.targetWidth(), plan.targetHeight());
         try {
-            DefaultResizerFactory.getInstance()
-                    .getResizer(new Dimension(r.width, r.height), new Dimension(plan.targetWidth(), plan.targetHeight()))
-                    .resize(cut.image().getSubimage(r.x, r.y, r.width, r.height), variant);
+            BufferedImage region = cut.image().getSubimage(r.x, r.y, r.width, r.height);
+            if (StripScaling.applies(r.width, r.height, plan.targetWidth(), plan.targetHeight())) {
+                StripScaling.resize(region, variant);
+            } else {
+                DefaultResizerFactory.getInstance()
+                        .getResizer(new Dimension(r.width, r.height), new Dimension(plan.targetWidth(), plan.targetHeight()))
+                        .resize(region, variant);
+            }
             if (rendering == Rendering.UPSIDE_DOWN) {
                 turnHalfTurn(variant);
             }

@@ -120,13 +120,18 @@ final class TurboJpeg {
             this.size = new NativeLong(size);
         }
 
-        /** The header, or null when TurboJPEG cannot read one. */
+        /**
+         * The header, or null when TurboJPEG cannot read one. A file that ends before its frame
+         * header reads to libjpeg as tables only, for which TurboJPEG 2 says success and leaves
+         * the size at 0x0: null as well, so that ImageIO judges it.
+         */
         Header header() {
             int[] w = new int[1];
             int[] h = new int[1];
             int[] subsampling = new int[1];
             int[] colorspace = new int[1];
-            if (api.tjDecompressHeader3(handle, source, size, w, h, subsampling, colorspace) != 0) {
+            if (api.tjDecompressHeader3(handle, source, size, w, h, subsampling, colorspace) != 0
+                    || w[0] < 1 || h[0] < 1) {
                 return null;
             }
             return new Header(w[0], h[0], subsampling[0], colorspace[0]);

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.photoqueue.worker.image.Pixels.*;
@@ -223,6 +224,91 @@ class ImagePipelineTest {
         CorruptImageException pngError = assertThrows(CorruptImageException.class,
                 () -> pipeline.render("p", png, VariantSpec.DEFAULTS));
         assertTrue(pngError.getMessage().contains("pixel data"), pngError.getMessage());
+    }
+
+    @Test
+    void rendersStripsOnePixelThinInTheirColoursNotBlack() {
+        for (boolean across : List.of(true, false)) {
+            int length = 4000; // more than twice the medium variant's 1024
+            BufferedImage strip = new BufferedImage(across ? length : 1, across ? 1 : length, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < length; i++) {
+                strip.setRGB(across ? i : 0, across ? 0 : i, i < length / 2 ? 0xFF0000 : 0x0000FF); // red, then blue
+            }
+            for (String format : List.of("png", "jpg")) {
+                byte[] bytes = format.equals("png") ? encode(strip, "png") : jpeg(strip);
+                RenderedPhoto photo = pipeline.render("p", bytes, VariantSpec.DEFAULTS);
+                for (RenderedVariant v : photo.variants().subList(1, 3)) { // small and medium; thumb is 1x1
+                    BufferedImage image = decode(v.jpeg());
+                    int n = across ? image.getWidth() : image.getHeight();
+                    String what = format + " " + strip.getWidth() + "x" + strip.getHeight() + " " + v.spec().name()
+                            + " " + image.getWidth() + "x" + image.getHeight();
+                    assertTrue(n > 300, what);
+                    double[] first = meanRgb(image, 0, 0, across ? n / 4 : 1, across ? 1 : n / 4);
+                    double[] last = across ? meanRgb(image, n - n / 4, 0, n / 4, 1) : meanRgb(image, 0, n - n / 4, 1, n / 4);
+                    assertArrayEquals(new double[] {255, 0, 0}, first, 24, what + ": first quarter red");
+                    assertArrayEquals(new double[] {0, 0, 255}, last, 24, what + ": last quarter blue");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rendersLosslessGreyJpegsOfEightAndTwelveBitsAsStoredNotLightened() {
+        for (int bits : List.of(8, 12)) {
+            int max = (1 << bits) - 1;
+            // black left, white right above; half grey below
+            byte[] jpeg = losslessGreyJpeg(40, 30, bits, (x, y) -> y < 15 ? (x < 20 ? 0 : max) : max / 2);
+            BufferedImage whole = renderWhole(jpeg);
+            assertEquals(List.of(40, 30), List.of(whole.getWidth(), whole.getHeight()), bits + " bits");
+            double[] black = meanRgb(whole, 4, 3, 10, 8);
+            double[] white = meanRgb(whole, 24, 3, 10, 8);
+            double[] grey = meanRgb(whole, 5, 19, 30, 8);
+            for (int c = 0; c < 3; c++) {
+                assertEquals(0, black[c], 4, bits + " bits: black, channel " + c);
+                assertEquals(255, white[c], 4, bits + " bits: white, channel " + c);
+                assertEquals(127.5, grey[c], 4, bits + " bits: half grey, channel " + c);
+            }
+        }
+    }
+
+    @Test
+    void rejectsAJpegCutBeforeItsFrameHeaderAsCorrupt() {
+        byte[] jpeg = jpeg(scaledPhoto("Aqua.jpg", 64, 40));
+        int frame = frameHeaderOffset(jpeg);
+        // after the start marker, inside the tables, and just before the frame header
+        for (int cut : List.of(4, frame / 2, frame)) {
+            byte[] head = Arrays.copyOf(jpeg, cut);
+            CorruptImageException e = assertThrows(CorruptImageException.class,
+                    () -> pipeline.render("p", head, VariantSpec.DEFAULTS), "cut at " + cut + " of " + jpeg.length);
+            assertEquals(ImageFormat.JPEG, e.format());
+            assertTrue(e.permanent());
+        }
+    }
+
+    /** Where the first SOF0 to SOF3 marker of {@code jpeg} starts. */
+    private static int frameHeaderOffset(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) >= 0xC0 && (jpeg[i + 1] & 0xFF) <= 0xC3) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no frame header in " + jpeg.length + " bytes");
+    }
+
+    @Test
+    void rendersAnArithmeticCodedJpegAndRejectsOneCutShortAsCorrupt() {
+        byte[] whole = arithmeticJpeg();
+        Quadrants.assertQuadrants(renderWhole(whole), false, "arithmetic-coded JPEG");
+
+        // its data starts at byte 203: cut inside it, and short of only the end marker (the
+        // decoder reads the missing bytes as zeros either way)
+        for (int cut : List.of(205, whole.length - 20, whole.length - 2)) {
+            byte[] cutShort = Arrays.copyOf(whole, cut);
+            CorruptImageException e = assertThrows(CorruptImageException.class,
+                    () -> pipeline.render("p", cutShort, VariantSpec.DEFAULTS), "cut at " + cut);
+            assertTrue(e.permanent());
+            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+        }
     }
 
     @Test

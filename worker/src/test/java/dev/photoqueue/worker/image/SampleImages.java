@@ -24,8 +24,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.IntBinaryOperator;
 import java.util.zip.CRC32;
 
 /**
@@ -368,6 +371,78 @@ public final class SampleImages {
         }
         throw new IllegalArgumentException("no frame header in " + jpeg.length + " bytes");
     }
+
+    /**
+     * A lossless JPEG (SOF3, predictor 1) of one grey component of {@code bits} (2 to 15) bits a
+     * sample, {@code sample} giving each pixel's value at (x, y). Made here because neither ImageIO
+     * nor TurboJPEG 2 writes lossless JPEG; its one Huffman table gives every difference category
+     * a 5-bit code.
+     */
+    public static byte[] losslessGreyJpeg(int w, int h, int bits, IntBinaryOperator sample) {
+        ByteArrayOutputStream scan = new ByteArrayOutputStream();
+        int[] acc = {0, 0}; // bits gathered, how many
+        BiConsumer<Integer, Integer> put = (value, length) -> {
+            for (int i = length - 1; i >= 0; i--) {
+                acc[0] = (acc[0] << 1) | ((value >> i) & 1);
+                if (++acc[1] == 8) {
+                    scan.write(acc[0]);
+                    if (acc[0] == 0xFF) {
+                        scan.write(0); // stuffed byte
+                    }
+                    acc[0] = 0;
+                    acc[1] = 0;
+                }
+            }
+        };
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int predicted = x == 0 && y == 0 ? 1 << (bits - 1)
+                        : x == 0 ? sample.applyAsInt(0, y - 1) : sample.applyAsInt(x - 1, y);
+                int diff = sample.applyAsInt(x, y) - predicted;
+                int category = diff == 0 ? 0 : 32 - Integer.numberOfLeadingZeros(Math.abs(diff));
+                put.accept(category, 5);
+                if (category > 0) {
+                    put.accept(diff > 0 ? diff : diff + (1 << category) - 1, category);
+                }
+            }
+        }
+        if (acc[1] > 0) {
+            put.accept((1 << (8 - acc[1])) - 1, 8 - acc[1]); // padded with ones
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8});
+        segment(out, 0xC3, new byte[] {(byte) bits, (byte) (h >> 8), (byte) h, (byte) (w >> 8), (byte) w, 1, 1, 0x11, 0});
+        byte[] table = new byte[1 + 16 + bits + 1];
+        table[1 + 4] = (byte) (bits + 1); // bits + 1 codes of 5 bits: categories 0 to bits
+        for (int c = 0; c <= bits; c++) {
+            table[17 + c] = (byte) c;
+        }
+        segment(out, 0xC4, table);
+        segment(out, 0xDA, new byte[] {1, 1, 0x00, 1, 0, 0}); // predictor 1: the sample to the left
+        out.writeBytes(scan.toByteArray());
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+        return out.toByteArray();
+    }
+
+    private static void segment(ByteArrayOutputStream out, int marker, byte[] payload) {
+        int length = payload.length + 2;
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) marker, (byte) (length >> 8), (byte) length});
+        out.writeBytes(payload);
+    }
+
+    /**
+     * A 32x32 {@link Quadrants} JPEG, arithmetic-coded (SOF9), as libjpeg-turbo's
+     * {@code cjpeg -arithmetic -quality 90} wrote it: ImageIO and TurboJPEG 2 can read such files
+     * but write none, so its 235 bytes are kept here.
+     */
+    public static byte[] arithmeticJpeg() {
+        return Base64.getDecoder().decode(ARITHMETIC_JPEG);
+    }
+
+    private static final String ARITHMETIC_JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQ"
+            + "ERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU"
+            + "FBQUFBQUFBQUFBQUFBT/yQARCAAgACADASIAAhEBAxEB/8wACgAQEAUBEBEF/9oADAMBAAIRAxEAPwD/ANlLDFuAlRQYpR8o"
+            + "hLnQbUbP8ar/AIOvG3aTyyD/2Q==";
 
     /** The first {@code fraction} of {@code bytes}. */
     public static byte[] truncated(byte[] bytes, double fraction) {
