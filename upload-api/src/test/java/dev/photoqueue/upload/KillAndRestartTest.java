@@ -66,12 +66,7 @@ class KillAndRestartTest {
         int port = freePort();
         Process first = start(port, Map.of("WORKERS", "0"));
         TestClient client = awaitUp(port, first);
-        List<String> ids = new ArrayList<>();
-        for (String sample : SAMPLES) {
-            HttpResponse<String> r = client.uploadPhoto(sample);
-            assertEquals(202, r.statusCode(), r.body());
-            ids.add(json(r).get("id").asText());
-        }
+        List<String> ids = uploadSamples(client);
         first.destroyForcibly().waitFor();
 
         Process second = start(port, Map.of("WORKERS", "2"));
@@ -106,12 +101,7 @@ class KillAndRestartTest {
         HttpResponse<String> put = client.admin("PUT", "/api/settings",
                 "{\"delivery\": \"exactly-once\", \"workerVersion\": \"v3\"}");
         assertEquals(200, put.statusCode(), put.body());
-        List<String> ids = new ArrayList<>();
-        for (String sample : SAMPLES) {
-            HttpResponse<String> r = client.uploadPhoto(sample);
-            assertEquals(202, r.statusCode(), r.body());
-            ids.add(json(r).get("id").asText());
-        }
+        List<String> ids = uploadSamples(client);
         first.destroyForcibly().waitFor();
 
         Process second = start(port, Map.of("WORKERS", "2"));
@@ -139,6 +129,17 @@ class KillAndRestartTest {
     }
 
     /** Photo id to the delivery counts of its PhotoProcessed events, in log order, read from the stopped app's queue. */
+    /** Uploads each of {@link #SAMPLES}: their photo ids, every one accepted (202). */
+    private static List<String> uploadSamples(TestClient client) {
+        List<String> ids = new ArrayList<>();
+        for (String sample : SAMPLES) {
+            HttpResponse<String> r = client.uploadPhoto(sample);
+            assertEquals(202, r.statusCode(), r.body());
+            ids.add(json(r).get("id").asText());
+        }
+        return ids;
+    }
+
     private Map<String, List<Integer>> processedDeliveryCounts() {
         MessageCodec codec = new MessageCodec();
         Map<String, List<Integer>> counts = new TreeMap<>();

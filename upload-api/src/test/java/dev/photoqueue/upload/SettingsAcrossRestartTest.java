@@ -11,6 +11,7 @@ import dev.photoqueue.worker.Delivery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,9 +74,7 @@ class SettingsAcrossRestartTest {
     @Test
     void aSettingsFileThatIsNotJsonStopsTheStartNamingTheFile() throws Exception {
         Path file = dataDir.resolve(SettingsFile.FILE_NAME);
-        Files.writeString(file, "{\"delivery\": \"exactly-on");
-        SettingsFile.SettingsFileException e = assertThrows(SettingsFile.SettingsFileException.class,
-                () -> RunningApp.start(dataDir, ENV).close());
+        SettingsFile.SettingsFileException e = startRefused(file, "{\"delivery\": \"exactly-on");
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not a JSON object"),
                 e.getMessage());
     }
@@ -83,20 +82,15 @@ class SettingsAcrossRestartTest {
     @Test
     void aSettingsFileWithAValueTheWorkersCannotRunStopsTheStartNamingIt() throws Exception {
         Path file = dataDir.resolve(SettingsFile.FILE_NAME);
-        Files.writeString(file, "{\"delivery\": \"exactly-once\", \"consumption\": \"shared\"}");
-        SettingsFile.SettingsFileException shared = assertThrows(SettingsFile.SettingsFileException.class,
-                () -> RunningApp.start(dataDir, ENV).close());
+        SettingsFile.SettingsFileException shared = startRefused(file,
+                "{\"delivery\": \"exactly-once\", \"consumption\": \"shared\"}");
         assertTrue(shared.getMessage().contains(file.toString()) && shared.getMessage().contains("shared"),
                 shared.getMessage());
 
-        Files.writeString(file, "{\"delivery\": \"twice\"}");
-        SettingsFile.SettingsFileException twice = assertThrows(SettingsFile.SettingsFileException.class,
-                () -> RunningApp.start(dataDir, ENV).close());
+        SettingsFile.SettingsFileException twice = startRefused(file, "{\"delivery\": \"twice\"}");
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
 
-        Files.writeString(file, "{\"chaos\": \"process\"}");
-        SettingsFile.SettingsFileException unknown = assertThrows(SettingsFile.SettingsFileException.class,
-                () -> RunningApp.start(dataDir, ENV).close());
+        SettingsFile.SettingsFileException unknown = startRefused(file, "{\"chaos\": \"process\"}");
         assertTrue(unknown.getMessage().contains("unknown setting 'chaos'"), unknown.getMessage());
 
         Files.delete(file);
@@ -168,6 +162,12 @@ class SettingsAcrossRestartTest {
             assertEquals(before, Files.readString(dataDir.resolve(SettingsFile.FILE_NAME)),
                     "the file holds the settings in effect again");
         }
+    }
+
+    /** Writes {@code content} to the settings file and starts the app on its data dir: the start must fail. */
+    private SettingsFile.SettingsFileException startRefused(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        return assertThrows(SettingsFile.SettingsFileException.class, () -> RunningApp.start(dataDir, ENV).close());
     }
 
     private static App start(AppConfig config, FileIO settingsFiles) {
