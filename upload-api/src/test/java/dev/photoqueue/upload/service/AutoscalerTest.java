@@ -93,11 +93,7 @@ class AutoscalerTest {
 
                 workers.crash(pool.workerIds().get(0), "thread");
                 submit(producer, "first");
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (workers.restarting() != 1) {
-                    assertTrue(System.nanoTime() < deadline, "the only worker did not crash on its photo in " + WAIT);
-                    Thread.sleep(20);
-                }
+                ViewLogs.await(() -> workers.restarting() == 1, "the only worker crashes on its photo");
                 assertEquals(0, workers.count(), "no worker runs while the crashed one waits for its replacement");
                 assertEquals(1, autoscaler.tick(), "the first look only notes the backlog; the pool still keeps 1");
                 submit(producer, "second");
@@ -106,12 +102,9 @@ class AutoscalerTest {
                         + "replacement of the crashed worker started early");
                 assertEquals(1, workers.count(), "the added worker runs; the crashed one still waits");
 
-                while (queue.backlog() > 0) {
-                    assertTrue(System.nanoTime() < deadline, "the backlog is still " + queue.backlog() + " after "
-                            + WAIT + " with the added worker");
-                    Thread.sleep(20);
-                    clock.addAndGet(QueueService.CACHE_MILLIS);
-                }
+                // each look moves the backlog's cache clock past its cached value
+                ViewLogs.await(() -> clock.addAndGet(QueueService.CACHE_MILLIS) > 0 && queue.backlog() == 0,
+                        "the added worker empties the backlog");
                 int kept = 2;
                 for (int i = 0; i < Autoscaler.IDLE_TICKS_BEFORE_SHRINK; i++) {
                     kept = autoscaler.tick();
