@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -97,25 +98,20 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Adds an ORDERED-mode member for these topics; it learns its partitions from {@link MemberSession#sync}. */
     public MemberSession join(GroupConsumerConfig config, Collection<String> topics) {
-        Member member = newMember(config, ConsumptionMode.ORDERED, topics);
-        Group group = group(config.groupId());
-        group.join(member);
-        afterOwnershipChange(group);
-        return new MemberSession(this, group, member);
+        return join(config, ConsumptionMode.ORDERED, topics, (group, member) -> new MemberSession(this, group, member));
     }
 
     /** Adds a SHARED-mode member for these topics: it owns no partitions and takes records under locks. */
     public SharedSession joinShared(GroupConsumerConfig config, Collection<String> topics) {
-        Member member = newMember(config, ConsumptionMode.SHARED, topics);
-        Group group = group(config.groupId());
-        group.join(member);
-        // The positions the join gave partitions without one are persisted at once, as on an ORDERED join.
-        persistAsync(group);
-        return new SharedSession(this, group, member);
+        return join(config, ConsumptionMode.SHARED, topics, (group, member) -> new SharedSession(this, group, member));
     }
 
-    /** A member to join with, once its mode and topics are checked: a failed join leaves no trace. */
-    private Member newMember(GroupConsumerConfig config, ConsumptionMode mode, Collection<String> topics) {
+    /**
+     * Joins a member of {@code mode} once its mode and topics are checked, so that a failed join leaves
+     * no trace. In either mode the positions the join gave partitions without one are persisted at once.
+     */
+    private <S> S join(GroupConsumerConfig config, ConsumptionMode mode, Collection<String> topics,
+                       BiFunction<Group, Member, S> session) {
         if (config.mode() != mode) {
             throw new IllegalArgumentException("a " + mode + "-mode session needs a " + mode + "-mode config, group "
                     + config.groupId() + " has " + config.mode());
@@ -124,7 +120,11 @@ public final class GroupCoordinator implements AutoCloseable {
             source.partitionCount(topic);
         }
         String memberId = config.clientId() + "-" + memberCounter.incrementAndGet();
-        return new Member(memberId, config, new TreeSet<>(topics), nanoTime());
+        Member member = new Member(memberId, config, new TreeSet<>(topics), nanoTime());
+        Group group = group(config.groupId());
+        group.join(member);
+        afterOwnershipChange(group);
+        return session.apply(group, member);
     }
 
     void remove(Group group, Member member, String because) {

@@ -87,7 +87,6 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
         state.addInput(consumer, inputSource(consumer), record, "SHARED-mode locks cannot join a transaction");
     }
 
-
     @Override
     public void commitTransaction() {
         state.ensureOpen("commitTransaction");

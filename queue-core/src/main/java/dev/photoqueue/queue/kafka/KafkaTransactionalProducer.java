@@ -125,7 +125,6 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         state.addInput(consumer, inputSource(consumer), record, "share groups have no transactional acknowledgement");
     }
 
-
     @Override
     public void commitTransaction() {
         state.ensureOpen("commitTransaction");
