@@ -264,6 +264,25 @@ class PhotoApiTest {
     }
 
     @Test
+    void aFileNameOver255BytesInUtf8Gets400NamingTheLimitAndItsLength() throws java.io.IOException {
+        long before = originals();
+        String longest = "a".repeat(251) + ".jpg"; // 255 bytes: the longest name a filesystem takes
+        HttpResponse<String> fits = client.upload("", Map.of(), Part.file("file", longest,
+                TestClient.sample("GreenMeadow.jpg")));
+        assertEquals(202, fits.statusCode(), fits.body());
+        for (String name : List.of("a".repeat(252) + ".jpg", "\u00e9".repeat(126) + ".jpg",
+                "x".repeat(5000) + ".jpg")) {
+            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+            HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", name,
+                    TestClient.sample("GreenMeadow.jpg")));
+            assertError(r, 400, "bad_request");
+            assertEquals("the file name must be at most 255 bytes in UTF-8, was " + bytes + " bytes",
+                    json(r).get("detail").asText(), r.body());
+        }
+        assertEquals(before + 1, originals(), "only the upload whose name fits was stored");
+    }
+
+    @Test
     void bytesThatAreNoImageGet415WhateverTheNameSaysAndLeaveNothingStored() throws java.io.IOException {
         long before = originals();
         byte[] text = "just some text, not a photo. ".repeat(10_000).getBytes(StandardCharsets.UTF_8);
