@@ -264,6 +264,23 @@ class PhotoApiTest {
     }
 
     @Test
+    void anIntegerQueryParameterIsPlainDigitsOnEveryRouteAndAnythingElseGets400NamingIt() {
+        // '+' in a query is a space (form encoding): ?limit=+5 reaches the server as " 5"
+        Map<String, String> refused = Map.of("+5", " 5", "%2B5", "+5", "%205", " 5", "5%20", "5 ", "05", "05",
+                "-5", "-5", "5.0", "5.0", "0x5", "0x5", "", "");
+        for (String route : List.of("/api/photos", "/api/stats")) {
+            for (Map.Entry<String, String> value : refused.entrySet()) {
+                HttpResponse<String> r = client.get(route + "?limit=" + value.getKey());
+                assertError(r, 400, "bad_request");
+                assertEquals("limit must be a whole number in plain digits (no sign, space or leading zero), was '"
+                        + value.getValue() + "'", json(r).get("detail").asText(), route + "?limit=" + value.getKey());
+            }
+            assertEquals(200, client.get(route + "?limit=5").statusCode(), route);
+            assertEquals(200, client.get(route + "?limit=10").statusCode(), route);
+        }
+    }
+
+    @Test
     void aFileNameOver255BytesInUtf8Gets400NamingTheLimitAndItsLength() throws java.io.IOException {
         long before = originals();
         String longest = "a".repeat(251) + ".jpg"; // 255 bytes: the longest name a filesystem takes
