@@ -85,6 +85,45 @@ class ChaosAndStatsApiTest {
         assertError(client.get("/api/photos/nobody/journey"), 404, "not_found");
     }
 
+    @Test
+    void aPhotoThatKillsItsWorkerOnEveryDeliveryShowsEachCrashAndThenWhyItWasDeadLettered() {
+        HttpResponse<String> set = client.admin("PUT", "/api/chaos",
+                "{\"crashes\":5,\"point\":\"after-publish\",\"mode\":\"thread\"}");
+        assertEquals(200, set.statusCode(), set.body());
+        try {
+            HttpResponse<String> up = client.upload("", Map.of(), Part.file("file", "poison.jpg",
+                    TestClient.sample("GreenMeadow.jpg")), Part.field("user", "hopper"));
+            assertEquals(202, up.statusCode(), up.body());
+            String id = json(up).get("id").asText();
+            // each of the 5 deliveries (MAX_DELIVERIES) published its outcome and died before its ack
+            JsonNode photo = client.await("/api/photos/" + id, p -> p.get("deadLettered").asBoolean(), WAIT);
+            assertEquals("DONE", photo.get("status").asText(), "its variants exist: " + photo);
+            assertEquals(5, photo.get("attempts").asInt(), photo.toString());
+            JsonNode journey = client.await("/api/photos/" + id + "/journey",
+                    j -> whats(j).stream().filter("crashed"::equals).count() == 5, WAIT);
+            List<String> expected = new ArrayList<>(List.of("uploaded"));
+            for (int delivery = 1; delivery <= 5; delivery++) {
+                expected.addAll(List.of("delivered", "processed", "crashed"));
+            }
+            expected.add("dead-lettered");
+            assertEquals(expected, whats(journey), journey.toString());
+            JsonNode steps = journey.get("steps");
+            for (int delivery = 1; delivery <= 5; delivery++) {
+                JsonNode crashed = steps.get(3 * delivery);
+                assertEquals(delivery, crashed.get("delivery").asInt(), crashed.toString());
+                assertTrue(crashed.get("reason").asText().contains("after publishing its outcome, before acking"),
+                        crashed.toString());
+            }
+            assertTrue(steps.get(15).get("reason").asText().endsWith("; it was the job's last delivery, so the "
+                    + "job was dead-lettered"), steps.get(15).toString());
+            JsonNode dead = steps.get(16);
+            assertEquals(5, dead.get("deliveries").asInt(), dead.toString());
+            assertTrue(dead.get("reason").asText().contains("no acknowledgement in 5 deliveries"), dead.toString());
+        } finally {
+            client.admin("PUT", "/api/chaos", "{\"crashes\":0}");
+        }
+    }
+
     private static List<String> whats(JsonNode journey) {
         List<String> out = new ArrayList<>();
         journey.get("steps").forEach(step -> out.add(step.get("what").asText()));

@@ -264,6 +264,42 @@ class PhotoApiTest {
     }
 
     @Test
+    void anIntegerQueryParameterIsPlainDigitsOnEveryRouteAndAnythingElseGets400NamingIt() {
+        // '+' in a query is a space (form encoding): ?limit=+5 reaches the server as " 5"
+        Map<String, String> refused = Map.of("+5", " 5", "%2B5", "+5", "%205", " 5", "5%20", "5 ", "05", "05",
+                "-5", "-5", "5.0", "5.0", "0x5", "0x5", "", "");
+        for (String route : List.of("/api/photos", "/api/stats")) {
+            for (Map.Entry<String, String> value : refused.entrySet()) {
+                HttpResponse<String> r = client.get(route + "?limit=" + value.getKey());
+                assertError(r, 400, "bad_request");
+                assertEquals("limit must be a whole number in plain digits (no sign, space or leading zero), was '"
+                        + value.getValue() + "'", json(r).get("detail").asText(), route + "?limit=" + value.getKey());
+            }
+            assertEquals(200, client.get(route + "?limit=5").statusCode(), route);
+            assertEquals(200, client.get(route + "?limit=10").statusCode(), route);
+        }
+    }
+
+    @Test
+    void aFileNameOver255BytesInUtf8Gets400NamingTheLimitAndItsLength() throws java.io.IOException {
+        long before = originals();
+        String longest = "a".repeat(251) + ".jpg"; // 255 bytes: the longest name a filesystem takes
+        HttpResponse<String> fits = client.upload("", Map.of(), Part.file("file", longest,
+                TestClient.sample("GreenMeadow.jpg")));
+        assertEquals(202, fits.statusCode(), fits.body());
+        for (String name : List.of("a".repeat(252) + ".jpg", "\u00e9".repeat(126) + ".jpg",
+                "x".repeat(5000) + ".jpg")) {
+            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+            HttpResponse<String> r = client.upload("", Map.of(), Part.file("file", name,
+                    TestClient.sample("GreenMeadow.jpg")));
+            assertError(r, 400, "bad_request");
+            assertEquals("the file name must be at most 255 bytes in UTF-8, was " + bytes + " bytes",
+                    json(r).get("detail").asText(), r.body());
+        }
+        assertEquals(before + 1, originals(), "only the upload whose name fits was stored");
+    }
+
+    @Test
     void bytesThatAreNoImageGet415WhateverTheNameSaysAndLeaveNothingStored() throws java.io.IOException {
         long before = originals();
         byte[] text = "just some text, not a photo. ".repeat(10_000).getBytes(StandardCharsets.UTF_8);

@@ -25,6 +25,7 @@ import static dev.photoqueue.upload.PhotoApiTest.assertError;
 import static dev.photoqueue.upload.TestClient.Part;
 import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +92,23 @@ class QueueAdminApiTest {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "bearer " + TOKEN).build());
         assertEquals(200, lowerCase.statusCode(), lowerCase.body());
+    }
+
+    @Test
+    void anAdminCallWithTwoAuthorizationHeadersGets400NamingTheHeaderNotTheFirstOfThem() {
+        int before = json(client.get("/api/workers")).get("target").asInt();
+        for (List<String> tokens : List.of(List.of(TOKEN, "wrong"), List.of("wrong", TOKEN), List.of(TOKEN, TOKEN))) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(client.base() + "/api/workers"))
+                    .method("PUT", HttpRequest.BodyPublishers.ofString("{\"change\":1}"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + tokens.get(0))
+                    .header("Authorization", "Bearer " + tokens.get(1)).build());
+            assertError(r, 400, "bad_request");
+            String detail = json(r).get("detail").asText();
+            assertEquals("Authorization must be sent once, came 2 times", detail, tokens.toString());
+            assertFalse(r.body().contains(TOKEN), "the answer does not echo a token: " + r.body());
+        }
+        assertEquals(before, json(client.get("/api/workers")).get("target").asInt(), "nothing changed");
     }
 
     @Test

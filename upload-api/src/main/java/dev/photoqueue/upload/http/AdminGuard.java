@@ -5,6 +5,8 @@ import io.javalin.http.HandlerType;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * When an admin token is configured, the admin endpoints (changing workers, settings, replay,
@@ -14,7 +16,8 @@ import java.security.MessageDigest;
  * challenge {@code WWW-Authenticate: Bearer realm="photoqueue"} (RFC 6750), naming
  * {@code error="invalid_token"} when a token was given but is not the admin token. The scheme's name
  * is matched in any case, as HTTP authentication schemes are (RFC 9110). The comparison takes the
- * same time whatever the token. Without a token every endpoint is open. Immutable.
+ * same time whatever the token. An {@code Authorization} header sent twice is a 400 naming it.
+ * Without a token every endpoint is open (and the header is not read). Immutable.
  */
 final class AdminGuard {
 
@@ -33,7 +36,7 @@ final class AdminGuard {
         if (token == null || !isAdmin(ctx.method(), ctx.path())) {
             return;
         }
-        String header = ctx.header("Authorization");
+        String header = singleAuthorization(ctx);
         if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             ctx.header("WWW-Authenticate", CHALLENGE);
             throw new ApiException(401, "unauthorized", ctx.method() + " " + ctx.path()
@@ -44,6 +47,20 @@ final class AdminGuard {
             ctx.header("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
             throw new ApiException(401, "unauthorized", "the bearer token is not the admin token");
         }
+    }
+
+    /**
+     * The one {@code Authorization} header, or null. It is a singleton field (RFC 9110): sent twice
+     * it is refused, as a query parameter sent twice is, not read as the first: two credentials in
+     * one request are ambiguous, and which counts must not depend on the order of the lines. The
+     * values are tokens, so the answer gives only how many came.
+     */
+    private static String singleAuthorization(Context ctx) {
+        List<String> values = Collections.list(ctx.req().getHeaders("Authorization"));
+        if (values.size() > 1) {
+            throw ApiException.badRequest("Authorization must be sent once, came " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     static boolean isAdmin(HandlerType method, String path) {

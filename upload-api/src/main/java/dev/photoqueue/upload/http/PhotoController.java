@@ -29,7 +29,8 @@ import java.util.Map;
  * The photo endpoints, HTTP only: {@code POST /api/photos} (async 202, {@code ?mode=sync} 201),
  * {@code GET /api/photos/{id}}, {@code GET /api/photos?limit=N}, {@code GET /photos/{id}/{variant}.jpg} (worker
  * version v1) and {@code GET /photos/{id}/{version}/{variant}.jpg}.
- * The part's file name and declared type are ignored: the service decides the type from the bytes.
+ * The part's declared type is ignored: the service decides the type from the bytes; its file name is
+ * only a label ({@link UploadRequest}: at most 255 bytes in UTF-8, never a path).
  */
 public final class PhotoController {
 

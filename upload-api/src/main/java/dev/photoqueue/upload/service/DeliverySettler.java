@@ -18,8 +18,9 @@ import java.util.function.Consumer;
 /**
  * Tells what no record tells: how a delivery with no outcome ended, by the members of the
  * thumbnailers group. A delivery whose member has left the group is {@code crashed} (and under
- * at-most-once {@code lost}); a delivery that came again with no ack of the one before ended
- * {@code crashed} when that one's member left, {@code expired} when it stayed. The members are read
+ * at-most-once {@code lost}); a delivery that came again with no ack of the one before (or whose
+ * job was dead-lettered for its deliveries, the last one unacked) ended {@code crashed} when that
+ * one's member left, {@code expired} when it stayed. The members are read
  * on a thread of its own every {@link #MEMBERS_EVERY} while some delivery waits for them (an admin
  * call a second, not while every photo has its outcome).
  */

@@ -1,6 +1,7 @@
 package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.DeadLetterCause;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.Header;
 import dev.photoqueue.worker.job.MalformedJobException;
@@ -103,7 +104,8 @@ final class RecordApplier {
             return t;
         }
         t.delivered = null; // an outcome or a release: the delivery ended
-        t.lastReleased = event instanceof PhotoReleased;
+        // a failure is published only before the worker releases or rejects the job: settled, not crashed
+        t.lastReleased = event instanceof PhotoReleased || event instanceof PhotoFailed;
         if (event instanceof PhotoProcessed done) {
             t.processedAt = at;
             t.duplicate = done.duplicate();
@@ -138,8 +140,15 @@ final class RecordApplier {
         if (error != null && error.value() != null) {
             t.error = error.valueAsString();
         }
-        t.steps.add(JourneyStep.of(at, "dead-lettered", "reason", t.error, "deliveries",
-                (int) headerLong(record, DeadLetters.DELIVERY_COUNT, 0), "offset", record.offset()));
+        int deliveries = (int) headerLong(record, DeadLetters.DELIVERY_COUNT, 0);
+        Header cause = record.header(DeadLetters.CAUSE);
+        if (cause != null && cause.value() != null
+                && DeadLetterCause.MAX_DELIVERIES.wireName().equals(cause.valueAsString())) {
+            // the last delivery's end is known only now (no next one came): its step, once settled, precedes this one
+            t.ranOutOfDeliveries(deliveries, at);
+        }
+        t.steps.add(JourneyStep.of(at, "dead-lettered", "reason", t.error, "deliveries", deliveries, "offset",
+                record.offset()));
         return t;
     }
 

@@ -27,11 +27,17 @@ final class Track {
     boolean duplicate;
     /** The latest delivery while it has no outcome, else null. */
     PhotoDelivered delivered;
-    /** The latest delivery, with or without an outcome; whether it was released, or found crashed. */
+    /**
+     * The latest delivery, with or without an outcome; whether its worker settled it (a release, or
+     * a failure, which the worker follows with a release or a reject), or it was found ended (crashed).
+     */
     PhotoDelivered last;
     boolean lastReleased;
     boolean lastEnded;
-    /** A delivery that ended unacked, known from the next one: how it ended waits for the members. */
+    /**
+     * A delivery that ended unacked, known from the next one or from its dead letter: how it ended
+     * waits for the members. {@code unsettledEndWhen} tells when it ended and what the queue did then.
+     */
     PhotoDelivered unsettledEnd;
     long unsettledEndAt;
     String unsettledEndWhen;
@@ -74,11 +80,7 @@ final class Track {
     boolean delivery(PhotoDelivered d, long at) {
         boolean unacked = last != null && d.deliveryCount() > last.deliveryCount() && !lastReleased && !lastEnded;
         if (unacked) {
-            unsettledEnd = last;
-            unsettledEndAt = at;
-            unsettledEndWhen = delivered != null ? "without an outcome"
-                    : "after publishing its outcome, before acking the job";
-            unsettledEndIndex = steps.size();
+            unsettledEnd(at, "the job was handed out again");
         }
         last = d;
         lastReleased = false;
@@ -92,14 +94,40 @@ final class Track {
     }
 
     /**
+     * The job was dead-lettered for running out of deliveries after {@code deliveries} of them. True
+     * when that shows its last delivery ended unacked with no word of it yet (no release, no failure,
+     * not found crashed): the queue gave up on the job when it would have handed it out once more, so
+     * that delivery ended as one followed by another does. Its step waits for {@link #settleEnd} and
+     * goes before the dead letter's: one step for each delivery, the last one included.
+     */
+    boolean ranOutOfDeliveries(int deliveries, long at) {
+        boolean unacked = last != null && last.deliveryCount() == deliveries && !lastReleased && !lastEnded
+                && unsettledEnd == null;
+        if (unacked) {
+            unsettledEnd(at, "it was the job's last delivery, so the job was dead-lettered");
+            lastEnded = true;
+            delivered = null; // ended: no member reading may find it crashed a second time
+        }
+        return unacked;
+    }
+
+    private void unsettledEnd(long at, String then) {
+        unsettledEnd = last;
+        unsettledEndAt = at;
+        unsettledEndWhen = (delivered != null ? "without an outcome" : "after publishing its outcome, before acking "
+                + "the job") + "; " + then;
+        unsettledEndIndex = steps.size();
+    }
+
+    /**
      * Tells how the unacked delivery ended, by a reading of the members taken after the job
-     * came again: its member gone, its worker died; still there, its lock or session ran out.
+     * came again or was dead-lettered: its member gone, its worker died; still there, its lock or
+     * session ran out.
      */
     void settleEnd(boolean memberStayed) {
         JourneyStep step = JourneyStep.of(unsettledEndAt, memberStayed ? "expired" : "crashed", "delivery",
                 unsettledEnd.deliveryCount(), "worker", unsettledEnd.workerId(), "reason", (memberStayed
-                        ? "its lock or session ran out " : "its worker left the group ") + unsettledEndWhen
-                        + "; the job was handed out again");
+                        ? "its lock or session ran out " : "its worker left the group ") + unsettledEndWhen);
         steps.add(Math.min(unsettledEndIndex, steps.size()), step);
         unsettledEnd = null;
     }

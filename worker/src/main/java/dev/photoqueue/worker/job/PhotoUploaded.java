@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * @param uploadedAt when the upload was accepted: its original checked and stored on disk
  * @param userId     who uploaded it (may be null)
  * @param city       where it was taken or uploaded from (may be null)
- * @param name       the file name it was uploaded with, for people to read (may be null); never
- *                   used as a path
+ * @param name       the file name it was uploaded with (may be null), a label only: shown (the job's
+ *                   value in the dead-letter listing, the chaos switch's log line) and matched by the
+ *                   chaos switch's name pattern, never used as a path. The upload API keeps its last
+ *                   path segment without control characters, and refuses one over 255 bytes in UTF-8
  * @param receivedAt when the upload's request reached the upload API, before its body was read (may
  *                   be null: jobs made elsewhere, and jobs written before this field existed); with
  *                   {@code uploadedAt} and the record's own timestamp it times the hops of the
