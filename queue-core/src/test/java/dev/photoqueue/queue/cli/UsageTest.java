@@ -184,6 +184,8 @@ class UsageTest {
                         "pq: produce does not take --from-beginning"),
                 Arguments.of(List.of("topics", "extra"), "pq: unexpected argument 'extra' for topics; options start "
                         + "with --"),
+                Arguments.of(List.of("topics", "extra", "more"), "pq: unexpected arguments 'extra' and 'more' for "
+                        + "topics; options start with --"),
                 Arguments.of(List.of("produce", "--topic", "a", "--topic", "b"), "pq: --topic is given twice"),
                 Arguments.of(List.of("produce", "--topic", "a", "--keyed=yes"), "pq: --keyed is a flag and takes no "
                         + "value"),
