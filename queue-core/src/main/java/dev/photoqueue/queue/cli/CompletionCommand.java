@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  * {@code pq generate-completion}: prints the bash completion script picocli writes for the whole
  * command tree, on stdout with exit status 0. pq's own command rather than picocli's
  * {@link AutoComplete.GenerateCompletion}, which is a help command and so took any words after its
- * name without a word; here they are a usage error (exit 2) naming them, as for every other command.
+ * name silently; here they are a usage error (exit 2) naming them, as for every other command.
  */
 @Command(name = "generate-completion", header = "Prints a bash (and zsh) completion script for pq.",
         description = {

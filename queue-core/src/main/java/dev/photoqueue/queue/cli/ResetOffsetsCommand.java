@@ -24,10 +24,11 @@ import java.util.Map;
 @Command(name = "reset-offsets", header = "Moves a consumer group's committed offsets on a topic.",
         description = {
             "Moves group G's committed offset on every partition of T: to the first stored record, to the end, "
-                    + "to offset N (where a partition has no offset N, to its start or end, with a warning on stderr), or to the first record with a timestamp at or "
-                    + "after TIME, an ISO-8601 date and time with zone offset (2026-11-28T10:00:00Z, "
-                    + "2026-11-28T11:00:00+01:00). Prints the new offset per partition. The next consume --group G "
-                    + "reads from there. Creates G if it does not exist."})
+                    + "to offset N (where a partition has no offset N, to its start or end, with a warning on "
+                    + "stderr), or to the first record with a timestamp at or after TIME, an ISO-8601 date and "
+                    + "time with zone offset (2026-11-28T10:00:00Z, 2026-11-28T11:00:00+01:00). Prints the new "
+                    + "offset per partition. The next consume --group G reads from there. Creates G if it does not "
+                    + "exist."})
 final class ResetOffsetsCommand extends QueueCommand {
 
     private static final List<String> HEADER = List.of("TOPIC", "PARTITION", "NEW-OFFSET");
@@ -108,7 +109,8 @@ final class ResetOffsetsCommand extends QueueCommand {
                         + asked + " is past its end; set to its end, " + set);
             } else if (set > asked) {
                 terminal.err().println("pq: warning: partition " + tp.partition() + " of " + tp.topic() + ": offset "
-                        + asked + " is before its start (the records before it were deleted); set to its start, " + set);
+                        + asked + " is before its start (the records before it were deleted); set to its start, "
+                        + set);
             }
         });
     }

@@ -193,12 +193,13 @@ class GroupAdminTest {
         long oldStart = recordsBeforeTheStartDeleted("old");
 
         PqRun.Result pastTheEnd = ok("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "5");
-        assertEquals(List.of(List.of("TOPIC", "PARTITION", "NEW-OFFSET"), List.of("t", "0", "3"), List.of("t", "1", "5")),
-                cells(pastTheEnd));
+        assertEquals(List.of(List.of("TOPIC", "PARTITION", "NEW-OFFSET"), List.of("t", "0", "3"),
+                List.of("t", "1", "5")), cells(pastTheEnd));
         assertEquals(List.of(
                 "pq: warning: partition 0 of t: offset 5 is past its end; set to its end, 3",
                 "created group g",
-                "reset group g on topic t (--to-offset 5)"), pastTheEnd.errLines(), "partition 1 has offset 5: no warning");
+                "reset group g on topic t (--to-offset 5)"), pastTheEnd.errLines(),
+                "partition 1 has offset 5: no warning");
         assertEquals(List.of("q5", "q6", "q7"), consumeGroup("t", "g"));
 
         PqRun.Result beforeTheStart = ok("reset-offsets", "--group", "g", "--topic", "old", "--to-offset", "0");
@@ -209,7 +210,8 @@ class GroupAdminTest {
                 "reset group g on topic old (--to-offset 0)"), beforeTheStart.errLines());
 
         PqRun.Result within = ok("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "3");
-        assertEquals(List.of("reset group g on topic t (--to-offset 3)"), within.errLines(), "3 is the end of partition 0");
+        assertEquals(List.of("reset group g on topic t (--to-offset 3)"), within.errLines(),
+                "3 is the end of partition 0");
     }
 
     /**
