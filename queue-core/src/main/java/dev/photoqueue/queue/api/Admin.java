@@ -47,7 +47,9 @@ public interface Admin {
     /**
      * Moves the group's position on every partition of {@code topic}, for replay ("everything since
      * an hour ago") or to skip a backlog, without touching other groups. Records before the new
-     * position count as done, records from it on are delivered again. Returns the new positions.
+     * position count as done, records from it on are delivered again. An {@link OffsetSpec#offset}
+     * outside a partition's start and end offsets moves the group on it to that bound, its start or
+     * its end. Returns the new positions.
      */
     Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetSpec spec);
 

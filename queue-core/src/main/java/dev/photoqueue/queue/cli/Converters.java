@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.ConsumptionMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -141,11 +142,24 @@ final class Converters {
         }
     }
 
-    /** A whole number from 1 to {@link Integer#MAX_VALUE} (a partition count). */
-    static final class PositiveInt implements ITypeConverter<Integer> {
+    /**
+     * A whole number >= 1 of any size: a count whose upper limit depends on the backend, which the
+     * command checks once it knows which backend it works on (a converter does not), so that the
+     * message names the limit that applies rather than the range of a Java type.
+     */
+    static final class PositiveCount implements ITypeConverter<BigInteger> {
         @Override
-        public Integer convert(String value) {
-            return (int) wholeNumber(value, 1, Integer.MAX_VALUE);
+        public BigInteger convert(String value) {
+            String trimmed = value.trim();
+            if (!trimmed.matches("\\d+")) {
+                // Not digits alone: wholeNumber words what is wrong (not a number, below 1), or takes "+5".
+                return BigInteger.valueOf(wholeNumber(value, 1, Long.MAX_VALUE));
+            }
+            BigInteger count = new BigInteger(trimmed);
+            if (count.signum() == 0) {
+                throw new TypeConversionException("must be >= 1, got 0");
+            }
+            return count;
         }
     }
 

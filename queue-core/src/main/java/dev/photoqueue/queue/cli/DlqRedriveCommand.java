@@ -55,11 +55,12 @@ final class DlqRedriveCommand extends QueueCommand {
         try (QueueBackend backend = queue.open(true)) {
             long redriven = DlqCommand.exists(backend.admin(), dlq)
                     ? backend.admin().redriveAll(dlq, which, REDRIVE_RATE) : 0;
-            terminal.err().println("redrove " + Text.records(redriven) + " from " + dlq);
+            // --offset names one dead letter: none redriven is its error alone, not a count of nothing first.
             if (redriven == 0 && selection.original != null) {
                 throw new CommandFailedException(Pq.EXIT_FAILED, "no dead letter of " + topic + " from "
                         + selection.original + " waits in " + dlq);
             }
+            terminal.err().println("redrove " + Text.records(redriven) + " from " + dlq);
             return Pq.EXIT_OK;
         }
     }

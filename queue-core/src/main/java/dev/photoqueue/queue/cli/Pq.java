@@ -1,7 +1,6 @@
 package dev.photoqueue.queue.cli;
 
 import dev.photoqueue.queue.api.QueueException;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 import java.io.BufferedOutputStream;
@@ -105,7 +104,7 @@ public final class Pq {
                 .addSubcommand(new DescribeGroupCommand(terminal))
                 .addSubcommand(new ResetOffsetsCommand(terminal))
                 .addSubcommand(dlq)
-                .addSubcommand(new AutoComplete.GenerateCompletion())
+                .addSubcommand(new CompletionCommand())
                 .addSubcommand(new HelpCommand());
         pq.setExpandAtFiles(false);
         return pq;

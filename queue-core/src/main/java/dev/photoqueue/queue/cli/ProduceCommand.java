@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -39,10 +40,13 @@ final class ProduceCommand extends QueueCommand {
             description = "the topic to append to")
     String topic;
 
-    @Option(names = "--partitions", paramLabel = "N", converter = Converters.PositiveInt.class,
+    /** Kafka's protocol carries a topic's partition count as a 32-bit signed number. */
+    private static final int KAFKA_MAX_PARTITIONS = Integer.MAX_VALUE;
+
+    @Option(names = "--partitions", paramLabel = "N", converter = Converters.PositiveCount.class,
             description = "partitions of T when it is created (default 1; in-house, at most "
                     + LogManager.MAX_PARTITIONS + ")")
-    Integer partitions;
+    BigInteger partitions;
 
     @Option(names = "--keyed", arity = "0", description = "lines are KEY<TAB>VALUE")
     boolean keyed;
@@ -53,14 +57,10 @@ final class ProduceCommand extends QueueCommand {
 
     @Override
     int run() {
-        if (partitions != null && partitions > LogManager.MAX_PARTITIONS && queue.bootstrapServer() == null) {
-            // Checked before the data directory is opened, so that nothing is created for it.
-            throw usageError("--partitions must be at most " + LogManager.MAX_PARTITIONS
-                    + " (the in-house log's limit on a topic's partitions), got " + partitions);
-        }
+        Integer count = partitionsWithinLimit();
         try (QueueBackend backend = queue.open(false)) {
-            TopicDescription description = ensureTopic(backend.admin(), topic, partitions == null ? 1 : partitions,
-                    partitions != null, terminal.err());
+            TopicDescription description = ensureTopic(backend.admin(), topic, count == null ? 1 : count,
+                    count != null, terminal.err());
             LineReader lines = new LineReader(terminal.in(), maxRecordBytes(description));
             try (Producer producer = backend.producer()) {
                 long written = send(producer, topic, keyed, lines);
@@ -68,6 +68,24 @@ final class ProduceCommand extends QueueCommand {
                 return Pq.EXIT_OK;
             }
         }
+    }
+
+    /**
+     * {@code --partitions} as an int, or a usage error naming the limit of the backend it goes to:
+     * checked before the queue is opened, so that nothing is created for it.
+     */
+    private Integer partitionsWithinLimit() {
+        if (partitions == null) {
+            return null;
+        }
+        boolean kafka = queue.bootstrapServer() != null;
+        int limit = kafka ? KAFKA_MAX_PARTITIONS : LogManager.MAX_PARTITIONS;
+        if (partitions.compareTo(BigInteger.valueOf(limit)) > 0) {
+            throw usageError("--partitions must be at most " + limit + (kafka
+                    ? " (a Kafka topic's partition count is a 32-bit number)"
+                    : " (the in-house log's limit on a topic's partitions)") + ", got " + partitions);
+        }
+        return partitions.intValue();
     }
 
     /** Creates the topic if missing; an existing one must have the partition count asked for, if any. */

@@ -2,6 +2,7 @@ package dev.photoqueue.queue.cli;
 
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.StorageException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -102,7 +103,8 @@ final class QueueLocation {
             throw new CommandFailedException(Pq.EXIT_FAILED, "cannot read data directory " + dir
                     + ": permission denied (on it or a directory above it)");
         } catch (IOException e) {
-            throw new CommandFailedException(Pq.EXIT_FAILED, "cannot read data directory " + dir + ": " + e);
+            throw new CommandFailedException(Pq.EXIT_FAILED, "cannot read data directory " + dir + ": "
+                    + StorageException.reason(e));
         }
         return notTheAppsDataDir(dir);
     }

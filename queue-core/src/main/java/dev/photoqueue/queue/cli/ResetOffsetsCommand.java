@@ -24,10 +24,11 @@ import java.util.Map;
 @Command(name = "reset-offsets", header = "Moves a consumer group's committed offsets on a topic.",
         description = {
             "Moves group G's committed offset on every partition of T: to the first stored record, to the end, "
-                    + "to offset N (kept within start and end), or to the first record with a timestamp at or "
-                    + "after TIME, an ISO-8601 date and time with zone offset (2026-11-28T10:00:00Z, "
-                    + "2026-11-28T11:00:00+01:00). Prints the new offset per partition. The next consume --group G "
-                    + "reads from there. Creates G if it does not exist."})
+                    + "to offset N (where a partition has no offset N, to its start or end, with a warning on "
+                    + "stderr), or to the first record with a timestamp at or after TIME, an ISO-8601 date and "
+                    + "time with zone offset (2026-11-28T10:00:00Z, 2026-11-28T11:00:00+01:00). Prints the new "
+                    + "offset per partition. The next consume --group G reads from there. Creates G if it does not "
+                    + "exist."})
 final class ResetOffsetsCommand extends QueueCommand {
 
     private static final List<String> HEADER = List.of("TOPIC", "PARTITION", "NEW-OFFSET");
@@ -41,7 +42,7 @@ final class ResetOffsetsCommand extends QueueCommand {
         boolean latest;
 
         @Option(names = "--to-offset", paramLabel = "N", converter = Converters.NonNegativeLong.class,
-                description = "to offset N, kept within start and end")
+                description = "to offset N; outside a partition's start and end, to that bound, with a warning")
         Long offset;
 
         @Option(names = "--to-datetime", paramLabel = "TIME", converter = Converters.EpochMillis.class,
@@ -84,12 +85,34 @@ final class ResetOffsetsCommand extends QueueCommand {
             positions.forEach((tp, offset) -> rows.add(List.of(tp.topic(), Integer.toString(tp.partition()),
                     Long.toString(offset))));
             Table.print(HEADER, rows, terminal.out());
+            if (target.offset != null) {
+                warnWhereMovedFrom(target.offset, positions);
+            }
             if (!existed) {
                 terminal.err().println("created group " + group);
             }
             terminal.err().println("reset group " + group + " on topic " + topic + " (" + given() + ")");
             return Pq.EXIT_OK;
         }
+    }
+
+    /**
+     * One warning per partition that has no offset {@code asked}: both backends keep a
+     * {@code --to-offset} within the partition's start and end, so a position other than the one
+     * asked for is that bound. Said, as kafka-consumer-groups does, since the group then skips or
+     * rereads records the user did not mean it to.
+     */
+    private void warnWhereMovedFrom(long asked, Map<TopicPartition, Long> positions) {
+        positions.forEach((tp, set) -> {
+            if (set < asked) {
+                terminal.err().println("pq: warning: partition " + tp.partition() + " of " + tp.topic() + ": offset "
+                        + asked + " is past its end; set to its end, " + set);
+            } else if (set > asked) {
+                terminal.err().println("pq: warning: partition " + tp.partition() + " of " + tp.topic() + ": offset "
+                        + asked + " is before its start (the records before it were deleted); set to its start, "
+                        + set);
+            }
+        });
     }
 
     /** The target as it was typed, for the summary: "--to-offset 7". */

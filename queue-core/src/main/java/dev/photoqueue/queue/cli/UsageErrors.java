@@ -55,7 +55,7 @@ final class UsageErrors implements IParameterExceptionHandler {
                     : "unknown option " + option + "; pq takes a command first, then its options";
         }
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
-            return unmatched(spec, unmatched.getUnmatched().get(0));
+            return unmatched(spec, unmatched.getUnmatched());
         }
         String[] own = ownArgs(spec, args);
         if (ex instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
@@ -82,8 +82,12 @@ final class UsageErrors implements IParameterExceptionHandler {
         return ex.getMessage();
     }
 
-    /** A word the command did not expect: a command name, an option, or an argument. */
-    private static String unmatched(CommandSpec spec, String token) {
+    /**
+     * Words the command did not expect, worded by the first: a command name, an option, or an
+     * argument; a command that takes no arguments names every word it was given.
+     */
+    private static String unmatched(CommandSpec spec, List<String> tokens) {
+        String token = tokens.get(0);
         String command = command(spec);
         if (!spec.subcommands().isEmpty()) {
             String commands = spec.root() == spec ? "commands" : command + " commands";
@@ -102,7 +106,9 @@ final class UsageErrors implements IParameterExceptionHandler {
             return command + " takes one " + spec.positionalParameters().get(0).paramLabel()
                     + "; unexpected argument '" + token + "'";
         }
-        return "unexpected argument '" + token + "' for " + command + "; options start with --";
+        List<String> quoted = tokens.stream().map(t -> "'" + t + "'").toList();
+        return "unexpected argument" + (quoted.size() > 1 ? "s " : " ") + list(quoted) + " for " + command
+                + "; options start with --";
     }
 
     /**

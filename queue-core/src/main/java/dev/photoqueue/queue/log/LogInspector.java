@@ -12,9 +12,7 @@ import dev.photoqueue.queue.env.OpenMode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -104,7 +102,7 @@ public final class LogInspector {
         } catch (NoSuchFileException e) {
             throw new UnknownTopicException(topic);
         } catch (IOException e) {
-            throw new StorageException(properties.toString(), "read topic settings", reason(e), e);
+            throw new StorageException(properties.toString(), "read topic settings", e);
         }
     }
 
@@ -119,24 +117,13 @@ public final class LogInspector {
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
-            throw new StorageException(dir.toString(), "read " + what, reason(e), e);
+            throw new StorageException(dir.toString(), "read " + what, e);
         }
         if (!attributes.isDirectory()) {
             throw new StorageException(dir.toString(), "read " + what, "it is a file, not a directory",
                     new NotDirectoryException(dir.toString()));
         }
         return true;
-    }
-
-    /** The cause of a failed file access in words: "permission denied", or the system's reason. */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.toString();
     }
 
     public String topic() {
@@ -215,7 +202,7 @@ public final class LogInspector {
                 }
             }
         } catch (IOException e) {
-            throw new StorageException(dir.toString(), "list partition directory", reason(e), e);
+            throw new StorageException(dir.toString(), "list partition directory", e);
         }
         foreign.sort(null);
         for (String name : foreign) {

@@ -48,6 +48,16 @@ class CompletionTest {
         }
     }
 
+    @Test
+    void extraArgumentsAreABadCommandLineNamingThemAndPrintNoScript() {
+        PqRun.Result r = pq("generate-completion", "bash", "zsh");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertEquals("pq: unexpected arguments 'bash' and 'zsh' for generate-completion; options start with --",
+                r.errLines().get(0), r.toString());
+        assertTrue(r.errLines().get(1).startsWith("Usage: pq generate-completion "), r.toString());
+    }
+
     /** What bash offers for the command line typed so far, as the completion function leaves it. */
     private String complete(Path script, String typed) throws IOException, InterruptedException {
         // compopt only works inside a completion bash started itself; the words and cursor are set as bash would.

@@ -7,6 +7,8 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static dev.photoqueue.queue.cli.PqRun.pq;
 import static dev.photoqueue.queue.cli.PqRun.pqWithInput;
@@ -180,6 +184,60 @@ class GroupAdminTest {
         PqRun.Result pastTheEnd = ok("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "999");
         assertEquals(List.of("t", "0", "11"), cells(pastTheEnd).get(1), "kept within start and end");
         assertEquals(List.of("0"), cells(ok("groups")).get(1).subList(2, 3));
+    }
+
+    @Test
+    void resetOffsetsToAnOffsetOutsideAPartitionWarnsPerPartitionWhatWasAskedAndWhereItWasSet() throws Exception {
+        send("t", 2, 0, T0.toEpochMilli(), "p0", "p1", "p2");
+        send("t", 2, 1, T0.toEpochMilli(), "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7");
+        long oldStart = recordsBeforeTheStartDeleted("old");
+
+        PqRun.Result pastTheEnd = ok("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "5");
+        assertEquals(List.of(List.of("TOPIC", "PARTITION", "NEW-OFFSET"), List.of("t", "0", "3"),
+                List.of("t", "1", "5")), cells(pastTheEnd));
+        assertEquals(List.of(
+                "pq: warning: partition 0 of t: offset 5 is past its end; set to its end, 3",
+                "created group g",
+                "reset group g on topic t (--to-offset 5)"), pastTheEnd.errLines(),
+                "partition 1 has offset 5: no warning");
+        assertEquals(List.of("q5", "q6", "q7"), consumeGroup("t", "g"));
+
+        PqRun.Result beforeTheStart = ok("reset-offsets", "--group", "g", "--topic", "old", "--to-offset", "0");
+        assertEquals(List.of("old", "0", Long.toString(oldStart)), cells(beforeTheStart).get(1));
+        assertEquals(List.of(
+                "pq: warning: partition 0 of old: offset 0 is before its start (the records before it were deleted); "
+                        + "set to its start, " + oldStart,
+                "reset group g on topic old (--to-offset 0)"), beforeTheStart.errLines());
+
+        PqRun.Result within = ok("reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "3");
+        assertEquals(List.of("reset group g on topic t (--to-offset 3)"), within.errLines(),
+                "3 is the end of partition 0");
+    }
+
+    /**
+     * Topic {@code topic}, one partition whose first records were deleted by size retention;
+     * returns its start offset, waited for until it is past 0.
+     */
+    private long recordsBeforeTheStartDeleted(String topic) throws Exception {
+        try (QueueBackend backend = QueueBackends.open(Map.of("data.dir", dataDir(), "auto.create.topics", "false",
+                "retention.check.interval.ms", "10"))) {
+            backend.admin().createTopicIfAbsent(new NewTopic(topic, 1).withConfigs(Map.of(
+                    TopicConfigs.SEGMENT_BYTES, "1024", TopicConfigs.RETENTION_BYTES, "0")));
+            try (Producer producer = backend.producer()) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(ProducerRecord.of(topic, null, "r" + i + "-" + "x".repeat(300))).get();
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                long start = backend.admin().describeTopic(topic).partitions().get(0).startOffset();
+                if (start > 0) {
+                    return start;
+                }
+                assertTrue(System.nanoTime() < deadline, "retention deleted no segment of " + topic + " within 30 s");
+                Thread.sleep(10);
+            }
+        }
     }
 
     @Test

@@ -147,7 +147,15 @@ class UsageTest {
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "0"),
                         "pq: --partitions must be >= 1, got 0"),
                 Arguments.of(List.of("produce", "--topic", "t", "--partitions", "99999999999"),
-                        "pq: --partitions must be at most 2147483647, got '99999999999'"),
+                        "pq: --partitions must be at most 10000 (the in-house log's limit on a topic's partitions), "
+                                + "got 99999999999"),
+                Arguments.of(List.of("produce", "--topic", "t", "--partitions", "99999999999999999999999"),
+                        "pq: --partitions must be at most 10000 (the in-house log's limit on a topic's partitions), "
+                                + "got 99999999999999999999999"),
+                Arguments.of(List.of("produce", "--topic", "t", "--partitions", "-99999999999999999999999"),
+                        "pq: --partitions must be >= 1, got -99999999999999999999999"),
+                Arguments.of(List.of("produce", "--topic", "t", "--partitions", "many"),
+                        "pq: --partitions must be a whole number >= 1, got 'many'"),
                 Arguments.of(List.of("consume", "--topic", "t", "--max", "99999999999999999999"),
                         "pq: --max must be at most 9223372036854775807, got '99999999999999999999'"),
                 Arguments.of(List.of("consume", "--topic", "t", "--timeout-ms", "-99999999999999999999"),
@@ -176,6 +184,8 @@ class UsageTest {
                         "pq: produce does not take --from-beginning"),
                 Arguments.of(List.of("topics", "extra"), "pq: unexpected argument 'extra' for topics; options start "
                         + "with --"),
+                Arguments.of(List.of("topics", "extra", "more"), "pq: unexpected arguments 'extra' and 'more' for "
+                        + "topics; options start with --"),
                 Arguments.of(List.of("produce", "--topic", "a", "--topic", "b"), "pq: --topic is given twice"),
                 Arguments.of(List.of("produce", "--topic", "a", "--keyed=yes"), "pq: --keyed is a flag and takes no "
                         + "value"),
@@ -259,6 +269,17 @@ class UsageTest {
         List<String> words = List.of(command.split(" "));
         assertTrue(args.containsAll(words.subList(1, words.size())), "the usage is that of the command given: " + r);
         assertFalse(Files.exists(dataDir), "a bad command line must not touch the data directory");
+    }
+
+    @Test
+    void partitionsOnKafkaAreLimitedByKafkasThirtyTwoBitCountNotByTheInHouseLogsLimit() {
+        // Refused before the cluster is contacted: nothing listens on port 1.
+        PqRun.Result tooMany = pq("produce", "--topic", "t", "--partitions", "2147483648", "--bootstrap-server",
+                "localhost:1");
+        assertEquals(2, tooMany.exit(), tooMany.toString());
+        assertEquals("pq: --partitions must be at most 2147483647 (a Kafka topic's partition count is a 32-bit "
+                + "number), got 2147483648", tooMany.errLines().get(0), tooMany.toString());
+        assertEquals("", tooMany.out());
     }
 
     /** {@code pq dlq help list} as {@code pq help dlq list}: help at every level that has commands. */

@@ -88,7 +88,7 @@ public final class SmallFileSystem implements BeforeAllCallback, AfterAllCallbac
     }
 
     /** Runs a command to its end; "" when it succeeded, else what failed with its exit status and output. */
-    private static String run(String... command) throws IOException, InterruptedException {
+    static String run(String... command) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
