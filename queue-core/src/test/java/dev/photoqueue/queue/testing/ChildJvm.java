@@ -38,15 +38,15 @@ public final class ChildJvm {
     private final Output stderr;
     private boolean killedByTest;
 
-    /** Starts {@code main} with {@code args}, with this JVM's java and class path. */
-    ChildJvm(String name, Class<?> main, List<String> args) throws IOException {
+    /** Starts {@code main} with {@code args}, with this JVM's java and class path and {@code jvmOptions}. */
+    ChildJvm(String name, List<String> jvmOptions, Class<?> main, List<String> args) throws IOException {
         this.name = name;
         this.main = main;
         this.args = List.copyOf(args);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         this.process = new ProcessBuilder(command).start();
         this.stdout = new Output("stdout", process.getInputStream());
@@ -104,6 +104,15 @@ public final class ChildJvm {
         killedByTest = true;
         process.destroyForcibly();
         awaitEnd("die of kill -9");
+    }
+
+    /**
+     * Sends kill -9 and returns at once, as a shell's {@code kill -9 PID; next command} does: the
+     * child may still be tearing down (its files, and so its locks, still open) when this returns.
+     */
+    public void killWithoutWaiting() {
+        killedByTest = true;
+        process.destroyForcibly();
     }
 
     private void awaitEnd(String what) {

@@ -32,7 +32,12 @@ public final class ChildJvms implements AfterEachCallback, TestExecutionExceptio
 
     /** Starts {@code main} with {@code args} in a new JVM, named {@code child-N} by start order. */
     public ChildJvm start(Class<?> main, String... args) throws IOException {
-        ChildJvm child = new ChildJvm("child-" + children.size(), main, List.of(args));
+        return startWith(List.of(), main, args);
+    }
+
+    /** {@link #start} with options for the child's JVM ({@code -Xms1g}, say) before its main class. */
+    public ChildJvm startWith(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        ChildJvm child = new ChildJvm("child-" + children.size(), jvmOptions, main, List.of(args));
         children.add(child);
         return child;
     }
