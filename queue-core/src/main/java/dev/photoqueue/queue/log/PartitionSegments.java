@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -225,10 +226,14 @@ final class PartitionSegments {
      * throws its {@link PartitionOfflineException}: it writes no recovery point, so that the next
      * open checks everything after the last one it trusted. Under the write lock, after the last
      * batch was written; a second call does nothing.
+     *
+     * @return empty once the recovery point names {@code logEndOffset}; else why it could not be
+     *         written (a full disk has no page for its new file). Every byte is forced all the same:
+     *         the older recovery point only makes the next open check more, so this is no failure.
      */
-    void close(long logEndOffset) {
+    Optional<StorageException> close(long logEndOffset) {
         if (closed) {
-            return;
+            return Optional.empty();
         }
         closed = true;
         PartitionOfflineException down = offline;
@@ -247,6 +252,11 @@ final class PartitionSegments {
         if (down != null) {
             throw down;
         }
-        writeRecoveryPoint(logEndOffset);
+        try {
+            writeRecoveryPoint(logEndOffset);
+            return Optional.empty();
+        } catch (StorageException e) {
+            return Optional.of(e);
+        }
     }
 }
