@@ -250,8 +250,8 @@ public final class LogManager implements AutoCloseable {
      * The marker is written only when every partition closed cleanly: an offline partition, or one
      * whose last force failed, makes the next open recover from the last recovery points.
      *
-     * <p>A recovery point or the marker that cannot be written (a full disk: each is a new file)
-     * is no failure of the close, since every record is forced by then: one WARN line says so, and
+     * <p>A recovery point, an active segment's final index entry or the marker that cannot be
+     * written (a full disk: each needs a new page) is no failure of the close, since every record is forced by then: one WARN line says so, and
      * the next open recovers from the recovery points on disk, as after a crash. So a reader of a
      * full disk's log (a {@code pq topics}) closes it without an error.
      */
@@ -282,8 +282,8 @@ public final class LogManager implements AutoCloseable {
         context.scheduler().close();
         try {
             if (!unrecorded.isEmpty()) {
-                LOG.warn("closed {} with every record forced, but the recovery points of {} could not be written "
-                        + "({}): the next open checks them as after a crash", dir, unrecorded,
+                LOG.warn("closed {} with every record forced, but the recovery points or final index entries of {} "
+                        + "could not be written ({}): the next open checks them as after a crash", dir, unrecorded,
                         unrecordedWhy.getMessage());
             } else if (failure == null) {
                 writeCleanShutdownMarker();

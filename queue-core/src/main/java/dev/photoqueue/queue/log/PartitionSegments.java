@@ -227,9 +227,10 @@ final class PartitionSegments {
      * open checks everything after the last one it trusted. Under the write lock, after the last
      * batch was written; a second call does nothing.
      *
-     * @return empty once the recovery point names {@code logEndOffset}; else why it could not be
-     *         written (a full disk has no page for its new file). Every byte is forced all the same:
-     *         the older recovery point only makes the next open check more, so this is no failure.
+     * @return empty once the recovery point names {@code logEndOffset}; else why it, or the active
+     *         segment's final index entries before it, could not be written (a full disk has no
+     *         page for them). Every byte is forced all the same: the next open, not marked clean,
+     *         checks the active segment and rebuilds its indexes, so this is no failure.
      */
     Optional<StorageException> close(long logEndOffset) {
         if (closed) {
@@ -237,10 +238,11 @@ final class PartitionSegments {
         }
         closed = true;
         PartitionOfflineException down = offline;
+        Optional<StorageException> unindexed = Optional.empty();
         for (LogSegment segment : segments.values()) {
             if (segment == active && down == null) {
                 try {
-                    segment.closeClean();
+                    unindexed = segment.closeClean();
                 } catch (StorageException e) {
                     segment.close();
                     down = goOffline("the force at close failed", e);
@@ -251,6 +253,9 @@ final class PartitionSegments {
         }
         if (down != null) {
             throw down;
+        }
+        if (unindexed.isPresent()) {
+            return unindexed;
         }
         try {
             writeRecoveryPoint(logEndOffset);

@@ -138,4 +138,35 @@ class FullDiskTest {
             assertEquals(2, reopened.topic("r").partition(1).endOffset(), "partition 1 after the close on a full disk");
         }
     }
+
+    @Test
+    void aPartitionWhoseFinalTimeIndexEntryFindsNoRoomAtCloseClosesWithoutGoingOfflineAndIsReindexedOnReopen()
+            throws Exception {
+        Path mountPoint = disk.mountPoint();
+        Path dataDir = mountPoint.resolve("unindexed");
+        LogManager.Options options = LogTestSupport.options(Clock.systemUTC())
+                .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.MAX_INDEX_BYTES, "65536")));
+        Path filler = mountPoint.resolve("unindexed-filler");
+        try {
+            LogManager log = LogManager.open(dataDir, options);
+            PartitionLog partition = log.createTopic("u", 1, Map.of(TopicConfigs.FSYNC, "always")).partition(0);
+            // Small batches: none reaches the index interval, so no index page is written before the close.
+            LogTestSupport.await(partition.append(1_000, null, new byte[100], List.of()));
+            LogTestSupport.await(partition.append(2_000, null, new byte[100], List.of()));
+            try {
+                Files.write(filler, new byte[(int) FILE_SYSTEM_BYTES]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays, and no index gets a new page
+            }
+            log.close(); // threw PartitionOfflineException: "the force at close failed: cannot make room for index entry 0"
+            assertNull(partition.offline(), "a close that could not finish the indexes does not take the partition offline");
+        } finally {
+            Files.deleteIfExists(filler);
+        }
+        try (LogManager reopened = LogManager.open(dataDir, options)) {
+            PartitionLog partition = reopened.topic("u").partition(0);
+            assertEquals(2, partition.endOffset(), "both records after the close on a full disk");
+            assertEquals(1, partition.offsetForTimestamp(1_500).offset(), "the rebuilt time index finds the second");
+        }
+    }
 }
