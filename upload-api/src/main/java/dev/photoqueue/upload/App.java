@@ -13,6 +13,7 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.env.FileIO;
 import dev.photoqueue.upload.config.AppConfig;
@@ -61,6 +62,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +133,13 @@ public final class App implements AutoCloseable {
             return;
         } catch (DataDirectoryLockedException | BackendUnavailableException | SettingsFile.SettingsFileException e) {
             exit(1, "cannot start: " + e.getMessage());
+            return;
+        } catch (StorageException e) {
+            // a full or failing disk under DATA_DIR (start closed what it had opened): the file and the OS's words
+            exit(1, "cannot start: " + e.getMessage());
+            return;
+        } catch (UncheckedIOException e) {
+            exit(1, "cannot start: " + e.getMessage() + ": " + e.getCause().getMessage());
             return;
         } catch (JavalinBindException e) {
             // start closed what it had opened; the port is another process's

@@ -8,6 +8,7 @@ import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.api.TopicPartition;
+import dev.photoqueue.queue.testing.SmallFileSystem;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoProcessed;
@@ -15,6 +16,7 @@ import dev.photoqueue.worker.job.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,7 @@ import java.util.TreeMap;
 
 import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -41,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * worker still busy with its job must not be taken for a crashed one. ({@code SlowJobTest} in the
  * worker module makes a job slower than the session timeout on any machine.) Settings saved by
  * {@code PUT /api/settings} before the kill are the ones the waiting jobs run under after it, and
- * a damaged settings file ends the start with a line naming it.
+ * a damaged settings file or a full disk ends the start with a line naming the file.
  */
 @Timeout(900)
 class KillAndRestartTest {
@@ -53,6 +56,10 @@ class KillAndRestartTest {
     Path dataDir;
 
     private final List<Process> apps = new ArrayList<>();
+
+    /** A DATA_DIR that is full from the start: a 1 MiB tmpfs (the test is skipped, saying why, where it cannot be mounted). */
+    @RegisterExtension
+    static final SmallFileSystem smallDisk = SmallFileSystem.ofBytes(1L << 20);
 
     @AfterEach
     void killApps() throws InterruptedException {
@@ -126,6 +133,28 @@ class KillAndRestartTest {
         String log = java.nio.file.Files.readString(dataDir.resolve("app-0.log"));
         assertTrue(log.contains("photoqueue: cannot start: the settings file " + file + " is not a JSON object"),
                 log);
+    }
+
+    @Test
+    void aStartOnAFullDiskEndsWithOneLineNamingTheFileNotAStackTrace() throws Exception {
+        Path mountPoint = smallDisk.mountPoint();
+        Path filler = mountPoint.resolve("filler");
+        try {
+            try {
+                java.nio.file.Files.write(filler, new byte[(int) smallDisk.bytes()]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays, and no new file gets a page
+            }
+            Process app = start(freePort(), Map.of("WORKERS", "0", "DATA_DIR", mountPoint.resolve("data").toString()));
+            assertTrue(app.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the app ended");
+            String log = java.nio.file.Files.readString(dataDir.resolve("app-0.log"));
+            assertEquals(1, app.exitValue(), log);
+            assertTrue(log.contains("photoqueue: cannot start: cannot write " + mountPoint.resolve("data"))
+                    && log.contains("No space left on device"), log);
+            assertFalse(log.contains("Exception in thread"), log);
+        } finally {
+            java.nio.file.Files.deleteIfExists(filler);
+        }
     }
 
     /** Photo id to the delivery counts of its PhotoProcessed events, in log order, read from the stopped app's queue. */

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -326,8 +327,10 @@ final class GroupCommit {
     /**
      * Refuses appends from now on, writes what is pending, then closes the segments at the offset
      * the last batch ended: no batch is written after the files are closed.
+     *
+     * @return as {@link PartitionSegments#close}: empty, or why the recovery point was not written
      */
-    void close() {
+    Optional<StorageException> close() {
         appendLock.lock();
         try {
             acceptingAppends = false;
@@ -337,7 +340,7 @@ final class GroupCommit {
         drain();
         writeLock.lock();
         try {
-            segments.close(logEndOffset);
+            return segments.close(logEndOffset);
         } finally {
             writeLock.unlock();
         }

@@ -249,6 +249,11 @@ public final class LogManager implements AutoCloseable {
      * Writes and forces everything pending, marks the shutdown clean and releases the directory.
      * The marker is written only when every partition closed cleanly: an offline partition, or one
      * whose last force failed, makes the next open recover from the last recovery points.
+     *
+     * <p>A recovery point, an active segment's final index entry or the marker that cannot be
+     * written (a full disk: each needs a new page) is no failure of the close, since every record is forced by then: one WARN line says so, and
+     * the next open recovers from the recovery points on disk, as after a crash. So a reader of a
+     * full disk's log (a {@code pq topics}) closes it without an error.
      */
     @Override
     public synchronized void close() {
@@ -257,10 +262,16 @@ public final class LogManager implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
+        List<TopicPartition> unrecorded = new ArrayList<>();
+        StorageException unrecordedWhy = null;
         for (TopicLog topic : topics.values()) {
             for (PartitionLog partition : topic.partitions()) {
                 try {
-                    partition.close();
+                    Optional<StorageException> notWritten = partition.close();
+                    if (notWritten.isPresent()) {
+                        unrecorded.add(partition.topicPartition());
+                        unrecordedWhy = unrecordedWhy == null ? notWritten.get() : unrecordedWhy;
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("closing {} failed: {}", partition.topicPartition(), e.toString());
                     failure = failure == null ? e : failure;
@@ -270,8 +281,12 @@ public final class LogManager implements AutoCloseable {
         context.writer().close();
         context.scheduler().close();
         try {
-            if (failure == null) {
-                LogFiles.writeAtomically(io(), dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+            if (!unrecorded.isEmpty()) {
+                LOG.warn("closed {} with every record forced, but the recovery points or final index entries of {} "
+                        + "could not be written ({}): the next open checks them as after a crash", dir, unrecorded,
+                        unrecordedWhy.getMessage());
+            } else if (failure == null) {
+                writeCleanShutdownMarker();
             }
         } finally {
             // Without the marker the next open recovers; without the release it could not open at all.
@@ -279,6 +294,16 @@ public final class LogManager implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** The marker of a clean close; without it (a full disk) the next open only checks more, so a WARN says so. */
+    private void writeCleanShutdownMarker() {
+        try {
+            LogFiles.writeAtomically(io(), dir.resolve(LogFiles.CLEAN_SHUTDOWN), "clean\n");
+        } catch (StorageException e) {
+            LOG.warn("closed {} with every record forced, but not marked clean ({}): the next open checks its "
+                    + "partitions as after a crash", dir, e.getMessage());
         }
     }
 

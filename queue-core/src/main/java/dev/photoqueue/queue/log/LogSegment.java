@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One segment of a partition: {@code <baseOffset>.log} with its {@code .index} and
@@ -212,6 +213,11 @@ final class LogSegment {
     /** Makes the segment immutable: final time index entry, indexes cut to size, everything forced. */
     void seal() {
         flush();
+        finishIndexes();
+    }
+
+    /** The final time index entry, then both indexes cut to their entries. */
+    private void finishIndexes() {
         if (nextOffset > baseOffset) {
             timeIndex.maybeAppend(maxTimestamp, nextOffset - 1);
         }
@@ -296,10 +302,25 @@ final class LogSegment {
         }
     }
 
-    /** For a clean shutdown of the active segment: force everything and cut the indexes to size. */
-    void closeClean() {
-        seal();
+    /**
+     * For a clean shutdown of the active segment: forces its bytes, finishes the indexes as
+     * {@link #seal} does, and closes. A failed force throws. Indexes that cannot be finished (on a
+     * full disk the final time index entry may need a page there is no room for) do not: every
+     * record is forced, and a recovery rebuilds the indexes, so the segment is closed all the same
+     * and the failure returned; the caller must then not mark the shutdown clean.
+     *
+     * @return empty once the indexes are finished, else why they are not
+     */
+    Optional<StorageException> closeClean() {
+        flush();
+        Optional<StorageException> unfinished = Optional.empty();
+        try {
+            finishIndexes();
+        } catch (StorageException e) {
+            unfinished = Optional.of(e);
+        }
         close();
+        return unfinished;
     }
 
     /** Unlinks the files; an open channel keeps serving readers that already hold it until {@link #close}. */

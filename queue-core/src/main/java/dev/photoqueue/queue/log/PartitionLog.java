@@ -8,10 +8,12 @@ import dev.photoqueue.queue.api.PartitionOfflineException;
 import dev.photoqueue.queue.api.QueueClosedException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.RecordTooLargeException;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -212,9 +214,12 @@ public final class PartitionLog {
      * point. Sends after this fail with {@link QueueClosedException}. An offline partition only
      * closes its files and throws its {@link PartitionOfflineException}: it writes no recovery
      * point, so that the next open checks everything after the last one it trusted.
+     *
+     * @return empty once the recovery point is written; else why it was not (a full disk): the
+     *         records are forced all the same, and the next open checks them from the older one
      */
-    public void close() {
-        commit.close();
+    public Optional<StorageException> close() {
+        return commit.close();
     }
 
     @Override

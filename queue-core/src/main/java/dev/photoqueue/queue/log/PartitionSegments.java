@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -225,17 +226,23 @@ final class PartitionSegments {
      * throws its {@link PartitionOfflineException}: it writes no recovery point, so that the next
      * open checks everything after the last one it trusted. Under the write lock, after the last
      * batch was written; a second call does nothing.
+     *
+     * @return empty once the recovery point names {@code logEndOffset}; else why it, or the active
+     *         segment's final index entries before it, could not be written (a full disk has no
+     *         page for them). Every byte is forced all the same: the next open, not marked clean,
+     *         checks the active segment and rebuilds its indexes, so this is no failure.
      */
-    void close(long logEndOffset) {
+    Optional<StorageException> close(long logEndOffset) {
         if (closed) {
-            return;
+            return Optional.empty();
         }
         closed = true;
         PartitionOfflineException down = offline;
+        Optional<StorageException> unindexed = Optional.empty();
         for (LogSegment segment : segments.values()) {
             if (segment == active && down == null) {
                 try {
-                    segment.closeClean();
+                    unindexed = segment.closeClean();
                 } catch (StorageException e) {
                     segment.close();
                     down = goOffline("the force at close failed", e);
@@ -247,6 +254,14 @@ final class PartitionSegments {
         if (down != null) {
             throw down;
         }
-        writeRecoveryPoint(logEndOffset);
+        if (unindexed.isPresent()) {
+            return unindexed;
+        }
+        try {
+            writeRecoveryPoint(logEndOffset);
+            return Optional.empty();
+        } catch (StorageException e) {
+            return Optional.of(e);
+        }
     }
 }

@@ -105,4 +105,68 @@ class FullDiskTest {
             assertEquals(acked.size(), LogTestSupport.readAll(partition, 0, 1 << 16).size());
         }
     }
+
+    @Test
+    void aLogOnlyReadOnAFullDiskClosesWithoutAnErrorAndReopensWithEveryRecord() throws Exception {
+        Path mountPoint = disk.mountPoint();
+        Path dataDir = mountPoint.resolve("read-only");
+        LogManager.Options options = LogTestSupport.options(Clock.systemUTC())
+                .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.MAX_INDEX_BYTES, "65536")));
+        try (LogManager log = LogManager.open(dataDir, options)) {
+            TopicLog topic = log.createTopic("r", 2, Map.of(TopicConfigs.FSYNC, "always"));
+            for (int i = 0; i < 5; i++) {
+                LogTestSupport.await(topic.partition(i % 2).append(1_000, null, new byte[100], List.of()));
+            }
+        }
+        Path filler = mountPoint.resolve("read-only-filler");
+        try {
+            // Opened before the disk fills (the open deletes the clean-shutdown marker, whose page
+            // would give the first recovery point room): as a log opened by the app, then read.
+            LogManager log = LogManager.open(dataDir, options);
+            try {
+                Files.write(filler, new byte[(int) FILE_SYSTEM_BYTES]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays, and no new file gets a page
+            }
+            assertEquals(3, LogTestSupport.readAll(log.topic("r").partition(0), 0, 1 << 16).size());
+            log.close(); // threw "cannot write …/recovery-point: No space left on device" for each partition
+        } finally {
+            Files.deleteIfExists(filler);
+        }
+        try (LogManager reopened = LogManager.open(dataDir, options)) {
+            assertEquals(3, reopened.topic("r").partition(0).endOffset(), "partition 0 after the close on a full disk");
+            assertEquals(2, reopened.topic("r").partition(1).endOffset(), "partition 1 after the close on a full disk");
+        }
+    }
+
+    @Test
+    void aPartitionWhoseFinalTimeIndexEntryFindsNoRoomAtCloseClosesWithoutGoingOfflineAndIsReindexedOnReopen()
+            throws Exception {
+        Path mountPoint = disk.mountPoint();
+        Path dataDir = mountPoint.resolve("unindexed");
+        LogManager.Options options = LogTestSupport.options(Clock.systemUTC())
+                .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.MAX_INDEX_BYTES, "65536")));
+        Path filler = mountPoint.resolve("unindexed-filler");
+        try {
+            LogManager log = LogManager.open(dataDir, options);
+            PartitionLog partition = log.createTopic("u", 1, Map.of(TopicConfigs.FSYNC, "always")).partition(0);
+            // Small batches: none reaches the index interval, so no index page is written before the close.
+            LogTestSupport.await(partition.append(1_000, null, new byte[100], List.of()));
+            LogTestSupport.await(partition.append(2_000, null, new byte[100], List.of()));
+            try {
+                Files.write(filler, new byte[(int) FILE_SYSTEM_BYTES]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays, and no index gets a new page
+            }
+            log.close(); // threw PartitionOfflineException: "the force at close failed: cannot make room for index entry 0"
+            assertNull(partition.offline(), "a close that could not finish the indexes does not take the partition offline");
+        } finally {
+            Files.deleteIfExists(filler);
+        }
+        try (LogManager reopened = LogManager.open(dataDir, options)) {
+            PartitionLog partition = reopened.topic("u").partition(0);
+            assertEquals(2, partition.endOffset(), "both records after the close on a full disk");
+            assertEquals(1, partition.offsetForTimestamp(1_500).offset(), "the rebuilt time index finds the second");
+        }
+    }
 }
