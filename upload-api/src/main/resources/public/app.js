@@ -642,6 +642,16 @@ async function resizeWorkers(delta) {
   }
 }
 
+// The fields of the Settings form whose value differs from what the server runs (read last): only
+// those are sent. A field a PUT sends is saved in settings.json and wins over the environment at
+// every later start, so sending the untouched ones too would pin MAX_BACKLOG and WORKER_VERSION.
+function changedSettings(running) {
+  const shown = { delivery: $('delivery').value, consumption: $('consumption').value,
+    workerVersion: $('worker-version').value, maxBacklog: Number($('max-backlog').value),
+    autoscale: $('autoscale').checked };
+  return Object.fromEntries(Object.entries(shown).filter(([name, value]) => value !== running[name]));
+}
+
 // - worker is disabled while the pool keeps no worker (its target, what a change counts from): the
 // server refuses a change below 0 with 400, so the press could only fail. + worker enables it again,
 // through the answer to its request.
@@ -671,8 +681,17 @@ function wire() {
   for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
-      delivery: $('delivery').value, consumption: $('consumption').value, workerVersion: $('worker-version').value })
+    if (!state.settings) {
+      showAdmin('the settings are not read from the server yet: nothing applied', true);
+      return;
+    }
+    const changes = changedSettings(state.settings);
+    if (Object.keys(changes).length === 0) {
+      forgetEdits($('settings-form'));
+      showAdmin('settings unchanged: nothing to apply');
+      return;
+    }
+    api('PUT', '/api/settings', changes)
       .then((s) => { forgetEdits($('settings-form')); return s; })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
