@@ -8,7 +8,7 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
 const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
-  settings: null, stream: 'connecting', refreshError: null, progressHidden: 0 };
+  settings: null, stream: 'connecting', refreshError: null, progressHidden: 0, resizes: 0 };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -455,10 +455,13 @@ function updateRates(queue, uploaded, thumbnailers) {
 }
 
 async function refresh() {
+  const resizesBefore = state.resizes;
   try {
     const [queue, workers, settings, dlq, chaos] = await Promise.all([api('GET', '/api/queue'), api('GET', '/api/workers'),
       api('GET', '/api/settings'), api('GET', '/api/dlq'), api('GET', '/api/chaos')]);
     updateQueue(queue);
+    // a read begun before the answer to a resize may be older than it: that answer set the buttons
+    if (state.resizes === resizesBefore) showWorkerButtons(workers);
     $('fact-workers').textContent = workers.count + ' of ' + workers.target
       + (workers.restarting ? ', ' + workers.restarting + ' restarting' : '')
       + (workers.restarts ? ' (' + workers.restarts + ' restarted after a crash)' : '');
@@ -630,11 +633,32 @@ async function loadRecent() {
 async function resizeWorkers(delta) {
   try {
     const result = await api('PUT', '/api/workers', { change: delta });
+    state.resizes++;
+    showWorkerButtons(result);
     showAdmin('workers: ' + result.count, false, 'group-status');
     refresh();
   } catch (e) {
     showAdmin(e.message, true, 'group-status');
   }
+}
+
+// The fields of the Settings form whose value differs from what the server runs (read last): only
+// those are sent. A field a PUT sends is saved in settings.json and wins over the environment at
+// every later start, so sending the untouched ones too would pin MAX_BACKLOG and WORKER_VERSION.
+function changedSettings(running) {
+  const shown = { delivery: $('delivery').value, consumption: $('consumption').value,
+    workerVersion: $('worker-version').value, maxBacklog: Number($('max-backlog').value),
+    autoscale: $('autoscale').checked };
+  return Object.fromEntries(Object.entries(shown).filter(([name, value]) => value !== running[name]));
+}
+
+// - worker is disabled while the pool keeps no worker (its target, what a change counts from): the
+// server refuses a change below 0 with 400, so the press could only fail. + worker enables it again,
+// through the answer to its request.
+function showWorkerButtons(workers) {
+  const none = workers.target === 0;
+  $('worker-remove').disabled = none;
+  $('worker-remove').title = none ? 'the group has no worker to remove' : '';
 }
 
 function wire() {
@@ -657,8 +681,17 @@ function wire() {
   for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    api('PUT', '/api/settings', { maxBacklog: Number($('max-backlog').value), autoscale: $('autoscale').checked,
-      delivery: $('delivery').value, consumption: $('consumption').value, workerVersion: $('worker-version').value })
+    if (!state.settings) {
+      showAdmin('the settings are not read from the server yet: nothing applied', true);
+      return;
+    }
+    const changes = changedSettings(state.settings);
+    if (Object.keys(changes).length === 0) {
+      forgetEdits($('settings-form'));
+      showAdmin('settings unchanged: nothing to apply');
+      return;
+    }
+    api('PUT', '/api/settings', changes)
       .then((s) => { forgetEdits($('settings-form')); return s; })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),

@@ -1,6 +1,7 @@
 package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.photoqueue.upload.service.SettingsFile;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -9,20 +10,25 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static dev.photoqueue.upload.HeadlessChromium.WAIT;
 import static dev.photoqueue.upload.HeadlessChromium.onPage;
+import static dev.photoqueue.upload.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page's admin forms in headless Chromium: they show what the server runs, also what another
  * client changed (chaos, the partition key), while every control the user changed and has not
- * applied keeps its value through the page's once-a-second refresh; a worker's crash button stays
+ * applied keeps its value through the page's once-a-second refresh, and Apply sends only the settings
+ * changed (a field sent is saved and wins over the environment); a worker's crash button stays
  * the same element through it; what an action did is said in the card of its button; and a replay
  * the form does not say where to start is not sent, and its answer is told in the browser's time
- * zone. Each press of + worker counts, however quickly they follow. The load generator asks for the
+ * zone. Each press of + worker counts, however quickly they follow; - worker is disabled while the
+ * group keeps no worker, since the server refuses it then. The load generator asks for the
  * admin token only to change the partition key.
  */
 class PageControlsBrowserTest {
@@ -57,6 +63,83 @@ class PageControlsBrowserTest {
             wait.until(d -> d.findElement(By.id("admin-status")).getText()
                     .startsWith("settings applied: exactly-once"));
         });
+    }
+
+    @Test
+    void applyingTheSettingsSavesOnlyTheFieldsChangedSoTheEnvironmentStillDecidesTheOthersAfterARestart()
+            throws Exception {
+        Path[] dataDir = new Path[1];
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1", "MAX_BACKLOG", "500"), (running, driver, wait) -> {
+            dataDir[0] = running.dataDir;
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && "500".equals(d.findElement(By.id("max-backlog")).getDomProperty("value")));
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            recordPuts(js);
+
+            new Select(driver.findElement(By.id("delivery"))).selectByValue("at-most-once");
+            driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
+            wait.until(d -> d.findElement(By.id("admin-status")).getText()
+                    .startsWith("settings applied: at-most-once"));
+            assertEquals(List.of("/api/settings {\"delivery\":\"at-most-once\"}"),
+                    js.executeScript("return window.puts"));
+            assertEquals(TestClient.JSON.readTree("{\"delivery\": \"at-most-once\"}"),
+                    TestClient.JSON.readTree(running.dataDir.resolve(SettingsFile.FILE_NAME).toFile()),
+                    "only the field changed is saved");
+
+            // a field changed and changed back is no change: nothing is sent, and that is said
+            new Select(driver.findElement(By.id("consumption"))).selectByValue("shared");
+            new Select(driver.findElement(By.id("consumption"))).selectByValue("ordered");
+            driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
+            wait.until(d -> d.findElement(By.id("admin-status")).getText()
+                    .equals("settings unchanged: nothing to apply"));
+            assertEquals("muted", driver.findElement(By.id("admin-status")).getDomAttribute("class"));
+            assertEquals(1L, js.executeScript("return window.puts.length"), "no second PUT");
+        });
+
+        // MAX_BACKLOG changed in the environment applies at the next start; the saved delivery stays
+        try (RunningApp again = RunningApp.start(dataDir[0], Map.of("WORKERS", "1", "PARTITIONS", "1",
+                "MAX_BACKLOG", "700"))) {
+            JsonNode settings = json(again.client.get("/api/settings"));
+            assertEquals(700, settings.get("maxBacklog").asLong(), settings.toString());
+            assertEquals("at-most-once", settings.get("delivery").asText(), settings.toString());
+        }
+    }
+
+    @Test
+    void minusWorkerIsDisabledWhileTheGroupHasNoWorkerAndEnabledByPlusWorker() throws Exception {
+        onPage(Map.of("WORKERS", "0", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && d.findElement(By.id("fact-workers")).getText().startsWith("0 of 0"));
+            wait.withMessage("- worker disabled at 0 workers").until(d -> !d.findElement(By.id("worker-remove"))
+                    .isEnabled());
+            assertEquals("the group has no worker to remove",
+                    driver.findElement(By.id("worker-remove")).getDomAttribute("title"));
+
+            driver.findElement(By.id("worker-add")).click();
+            wait.withMessage("- worker enabled by the worker added").until(d ->
+                    d.findElement(By.id("worker-remove")).isEnabled()
+                            && d.findElement(By.id("group-status")).getText().equals("workers: 1"));
+
+            driver.findElement(By.id("worker-remove")).click();
+            // disabled by the target, 0 at once: the answer's count may still hold the worker on its way out
+            wait.withMessage("- worker disabled again once the last worker is removed").until(d ->
+                    !d.findElement(By.id("worker-remove")).isEnabled());
+            running.client.await("/api/workers", w -> w.get("target").asInt() == 0 && w.get("count").asInt() == 0,
+                    WAIT);
+            // a press of the disabled button sends nothing (the page calls fetch in the press's own task)
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            recordPuts(js);
+            js.executeScript("document.getElementById('worker-remove').click()");
+            assertEquals(List.of(), js.executeScript("return window.puts"));
+            assertEquals("muted", driver.findElement(By.id("group-status")).getDomAttribute("class"));
+        });
+    }
+
+    /** From now on the page keeps each PUT it sends, as its path and body, in {@code window.puts}. */
+    private static void recordPuts(JavascriptExecutor js) {
+        js.executeScript("window.puts = []; const send = window.fetch;"
+                + " window.fetch = (url, init) => { if (init && init.method === 'PUT')"
+                + " window.puts.push(url + ' ' + init.body); return send(url, init); };");
     }
 
     @Test
