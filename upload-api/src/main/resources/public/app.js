@@ -8,7 +8,8 @@ const SAMPLES = ['Aqua.jpg', 'Dune.jpg', 'FreshFlower.jpg', 'Garden.jpg', 'Green
 const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
 const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
-  settings: null, stream: 'connecting', refreshError: null, progressHidden: 0, resizes: 0 };
+  settings: null, stream: 'connecting', refreshError: null, progressHidden: 0, resizes: 0,
+  settingsWrites: 0 };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -184,7 +185,8 @@ async function generateLoad(event) {
   try {
     // an admin change only when the key changes: the uploads themselves need no admin token
     if (!state.settings || state.settings.partitionKey !== key) {
-      await api('PUT', '/api/settings', { partitionKey: key });
+      state.settings = await api('PUT', '/api/settings', { partitionKey: key });
+      state.settingsWrites++;
     }
     forgetEdits($('load-form'));
   } catch (e) {
@@ -313,12 +315,12 @@ function versionOf(url) {
 // ---------- live events ----------
 function connectEvents() {
   const source = new EventSource('/api/events');
-  let connectedBefore = false;
   source.addEventListener('hello', () => {
     showLive('connected', state.refreshError);
-    // no event told of the photos that changed while the stream was down (a restart): read them again
-    if (connectedBefore) loadRecent();
-    connectedBefore = true;
+    // The server says hello once this stream receives every later change, so the list read now misses
+    // nothing: neither a photo that changed before the stream first opened (the read at page load may
+    // be answered before it opens) nor one that changed while it was down (a restart).
+    loadRecent();
   });
   source.addEventListener('photo', (e) => {
     const photo = JSON.parse(e.data);
@@ -456,9 +458,12 @@ function updateRates(queue, uploaded, thumbnailers) {
 
 async function refresh() {
   const resizesBefore = state.resizes;
+  const settingsWritesBefore = state.settingsWrites;
   try {
-    const [queue, workers, settings, dlq, chaos] = await Promise.all([api('GET', '/api/queue'), api('GET', '/api/workers'),
+    const [queue, workers, read, dlq, chaos] = await Promise.all([api('GET', '/api/queue'), api('GET', '/api/workers'),
       api('GET', '/api/settings'), api('GET', '/api/dlq'), api('GET', '/api/chaos')]);
+    // a read begun before the answer to a settings change may be older than it: that answer is what runs
+    const settings = state.settingsWrites === settingsWritesBefore ? read : state.settings;
     updateQueue(queue);
     // a read begun before the answer to a resize may be older than it: that answer set the buttons
     if (state.resizes === resizesBefore) showWorkerButtons(workers);
@@ -692,7 +697,7 @@ function wire() {
       return;
     }
     api('PUT', '/api/settings', changes)
-      .then((s) => { forgetEdits($('settings-form')); return s; })
+      .then((s) => { state.settingsWrites++; state.settings = s; forgetEdits($('settings-form')); return s; })
       .then((s) => showAdmin('settings applied: ' + s.delivery + ', ' + s.consumption + ', max backlog ' + s.maxBacklog
         + ', autoscale ' + s.autoscale + ', worker version ' + s.workerVersion),
         (err) => showAdmin(err.message, true));
