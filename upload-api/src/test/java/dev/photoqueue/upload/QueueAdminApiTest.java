@@ -236,6 +236,10 @@ class QueueAdminApiTest {
         assertTrue(entry.get("value").get("text").asText().contains(id), entry.toString());
 
         long dlqId = entry.get("id").asLong();
+        // an id is its offset in plain digits, as the listing writes it: not read as the same offset
+        assertError(client.admin("POST", "/api/dlq/+" + dlqId + "/redrive", null), 400, "bad_request");
+        assertError(client.admin("POST", "/api/dlq/0" + dlqId + "/redrive", null), 400, "bad_request");
+        assertError(client.admin("POST", "/api/dlq/99999999999999999999/redrive", null), 400, "bad_request");
         HttpResponse<String> redriven = client.admin("POST", "/api/dlq/" + dlqId + "/redrive", null);
         assertEquals(200, redriven.statusCode(), redriven.body());
         assertError(client.admin("POST", "/api/dlq/" + dlqId + "/redrive", null), 404, "not_found");

@@ -31,16 +31,33 @@ final class QueryParams {
         if (raw == null) {
             return fallback;
         }
-        if (!PLAIN_DIGITS.matcher(raw).matches()) {
-            throw ApiException.badRequest(name + " must be a whole number in plain digits (no sign, space or "
-                    + "leading zero), was '" + raw + "'");
-        }
+        plainDigits(name, raw);
         // compared whole: a number too long for an int is out of range, not malformed
         BigInteger value = new BigInteger(raw);
         if (value.compareTo(BigInteger.ONE) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw ApiException.badRequest(name + " must be between 1 and " + max + ", was " + value);
         }
         return value.intValueExact();
+    }
+
+    /**
+     * {@code raw}, a part of the request named {@code what} (a query parameter, a path segment), as a
+     * whole number that fits a long, under the rule {@link #limit} applies; 400 naming it otherwise.
+     */
+    static long wholeNumber(String what, String raw) {
+        plainDigits(what, raw);
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(what + " must be at most " + Long.MAX_VALUE + ", was " + raw);
+        }
+    }
+
+    private static void plainDigits(String what, String raw) {
+        if (!PLAIN_DIGITS.matcher(raw).matches()) {
+            throw ApiException.badRequest(what + " must be a whole number in plain digits (no sign, space or "
+                    + "leading zero), was '" + raw + "'");
+        }
     }
 
     /** The one value of {@code ?name=}, or null when absent; sent more than once it is refused. */

@@ -51,13 +51,7 @@ public final class QueueController {
     }
 
     void redrive(Context ctx) {
-        String raw = ctx.pathParam("id");
-        long id;
-        try {
-            id = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("a dead letter id is its offset, a whole number; was '" + raw + "'");
-        }
+        long id = QueryParams.wholeNumber("a dead letter's id (its offset)", ctx.pathParam("id"));
         if (!deadLetters.redrive(id)) {
             throw ApiException.notFound("no dead letter " + id + " waiting for a redrive");
         }
