@@ -256,6 +256,12 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
         log.timeWith(listener);
     }
 
+    /** Names the data directory, for the log lines that speak of a backend (a failed stop, say). */
+    @Override
+    public String toString() {
+        return "the in-house queue in " + config.dataDir();
+    }
+
     @Override
     public void close() {
         closed = true;

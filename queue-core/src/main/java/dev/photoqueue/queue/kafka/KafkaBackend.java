@@ -156,6 +156,12 @@ final class KafkaBackend implements QueueBackend {
         return health.health();
     }
 
+    /** Names the cluster, for the log lines that speak of a backend (a failed stop, say). */
+    @Override
+    public String toString() {
+        return "the Kafka backend at " + config.bootstrapServers();
+    }
+
     KafkaConfig config() {
         return config;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,8 @@ class InhouseHealthTest {
             assertTrue(health.detail().contains(dir.toAbsolutePath().toString()) || health.detail().contains(dir.toString()),
                     health.detail());
             assertTrue(health.detail().contains("MiB free"), health.detail());
+            // what the app's log says of a backend whose stop failed
+            assertEquals("the in-house queue in " + dir, backend.toString());
         }
     }
 
