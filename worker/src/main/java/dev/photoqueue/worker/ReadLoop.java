@@ -25,17 +25,38 @@ public final class ReadLoop {
      * reader is stopping ends the loop quietly (closing its consumer may be why it threw).
      * Returns when {@code running} says false, or when the thread is interrupted during a pause
      * (its interrupt flag set again, for the caller to see).
+     *
+     * <p>A run of failures is logged once, not once a pause: a WARN at its first failure and at
+     * each failure that says something else, an INFO at the first step that works again. A full
+     * disk or a broker away for an hour would otherwise write a line every {@code retry}.
      */
     public static void repeat(String reader, Duration retry, BooleanSupplier running, Runnable step) {
+        repeat(reader, retry, running, step, LOG);
+    }
+
+    /** {@link #repeat(String, Duration, BooleanSupplier, Runnable)} logging to {@code log}, for tests. */
+    static void repeat(String reader, Duration retry, BooleanSupplier running, Runnable step, Logger log) {
+        String lastFailure = null;
+        long failures = 0;
         while (running.getAsBoolean()) {
             try {
                 step.run();
+                if (failures > 0) {
+                    log.info("{}: reading the queue works again, after {} failed tries", reader, failures);
+                    lastFailure = null;
+                    failures = 0;
+                }
             } catch (RuntimeException e) {
                 if (!running.getAsBoolean()) {
                     return;
                 }
-                LOG.warn("{}: reading the queue failed, trying again in {} ms: {}", reader, retry.toMillis(),
-                        e.toString());
+                failures++;
+                String failure = e.toString();
+                if (!failure.equals(lastFailure)) {
+                    log.warn("{}: reading the queue failed, trying again every {} ms (said again when the error "
+                            + "changes): {}", reader, retry.toMillis(), failure);
+                    lastFailure = failure;
+                }
                 try {
                     Thread.sleep(retry.toMillis());
                 } catch (InterruptedException interrupted) {

@@ -1,6 +1,10 @@
 package dev.photoqueue.worker;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,5 +78,78 @@ class ReadLoopTest {
         assertFalse(reader.isAlive(), "the loop ended on the interrupt");
         assertTrue(interruptedAfter.get(), "the interrupt flag is set again for the caller");
         assertEquals(1, steps.get(), "no step ran after the interrupt");
+    }
+
+    @Test
+    void aRunOfTheSameFailureIsLoggedOnceAndTheRecoveryOnce() {
+        AtomicInteger steps = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> lines = new ArrayList<>();
+
+        ReadLoop.repeat("test reader", RETRY, running::get, () -> {
+            int step = steps.incrementAndGet();
+            if (step <= 4) {
+                throw new IllegalStateException("no space left on device");
+            }
+            if (step == 5) {
+                throw new IllegalStateException("the broker is away");
+            }
+            if (step == 7) {
+                running.set(false);
+            }
+        }, new ListLogger(lines));
+
+        assertEquals(List.of(
+                "WARN test reader: reading the queue failed, trying again every 1 ms (said again when the error "
+                        + "changes): java.lang.IllegalStateException: no space left on device",
+                "WARN test reader: reading the queue failed, trying again every 1 ms (said again when the error "
+                        + "changes): java.lang.IllegalStateException: the broker is away",
+                "INFO test reader: reading the queue works again, after 5 failed tries"), lines);
+    }
+
+    /** Keeps each line logged at INFO and above as its level and formatted message. */
+    private static final class ListLogger extends LegacyAbstractLogger {
+        private final List<String> lines;
+
+        ListLogger(List<String> lines) {
+            this.lines = lines;
+            this.name = "test";
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String messagePattern,
+                                                   Object[] arguments, Throwable throwable) {
+            lines.add(level + " " + MessageFormatter.basicArrayFormat(messagePattern, arguments));
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
     }
 }
