@@ -86,6 +86,10 @@ public final class QueueGauges implements AutoCloseable {
             try {
                 now = read.get();
             } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // close() interrupts a read under way: the app stops, the queue did not fail
+                    return;
+                }
                 if (!failing) {
                     LOG.warn("queue gauges: reading {} failed; it keeps its last values and is read again: {}", name,
                             e.toString());
