@@ -119,7 +119,8 @@ final class DataDirectoryLock implements AutoCloseable {
         }
     }
 
-    private static DataDirectoryLock acquireFile(FileIO io, Path dir, Path key, ProcessExitProbe probe, Duration exitWait) {
+    private static DataDirectoryLock acquireFile(FileIO io, Path dir, Path key, ProcessExitProbe probe,
+                                                 Duration exitWait) {
         Path file = dir.resolve(LogFiles.LOCK_FILE);
         FileHandle channel;
         try {
@@ -144,7 +145,8 @@ final class DataDirectoryLock implements AutoCloseable {
                 waitStart = System.nanoTime();
             } else if (System.nanoTime() - waitStart >= exitWait.toNanos()) {
                 closeQuietly(channel);
-                throw new DataDirectoryLockedException(dir.toString(), owner + ", which is exiting but still held the lock after "
+                throw new DataDirectoryLockedException(dir.toString(), owner
+                        + ", which is exiting but still held the lock after "
                         + exitWait.toMillis() + " ms of waiting for the OS to release it");
             }
             LockSupport.parkNanos(RETRY_NANOS);

@@ -251,8 +251,9 @@ public final class LogManager implements AutoCloseable {
      * whose last force failed, makes the next open recover from the last recovery points.
      *
      * <p>A recovery point, an active segment's final index entry or the marker that cannot be
-     * written (a full disk: each needs a new page) is no failure of the close, since every record is forced by then: one WARN line says so, and
-     * the next open recovers from the recovery points on disk, as after a crash. So a reader of a
+     * written (a full disk: each needs a new page) is no failure of the close, since every record
+     * is forced by then: one WARN line says so, and the next open recovers from the recovery points
+     * on disk, as after a crash. So a reader of a
      * full disk's log (a {@code pq topics}) closes it without an error.
      */
     @Override
