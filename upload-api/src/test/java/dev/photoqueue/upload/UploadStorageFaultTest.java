@@ -93,6 +93,38 @@ class UploadStorageFaultTest {
         }
     }
 
+    @Test
+    void uploadsStopAtTwiceTheWorkersReserveSoThePhotosAcceptedBeforeCanStillBeProcessed() throws Exception {
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
+        Path store = config.blobDir().toAbsolutePath().normalize();
+        FaultyFileIO files = new FaultyFileIO();
+
+        try (App app = App.start(config, QueueBackends.open(config.backendSettings()), files)) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            HttpResponse<String> accepted = upload(client, "before-the-disk-filled");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String acceptedId = TestClient.json(accepted).get("id").asText();
+
+            // 24 MiB left: below the 32 MiB uploads leave, above the 16 MiB under which a worker takes no job
+            files.diskFullAfter(24L << 20, FaultyFileIO.under(store));
+            HttpResponse<String> refused = upload(client, "after-the-disk-filled");
+
+            assertEquals(507, refused.statusCode(), refused.body());
+            JsonNode error = TestClient.json(refused);
+            assertEquals("storage_full", error.get("error").asText(), refused.body());
+            assertTrue(error.get("detail").asText().contains("uploads stop at 32 MiB so that the workers can finish"),
+                    refused.body());
+            assertEquals(1, uploadedJobs(client.get("/api/queue")), "the refused upload produced no job");
+            assertEquals(List.of(acceptedId), names(store.resolve("originals")), "no staged file is left");
+
+            // the photo accepted before is still processed (this app's workers write through the real disk)
+            HttpResponse<String> added = client.admin("PUT", "/api/workers", "{\"count\":1}");
+            assertEquals(200, added.statusCode(), added.body());
+            client.await("/api/photos/" + acceptedId, photo -> photo.get("status").asText().equals("DONE"),
+                    Duration.ofSeconds(120));
+        }
+    }
+
     private static HttpResponse<String> upload(TestClient client, String idempotencyKey) {
         return client.upload("", Map.of("Idempotency-Key", idempotencyKey),
                 TestClient.Part.file("file", "GreenMeadow.jpg", TestClient.sample("GreenMeadow.jpg")));

@@ -95,7 +95,7 @@ public final class PhotoProcessor {
      * disk and spend one of its deliveries, and enough such failures dead-letter a good photo. The
      * same reserve as the in-house log's ({@code InhouseBackend}'s health).
      */
-    static final long MIN_FREE_BYTES = 16L << 20;
+    public static final long MIN_FREE_BYTES = 16L << 20;
 
     /** Bytes free for the blob store's files ({@link Long#MAX_VALUE} when the file system cannot tell). */
     long freeBytes() {

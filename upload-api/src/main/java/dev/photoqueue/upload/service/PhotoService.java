@@ -71,6 +71,9 @@ public final class PhotoService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoService.class);
     static final int RETRY_AFTER_SECONDS = 5;
+
+    /** Free space an upload must leave on the blob store's disk: twice the workers' reserve (see below). */
+    static final long UPLOAD_MIN_FREE_BYTES = 2 * PhotoProcessor.MIN_FREE_BYTES;
     /**
      * The worker version whose variants the unversioned URL {@code /api/photos/{id}/{file}} serves:
      * the first, whose files keep the layout from before versions.
@@ -202,6 +205,7 @@ public final class PhotoService {
         try (StagedOriginal staged = stage(id, request)) {
             keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
             check(id, staged);
+            requireRoomForTheWorkers(id);
             BacklogAdmission.Place place = admission.admit(id);
             RecordMetadata at;
             try {
@@ -242,6 +246,7 @@ public final class PhotoService {
             try (StagedOriginal staged = stage(id, request)) {
                 keys.requireNoOtherOriginal(request.idempotencyKey(), id, staged.sha256());
                 check(id, staged);
+                requireRoomForTheWorkers(id);
                 location = commit(id, staged);
                 sha256 = staged.sha256();
             }
@@ -283,6 +288,23 @@ public final class PhotoService {
             throw tooLarge(e.size());
         } catch (BlobIOException e) {
             throw refusedIfDiskFull(id, e);
+        }
+    }
+
+    /**
+     * STORAGE_FULL when the staged original leaves less than {@link #UPLOAD_MIN_FREE_BYTES} free on
+     * the blob store's disk. Uploads stop there so that the workers, which go on down to their own
+     * reserve ({@link PhotoProcessor#MIN_FREE_BYTES}, half of it), have room to finish the photos
+     * accepted before: a disk filled by uploads leaves a backlog that drains, not one that waits for
+     * someone to free space.
+     */
+    private void requireRoomForTheWorkers(String id) {
+        long free = blobs.usableSpace();
+        if (free < UPLOAD_MIN_FREE_BYTES) {
+            throw new UploadRejectedException(UploadRejectedException.Reason.STORAGE_FULL, "no room to store photo "
+                    + id + ": the disk of " + blobs.root() + " would have " + (free >> 20) + " MiB free with it, and "
+                    + "uploads stop at " + (UPLOAD_MIN_FREE_BYTES >> 20) + " MiB so that the workers can finish the "
+                    + "photos accepted before");
         }
     }
 
