@@ -657,13 +657,16 @@ function changedSettings(running) {
   return Object.fromEntries(Object.entries(shown).filter(([name, value]) => value !== running[name]));
 }
 
-// - worker is disabled while the pool keeps no worker (its target, what a change counts from): the
-// server refuses a change below 0 with 400, so the press could only fail. + worker enables it again,
-// through the answer to its request.
+// - worker is disabled while the pool keeps no worker (its target, what a change counts from), and
+// + worker while it keeps its max: the server refuses a change below 0 or past max with 400, so the
+// press could only fail. The other button enables it again, through the answer to its request.
 function showWorkerButtons(workers) {
   const none = workers.target === 0;
   $('worker-remove').disabled = none;
   $('worker-remove').title = none ? 'the group has no worker to remove' : '';
+  const full = workers.target >= workers.max;
+  $('worker-add').disabled = full;
+  $('worker-add').title = full ? 'the pool keeps the most workers it may: ' + workers.max : '';
 }
 
 function wire() {

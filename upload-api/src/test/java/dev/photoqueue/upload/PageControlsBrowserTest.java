@@ -2,6 +2,7 @@ package dev.photoqueue.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.photoqueue.upload.service.SettingsFile;
+import dev.photoqueue.worker.WorkerConfig;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same element through it; what an action did is said in the card of its button; and a replay
  * the form does not say where to start is not sent, and its answer is told in the browser's time
  * zone. Each press of + worker counts, however quickly they follow; - worker is disabled while the
- * group keeps no worker, since the server refuses it then. The load generator asks for the
+ * group keeps no worker, and + worker while the pool keeps its maximum, since the server refuses
+ * them then. The load generator asks for the
  * admin token only to change the partition key.
  */
 class PageControlsBrowserTest {
@@ -132,6 +134,44 @@ class PageControlsBrowserTest {
             js.executeScript("document.getElementById('worker-remove').click()");
             assertEquals(List.of(), js.executeScript("return window.puts"));
             assertEquals("muted", driver.findElement(By.id("group-status")).getDomAttribute("class"));
+        });
+    }
+
+    /**
+     * The page's reads of {@code GET /api/workers} get the server's answer with its {@code target}
+     * set to its {@code max}: a real pool at the maximum runs 64 workers, too many to start in a
+     * test, and no setting lowers the maximum.
+     */
+    @Test
+    void plusWorkerIsDisabledWhileThePoolKeepsTheMostWorkersItMayAndEnabledOnceItKeepsFewer() throws Exception {
+        onPage(Map.of("WORKERS", "1", "PARTITIONS", "1"), (running, driver, wait) -> {
+            wait.until(d -> d.findElement(By.id("fact-live")).getText().equals("connected")
+                    && d.findElement(By.id("fact-workers")).getText().startsWith("1 of 1"));
+            assertTrue(driver.findElement(By.id("worker-add")).isEnabled(), "+ worker enabled below the maximum");
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            js.executeScript("window.realFetch = window.fetch;"
+                    + " window.fetch = async (url, init) => { const answer = await window.realFetch(url, init);"
+                    + " if (url !== '/api/workers' || (init && init.method !== 'GET')) return answer;"
+                    + " const workers = await answer.json(); workers.target = workers.max;"
+                    + " return new Response(JSON.stringify(workers), { status: answer.status,"
+                    + " headers: { 'Content-Type': 'application/json' } }); };");
+            int max = WorkerConfig.MAX_WORKER_COUNT;
+            wait.withMessage("+ worker disabled at the maximum").until(d ->
+                    d.findElement(By.id("fact-workers")).getText().startsWith("1 of " + max)
+                            && !d.findElement(By.id("worker-add")).isEnabled());
+            assertEquals("the pool keeps the most workers it may: " + max,
+                    driver.findElement(By.id("worker-add")).getDomAttribute("title"));
+            assertTrue(driver.findElement(By.id("worker-remove")).isEnabled(), "- worker stays enabled");
+
+            recordPuts(js);
+            js.executeScript("document.getElementById('worker-add').click()");
+            assertEquals(List.of(), js.executeScript("return window.puts"), "a press of + worker sent nothing");
+
+            js.executeScript("window.fetch = window.realFetch");
+            wait.withMessage("+ worker enabled again by the server's own answer").until(d ->
+                    d.findElement(By.id("fact-workers")).getText().startsWith("1 of 1")
+                            && d.findElement(By.id("worker-add")).isEnabled());
+            assertEquals("", driver.findElement(By.id("worker-add")).getDomAttribute("title"));
         });
     }
 

@@ -123,6 +123,23 @@ class QueueAdminApiTest {
     }
 
     @Test
+    void theWorkersAnswerNamesTheMostWorkersThePoolKeepsAndAChangePastItIsRefused() {
+        int limit = WorkerConfig.MAX_WORKER_COUNT;
+        JsonNode read = json(client.get("/api/workers"));
+        assertEquals(limit, read.get("max").asInt(), read.toString());
+        HttpResponse<String> same = client.admin("PUT", "/api/workers", "{\"change\":0}");
+        assertEquals(200, same.statusCode(), same.body());
+        assertEquals(limit, json(same).get("max").asInt(), same.body());
+
+        int target = json(same).get("target").asInt();
+        HttpResponse<String> past = client.admin("PUT", "/api/workers", "{\"change\":" + (limit - target + 1) + "}");
+        assertError(past, 400, "bad_request");
+        assertTrue(json(past).get("detail").asText().contains("makes " + (limit + 1) + ", outside 0.." + limit),
+                past.body());
+        assertEquals(target, json(client.get("/api/workers")).get("target").asInt(), "nothing changed");
+    }
+
+    @Test
     void aChangeOfTheWorkersIsAddedToTheNumberKeptAndEachOfSeveralAtOnceCounts() throws Exception {
         int before = json(client.get("/api/workers")).get("target").asInt();
         ExecutorService senders = Executors.newFixedThreadPool(4);

@@ -196,11 +196,12 @@ public final class AdminController {
 
     private Workers workerBody(List<String> ids) {
         return new Workers(ids.size(), ids, workers.target(), workers.restarting(), workers.restarts(),
-                workers.restartDelayMs());
+                workers.restartDelayMs(), workers.max());
     }
 
-    /** The body of {@code GET|PUT /api/workers}. */
-    record Workers(int count, List<String> workers, int target, int restarting, long restarts, long restartDelayMs) {
+    /** The body of {@code GET|PUT /api/workers}; {@code max}: the most workers a count or change may reach. */
+    record Workers(int count, List<String> workers, int target, int restarting, long restarts, long restartDelayMs,
+                   int max) {
     }
 
     private Settings settingsBody(RuntimeSettings s) {

@@ -130,6 +130,11 @@ public final class WorkerService {
         return pool.config().restartDelay().toMillis();
     }
 
+    /** The most workers the pool keeps: {@link #resize} and {@link #resizeBy} refuse a count past it. */
+    public int max() {
+        return WorkerConfig.MAX_WORKER_COUNT;
+    }
+
     /** Grows or shrinks the pool; {@link InvalidValueException} outside 0..{@value WorkerConfig#MAX_WORKER_COUNT}. */
     public synchronized List<String> resize(int count) {
         if (count < 0 || count > WorkerConfig.MAX_WORKER_COUNT) {
