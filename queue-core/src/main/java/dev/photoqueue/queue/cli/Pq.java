@@ -49,11 +49,16 @@ public final class Pq {
      * The log's INFO lines (topic created, directory opened) are for servers, not for a shell user,
      * so pq.jar's SLF4J binding shows warnings and errors only, unless told otherwise with -D.
      * Kafka's clients warn once per connection retry, which pq's own one-line error says better
-     * when the cluster is unreachable: their errors only. Must run before the first logger is created.
+     * when the cluster is unreachable: their errors only. A segment's warning that an index entry
+     * found no room (a full disk) is none for a shell user either: an index is a cache, lookups scan
+     * past the gap, and the log's own warning at close says what the next open rebuilds, so that a
+     * produce whose records were acknowledged prints at most that one line besides its summary.
+     * Must run before the first logger is created.
      */
     private static void quietLogging() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.photoqueue.queue.log.LogSegment", "error");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     }

@@ -4,8 +4,10 @@ import dev.photoqueue.queue.api.DataDirectoryLockedException;
 import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.testing.SmallFileSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,6 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PqJarIT {
 
     private static Path jar;
+
+    /** For the full-disk test; the child JVMs' index mappings end with them, so it unmounts at once. */
+    @RegisterExtension
+    static final SmallFileSystem disk = SmallFileSystem.ofBytes(1L << 20);
 
     @TempDir
     Path dir;
@@ -121,6 +127,41 @@ class PqJarIT {
             assertEquals(0, dumped.exit(), dumped.toString());
             assertTrue(dumped.out().matches("partition=0 offset=0 timestamp=\\S+ key=\"k\" size=1\n"), dumped.out());
         }
+    }
+
+    @Test
+    void aProduceOnAFullDiskWhoseRecordsAreAcknowledgedExitsZeroWithOneWarningAboutTheClose() throws Exception {
+        Path mountPoint = disk.mountPoint();
+        String dataDir = mountPoint.resolve("queue").toString();
+        // Three such lines take a partition's log into its second page without an offset index
+        // entry; the fourth then fits in that page but is due an entry, whose page is new.
+        String line = "r".repeat(1900) + "\n";
+        Exec first = pq(line.repeat(6), "produce", "--data-dir", dataDir, "--topic", "photos", "--partitions", "2");
+        assertEquals(0, first.exit(), first.toString());
+        Path filler = mountPoint.resolve("filler");
+        try {
+            try {
+                Files.write(filler, new byte[(int) disk.bytes()]);
+            } catch (IOException expected) {
+                // the disk is full: what fitted stays
+            }
+            Exec full = pq(line.repeat(2), "produce", "--data-dir", dataDir, "--topic", "photos");
+            assertEquals(0, full.exit(), "both records were acknowledged: " + full);
+            List<String> lines = full.err().lines().toList();
+            assertTrue(lines.contains("produced 2 records to photos"), full.toString());
+            // Before: also "WARN LogSegment - index entry for offset 3 of …/photos/1/….log not written".
+            List<String> warnings = lines.stream().filter(l -> !l.startsWith("produced ")).toList();
+            assertEquals(1, warnings.size(), "one warning, about the close: " + full);
+            assertTrue(warnings.get(0).startsWith("WARN LogManager - closed ")
+                    && warnings.get(0).contains("No space left on device")
+                    && warnings.get(0).contains("the next open checks them as after a crash"), full.toString());
+        } finally {
+            Files.deleteIfExists(filler);
+        }
+        Exec consumed = pq("", "consume", "--data-dir", dataDir, "--topic", "photos", "--from-beginning",
+                "--timeout-ms", "500");
+        assertEquals(0, consumed.exit(), consumed.toString());
+        assertEquals(line.repeat(8), consumed.out(), "every acknowledged record after the reopen");
     }
 
     @Test
