@@ -176,10 +176,12 @@ final class ConsumerLoop implements Runnable {
      * Makes the next stop leave the jobs its last poll handed out and not yet started, instead of
      * finishing them: for a switch of delivery guarantee, whose jobs must not run under the old one
      * (an at-most-once job must not be redelivered by an at-least-once worker). Each such job comes
-     * again to the next member, its delivery spent.
+     * again to the next member, its delivery spent. Not for an at-most-once worker: its jobs were
+     * done when handed out and come to no one again, so left they would be lost without a trace;
+     * it runs them, under the guarantee they were delivered with.
      */
     void leaveUnstartedJobsOnStop() {
-        leaveUnstarted = true;
+        leaveUnstarted = delivery != Delivery.AT_MOST_ONCE;
     }
 
     /** True once the loop ended by a chaos crash: its member was left silent, its transaction open. */

@@ -67,28 +67,15 @@ class StopDuringPollTest {
                 // The first worker is told to stop inside the poll that hands it the job.
                 ConsumerLoop[] first = new ConsumerLoop[1];
                 AtomicInteger handedOut = new AtomicInteger();
-                GroupConsumer real = backend.groupConsumer(member(config, "w-0"));
-                GroupConsumer stoppedInPoll = (GroupConsumer) Proxy.newProxyInstance(
-                        GroupConsumer.class.getClassLoader(), new Class<?>[] {GroupConsumer.class},
-                        (proxy, method, args) -> {
-                            Object result;
-                            try {
-                                result = method.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                            if (method.getName().equals("poll") && !((List<?>) result).isEmpty()) {
-                                handedOut.addAndGet(((List<?>) result).size());
-                                first[0].requestStop();
-                            }
-                            return result;
-                        });
+                GroupConsumer stoppedInPoll = stoppingInPoll(backend.groupConsumer(member(config, "w-0",
+                        Delivery.AT_LEAST_ONCE)), first, handedOut, false);
                 first[0] = new ConsumerLoop("w-0", stoppedInPoll, producer, PhotoProcessor.from(config), codec,
                         config, new Chaos(), Delivery.AT_LEAST_ONCE, null);
                 run(first[0]);
                 assertEquals(1, handedOut.get(), "jobs the stopping worker's poll handed out");
                 // A second worker takes whatever the first left, as the next member of the group would.
-                ConsumerLoop second = new ConsumerLoop("w-1", backend.groupConsumer(member(config, "w-1")), producer,
+                ConsumerLoop second = new ConsumerLoop("w-1", backend.groupConsumer(member(config, "w-1",
+                        Delivery.AT_LEAST_ONCE)), producer,
                         PhotoProcessor.from(config), codec, config, new Chaos(), Delivery.AT_LEAST_ONCE, null);
                 Thread thread = new Thread(second, "after-stop-w-1");
                 thread.start();
@@ -110,8 +97,68 @@ class StopDuringPollTest {
         }
     }
 
-    private static GroupConsumerConfig member(WorkerConfig config, String clientId) {
-        return config.consumerConfig(clientId, Delivery.AT_LEAST_ONCE, ConsumptionMode.ORDERED);
+    @Test
+    void anAtMostOnceJobHandedOutAsASwitchOfGuaranteeStopsItsWorkerIsProcessedNotLost() throws Exception {
+        WorkerConfig config = WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(),
+                "blob.fsync", "false", "poll.timeout.ms", "50"));
+        BlobStore files = BlobStore.onFileSystem(config.blobDir(), false);
+        MessageCodec codec = new MessageCodec();
+        try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse",
+                "data.dir", dir.resolve("queue").toString()))) {
+            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
+            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
+            String id = "handed-out-at-the-switch";
+            try (Producer producer = backend.producer()) {
+                byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
+                PhotoUploaded job = new PhotoUploaded(id, files.storeOriginal(id, photo), BlobStore.sha256(photo),
+                        Instant.now(), null, null);
+                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
+                        codec.encode(job))).get();
+                // At-most-once, the hand-out is the job's only delivery: the group's position has moved past it.
+                ConsumerLoop[] retiring = new ConsumerLoop[1];
+                AtomicInteger handedOut = new AtomicInteger();
+                GroupConsumer stoppedInPoll = stoppingInPoll(backend.groupConsumer(member(config, "w-0",
+                        Delivery.AT_MOST_ONCE)), retiring, handedOut, true);
+                retiring[0] = new ConsumerLoop("w-0", stoppedInPoll, producer, PhotoProcessor.from(config), codec,
+                        config, new Chaos(), Delivery.AT_MOST_ONCE, null);
+                run(retiring[0]);
+                assertEquals(1, handedOut.get(), "jobs the retiring worker's poll handed out");
+            }
+            try (EventLog log = new EventLog(backend)) {
+                List<PhotoProcessed> processed = EventLog.processed(log.readToEnd(WAIT));
+                assertEquals(List.of("w-0"), processed.stream().map(PhotoProcessed::workerId).toList(),
+                        "the at-most-once job, which no one gets again, was run by the worker it was handed to");
+            }
+        }
+    }
+
+    /**
+     * {@code real}, whose poll that hands out a job asks {@code loop[0]} to stop, as a resize or (with
+     * {@code forSwitch}) a switch of delivery guarantee does at that moment; counts the jobs handed out.
+     */
+    private static GroupConsumer stoppingInPoll(GroupConsumer real, ConsumerLoop[] loop, AtomicInteger handedOut,
+                                                boolean forSwitch) {
+        return (GroupConsumer) Proxy.newProxyInstance(GroupConsumer.class.getClassLoader(),
+                new Class<?>[] {GroupConsumer.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("poll") && !((List<?>) result).isEmpty()) {
+                        handedOut.addAndGet(((List<?>) result).size());
+                        if (forSwitch) {
+                            loop[0].leaveUnstartedJobsOnStop();
+                        }
+                        loop[0].requestStop();
+                    }
+                    return result;
+                });
+    }
+
+    private static GroupConsumerConfig member(WorkerConfig config, String clientId, Delivery delivery) {
+        return config.consumerConfig(clientId, delivery, ConsumptionMode.ORDERED);
     }
 
     private static void run(ConsumerLoop loop) throws InterruptedException {
