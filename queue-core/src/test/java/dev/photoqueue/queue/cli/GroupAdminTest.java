@@ -216,7 +216,8 @@ class GroupAdminTest {
 
     /**
      * Topic {@code topic}, one partition whose first records were deleted by size retention;
-     * returns its start offset, waited for until it is past 0.
+     * returns its start offset, waited for until retention has deleted every segment it will (all
+     * but the active one, which it never deletes), so that the start moves no further.
      */
     private long recordsBeforeTheStartDeleted(String topic) throws Exception {
         try (QueueBackend backend = QueueBackends.open(Map.of("data.dir", dataDir(), "auto.create.topics", "false",
@@ -231,12 +232,20 @@ class GroupAdminTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
                 long start = backend.admin().describeTopic(topic).partitions().get(0).startOffset();
-                if (start > 0) {
+                if (start > 0 && segmentFiles(topic) == 1) {
                     return start;
                 }
-                assertTrue(System.nanoTime() < deadline, "retention deleted no segment of " + topic + " within 30 s");
+                assertTrue(System.nanoTime() < deadline, "retention left more than the active segment of " + topic
+                        + " after 30 s");
                 Thread.sleep(10);
             }
+        }
+    }
+
+    /** The segments of {@code topic}'s partition 0: its {@code .log} files. */
+    private long segmentFiles(String topic) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of(dataDir(), topic, "0"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).count();
         }
     }
 
