@@ -49,21 +49,12 @@ class StopDuringPollTest {
 
     @Test
     void aJobHandedOutAsTheStopComesIsProcessedOnItsFirstDelivery() throws Exception {
-        WorkerConfig config = WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(),
-                "blob.fsync", "false", "poll.timeout.ms", "50"));
-        BlobStore files = BlobStore.onFileSystem(config.blobDir(), false);
+        WorkerConfig config = config();
         MessageCodec codec = new MessageCodec();
         try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse",
                 "data.dir", dir.resolve("queue").toString()))) {
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
-            String id = "stopped-in-poll";
             try (Producer producer = backend.producer()) {
-                byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
-                PhotoUploaded job = new PhotoUploaded(id, files.storeOriginal(id, photo), BlobStore.sha256(photo),
-                        Instant.now(), null, null);
-                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(job))).get();
+                produceOneJob(backend, producer, config, codec, "stopped-in-poll");
                 // The first worker is told to stop inside the poll that hands it the job.
                 ConsumerLoop[] first = new ConsumerLoop[1];
                 AtomicInteger handedOut = new AtomicInteger();
@@ -99,21 +90,12 @@ class StopDuringPollTest {
 
     @Test
     void anAtMostOnceJobHandedOutAsASwitchOfGuaranteeStopsItsWorkerIsProcessedNotLost() throws Exception {
-        WorkerConfig config = WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(),
-                "blob.fsync", "false", "poll.timeout.ms", "50"));
-        BlobStore files = BlobStore.onFileSystem(config.blobDir(), false);
+        WorkerConfig config = config();
         MessageCodec codec = new MessageCodec();
         try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse",
                 "data.dir", dir.resolve("queue").toString()))) {
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
-            String id = "handed-out-at-the-switch";
             try (Producer producer = backend.producer()) {
-                byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
-                PhotoUploaded job = new PhotoUploaded(id, files.storeOriginal(id, photo), BlobStore.sha256(photo),
-                        Instant.now(), null, null);
-                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(job))).get();
+                produceOneJob(backend, producer, config, codec, "handed-out-at-the-switch");
                 // At-most-once, the hand-out is the job's only delivery: the group's position has moved past it.
                 ConsumerLoop[] retiring = new ConsumerLoop[1];
                 AtomicInteger handedOut = new AtomicInteger();
@@ -130,6 +112,24 @@ class StopDuringPollTest {
                         "the at-most-once job, which no one gets again, was run by the worker it was handed to");
             }
         }
+    }
+
+    private WorkerConfig config() {
+        return WorkerConfig.fromSettings(Map.of("blob.dir", dir.resolve("blobs").toString(), "blob.fsync", "false",
+                "poll.timeout.ms", "50"));
+    }
+
+    /** The topics, and one photo's job on a partition of its own, its original in the blob store. */
+    private static void produceOneJob(QueueBackend backend, Producer producer, WorkerConfig config,
+                                      MessageCodec codec, String id) throws Exception {
+        backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
+        backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
+        BlobStore files = BlobStore.onFileSystem(config.blobDir(), false);
+        byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
+        PhotoUploaded job = new PhotoUploaded(id, files.storeOriginal(id, photo), BlobStore.sha256(photo),
+                Instant.now(), null, null);
+        producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, id.getBytes(StandardCharsets.UTF_8),
+                codec.encode(job))).get();
     }
 
     /**
