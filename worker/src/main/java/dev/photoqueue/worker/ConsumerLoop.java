@@ -356,8 +356,8 @@ final class ConsumerLoop implements Runnable {
             published.published(event);
             return true;
         } catch (FencedMemberException e) {
-            // the commit was refused and aborted: the partition or the record went to another member
-            LOG.info("worker {}: the transaction of photo {} was aborted, its job went to another member: {}",
+            // the commit was refused and aborted: the job is delivered again, here or to another member
+            LOG.info("worker {}: the transaction of photo {} was aborted, its job is delivered again: {}",
                     workerId, event.photoId(), e.getMessage());
             return false;
         } catch (ProducerFencedException e) {

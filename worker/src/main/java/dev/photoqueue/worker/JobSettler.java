@@ -135,14 +135,14 @@ final class JobSettler {
     }
 
     /**
-     * Settles the record; a fenced member's settlement is void (the job went to another member).
+     * Settles the record; a fenced member's settlement is void (the job is delivered again).
      * True unless it was released.
      */
     boolean settle(ConsumerRecord record, AckType type, String error) {
         try {
             consumer.acknowledge(record, type, error);
         } catch (FencedMemberException e) {
-            LOG.info("worker {}: {} of {}@{} came too late, the job was handed to another member: {}", workerId, type,
+            LOG.info("worker {}: {} of {}@{} came too late, the job is delivered again: {}", workerId, type,
                     record.topicPartition(), record.offset(), e.getMessage());
         }
         return type != AckType.RELEASE;

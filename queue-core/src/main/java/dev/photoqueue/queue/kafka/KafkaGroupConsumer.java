@@ -51,6 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code max.poll.interval.ms}. A member that does not poll for that long leaves the group (its
  * partitions are reassigned, its acks are fenced from then on) and is told at its next poll that
  * its partitions were lost. Unlike the in-house log, an ack alone does not keep a member alive.
+ * The member refuses acks past that time by its own clock; when the poll comes before Kafka's
+ * heartbeat thread has acted on its clock (a busy machine), Kafka keeps the member, and the poll
+ * reads the refused records again itself, so none stays outstanding with no one to deliver it.
  *
  * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
  * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
@@ -82,9 +85,17 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private boolean closed;
 
     KafkaGroupConsumer(KafkaBackend backend, GroupConsumerConfig config) {
+        this(backend, config, OrderedMemberClient.create(backend.config(), config));
+    }
+
+    /**
+     * Over a Kafka consumer made elsewhere; tests give one whose {@code max.poll.interval.ms} is
+     * longer than the member's session timeout, as a starved heartbeat thread makes it in effect.
+     */
+    KafkaGroupConsumer(KafkaBackend backend, GroupConsumerConfig config, KafkaConsumer<byte[], byte[]> consumer) {
         this.backend = backend;
         this.config = config;
-        this.consumer = OrderedMemberClient.create(backend.config(), config);
+        this.consumer = consumer;
         this.owned = new OwnedPartitions(backend, config, consumer, this::memberId);
         this.commits = new BatchedAckCommitter(backend, config, consumer, owned, this::memberId, lock,
                 this::timerMayCommit);
@@ -142,6 +153,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private List<ConsumerRecord> pollOnce(Duration timeout) {
         lastPollNanos = System.nanoTime();
         try {
+            owned.readAgainSettledLate();
             commits.commitAcksIfDue();
             long pauseLeft = owned.resumeDuePartitions();
             long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();

@@ -2,6 +2,8 @@ package dev.photoqueue.queue.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * What an ORDERED group member knows of a partition it owns now. Plain mutable state with no
@@ -16,4 +18,10 @@ final class OwnedPartition {
     final Map<Long, String> lastError = new HashMap<>();
     /** System.nanoTime after which a paused (released) partition is read again; 0 when not paused. */
     long resumeAtNanos;
+    /**
+     * Outstanding offsets whose settlement came after the member's session timeout and was refused.
+     * Kafka may not have removed the member yet (its heartbeat thread acts on its own clock): the
+     * member's next poll then reads them again itself ({@link OwnedPartitions#readAgainSettledLate}).
+     */
+    final NavigableSet<Long> settledLate = new TreeSet<>();
 }

@@ -250,14 +250,17 @@ final class OwnedPartitions {
             throw fenced(tp, "it does not own " + tp + " (any more)");
         }
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        Integer count = o.outstanding.get(record.offset());
         if (silentMs > config.sessionTimeoutMs()) {
+            if (count != null && count == record.deliveryCount()) {
+                o.settledLate.add(record.offset());
+            }
             throw fenced(tp, "it has not polled for " + silentMs + " ms, past its session timeout of "
-                    + config.sessionTimeoutMs() + " ms, so Kafka removed it from the group");
+                    + config.sessionTimeoutMs() + " ms, so Kafka removes it from the group; the record comes again");
         }
         if (o.progress != null && o.progress.isDone(record.offset())) {
             return null;
         }
-        Integer count = o.outstanding.get(record.offset());
         if (count == null || count != record.deliveryCount()) {
             throw fenced(tp, "record " + tp + "@" + record.offset() + " with delivery count " + record.deliveryCount()
                     + " is not a current delivery to this member" + (count == null ? "" : " (current: " + count + ")"));
@@ -297,6 +300,34 @@ final class OwnedPartitions {
         }
     }
 
+    /**
+     * Before a poll: the partitions still owned with deliveries refused as settled too late are
+     * read again from the first of them. Kafka kept the member (its heartbeat thread had not yet
+     * seen the poll interval run out when the poll came), so no other member will get these
+     * records: without this they would stay outstanding here, and the committed offset stuck
+     * before them, while the member lives. Each refused delivery counts, as a delivery to a member
+     * removed for silence does; the ones handed out after it and not refused come again uncounted.
+     * A partition Kafka has taken away meanwhile is left alone: the poll tells it lost.
+     */
+    void readAgainSettledLate() {
+        for (Map.Entry<TopicPartition, OwnedPartition> e : owned.entrySet()) {
+            OwnedPartition o = e.getValue();
+            if (o.settledLate.isEmpty()) {
+                continue;
+            }
+            long from = o.settledLate.first();
+            Set<Long> late = Set.copyOf(o.settledLate);
+            o.settledLate.clear();
+            o.outstanding.keySet().stream().filter(off -> off > from && !late.contains(off))
+                    .forEach(o.progress::undeliver);
+            o.outstanding.keySet().removeIf(off -> off >= from);
+            var ktp = KafkaQueueConsumer.toKafka(e.getKey());
+            if (consumer.assignment().contains(ktp)) {
+                consumer.seek(ktp, from);
+            }
+        }
+    }
+
     /** The partition continues from the released record after a backoff; later deliveries come again after it. */
     void release(TopicPartition tp, OwnedPartition o, ConsumerRecord record, String error) {
         long offset = record.offset();
@@ -304,6 +335,7 @@ final class OwnedPartitions {
         // record released again and again does not use up the deliveries of the records behind it.
         o.outstanding.keySet().stream().filter(off -> off > offset).forEach(o.progress::undeliver);
         o.outstanding.keySet().removeIf(off -> off >= offset);
+        o.settledLate.removeIf(off -> off >= offset);
         if (error != null) {
             o.lastError.put(offset, error);
         }
