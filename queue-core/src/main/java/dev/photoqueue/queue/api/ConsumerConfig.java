@@ -30,20 +30,13 @@ public record ConsumerConfig(int maxPollRecords, int fetchMaxBytes) {
     }
 
     /** Collects settings; every one has a default. */
-    public static final class Builder {
-        private int maxPollRecords = 500;
-        private int fetchMaxBytes = 1 << 20;
+    public static final class Builder extends ReadLimitsBuilder<Builder> {
 
         private Builder() {
         }
 
-        public Builder maxPollRecords(int value) {
-            this.maxPollRecords = value;
-            return this;
-        }
-
-        public Builder fetchMaxBytes(int value) {
-            this.fetchMaxBytes = value;
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -97,8 +97,8 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
                 .maxInFlightPerPartition(maxInFlightPerPartition);
     }
 
-    /** Collects settings; every one but the group id has a default. */
-    public static final class Builder {
+    /** Collects settings; every one but the group id has a default (the read limits' as for a plain consumer). */
+    public static final class Builder extends ReadLimitsBuilder<Builder> {
         static final int DEFAULT_MAX_DELIVERIES = 5;
         static final long DEFAULT_RETRY_BACKOFF_MS = 100;
         static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
@@ -110,8 +110,6 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
         private Assignor assignor = Assignor.STICKY;
         private AutoOffsetReset autoOffsetReset = AutoOffsetReset.EARLIEST;
         private long sessionTimeoutMs = 10_000;
-        private int maxPollRecords = ConsumerConfig.DEFAULTS.maxPollRecords();
-        private int fetchMaxBytes = ConsumerConfig.DEFAULTS.fetchMaxBytes();
         private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
         private long retryBackoffMs = DEFAULT_RETRY_BACKOFF_MS;
         private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
@@ -121,6 +119,11 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
 
         private Builder(String groupId) {
             this.groupId = groupId;
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         public Builder clientId(String value) {
@@ -145,16 +148,6 @@ public record GroupConsumerConfig(String groupId, String clientId, DeliveryGuara
 
         public Builder sessionTimeoutMs(long value) {
             this.sessionTimeoutMs = value;
-            return this;
-        }
-
-        public Builder maxPollRecords(int value) {
-            this.maxPollRecords = value;
-            return this;
-        }
-
-        public Builder fetchMaxBytes(int value) {
-            this.fetchMaxBytes = value;
             return this;
         }
 

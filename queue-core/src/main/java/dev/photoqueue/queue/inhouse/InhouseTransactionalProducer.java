@@ -1,6 +1,5 @@
 package dev.photoqueue.queue.inhouse;
 
-import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.ProducerFencedException;
 import dev.photoqueue.queue.api.ProducerRecord;
@@ -8,14 +7,12 @@ import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.RecordTooLargeException;
 import dev.photoqueue.queue.api.TransactionAbortedException;
-import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.inhouse.TransactionLog.Output;
 import dev.photoqueue.queue.log.PartitionLog;
-import dev.photoqueue.queue.spi.TransactionState;
+import dev.photoqueue.queue.spi.BackendTransactionalProducer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * consumer can ever read an output of a transaction that did not commit. A transaction holds at
  * most {@value TransactionLog#MAX_COMMIT_BYTES} bytes of outputs. Not thread-safe.
  */
-final class InhouseTransactionalProducer implements TransactionalProducer {
+final class InhouseTransactionalProducer extends BackendTransactionalProducer<InhouseGroupConsumer> {
 
     private record Staged(Output output, CompletableFuture<RecordMetadata> result) {
     }
@@ -32,37 +29,26 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     private final TransactionCoordinator coordinator;
     private final InhouseBackend backend;
     private final InhouseProducer router;
-    private final String transactionalId;
     private final int epoch;
     private long sequence;
-    private final TransactionState<InhouseGroupConsumer> state;
     private final List<Staged> staged = new ArrayList<>();
     private long stagedBytes;
 
     InhouseTransactionalProducer(InhouseBackend backend, TransactionCoordinator coordinator, String transactionalId) {
+        super(transactionalId, member -> member.config().delivery(), "SHARED-mode locks cannot join a transaction");
         this.backend = backend;
         this.coordinator = coordinator;
         this.router = new InhouseProducer(backend);
-        this.transactionalId = transactionalId;
-        this.state = new TransactionState<>(transactionalId, member -> member.config().delivery());
         this.epoch = coordinator.register(transactionalId);
     }
 
+    /** Nothing to do: the transaction exists only in memory until its commit. */
     @Override
-    public String transactionalId() {
-        return transactionalId;
+    protected void beginInBackend() {
     }
 
     @Override
-    public void beginTransaction() {
-        state.ensureNoneOpen();
-        state.begun();
-    }
-
-    @Override
-    public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
-        Objects.requireNonNull(record, "record");
-        state.ensureOpen("send");
+    protected CompletableFuture<RecordMetadata> sendInTransaction(ProducerRecord record) {
         try {
             PartitionLog target = router.route(record, true);
             target.checkRecordSize(record.key(), record.value(), record.headers());
@@ -70,7 +56,7 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
                     record.value(), record.headers());
             long size = TransactionLog.encodedSize(output);
             if (stagedBytes + size > TransactionLog.MAX_COMMIT_BYTES) {
-                throw new RecordTooLargeException(record.topic() + " (in the transaction of " + transactionalId + ")",
+                throw new RecordTooLargeException(record.topic() + " (in the transaction of " + transactionalId() + ")",
                         stagedBytes + size, TransactionLog.MAX_COMMIT_BYTES);
             }
             CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
@@ -83,29 +69,23 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     }
 
     @Override
-    public void ackInTransaction(GroupConsumer consumer, ConsumerRecord record) {
-        state.addInput(consumer, inputSource(consumer), record, "SHARED-mode locks cannot join a transaction");
-    }
-
-    @Override
-    public void commitTransaction() {
-        state.ensureOpen("commitTransaction");
+    protected void commitInBackend() {
         List<Output> outputs = staged.stream().map(Staged::output).toList();
         List<Staged> results = List.copyOf(staged);
         try {
-            List<RecordMetadata> written = coordinator.commit(transactionalId, epoch, sequence++, outputs,
-                    state.inputsOf() == null ? null : state.inputsOf().session(), List.copyOf(state.inputs()));
+            List<RecordMetadata> written = coordinator.commit(transactionalId(), epoch, sequence++, outputs,
+                    state().inputsOf() == null ? null : state().inputsOf().session(), List.copyOf(state().inputs()));
             for (int i = 0; i < results.size(); i++) {
                 results.get(i).result().complete(written.get(i));
             }
         } catch (ProducerFencedException e) {
-            state.fence();
-            fail(results, new TransactionAbortedException(transactionalId, e.getMessage()));
+            state().fence();
+            fail(results, new TransactionAbortedException(transactionalId(), e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
             // Past the commit point the outputs will be written (now or at the next open): not aborted.
             fail(results, e instanceof TransactionCoordinator.IncompleteCommitException ? e
-                    : new TransactionAbortedException(transactionalId, e.getMessage()));
+                    : new TransactionAbortedException(transactionalId(), e.getMessage()));
             throw e;
         } finally {
             clear();
@@ -113,14 +93,13 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     }
 
     @Override
-    public void abortTransaction() {
-        state.ensureOpen("abortTransaction");
-        fail(staged, new TransactionAbortedException(transactionalId, "aborted by the application"));
+    protected void abortInBackend() {
+        fail(staged, new TransactionAbortedException(transactionalId(), "aborted by the application"));
         clear();
     }
 
-    /** {@code consumer} if it is an ORDERED member of this backend (whose acks can join a transaction), or null. */
-    private InhouseGroupConsumer inputSource(GroupConsumer consumer) {
+    @Override
+    protected InhouseGroupConsumer orderedMemberOf(GroupConsumer consumer) {
         return consumer instanceof InhouseGroupConsumer member && member.backend() == backend ? member : null;
     }
 
@@ -131,20 +110,20 @@ final class InhouseTransactionalProducer implements TransactionalProducer {
     }
 
     private void clear() {
-        state.end();
+        state().end();
         staged.clear();
         stagedBytes = 0;
     }
 
     @Override
     public void close() {
-        if (state.isClosed()) {
+        if (state().isClosed()) {
             return;
         }
-        if (state.isOpen()) {
-            fail(staged, new TransactionAbortedException(transactionalId, "the producer was closed"));
+        if (state().isOpen()) {
+            fail(staged, new TransactionAbortedException(transactionalId(), "the producer was closed"));
             clear();
         }
-        state.close();
+        state().close();
     }
 }

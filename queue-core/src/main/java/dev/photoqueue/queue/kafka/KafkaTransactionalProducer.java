@@ -1,6 +1,5 @@
 package dev.photoqueue.queue.kafka;
 
-import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.ProducerFencedException;
@@ -9,7 +8,7 @@ import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.RecordMetadata;
 import dev.photoqueue.queue.api.TransactionAbortedException;
 import dev.photoqueue.queue.api.TransactionalProducer;
-import dev.photoqueue.queue.spi.TransactionState;
+import dev.photoqueue.queue.spi.BackendTransactionalProducer;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * commit, and fail with {@link TransactionAbortedException} otherwise, as on the in-house backend.
  * Not thread-safe.
  */
-final class KafkaTransactionalProducer implements TransactionalProducer {
+final class KafkaTransactionalProducer extends BackendTransactionalProducer<KafkaGroupConsumer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTransactionalProducer.class);
 
@@ -57,52 +55,41 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     static final int TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final KafkaBackend backend;
-    private final String transactionalId;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final TransactionState<KafkaGroupConsumer> state;
     private final List<Sent> sent = new ArrayList<>();
 
     KafkaTransactionalProducer(KafkaBackend backend, String transactionalId) {
+        super(transactionalId, member -> member.config().delivery(),
+                "share groups have no transactional acknowledgement");
         this.backend = backend;
-        this.transactionalId = transactionalId;
-        this.state = new TransactionState<>(transactionalId, member -> member.config().delivery());
         Map<String, Object> props = backend.config().clientBase();
         props.put("acks", "all");
         props.put("enable.idempotence", true);
-        props.put("transactional.id", transactionalId);
+        props.put("transactional.id", transactionalId());
         props.put("max.block.ms", backend.config().requestTimeoutMs());
         props.put("max.request.size", KafkaQueueProducer.MAX_REQUEST_BYTES);
-        props.putIfAbsent("client.id", "photoqueue-tx-" + transactionalId);
+        props.putIfAbsent("client.id", "photoqueue-tx-" + transactionalId());
         props.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
         } catch (KafkaException e) {
             producer.close(Duration.ZERO);
-            throw KafkaErrors.translate(e, backend.config(), "start transactional producer " + transactionalId, null);
+            throw KafkaErrors.translate(e, backend.config(), "start transactional producer " + transactionalId(), null);
         }
     }
 
     @Override
-    public String transactionalId() {
-        return transactionalId;
-    }
-
-    @Override
-    public void beginTransaction() {
-        state.ensureNoneOpen();
+    protected void beginInBackend() {
         try {
             producer.beginTransaction();
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
             throw fence(e);
         }
-        state.begun();
     }
 
     @Override
-    public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
-        Objects.requireNonNull(record, "record");
-        state.ensureOpen("send");
+    protected CompletableFuture<RecordMetadata> sendInTransaction(ProducerRecord record) {
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
@@ -121,26 +108,20 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     @Override
-    public void ackInTransaction(GroupConsumer consumer, ConsumerRecord record) {
-        state.addInput(consumer, inputSource(consumer), record, "share groups have no transactional acknowledgement");
-    }
-
-    @Override
-    public void commitTransaction() {
-        state.ensureOpen("commitTransaction");
+    protected void commitInBackend() {
         // read before any abort, which forgets the transaction's inputs
-        KafkaGroupConsumer member = state.inputsOf();
-        int inputCount = state.inputs().size();
+        KafkaGroupConsumer member = state().inputsOf();
+        int inputCount = state().inputs().size();
         try {
             if (member != null && inputCount > 0) {
-                producer.sendOffsetsToTransaction(member.transactionOffsets(state.inputs()), member.groupMetadata());
+                producer.sendOffsetsToTransaction(member.transactionOffsets(state().inputs()), member.groupMetadata());
             }
             producer.commitTransaction();
         } catch (FencedMemberException e) {
             abort(e.getMessage());
             throw e;
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
-            failAll(new TransactionAbortedException(transactionalId, e.getMessage()));
+            failAll(new TransactionAbortedException(transactionalId(), e.getMessage()));
             throw fence(e);
         } catch (CommitFailedException | FencedMemberEpochException | StaleMemberEpochException
                  | UnknownMemberIdException | IllegalGenerationException e) {
@@ -149,7 +130,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         } catch (KafkaException e) {
             if (causedBy(e, org.apache.kafka.common.errors.ProducerFencedException.class)
                     || causedBy(e, InvalidProducerEpochException.class)) {
-                failAll(new TransactionAbortedException(transactionalId, e.getMessage()));
+                failAll(new TransactionAbortedException(transactionalId(), e.getMessage()));
                 throw fence(e);
             }
             abort(e.getMessage());
@@ -157,10 +138,10 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
                     || causedBy(e, IllegalGenerationException.class) || causedBy(e, UnknownMemberIdException.class)) {
                 throw offsetsRefused(member, inputCount, e);
             }
-            throw KafkaErrors.translate(e, backend.config(), "commit transaction of " + transactionalId, null);
+            throw KafkaErrors.translate(e, backend.config(), "commit transaction of " + transactionalId(), null);
         }
-        if (state.inputsOf() != null) {
-            state.inputsOf().ackedInTransaction(state.inputs());
+        if (state().inputsOf() != null) {
+            state().inputsOf().ackedInTransaction(state().inputs());
         }
         for (Sent s : sent) {
             // Committed: every write completed before commitTransaction returned.
@@ -176,8 +157,7 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     @Override
-    public void abortTransaction() {
-        state.ensureOpen("abortTransaction");
+    protected void abortInBackend() {
         abort("aborted by the application");
     }
 
@@ -193,11 +173,11 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         try {
             producer.abortTransaction();
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
-            state.fence();
+            state().fence();
         } catch (KafkaException e) {
-            LOG.warn("aborting the transaction of {} failed: {}", transactionalId, e.toString());
+            LOG.warn("aborting the transaction of {} failed: {}", transactionalId(), e.toString());
         }
-        failAll(new TransactionAbortedException(transactionalId, reason));
+        failAll(new TransactionAbortedException(transactionalId(), reason));
     }
 
     private void failAll(QueueException cause) {
@@ -208,12 +188,12 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     private void clear() {
-        state.end();
+        state().end();
         sent.clear();
     }
 
-    /** {@code consumer} if it is an ORDERED member of this backend (whose acks can join a transaction), or null. */
-    private KafkaGroupConsumer inputSource(GroupConsumer consumer) {
+    @Override
+    protected KafkaGroupConsumer orderedMemberOf(GroupConsumer consumer) {
         return consumer instanceof KafkaGroupConsumer member && member.backend() == backend ? member : null;
     }
 
@@ -227,23 +207,23 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     }
 
     private ProducerFencedException fence(KafkaException e) {
-        state.fence();
+        state().fence();
         clear();
-        return new ProducerFencedException(transactionalId, "a newer producer took the id over (" + e.getMessage()
+        return new ProducerFencedException(transactionalId(), "a newer producer took the id over (" + e.getMessage()
                 + "); close this one");
     }
 
     @Override
     public void close() {
-        if (state.isClosed()) {
+        if (state().isClosed()) {
             return;
         }
         try {
-            if (state.isOpen() && !state.isFenced()) {
+            if (state().isOpen() && !state().isFenced()) {
                 abort("the producer was closed");
             }
         } finally {
-            state.close();
+            state().close();
             try {
                 producer.close();
             } finally {
