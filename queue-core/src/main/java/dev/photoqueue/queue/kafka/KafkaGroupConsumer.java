@@ -58,9 +58,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Meant for one thread, as the Kafka consumer is; calls from several threads are serialised
  * (one lock), and the backend's timer thread takes that lock to commit the acks of a member that
  * acked and then went quiet. The parts share that lock and none of their own: the owned
- * partitions and the hand-out ({@link OwnedPartitions}), the commits ({@link BatchedAckCommitter}),
- * Kafka's rebalance callbacks ({@link RebalanceCallbacks}), which run inside this member's poll, and
- * the Kafka consumer's settings and join ({@link OrderedMemberClient}).
+ * partitions ({@link OwnedPartitions}), the hand-out ({@link OrderedHandOut}), the commits
+ * ({@link BatchedAckCommitter}), Kafka's rebalance callbacks ({@link RebalanceCallbacks}), which
+ * run inside this member's poll, and the Kafka consumer's settings and join
+ * ({@link OrderedMemberClient}).
  */
 final class KafkaGroupConsumer implements GroupConsumer {
 
@@ -70,6 +71,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private final GroupConsumerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OwnedPartitions owned;
+    private final OrderedHandOut handOut;
     private final BatchedAckCommitter commits;
     private RebalanceListener listener = RebalanceListener.NONE;
     /**
@@ -97,6 +99,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
         this.config = config;
         this.consumer = consumer;
         this.owned = new OwnedPartitions(backend, config, consumer, this::memberId);
+        this.handOut = new OrderedHandOut(backend, config, consumer, owned);
         this.commits = new BatchedAckCommitter(backend, config, consumer, owned, this::memberId, lock,
                 this::timerMayCommit);
     }
@@ -158,7 +161,7 @@ final class KafkaGroupConsumer implements GroupConsumer {
             long pauseLeft = owned.resumeDuePartitions();
             long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
             wait = commits.boundWait(wait);
-            return owned.handOut(consumer.poll(Duration.ofNanos(wait)), commits);
+            return handOut.handOut(consumer.poll(Duration.ofNanos(wait)), commits);
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
         } finally {

@@ -35,6 +35,11 @@ final class OrderedMemberClient {
 
     /** A Kafka consumer of the consumer group protocol (KIP-848) with the member's settings. */
     static KafkaConsumer<byte[], byte[]> create(KafkaConfig kafka, GroupConsumerConfig config) {
+        return new KafkaConsumer<>(settings(kafka, config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The settings of the member's Kafka consumer. */
+    static Map<String, Object> settings(KafkaConfig kafka, GroupConsumerConfig config) {
         Map<String, Object> props = kafka.clientBase();
         props.put("group.id", config.groupId());
         props.put("client.id", config.clientId());
@@ -47,7 +52,7 @@ final class OrderedMemberClient {
         props.put("max.poll.records", config.maxPollRecords());
         props.put("max.partition.fetch.bytes", config.fetchMaxBytes());
         props.put("max.poll.interval.ms", (int) Math.min(Integer.MAX_VALUE, config.sessionTimeoutMs()));
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 
     /**

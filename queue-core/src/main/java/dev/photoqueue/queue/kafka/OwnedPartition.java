@@ -12,6 +12,12 @@ import java.util.TreeSet;
 final class OwnedPartition {
     /** Null until the partition's committed offset or first position is known. */
     OrderedProgress progress;
+    /**
+     * The committed progress could not be read when the partition was assigned (the coordinator
+     * away): it is read before the partition's first hand-out, and nothing is committed for the
+     * partition until then, so the progress committed before is not written over.
+     */
+    boolean progressUnread;
     /** Offsets handed out in this ownership and not yet settled, with the delivery count they carried. */
     final Map<Long, Integer> outstanding = new HashMap<>();
     /** The error of the last release, per offset: kept for the dead letter. */

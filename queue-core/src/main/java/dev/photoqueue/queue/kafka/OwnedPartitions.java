@@ -1,14 +1,14 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.ConsumerRecord;
-import dev.photoqueue.queue.api.DeadLetterCause;
-import dev.photoqueue.queue.api.DeadLetters;
-import dev.photoqueue.queue.api.DeliveryGuarantee;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,17 +23,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The partitions an ORDERED group member owns now, with their progress ({@link OrderedProgress}),
- * the deliveries outstanding in each, and the hand-out of fetched records. Guarantee: a record is
- * handed out only after the commit of its delivery count (at-least-once) or of the position past
- * it (at-most-once) succeeded; when that commit fails nothing is handed out and the partitions are
- * read again from the first record of the batch, so no record is skipped.
+ * The partitions an ORDERED group member owns now, with their progress ({@link OrderedProgress})
+ * and the deliveries outstanding in each, and the settling of those deliveries; the hand-out of
+ * fetched records is {@link OrderedHandOut}'s.
  *
  * <p>Not thread-safe: every method runs under {@link KafkaGroupConsumer}'s lock, on the member's
  * thread (its calls and the rebalance callbacks inside its poll) or on the backend's timer thread
  * while that holds the lock to commit acks.
  */
 final class OwnedPartitions {
+
+    /** Logs as the member it serves, so log settings for KafkaGroupConsumer still apply. */
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupConsumer.class);
 
     private final KafkaBackend backend;
     private final GroupConsumerConfig config;
@@ -72,22 +73,41 @@ final class OwnedPartitions {
 
     // ------------------------------------------------------------------ ownership
 
-    /** Takes newly assigned partitions, with their progress as last committed; returns them. */
+    /**
+     * Takes newly assigned partitions, with their progress as last committed; returns them. Never
+     * throws for a failed read of that progress: Kafka would leave the partitions assigned but not
+     * fetched until the next rebalance. They are taken with the progress unread, read before
+     * their first hand-out ({@link #readUnreadProgress}).
+     */
     List<TopicPartition> assign(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed =
-                consumer.committed(new LinkedHashSet<>(partitions));
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(new LinkedHashSet<>(partitions));
+        } catch (KafkaException e) {
+            LOG.warn("group {}: the committed progress of {} could not be read at assignment; it is read before "
+                    + "their first records are handed out: {}", config.groupId(), partitions, e.toString());
+            committed = null;
+        }
         List<TopicPartition> ours = new ArrayList<>();
         for (var ktp : partitions) {
             TopicPartition tp = KafkaQueueConsumer.fromKafka(ktp);
             OwnedPartition o = new OwnedPartition();
-            OffsetAndMetadata c = committed.get(ktp);
-            if (c != null) {
-                o.progress = OrderedProgress.decode(c.offset(), c.metadata());
+            if (committed == null) {
+                o.progressUnread = true;
+            } else {
+                setProgress(o, committed.get(ktp));
             }
             owned.put(tp, o);
             ours.add(tp);
         }
         return ours;
+    }
+
+    static void setProgress(OwnedPartition o, OffsetAndMetadata committed) {
+        o.progressUnread = false;
+        if (committed != null) {
+            o.progress = OrderedProgress.decode(committed.offset(), committed.metadata());
+        }
     }
 
     /** Those of {@code partitions} this member owns. */
@@ -125,7 +145,7 @@ final class OwnedPartitions {
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OwnedPartition o = owned.get(tp);
-            if (o == null) {
+            if (o == null || o.progressUnread) {
                 continue;
             }
             var ktp = KafkaQueueConsumer.toKafka(tp);
@@ -157,83 +177,6 @@ final class OwnedPartitions {
             }
         }
         return next;
-    }
-
-    /**
-     * Turns fetched records into deliveries: skips records already done, dead-letters the ones
-     * past their maximum, counts the rest and commits the counts (or, at-most-once, the position
-     * past them) before they are returned. When that commit fails (the broker is away, or the
-     * member was fenced) nothing is handed out: the progress is put back as it was and the
-     * partitions are read again from the first record of this batch, so no record is skipped; a
-     * record dead-lettered in this batch may be dead-lettered once more then.
-     */
-    List<ConsumerRecord> handOut(org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> fetched,
-                                 BatchedAckCommitter commits) {
-        List<ConsumerRecord> out = new ArrayList<>();
-        Set<TopicPartition> touched = new LinkedHashSet<>();
-        Map<TopicPartition, OrderedProgress> before = new HashMap<>();
-        Map<TopicPartition, Long> firstFetched = new HashMap<>();
-        for (var r : fetched) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            OwnedPartition o = owned.get(tp);
-            if (o == null || o.resumeAtNanos != 0) {
-                continue; // lost meanwhile, or released: read again from the released record after the backoff
-            }
-            if (o.progress == null) {
-                o.progress = new OrderedProgress(r.offset());
-            }
-            if (o.progress.isDone(r.offset())) {
-                continue;
-            }
-            touched.add(tp);
-            before.computeIfAbsent(tp, k -> o.progress.copy());
-            firstFetched.putIfAbsent(tp, r.offset());
-            int previous = o.progress.deliveries(r.offset());
-            if (previous + 1 > config.maxDeliveries()) {
-                ConsumerRecord record = KafkaQueueConsumer.fromKafka(r, previous);
-                backend.deadLetters().write(config.groupId(), record, previous, DeadLetterCause.MAX_DELIVERIES,
-                        DeadLetters.pastMaxDeliveriesError(o.lastError.remove(r.offset()), previous));
-                o.progress.ack(r.offset());
-                continue;
-            }
-            int count = o.progress.deliver(r.offset());
-            o.outstanding.put(r.offset(), count);
-            out.add(KafkaQueueConsumer.fromKafka(r, count));
-        }
-        if (config.delivery() == DeliveryGuarantee.AT_MOST_ONCE) {
-            for (ConsumerRecord r : out) {
-                OwnedPartition o = owned.get(r.topicPartition());
-                o.progress.doneBefore(r.offset() + 1);
-                o.outstanding.remove(r.offset());
-            }
-        }
-        if (!touched.isEmpty()) {
-            try {
-                commits.commit(touched, true);
-            } catch (RuntimeException e) {
-                undoHandOut(before, firstFetched, out);
-                throw e;
-            }
-        }
-        return out;
-    }
-
-    /** Takes back a hand-out whose commit failed: progress as it was, positions at the first record fetched. */
-    private void undoHandOut(Map<TopicPartition, OrderedProgress> before, Map<TopicPartition, Long> firstFetched,
-                             List<ConsumerRecord> out) {
-        for (ConsumerRecord r : out) {
-            OwnedPartition o = owned.get(r.topicPartition());
-            if (o != null) {
-                o.outstanding.remove(r.offset());
-            }
-        }
-        before.forEach((tp, progress) -> {
-            OwnedPartition o = owned.get(tp);
-            if (o != null) {
-                o.progress = progress;
-                consumer.seek(KafkaQueueConsumer.toKafka(tp), firstFetched.get(tp));
-            }
-        });
     }
 
     // ------------------------------------------------------------------ settling deliveries
