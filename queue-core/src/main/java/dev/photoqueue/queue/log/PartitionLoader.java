@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,10 @@ final class PartitionLoader {
         FileIO io = context.files();
         try {
             io.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            // What createDirectories says of a file in the directory's place, which is no "already exists".
+            throw new StorageException(dir.toString(), "create partition directory", "it is a file, not a directory",
+                    e);
         } catch (IOException e) {
             throw new StorageException(dir.toString(), "create partition directory", e);
         }
