@@ -146,10 +146,19 @@ final class PartitionLoader {
         if (!io.exists(file)) {
             return 0;
         }
+        String text;
         try {
-            return Long.parseLong(new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
-            LOG.warn("unreadable recovery point {} ({}); recovering the whole partition", file, e.toString());
+            text = new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            LOG.warn("unreadable recovery point {} ({}); recovering the whole partition", file,
+                    StorageException.reason(file.toString(), e));
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            LOG.warn("unreadable recovery point {} (\"{}\" is no offset); recovering the whole partition", file,
+                    text.length() > 32 ? text.substring(0, 32) + "…" : text);
             return 0;
         }
     }
