@@ -131,6 +131,15 @@ class KafkaCliTest {
     }
 
     @Test
+    void anUnreachableClusterIsNamedWithKafkasReasonInWordsNotItsExceptionType() {
+        // Nothing listens on port 1, and binding it needs privileges nothing in the build has.
+        PqRun.Result r = pq("topics", "--bootstrap-server", "127.0.0.1:1");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(List.of("pq: cannot connect to the Kafka cluster: no answer from 127.0.0.1:1 within 15000 ms"
+                + " (Timed out waiting for a node assignment. Call: listNodes)"), r.errLines());
+    }
+
+    @Test
     void unknownGroupOnKafkaNamesTheCluster() {
         String bootstrap = EmbeddedKafka.bootstrapServers();
         PqRun.Result r = pq("describe-group", "nobody-" + run, "--bootstrap-server", bootstrap);
