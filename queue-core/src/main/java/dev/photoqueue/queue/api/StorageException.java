@@ -1,5 +1,6 @@
 package dev.photoqueue.queue.api;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -35,7 +36,8 @@ public final class StorageException extends QueueException {
      * the system's reason ({@link FileSystemException#getReason}, such as "Read-only file system"),
      * the words of the error a {@link FileSystemException} without a reason stands for ("no such
      * file or directory", naming its file, which may be below the path the action was on), the
-     * message of any other cause that has one ("No space left on device"), or "input/output error"
+     * system's reason a {@link FileNotFoundException} gives after its file, the message of any other
+     * cause that has one ("No space left on device"), or "input/output error"
      * for an I/O failure that says nothing more. A cause that only wraps another (an
      * {@link UncheckedIOException}, an {@code IOException(cause)}) is worded by what it wraps.
      */
@@ -53,10 +55,27 @@ public final class StorageException extends QueueException {
         if (cause instanceof FileSystemException fs) {
             return fileSystemReason(path, fs);
         }
+        if (cause instanceof FileNotFoundException && cause.getMessage() != null) {
+            return fileNotFoundReason(path, cause.getMessage());
+        }
         if (cause != null && cause.getMessage() != null && !cause.getMessage().isBlank()) {
             return cause.getMessage();
         }
         return cause instanceof IOException ? "input/output error" : "unexpected error without a message";
+    }
+
+    /**
+     * The system's reason of a {@link FileNotFoundException} from {@code java.io}, whose message is
+     * "FILE (REASON)": the reason, naming the file only when it is not {@code path}.
+     */
+    private static String fileNotFoundReason(String path, String message) {
+        int open = message.lastIndexOf(" (");
+        if (open < 0 || !message.endsWith(")")) {
+            return message;
+        }
+        String file = message.substring(0, open);
+        String reason = message.substring(open + 2, message.length() - 1);
+        return file.equals(path) ? reason : reason + " (" + file + ")";
     }
 
     /** A file system error in words: its reason, else what its type means, with the file it names. */

@@ -2,6 +2,7 @@ package dev.photoqueue.queue.api;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -42,6 +43,10 @@ class StorageExceptionTest {
                 new FileAlreadyExistsException("/q/t")).getMessage());
         assertEquals("cannot delete /q/t: directory not empty", new StorageException("/q/t", "delete",
                 new DirectoryNotEmptyException("/q/t")).getMessage());
+        assertEquals("cannot open index /q/0.index: No such file or directory", new StorageException("/q/0.index",
+                "open index", new FileNotFoundException("/q/0.index (No such file or directory)")).getMessage());
+        assertEquals("cannot open index /q/0.index: Not a directory (/q/0.index/x)", new StorageException(
+                "/q/0.index", "open index", new FileNotFoundException("/q/0.index/x (Not a directory)")).getMessage());
         assertEquals("cannot move /q/a: input/output error (/q/a -> /q/b)", new StorageException("/q/a", "move",
                 new FileSystemException("/q/a", "/q/b", null)).getMessage());
     }

@@ -80,6 +80,16 @@ class FileErrorWordsTest {
     }
 
     @Test
+    void anIndexWhoseFileLeadsNowhereNamesItOnceWithTheSystemsReason() throws IOException {
+        produceTwoRecords();
+        Path index = dataDir().resolve("t").resolve("0").resolve("00000000000000000000.index");
+        Files.delete(index);
+        Files.createSymbolicLink(index, dir.resolve("removed").resolve("00000000000000000000.index"));
+
+        assertEveryOpeningCommandFailsWith("pq: cannot open index " + index + ": No such file or directory");
+    }
+
+    @Test
     void produceFromADirectoryOnStandardInputSaysWhyItCannotReadIt() throws IOException {
         Path notAFile = Files.createDirectory(dir.resolve("input"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
