@@ -2,8 +2,9 @@ package dev.photoqueue.queue.api;
 
 /**
  * The backend's servers did not answer in time (a Kafka cluster that is down or unreachable);
- * the message names the addresses tried and how long the call waited. For a send,
- * {@link #outcomeUnknown} says whether the record may have been written all the same: a Kafka
+ * the message names the addresses tried, how long the call waited and the client's reason in its
+ * own words (not its exception's type). For a send, {@link #outcomeUnknown} says whether the
+ * record may have been written all the same: a Kafka
  * send that timed out, or failed on an error it retried, may have reached a leader that then
  * could not replicate it in time, and Kafka may still make it readable later.
  */
@@ -21,7 +22,7 @@ public final class BackendUnavailableException extends QueueException {
     public BackendUnavailableException(String servers, long waitedMs, String action, Throwable cause,
                                        boolean outcomeUnknown) {
         super("cannot " + action + ": no answer from " + servers + " within " + waitedMs + " ms"
-                + (cause == null ? "" : " (" + cause + ")")
+                + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")
                 + (outcomeUnknown ? "; the record may still be written" : ""), cause);
         this.servers = servers;
         this.waitedMs = waitedMs;

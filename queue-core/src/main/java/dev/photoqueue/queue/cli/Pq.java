@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.cli;
 
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.StorageException;
 import picocli.CommandLine;
 
 import java.io.BufferedOutputStream;
@@ -12,6 +13,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.FileSystemException;
 
 /**
  * {@code pq}, the command-line tool of the queue: produce, consume, dump and list topics of a data
@@ -115,21 +118,32 @@ public final class Pq {
         return pq;
     }
 
-    /** A command stopped: its own status, 1 for a queue error, 1 and the type for a bug. */
-    private static int failed(Exception e, PrintStream err) {
+    /** A command stopped: its own status, 1 for a queue or I/O error, 1 and the type for a bug. */
+    static int failed(Exception e, PrintStream err) {
         if (e instanceof CommandFailedException failed) {
             err.println("pq: " + oneLine(failed.getMessage()));
             return failed.exitCode();
         }
         if (e instanceof QueueException) {
             err.println("pq: " + oneLine(e.getMessage()));
-        } else if (e instanceof UncheckedIOException io) {
-            err.println("pq: " + oneLine(io.getCause().toString()));
+        } else if (e instanceof UncheckedIOException || e instanceof DirectoryIteratorException) {
+            err.println("pq: " + oneLine(fileAccessFailed(e.getCause())));
         } else {
             // A bug of pq or the queue: still one line, but with the exception's type to search for.
             err.println("pq: unexpected error: " + oneLine(e.toString()));
         }
         return EXIT_FAILED;
+    }
+
+    /**
+     * An I/O error that reached pq without a queue exception around it, in words: the file it names
+     * and why ("cannot access /q/t: no such file or directory"), or why alone when it names none.
+     */
+    private static String fileAccessFailed(Throwable io) {
+        if (io instanceof FileSystemException fs && fs.getFile() != null) {
+            return "cannot access " + fs.getFile() + ": " + StorageException.reason(fs.getFile(), fs);
+        }
+        return "cannot read or write a file: " + StorageException.reason(io);
     }
 
     /** A message on one line: line breaks and the blanks around them become one space. */

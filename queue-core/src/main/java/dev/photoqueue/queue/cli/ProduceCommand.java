@@ -5,6 +5,7 @@ import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicDescription;
 import dev.photoqueue.queue.log.LogManager;
@@ -134,7 +135,8 @@ final class ProduceCommand extends QueueCommand {
                 stoppedAt = new CommandFailedException(Pq.EXIT_FAILED, e.getMessage() + ", the most a record of "
                         + topic + " may take (" + TopicConfigs.MAX_RECORD_BYTES + ")");
             } catch (IOException e) {
-                stoppedAt = new CommandFailedException(Pq.EXIT_FAILED, "cannot read standard input: " + e);
+                stoppedAt = new CommandFailedException(Pq.EXIT_FAILED, "cannot read standard input: "
+                        + StorageException.reason(e));
             }
             producer.flush();
             acks.awaitAll();

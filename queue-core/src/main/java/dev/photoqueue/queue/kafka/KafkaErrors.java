@@ -59,7 +59,8 @@ final class KafkaErrors {
         if (cause instanceof TimeoutException) {
             return new BackendUnavailableException(config.bootstrapServers(), config.requestTimeoutMs(), action, cause);
         }
+        // Kafka's words, not its exception's type, which means nothing to a user of the queue.
         return new QueueException("Kafka failed to " + action + (topic == null ? "" : " (topic " + topic + ")")
-                + ": " + cause, cause);
+                + ": " + (cause.getMessage() == null ? "the client gave no reason" : cause.getMessage()), cause);
     }
 }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,10 @@ final class PartitionLoader {
         FileIO io = context.files();
         try {
             io.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            // What createDirectories says of a file in the directory's place, which is no "already exists".
+            throw new StorageException(dir.toString(), "create partition directory", "it is a file, not a directory",
+                    e);
         } catch (IOException e) {
             throw new StorageException(dir.toString(), "create partition directory", e);
         }
@@ -141,10 +146,19 @@ final class PartitionLoader {
         if (!io.exists(file)) {
             return 0;
         }
+        String text;
         try {
-            return Long.parseLong(new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
-            LOG.warn("unreadable recovery point {} ({}); recovering the whole partition", file, e.toString());
+            text = new String(io.readAllBytes(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            LOG.warn("unreadable recovery point {} ({}); recovering the whole partition", file,
+                    StorageException.reason(file.toString(), e));
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            LOG.warn("unreadable recovery point {} (\"{}\" is no offset); recovering the whole partition", file,
+                    text.length() > 32 ? text.substring(0, 32) + "…" : text);
             return 0;
         }
     }

@@ -2,9 +2,15 @@ package dev.photoqueue.queue.api;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,10 +32,36 @@ class StorageExceptionTest {
     }
 
     @Test
-    void aCauseWithoutWordsOfItsOwnKeepsItsType() {
-        assertEquals("cannot read /q/t/0.log: java.io.IOException", new StorageException("/q/t/0.log", "read",
+    void aFileSystemErrorWithoutAReasonIsWordedByWhatItsTypeMeansNamingItsFileWhenItIsAnother() {
+        assertEquals("cannot open segment /q/t/0/0.log: no such file or directory", new StorageException(
+                "/q/t/0/0.log", "open segment", new NoSuchFileException("/q/t/0/0.log")).getMessage());
+        assertEquals("cannot read topic /q/t: no such file or directory (/q/t/0)", new StorageException(
+                "/q/t", "read topic", new NoSuchFileException("/q/t/0")).getMessage());
+        assertEquals("cannot list /q/t: not a directory", new StorageException("/q/t", "list",
+                new NotDirectoryException("/q/t")).getMessage());
+        assertEquals("cannot create /q/t: file already exists", new StorageException("/q/t", "create",
+                new FileAlreadyExistsException("/q/t")).getMessage());
+        assertEquals("cannot delete /q/t: directory not empty", new StorageException("/q/t", "delete",
+                new DirectoryNotEmptyException("/q/t")).getMessage());
+        assertEquals("cannot open index /q/0.index: No such file or directory", new StorageException("/q/0.index",
+                "open index", new FileNotFoundException("/q/0.index (No such file or directory)")).getMessage());
+        assertEquals("cannot open index /q/0.index: Not a directory (/q/0.index/x)", new StorageException(
+                "/q/0.index", "open index", new FileNotFoundException("/q/0.index/x (Not a directory)")).getMessage());
+        assertEquals("cannot move /q/a: input/output error (/q/a -> /q/b)", new StorageException("/q/a", "move",
+                new FileSystemException("/q/a", "/q/b", null)).getMessage());
+    }
+
+    @Test
+    void aCauseWithoutWordsOfItsOwnIsWordedByWhatItWrapsOrAsAnInputOutputError() {
+        assertEquals("cannot read /q/t/0.log: input/output error", new StorageException("/q/t/0.log", "read",
                 new IOException()).getMessage());
-        assertEquals("cannot read /q/t/0.log: java.lang.IllegalStateException: closed", new StorageException(
-                "/q/t/0.log", "read", new IllegalStateException("closed")).getMessage());
+        assertEquals("cannot read /q/t/0.log: no such file or directory", new StorageException("/q/t/0.log",
+                "read", new UncheckedIOException(new NoSuchFileException("/q/t/0.log"))).getMessage());
+        assertEquals("cannot read /q/t/0.log: not a directory (/q/t)", new StorageException("/q/t/0.log",
+                "read", new IOException(new NotDirectoryException("/q/t"))).getMessage());
+        assertEquals("cannot read /q/t/0.log: closed", new StorageException("/q/t/0.log", "read",
+                new IllegalStateException("closed")).getMessage());
+        assertEquals("cannot read /q/t/0.log: unexpected error without a message", new StorageException(
+                "/q/t/0.log", "read", new IllegalStateException()).getMessage());
     }
 }

@@ -1,11 +1,18 @@
 package dev.photoqueue.queue.cli;
 
+import dev.photoqueue.queue.api.ConsumerRecord;
+import dev.photoqueue.queue.api.GroupConsumer;
+import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.queue.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -128,6 +135,40 @@ class KafkaCliTest {
         assertEquals(2, both.exit(), both.toString());
         assertEquals("pq: give --data-dir (the in-house queue) or --bootstrap-server (a Kafka cluster), not both",
                 both.errLines().get(0));
+    }
+
+    @Test
+    void anUnreachableClusterIsNamedWithKafkasReasonInWordsNotItsExceptionType() {
+        // Nothing listens on port 1, and binding it needs privileges nothing in the build has.
+        PqRun.Result r = pq("topics", "--bootstrap-server", "127.0.0.1:1");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(List.of("pq: cannot connect to the Kafka cluster: no answer from 127.0.0.1:1 within 15000 ms"
+                + " (Timed out waiting for a node assignment. Call: listNodes)"), r.errLines());
+    }
+
+    @Test
+    void resetOffsetsOfAGroupWithALiveMemberOnKafkaSaysWhyInKafkasWordsNotItsExceptionType() {
+        String bootstrap = EmbeddedKafka.bootstrapServers();
+        String topic = "live-" + run;
+        String group = "live-" + run;
+        assertEquals(0, pqWithInput("a\n", "produce", "--topic", topic, "--bootstrap-server", bootstrap).exit());
+        try (QueueBackend backend = QueueBackends.open(Map.of(QueueBackends.BACKEND, "kafka",
+                "kafka.bootstrap.servers", bootstrap));
+             GroupConsumer member = backend.groupConsumer(GroupConsumerConfig.builder(group).build())) {
+            member.subscribe(List.of(topic));
+            List<ConsumerRecord> polled = List.of();
+            for (int i = 0; i < 30 && polled.isEmpty(); i++) {
+                polled = member.poll(Duration.ofSeconds(1));
+            }
+            assertEquals(1, polled.size(), "the member holds the partition");
+
+            PqRun.Result r = pq("reset-offsets", "--group", group, "--topic", topic, "--to-earliest",
+                    "--bootstrap-server", bootstrap);
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals(List.of("pq: Kafka failed to reset the offsets of group " + group + " on " + topic
+                    + " (a group with live members cannot be reset) (topic " + topic + "): Failed altering group"
+                    + " offsets for the following partitions: [" + topic + "-0]"), r.errLines());
+        }
     }
 
     @Test

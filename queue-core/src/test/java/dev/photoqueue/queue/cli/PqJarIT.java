@@ -165,6 +165,22 @@ class PqJarIT {
     }
 
     @Test
+    void aRecoveryPointThatIsNoNumberIsOneWarningInWordsAndTheWholePartitionIsRecovered() throws Exception {
+        Path dataDir = dir.resolve("queue");
+        assertEquals(0, pq("a\nb\n", "produce", "--data-dir", dataDir.toString(), "--topic", "t").exit());
+        Path recoveryPoint = dataDir.resolve("t").resolve("0").resolve("recovery-point");
+        Files.writeString(recoveryPoint, "zz\n");
+        Files.delete(dataDir.resolve(".clean-shutdown")); // as after a crash, so the point is read
+
+        Exec topics = pq("", "topics", "--data-dir", dataDir.toString());
+        assertEquals(0, topics.exit(), topics.toString());
+        assertTrue(topics.out().contains("t      0          0      2    2"), topics.toString());
+        // Before: "(java.lang.NumberFormatException: For input string: "zz")".
+        assertEquals("WARN PartitionLoader - unreadable recovery point " + recoveryPoint
+                + " (\"zz\" is no offset); recovering the whole partition\n", topics.err());
+    }
+
+    @Test
     void badCommandLineFromTheJarExitsTwoWithoutAStackTrace() throws Exception {
         Exec r = pq("", "consume", "--topic", "t", "--max", "abc");
         assertEquals(2, r.exit(), r.toString());
