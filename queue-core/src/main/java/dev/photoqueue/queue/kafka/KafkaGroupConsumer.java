@@ -120,11 +120,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
             subscribed = true;
             commits.startTimer(backend.ackCommitTimer());
             lastPollNanos = System.nanoTime();
-            try {
-                OrderedMemberClient.awaitMemberId(consumer, backend.config(), config.groupId(), this::memberId);
-            } finally {
-                lastPollNanos = System.nanoTime();
-            }
+            lastPollNanos = OrderedMemberClient.awaitMemberId(consumer, backend.config(), config.groupId(),
+                    this::memberId);
         } finally {
             lock.unlock();
         }
@@ -154,18 +151,20 @@ final class KafkaGroupConsumer implements GroupConsumer {
      * due), turned into deliveries.
      */
     private List<ConsumerRecord> pollOnce(Duration timeout) {
+        // Kafka counts the poll interval from a poll's start (and from each of its internal rounds),
+        // so the member's own clock starts there too, never later: once Kafka has removed the member
+        // for silence, so has the member's clock, and an ack from then on is fenced. A Kafka poll
+        // made here waits at most half the session timeout, so the two clocks stay close.
         lastPollNanos = System.nanoTime();
         try {
             owned.readAgainSettledLate();
             commits.commitAcksIfDue();
             long pauseLeft = owned.resumeDuePartitions();
             long wait = pauseLeft > 0 ? Math.min(timeout.toNanos(), pauseLeft) : timeout.toNanos();
-            wait = commits.boundWait(wait);
+            wait = Math.min(commits.boundWait(wait), TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs()) / 2);
             return handOut.handOut(consumer.poll(Duration.ofNanos(wait)), commits);
         } catch (KafkaException e) {
             throw KafkaErrors.translate(e, backend.config(), "poll as member of group " + config.groupId(), null);
-        } finally {
-            lastPollNanos = System.nanoTime();
         }
     }
 

@@ -59,13 +59,17 @@ final class OrderedMemberClient {
      * Polls until Kafka has given the member its id, so that the member is named from subscribe
      * on, as on the in-house backend. Records fetched meanwhile (an assignment can come with the
      * first heartbeat) are put back with a seek, uncounted, for the first poll.
-     * {@link BackendUnavailableException} when no id came within the connect timeout.
+     * {@link BackendUnavailableException} when no id came within the connect timeout. Returns the
+     * {@link System#nanoTime} at which its last poll began, from which Kafka counts the member's
+     * poll interval.
      */
-    static void awaitMemberId(KafkaConsumer<byte[], byte[]> consumer, KafkaConfig kafka, String groupId,
+    static long awaitMemberId(KafkaConsumer<byte[], byte[]> consumer, KafkaConfig kafka, String groupId,
                               Supplier<String> memberId) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(kafka.connectTimeoutMs());
+        long lastPollNanos = System.nanoTime();
         while (memberId.get() == null) {
-            if (System.nanoTime() - deadline > 0) {
+            lastPollNanos = System.nanoTime();
+            if (lastPollNanos - deadline > 0) {
                 throw new BackendUnavailableException(kafka.bootstrapServers(), kafka.connectTimeoutMs(),
                         "join group " + groupId, null);
             }
@@ -79,5 +83,6 @@ final class OrderedMemberClient {
             }
             firsts.forEach(consumer::seek);
         }
+        return lastPollNanos;
     }
 }
