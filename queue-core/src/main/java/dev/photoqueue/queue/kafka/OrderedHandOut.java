@@ -50,8 +50,7 @@ final class OrderedHandOut {
      * partitions are read again from the first record of this batch, so no record is skipped; a
      * record dead-lettered in this batch may be dead-lettered once more then.
      */
-    List<ConsumerRecord> handOut(ConsumerRecords<byte[], byte[]> fetched,
-                                 BatchedAckCommitter commits) {
+    List<ConsumerRecord> handOut(ConsumerRecords<byte[], byte[]> fetched, BatchedAckCommitter commits) {
         readUnreadProgress(fetched);
         List<ConsumerRecord> out = new ArrayList<>();
         Set<TopicPartition> touched = new LinkedHashSet<>();

@@ -3,11 +3,7 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.AckType;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.NewTopic;
-import dev.photoqueue.queue.api.Producer;
-import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
-import dev.photoqueue.queue.api.QueueException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -16,16 +12,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.pollFor;
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.pollThroughFailuresFor;
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.topicWithRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * An ORDERED member reads its partitions' committed progress when Kafka assigns them. When that
@@ -38,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @ExtendWith(EmbeddedKafka.class)
 class AssignedWhileCoordinatorAwayTest {
 
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     @Test
     void partitionsWhoseCommittedProgressCouldNotBeReadAtAssignmentAreReadOnceItCanBe() {
@@ -46,13 +40,7 @@ class AssignedWhileCoordinatorAwayTest {
         String topic = "away-" + run;
         String group = "away-readers-" + run;
         try (QueueBackend backend = EmbeddedKafka.openBackend()) {
-            backend.admin().createTopic(new NewTopic(topic, 1));
-            try (Producer producer = backend.producer()) {
-                for (int i = 0; i < 4; i++) {
-                    producer.send(ProducerRecord.of(topic, "k", "job-" + i));
-                }
-                producer.flush();
-            }
+            topicWithRecords(backend, topic, 4);
             KafkaBackend kafka = (KafkaBackend) backend;
             GroupConsumerConfig config = GroupConsumerConfig.builder(group).maxPollRecords(2).retryBackoffMs(0).build();
             // a first member acks offset 0 and takes offset 1 twice without acking: committed progress to keep
@@ -80,7 +68,7 @@ class AssignedWhileCoordinatorAwayTest {
             };
             try (KafkaGroupConsumer second = new KafkaGroupConsumer(kafka, config, flaky)) {
                 second.subscribe(List.of(topic));
-                List<ConsumerRecord> received = pollFor(second, 3);
+                List<ConsumerRecord> received = pollThroughFailuresFor(second, 3);
                 assertEquals(List.of(1L, 2L, 3L), received.stream().map(ConsumerRecord::offset).toList(),
                         "from the first record not done, offset 0 acked before");
                 assertEquals(3, received.get(0).deliveryCount(), "offset 1's two deliveries before counted");
@@ -89,23 +77,5 @@ class AssignedWhileCoordinatorAwayTest {
                 assertEquals(0, backend.admin().describeGroup(group).totalLag());
             }
         }
-    }
-
-    /** Polls until {@code count} records came; a failed poll (the coordinator away) is polled again. */
-    private static List<ConsumerRecord> pollFor(KafkaGroupConsumer consumer, int count) {
-        List<ConsumerRecord> received = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (received.size() < count) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("received " + received.stream().map(ConsumerRecord::offset).toList() + ", expected "
-                        + count + " records");
-            }
-            try {
-                received.addAll(consumer.poll(Duration.ofMillis(200)));
-            } catch (QueueException e) {
-                // the member's poll says the coordinator did not answer; a worker polls on
-            }
-        }
-        return received;
     }
 }

@@ -3,9 +3,6 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.NewTopic;
-import dev.photoqueue.queue.api.Producer;
-import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.WAIT_NANOS;
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.pollFor;
+import static dev.photoqueue.queue.kafka.OrderedMemberFixture.topicWithRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -37,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MemberSilenceTest {
 
     private static final long SESSION_MS = 1_000;
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     @Test
     void recordsWhoseAcksCameAfterTheSessionTimeoutComeAgainWhenKafkaKeptTheMember() {
@@ -45,13 +43,7 @@ class MemberSilenceTest {
         String topic = "late-" + run;
         String group = "late-ackers-" + run;
         try (QueueBackend backend = EmbeddedKafka.openBackend()) {
-            backend.admin().createTopic(new NewTopic(topic, 1));
-            try (Producer producer = backend.producer()) {
-                for (int i = 0; i < 3; i++) {
-                    producer.send(ProducerRecord.of(topic, "k", "job-" + i));
-                }
-                producer.flush();
-            }
+            topicWithRecords(backend, topic, 3);
             KafkaBackend kafka = (KafkaBackend) backend;
             GroupConsumerConfig member = GroupConsumerConfig.builder(group).sessionTimeoutMs(SESSION_MS).build();
             GroupConsumerConfig keptByKafka = GroupConsumerConfig.builder(group).sessionTimeoutMs(60_000).build();
@@ -86,11 +78,7 @@ class MemberSilenceTest {
         String topic = "stalled-" + run;
         String group = "stalled-" + run;
         try (QueueBackend backend = EmbeddedKafka.openBackend()) {
-            backend.admin().createTopic(new NewTopic(topic, 1));
-            try (Producer producer = backend.producer()) {
-                producer.send(ProducerRecord.of(topic, "k", "job-0"));
-                producer.flush();
-            }
+            topicWithRecords(backend, topic, 1);
             KafkaBackend kafka = (KafkaBackend) backend;
             GroupConsumerConfig config = GroupConsumerConfig.builder(group).sessionTimeoutMs(2_000).build();
             AtomicBoolean stallNextPoll = new AtomicBoolean();
@@ -134,17 +122,5 @@ class MemberSilenceTest {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-    }
-
-    private static List<ConsumerRecord> pollFor(KafkaGroupConsumer consumer, int count) {
-        List<ConsumerRecord> received = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (received.size() < count) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("received " + received + ", expected " + count + " records");
-            }
-            received.addAll(consumer.poll(Duration.ofMillis(200)));
-        }
-        return received;
     }
 }
