@@ -25,17 +25,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class FileErrorWordsTest {
 
-    /** Every command that opens the in-house queue, and so loads every partition of it. */
-    private static final List<List<String>> OPENING_COMMANDS = List.of(
-            List.of("produce", "--topic", "t"),
-            List.of("consume", "--topic", "t", "--from-beginning"),
-            List.of("topics"),
-            List.of("groups"),
-            List.of("describe-group", "g"),
-            List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest"),
-            List.of("dlq", "list", "--topic", "t"),
-            List.of("dlq", "redrive", "--topic", "t", "--all"));
-
     @TempDir
     Path dir;
 
@@ -49,7 +38,7 @@ class FileErrorWordsTest {
     }
 
     private void assertEveryOpeningCommandFailsWith(String errorLine) {
-        for (List<String> args : OPENING_COMMANDS) {
+        for (List<String> args : PqRun.QUEUE_OPENING_COMMANDS) {
             PqRun.Result r = pqWithInput("c\n", Stream.concat(args.stream(), Stream.of("--data-dir",
                     dataDir().toString())).toArray(String[]::new));
             assertEquals(1, r.exit(), args + ": " + r);

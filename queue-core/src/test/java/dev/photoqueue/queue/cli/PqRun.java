@@ -21,6 +21,20 @@ import java.util.Map;
 /** Runs {@link Pq#run} in-process with in-memory streams, and reads topics back through the public API. */
 final class PqRun {
 
+    /**
+     * Every command that opens the in-house queue (its lock, then every partition), without
+     * {@code --data-dir}: the commands a broken or read-only data directory must fail in words.
+     */
+    static final List<List<String>> QUEUE_OPENING_COMMANDS = List.of(
+            List.of("produce", "--topic", "t"),
+            List.of("consume", "--topic", "t", "--from-beginning"),
+            List.of("topics"),
+            List.of("groups"),
+            List.of("describe-group", "g"),
+            List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest"),
+            List.of("dlq", "list", "--topic", "t"),
+            List.of("dlq", "redrive", "--topic", "t", "--all"));
+
     /** One invocation's exit status and what it wrote. */
     record Result(int exit, String out, String err) {
 

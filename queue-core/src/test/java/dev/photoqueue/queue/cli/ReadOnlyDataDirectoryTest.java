@@ -32,15 +32,7 @@ class ReadOnlyDataDirectoryTest {
             Path dataDir = readOnly.path().resolve("queue");
             String d = dataDir.toString();
             String lockFailure = "pq: cannot open lock file " + dataDir.resolve(".lock") + ": Read-only file system";
-            for (List<String> args : List.of(
-                    List.of("produce", "--topic", "t"),
-                    List.of("consume", "--topic", "t", "--from-beginning"),
-                    List.of("topics"),
-                    List.of("groups"),
-                    List.of("describe-group", "g"),
-                    List.of("reset-offsets", "--group", "g", "--topic", "t", "--to-earliest"),
-                    List.of("dlq", "list", "--topic", "t"),
-                    List.of("dlq", "redrive", "--topic", "t", "--all"))) {
+            for (List<String> args : PqRun.QUEUE_OPENING_COMMANDS) {
                 PqRun.Result r = pqWithInput("c\n", Stream.concat(args.stream(), Stream.of("--data-dir", d))
                         .toArray(String[]::new));
                 assertEquals(1, r.exit(), r.toString());
