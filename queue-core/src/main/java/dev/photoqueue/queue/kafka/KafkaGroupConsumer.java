@@ -91,8 +91,10 @@ final class KafkaGroupConsumer implements GroupConsumer {
     }
 
     /**
-     * Over a Kafka consumer made elsewhere; tests give one whose {@code max.poll.interval.ms} is
-     * longer than the member's session timeout, as a starved heartbeat thread makes it in effect.
+     * Over a Kafka consumer made elsewhere: tests give one with a fault a real broker cannot be
+     * given on cue (a {@code max.poll.interval.ms} longer than the member's session timeout, as a
+     * starved heartbeat thread makes it in effect; a failing read of committed offsets; a poll
+     * that returns late).
      */
     KafkaGroupConsumer(KafkaBackend backend, GroupConsumerConfig config, KafkaConsumer<byte[], byte[]> consumer) {
         this.backend = backend;

@@ -55,8 +55,9 @@ class AssignedWhileCoordinatorAwayTest {
             }
 
             AtomicInteger failures = new AtomicInteger(1);
-            KafkaConsumer<byte[], byte[]> flaky = new KafkaConsumer<>(OrderedMemberClient.settings(kafka.config(), config),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
+            KafkaConsumer<byte[], byte[]> flaky = new KafkaConsumer<>(
+                    OrderedMemberClient.settings(kafka.config(), config), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer()) {
                 @Override
                 public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
                     if (failures.getAndDecrement() > 0) {
