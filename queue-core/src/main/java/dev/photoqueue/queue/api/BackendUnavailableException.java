@@ -4,9 +4,9 @@ package dev.photoqueue.queue.api;
  * The backend's servers did not answer in time (a Kafka cluster that is down or unreachable);
  * the message names the addresses tried, how long the call waited and the client's reason in its
  * own words (not its exception's type). For a send, {@link #outcomeUnknown} says whether the
- * record may have been written all the same: a Kafka
- * send that timed out, or failed on an error it retried, may have reached a leader that then
- * could not replicate it in time, and Kafka may still make it readable later.
+ * record may have been written all the same: a Kafka send that timed out, or failed on an error
+ * it retried, may have reached a leader that then could not replicate it in time, and Kafka may
+ * still make it readable later.
  */
 public final class BackendUnavailableException extends QueueException {
 

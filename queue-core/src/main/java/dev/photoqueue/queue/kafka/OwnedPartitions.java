@@ -259,11 +259,7 @@ final class OwnedPartitions {
                 continue;
             }
             long from = o.settledLate.first();
-            Set<Long> late = Set.copyOf(o.settledLate);
-            o.settledLate.clear();
-            o.outstanding.keySet().stream().filter(off -> off > from && !late.contains(off))
-                    .forEach(o.progress::undeliver);
-            o.outstanding.keySet().removeIf(off -> off >= from);
+            takeBackFrom(o, from, o.settledLate);
             var ktp = KafkaQueueConsumer.toKafka(e.getKey());
             if (consumer.assignment().contains(ktp)) {
                 consumer.seek(ktp, from);
@@ -276,9 +272,7 @@ final class OwnedPartitions {
         long offset = record.offset();
         // The records handed out behind it come again after it: that hand-out does not count, so a
         // record released again and again does not use up the deliveries of the records behind it.
-        o.outstanding.keySet().stream().filter(off -> off > offset).forEach(o.progress::undeliver);
-        o.outstanding.keySet().removeIf(off -> off >= offset);
-        o.settledLate.removeIf(off -> off >= offset);
+        takeBackFrom(o, offset, Set.of());
         if (error != null) {
             o.lastError.put(offset, error);
         }
@@ -289,6 +283,17 @@ final class OwnedPartitions {
             consumer.pause(List.of(ktp));
             o.resumeAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
         }
+    }
+
+    /**
+     * Takes back the partition's deliveries from {@code from} on, to be read again from there: the
+     * outstanding ones after it that are not in {@code counted} do not count as delivered.
+     */
+    private static void takeBackFrom(OwnedPartition o, long from, Set<Long> counted) {
+        o.outstanding.keySet().stream().filter(off -> off > from && !counted.contains(off))
+                .forEach(o.progress::undeliver);
+        o.outstanding.keySet().removeIf(off -> off >= from);
+        o.settledLate.removeIf(off -> off >= from);
     }
 
     /** retryBackoffMs doubled per delivery after the first, capped, +-20 % jitter. */
