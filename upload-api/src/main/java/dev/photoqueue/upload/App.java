@@ -68,6 +68,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The upload API process: opens the queue backend, creates the photo topics, starts the embedded
@@ -131,7 +132,8 @@ public final class App implements AutoCloseable {
             String variable = QueueBackends.BACKEND.equals(e.key()) ? "QUEUE_BACKEND: " : "";
             exit(2, "configuration error: " + variable + e.getMessage());
             return;
-        } catch (DataDirectoryLockedException | BackendUnavailableException | SettingsFile.SettingsFileException e) {
+        } catch (DataDirectoryLockedException | BackendUnavailableException | SettingsFile.SettingsFileException
+                 | SettingsFile.SettingsNotSavedException e) {
             exit(1, "cannot start: " + e.getMessage());
             return;
         } catch (StorageException e) {
@@ -194,9 +196,19 @@ public final class App implements AutoCloseable {
             opened.add(EventMeters.start(backend, metrics));
             opened.add(QueueGauges.start(backend.admin(), metrics));
 
+            // before any worker starts: a start with a new worker version saves its run first, so a
+            // replay from the start of that version misses none of its jobs (set: the pool, below)
+            AtomicReference<WorkerPool> started = new AtomicReference<>();
+            SettingsService settings = new SettingsService(saved, settingsFile,
+                    s -> {
+                        started.get().setDelivery(Delivery.fromWireName(s.delivery()),
+                                RuntimeSettings.consumptionMode(s.consumption()));
+                        started.get().setVersion(s.workerVersion());
+                    });
             WorkerConfig workerConfig = workerConfig(config, saved.settings());
             ForegroundActivity uploads = new ForegroundActivity();
             WorkerPool pool = WorkerPool.start(backend, workerConfig, PhotoEventListener.NONE, uploads);
+            started.set(pool);
             opened.add(pool);
             Producer producer = backend.producer();
             opened.add(producer);
@@ -207,12 +219,6 @@ public final class App implements AutoCloseable {
             opened.add(events);
             view.addListener(events);
 
-            SettingsService settings = new SettingsService(saved, settingsFile,
-                    s -> {
-                        pool.setDelivery(Delivery.fromWireName(s.delivery()),
-                                RuntimeSettings.consumptionMode(s.consumption()));
-                        pool.setVersion(s.workerVersion());
-                    });
             ClusterMonitor cluster = ClusterMonitor.start(backend.admin(), CLUSTER_INTERVAL);
             opened.add(cluster);
             BlobStore blobs = BlobStore.onFileSystem(config.blobDir(), true, blobFiles);

@@ -108,6 +108,8 @@ class KillAndRestartTest {
         HttpResponse<String> put = client.admin("PUT", "/api/settings",
                 "{\"delivery\": \"exactly-once\", \"workerVersion\": \"v3\"}");
         assertEquals(200, put.statusCode(), put.body());
+        JsonNode ran = json(put).get("workerVersions");
+        assertEquals(2, ran.size(), put.body());
         List<String> ids = uploadSamples(client);
         first.destroyForcibly().waitFor();
 
@@ -116,6 +118,7 @@ class KillAndRestartTest {
         JsonNode settings = json(client.get("/api/settings"));
         assertEquals("exactly-once", settings.get("delivery").asText(), settings.toString());
         assertEquals("v3", settings.get("workerVersion").asText(), settings.toString());
+        assertEquals(ran, settings.get("workerVersions"), "the versions that ran and since when, as before the kill");
         for (String id : ids) {
             JsonNode photo = client.await("/api/photos/" + id, p -> p.get("status").asText().equals("DONE"), WAIT);
             assertTrue(photo.get("variants").get("thumb").asText().contains("/v3/"),

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -69,6 +70,41 @@ class SettingsAcrossRestartTest {
                     "rendered by the saved worker version: " + photo);
             assertEquals(Delivery.EXACTLY_ONCE, second.app.workerDelivery(), "the workers that processed it");
         }
+    }
+
+    @Test
+    void theWorkerVersionsThatRanAndSinceWhenAreKeptAcrossARestart() throws Exception {
+        JsonNode ran;
+        try (RunningApp first = RunningApp.start(dataDir, ENV)) {
+            HttpResponse<String> put = first.client.admin("PUT", "/api/settings", "{\"workerVersion\": \"v2\"}");
+            assertEquals(200, put.statusCode(), put.body());
+            ran = json(put).get("workerVersions");
+            assertEquals(List.of("v1", "v2"), versions(ran), put.body());
+        }
+        try (RunningApp second = RunningApp.start(dataDir, ENV)) {
+            assertEquals(ran, json(second.client.get("/api/settings")).get("workerVersions"),
+                    "the start continues v2's run: the replay from the start of v2 is still offered");
+        }
+        Files.delete(dataDir.resolve(SettingsFile.FILE_NAME));
+        try (RunningApp third = RunningApp.start(dataDir, ENV)) {
+            JsonNode runs = json(third.client.get("/api/settings")).get("workerVersions");
+            assertEquals(List.of("v1", "v2", "v1"), versions(runs), "a start with another version begins its run");
+            assertEquals(ran.get(1), runs.get(1));
+        }
+    }
+
+    @Test
+    void aWorkerVersionsFileThatCannotBeReadStopsTheStartNamingTheFile() throws Exception {
+        Path file = dataDir.resolve(SettingsFile.VERSION_RUNS_FILE_NAME);
+        SettingsFile.SettingsFileException notJson = startRefused(file, "{\"version\": \"v2\"}");
+        assertTrue(notJson.getMessage().contains(file.toString())
+                && notJson.getMessage().contains("is not a JSON array of worker versions"), notJson.getMessage());
+        SettingsFile.SettingsFileException badTime = startRefused(file,
+                "[{\"version\": \"v2\", \"since\": \"yesterday\"}]");
+        assertTrue(badTime.getMessage().contains("yesterday"), badTime.getMessage());
+        SettingsFile.SettingsFileException badVersion = startRefused(file,
+                "[{\"version\": \"v9\", \"since\": \"2026-12-07T08:00:00Z\"}]");
+        assertTrue(badVersion.getMessage().contains("'v9'"), badVersion.getMessage());
     }
 
     @Test
@@ -172,6 +208,12 @@ class SettingsAcrossRestartTest {
 
     private static App start(AppConfig config, FileIO settingsFiles) {
         return App.start(config, QueueBackends.open(config.backendSettings()), FileIO.local(), settingsFiles);
+    }
+
+    private static List<String> versions(JsonNode runs) {
+        List<String> names = new java.util.ArrayList<>();
+        runs.forEach(run -> names.add(run.get("version").asText()));
+        return names;
     }
 
     private static Predicate<Path> settingsFiles() {

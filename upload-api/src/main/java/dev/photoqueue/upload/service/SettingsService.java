@@ -16,17 +16,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * started is where its replay starts). Updates are all-or-nothing: every given field is checked
  * before any takes effect, and with a {@link SettingsFile} the fields given are saved (durably)
  * before the new settings are applied, so a restart runs what the last successful update set.
- * Thread-safe. The version history lives in memory: after a restart it begins again with the
- * version the app started with.
+ * Thread-safe. With a {@link SettingsFile} the version history is saved too, before it is shown:
+ * a restart (also after {@code kill -9}) keeps it, and begins a new run only when it starts with
+ * another version than the last one that ran.
  */
 public final class SettingsService {
 
     private final AtomicReference<RuntimeSettings> current;
     private final java.util.function.Consumer<RuntimeSettings> onChange;
     private final java.util.function.Consumer<Map<String, Object>> save;
+    private final java.util.function.Consumer<List<VersionRun>> saveVersionRuns;
     private final Clock clock;
-    /** Oldest first; guarded by this. */
-    private final List<VersionRun> versionRuns = new ArrayList<>();
+    /** Oldest first, the last one running now; replaced, never changed; guarded by this. */
+    private List<VersionRun> versionRuns;
     /** The fields saved so far, by name (sorted), as wire values (what the settings file holds); guarded by this. */
     private Map<String, Object> savedFields;
 
@@ -51,31 +53,42 @@ public final class SettingsService {
      * refuses the update. The settings live in memory only.
      */
     public SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange) {
-        this(initial, Map.of(), fields -> { }, onChange, Clock.systemUTC());
+        this(initial, onChange, Clock.systemUTC());
     }
 
     /**
-     * Starts from {@code loaded} (the start-up defaults with the file's saved fields over them) and
-     * saves each update's fields to {@code file} before {@code onChange} applies them.
+     * Starts from {@code loaded} (the start-up defaults with the file's saved fields over them, and
+     * the worker versions that ran) and saves each update's fields to {@code file} before
+     * {@code onChange} applies them. A start with another worker version than the last that ran
+     * (or the first start) saves the new run first: {@link SettingsFile.SettingsNotSavedException}
+     * when it cannot.
      */
     public SettingsService(SettingsFile.Loaded loaded, SettingsFile file,
                            java.util.function.Consumer<RuntimeSettings> onChange) {
-        this(loaded.settings(), loaded.savedFields(), file::save, onChange, Clock.systemUTC());
+        this(loaded.settings(), loaded.savedFields(), loaded.versionRuns(), file::save, file::saveVersionRuns,
+                onChange, Clock.systemUTC());
     }
 
     SettingsService(RuntimeSettings initial, java.util.function.Consumer<RuntimeSettings> onChange, Clock clock) {
-        this(initial, Map.of(), fields -> { }, onChange, clock);
+        this(initial, Map.of(), List.of(), fields -> { }, runs -> { }, onChange, clock);
     }
 
-    SettingsService(RuntimeSettings initial, Map<String, Object> savedFields,
+    SettingsService(RuntimeSettings initial, Map<String, Object> savedFields, List<VersionRun> versionRuns,
                     java.util.function.Consumer<Map<String, Object>> save,
+                    java.util.function.Consumer<List<VersionRun>> saveVersionRuns,
                     java.util.function.Consumer<RuntimeSettings> onChange, Clock clock) {
         this.current = new AtomicReference<>(initial);
         this.savedFields = java.util.Collections.unmodifiableMap(new TreeMap<>(savedFields));
         this.save = save;
+        this.saveVersionRuns = saveVersionRuns;
         this.onChange = onChange;
         this.clock = clock;
-        versionRuns.add(new VersionRun(initial.workerVersion(), clock.instant()));
+        this.versionRuns = List.copyOf(versionRuns);
+        if (versionRuns.isEmpty() || versionRuns.get(versionRuns.size() - 1).version() != initial.workerVersion()) {
+            List<VersionRun> started = withRun(this.versionRuns, initial.workerVersion());
+            saveVersionRuns.accept(started);
+            this.versionRuns = started;
+        }
     }
 
     public RuntimeSettings current() {
@@ -84,7 +97,7 @@ public final class SettingsService {
 
     /** The worker versions that ran, oldest first, the last one running now. */
     public synchronized List<VersionRun> versionRuns() {
-        return List.copyOf(versionRuns);
+        return versionRuns;
     }
 
     /** The fields saved so far (by updates, or in the settings file the app started from), as wire values. */
@@ -97,10 +110,11 @@ public final class SettingsService {
      * {@code maxBacklog}, {@code autoscale}, {@code consumption}, {@code workerVersion});
      * {@link InvalidValueException} naming the field and value for an unknown field, a bad value
      * or a combination the workers cannot run (exactly-once with shared consumption), and then
-     * nothing changes. The fields given are saved before the settings take effect:
-     * {@link SettingsFile.SettingsNotSavedException} when that fails, and then nothing changes
-     * either. A new worker version counts as running from when its workers were started (the
-     * change applied).
+     * nothing changes. The fields given, and a new worker version's run, are saved before the
+     * settings take effect: {@link SettingsFile.SettingsNotSavedException} when that fails, and
+     * then nothing changes either. A new worker version counts as running from the moment the
+     * change was checked, just before its workers start, so a replay from then misses none of
+     * the jobs it processed.
      */
     public synchronized RuntimeSettings update(Map<String, Object> changes) {
         RuntimeSettings old = current.get();
@@ -113,36 +127,53 @@ public final class SettingsService {
         }
         Map<String, Object> saved = new TreeMap<>(savedFields);
         saved.putAll(wireFields(updated, changes.keySet()));
-        saveOrRestore(saved, null);
+        List<VersionRun> runs = updated.workerVersion() == old.workerVersion() ? versionRuns
+                : withRun(versionRuns, updated.workerVersion());
+        saveOrRestore(save, saved, savedFields, null);
+        if (runs != versionRuns) {
+            try {
+                saveOrRestore(saveVersionRuns, runs, versionRuns, null);
+            } catch (SettingsFile.SettingsNotSavedException e) {
+                saveOrRestore(save, savedFields, savedFields, e);
+                throw e;
+            }
+        }
         try {
             onChange.accept(updated);
         } catch (IllegalArgumentException e) {
-            // the workers refused (exactly-once with shared workers): the file goes back to what runs
-            saveOrRestore(savedFields, e);
+            // the workers refused (exactly-once with shared workers): the files go back to what runs
+            saveOrRestore(save, savedFields, savedFields, e);
+            if (runs != versionRuns) {
+                saveOrRestore(saveVersionRuns, versionRuns, versionRuns, e);
+            }
             throw e instanceof InvalidValueException invalid ? invalid : new InvalidValueException(e);
         }
         savedFields = java.util.Collections.unmodifiableMap(saved);
+        versionRuns = runs;
         current.set(updated);
-        if (updated.workerVersion() != old.workerVersion()) {
-            versionRuns.add(new VersionRun(updated.workerVersion(), clock.instant()));
-            if (versionRuns.size() > MAX_VERSION_RUNS) {
-                versionRuns.remove(0);
-            }
-        }
         return updated;
     }
 
+    /** {@code runs} and a run of {@code version} from now, the oldest dropped past {@link #MAX_VERSION_RUNS}. */
+    private List<VersionRun> withRun(List<VersionRun> runs, WorkerVersion version) {
+        List<VersionRun> longer = new ArrayList<>(runs);
+        longer.add(new VersionRun(version, clock.instant()));
+        return List.copyOf(longer.subList(Math.max(0, longer.size() - MAX_VERSION_RUNS), longer.size()));
+    }
+
     /**
-     * Saves {@code fields}; when that fails after the new file was renamed into place, writes the
-     * fields in effect back, and throws the failure (suppressed into {@code refusal} if given).
+     * Saves {@code value} with {@code save}; when that fails after the new file was renamed into
+     * place, writes {@code inEffect} back, and throws the failure (suppressed into {@code refusal}
+     * if given).
      */
-    private void saveOrRestore(Map<String, Object> fields, RuntimeException refusal) {
+    private static <T> void saveOrRestore(java.util.function.Consumer<T> save, T value, T inEffect,
+                                          RuntimeException refusal) {
         try {
-            save.accept(fields);
+            save.accept(value);
         } catch (SettingsFile.SettingsNotSavedException e) {
-            if (fields != savedFields && e.fileReplaced()) {
+            if (value != inEffect && e.fileReplaced()) {
                 try {
-                    save.accept(savedFields);
+                    save.accept(inEffect);
                 } catch (SettingsFile.SettingsNotSavedException restore) {
                     e.addSuppressed(restore);
                 }
