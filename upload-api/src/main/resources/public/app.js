@@ -509,11 +509,15 @@ function showLive(stream, refreshError) {
 }
 
 // The replay starts at the time typed below it, an hour ago, or exactly where a worker version
-// started: the moment a bug came in.
+// started: the moment a bug came in. The runs are kept across restarts, so one of an earlier day
+// shows its date as well.
 function updateVersionRuns(runs) {
   const select = $('replay-start');
+  const today = new Date().toDateString();
+  const started = (since) => { const at = new Date(since);
+    return at.toDateString() === today ? at.toLocaleTimeString() : at.toLocaleString(); };
   const wanted = [['', 'the time below'], ['hour', 'an hour ago']].concat(runs.map((r) =>
-    [r.since, 'the start of ' + r.version + ' (' + new Date(r.since).toLocaleTimeString() + ')']));
+    [r.since, 'the start of ' + r.version + ' (' + started(r.since) + ')']));
   if ([...select.options].map((o) => o.value).join() === wanted.map((w) => w[0]).join()) return;
   const keep = select.value;
   select.replaceChildren(...wanted.map(([value, text]) => { const o = el('option', text); o.value = value; return o; }));

@@ -1,7 +1,9 @@
 package dev.photoqueue.upload;
 
 import dev.photoqueue.worker.image.Quadrants;
+import dev.photoqueue.upload.service.SettingsFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -12,6 +14,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +70,30 @@ class ReplayBrowserTest {
                 wait.until(d -> d.findElements(By.cssSelector("#members tr")).size() == 2);
 
                 HeadlessChromium.saveScreenshot(driver, "replay-healed.png");
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    @Test
+    void aWorkerVersionsRunFromBeforeARestartIsOfferedAsAReplayStartWithItsDate(@TempDir Path dataDir)
+            throws Exception {
+        HeadlessChromium.requireBrowser();
+        String since = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS).toString();
+        Files.writeString(dataDir.resolve(SettingsFile.VERSION_RUNS_FILE_NAME),
+                "[{\"version\": \"v2\", \"since\": \"" + since + "\"}]");
+        try (RunningApp running = RunningApp.start(dataDir, Map.of("WORKERS", "0"))) {
+            WebDriver driver = HeadlessChromium.start();
+            try {
+                driver.get(running.client.base() + "/");
+                WebElement start = new WebDriverWait(driver, HeadlessChromium.WAIT)
+                        .ignoring(StaleElementReferenceException.class)
+                        .until(d -> replayStart(d, "the start of v1") != null ? replayStart(d, "the start of v2") : null);
+                String date = (String) ((JavascriptExecutor) driver).executeScript(
+                        "return new Date(arguments[0]).toLocaleString();", since);
+                assertEquals("the start of v2 (" + date + ")", start.getText(), "a run of an earlier day, dated");
+                assertEquals(since, start.getAttribute("value"), "the replay starts where v2 started");
             } finally {
                 driver.quit();
             }
