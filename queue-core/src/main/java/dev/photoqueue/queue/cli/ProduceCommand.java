@@ -155,8 +155,8 @@ final class ProduceCommand extends QueueCommand {
         PendingAcks.Failure failure = acks.failure();
         if (failure != null) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "line " + failure.line() + " was not written: "
-                    + StorageException.reason(failure.cause()) + " (" + acks.acknowledged() + " of " + Text.records(acks.sent())
-                    + " sent written to " + topic + ")");
+                    + StorageException.reason(failure.cause()) + " (" + acks.acknowledged() + " of "
+                    + Text.records(acks.sent()) + " sent written to " + topic + ")");
         }
         if (stoppedAt != null) {
             long written = acks.acknowledged();

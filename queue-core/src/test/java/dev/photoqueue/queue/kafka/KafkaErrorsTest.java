@@ -30,7 +30,8 @@ class KafkaErrorsTest {
     void anActionThatDoesNotNameTheTopicIsFollowedByIt() {
         assertEquals("Kafka failed to describe the log directories (topic t): refused",
                 message("describe the log directories", "t"));
-        assertEquals("Kafka failed to send to photos.dlq (topic photos): refused", message("send to photos.dlq", "photos"));
+        assertEquals("Kafka failed to send to photos.dlq (topic photos): refused",
+                message("send to photos.dlq", "photos"));
         assertEquals("Kafka failed to list topics: refused", message("list topics", null));
     }
 }

@@ -81,8 +81,8 @@ class FailureLogLinesTest {
 
         assertInWords(lines, "one line for the close of t-0");
         assertTrue(lines.get(0).endsWith("closing t-0 failed: partition t-0 is offline and takes no writes until the "
-                + "queue is reopened: the force at close failed: cannot force " + segment + ": injected fault: force of "
-                + segment + " failed"), lines.get(0));
+                + "queue is reopened: the force at close failed: cannot force " + segment
+                + ": injected fault: force of " + segment + " failed"), lines.get(0));
     }
 
     @Test
