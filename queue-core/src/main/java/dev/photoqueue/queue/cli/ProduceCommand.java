@@ -147,12 +147,16 @@ final class ProduceCommand extends QueueCommand {
         return outcome(acks, stoppedAt, topic);
     }
 
-    private static long outcome(PendingAcks acks, CommandFailedException stoppedAt, String topic) {
+    /**
+     * How many records were written, or the failure that ends the command: the first line that was
+     * not written and why in words (a cause without a message too), else the line input stopped at.
+     */
+    static long outcome(PendingAcks acks, CommandFailedException stoppedAt, String topic) {
         PendingAcks.Failure failure = acks.failure();
         if (failure != null) {
             throw new CommandFailedException(Pq.EXIT_FAILED, "line " + failure.line() + " was not written: "
-                    + failure.cause().getMessage() + " (" + acks.acknowledged() + " of " + Text.records(acks.sent())
-                    + " sent written to " + topic + ")");
+                    + StorageException.reason(failure.cause()) + " (" + acks.acknowledged() + " of "
+                    + Text.records(acks.sent()) + " sent written to " + topic + ")");
         }
         if (stoppedAt != null) {
             long written = acks.acknowledged();

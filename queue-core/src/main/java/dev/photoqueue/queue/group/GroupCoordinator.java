@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.ConsumptionMode;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.OffsetSpec;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.UnknownGroupException;
 import dev.photoqueue.queue.env.Env;
@@ -228,7 +229,8 @@ public final class GroupCoordinator implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             LOG.error("persisting {} positions of group {} failed; they stay pending and are written again every "
-                    + "{} ms: {}", positions, groupId, COMMIT_INTERVAL_MS, cause.toString());
+                    + "{} ms: {}", positions, groupId, COMMIT_INTERVAL_MS,
+                    StorageException.reason(cause));
         }
     }
 
@@ -248,7 +250,8 @@ public final class GroupCoordinator implements AutoCloseable {
             try {
                 persistAsync(group);
             } catch (RuntimeException e) {
-                LOG.error("persisting the positions of group {} failed: {}", group.groupId, e.toString());
+                LOG.error("persisting the positions of group {} failed: {}", group.groupId,
+                        StorageException.reason(e));
             }
         }
     }

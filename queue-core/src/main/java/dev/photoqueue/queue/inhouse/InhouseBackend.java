@@ -13,6 +13,7 @@ import dev.photoqueue.queue.api.LogTimingListener;
 import dev.photoqueue.queue.api.OffsetAndTimestamp;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.api.UnknownTopicException;
@@ -234,7 +235,7 @@ final class InhouseBackend implements QueueBackend, PartitionSource {
                 free = Files.getFileStore(dir).getUsableSpace();
             } catch (IOException e) {
                 free = -1;
-                failure = e.toString();
+                failure = StorageException.reason(dir.toString(), e);
             }
             up = free >= MIN_FREE_BYTES;
             detail = free < 0 ? "cannot read the free space of data directory " + dir + ": " + failure

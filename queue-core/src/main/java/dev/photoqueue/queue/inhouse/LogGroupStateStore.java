@@ -3,6 +3,7 @@ package dev.photoqueue.queue.inhouse;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.CorruptRecordException;
 import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicConfigs;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.group.CommittedPosition;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +137,10 @@ final class LogGroupStateStore implements GroupStateStore {
             }
             latest.put(new Key(groupId, tp), new CommittedPosition(committed, acked, highestDelivered, counts));
         } catch (IOException | RuntimeException e) {
-            LOG.error("skipping unreadable committed position at offset {} of {}: {}", r.offset(), TOPIC, e.toString());
+            // A cut-short record ends in an EOFException without a message: said as what it means.
+            String why = e instanceof EOFException ? "the record ends before its last field"
+                    : StorageException.reason(e);
+            LOG.error("skipping unreadable committed position at offset {} of {}: {}", r.offset(), TOPIC, why);
         }
     }
 

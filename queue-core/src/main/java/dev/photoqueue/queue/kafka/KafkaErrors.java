@@ -60,7 +60,22 @@ final class KafkaErrors {
             return new BackendUnavailableException(config.bootstrapServers(), config.requestTimeoutMs(), action, cause);
         }
         // Kafka's words, not its exception's type, which means nothing to a user of the queue.
-        return new QueueException("Kafka failed to " + action + (topic == null ? "" : " (topic " + topic + ")")
+        return new QueueException("Kafka failed to " + action
+                + (topic == null || names(action, topic) ? "" : " (topic " + topic + ")")
                 + ": " + (cause.getMessage() == null ? "the client gave no reason" : cause.getMessage()), cause);
+    }
+
+    /**
+     * Whether {@code action} names {@code topic} already, as a word of its own or as one of its
+     * partitions ({@code T-0}), so that the message names it once.
+     */
+    private static boolean names(String action, String topic) {
+        for (String word : action.split("[\\s\\[\\](),@]+")) {
+            String partition = word.startsWith(topic + "-") ? word.substring(topic.length() + 1) : "";
+            if (word.equals(topic) || !partition.isEmpty() && partition.chars().allMatch(Character::isDigit)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.InvalidConfigException;
+import dev.photoqueue.queue.api.StorageException;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -150,7 +151,7 @@ final class KafkaGroupTypes {
             }
         } catch (KafkaException e) {
             LOG.warn("group {}: could not refresh the share group's state before the switch to ORDERED; its start "
-                    + "offsets may be one acknowledgement behind: {}", groupId, e.toString());
+                    + "offsets may be one acknowledgement behind: {}", groupId, StorageException.reason(e));
         }
     }
 

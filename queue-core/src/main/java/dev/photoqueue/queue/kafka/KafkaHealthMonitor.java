@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.BackendHealth;
+import dev.photoqueue.queue.api.StorageException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -67,7 +68,7 @@ final class KafkaHealthMonitor implements AutoCloseable {
             nextMs = check();
         } catch (RuntimeException e) {
             // never let one failed check stop the monitor: report it as down and keep checking
-            nextMs = down(e.toString());
+            nextMs = down(StorageException.reason(e));
         }
         if (!closed) {
             timer.schedule(this::checkAndReschedule, nextMs, TimeUnit.MILLISECONDS);

@@ -9,6 +9,7 @@ import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
 import dev.photoqueue.queue.api.RebalanceListener;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.kafka.ShareLane.Position;
 import dev.photoqueue.queue.spi.MemberChecks;
@@ -376,7 +377,8 @@ final class KafkaShareGroupConsumer implements GroupConsumer {
                     lane.close();
                 } catch (KafkaException e) {
                     LOG.warn("member {} of group {}: lane {} did not close cleanly; Kafka releases its records when "
-                            + "the lock ends: {}", memberId, config.groupId(), lane.clientId(), e.toString());
+                            + "the lock ends: {}", memberId, config.groupId(), lane.clientId(),
+                            StorageException.reason(e));
                 }
             }
             lanes.clear();

@@ -6,6 +6,7 @@ import dev.photoqueue.queue.api.ProducerFencedException;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueException;
 import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TransactionAbortedException;
 import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.spi.BackendTransactionalProducer;
@@ -175,7 +176,7 @@ final class KafkaTransactionalProducer extends BackendTransactionalProducer<Kafk
         } catch (org.apache.kafka.common.errors.ProducerFencedException | InvalidProducerEpochException e) {
             state().fence();
         } catch (KafkaException e) {
-            LOG.warn("aborting the transaction of {} failed: {}", transactionalId(), e.toString());
+            LOG.warn("aborting the transaction of {} failed: {}", transactionalId(), StorageException.reason(e));
         }
         failAll(new TransactionAbortedException(transactionalId(), reason));
     }

@@ -3,6 +3,7 @@ package dev.photoqueue.queue.kafka;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.FencedMemberException;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -85,7 +86,8 @@ final class OwnedPartitions {
             committed = consumer.committed(new LinkedHashSet<>(partitions));
         } catch (KafkaException e) {
             LOG.warn("group {}: the committed progress of {} could not be read at assignment; it is read before "
-                    + "their first records are handed out: {}", config.groupId(), partitions, e.toString());
+                    + "their first records are handed out: {}", config.groupId(), partitions,
+                    StorageException.reason(e));
             committed = null;
         }
         List<TopicPartition> ours = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.photoqueue.queue.kafka;
 
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.queue.api.TopicPartition;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -189,7 +190,7 @@ final class ShareLane implements AutoCloseable {
         for (var e : answers.entrySet()) {
             if (e.getKey().topic().equals(tp.topic()) && e.getKey().partition() == tp.partition()
                     && e.getValue().isPresent()) {
-                return Optional.of(e.getValue().get().toString());
+                return Optional.of(StorageException.reason(e.getValue().get()));
             }
         }
         return Optional.empty();

@@ -250,7 +250,7 @@ final class GroupCommit {
             return;
         } catch (RuntimeException e) {
             if (!(e instanceof PartitionOfflineException) && !(e instanceof QueueClosedException)) {
-                logWriteFailure(count, base, e.toString());
+                logWriteFailure(count, base, StorageException.reason(e));
             }
             sends.failAll(e);
             return;

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -246,10 +247,15 @@ public final class LogInspector {
             corrupt(visitor, counts, new CorruptRecordException(file.toString(), at, expected, scanner.stopReason()));
             return -1;
         } catch (NoSuchFileException e) {
+            // Gone from the directory since it was listed: retention deleted it. Still listed, it is a
+            // symbolic link that leads nowhere, a file missing from the log rather than one retired.
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StorageException(file.toString(), "read segment", e);
+            }
             warn(visitor, counts, "segment " + file + " was deleted while being read (retention)");
             return -1;
         } catch (IOException e) {
-            throw new StorageException(file.toString(), "read", e);
+            throw new StorageException(file.toString(), "read segment", e);
         }
     }
 

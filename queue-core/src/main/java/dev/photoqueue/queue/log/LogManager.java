@@ -232,7 +232,7 @@ public final class LogManager implements AutoCloseable {
                 try {
                     deleted += partition.applyRetention();
                 } catch (RuntimeException e) {
-                    LOG.error("retention of {} failed: {}", partition.topicPartition(), e.toString());
+                    LOG.error("retention of {} failed: {}", partition.topicPartition(), StorageException.reason(e));
                 }
             }
         }
@@ -274,7 +274,7 @@ public final class LogManager implements AutoCloseable {
                         unrecordedWhy = unrecordedWhy == null ? notWritten.get() : unrecordedWhy;
                     }
                 } catch (RuntimeException e) {
-                    LOG.error("closing {} failed: {}", partition.topicPartition(), e.toString());
+                    LOG.error("closing {} failed: {}", partition.topicPartition(), StorageException.reason(e));
                     failure = failure == null ? e : failure;
                 }
             }

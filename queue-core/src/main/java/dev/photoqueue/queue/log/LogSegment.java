@@ -194,7 +194,8 @@ final class LogSegment {
             return true;
         } catch (IOException e) {
             failure.addSuppressed(e);
-            LOG.error("cannot cut {} back to {} bytes after a failed write: {}", logFile, position, e.toString());
+            LOG.error("cannot cut {} back to {} bytes after a failed write: {}", logFile, position,
+                    StorageException.reason(logFile.toString(), e));
             return false;
         }
     }

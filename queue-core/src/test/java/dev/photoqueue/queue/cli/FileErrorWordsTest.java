@@ -68,6 +68,21 @@ class FileErrorWordsTest {
         assertEveryOpeningCommandFailsWith("pq: cannot open segment " + segment + ": no such file or directory");
     }
 
+    /** A dangling link is a missing file, not a segment retention deleted while dump read it. */
+    @Test
+    void dumpOfASegmentWhoseFileLeadsNowhereSaysNoSuchFileOrDirectoryNamingIt() throws IOException {
+        produceTwoRecords();
+        Path segment = dataDir().resolve("t").resolve("0").resolve("00000000000000000000.log");
+        Files.delete(segment);
+        Files.createSymbolicLink(segment, dir.resolve("removed").resolve("00000000000000000000.log"));
+
+        PqRun.Result r = PqRun.pq("dump", "--data-dir", dataDir().toString(), "--topic", "t");
+
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        assertEquals(List.of("pq: cannot read segment " + segment + ": no such file or directory"), r.errLines());
+    }
+
     @Test
     void anIndexWhoseFileLeadsNowhereNamesItOnceWithTheSystemsReason() throws IOException {
         produceTwoRecords();

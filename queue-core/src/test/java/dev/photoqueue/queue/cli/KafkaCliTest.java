@@ -147,7 +147,7 @@ class KafkaCliTest {
     }
 
     @Test
-    void resetOffsetsOfAGroupWithALiveMemberOnKafkaSaysWhyInKafkasWordsNotItsExceptionType() {
+    void resetOffsetsOfAGroupWithALiveMemberOnKafkaSaysWhyInKafkasWordsNamingTheTopicOnce() {
         String bootstrap = EmbeddedKafka.bootstrapServers();
         String topic = "live-" + run;
         String group = "live-" + run;
@@ -166,7 +166,7 @@ class KafkaCliTest {
                     "--bootstrap-server", bootstrap);
             assertEquals(1, r.exit(), r.toString());
             assertEquals(List.of("pq: Kafka failed to reset the offsets of group " + group + " on " + topic
-                    + " (a group with live members cannot be reset) (topic " + topic + "): Failed altering group"
+                    + " (a group with live members cannot be reset): Failed altering group"
                     + " offsets for the following partitions: [" + topic + "-0]"), r.errLines());
         }
     }

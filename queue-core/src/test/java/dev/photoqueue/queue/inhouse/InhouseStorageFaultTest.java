@@ -17,6 +17,7 @@ import dev.photoqueue.queue.api.TransactionalProducer;
 import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.env.FaultyFileIO;
 import dev.photoqueue.queue.env.FaultyFileIO.Op;
+import dev.photoqueue.queue.testing.StandardErrorCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +132,27 @@ class InhouseStorageFaultTest {
         backend.close();
         open.remove(backend);
         assertEquals(3, committed(backend(), "g"), "the pending position was written once the disk had room");
+    }
+
+    @Test
+    void aPositionThatCannotBeWrittenIsLoggedWithItsGroupAndWhyInWords() {
+        InhouseBackend backend = backend();
+        produce(backend, "a");
+        GroupConsumer member = member(backend, "g");
+        pollFor(member, 1).forEach(member::ack);
+
+        files.diskFullAfter(0, under(dir.resolve(LogGroupStateStore.TOPIC)));
+        List<String> lines;
+        try (StandardErrorCapture err = StandardErrorCapture.start()) {
+            assertThrows(QueueException.class, member::commitSync);
+            lines = err.linesWith("positions of group g failed");
+        }
+
+        assertEquals(1, lines.size(), "logged once until a write succeeds: " + lines);
+        String line = lines.get(0);
+        assertTrue(line.contains("No space left on device"), line);
+        assertTrue(line.contains(dir.resolve(LogGroupStateStore.TOPIC).toString()), "names the file: " + line);
+        assertFalse(line.contains("java.") || line.contains("Exception"), "no Java type's name: " + line);
     }
 
     @Test
