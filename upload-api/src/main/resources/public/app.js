@@ -74,6 +74,44 @@ function forgetEdits(form) {
   for (const control of form.elements) edited.delete(control.id);
 }
 
+// Exactly-once needs ordered consumption: the server refuses it with shared (400, and a settings
+// file holding the pair stops the start), so the form never offers the pair. While one of the two
+// is shown, the other's option that cannot run beside it is disabled, its title giving the
+// server's reason, so the user sees why before pressing Apply.
+const NEEDS_ORDERED = 'exactly-once needs consumption ordered, not shared: a shared record\'s lock cannot be'
+  + ' acknowledged in a transaction';
+
+function refusedPair(delivery, consumption) {
+  return delivery === 'exactly-once' && consumption === 'shared';
+}
+
+function offerRunnableSettings() {
+  const exactlyOnce = $('delivery').querySelector('option[value="exactly-once"]');
+  const shared = $('consumption').querySelector('option[value="shared"]');
+  exactlyOnce.disabled = refusedPair('exactly-once', $('consumption').value);
+  exactlyOnce.title = exactlyOnce.disabled ? NEEDS_ORDERED : '';
+  shared.disabled = refusedPair($('delivery').value, 'shared');
+  shared.title = shared.disabled ? NEEDS_ORDERED : '';
+}
+
+// Shows the server's delivery and consumption but where the user changed one. An edit that the
+// server's other value (another client changed it) turns into the refused pair is given up, and
+// said: the form shows what runs rather than a pair that Apply could only have refused.
+function showServerDelivery(settings) {
+  const shown = (id) => (edited.has(id) ? $(id).value : settings[id]);
+  if (refusedPair(shown('delivery'), shown('consumption'))) {
+    const mine = edited.has('delivery') ? 'delivery' : 'consumption';
+    const theirs = mine === 'delivery' ? 'consumption' : 'delivery';
+    edited.delete('delivery');
+    edited.delete('consumption');
+    showAdmin(mine + ' ' + $(mine).value + ' not applied: the server now runs ' + theirs + ' ' + settings[theirs]
+      + ', and ' + NEEDS_ORDERED, true);
+  }
+  showServerValue('delivery', settings.delivery);
+  showServerValue('consumption', settings.consumption);
+  offerRunnableSettings();
+}
+
 function showServerValue(id, value) {
   if (edited.has(id)) return;
   const control = $(id);
@@ -475,8 +513,7 @@ async function refresh() {
     document.querySelectorAll('[data-guarantee]').forEach((row) =>
       row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
     state.settings = settings;
-    showServerValue('delivery', settings.delivery);
-    showServerValue('consumption', settings.consumption);
+    showServerDelivery(settings);
     showServerValue('max-backlog', settings.maxBacklog);
     $('fact-version').textContent = settings.workerVersion;
     showServerValue('worker-version', settings.workerVersion);
@@ -687,6 +724,7 @@ function wire() {
   $('redrive-all').addEventListener('click', () => api('POST', '/api/dlq/redrive')
     .then((r) => showAdmin('redriven: ' + r.redriven, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
   for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
+  for (const id of ['delivery', 'consumption']) $(id).addEventListener('change', offerRunnableSettings);
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (!state.settings) {
