@@ -18,11 +18,20 @@ function adminHeaders() {
   return token ? { Authorization: 'Bearer ' + token } : {};
 }
 
+// A refusal reads "<status> <why>": the server's detail, but for a 401, whose detail speaks of the
+// Authorization header, told as what to do on the page. The status leads every refusal alike, so a
+// 401 stays told apart from the others.
 async function api(method, path, body) {
-  const headers = Object.assign({ 'Content-Type': 'application/json' }, adminHeaders());
+  const token = adminHeaders();
+  const headers = Object.assign({ 'Content-Type': 'application/json' }, token);
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
+  if (response.status === 401) {
+    throw new Error('401 ' + (token.Authorization
+      ? 'the admin token typed at the top of the page is not the server\'s: correct it there and try again'
+      : 'this action needs the admin token: type it in the admin token field at the top of the page'));
+  }
   if (!response.ok) {
     throw new Error(response.status + ' ' + (data && data.detail ? data.detail : response.statusText));
   }
