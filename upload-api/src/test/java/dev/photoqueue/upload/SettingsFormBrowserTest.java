@@ -2,6 +2,7 @@ package dev.photoqueue.upload;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -18,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Settings form in headless Chromium offers only settings the server runs: exactly-once needs
  * ordered consumption (the server refuses it with shared, 400), so while one of the two is shown
  * the other's option is disabled with a title saying why, whether the user chose it or the server
- * runs it; an edit that another client's change makes a refused pair is given up, and said.
+ * runs it; an edit that another client's change makes a refused pair is given up, and said. Beside
+ * the autoscale checkbox: the most workers the autoscaler runs, as the server tells it.
  */
 class SettingsFormBrowserTest {
 
@@ -82,6 +84,32 @@ class SettingsFormBrowserTest {
             assertEquals("delivery exactly-once not applied: the server now runs consumption shared, and "
                     + NEEDS_ORDERED, driver.findElement(By.id("admin-status")).getText());
             assertEquals("error", driver.findElement(By.id("admin-status")).getDomAttribute("class"));
+        });
+    }
+
+    /**
+     * The autoscaler's limit, beside its checkbox, is the server's ({@code autoscaleMax} of
+     * {@code GET /api/workers}): the page's reads of it are then answered with another limit, which
+     * the page shows in turn.
+     */
+    @Test
+    void theMostWorkersTheAutoscalerRunsIsShownBesideItsCheckboxAsTheServerTellsIt() throws Exception {
+        onPage(ONE_WORKER, (running, driver, wait) -> {
+            awaitSettingsShown(wait);
+            assertEquals(App.AUTOSCALE_MAX_WORKERS, TestClient.json(running.client.get("/api/workers"))
+                    .get("autoscaleMax").asInt());
+            wait.withMessage("the autoscaler's limit beside its checkbox").until(d ->
+                    d.findElement(By.id("autoscale-max")).getText()
+                            .equals("up to " + App.AUTOSCALE_MAX_WORKERS + " workers"));
+
+            ((JavascriptExecutor) driver).executeScript("const realFetch = window.fetch;"
+                    + " window.fetch = async (url, init) => { const answer = await realFetch(url, init);"
+                    + " if (url !== '/api/workers' || (init && init.method !== 'GET')) return answer;"
+                    + " const workers = await answer.json(); workers.autoscaleMax = 12;"
+                    + " return new Response(JSON.stringify(workers), { status: answer.status,"
+                    + " headers: { 'Content-Type': 'application/json' } }); };");
+            wait.withMessage("the limit the server's answer gives").until(d ->
+                    d.findElement(By.id("autoscale-max")).getText().equals("up to 12 workers"));
         });
     }
 
