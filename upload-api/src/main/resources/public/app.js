@@ -18,11 +18,20 @@ function adminHeaders() {
   return token ? { Authorization: 'Bearer ' + token } : {};
 }
 
+// A refusal reads "<status> <why>": the server's detail, but for a 401, whose detail speaks of the
+// Authorization header, told as what to do on the page. The status leads every refusal alike, so a
+// 401 stays told apart from the others.
 async function api(method, path, body) {
-  const headers = Object.assign({ 'Content-Type': 'application/json' }, adminHeaders());
+  const token = adminHeaders();
+  const headers = Object.assign({ 'Content-Type': 'application/json' }, token);
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
+  if (response.status === 401) {
+    throw new Error('401 ' + (token.Authorization
+      ? 'the admin token typed at the top of the page is not the server\'s: correct it there and try again'
+      : 'this action needs the admin token: type it in the admin token field at the top of the page'));
+  }
   if (!response.ok) {
     throw new Error(response.status + ' ' + (data && data.detail ? data.detail : response.statusText));
   }
@@ -72,6 +81,44 @@ function trackEdits(form) {
 
 function forgetEdits(form) {
   for (const control of form.elements) edited.delete(control.id);
+}
+
+// Exactly-once needs ordered consumption: the server refuses it with shared (400, and a settings
+// file holding the pair stops the start), so the form never offers the pair. While one of the two
+// is shown, the other's option that cannot run beside it is disabled, its title giving the
+// server's reason, so the user sees why before pressing Apply.
+const NEEDS_ORDERED = 'exactly-once needs consumption ordered, not shared: a shared record\'s lock cannot be'
+  + ' acknowledged in a transaction';
+
+function refusedPair(delivery, consumption) {
+  return delivery === 'exactly-once' && consumption === 'shared';
+}
+
+function offerRunnableSettings() {
+  const exactlyOnce = $('delivery').querySelector('option[value="exactly-once"]');
+  const shared = $('consumption').querySelector('option[value="shared"]');
+  exactlyOnce.disabled = refusedPair('exactly-once', $('consumption').value);
+  exactlyOnce.title = exactlyOnce.disabled ? NEEDS_ORDERED : '';
+  shared.disabled = refusedPair($('delivery').value, 'shared');
+  shared.title = shared.disabled ? NEEDS_ORDERED : '';
+}
+
+// Shows the server's delivery and consumption but where the user changed one. An edit that the
+// server's other value (another client changed it) turns into the refused pair is given up, and
+// said: the form shows what runs rather than a pair that Apply could only have refused.
+function showServerDelivery(settings) {
+  const shown = (id) => (edited.has(id) ? $(id).value : settings[id]);
+  if (refusedPair(shown('delivery'), shown('consumption'))) {
+    const mine = edited.has('delivery') ? 'delivery' : 'consumption';
+    const theirs = mine === 'delivery' ? 'consumption' : 'delivery';
+    edited.delete('delivery');
+    edited.delete('consumption');
+    showAdmin(mine + ' ' + $(mine).value + ' not applied: the server now runs ' + theirs + ' ' + settings[theirs]
+      + ', and ' + NEEDS_ORDERED, true);
+  }
+  showServerValue('delivery', settings.delivery);
+  showServerValue('consumption', settings.consumption);
+  offerRunnableSettings();
 }
 
 function showServerValue(id, value) {
@@ -475,13 +522,14 @@ async function refresh() {
     document.querySelectorAll('[data-guarantee]').forEach((row) =>
       row.classList.toggle('current', row.dataset.guarantee === settings.delivery));
     state.settings = settings;
-    showServerValue('delivery', settings.delivery);
-    showServerValue('consumption', settings.consumption);
+    showServerDelivery(settings);
     showServerValue('max-backlog', settings.maxBacklog);
     $('fact-version').textContent = settings.workerVersion;
     showServerValue('worker-version', settings.workerVersion);
     updateVersionRuns(settings.workerVersions);
     showServerValue('autoscale', settings.autoscale);
+    // the server's limit (8, or WORKERS if more), not one written into the page
+    $('autoscale-max').textContent = 'up to ' + workers.autoscaleMax + ' workers';
     showServerValue('load-key', settings.partitionKey);
     showServerValue('chaos-mode', chaos.mode);
     showServerValue('chaos-probability', Math.round(chaos.probability * 100));
@@ -691,6 +739,7 @@ function wire() {
   $('redrive-all').addEventListener('click', () => api('POST', '/api/dlq/redrive')
     .then((r) => showAdmin('redriven: ' + r.redriven, false, 'dlq-status'), (e) => showAdmin(e.message, true, 'dlq-status')));
   for (const form of ['settings-form', 'chaos-form', 'load-form']) trackEdits($(form));
+  for (const id of ['delivery', 'consumption']) $(id).addEventListener('change', offerRunnableSettings);
   $('settings-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (!state.settings) {

@@ -227,8 +227,9 @@ public final class App implements AutoCloseable {
                     workerConfig.variants(), producer, view, queue, settings, config.maxUploadBytes(), metrics, cluster,
                     config.sendTimeout(), config.producerSendTimeout(), uploads);
             WorkerService workers = new WorkerService(pool);
-            opened.add(new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
-                    Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start());
+            Autoscaler autoscaler = new Autoscaler(queue, workers, settings, Math.max(1, config.workers()),
+                    Math.max(AUTOSCALE_MAX_WORKERS, config.workers())).start();
+            opened.add(autoscaler);
             Gauge.builder("photoqueue.backlog", queue, QueueService::backlog)
                     .description("Photo jobs the thumbnail workers have not finished (their group's lag on "
                             + Topics.PHOTO_UPLOADED + ")").register(metrics);
@@ -247,9 +248,9 @@ public final class App implements AutoCloseable {
             StatsService statsService = new StatsService(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), statsService),
-                    new AdminController(workers, settings, new ReplayService(backend.admin(), queue, view, workers,
-                            statsService, Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)),
-                            json),
+                    new AdminController(workers, autoscaler.maxWorkers(), settings, new ReplayService(backend.admin(),
+                            queue, view, workers, statsService,
+                            Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
                     new HealthController(backend, metrics), events, new ClusterController(cluster));
             Javalin server = HttpApi.create(controllers, config.adminToken(), config.maxUploadBytes(), json, metrics);
             server.start(config.host(), config.port());

@@ -115,7 +115,9 @@ class QueueAdminApiTest {
     void anAppStartsWithMoreWorkersThanTheAutoscalerAddsAndTheApiTakesTheSameLimitAsWorkers() {
         int limit = WorkerConfig.MAX_WORKER_COUNT;
         try (RunningApp many = RunningApp.start(Map.of("WORKERS", "17", "PARTITIONS", "2"))) {
-            assertEquals(17, json(many.client.get("/api/workers")).get("count").asInt());
+            JsonNode workers = json(many.client.get("/api/workers"));
+            assertEquals(17, workers.get("count").asInt());
+            assertEquals(17, workers.get("autoscaleMax").asInt(), "the autoscaler keeps the WORKERS started");
             HttpResponse<String> over = many.client.call("PUT", "/api/workers", "{\"count\":" + (limit + 1) + "}", null);
             assertError(over, 400, "bad_request");
             assertTrue(json(over).get("detail").asText().contains("between 0 and " + limit), over.body());
@@ -127,6 +129,7 @@ class QueueAdminApiTest {
         int limit = WorkerConfig.MAX_WORKER_COUNT;
         JsonNode read = json(client.get("/api/workers"));
         assertEquals(limit, read.get("max").asInt(), read.toString());
+        assertEquals(App.AUTOSCALE_MAX_WORKERS, read.get("autoscaleMax").asInt(), "the autoscaler's own limit");
         HttpResponse<String> same = client.admin("PUT", "/api/workers", "{\"change\":0}");
         assertEquals(200, same.statusCode(), same.body());
         assertEquals(limit, json(same).get("max").asInt(), same.body());

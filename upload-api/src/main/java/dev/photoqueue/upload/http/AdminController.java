@@ -24,12 +24,16 @@ import java.util.Map;
 public final class AdminController {
 
     private final WorkerService workers;
+    private final int autoscaleMax;
     private final SettingsService settings;
     private final ReplayService replay;
     private final ObjectMapper json;
 
-    public AdminController(WorkerService workers, SettingsService settings, ReplayService replay, ObjectMapper json) {
+    /** {@code autoscaleMax}: the most workers the autoscaler adds up to, told in the workers' answer. */
+    public AdminController(WorkerService workers, int autoscaleMax, SettingsService settings, ReplayService replay,
+                           ObjectMapper json) {
         this.workers = workers;
+        this.autoscaleMax = autoscaleMax;
         this.settings = settings;
         this.replay = replay;
         this.json = json;
@@ -196,12 +200,15 @@ public final class AdminController {
 
     private Workers workerBody(List<String> ids) {
         return new Workers(ids.size(), ids, workers.target(), workers.restarting(), workers.restarts(),
-                workers.restartDelayMs(), workers.max());
+                workers.restartDelayMs(), workers.max(), autoscaleMax);
     }
 
-    /** The body of {@code GET|PUT /api/workers}; {@code max}: the most workers a count or change may reach. */
+    /**
+     * The body of {@code GET|PUT /api/workers}; {@code max}: the most workers a count or change may
+     * reach; {@code autoscaleMax}: the most the autoscaler adds up to (the page shows it by its switch).
+     */
     record Workers(int count, List<String> workers, int target, int restarting, long restarts, long restartDelayMs,
-                   int max) {
+                   int max, int autoscaleMax) {
     }
 
     private Settings settingsBody(RuntimeSettings s) {

@@ -45,6 +45,11 @@ public final class Autoscaler implements AutoCloseable {
         this.maxWorkers = maxWorkers;
     }
 
+    /** The most workers it adds up to: what {@code GET /api/workers} tells as {@code autoscaleMax}. */
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
     public Autoscaler start() {
         timer.scheduleWithFixedDelay(this::safeTick, 1, 1, TimeUnit.SECONDS);
         return this;
