@@ -456,6 +456,21 @@ function updateQueue(queue) {
   updateRates(queue, uploaded, thumbnailers);
 }
 
+// Delivery, consumption and worker version are this app's: a PUT /api/settings changes the workers
+// embedded in it. Members of thumbnailers from other processes (worker.jar) keep the settings they
+// started with, so the card says how many there are rather than let Apply seem to reach them.
+function showSettingsReach(queue, workers) {
+  const thumbnailers = groupById(queue, 'thumbnailers');
+  const embedded = new Set(workers.workers);
+  const others = thumbnailers ? thumbnailers.members.filter((m) => !embedded.has(m.clientId)).length : 0;
+  $('settings-reach').textContent = others === 0 ? ''
+    : 'delivery, consumption and worker version apply to the ' + workers.count
+      + (workers.count === 1 ? ' worker' : ' workers') + ' of this app; ' + (others === 1
+      ? '1 other member of thumbnailers, in another process (worker.jar), keeps the settings it started with'
+      : others + ' other members of thumbnailers, in other processes (worker.jar), keep the settings they'
+        + ' started with');
+}
+
 // The members last drawn, as JSON.
 let drawnMembers = null;
 
@@ -512,6 +527,7 @@ async function refresh() {
     // a read begun before the answer to a settings change may be older than it: that answer is what runs
     const settings = state.settingsWrites === settingsWritesBefore ? read : state.settings;
     updateQueue(queue);
+    showSettingsReach(queue, workers);
     // a read begun before the answer to a resize may be older than it: that answer set the buttons
     if (state.resizes === resizesBefore) showWorkerButtons(workers);
     $('fact-workers').textContent = workers.count + ' of ' + workers.target
