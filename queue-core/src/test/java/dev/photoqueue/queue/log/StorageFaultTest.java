@@ -9,6 +9,7 @@ import dev.photoqueue.queue.api.TopicPartition;
 import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.env.FaultyFileIO;
 import dev.photoqueue.queue.env.FaultyFileIO.Op;
+import dev.photoqueue.queue.testing.StandardErrorCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Writes of the log that fail, injected through {@link FaultyFileIO} on real files: a send whose
  * write or force failed is never acknowledged and its record never becomes readable, not even
  * behind a later batch; a failed force takes the partition offline instead of being retried; and
- * reopening (which recovers) finds exactly the acknowledged records.
+ * reopening (which recovers) finds exactly the acknowledged records. The ERROR line such a failure
+ * writes is one a {@code pq} user reads on stderr (and an operator in the server's log): it names
+ * the partition or file and says why in words, never as a Java exception's type.
  */
 class StorageFaultTest {
 
@@ -231,5 +234,52 @@ class StorageFaultTest {
         }
         assertInstanceOf(PartitionOfflineException.class, failure);
         assertEquals(acked, values(reopen()));
+    }
+
+    @Test
+    void aCloseWhoseForceFailsLogsThePartitionAndWhyInWords() {
+        PartitionLog partition = open(Map.of(TopicConfigs.FSYNC, "never"));
+        send(partition, "a");
+        Path segment = dir.resolve("t").resolve("0").resolve("00000000000000000000.log");
+        io.fail(Op.FORCE, named(".log"), 1);
+
+        List<String> lines;
+        try (StandardErrorCapture err = StandardErrorCapture.start()) {
+            assertThrows(PartitionOfflineException.class, log::close);
+            lines = err.linesWith("closing t-0 failed");
+        }
+        log = null;
+
+        assertInWords(lines, "one line for the close of t-0");
+        assertTrue(lines.get(0).endsWith("closing t-0 failed: partition t-0 is offline and takes no writes until the "
+                + "queue is reopened: the force at close failed: cannot force " + segment
+                + ": injected fault: force of " + segment + " failed"), lines.get(0));
+    }
+
+    @Test
+    void aFailedWriteThatCannotBeCutBackLogsTheFileAndWhyInWords() throws Exception {
+        PartitionLog partition = open(Map.of(TopicConfigs.FSYNC, "always"));
+        send(partition, "a");
+        Path segment = dir.resolve("t").resolve("0").resolve("00000000000000000000.log");
+        io.diskFullAfter(10, named(".log"));
+        io.fail(Op.TRUNCATE, named(".log"), 1);
+
+        List<String> lines;
+        try (StandardErrorCapture err = StandardErrorCapture.start()) {
+            CompletableFuture<RecordMetadata> lost = partition.append(1_000, null, bytes("x".repeat(500)), List.of());
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> lost.get(30, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof PartitionOfflineException, failed.getCause().toString());
+            lines = err.linesWith("cannot cut " + segment);
+        }
+
+        assertInWords(lines, "one line for the cut back of " + segment);
+        assertTrue(lines.get(0).matches(".*cannot cut \\Q" + segment + "\\E back to \\d+ bytes after a failed write: "
+                + "injected fault: truncate of \\Q" + segment + "\\E failed"), lines.get(0));
+    }
+
+    private static void assertInWords(List<String> lines, String context) {
+        assertEquals(1, lines.size(), context + ": " + lines);
+        String line = lines.get(0);
+        assertFalse(line.contains("java.") || line.contains("Exception"), "no Java type's name: " + line);
     }
 }
