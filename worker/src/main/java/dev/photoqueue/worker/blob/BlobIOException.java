@@ -1,17 +1,22 @@
 package dev.photoqueue.worker.blob;
 
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.worker.job.TransientJobException;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Reading or writing a blob failed with an I/O error (disk full, permissions, a flaky mount). Transient. */
+/**
+ * Reading or writing a blob failed with an I/O error (disk full, permissions, a flaky mount).
+ * Transient. Its message, the reason of a failed job on the page, says the I/O error in words.
+ */
 public final class BlobIOException extends TransientJobException {
 
     private final Path path;
 
     public BlobIOException(String photoId, String operation, Path path, IOException cause) {
-        super(photoId, operation + " " + path + " for photo " + photoId + " failed: " + cause, cause);
+        super(photoId, operation + " " + path + " for photo " + photoId + " failed: "
+                + StorageException.reason(path.toString(), cause), cause);
         this.path = path;
     }
 

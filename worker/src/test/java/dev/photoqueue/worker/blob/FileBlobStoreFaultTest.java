@@ -73,7 +73,7 @@ class FileBlobStoreFaultTest {
                 () -> store.stageOriginal("p-2", new ByteArrayInputStream(upload), 2 * UPLOAD_BYTES));
 
         assertNamesPhotoAndTarget(e, "p-2", root.resolve("originals/p-2"));
-        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        assertTrue(e.getMessage().contains("failed: No space left on device"), e.getMessage());
         assertNothingIn(root.resolve("originals"));
 
         files.heal();

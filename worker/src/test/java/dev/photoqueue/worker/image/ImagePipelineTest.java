@@ -217,7 +217,9 @@ class ImagePipelineTest {
             byte[] half = truncated(photo(name), 0.5);
             CorruptImageException e = assertThrows(CorruptImageException.class,
                     () -> pipeline.render("p", half, VariantSpec.DEFAULTS), name);
-            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+            assertTrue(e.getMessage().contains("pixel data failed: the data ends early"), e.getMessage());
+            assertFalse(e.getMessage().contains("java.") || e.getMessage().contains("Exception"),
+                    "the dead letter's reason in words, no Java type: " + e.getMessage());
         }
 
         byte[] png = truncated(encode(scaledPhoto("Aqua.jpg", 200, 120), "png"), 0.5);
@@ -307,7 +309,9 @@ class ImagePipelineTest {
             CorruptImageException e = assertThrows(CorruptImageException.class,
                     () -> pipeline.render("p", cutShort, VariantSpec.DEFAULTS), "cut at " + cut);
             assertTrue(e.permanent());
-            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+            assertTrue(e.getMessage().contains("pixel data failed: the data ends early"), e.getMessage());
+            assertFalse(e.getMessage().contains("java.") || e.getMessage().contains("Exception"),
+                    "the dead letter's reason in words, no Java type: " + e.getMessage());
         }
     }
 
