@@ -9,7 +9,7 @@ const CITIES = ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra'];
 const RATE_POINTS = 60;
 const state = { photos: new Map(), timings: { async: [], sync: [] }, lastQueue: null, lastTick: 0, journeyId: null,
   settings: null, stream: 'connecting', refreshError: null, progressHidden: 0, resizes: 0,
-  settingsWrites: 0 };
+  settingsWrites: 0, embedded: null };
 
 // ---------- helpers ----------
 function adminHeaders() {
@@ -452,7 +452,7 @@ function updateQueue(queue) {
   $('fact-backlog').textContent = thumbnailers ? thumbnailers.totalLag : '-';
   const shown = thumbnailers ? thumbnailers.members : [];
   // drawn again only when they change, so that a crash button is never replaced under the pointer
-  if (JSON.stringify(shown) !== drawnMembers) drawMembers(shown);
+  if (JSON.stringify([shown, state.embedded]) !== drawnMembers) drawMembers(shown);
   updateRates(queue, uploaded, thumbnailers);
 }
 
@@ -475,7 +475,7 @@ function showSettingsReach(queue, workers) {
 let drawnMembers = null;
 
 function drawMembers(members) {
-  drawnMembers = JSON.stringify(members);
+  drawnMembers = JSON.stringify([members, state.embedded]);
   if (members.length === 0) {
     $('members').replaceChildren(emptyRow(3,
       'no workers in the group: + worker adds one, shown here with its partitions'));
@@ -486,6 +486,12 @@ function drawMembers(members) {
     const crash = el('button', 'crash', 'secondary');
     crash.type = 'button';
     crash.title = 'die in the middle of the next photo: no ack, no heartbeat';
+    // a member of another process (worker.jar) is not this app's to crash: POST would answer 404
+    if (state.embedded && !state.embedded.includes(m.clientId)) {
+      crash.disabled = true;
+      crash.title = 'a worker of another process (worker.jar): crash it where it runs, e.g. scripts/topology.sh'
+        + ' kill-worker';
+    }
     crash.addEventListener('click', () => api('POST', '/api/workers/' + encodeURIComponent(m.clientId) + '/crash',
       { mode: 'thread' }).then(() => showAdmin(m.clientId + ' dies at its next photo', false, 'group-status'),
       (e) => showAdmin(e.message, true, 'group-status')));
@@ -526,6 +532,7 @@ async function refresh() {
       api('GET', '/api/settings'), api('GET', '/api/dlq'), api('GET', '/api/chaos')]);
     // a read begun before the answer to a settings change may be older than it: that answer is what runs
     const settings = state.settingsWrites === settingsWritesBefore ? read : state.settings;
+    state.embedded = workers.workers;
     updateQueue(queue);
     showSettingsReach(queue, workers);
     // a read begun before the answer to a resize may be older than it: that answer set the buttons

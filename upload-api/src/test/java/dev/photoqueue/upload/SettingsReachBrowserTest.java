@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
@@ -20,13 +21,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Settings card, in headless Chromium, says whom its settings reach: a {@code PUT /api/settings}
  * changes the workers embedded in the app, so while a member of thumbnailers from another process
  * (a worker.jar) is in the group the card says it keeps the settings it started with, and says
- * nothing once it has left.
+ * nothing once it has left; that member's crash button is disabled (the app can crash only its own
+ * workers), its title saying where to crash it.
  */
 class SettingsReachBrowserTest {
 
@@ -55,12 +58,19 @@ class SettingsReachBrowserTest {
                     elsewhere.subscribe(List.of(Topics.PHOTO_UPLOADED));
                     long deadline = System.nanoTime() + HeadlessChromium.WAIT.toNanos();
                     // the member stays in the group by polling; nothing is uploaded, so it takes no job
-                    while (!said.test(driver)) {
+                    while (!said.test(driver) || crashButton(driver, ELSEWHERE) == null) {
                         assertTrue(elsewhere.poll(Duration.ofMillis(100)).isEmpty());
                         assertTrue(System.nanoTime() < deadline, "the card did not name the other member within "
                                 + HeadlessChromium.WAIT + ": '" + driver.findElement(By.id("settings-reach"))
                                 .getText() + "'");
                     }
+                    WebElement foreign = crashButton(driver, ELSEWHERE);
+                    assertFalse(foreign.isEnabled(), "the crash button of a member of another process");
+                    assertTrue(foreign.getDomAttribute("title").startsWith("a worker of another process (worker.jar)"),
+                            foreign.getDomAttribute("title"));
+                    String own = TestClient.json(new TestClient(app.port(), null).get("/api/workers"))
+                            .get("workers").get(0).asText();
+                    assertTrue(crashButton(driver, own).isEnabled(), "the crash button of the app's worker " + own);
                 }
                 new WebDriverWait(driver, HeadlessChromium.WAIT)
                         .withMessage("the card's note gone once the other member left")
@@ -69,5 +79,16 @@ class SettingsReachBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    /** The crash button on the members table's row of {@code clientId}, or null while there is none. */
+    private static WebElement crashButton(WebDriver driver, String clientId) {
+        for (WebElement row : driver.findElements(By.cssSelector("#members tr"))) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            if (!cells.isEmpty() && cells.get(0).getText().equals(clientId)) {
+                return row.findElement(By.tagName("button"));
+            }
+        }
+        return null;
     }
 }
