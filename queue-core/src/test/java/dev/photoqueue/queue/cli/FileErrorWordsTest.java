@@ -60,10 +60,7 @@ class FileErrorWordsTest {
 
     @Test
     void aSegmentWhoseFileLeadsNowhereSaysNoSuchFileOrDirectory() throws IOException {
-        produceTwoRecords();
-        Path segment = dataDir().resolve("t").resolve("0").resolve("00000000000000000000.log");
-        Files.delete(segment);
-        Files.createSymbolicLink(segment, dir.resolve("removed").resolve("00000000000000000000.log"));
+        Path segment = danglingLinkInPlaceOf("00000000000000000000.log");
 
         assertEveryOpeningCommandFailsWith("pq: cannot open segment " + segment + ": no such file or directory");
     }
@@ -71,10 +68,7 @@ class FileErrorWordsTest {
     /** A dangling link is a missing file, not a segment retention deleted while dump read it. */
     @Test
     void dumpOfASegmentWhoseFileLeadsNowhereSaysNoSuchFileOrDirectoryNamingIt() throws IOException {
-        produceTwoRecords();
-        Path segment = dataDir().resolve("t").resolve("0").resolve("00000000000000000000.log");
-        Files.delete(segment);
-        Files.createSymbolicLink(segment, dir.resolve("removed").resolve("00000000000000000000.log"));
+        Path segment = danglingLinkInPlaceOf("00000000000000000000.log");
 
         PqRun.Result r = PqRun.pq("dump", "--data-dir", dataDir().toString(), "--topic", "t");
 
@@ -85,12 +79,18 @@ class FileErrorWordsTest {
 
     @Test
     void anIndexWhoseFileLeadsNowhereNamesItOnceWithTheSystemsReason() throws IOException {
-        produceTwoRecords();
-        Path index = dataDir().resolve("t").resolve("0").resolve("00000000000000000000.index");
-        Files.delete(index);
-        Files.createSymbolicLink(index, dir.resolve("removed").resolve("00000000000000000000.index"));
+        Path index = danglingLinkInPlaceOf("00000000000000000000.index");
 
         assertEveryOpeningCommandFailsWith("pq: cannot open index " + index + ": No such file or directory");
+    }
+
+    /** Partition t-0 with two records, its file {@code name} replaced by a symbolic link that leads nowhere. */
+    private Path danglingLinkInPlaceOf(String name) throws IOException {
+        produceTwoRecords();
+        Path file = dataDir().resolve("t").resolve("0").resolve(name);
+        Files.delete(file);
+        Files.createSymbolicLink(file, dir.resolve("removed").resolve(name));
+        return file;
     }
 
     @Test
