@@ -116,8 +116,16 @@ wait_for() { # what, seconds, command...
     die "$what not ready after $seconds s; see $LOGS"
 }
 
-# A new random Kafka cluster id: 16 random bytes in URL-safe base64 without padding (22 characters).
-new_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22; }
+# A new random Kafka cluster id: 16 random bytes in URL-safe base64 without padding (22 characters),
+# drawn again when it starts with '-' (as Kafka's own ids never do), so no tool takes it for an option.
+new_cluster_id() {
+    local id
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"
+    while [ "${id:0:1}" = "-" ]; do
+        id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"
+    done
+    printf '%s\n' "$id"
+}
 
 # Starts broker $1 without waiting; its log is appended to, so a restart keeps what came before.
 launch_broker() {

@@ -184,8 +184,10 @@ public final class LocalKafkaBroker {
             return;
         }
         String clusterId = options.clusterId() != null ? options.clusterId() : Uuid.randomUuid().toString();
-        List<String> args = new ArrayList<>(List.of("format", "--config", config.toString(), "--cluster-id",
-                clusterId));
+        // one id as "--cluster-id=ID": an id may start with '-' (one random id in 64), which the
+        // storage tool's parser takes for an option when it stands on its own
+        List<String> args = new ArrayList<>(List.of("format", "--config", config.toString(),
+                "--cluster-id=" + clusterId));
         if (options.standalone()) {
             args.add("--standalone");
         }
