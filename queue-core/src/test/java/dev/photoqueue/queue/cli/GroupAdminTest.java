@@ -4,6 +4,7 @@ import dev.photoqueue.queue.api.GroupDescription;
 import dev.photoqueue.queue.api.GroupDescription.MemberDescription;
 import dev.photoqueue.queue.api.GroupDescription.PartitionLag;
 import dev.photoqueue.queue.api.NewTopic;
+import dev.photoqueue.queue.api.PartitionInfo;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
@@ -230,9 +231,13 @@ class GroupAdminTest {
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // final once the partition is its active segment alone: the stored bytes the log counts
+            // (over the segments it still reads) are then exactly that segment file's
             while (true) {
-                long start = backend.admin().describeTopic(topic).partitions().get(0).startOffset();
-                if (start > 0 && segmentFiles(topic) == 1) {
+                PartitionInfo partition = backend.admin().describeTopic(topic).partitions().get(0);
+                long start = partition.startOffset();
+                Path first = Path.of(dataDir(), topic, "0", String.format("%020d.log", start));
+                if (start > 0 && partition.sizeBytes() == sizeOf(first)) {
                     return start;
                 }
                 assertTrue(System.nanoTime() < deadline, "retention left more than the active segment of " + topic
@@ -242,10 +247,12 @@ class GroupAdminTest {
         }
     }
 
-    /** The segments of {@code topic}'s partition 0: its {@code .log} files. */
-    private long segmentFiles(String topic) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of(dataDir(), topic, "0"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".log")).count();
+    /** The size of {@code file}, or -1 once retention has deleted it. */
+    private static long sizeOf(Path file) throws java.io.IOException {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.nio.file.NoSuchFileException deleted) {
+            return -1;
         }
     }
 
