@@ -461,14 +461,19 @@ function updateQueue(queue) {
 // started with, so the card says how many there are rather than let Apply seem to reach them.
 function showSettingsReach(queue, workers) {
   const thumbnailers = groupById(queue, 'thumbnailers');
-  const embedded = new Set(workers.workers);
-  const others = thumbnailers ? thumbnailers.members.filter((m) => !embedded.has(m.clientId)).length : 0;
+  const others = thumbnailers ? thumbnailers.members.filter(ofAnotherProcess).length : 0;
   $('settings-reach').textContent = others === 0 ? ''
     : 'delivery, consumption and worker version apply to the ' + workers.count
       + (workers.count === 1 ? ' worker' : ' workers') + ' of this app; ' + (others === 1
       ? '1 other member of thumbnailers, in another process (worker.jar), keeps the settings it started with'
       : others + ' other members of thumbnailers, in other processes (worker.jar), keep the settings they'
         + ' started with');
+}
+
+// Whether a member of thumbnailers is not one of this app's embedded workers (GET /api/workers,
+// last read): a worker.jar process. Unknown before the first read: counted as this app's.
+function ofAnotherProcess(member) {
+  return state.embedded !== null && !state.embedded.includes(member.clientId);
 }
 
 // The members last drawn, as JSON.
@@ -487,7 +492,7 @@ function drawMembers(members) {
     crash.type = 'button';
     crash.title = 'die in the middle of the next photo: no ack, no heartbeat';
     // a member of another process (worker.jar) is not this app's to crash: POST would answer 404
-    if (state.embedded && !state.embedded.includes(m.clientId)) {
+    if (ofAnotherProcess(m)) {
       crash.disabled = true;
       crash.title = 'a worker of another process (worker.jar): crash it where it runs, e.g. scripts/topology.sh'
         + ' kill-worker';
