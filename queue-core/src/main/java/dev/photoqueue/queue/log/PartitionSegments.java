@@ -162,8 +162,7 @@ final class PartitionSegments {
         synchronized (this) {
             if (offline == null) {
                 offline = down;
-                LOG.error("{} is offline: {}; it takes no writes until the queue is reopened, which checks what is "
-                        + "on disk", topicPartition, down.getMessage());
+                LOG.error("{}; reopening it checks what is on disk", down.getMessage());
             }
             return offline;
         }

@@ -155,6 +155,26 @@ class StorageFaultTest {
     }
 
     @Test
+    void aPartitionThatGoesOfflineLogsOneLineThatSaysSoOnce() {
+        PartitionLog partition = open(Map.of(TopicConfigs.FSYNC, "always"));
+        send(partition, "a");
+        io.fail(Op.FORCE, named(".log"), 1);
+
+        List<String> lines;
+        try (StandardErrorCapture err = StandardErrorCapture.start()) {
+            sendFailure(partition, "unforced");
+            lines = err.linesWith("is offline");
+        }
+
+        assertInWords(lines, "one line for t-0 going offline");
+        String line = lines.get(0);
+        assertEquals(line.indexOf("is offline"), line.lastIndexOf("is offline"), "said once: " + line);
+        assertTrue(line.contains("partition t-0 is offline and takes no writes until the queue is reopened: the force"
+                + " of offsets 1..1 failed"), line);
+        assertTrue(line.endsWith("; reopening it checks what is on disk"), line);
+    }
+
+    @Test
     void anOfflinePartitionIsNotMarkedCleanSoTheNextOpenRecoversIt() {
         PartitionLog partition = open(Map.of(TopicConfigs.FSYNC, "always"));
         send(partition, "a");
