@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,6 +46,7 @@ class QueueStorageFaultTest {
             HttpResponse<String> refused = client.uploadPhoto("Dune.jpg");
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("offline"), refused.body());
+            assertInWords(refused);
             assertEquals(1, originals(config), "the refused upload left no original");
 
             HttpResponse<String> ready = client.get("/readyz");
@@ -69,6 +71,34 @@ class QueueStorageFaultTest {
             assertEquals(200, client.get("/readyz").statusCode(), "reopening recovered the partition");
             assertEquals(202, client.uploadPhoto("Dune.jpg").statusCode());
         }
+    }
+
+    @Test
+    void aSyncUploadWhoseOutcomeCannotBeWrittenIsRefusedSayingWhyInWords() throws Exception {
+        AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
+        Path events = config.queueDir().toAbsolutePath().normalize().resolve("photo.events");
+        FaultyFileIO files = new FaultyFileIO();
+        QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));
+        try (App app = App.start(config, backend, FileIO.local())) {
+            TestClient client = new TestClient(app.port(), config.adminToken());
+            files.failAlways(Op.WRITE, FaultyFileIO.under(events));
+
+            HttpResponse<String> refused = client.upload("?mode=sync", Map.of(),
+                    TestClient.Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));
+            assertEquals(503, refused.statusCode(), refused.body());
+            JsonNode body = TestClient.json(refused);
+            assertEquals("queue_unavailable", body.get("error").asText(), refused.body());
+            assertTrue(body.get("detail").asText().contains("was not written to photo.events: "
+                    + "cannot append"), refused.body());
+            assertInWords(refused);
+        }
+    }
+
+    /** A refusal's detail says why as an operator would, without a Java type's name. */
+    private static void assertInWords(HttpResponse<String> refused) throws Exception {
+        String detail = TestClient.json(refused).get("detail").asText();
+        assertFalse(detail.contains("Exception") || detail.contains("dev.photoqueue") || detail.contains("java."),
+                "no Java type's name: " + detail);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import dev.photoqueue.queue.api.Admin;
 import dev.photoqueue.queue.api.BackendHealth;
 import dev.photoqueue.queue.api.QueueBackend;
+import dev.photoqueue.queue.api.StorageException;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -78,7 +79,8 @@ public final class HealthController {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "not_ready", "interrupted while asking the queue backend");
         } catch (ExecutionException e) {
-            throw new ApiException(503, "not_ready", "the queue backend failed: " + e.getCause());
+            throw new ApiException(503, "not_ready",
+                    "the queue backend failed: " + StorageException.reason(e.getCause()));
         } catch (TimeoutException e) {
             throw new ApiException(503, "not_ready", "the queue backend did not answer within "
                     + READY_TIMEOUT_MILLIS + " ms");

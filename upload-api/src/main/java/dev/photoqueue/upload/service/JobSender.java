@@ -6,6 +6,7 @@ import dev.photoqueue.queue.api.BacklogFullException;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.RecordMetadata;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
@@ -108,8 +109,8 @@ final class JobSender {
                 throw unknown(job, b.getMessage(), b);
             }
             throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE, "the queue did not "
-                    + "take the job of photo " + job.photoId() + ": " + e.getCause() + why(), PhotoService.RETRY_AFTER_SECONDS,
-                    e.getCause());
+                    + "take the job of photo " + job.photoId() + ": " + StorageException.reason(e.getCause()) + why(),
+                    PhotoService.RETRY_AFTER_SECONDS, e.getCause());
         } catch (TimeoutException e) {
             throw unknown(job, "no acknowledgement within " + sendWait.toMillis() + " ms", e);
         }

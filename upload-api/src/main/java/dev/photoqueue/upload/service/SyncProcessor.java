@@ -2,6 +2,7 @@ package dev.photoqueue.upload.service;
 
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.worker.PhotoProcessor;
 import dev.photoqueue.worker.WorkerVersion;
 import dev.photoqueue.worker.image.HeapBudgetBusyException;
@@ -90,10 +91,17 @@ final class SyncProcessor {
             Thread.currentThread().interrupt();
             throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
                     "interrupted while publishing the outcome of photo " + photoId, 1, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
-                    "the outcome of photo " + photoId + " was not written to " + Topics.PHOTO_EVENTS + ": " + e, 1, e);
+        } catch (ExecutionException e) {
+            throw notWritten(photoId, StorageException.reason(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw notWritten(photoId, "no acknowledgement within " + EVENT_TIMEOUT_SECONDS + " s", e);
         }
         return event;
+    }
+
+    private static UploadRejectedException notWritten(String photoId, String why, Throwable cause) {
+        return new UploadRejectedException(UploadRejectedException.Reason.QUEUE_UNAVAILABLE,
+                "the outcome of photo " + photoId + " was not written to " + Topics.PHOTO_EVENTS + ": " + why, 1,
+                cause);
     }
 }
