@@ -105,6 +105,18 @@ class SettingsAcrossRestartTest {
         SettingsFile.SettingsFileException badVersion = startRefused(file,
                 "[{\"version\": \"v9\", \"since\": \"2026-12-07T08:00:00Z\"}]");
         assertTrue(badVersion.getMessage().contains("'v9'"), badVersion.getMessage());
+        SettingsFile.SettingsFileException none = startRefused(file, "null");
+        assertTrue(none.getMessage().contains("is not a JSON array of worker versions: it holds null"),
+                "as a settings file holding null does: " + none.getMessage());
+    }
+
+    @Test
+    void aSettingsFileThatCannotBeReadStopsTheStartSayingWhyInWords() throws Exception {
+        Path file = Files.createDirectories(dataDir.resolve(SettingsFile.FILE_NAME));
+        SettingsFile.SettingsFileException e = assertThrows(SettingsFile.SettingsFileException.class,
+                () -> RunningApp.start(dataDir, ENV).close());
+        assertTrue(e.getMessage().contains(file + " cannot be read: Is a directory"), e.getMessage());
+        assertFalse(e.getMessage().contains("java."), "no Java type's name: " + e.getMessage());
     }
 
     @Test

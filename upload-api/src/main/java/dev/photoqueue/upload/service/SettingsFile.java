@@ -86,7 +86,7 @@ public final class SettingsFile {
         } catch (JacksonException e) {
             throw new SettingsFileException(file, "is not a JSON object of settings: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new SettingsFileException(file, "cannot be read: " + e);
+            throw new SettingsFileException(file, "cannot be read: " + StorageException.reason(file.toString(), e));
         }
         if (saved == null) {
             throw new SettingsFileException(file, "is not a JSON object of settings: it holds null");
@@ -137,8 +137,12 @@ public final class SettingsFile {
             throw new SettingsFileException(versionRunsFile, "cannot be read: "
                     + StorageException.reason(versionRunsFile.toString(), e), VERSION_RUNS_REMEDY);
         }
+        if (entries == null) {
+            throw new SettingsFileException(versionRunsFile, "is not a JSON array of worker versions: it holds null",
+                    VERSION_RUNS_REMEDY);
+        }
         List<SettingsService.VersionRun> runs = new ArrayList<>();
-        for (Map<String, Object> entry : entries == null ? List.<Map<String, Object>>of() : entries) {
+        for (Map<String, Object> entry : entries) {
             if (entry == null || !(entry.get("version") instanceof String version)
                     || !(entry.get("since") instanceof String since)) {
                 throw new SettingsFileException(versionRunsFile, VERSION_RUNS_PROBLEM + entry, VERSION_RUNS_REMEDY);
