@@ -7,6 +7,7 @@ import dev.photoqueue.queue.api.GroupConsumer;
 import dev.photoqueue.queue.api.Producer;
 import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueException;
+import dev.photoqueue.queue.api.StorageException;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoFailed;
@@ -85,12 +86,12 @@ final class JobSettler {
                     .get(EVENT_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             published.published(event);
         } catch (QueueException e) {
-            throw new EventNotPublishedException(photoId, "the send was refused: " + e, e);
+            throw new EventNotPublishedException(photoId, "the send was refused: " + StorageException.reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventNotPublishedException(photoId, "interrupted while waiting", e);
         } catch (ExecutionException e) {
-            throw new EventNotPublishedException(photoId, String.valueOf(e.getCause()), e.getCause());
+            throw new EventNotPublishedException(photoId, StorageException.reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new EventNotPublishedException(photoId, "no acknowledgement within " + EVENT_SEND_TIMEOUT_SECONDS
                     + " s", e);
@@ -130,8 +131,9 @@ final class JobSettler {
     boolean release(ConsumerRecord record, String photoId, String what, Exception e) {
         LOG.warn("worker {}: {} of photo {} failed, releasing {}@{}: {}", workerId, what, photoId,
                 record.topicPartition(), record.offset(), e.toString());
-        tell(new PhotoReleased(photoId, record.deliveryCount(), workerId, what + " failed: " + e.getMessage()));
-        return settle(record, AckType.RELEASE, what + " failed: " + e);
+        String why = what + " failed: " + StorageException.reason(e);
+        tell(new PhotoReleased(photoId, record.deliveryCount(), workerId, why));
+        return settle(record, AckType.RELEASE, why);
     }
 
     /**
