@@ -557,7 +557,7 @@ async function refresh() {
     updateVersionRuns(settings.workerVersions);
     showServerValue('autoscale', settings.autoscale);
     // the server's limit (8, or WORKERS if more), not one written into the page
-    $('autoscale-max').textContent = 'up to ' + workers.autoscaleMax + ' workers';
+    $('autoscale-max').textContent = workers.autoscaleMin + ' to ' + workers.autoscaleMax + ' workers';
     showServerValue('load-key', settings.partitionKey);
     showServerValue('chaos-mode', chaos.mode);
     showServerValue('chaos-probability', Math.round(chaos.probability * 100));

@@ -248,7 +248,7 @@ public final class App implements AutoCloseable {
             StatsService statsService = new StatsService(stats);
             HttpApi.Controllers controllers = new HttpApi.Controllers(new PhotoController(photos),
                     new QueueController(queue, new DeadLetterService(backend.admin()), statsService),
-                    new AdminController(workers, autoscaler.maxWorkers(), settings, new ReplayService(backend.admin(),
+                    new AdminController(workers, autoscaler.bounds(), settings, new ReplayService(backend.admin(),
                             queue, view, workers, statsService,
                             Duration.ofMillis(config.sessionTimeoutMs()).plus(REPLAY_MEMBER_WAIT_MARGIN)), json),
                     new HealthController(backend, metrics), events, new ClusterController(cluster));

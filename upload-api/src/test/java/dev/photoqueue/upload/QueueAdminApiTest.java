@@ -118,6 +118,7 @@ class QueueAdminApiTest {
             JsonNode workers = json(many.client.get("/api/workers"));
             assertEquals(17, workers.get("count").asInt());
             assertEquals(17, workers.get("autoscaleMax").asInt(), "the autoscaler keeps the WORKERS started");
+            assertEquals(17, workers.get("autoscaleMin").asInt(), "and removes none of them");
             HttpResponse<String> over = many.client.call("PUT", "/api/workers", "{\"count\":" + (limit + 1) + "}", null);
             assertError(over, 400, "bad_request");
             assertTrue(json(over).get("detail").asText().contains("between 0 and " + limit), over.body());
@@ -130,6 +131,7 @@ class QueueAdminApiTest {
         JsonNode read = json(client.get("/api/workers"));
         assertEquals(limit, read.get("max").asInt(), read.toString());
         assertEquals(App.AUTOSCALE_MAX_WORKERS, read.get("autoscaleMax").asInt(), "the autoscaler's own limit");
+        assertEquals(2, read.get("autoscaleMin").asInt(), "the WORKERS started, which it never removes: " + read);
         HttpResponse<String> same = client.admin("PUT", "/api/workers", "{\"change\":0}");
         assertEquals(200, same.statusCode(), same.body());
         assertEquals(limit, json(same).get("max").asInt(), same.body());

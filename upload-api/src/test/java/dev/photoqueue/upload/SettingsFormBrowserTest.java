@@ -88,9 +88,9 @@ class SettingsFormBrowserTest {
     }
 
     /**
-     * The autoscaler's limit, beside its checkbox, is the server's ({@code autoscaleMax} of
-     * {@code GET /api/workers}): the page's reads of it are then answered with another limit, which
-     * the page shows in turn.
+     * The autoscaler's bounds, beside its checkbox, are the server's ({@code autoscaleMin} and
+     * {@code autoscaleMax} of {@code GET /api/workers}): the page's reads of them are then answered
+     * with other bounds, which the page shows in turn.
      */
     @Test
     void theMostWorkersTheAutoscalerRunsIsShownBesideItsCheckboxAsTheServerTellsIt() throws Exception {
@@ -100,16 +100,16 @@ class SettingsFormBrowserTest {
                     .get("autoscaleMax").asInt());
             wait.withMessage("the autoscaler's limit beside its checkbox").until(d ->
                     d.findElement(By.id("autoscale-max")).getText()
-                            .equals("up to " + App.AUTOSCALE_MAX_WORKERS + " workers"));
+                            .equals("1 to " + App.AUTOSCALE_MAX_WORKERS + " workers"));
 
             ((JavascriptExecutor) driver).executeScript("const realFetch = window.fetch;"
                     + " window.fetch = async (url, init) => { const answer = await realFetch(url, init);"
                     + " if (url !== '/api/workers' || (init && init.method !== 'GET')) return answer;"
-                    + " const workers = await answer.json(); workers.autoscaleMax = 12;"
+                    + " const workers = await answer.json(); workers.autoscaleMin = 3; workers.autoscaleMax = 12;"
                     + " return new Response(JSON.stringify(workers), { status: answer.status,"
                     + " headers: { 'Content-Type': 'application/json' } }); };");
-            wait.withMessage("the limit the server's answer gives").until(d ->
-                    d.findElement(By.id("autoscale-max")).getText().equals("up to 12 workers"));
+            wait.withMessage("the bounds the server's answer gives").until(d ->
+                    d.findElement(By.id("autoscale-max")).getText().equals("3 to 12 workers"));
         });
     }
 

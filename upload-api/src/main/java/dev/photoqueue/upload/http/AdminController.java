@@ -3,6 +3,7 @@ package dev.photoqueue.upload.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.photoqueue.upload.service.Autoscaler;
 import dev.photoqueue.upload.service.ReplayService;
 import dev.photoqueue.upload.service.RuntimeSettings;
 import dev.photoqueue.upload.service.SettingsService;
@@ -24,16 +25,16 @@ import java.util.Map;
 public final class AdminController {
 
     private final WorkerService workers;
-    private final int autoscaleMax;
+    private final Autoscaler.Bounds autoscale;
     private final SettingsService settings;
     private final ReplayService replay;
     private final ObjectMapper json;
 
-    /** {@code autoscaleMax}: the most workers the autoscaler adds up to, told in the workers' answer. */
-    public AdminController(WorkerService workers, int autoscaleMax, SettingsService settings, ReplayService replay,
-                           ObjectMapper json) {
+    /** {@code autoscale}: the fewest and most workers the autoscaler keeps, told in the workers' answer. */
+    public AdminController(WorkerService workers, Autoscaler.Bounds autoscale, SettingsService settings,
+                           ReplayService replay, ObjectMapper json) {
         this.workers = workers;
-        this.autoscaleMax = autoscaleMax;
+        this.autoscale = autoscale;
         this.settings = settings;
         this.replay = replay;
         this.json = json;
@@ -200,15 +201,16 @@ public final class AdminController {
 
     private Workers workerBody(List<String> ids) {
         return new Workers(ids.size(), ids, workers.target(), workers.restarting(), workers.restarts(),
-                workers.restartDelayMs(), workers.max(), autoscaleMax);
+                workers.restartDelayMs(), workers.max(), autoscale.min(), autoscale.max());
     }
 
     /**
      * The body of {@code GET|PUT /api/workers}; {@code max}: the most workers a count or change may
-     * reach; {@code autoscaleMax}: the most the autoscaler adds up to (the page shows it by its switch).
+     * reach; {@code autoscaleMin} and {@code autoscaleMax}: the fewest the autoscaler removes down to and
+     * the most it adds up to (the page shows them by its switch).
      */
     record Workers(int count, List<String> workers, int target, int restarting, long restarts, long restartDelayMs,
-                   int max, int autoscaleMax) {
+                   int max, int autoscaleMin, int autoscaleMax) {
     }
 
     private Settings settingsBody(RuntimeSettings s) {

@@ -45,9 +45,13 @@ public final class Autoscaler implements AutoCloseable {
         this.maxWorkers = maxWorkers;
     }
 
-    /** The most workers it adds up to: what {@code GET /api/workers} tells as {@code autoscaleMax}. */
-    public int maxWorkers() {
-        return maxWorkers;
+    /** The fewest workers it removes down to and the most it adds up to. */
+    public record Bounds(int min, int max) {
+    }
+
+    /** Its bounds: what {@code GET /api/workers} tells as {@code autoscaleMin} and {@code autoscaleMax}. */
+    public Bounds bounds() {
+        return new Bounds(minWorkers, maxWorkers);
     }
 
     public Autoscaler start() {
