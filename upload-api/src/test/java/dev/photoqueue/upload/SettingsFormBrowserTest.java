@@ -8,6 +8,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.net.http.HttpResponse;
 import java.util.Map;
 
 import static dev.photoqueue.upload.HeadlessChromium.onPage;
@@ -34,6 +35,11 @@ class SettingsFormBrowserTest {
     void choosingExactlyOnceDisablesSharedConsumptionAndChoosingSharedDisablesExactlyOnce() throws Exception {
         onPage(ONE_WORKER, (running, driver, wait) -> {
             awaitSettingsShown(wait);
+            HttpResponse<String> refused = running.client.admin("PUT", "/api/settings",
+                    "{\"delivery\": \"exactly-once\", \"consumption\": \"shared\"}");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(TestClient.json(refused).get("detail").asText().contains(NEEDS_ORDERED),
+                    "the page's title is the server's reason: " + refused.body());
             WebElement exactlyOnce = option(driver, "delivery", "exactly-once");
             WebElement shared = option(driver, "consumption", "shared");
             assertTrue(exactlyOnce.isEnabled() && shared.isEnabled(), "at-least-once, ordered: both on offer");
