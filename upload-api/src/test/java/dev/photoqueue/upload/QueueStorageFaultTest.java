@@ -31,18 +31,16 @@ class QueueStorageFaultTest {
 
     @TempDir
     Path dataDir;
+    private final FaultyFileIO files = new FaultyFileIO();
 
     @Test
     void aFailedForceOfAJobTakesItsPartitionOfflineAndReadyzNamesItUntilTheQueueIsReopened() throws Exception {
         AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
-        Path uploaded = config.queueDir().toAbsolutePath().normalize().resolve("photo.uploaded");
-        FaultyFileIO files = new FaultyFileIO();
-        QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));
-        try (App app = App.start(config, backend, FileIO.local())) {
+        try (App app = startOnFaultyFiles(config)) {
             TestClient client = new TestClient(app.port(), config.adminToken());
             assertEquals(202, client.uploadPhoto("GreenMeadow.jpg").statusCode(), "healthy at first");
 
-            files.failAlways(Op.FORCE, FaultyFileIO.under(uploaded));
+            files.failAlways(Op.FORCE, FaultyFileIO.under(topicDir(config, "photo.uploaded")));
             HttpResponse<String> refused = client.uploadPhoto("Dune.jpg");
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("offline"), refused.body());
@@ -76,12 +74,9 @@ class QueueStorageFaultTest {
     @Test
     void aSyncUploadWhoseOutcomeCannotBeWrittenIsRefusedSayingWhyInWords() throws Exception {
         AppConfig config = RunningApp.config(dataDir, Map.of("WORKERS", "0"));
-        Path events = config.queueDir().toAbsolutePath().normalize().resolve("photo.events");
-        FaultyFileIO files = new FaultyFileIO();
-        QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));
-        try (App app = App.start(config, backend, FileIO.local())) {
+        try (App app = startOnFaultyFiles(config)) {
             TestClient client = new TestClient(app.port(), config.adminToken());
-            files.failAlways(Op.WRITE, FaultyFileIO.under(events));
+            files.failAlways(Op.WRITE, FaultyFileIO.under(topicDir(config, "photo.events")));
 
             HttpResponse<String> refused = client.upload("?mode=sync", Map.of(),
                     TestClient.Part.file("file", "meadow.jpg", TestClient.sample("GreenMeadow.jpg")));
@@ -92,6 +87,16 @@ class QueueStorageFaultTest {
                     + "cannot append"), refused.body());
             assertInWords(refused);
         }
+    }
+
+    /** The app of {@code config}, its in-house queue's files those of {@link #files}. */
+    private App startOnFaultyFiles(AppConfig config) {
+        QueueBackend backend = InhouseTestBackends.open(config.backendSettings(), Env.system().withFiles(files));
+        return App.start(config, backend, FileIO.local());
+    }
+
+    private static Path topicDir(AppConfig config, String topic) {
+        return config.queueDir().toAbsolutePath().normalize().resolve(topic);
     }
 
     /** A refusal's detail says why as an operator would, without a Java type's name. */

@@ -1,18 +1,14 @@
 package dev.photoqueue.worker;
 
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
-import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.api.QueueBackends;
 import dev.photoqueue.worker.blob.BlobStore;
-import dev.photoqueue.worker.image.SampleImages;
 import dev.photoqueue.worker.image.VariantSpec;
 import dev.photoqueue.worker.job.MessageCodec;
 import dev.photoqueue.worker.job.PhotoEvent;
 import dev.photoqueue.worker.job.PhotoProcessed;
-import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,10 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,14 +54,9 @@ class ConsumerLoopErrorTest {
         MessageCodec codec = new MessageCodec();
         try (QueueBackend backend = QueueBackends.open(Map.of("backend", "inhouse",
                 "data.dir", dir.resolve("queue").toString()))) {
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
+            OneJob.createTopics(backend);
             try (Producer producer = backend.producer()) {
-                byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
-                PhotoUploaded job = new PhotoUploaded(PHOTO, files.storeOriginal(PHOTO, photo),
-                        BlobStore.sha256(photo), Instant.now(), null, null);
-                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, PHOTO.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(job))).get();
+                OneJob.send(producer, files, codec, PHOTO, "Garden.jpg");
 
                 CompletableFuture<Throwable> firstEnded = new CompletableFuture<>();
                 Thread first = new Thread(loop("w-0", backend, producer, processor, codec, config), "oom-worker-0");

@@ -3,28 +3,22 @@ package dev.photoqueue.worker;
 import dev.photoqueue.queue.api.ConsumerRecord;
 import dev.photoqueue.queue.api.DeadLetters;
 import dev.photoqueue.queue.api.GroupConsumerConfig;
-import dev.photoqueue.queue.api.NewTopic;
 import dev.photoqueue.queue.api.Producer;
-import dev.photoqueue.queue.api.ProducerRecord;
 import dev.photoqueue.queue.api.QueueBackend;
 import dev.photoqueue.queue.env.Env;
 import dev.photoqueue.queue.env.FaultyFileIO;
 import dev.photoqueue.queue.env.FaultyFileIO.Op;
 import dev.photoqueue.queue.inhouse.InhouseTestBackends;
 import dev.photoqueue.worker.blob.BlobStore;
-import dev.photoqueue.worker.image.SampleImages;
 import dev.photoqueue.worker.image.VariantSpec;
 import dev.photoqueue.worker.job.MessageCodec;
-import dev.photoqueue.worker.job.PhotoUploaded;
 import dev.photoqueue.worker.job.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -59,15 +53,10 @@ class UnwrittenOutcomeTest {
         FaultyFileIO io = new FaultyFileIO();
         try (QueueBackend backend = InhouseTestBackends.open(Map.of("data.dir", queue.toString()),
                 Env.system().withFiles(io))) {
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_UPLOADED, 1));
-            backend.admin().createTopic(new NewTopic(Topics.PHOTO_EVENTS, 1));
+            OneJob.createTopics(backend);
             io.failAlways(Op.WRITE, FaultyFileIO.under(queue.resolve(Topics.PHOTO_EVENTS)));
             try (Producer producer = backend.producer()) {
-                byte[] photo = SampleImages.eighthSizePhoto("Garden.jpg");
-                PhotoUploaded job = new PhotoUploaded(PHOTO, files.storeOriginal(PHOTO, photo),
-                        BlobStore.sha256(photo), Instant.now(), null, null);
-                producer.send(ProducerRecord.of(Topics.PHOTO_UPLOADED, PHOTO.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(job))).get();
+                OneJob.send(producer, files, codec, PHOTO, "Garden.jpg");
 
                 ConsumerLoop loop = new ConsumerLoop("w-0", backend.groupConsumer(
                         GroupConsumerConfig.builder(Topics.THUMBNAILERS).clientId("w-0").maxPollRecords(1)
