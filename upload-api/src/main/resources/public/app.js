@@ -556,7 +556,7 @@ async function refresh() {
     showServerValue('worker-version', settings.workerVersion);
     updateVersionRuns(settings.workerVersions);
     showServerValue('autoscale', settings.autoscale);
-    // the server's limit (8, or WORKERS if more), not one written into the page
+    // the server's bounds (WORKERS, at least 1, to 8 or WORKERS if more), not ones written into the page
     $('autoscale-max').textContent = workers.autoscaleMin + ' to ' + workers.autoscaleMax + ' workers';
     showServerValue('load-key', settings.partitionKey);
     showServerValue('chaos-mode', chaos.mode);
